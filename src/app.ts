@@ -1,0 +1,33 @@
+import { secureHeaders } from "hono/secure-headers";
+import { createRouter } from "./lib/create-router.ts";
+import { onError, onNotFound } from "./lib/errors.ts";
+import { configGuard } from "./middleware/config.ts";
+import { corsFromConfig, limitBody, requireKnownContentType } from "./middleware/http-guards.ts";
+import { requestContext } from "./middleware/request-context.ts";
+import { services } from "./middleware/services.ts";
+import { registerDocs } from "./routes/docs/docs.index.ts";
+import health from "./routes/health/health.index.ts";
+import system from "./routes/system/system.index.ts";
+
+/** Route modules, each a router with full paths. Add new resources here. */
+const routers = [health, system];
+
+export function createApp() {
+  const app = createRouter();
+
+  app.use(requestContext);
+  app.use(secureHeaders({ crossOriginResourcePolicy: "same-site", crossOriginOpenerPolicy: "same-origin" }));
+  app.use(configGuard);
+  app.use(corsFromConfig);
+  app.use("/api/*", limitBody, requireKnownContentType);
+  app.use(services);
+
+  for (const router of routers) app.route("/", router);
+  registerDocs(app);
+
+  app.notFound(onNotFound);
+  app.onError(onError);
+  return app;
+}
+
+export type AppType = ReturnType<typeof createApp>;

@@ -1,0 +1,91 @@
+import { z } from "zod";
+
+/**
+ * Runtime configuration, parsed from the Worker's bindings once per isolate.
+ * Route code reads `c.var.config`, never raw `c.env` strings.
+ */
+const MIN_SECRET_BYTES = 32;
+
+const secret = (name: string) =>
+  z
+    .string({ error: `${name} is not set` })
+    .refine((v) => new TextEncoder().encode(v).length >= MIN_SECRET_BYTES, {
+      message: `${name} must be at least ${MIN_SECRET_BYTES} bytes`,
+    })
+    .refine((v) => !/^replace-with/.test(v), { message: `${name} still holds the example placeholder` });
+
+const optional = z
+  .string()
+  .optional()
+  .transform((v) => (v && v.trim() !== "" ? v.trim() : undefined));
+
+const flag = z
+  .string()
+  .optional()
+  .transform((v) => ["1", "true", "yes", "on"].includes((v ?? "").toLowerCase()));
+
+const int = (fallback: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).optional().default(fallback);
+
+const configSchema = z.object({
+  ENVIRONMENT: z.enum(["development", "test", "production"]).default("development"),
+  DEBUG: flag,
+  ALLOWED_ORIGINS: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? "https://blackroad.systems").split(",").map((s) => s.trim()).filter(Boolean)),
+  API_BASE_URL: optional,
+  FRONTEND_URL: optional,
+  GIT_SHA: optional,
+  BUILD_TIME: optional,
+  DATABASE_URL: z.string({ error: "DATABASE_URL is not set" }).min(1, "DATABASE_URL is not set"),
+  NEON_PROXY_URL: optional,
+  UPSTASH_REDIS_REST_URL: z.url({ error: "UPSTASH_REDIS_REST_URL must be a URL" }),
+  UPSTASH_REDIS_REST_TOKEN: z.string({ error: "UPSTASH_REDIS_REST_TOKEN is not set" }).min(1),
+  SECRET_KEY: secret("SECRET_KEY"),
+  WALLET_MASTER_KEY: secret("WALLET_MASTER_KEY"),
+  ACCESS_TOKEN_EXPIRE_MINUTES: int(30, 1, 24 * 60),
+  REFRESH_TOKEN_EXPIRE_DAYS: int(7, 1, 365),
+  BCRYPT_ROUNDS: int(12, 4, 15),
+  BLOCKCHAIN_DIFFICULTY: int(4, 0, 8),
+  MINING_REWARD: z
+    .string()
+    .optional()
+    .default("50")
+    .refine((v) => /^\d{1,10}(\.\d{1,8})?$/.test(v), { message: "MINING_REWARD must be a decimal amount" }),
+  OPENAI_API_KEY: optional,
+  OPENAI_BASE_URL: optional.transform((v) => v ?? "https://api.openai.com/v1"),
+  OPENAI_MODEL: optional.transform((v) => v ?? "gpt-4o-mini"),
+  GITHUB_TOKEN: optional,
+  GITHUB_WEBHOOK_SECRET: optional,
+  STRIPE_SECRET_KEY: optional,
+  SENTRY_DSN: optional,
+});
+
+export type AppConfig = z.infer<typeof configSchema>;
+
+export type ConfigResult = { ok: true; config: AppConfig } | { ok: false; problems: string[] };
+
+// Bindings do not change within an isolate, so each env object is parsed once.
+const cache = new WeakMap<object, ConfigResult>();
+
+export function loadConfig(env: object): ConfigResult {
+  const cached = cache.get(env);
+  if (cached) return cached;
+  const parsed = configSchema.safeParse(env);
+  const result: ConfigResult = parsed.success
+    ? { ok: true, config: parsed.data }
+    : { ok: false, problems: parsed.error.issues.map((i) => `${i.path.join(".") || "config"}: ${i.message}`) };
+  cache.set(env, result);
+  return result;
+}
+
+/** Which optional integrations have credentials: reported by health and public config, never the values. */
+export function integrations(config: AppConfig) {
+  return {
+    openai: Boolean(config.OPENAI_API_KEY),
+    github: Boolean(config.GITHUB_TOKEN),
+    stripe: Boolean(config.STRIPE_SECRET_KEY),
+    sentry: Boolean(config.SENTRY_DSN),
+  };
+}

@@ -1,0 +1,5 @@
+// Every table of the app. Each resource keeps its tables in its own file and is re-exported here,
+// which is what drizzle-kit and the query builder read.
+export * from "./users.ts";
+export * from "./chain.ts";
+export * from "./system.ts";

@@ -1,0 +1,145 @@
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { z } from "@hono/zod-openapi";
+
+/**
+ * The one error format of the API: RFC 9457 problem details. `detail` is kept as a plain
+ * string so clients of the original FastAPI service (which read `detail`) keep working.
+ */
+export const ProblemSchema = z
+  .object({
+    type: z.string().openapi({ example: "https://blackroad.systems/problems/not-found" }),
+    title: z.string().openapi({ example: "Not Found" }),
+    status: z.number().int().openapi({ example: 404 }),
+    detail: z.string().openapi({ example: "Block 42 does not exist" }),
+    request_id: z.string().openapi({ example: "5f2b8c1e-3a57-4c1e-9d1a-0c2f7e4b9a11" }),
+    errors: z
+      .array(z.object({ path: z.string(), message: z.string() }))
+      .optional()
+      .openapi({ description: "Field errors, for validation failures" }),
+  })
+  .openapi("Problem");
+
+export type FieldError = { path: string; message: string };
+
+const TITLES: Record<number, string> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  409: "Conflict",
+  413: "Content Too Large",
+  415: "Unsupported Media Type",
+  422: "Unprocessable Content",
+  429: "Too Many Requests",
+  500: "Internal Server Error",
+  502: "Bad Gateway",
+  503: "Service Unavailable",
+  504: "Gateway Timeout",
+};
+
+/** An error a handler throws on purpose; `onError` turns it into a problem response. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: string,
+    readonly detail: string,
+    readonly extra: { errors?: FieldError[]; headers?: Record<string, string> } = {},
+  ) {
+    super(detail);
+    this.name = "ApiError";
+  }
+}
+
+export const badRequest = (detail: string, code = "bad-request") => new ApiError(400, code, detail);
+export const unauthorized = (detail = "Not authenticated", code = "unauthorized") =>
+  new ApiError(401, code, detail, { headers: { "WWW-Authenticate": 'Bearer error="invalid_token"' } });
+export const forbidden = (detail: string) => new ApiError(403, "forbidden", detail);
+export const notFound = (detail: string) => new ApiError(404, "not-found", detail);
+export const conflict = (detail: string, code = "conflict") => new ApiError(409, code, detail);
+export const unprocessable = (detail: string, errors?: FieldError[]) =>
+  new ApiError(422, "validation-error", detail, { errors });
+export const serviceUnavailable = (detail: string, code = "service-unavailable") =>
+  new ApiError(503, code, detail, { headers: { "Retry-After": "5" } });
+
+export function problemBody(c: Context, status: number, code: string, detail: string, errors?: FieldError[]) {
+  return {
+    type: `https://blackroad.systems/problems/${code}`,
+    title: TITLES[status] ?? "Error",
+    status,
+    detail,
+    request_id: (c.get("requestId") as string | undefined) ?? "",
+    ...(errors?.length ? { errors } : {}),
+  };
+}
+
+export function problem(
+  c: Context,
+  status: ContentfulStatusCode,
+  code: string,
+  detail: string,
+  opts: { errors?: FieldError[]; headers?: Record<string, string> } = {},
+) {
+  const res = c.json(problemBody(c, status, code, detail, opts.errors), status, opts.headers);
+  res.headers.set("Content-Type", "application/problem+json");
+  return res;
+}
+
+/** zod issues → `{path, message}` with dotted paths (`cc.0`), or `body` for the root. */
+export function fieldErrors(error: z.ZodError): FieldError[] {
+  return error.issues.map((issue) => ({
+    path: issue.path.length ? issue.path.map(String).join(".") : "body",
+    message: issue.message,
+  }));
+}
+
+/** Validation hook for every OpenAPI route: a failed schema is a 422 problem. */
+export function validationHook(result: { success: boolean; error?: z.ZodError }, c: Context) {
+  if (!result.success && result.error) {
+    const errors = fieldErrors(result.error);
+    const first = errors[0];
+    return problem(c, 422, "validation-error", first ? `${first.path}: ${first.message}` : "Invalid request", {
+      errors,
+    });
+  }
+  return undefined;
+}
+
+export function onError(err: Error, c: Context) {
+  if (err instanceof ApiError) {
+    return problem(c, err.status, err.code, err.detail, err.extra);
+  }
+  if (err instanceof HTTPException) {
+    // Hono raises these for malformed JSON (400) and body limits (413), among others.
+    const status = err.status as ContentfulStatusCode;
+    const code = status === 413 ? "payload-too-large" : status === 400 ? "malformed-request" : "http-error";
+    return problem(c, status, code, err.message || TITLES[status] || "Request failed");
+  }
+  // Unexpected: log with the request id; the client gets no stack, SQL or driver message.
+  console.error(
+    JSON.stringify({
+      level: "error",
+      msg: "unhandled error",
+      request_id: c.get("requestId"),
+      error: err.name,
+      message: err.message,
+      stack: err.stack,
+    }),
+  );
+  return problem(c, 500, "internal-error", "An unexpected error occurred. Quote the request id when reporting it.");
+}
+
+export function onNotFound(c: Context) {
+  return problem(c, 404, "not-found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}`);
+}
+
+/** Problem responses for OpenAPI route definitions. */
+export function problemResponses(...statuses: number[]) {
+  const out: Record<number, { description: string; content: { "application/problem+json": { schema: typeof ProblemSchema } } }> = {};
+  for (const s of statuses) {
+    out[s] = { description: TITLES[s] ?? "Error", content: { "application/problem+json": { schema: ProblemSchema } } };
+  }
+  return out;
+}

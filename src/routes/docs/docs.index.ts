@@ -1,0 +1,48 @@
+import type { AppOpenAPI } from "../../types.ts";
+import { APP_NAME, APP_VERSION } from "../../version.ts";
+
+/**
+ * `/api/openapi.json` is generated from the zod schemas of every route; `/api/docs` is Swagger UI,
+ * served from our own assets (`/vendor/swagger-ui`, copied from swagger-ui-dist by the build), so the
+ * docs work offline and load nothing from a third-party CDN.
+ */
+export function registerDocs(app: AppOpenAPI) {
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "JWT",
+    description: "Access token from POST /api/auth/login",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "oauth2Password", {
+    type: "oauth2",
+    description: "Swagger's Authorize button: username (or email) and password",
+    flows: { password: { tokenUrl: "/api/auth/login", refreshUrl: "/api/auth/refresh", scopes: {} } },
+  });
+
+  app.doc31("/api/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: APP_NAME,
+      version: APP_VERSION,
+      description:
+        "BlackRoad OS on Cloudflare Workers. Every error is an RFC 9457 problem (`application/problem+json`) with a `request_id`.",
+    },
+    servers: [{ url: "/" }],
+  });
+
+  app.get("/api/docs", (c) =>
+    c.html(`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${APP_NAME} — API reference</title>
+<link rel="stylesheet" href="/vendor/swagger-ui/swagger-ui.css">
+</head>
+<body>
+<div id="swagger-ui"></div>
+<script src="/vendor/swagger-ui/swagger-ui-bundle.js"></script>
+<script src="/js/api-docs.js"></script>
+</body>
+</html>`),
+  );
+}
