@@ -11,6 +11,7 @@ export default async function setup(project: TestProject) {
   const cloud = await startLocalCloud({
     databaseUrl: process.env.TEST_DATABASE_URL || undefined,
     redisUrl: process.env.REDIS_URL || undefined,
+    embeddedRedis: process.env.LOCAL_CLOUD_REDIS === "embedded",
     upstashToken: randomBytes(24).toString("base64url"),
   });
   console.log(`[local cloud] postgres: ${cloud.backends.postgres}; redis: ${cloud.backends.redis}`);

@@ -21,6 +21,8 @@ export type LocalCloudOptions = {
   databaseUrl?: string;
   /** Use this Redis instead of starting redis-server or the embedded engine. */
   redisUrl?: string;
+  /** Skip redis-server even when installed (what a machine with only Node gets). */
+  embeddedRedis?: boolean;
   neonProxyPort?: number;
   upstashPort?: number;
   upstashToken: string;
@@ -51,7 +53,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
 
     let redisUrl = opts.redisUrl;
     let redisBackend = redisUrl ? `redis at ${redact(redisUrl)}` : "";
-    if (!redisUrl) {
+    if (!redisUrl && !opts.embeddedRedis) {
       const server = await startRedisServer({ dataDir: opts.dataDir && join(opts.dataDir, "redis") });
       if (server) {
         closers.push(server.close);
@@ -61,7 +63,11 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
     }
     const upstash = await startUpstashServer({ port: opts.upstashPort, token: opts.upstashToken, redisUrl });
     closers.push(upstash.close);
-    if (upstash.backend === "embedded") redisBackend = "embedded engine (no redis-server found; install one for real Redis)";
+    if (upstash.backend === "embedded") {
+      redisBackend = opts.embeddedRedis
+        ? "embedded engine (LOCAL_CLOUD_REDIS=embedded)"
+        : "embedded engine (no redis-server on PATH; install one for a real Redis)";
+    }
 
     return {
       databaseUrl: postgres.url,
