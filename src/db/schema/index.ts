@@ -3,3 +3,4 @@
 export * from "./users.ts";
 export * from "./chain.ts";
 export * from "./system.ts";
+export * from "./ai-chat.ts";
