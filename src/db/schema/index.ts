@@ -4,3 +4,4 @@ export * from "./users.ts";
 export * from "./chain.ts";
 export * from "./system.ts";
 export * from "./ai-chat.ts";
+export * from "./auth.ts";
