@@ -40,6 +40,8 @@ export const transactions = pgTable(
     amount: numeric("amount", { precision: 20, scale: 8 }).notNull(),
     fee: numeric("fee", { precision: 20, scale: 8 }).notNull().default("0"),
     message: text("message"),
+    // Random per-transaction value covered by the hash and signature (no two payloads collide).
+    nonce: varchar("nonce", { length: 64 }).notNull(),
     // Integer milliseconds covered by the transaction hash and signature.
     timestampMs: bigint("timestamp_ms", { mode: "number" }).notNull(),
     signature: text("signature").notNull(),

@@ -1,0 +1,1 @@
+ALTER TABLE "transactions" ADD COLUMN "nonce" varchar(64) NOT NULL;
