@@ -5,3 +5,6 @@ export * from "./chain.ts";
 export * from "./system.ts";
 export * from "./ai-chat.ts";
 export * from "./auth.ts";
+export * from "./email.ts";
+export * from "./social.ts";
+export * from "./video.ts";
