@@ -133,10 +133,11 @@ describe("CORS", () => {
   });
 
   it("gives a disallowed origin no CORS headers at all", async () => {
-    for (const init of [
+    const attempts: RequestInit[] = [
       { headers: { Origin: "https://evil.example" } },
       { method: "OPTIONS", headers: { Origin: "https://evil.example", "Access-Control-Request-Method": "POST" } },
-    ]) {
+    ];
+    for (const init of attempts) {
       const res = await api("/health", init);
       expect(res.headers.get("Access-Control-Allow-Origin")).toBeNull();
       expect(res.headers.get("Access-Control-Allow-Credentials")).toBeNull();
