@@ -39,6 +39,8 @@ export default defineConfig({
           include: ["test/unit/**/*.test.ts", "test/integration/**/*.test.ts"],
           globalSetup: ["./test/global-setup.ts"],
           testTimeout: 30_000,
+          // Request logs are useful when a test fails and noise when it passes.
+          silent: "passed-only",
           hookTimeout: 60_000,
         },
       },

@@ -89,6 +89,8 @@ CREATE TABLE "jobs" (
 --> statement-breakpoint
 ALTER TABLE "wallets" ADD CONSTRAINT "wallets_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "blocks" ADD CONSTRAINT "blocks_miner_id_users_id_fk" FOREIGN KEY ("miner_id") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+-- Moved by hand above the foreign key that needs it (drizzle-kit emits indexes after foreign keys).
+CREATE UNIQUE INDEX "blocks_height_key" ON "blocks" USING btree ("height");--> statement-breakpoint
 ALTER TABLE "transactions" ADD CONSTRAINT "transactions_block_height_blocks_height_fk" FOREIGN KEY ("block_height") REFERENCES "public"."blocks"("height") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "events" ADD CONSTRAINT "events_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "jobs" ADD CONSTRAINT "jobs_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -98,7 +100,6 @@ CREATE INDEX "users_created_at_idx" ON "users" USING btree ("created_at");--> st
 CREATE UNIQUE INDEX "wallets_address_key" ON "wallets" USING btree ("address");--> statement-breakpoint
 CREATE INDEX "wallets_user_id_idx" ON "wallets" USING btree ("user_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "wallets_primary_per_user_key" ON "wallets" USING btree ("user_id") WHERE "wallets"."is_primary";--> statement-breakpoint
-CREATE UNIQUE INDEX "blocks_height_key" ON "blocks" USING btree ("height");--> statement-breakpoint
 CREATE UNIQUE INDEX "blocks_previous_hash_key" ON "blocks" USING btree ("previous_hash");--> statement-breakpoint
 CREATE UNIQUE INDEX "blocks_hash_key" ON "blocks" USING btree ("hash");--> statement-breakpoint
 CREATE INDEX "blocks_miner_id_idx" ON "blocks" USING btree ("miner_id");--> statement-breakpoint

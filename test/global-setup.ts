@@ -1,19 +1,13 @@
 /**
- * Runs in Node before the workerd test project: starts the local cloud on free ports and hands
- * its URLs to the Worker's bindings (see vitest.config.ts). TEST_DATABASE_URL / REDIS_URL switch
- * from the embedded default to a real PostgreSQL / Redis.
+ * Runs in Node before the workerd test project: starts the local cloud (in its own process, see
+ * scripts/local-cloud/serve.ts) and hands its URLs to the Worker's bindings (vitest.config.ts).
+ * TEST_DATABASE_URL / REDIS_URL switch from the embedded default to a real PostgreSQL / Redis.
  */
-import { randomBytes } from "node:crypto";
 import type { TestProject } from "vitest/node";
-import { startLocalCloud } from "../scripts/local-cloud/index.ts";
+import { spawnLocalCloud } from "../scripts/local-cloud/spawn.ts";
 
 export default async function setup(project: TestProject) {
-  const cloud = await startLocalCloud({
-    databaseUrl: process.env.TEST_DATABASE_URL || undefined,
-    redisUrl: process.env.REDIS_URL || undefined,
-    embeddedRedis: process.env.LOCAL_CLOUD_REDIS === "embedded",
-    upstashToken: randomBytes(24).toString("base64url"),
-  });
+  const cloud = await spawnLocalCloud();
   console.log(`[local cloud] postgres: ${cloud.backends.postgres}; redis: ${cloud.backends.redis}`);
   project.provide("localCloud", {
     databaseUrl: cloud.databaseUrl,
@@ -21,7 +15,7 @@ export default async function setup(project: TestProject) {
     upstashUrl: cloud.upstashUrl,
     upstashToken: cloud.upstashToken,
   });
-  return () => cloud.close();
+  return () => cloud.stop();
 }
 
 declare module "vitest" {
