@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "@hono/zod-openapi";
+import { toDatabaseUnavailable } from "./db.ts";
 
 /**
  * The one error format of the API: RFC 9457 problem details. `detail` is kept as a plain
@@ -116,6 +117,12 @@ export function onError(err: Error, c: Context) {
     const status = err.status as ContentfulStatusCode;
     const code = status === 413 ? "payload-too-large" : status === 400 ? "malformed-request" : "http-error";
     return problem(c, status, code, err.message || TITLES[status] || "Request failed");
+  }
+  if (toDatabaseUnavailable(err)) {
+    console.error(JSON.stringify({ level: "error", msg: "database unavailable", request_id: c.get("requestId"), error: err.message }));
+    return problem(c, 503, "database-unavailable", "The database is unavailable. Try again shortly.", {
+      headers: { "Retry-After": "5" },
+    });
   }
   // Unexpected: log with the request id; the client gets no stack, SQL or driver message.
   console.error(

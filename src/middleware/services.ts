@@ -19,5 +19,10 @@ export const services = createMiddleware<AppBindings>(async (c, next) => {
       return (redis ??= createRedis(config));
     },
   });
-  await next();
+  try {
+    await next();
+  } finally {
+    // Ends this request's WebSocket pool (if a transaction opened one) through ctx.waitUntil.
+    db?.$close();
+  }
 });
