@@ -1,11 +1,32 @@
 import { sql } from "drizzle-orm";
-import { bigint, boolean, check, index, integer, numeric, pgTable, text, timestamp, uniqueIndex, varchar } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  boolean,
+  check,
+  foreignKey,
+  index,
+  integer,
+  numeric,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  varchar,
+} from "drizzle-orm/pg-core";
 import { users } from "./users.ts";
+
+/**
+ * Which ledger a row belongs to. Production has exactly one chain, "main"; the column exists so
+ * that tests can run isolated chains (tamper tests, concurrency tests) in the shared database
+ * without ever touching "main" (see src/services/chain/chain-id.ts).
+ */
+export const MAIN_CHAIN = "main";
 
 export const blocks = pgTable(
   "blocks",
   {
     id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    chain: varchar("chain", { length: 32 }).notNull().default(MAIN_CHAIN),
     height: integer("height").notNull(),
     // Integer milliseconds since the epoch: exactly what the block hash covers (no µs rounding).
     timestampMs: bigint("timestamp_ms", { mode: "number" }).notNull(),
@@ -21,10 +42,11 @@ export const blocks = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    // Backstops for the Durable Object's single-writer rule: a fork cannot be written.
-    uniqueIndex("blocks_height_key").on(t.height),
-    uniqueIndex("blocks_previous_hash_key").on(t.previousHash),
-    uniqueIndex("blocks_hash_key").on(t.hash),
+    // Backstops for the Durable Object's single-writer rule: a fork cannot be written, even by a
+    // superseded DO instance or a direct insert (two blocks on one parent, or at one height).
+    uniqueIndex("blocks_chain_height_key").on(t.chain, t.height),
+    uniqueIndex("blocks_chain_previous_hash_key").on(t.chain, t.previousHash),
+    uniqueIndex("blocks_chain_hash_key").on(t.chain, t.hash),
     index("blocks_miner_id_idx").on(t.minerId),
     check("blocks_height_non_negative", sql`${t.height} >= 0`),
   ],
@@ -34,6 +56,7 @@ export const transactions = pgTable(
   "transactions",
   {
     id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    chain: varchar("chain", { length: 32 }).notNull().default(MAIN_CHAIN),
     transactionHash: varchar("transaction_hash", { length: 64 }).notNull(),
     fromAddress: varchar("from_address", { length: 40 }).notNull(),
     toAddress: varchar("to_address", { length: 40 }).notNull(),
@@ -45,18 +68,28 @@ export const transactions = pgTable(
     // Integer milliseconds covered by the transaction hash and signature.
     timestampMs: bigint("timestamp_ms", { mode: "number" }).notNull(),
     signature: text("signature").notNull(),
-    blockHeight: integer("block_height").references(() => blocks.height, { onDelete: "set null" }),
+    // The sender's Ed25519 public key at signing time: the signature can be checked from the row
+    // alone (its SHA-256 must give from_address), even if the wallet is later deleted.
+    senderPublicKey: text("sender_public_key").notNull(),
+    blockHeight: integer("block_height"),
     isConfirmed: boolean("is_confirmed").notNull().default(false),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     confirmedAt: timestamp("confirmed_at", { withTimezone: true }),
   },
   (t) => [
     uniqueIndex("transactions_hash_key").on(t.transactionHash),
+    foreignKey({
+      name: "transactions_chain_block_height_fk",
+      columns: [t.chain, t.blockHeight],
+      foreignColumns: [blocks.chain, blocks.height],
+    }),
     index("transactions_from_idx").on(t.fromAddress, t.id),
     index("transactions_to_idx").on(t.toAddress, t.id),
-    index("transactions_block_height_idx").on(t.blockHeight),
-    index("transactions_pending_idx").on(t.id).where(sql`not ${t.isConfirmed}`),
+    index("transactions_chain_block_height_idx").on(t.chain, t.blockHeight, t.id),
+    // Pending transactions are mined in ascending id order.
+    index("transactions_chain_pending_idx").on(t.chain, t.id).where(sql`not ${t.isConfirmed}`),
     check("transactions_amount_positive", sql`${t.amount} > 0`),
     check("transactions_fee_non_negative", sql`${t.fee} >= 0`),
+    check("transactions_confirmed_in_block", sql`${t.isConfirmed} = (${t.blockHeight} is not null)`),
   ],
 );

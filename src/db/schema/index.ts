@@ -8,3 +8,4 @@ export * from "./auth.ts";
 export * from "./email.ts";
 export * from "./social.ts";
 export * from "./video.ts";
+export * from "./idempotency.ts";
