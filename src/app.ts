@@ -4,13 +4,15 @@ import { onError, onNotFound } from "./lib/errors.ts";
 import { configGuard } from "./middleware/config.ts";
 import { corsFromConfig, limitBody, requireKnownContentType } from "./middleware/http-guards.ts";
 import { requestContext } from "./middleware/request-context.ts";
+import { rateLimit } from "./middleware/rate-limit.ts";
 import { services } from "./middleware/services.ts";
+import auth from "./routes/auth/auth.index.ts";
 import { registerDocs } from "./routes/docs/docs.index.ts";
 import health from "./routes/health/health.index.ts";
 import system from "./routes/system/system.index.ts";
 
 /** Route modules, each a router with full paths. Add new resources here. */
-const routers = [health, system];
+const routers = [health, system, auth];
 
 export function createApp() {
   const app = createRouter();
@@ -21,6 +23,7 @@ export function createApp() {
   app.use(corsFromConfig);
   app.use("/api/*", limitBody, requireKnownContentType);
   app.use(services);
+  app.use("/api/*", rateLimit);
 
   for (const router of routers) app.route("/", router);
   registerDocs(app);

@@ -68,7 +68,10 @@ redis.call('EXPIRE', KEYS[1], ARGV[3])
 return 1
 `;
 
-/** Creates (or re-opens) a session; prunes this user's idled-out sessions on the way. */
+/**
+ * Creates (or re-opens) a session; prunes this user's idled-out sessions on the way. With
+ * ARGV[5] = "keep", a session that is still alive keeps its entry (only `last_seen` moves).
+ */
 const OPEN = `
 local now, ttl = tonumber(ARGV[3]), tonumber(ARGV[4])
 local all = redis.call('HGETALL', KEYS[1])
@@ -76,7 +79,13 @@ for i = 1, #all, 2 do
   local seen = string.match(all[i + 1], '^{"last_seen":(%d+),')
   if not seen or now - tonumber(seen) > ttl then redis.call('HDEL', KEYS[1], all[i]) end
 end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+local value = ARGV[2]
+if ARGV[5] == 'keep' then
+  local v = redis.call('HGET', KEYS[1], ARGV[1])
+  local rest = v and string.match(v, '^{"last_seen":%d+(,.*)$')
+  if rest then value = '{"last_seen":' .. ARGV[3] .. rest end
+end
+redis.call('HSET', KEYS[1], ARGV[1], value)
 redis.call('EXPIRE', KEYS[1], ttl)
 return 1
 `;
@@ -98,18 +107,23 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Opens session `sessionId` for `userId` (login), or re-opens it after it idled out (refresh). */
+/**
+ * Opens session `sessionId` for `userId` (login), or re-opens it after it idled out (refresh, with
+ * `keepExisting` so a live session keeps its metadata).
+ */
 export async function openSession(
   redis: Redis,
   userId: number,
   sessionId: string,
   meta: SessionMeta,
-  opts: { createdAt?: number } = {},
+  opts: { createdAt?: number; keepExisting?: boolean } = {},
 ): Promise<void> {
   const now = nowSeconds();
   const value = encode(now, opts.createdAt ?? now, meta);
   await guarded(() =>
-    redis.createScript<number>(OPEN).exec([sessionKey(userId)], [sessionId, value, String(now), String(SESSION_TTL_SECONDS)]),
+    redis
+      .createScript<number>(OPEN)
+      .exec([sessionKey(userId)], [sessionId, value, String(now), String(SESSION_TTL_SECONDS), opts.keepExisting ? "keep" : "new"]),
   );
 }
 

@@ -1,0 +1,84 @@
+import type { z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { clientIp, userAgent } from "../../lib/client-info.ts";
+import { ApiError } from "../../lib/errors.ts";
+import { getAuth } from "../../middleware/auth.ts";
+import * as auth from "../../services/auth/index.ts";
+import type { AppBindings, AppRouteHandler } from "../../types.ts";
+import type * as routes from "./auth.routes.ts";
+import type { LoginFormSchema, LoginJsonSchema } from "./auth.schemas.ts";
+
+function deps(c: Context<AppBindings, any, any>): auth.AuthDeps {
+  return {
+    db: c.var.services.db,
+    redis: c.var.services.redis,
+    config: c.var.config,
+    waitUntil: (p) => c.executionCtx.waitUntil(p),
+    client: { ip: clientIp(c.req.raw.headers), userAgent: userAgent(c.req.raw.headers) },
+  };
+}
+
+// Token responses must not be cached anywhere (RFC 6749 §5.1).
+const NO_STORE = { "Cache-Control": "no-store", Pragma: "no-cache" };
+
+const bodyRequired = (what: string) =>
+  new ApiError(422, "validation-error", `body: send ${what} as JSON or as application/x-www-form-urlencoded`, {
+    errors: [{ path: "body", message: `${what} required` }],
+  });
+
+const isForm = (c: Context) => /^(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(c.req.header("Content-Type") ?? "");
+const isJson = (c: Context) => /^application\/([a-z.-]+\+)?json/i.test(c.req.header("Content-Type") ?? "");
+
+export const register: AppRouteHandler<typeof routes.register> = async (c) => {
+  const user = await auth.registerUser(deps(c), c.req.valid("json"));
+  return c.json(user, 201);
+};
+
+export const login: AppRouteHandler<typeof routes.login> = async (c) => {
+  let identifier: string;
+  let password: string;
+  if (isJson(c)) {
+    // Typed by hand: with two media types, zod-openapi types each target as the union of both.
+    const body = c.req.valid("json") as z.infer<typeof LoginJsonSchema>;
+    identifier = (body.username ?? body.email)!;
+    password = body.password;
+  } else if (isForm(c)) {
+    ({ username: identifier, password } = c.req.valid("form") as z.infer<typeof LoginFormSchema>);
+  } else {
+    throw bodyRequired("username and password");
+  }
+  const pair = await auth.login(deps(c), identifier, password);
+  return c.json(pair, 200, NO_STORE);
+};
+
+export const refresh: AppRouteHandler<typeof routes.refresh> = async (c) => {
+  let token: string;
+  if (isJson(c)) token = c.req.valid("json").refresh_token;
+  else if (isForm(c)) token = c.req.valid("form").refresh_token;
+  else throw bodyRequired("refresh_token");
+  const pair = await auth.refreshSession(deps(c), token);
+  return c.json(pair, 200, NO_STORE);
+};
+
+export const me: AppRouteHandler<typeof routes.me> = async (c) => {
+  const { userId } = getAuth(c);
+  const user = await auth.findUserView(c.var.services.db, userId);
+  // A deleted account's token is as good as none.
+  if (!user) throw new ApiError(401, "unauthorized", "Could not validate credentials", { headers: { "WWW-Authenticate": 'Bearer error="invalid_token"' } });
+  if (!user.is_active) throw new ApiError(403, "inactive-user", "Inactive user");
+  return c.json(user, 200);
+};
+
+export const logout: AppRouteHandler<typeof routes.logout> = async (c) => {
+  const { all } = c.req.valid("query");
+  const result = await auth.logout(deps(c), getAuth(c), { all });
+  return c.json({ message: "Successfully logged out", ...result }, 200);
+};
+
+export const changePassword: AppRouteHandler<typeof routes.changePassword> = async (c) => {
+  const { current_password, new_password } = c.req.valid("json");
+  const result = await auth.changePassword(deps(c), getAuth(c), current_password, new_password);
+  return c.json({ message: "Password changed", ...result }, 200);
+};
+
+

@@ -1,0 +1,117 @@
+import { createRoute } from "@hono/zod-openapi";
+import { problemResponses } from "../../lib/errors.ts";
+import { BEARER_SECURITY, requireAuth } from "../../middleware/auth.ts";
+import {
+  ChangePasswordBodySchema,
+  LoginFormSchema,
+  LoginJsonSchema,
+  LogoutQuerySchema,
+  LogoutResponseSchema,
+  MeSchema,
+  PasswordChangedSchema,
+  RefreshFormSchema,
+  RefreshJsonSchema,
+  RegisterBodySchema,
+  TokenPairSchema,
+  UserSchema,
+} from "./auth.schemas.ts";
+
+const tags = ["Auth"];
+const tokenResponse = { description: "A new access/refresh token pair", content: { "application/json": { schema: TokenPairSchema } } };
+
+export const register = createRoute({
+  method: "post",
+  path: "/api/auth/register",
+  tags,
+  summary: "Create an account (and its primary RoadChain wallet with 100 coins)",
+  request: { body: { required: true, content: { "application/json": { schema: RegisterBodySchema } } } },
+  responses: {
+    201: { description: "The new user", content: { "application/json": { schema: UserSchema } } },
+    ...problemResponses(409, 415, 422, 429, 503),
+  },
+});
+
+export const login = createRoute({
+  method: "post",
+  path: "/api/auth/login",
+  tags,
+  summary: "Log in with username (or email) and password",
+  description:
+    "JSON `{username | email, password}` or form-encoded `username` / `password` (OAuth2 password grant, as sent by " +
+    "Swagger's Authorize button). Unknown user, wrong password and malformed credentials all get the same 401. " +
+    "A disabled account gets 403 only after a correct password.",
+  request: {
+    body: {
+      // Not `required`: one of the two media types is validated, the handler insists on one.
+      content: {
+        "application/json": { schema: LoginJsonSchema },
+        "application/x-www-form-urlencoded": { schema: LoginFormSchema },
+      },
+    },
+  },
+  responses: { 200: tokenResponse, ...problemResponses(401, 403, 415, 422, 429, 503) },
+});
+
+export const refresh = createRoute({
+  method: "post",
+  path: "/api/auth/refresh",
+  tags,
+  summary: "Exchange a refresh token for a new pair (rotation)",
+  description:
+    "Every refresh token works once. Presenting one that was already rotated revokes its whole session (reuse " +
+    "detection) and returns 401; a concurrent refresh of the same token within a few seconds gets 409 instead. " +
+    "JSON `{refresh_token}` or form-encoded `grant_type=refresh_token&refresh_token=…`.",
+  request: {
+    body: {
+      content: {
+        "application/json": { schema: RefreshJsonSchema },
+        "application/x-www-form-urlencoded": { schema: RefreshFormSchema },
+      },
+    },
+  },
+  responses: { 200: tokenResponse, ...problemResponses(401, 409, 415, 422, 429, 503) },
+});
+
+export const me = createRoute({
+  method: "get",
+  path: "/api/auth/me",
+  tags,
+  summary: "The current user",
+  middleware: [requireAuth] as const,
+  security: BEARER_SECURITY,
+  responses: {
+    200: { description: "The current user", content: { "application/json": { schema: MeSchema } } },
+    ...problemResponses(401, 403, 503),
+  },
+});
+
+export const logout = createRoute({
+  method: "post",
+  path: "/api/auth/logout",
+  tags,
+  summary: "End this session now (or every session with ?all=true)",
+  description:
+    "The access token is refused from the next request on, and the session's refresh tokens are revoked. " +
+    "With `all=true`, every session of the user ends. 503 (retry) if the session store cannot be reached.",
+  middleware: [requireAuth] as const,
+  security: BEARER_SECURITY,
+  request: { query: LogoutQuerySchema },
+  responses: {
+    200: { description: "Logged out", content: { "application/json": { schema: LogoutResponseSchema } } },
+    ...problemResponses(401, 422, 503),
+  },
+});
+
+export const changePassword = createRoute({
+  method: "post",
+  path: "/api/auth/password",
+  tags,
+  summary: "Change the password (ends every other session)",
+  middleware: [requireAuth] as const,
+  security: BEARER_SECURITY,
+  request: { body: { required: true, content: { "application/json": { schema: ChangePasswordBodySchema } } } },
+  responses: {
+    200: { description: "Password changed", content: { "application/json": { schema: PasswordChangedSchema } } },
+    ...problemResponses(401, 403, 415, 422, 429, 503),
+  },
+});

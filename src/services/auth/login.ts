@@ -1,0 +1,66 @@
+import { eq } from "drizzle-orm";
+import { users } from "../../db/schema/index.ts";
+import { ApiError, forbidden } from "../../lib/errors.ts";
+import { hashPassword, verifyPassword } from "../../lib/password.ts";
+import { recordEventLater } from "../audit.ts";
+import { checkAccountThrottle, recordAccountFailure } from "./login-throttle.ts";
+import { startSession } from "./tokens.ts";
+import type { AuthDeps, TokenPair } from "./types.ts";
+import { identifierCondition } from "./users.ts";
+
+/** Identifiers longer than any username or email cannot match; they still cost one dummy compare. */
+const MAX_IDENTIFIER_LENGTH = 255;
+
+/**
+ * The single answer for every failed login: unknown user, wrong password, malformed credentials.
+ * Same status, body (except the request id), headers and — through the dummy hash — time.
+ */
+export const invalidCredentials = () =>
+  new ApiError(401, "invalid-credentials", "Incorrect username or password", {
+    headers: { "WWW-Authenticate": 'Bearer realm="blackroad"' },
+  });
+
+/**
+ * Checks credentials and starts a session. The route's IP rate limit has already run; this adds
+ * the per-account throttle, both before any bcrypt work. A disabled account is told so (403) only
+ * after a correct password.
+ */
+export async function login(deps: AuthDeps, identifier: string, password: string): Promise<TokenPair> {
+  const { db, redis, config, client } = deps;
+  await checkAccountThrottle(redis, identifier);
+
+  const wellFormed = identifier.trim().length > 0 && identifier.length <= MAX_IDENTIFIER_LENGTH && password.length > 0;
+  const [user] = wellFormed
+    ? await db
+        .select({ id: users.id, hashedPassword: users.hashedPassword, isActive: users.isActive })
+        .from(users)
+        .where(identifierCondition(identifier))
+        .limit(1)
+    : [];
+
+  const check = await verifyPassword(password, user?.hashedPassword ?? null, config.BCRYPT_ROUNDS);
+  if (!user || !check.ok) {
+    await recordAccountFailure(redis, identifier);
+    recordEventLater(
+      db,
+      { type: "auth.login_failed", userId: user?.id ?? null, ...client, metadata: { reason: user ? "bad_password" : "unknown_user" } },
+      deps.waitUntil,
+    );
+    throw invalidCredentials();
+  }
+  if (!user.isActive) {
+    recordEventLater(db, { type: "auth.login_failed", userId: user.id, ...client, metadata: { reason: "inactive" } }, deps.waitUntil);
+    throw forbidden("Inactive user");
+  }
+
+  // Re-hash at the configured cost when it changed since the hash was made (costs one more hash, once).
+  const rehashed = check.needsRehash ? await hashPassword(password, config.BCRYPT_ROUNDS) : undefined;
+  const { pair } = await startSession(deps, user.id, [
+    db
+      .update(users)
+      .set({ lastLogin: new Date(), ...(rehashed ? { hashedPassword: rehashed } : {}) })
+      .where(eq(users.id, user.id)),
+  ]);
+  recordEventLater(db, { type: "auth.login", userId: user.id, ...client, metadata: rehashed ? { rehashed: true } : {} }, deps.waitUntil);
+  return pair;
+}
