@@ -52,8 +52,9 @@ export const emails = pgTable(
     bccAddresses: text("bcc_addresses").array().notNull().default(sql`'{}'::text[]`),
     subject: varchar("subject", { length: 500 }).notNull().default(""),
     body: text("body").notNull().default(""),
-    // Root message of the conversation (null for a root itself); replies inherit it.
-    threadId: integer("thread_id").references((): AnyPgColumn => emails.id, { onDelete: "set null" }),
+    // Root message of the conversation (null for a root itself); replies inherit it. Deliberately no
+    // foreign key: when every copy of the root is deleted, its replies must still share one thread.
+    threadId: integer("thread_id"),
     inReplyTo: integer("in_reply_to").references((): AnyPgColumn => emails.id, { onDelete: "set null" }),
     isDraft: boolean("is_draft").notNull().default(false),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),

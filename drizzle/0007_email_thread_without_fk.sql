@@ -1,0 +1,1 @@
+ALTER TABLE "emails" DROP CONSTRAINT "emails_thread_id_emails_id_fk";
