@@ -10,9 +10,11 @@ import auth from "./routes/auth/auth.index.ts";
 import { registerDocs } from "./routes/docs/docs.index.ts";
 import health from "./routes/health/health.index.ts";
 import system from "./routes/system/system.index.ts";
+import email from "./routes/email/email.index.ts";
+import social from "./routes/social/social.index.ts";
 
 /** Route modules, each a router with full paths. Add new resources here. */
-const routers = [health, system, auth];
+const routers = [health, system, auth, email, social];
 
 export function createApp() {
   const app = createRouter();
