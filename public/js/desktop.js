@@ -6,6 +6,7 @@ import { restore } from './session.js';
 import { initWindows, openWindow, findWindow, openWindows } from './window-manager.js';
 import { APPS } from './app-registry.js';
 import { errorBox, loading, empty, toast } from './ui.js';
+import { ApiError } from './api-client.js';
 
 const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const startBtn = /** @type {HTMLButtonElement} */ ($('start-btn'));
@@ -31,7 +32,7 @@ export async function launch(id, arg) {
     if (typeof onArg === 'function') win.onArg = onArg;
     win.focusInside();
   } catch (e) {
-    fill(win.body, h('div', { class: 'pad' }, errorBox(e instanceof TypeError ? new Error(`${app.title} could not be loaded. Check your connection and reopen it.`) : e)));
+    fill(win.body, h('div', { class: 'pad' }, errorBox(e instanceof TypeError ? new ApiError(0, `${app.title} could not be loaded. Check your connection and reopen it.`) : e)));
   }
 }
 

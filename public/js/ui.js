@@ -1,6 +1,6 @@
 // @ts-check
 /** Shared widgets: error boxes, loading lines, busy buttons, field errors, confirm sheets, key/value lists. */
-import { h, fill, trapTab, humanize, fmtTime, trimDec } from './dom.js';
+import { h, fill, trapTab, humanize, fmtTime, trimDec, fmtAmount } from './dom.js';
 import { ApiError } from './api-client.js';
 
 /** @param {unknown} e */
@@ -113,6 +113,13 @@ export function fmtValue(k, v) {
   if (typeof v === 'string' && /hash|address|sha/.test(k)) return h('span', { class: 'mono' }, v);
   if (Array.isArray(v)) return v.map((x) => (typeof x === 'object' ? JSON.stringify(x) : String(x))).join(', ') || '—';
   if (typeof v === 'object') return kv(/** @type {Record<string, unknown>} */ (v));
+  const n = Number(v);
+  if (/hashrate/.test(k) && !/mhs$/.test(k) && Number.isFinite(n)) {
+    const [d, u] = n >= 1e9 ? [1e9, 'GH/s'] : n >= 1e6 ? [1e6, 'MH/s'] : n >= 1e3 ? [1e3, 'kH/s'] : [1, 'H/s'];
+    return `${Math.round((n / d) * 100) / 100} ${u}`;
+  }
+  if (/_seconds$/.test(k) && Number.isFinite(n)) return n >= 3600 ? `${Math.floor(n / 3600)} h ${Math.floor((n % 3600) / 60)} min` : n >= 60 ? `${Math.floor(n / 60)} min ${Math.round(n % 60)} s` : `${n} s`;
+  if (/balance|earned|reward|amount|fee/.test(k) && Number.isFinite(n)) return fmtAmount(v);
   return trimDec(v);
 }
 

@@ -113,7 +113,8 @@ export function mount(_body, ctx) {
             const c = chunk(ev);
             if (c.error) throw new ApiError(502, c.error);
             if (c.text) { got += c.text; out.textContent = got; log.scrollTop = log.scrollHeight; }
-            if (c.done) { if (c.final) out.textContent = got = c.final; break; }
+            // after "done" keep reading until the server ends the stream (breaking early would abort the request)
+            if (c.done && c.final) out.textContent = got = c.final;
           }
         } else {
           const j = await res.json();

@@ -22,7 +22,7 @@ export function mount(_body, ctx) {
       h('section', { class: 'stack', 'aria-labelledby': 'w-hist' },
         h('div', { class: 'spread' }, h('h3', { id: 'w-hist' }, 'History'), refreshBtn),
         histOut, h('div', { class: 'table-wrap' }, h('table', { class: 'table' },
-          h('thead', null, h('tr', null, ['', 'Amount', 'With', 'Status', 'Time'].map((t) => h('th', { scope: 'col' }, t)))), hist)), more)));
+          h('thead', null, h('tr', null, ['Type', 'Amount', 'With', 'Status', 'Time'].map((t) => h('th', { scope: 'col' }, t)))), hist)), more)));
 
     async function loadWallet() {
       try {
@@ -48,6 +48,7 @@ export function mount(_body, ctx) {
         offset += list.length;
         histOut.replaceChildren();
         if (!offset) histOut.append(empty('No transactions yet.'));
+        hist.closest('table')?.toggleAttribute('hidden', !offset);
         for (const t of list) {
           const out = t.from_address === address;
           hist.append(h('tr', null,
