@@ -102,7 +102,8 @@ store.events.addEventListener('tokens', () => {
  */
 export async function api(path, o = {}) {
   const useAuth = o.auth !== false;
-  if (useAuth && store.getRefreshToken() && store.msUntilExpiry() < 15_000) await refreshSession();
+  // Timers sleep in background tabs: if the token is (nearly) expired, refresh first.
+  if (useAuth && store.getRefreshToken() && store.msUntilExpiry() < Math.min(15_000, store.tokenLifetime() / 4)) await refreshSession();
   let res = await send(path, o, useAuth);
   if (res.status === 401 && useAuth && !o.quiet) {
     if (store.getRefreshToken() && (await refreshSession())) res = await send(path, o, useAuth);

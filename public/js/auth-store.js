@@ -31,6 +31,7 @@ const LAST = 'blackroad.last_user';
 
 /** @type {string | null} */ let access = null;
 let expiresAt = 0;
+let lifetime = 0;
 /** @type {User | null} */ let user = null;
 
 /** 'change' (detail {user, reason}) when the signed-in user changes; 'tokens' when tokens are replaced. */
@@ -49,10 +50,14 @@ export function getRefreshToken() {
 /** Milliseconds until the access token expires (−Infinity when there is none). */
 export const msUntilExpiry = () => (access ? expiresAt - Date.now() : -Infinity);
 
+/** How long the current access token was issued for (ms). */
+export const tokenLifetime = () => lifetime;
+
 /** @param {TokenPair} t */
 export function setTokens(t) {
   access = t.access_token;
-  expiresAt = Date.now() + (Number(t.expires_in) > 0 ? Number(t.expires_in) : 1800) * 1000;
+  lifetime = (Number(t.expires_in) > 0 ? Number(t.expires_in) : 1800) * 1000;
+  expiresAt = Date.now() + lifetime;
   try { if (t.refresh_token) sessionStorage.setItem(KEY, t.refresh_token); } catch { /* storage off: session lasts until reload */ }
   emit('tokens');
 }

@@ -79,9 +79,11 @@ export class Win {
     const W = layer.clientWidth, H = layer.clientHeight;
     const w = Math.min(o.width ?? 640, W - 16), ht = Math.min(o.height ?? 460, H - 16);
     const off = (cascade++ % 8) * 26;
+    // Keep clear of the desktop icons (left ~220px) when there is room.
+    const x = W >= w + 240 ? 220 + Math.max(0, (W - 220 - w) / 2 - 60) : (W - w) / 2;
     Object.assign(this.el.style, {
       width: `${w}px`, height: `${ht}px`,
-      left: `${Math.max(8, Math.min((W - w) / 2 - 100 + off, W - w - 8))}px`, top: `${Math.max(8, Math.min(24 + off, H - ht - 8))}px`,
+      left: `${Math.max(8, Math.min(x + off, W - w - 8))}px`, top: `${Math.max(8, Math.min(16 + off, H - ht - 8))}px`,
     });
     this.el.addEventListener('pointerdown', () => this.focus(false), true);
     this.el.addEventListener('focusin', (e) => {
