@@ -41,7 +41,7 @@ export function mount(_body, ctx) {
         fill(pane, h('div', { class: 'spread' }, h('h3', null, f.name), h('button', { type: 'button', class: 'btn small', onclick: () => { void showList(); void loadFolders(); } }, 'Refresh')),
           mails.length ? h('ul', { class: 'mail-list' }, mails.map((m) => h('li', null,
             h('button', { type: 'button', class: `mail-item${m.is_read === false && !sent ? ' unread' : ''}`, onclick: () => read(m.id) },
-              h('span', { class: 'mail-from' }, sent ? `To: ${m.recipient_email ?? ''}` : (m.sender_name || m.sender_email || '')),
+              h('span', { class: 'mail-from' }, sent ? `To: ${Array.isArray(m.to) && m.to.length ? m.to.join(', ') : m.recipient_email ?? ''}` : (m.sender_name || m.sender_email || '')),
               h('span', { class: 'mail-subj' }, m.subject || '(no subject)'),
               h('span', { class: 'muted mail-time' }, ago(m.sent_at ?? m.created_at)))))) : empty(`No messages in ${f.name}.`));
       } catch (e) { showError(pane, e, showList); }
@@ -68,7 +68,9 @@ export function mount(_body, ctx) {
         fill(pane, actions, h('article', { class: 'card stack mail-read' },
           h('h3', null, m.subject || '(no subject)'),
           h('dl', { class: 'kv' }, h('dt', null, 'From'), h('dd', null, m.sender_name ? `${m.sender_name} <${m.sender_email}>` : m.sender_email),
-            h('dt', null, 'To'), h('dd', null, m.recipient_email ?? user.email ?? ''), h('dt', null, 'Date'), h('dd', null, fmtTime(m.sent_at ?? m.created_at))),
+            h('dt', null, 'To'), h('dd', null, (Array.isArray(m.to) && m.to.length ? m.to : [m.recipient_email ?? user.email ?? '']).join(', ')),
+            Array.isArray(m.cc) && m.cc.length > 0 && [h('dt', null, 'Cc'), h('dd', null, m.cc.join(', '))],
+            h('dt', null, 'Date'), h('dd', null, fmtTime(m.sent_at ?? m.created_at))),
           h('div', { class: 'mail-body' }, m.body ?? '')));
         void loadFolders(); // unread counts changed
       } catch (e) { showError(pane, e, () => read(id)); }
@@ -98,7 +100,7 @@ export function mount(_body, ctx) {
         const cc = String(d.get('cc')).split(',').map((s) => s.trim()).filter(Boolean);
         void busy(send, async () => {
           try {
-            await api('/api/email/send', { signal, body: { to: String(d.get('to')).trim(), cc, bcc: [], subject: String(d.get('subject')), body: String(d.get('body')), ...(re ? { in_reply_to: re.id } : {}) } });
+            await api('/api/email/send', { signal, body: { to: String(d.get('to')).trim(), cc, bcc: [], subject: String(d.get('subject')), body: String(d.get('body')), ...(re ? { in_reply_to: re.message_id ?? re.id } : {}) } });
             toast('Message sent');
             draft = null;
             void loadFolders(); void showList();
