@@ -142,7 +142,7 @@ store.events.addEventListener('change', (e) => {
   const { user, reason, was } = /** @type {CustomEvent} */ (e).detail;
   renderUser();
   if (reason === 'expired') {
-    toast(was ? 'Your session has ended. Please sign in again.' : 'Please sign in to continue.');
+    if (was) toast('Your session has ended. Please sign in again.');
     void launch('account', { reason: was ? 'expired' : 'required' });
   } else if (reason === 'signin') toast(`Signed in as ${user.username}`);
   else if (reason === 'signout') toast('Signed out');

@@ -25,6 +25,7 @@ export function h(tag, props, ...kids) {
     if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), /** @type {EventListener} */ (v));
     else if (k === 'class') el.className = String(v);
     else if (k === 'text') el.textContent = String(v);
+    else if (k === 'style') el.style.cssText = String(v); // CSSOM, so a strict style-src CSP allows it
     else if (PROPS.has(k)) /** @type {any} */ (el)[k] = v;
     else el.setAttribute(k, v === true ? '' : String(v));
   }
