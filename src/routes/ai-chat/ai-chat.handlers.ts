@@ -1,0 +1,120 @@
+import type { Context } from "hono";
+import { notFound, problemBody, type ApiError } from "../../lib/errors.ts";
+import { getAuth } from "../../middleware/auth.ts";
+import { reply, replyStream, type ChatDeps, type ReplyEvent } from "../../services/ai-chat/chat.ts";
+import * as store from "../../services/ai-chat/conversations.ts";
+import type { AppBindings, AppRouteHandler } from "../../types.ts";
+import type * as routes from "./ai-chat.routes.ts";
+import { conversationJson, messageJson } from "./ai-chat.schemas.ts";
+
+const conversationNotFound = () => notFound("Conversation not found");
+
+export const listConversations: AppRouteHandler<typeof routes.listConversations> = async (c) => {
+  const rows = await store.listConversations(c.var.services.db, getAuth(c).userId, c.req.valid("query"));
+  return c.json(rows.map(conversationJson), 200);
+};
+
+export const createConversation: AppRouteHandler<typeof routes.createConversation> = async (c) => {
+  const { title } = c.req.valid("json");
+  const row = await store.createConversation(c.var.services.db, getAuth(c).userId, {
+    title: title ?? undefined,
+    model: c.var.config.OPENAI_MODEL,
+  });
+  return c.json(conversationJson(row), 201);
+};
+
+export const getConversation: AppRouteHandler<typeof routes.getConversation> = async (c) => {
+  const found = await store.findConversationWithMessages(c.var.services.db, getAuth(c).userId, c.req.valid("param").id);
+  if (!found) throw conversationNotFound();
+  return c.json({ ...conversationJson(found.conversation), messages: found.messages.map(messageJson) }, 200);
+};
+
+export const renameConversation: AppRouteHandler<typeof routes.renameConversation> = async (c) => {
+  const row = await store.renameConversation(
+    c.var.services.db,
+    getAuth(c).userId,
+    c.req.valid("param").id,
+    c.req.valid("json").title,
+  );
+  if (!row) throw conversationNotFound();
+  return c.json(conversationJson(row), 200);
+};
+
+export const deleteConversation: AppRouteHandler<typeof routes.deleteConversation> = async (c) => {
+  if (!(await store.deleteConversation(c.var.services.db, getAuth(c).userId, c.req.valid("param").id))) {
+    throw conversationNotFound();
+  }
+  return c.body(null, 204);
+};
+
+export const listMessages: AppRouteHandler<typeof routes.listMessages> = async (c) => {
+  const rows = await store.listMessages(c.var.services.db, getAuth(c).userId, c.req.valid("param").id, c.req.valid("query"));
+  if (!rows) throw conversationNotFound();
+  return c.json(rows.map(messageJson), 200);
+};
+
+export const sendMessage: AppRouteHandler<typeof routes.sendMessage> = async (c) => {
+  const { userId } = getAuth(c);
+  const { id } = c.req.valid("param");
+  const { content } = c.req.valid("json");
+  const deps: ChatDeps = {
+    db: c.var.services.db,
+    // Looked up per call (not captured at import) so the global fetch is the one in effect now.
+    fetch: (input, init) => fetch(input, init),
+    config: c.var.config,
+    requestId: c.var.requestId,
+  };
+
+  if (!wantsEventStream(c.req.header("Accept"))) {
+    return c.json(messageJson(await reply(deps, userId, id, content)), 200);
+  }
+  const { events } = await replyStream(deps, userId, id, content);
+  return eventStream(c, events);
+};
+
+/** True when the client asked for server-sent events (and not JSON in preference). */
+function wantsEventStream(accept: string | undefined): boolean {
+  return !!accept && /(^|,)\s*text\/event-stream\s*(;|,|$)/i.test(accept);
+}
+
+/**
+ * Writes the reply events as SSE. The pump runs under waitUntil and ignores a client that went
+ * away, so a reply the provider finishes is stored even if nobody is reading any more.
+ */
+function eventStream(c: Context<AppBindings>, events: AsyncIterable<ReplyEvent>): Response {
+  const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+  const writer = writable.getWriter();
+  const encoder = new TextEncoder();
+  let clientGone = false;
+
+  const send = async (event: string, data: unknown) => {
+    if (clientGone) return;
+    try {
+      await writer.write(encoder.encode(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`));
+    } catch {
+      clientGone = true;
+    }
+  };
+  const problemOf = (err: ApiError) => problemBody(c, err.status, err.code, err.detail);
+
+  const pump = (async () => {
+    try {
+      for await (const event of events) {
+        if (event.type === "delta") await send("delta", { content: event.content });
+        else if (event.type === "done") await send("done", { message: messageJson(event.message), usage: event.usage });
+        else await send("error", problemOf(event.error));
+      }
+    } finally {
+      await writer.close().catch(() => {});
+    }
+  })();
+  c.executionCtx.waitUntil(pump);
+
+  return new Response(readable, {
+    status: 200,
+    headers: {
+      "Content-Type": "text/event-stream; charset=utf-8",
+      "Cache-Control": "no-cache, no-transform",
+    },
+  });
+}

@@ -1,0 +1,30 @@
+import type { RouteConfig } from "@hono/zod-openapi";
+import { createRouter } from "../../lib/create-router.ts";
+import * as handlers from "./ai-chat.handlers.ts";
+import * as routes from "./ai-chat.routes.ts";
+
+/**
+ * `/api/ai_chat` (canonical, in the docs) and the original's `/api/ai-chat`: the alias routes have
+ * the same handlers and validation, and are hidden so each operation is documented once.
+ */
+const alias = <R extends RouteConfig>(route: R): R => ({
+  ...route,
+  path: route.path.replace(routes.AI_CHAT_PREFIX, routes.AI_CHAT_ALIAS_PREFIX),
+  hide: true,
+});
+
+export default createRouter()
+  .openapi(routes.listConversations, handlers.listConversations)
+  .openapi(routes.createConversation, handlers.createConversation)
+  .openapi(routes.getConversation, handlers.getConversation)
+  .openapi(routes.renameConversation, handlers.renameConversation)
+  .openapi(routes.deleteConversation, handlers.deleteConversation)
+  .openapi(routes.listMessages, handlers.listMessages)
+  .openapi(routes.sendMessage, handlers.sendMessage)
+  .openapi(alias(routes.listConversations), handlers.listConversations)
+  .openapi(alias(routes.createConversation), handlers.createConversation)
+  .openapi(alias(routes.getConversation), handlers.getConversation)
+  .openapi(alias(routes.renameConversation), handlers.renameConversation)
+  .openapi(alias(routes.deleteConversation), handlers.deleteConversation)
+  .openapi(alias(routes.listMessages), handlers.listMessages)
+  .openapi(alias(routes.sendMessage), handlers.sendMessage);

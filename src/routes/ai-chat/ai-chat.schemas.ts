@@ -1,0 +1,94 @@
+import { z } from "@hono/zod-openapi";
+import { MESSAGE_ROLES } from "../../db/schema/ai-chat.ts";
+import type { ConversationRow, MessageRow } from "../../services/ai-chat/conversations.ts";
+
+/** Longest message a user may send (characters); longer is a 422. Bodies over 1 MiB are a 413 first. */
+export const MAX_CONTENT_CHARS = 32_000;
+
+export const ConversationIdParams = z.object({
+  id: z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(2_147_483_647)
+    .openapi({ param: { name: "id", in: "path" }, example: 1 }),
+});
+
+const title = z.string().trim().max(255);
+
+export const CreateConversationBody = z
+  .object({
+    title: title
+      .nullish()
+      .openapi({ description: 'Defaults to "New Conversation", which the first message replaces', example: "Trip planning" }),
+  })
+  .openapi("CreateConversation");
+
+export const RenameConversationBody = z
+  .object({ title: title.min(1, "title must not be empty").openapi({ example: "Trip planning" }) })
+  .openapi("RenameConversation");
+
+export const SendMessageBody = z
+  .object({
+    content: z
+      .string()
+      .trim()
+      .min(1, "content must not be empty")
+      .max(MAX_CONTENT_CHARS, `content is limited to ${MAX_CONTENT_CHARS} characters`)
+      .openapi({ example: "Explain proof of work in two sentences." }),
+  })
+  .openapi("SendMessage");
+
+export const ConversationSchema = z
+  .object({
+    id: z.number().int(),
+    title: z.string(),
+    model: z.string().openapi({ description: "Model of the latest reply (the configured model before any)" }),
+    message_count: z.number().int(),
+    total_tokens: z.number().int().openapi({ description: "Sum of the provider-reported tokens of every reply" }),
+    created_at: z.string().openapi({ format: "date-time" }),
+    updated_at: z.string().openapi({ format: "date-time" }),
+  })
+  .openapi("Conversation");
+
+export const MessageSchema = z
+  .object({
+    id: z.number().int(),
+    conversation_id: z.number().int(),
+    role: z.enum(MESSAGE_ROLES),
+    content: z.string(),
+    tokens: z.number().int().nullable().openapi({ description: "prompt_tokens + completion_tokens; null for user messages" }),
+    prompt_tokens: z.number().int().nullable(),
+    completion_tokens: z.number().int().nullable(),
+    model: z.string().nullable(),
+    finish_reason: z.string().nullable(),
+    created_at: z.string().openapi({ format: "date-time" }),
+  })
+  .openapi("ChatMessage");
+
+export const ConversationDetailSchema = ConversationSchema.extend({
+  messages: z.array(MessageSchema).openapi({ description: "The latest 100 messages, oldest first (all of them: GET …/messages)" }),
+}).openapi("ConversationDetail");
+
+export const conversationJson = (row: ConversationRow): z.infer<typeof ConversationSchema> => ({
+  id: row.id,
+  title: row.title,
+  model: row.model,
+  message_count: row.messageCount,
+  total_tokens: row.totalTokens,
+  created_at: row.createdAt.toISOString(),
+  updated_at: row.updatedAt.toISOString(),
+});
+
+export const messageJson = (row: MessageRow): z.infer<typeof MessageSchema> => ({
+  id: row.id,
+  conversation_id: row.conversationId,
+  role: row.role,
+  content: row.content,
+  tokens: row.promptTokens === null && row.completionTokens === null ? null : (row.promptTokens ?? 0) + (row.completionTokens ?? 0),
+  prompt_tokens: row.promptTokens,
+  completion_tokens: row.completionTokens,
+  model: row.model,
+  finish_reason: row.finishReason,
+  created_at: row.createdAt.toISOString(),
+});
