@@ -154,10 +154,10 @@ export async function endAllSessions(redis: Redis, userId: number, exceptSession
 
 /** The user's live sessions (idled-out ones left out), newest activity first. */
 export async function listSessions(redis: Redis, userId: number): Promise<SessionInfo[]> {
-  const raw = await guarded(() => redis.hgetall<Record<string, string>>(sessionKey(userId)));
+  const raw: unknown = await guarded(() => redis.hgetall(sessionKey(userId)));
   const now = nowSeconds();
   const out: SessionInfo[] = [];
-  for (const [sessionId, value] of Object.entries(raw ?? {})) {
+  for (const [sessionId, value] of hashEntries(raw)) {
     try {
       const v = JSON.parse(String(value)) as { last_seen?: unknown; created_at?: unknown; ip?: unknown; user_agent?: unknown };
       if (typeof v.last_seen !== "number" || now - v.last_seen > SESSION_TTL_SECONDS) continue;
@@ -173,4 +173,15 @@ export async function listSessions(redis: Redis, userId: number): Promise<Sessio
     }
   }
   return out.sort((a, b) => b.lastSeen - a.lastSeen);
+}
+
+/** HGETALL's reply as [field, value] pairs: a flat array without automatic deserialisation, an object with it. */
+export function hashEntries(raw: unknown): Array<[string, string]> {
+  if (Array.isArray(raw)) {
+    const out: Array<[string, string]> = [];
+    for (let i = 0; i + 1 < raw.length; i += 2) out.push([String(raw[i]), String(raw[i + 1])]);
+    return out;
+  }
+  if (raw && typeof raw === "object") return Object.entries(raw).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]);
+  return [];
 }

@@ -1,0 +1,129 @@
+import { eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { events } from "../../src/db/schema/index.ts";
+import { SESSION_TTL_SECONDS, hashEntries, listSessions, sessionKey } from "../../src/services/sessions.ts";
+import { api, expectProblem } from "../helpers/api.ts";
+import { PASSWORD, bearer, claimsOf, eventually, login, me, refresh, register, testDb, testRedis } from "../helpers/auth.ts";
+
+const logout = (token: string, query = "") => api(`/api/auth/logout${query}`, { method: "POST", headers: bearer(token) });
+const changePassword = (token: string, json: unknown) => api("/api/auth/password", { method: "POST", json, headers: bearer(token) });
+
+describe("sessions in Redis", () => {
+  it("keeps one hash per user, one field per device, with a sliding 1-hour TTL", async () => {
+    const { username, user } = await register();
+    const a = await login(username, PASSWORD, { "User-Agent": "device-a" });
+    const b = await login(username, PASSWORD, { "User-Agent": "device-b" });
+    const redis = testRedis();
+    const fields = Object.fromEntries(hashEntries(await redis.hgetall(sessionKey(user.id))));
+    expect(Object.keys(fields).sort()).toEqual([claimsOf(a.access_token).sid, claimsOf(b.access_token).sid].sort());
+    const entry = JSON.parse(fields[String(claimsOf(a.access_token).sid)]!);
+    expect(Object.keys(entry)).toEqual(["last_seen", "created_at", "ip", "user_agent"]);
+    expect(entry.user_agent).toBe("device-a");
+    const listed = await listSessions(redis, user.id);
+    expect(listed.map((x) => x.userAgent).sort()).toEqual(["device-a", "device-b"]);
+
+    await redis.expire(sessionKey(user.id), 60);
+    expect((await me(a.access_token)).status).toBe(200);
+    const ttl = Number(await redis.ttl(sessionKey(user.id)));
+    expect(ttl).toBeGreaterThan(SESSION_TTL_SECONDS - 5);
+    expect(ttl).toBeLessThanOrEqual(SESSION_TTL_SECONDS);
+  });
+
+  it("ends a session that has been idle longer than the TTL even while another device keeps the key alive", async () => {
+    const { username, user } = await register();
+    const a = await login(username);
+    const b = await login(username);
+    const redis = testRedis();
+    const sid = String(claimsOf(a.access_token).sid);
+    const entry = JSON.parse(String(await redis.hget(sessionKey(user.id), sid)));
+    entry.last_seen -= SESSION_TTL_SECONDS + 5;
+    await redis.hset(sessionKey(user.id), { [sid]: JSON.stringify(entry) });
+    await expectProblem(await me(a.access_token), 401);
+    expect((await me(b.access_token)).status).toBe(200);
+  });
+
+  it("never reads an unreadable session entry as a live session", async () => {
+    const { username, user } = await register();
+    const a = await login(username);
+    await testRedis().hset(sessionKey(user.id), { [String(claimsOf(a.access_token).sid)]: "garbage" });
+    await expectProblem(await me(a.access_token), 401);
+  });
+});
+
+describe("POST /api/auth/logout", () => {
+  it("kills the access token on the very next request and revokes the refresh token", async () => {
+    const { username } = await register();
+    const pair = await login(username);
+    const other = await login(username);
+    const res = await logout(pair.access_token);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ message: "Successfully logged out", sessions_ended: 1 });
+    await expectProblem(await me(pair.access_token), 401);
+    await expectProblem(await refresh(pair.refresh_token), 401);
+    await expectProblem(await logout(pair.access_token), 401);
+    // Another device is unaffected.
+    expect((await me(other.access_token)).status).toBe(200);
+  });
+
+  it("with ?all=true ends every session of the user", async () => {
+    const { username, user } = await register();
+    const a = await login(username);
+    const b = await login(username);
+    const c = await login(username);
+    const res = await logout(a.access_token, "?all=true");
+    expect(res.status).toBe(200);
+    expect((await res.json<{ sessions_ended: number }>()).sessions_ended).toBe(3);
+    for (const p of [a, b, c]) {
+      await expectProblem(await me(p.access_token), 401);
+      await expectProblem(await refresh(p.refresh_token), 401);
+    }
+    await eventually(async () => {
+      const rows = await testDb().select().from(events).where(eq(events.userId, user.id));
+      expect(rows.map((r) => r.type)).toContain("auth.logout_all");
+    });
+  });
+
+  it("requires authentication and a sane query", async () => {
+    await expectProblem(await api("/api/auth/logout", { method: "POST" }), 401);
+    const { username } = await register();
+    const pair = await login(username);
+    await expectProblem(await logout(pair.access_token, "?all=maybe"), 422);
+  });
+});
+
+describe("POST /api/auth/password", () => {
+  it("changes the password and ends every other session and family, keeping this one", async () => {
+    const { username, user } = await register();
+    const current = await login(username);
+    const other = await login(username);
+    const res = await changePassword(current.access_token, { current_password: PASSWORD, new_password: "marmalade-orbit-19" });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ message: "Password changed", sessions_ended: 1 });
+
+    await expectProblem(await me(other.access_token), 401);
+    await expectProblem(await refresh(other.refresh_token), 401);
+    expect((await me(current.access_token)).status).toBe(200);
+    expect((await refresh(current.refresh_token)).status).toBe(200);
+
+    await expectProblem(await api("/api/auth/login", { method: "POST", json: { username, password: PASSWORD } }), 401);
+    await login(username, "marmalade-orbit-19");
+    await eventually(async () => {
+      const rows = await testDb().select().from(events).where(eq(events.userId, user.id));
+      expect(rows.map((r) => r.type)).toContain("auth.password_change");
+      expect(JSON.stringify(rows)).not.toContain("marmalade");
+    });
+  });
+
+  it("refuses a wrong current password (403) and a weak or unchanged new one (422)", async () => {
+    const { username } = await register();
+    const pair = await login(username);
+    await expectProblem(await changePassword(pair.access_token, { current_password: "not-the-password-1", new_password: "marmalade-orbit-19" }), 403);
+    await expectProblem(await changePassword(pair.access_token, { current_password: PASSWORD, new_password: "short" }), 422);
+    await expectProblem(await changePassword(pair.access_token, { current_password: PASSWORD, new_password: "password123" }), 422);
+    await expectProblem(await changePassword(pair.access_token, { current_password: PASSWORD, new_password: "a".repeat(73) }), 422);
+    await expectProblem(await changePassword(pair.access_token, { current_password: PASSWORD, new_password: PASSWORD }), 422);
+    await expectProblem(await changePassword(pair.access_token, { current_password: PASSWORD }), 422);
+    await expectProblem(await api("/api/auth/password", { method: "POST", json: { current_password: PASSWORD, new_password: "marmalade-orbit-19" } }), 401);
+    await login(username); // still the old password
+  });
+});
