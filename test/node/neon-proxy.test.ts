@@ -7,10 +7,11 @@
  * or point TEST_DATABASE_URL at any PostgreSQL whose role may CREATE DATABASE.
  */
 import { NeonDbError, neon, neonConfig, Pool, type NeonQueryFunction } from "@neondatabase/serverless";
-import { eq, sql } from "drizzle-orm";
+import { asc, eq, inArray, sql } from "drizzle-orm";
 import { drizzle as drizzleHttp } from "drizzle-orm/neon-http";
 import { drizzle as drizzleWs } from "drizzle-orm/neon-serverless";
 import { integer, numeric, pgTable, text } from "drizzle-orm/pg-core";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { startNeonProxy, type NeonProxy } from "../../scripts/local-cloud/neon-proxy.ts";
@@ -291,6 +292,32 @@ describe.each(["pglite", "postgres"] as const)("Neon proxy on %s", (backend) => 
     }
   });
 
+  it("serves many wire-protocol clients at once, and a client dying inside a transaction blocks no one", async () => {
+    const pool = new pg.Pool({ connectionString: database.url, max: 10 });
+    try {
+      // Different statements with different parameter counts, interleaved across connections.
+      const answers = await Promise.all(
+        Array.from({ length: 200 }, (_, i) =>
+          i % 2
+            ? pool.query("select $1::int as n", [i]).then((r) => r.rows[0].n)
+            : pool.query("select $1::text as s, $2::int as n", ["x", i]).then((r) => r.rows[0].n),
+        ),
+      );
+      expect(answers).toEqual(Array.from({ length: 200 }, (_, i) => i));
+
+      const dying = new pg.Client({ connectionString: database.url });
+      dying.on("error", () => {});
+      await dying.connect();
+      await dying.query("begin");
+      await dying.query("insert into proxy_accounts (name, balance) values ('never-committed', 1)");
+      (dying as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
+      const { rows } = await pool.query("select count(*)::int as n from proxy_accounts where name = 'never-committed'");
+      expect(rows).toEqual([{ n: 0 }]);
+    } finally {
+      await pool.end();
+    }
+  });
+
   it("refuses any target other than the configured database", async () => {
     const proxyUrl = new URL(proxy.url);
     const status = await new Promise<number>((resolve, reject) => {
@@ -356,6 +383,39 @@ describe.each(["pglite", "postgres"] as const)("Neon proxy on %s", (backend) => 
       await Promise.all(pending);
       expect(proxy.stats().openSockets).toBe(0);
       expect(await db.select().from(accounts).where(eq(accounts.name, "rolled-back"))).toEqual([]);
+    });
+
+    it("keeps concurrent requests mixing HTTP queries and transactions correct", async () => {
+      const setup = createDatabase(env(), { waitUntil: () => {} });
+      const [from, to] = await setup
+        .insert(accounts)
+        .values([
+          { name: "mix-from", balance: "1000" },
+          { name: "mix-to", balance: "0" },
+        ])
+        .returning();
+      const request = async () => {
+        const pending: Promise<unknown>[] = [];
+        const db = createDatabase(env(), { waitUntil: (p) => void pending.push(p) });
+        try {
+          await db.select().from(accounts).where(eq(accounts.id, from!.id));
+          await db.select().from(accounts).where(eq(accounts.id, to!.id));
+          await db.transaction(async (tx) => {
+            await tx.select().from(accounts).where(inArray(accounts.id, [from!.id, to!.id])).orderBy(asc(accounts.id)).for("update");
+            await tx.update(accounts).set({ balance: sql`${accounts.balance} - 1` }).where(eq(accounts.id, from!.id));
+            await tx.update(accounts).set({ balance: sql`${accounts.balance} + 1` }).where(eq(accounts.id, to!.id));
+          });
+        } finally {
+          db.$close();
+          await Promise.all(pending);
+        }
+      };
+      const results = await Promise.allSettled(Array.from({ length: 25 }, request));
+      expect(results.filter((r) => r.status === "rejected")).toEqual([]);
+      const balances = await setup.select({ balance: accounts.balance }).from(accounts).where(inArray(accounts.id, [from!.id, to!.id])).orderBy(asc(accounts.id));
+      expect(balances).toEqual([{ balance: "975.00000000" }, { balance: "25.00000000" }]);
+      expect(proxy.stats().openSockets).toBe(0);
+      await setup.delete(accounts).where(inArray(accounts.id, [from!.id, to!.id]));
     });
 
     it("fails fast with DatabaseUnavailableError when the database cannot be reached", async () => {
