@@ -8,6 +8,7 @@ import { rateLimit } from "./middleware/rate-limit.ts";
 import { services } from "./middleware/services.ts";
 import aiChat from "./routes/ai-chat/ai-chat.index.ts";
 import auth from "./routes/auth/auth.index.ts";
+import blockchain from "./routes/blockchain/blockchain.index.ts";
 import { registerDocs } from "./routes/docs/docs.index.ts";
 import health from "./routes/health/health.index.ts";
 import system from "./routes/system/system.index.ts";
@@ -15,7 +16,7 @@ import email from "./routes/email/email.index.ts";
 import social from "./routes/social/social.index.ts";
 
 /** Route modules, each a router with full paths. Add new resources here. */
-const routers = [health, system, auth, aiChat, email, social];
+const routers = [health, system, auth, aiChat, email, social, blockchain];
 
 export function createApp() {
   const app = createRouter();

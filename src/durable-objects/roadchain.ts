@@ -1,11 +1,317 @@
 import { DurableObject } from "cloudflare:workers";
+import { loadConfig, type AppConfig } from "../config.ts";
+import { createDatabase, isUniqueViolation, toDatabaseUnavailable, type Database } from "../lib/db.ts";
+import { formatAmount, parseAmount } from "../services/chain/amount.ts";
+import { genesisBlock, hashBlockHeader, meetsDifficulty, toBlockHeader } from "../services/chain/block-hash.ts";
+import {
+  blockAtHeight,
+  blockView,
+  chainTail,
+  ensureGenesisRow,
+  StaleProposalError,
+  transactionsOfBlocks,
+  writeBlock,
+  type BlockProposal,
+  type BlockView,
+  type ChainHead,
+} from "../services/chain/ledger.ts";
+import { merkleRoot } from "../services/chain/merkle.ts";
+import { IdempotencySupersededError } from "../services/idempotency.ts";
+
+export type AppendResult =
+  | { status: "appended"; block: BlockView; head: ChainHead }
+  /** The proposal was not built on the current head (or its transactions moved): mine again on `head`. */
+  | { status: "stale"; head: ChainHead }
+  /** The proposal is not a valid next block; a bug in the caller. */
+  | { status: "rejected"; reason: string }
+  /** The request's Idempotency-Key claim was lost (released or taken over); nothing was written. */
+  | { status: "superseded" }
+  /** The database could not be reached, or the ledger needs an operator; nothing new is acknowledged. */
+  | { status: "unavailable"; reason: string };
+
+export type ChainAnchor = { head: ChainHead; tail: { height: number; hash: string } | null };
+
+/** Unresolved append attempts at head.height + 1 whose commit outcome is unknown. */
+type Attempts = { height: number; hashes: string[] };
+
+/** Blocks may carry a timestamp at most this far ahead of the Durable Object's clock. */
+const MAX_FUTURE_MS = 2 * 60 * 1000;
 
 /**
- * The single writer of the RoadChain ledger (one instance, named "main").
- * The ledger issue fills in appends, the head and WebSocket broadcast.
+ * The single writer of a RoadChain ledger: one instance per chain (production: only "main").
+ * It holds the chain head (height, hash, timestamp) in its own SQLite storage, serialises appends,
+ * and streams each new block to WebSocket clients (hibernation API).
+ *
+ * Why appends cannot fork, although input gates do not cover the Postgres round trips:
+ *  1. Every append, head read and anchor read runs inside `#exclusive`, an in-memory promise chain:
+ *     the next one starts only after the previous one has settled, however its awaits interleave
+ *     with other events. So within one instance "read head → write block → commit head" is atomic.
+ *  2. The append is a check-and-set: a proposal is accepted only if its previous_hash and height
+ *     are exactly the stored head's. Mining happens in the Worker (never here, so this object is
+ *     never blocked by proof of work); a proposal built on an old head gets "stale" back and is
+ *     mined again on the returned head.
+ *  3. The database refuses a fork on its own: UNIQUE(chain, height) and UNIQUE(chain,
+ *     previous_hash). That covers what 1–2 cannot: a superseded instance of this object (global
+ *     uniqueness is only re-checked on storage access) or a write that bypasses it.
+ *  4. The head is committed to storage only after the Postgres transaction commits. Before the
+ *     Postgres write the block's hash is recorded as an "attempt"; if this object dies between
+ *     the Postgres commit and the head update, the next call finds the attempt, sees that exact
+ *     block in Postgres on top of the stored head, and adopts it. A block this object did not
+ *     attempt is never adopted (that is what /verify reports as written behind its back).
  */
 export class RoadChainDO extends DurableObject<Env> {
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    // Answered by the runtime without waking a hibernating object.
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
+  }
+
   async ping(): Promise<"pong"> {
     return "pong";
   }
+
+  /** The current head (creating the genesis block for a new chain). */
+  async head(chain: string): Promise<ChainHead> {
+    return this.#withDb((db) => this.#ready(chain, db));
+  }
+
+  /** Head and the database's newest block, read with no append in flight (for /verify). */
+  async anchor(chain: string): Promise<ChainAnchor> {
+    return this.#withDb(async (db) => {
+      const head = await this.#ready(chain, db);
+      const tail = await chainTail(db, chain);
+      return { head, tail: tail ? { height: tail.height, hash: tail.hash } : null };
+    });
+  }
+
+  /** Appends a mined block if it extends the current head (check-and-set). */
+  async append(chain: string, proposal: BlockProposal): Promise<AppendResult> {
+    try {
+      return await this.#withDb(async (db) => {
+        const head = await this.#ready(chain, db);
+        const { header, hash } = proposal;
+        if (header.height !== head.height + 1 || header.previous_hash !== head.hash) return { status: "stale", head };
+        const invalid = await this.#check(proposal, head);
+        if (invalid) return { status: "rejected", reason: invalid };
+
+        this.#recordAttempt(header.height, hash);
+        let written;
+        try {
+          written = await db.transaction((tx) => writeBlock(tx, chain, proposal, blockView));
+        } catch (err) {
+          if (err instanceof StaleProposalError) {
+            this.#dropAttempt(hash);
+            return { status: "stale", head };
+          }
+          if (err instanceof IdempotencySupersededError) {
+            this.#dropAttempt(hash);
+            return { status: "superseded" };
+          }
+          if (isUniqueViolation(err)) {
+            // Someone else holds this height: adopt it if it is one of ours, else stop appending.
+            const now = await this.#reconcile(chain, db, head);
+            if (now.height > head.height) return { status: "stale", head: now };
+            this.#dropAttempt(hash);
+            logError("a block at the next height exists that this Durable Object did not write", { chain, height: header.height });
+            return { status: "unavailable", reason: "ledger diverged from its head; an operator must run /verify" };
+          }
+          throw err; // outcome unknown: the attempt stays recorded for #reconcile
+        }
+        const next: ChainHead = { height: header.height, hash, timestamp: header.timestamp };
+        this.#commitHead(next);
+        const block = blockView(written.block, written.transactions);
+        this.#broadcast(block);
+        return { status: "appended", block, head: next };
+      });
+    } catch (err) {
+      const down = toDatabaseUnavailable(err);
+      if (down) return { status: "unavailable", reason: "database unavailable" };
+      throw err;
+    }
+  }
+
+  // ---- WebSockets (hibernation API) ----
+
+  override async fetch(request: Request): Promise<Response> {
+    if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
+      return new Response("Expected a WebSocket upgrade", { status: 426, headers: { Upgrade: "websocket" } });
+    }
+    const chain = new URL(request.url).searchParams.get("chain") ?? "main";
+    const head = await this.head(chain);
+    const pair = new WebSocketPair();
+    const [client, server] = [pair[0], pair[1]];
+    this.ctx.acceptWebSocket(server);
+    server.send(JSON.stringify({ type: "hello", chain, head }));
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    // "ping" is answered by the auto-response; the only other request is the current head.
+    if (message === "head") {
+      const head = this.ctx.storage.kv.get<ChainHead>("head");
+      ws.send(JSON.stringify({ type: "head", head: head ?? null }));
+    }
+  }
+
+  override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
+    try {
+      ws.close(code === 1005 || code === 1006 ? 1000 : code, reason);
+    } catch {
+      // already closed (the runtime may answer the close handshake itself)
+    }
+  }
+
+  override async webSocketError(): Promise<void> {
+    // The runtime drops the socket; nothing is held per connection.
+  }
+
+  // ---- internals ----
+
+  /** Runs `fn` after every earlier exclusive call has settled (see the class comment, point 1). */
+  #exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(fn, fn);
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** A database for this one call (the Neon pool cannot outlive it), closed when it settles. */
+  #withDb<T>(fn: (db: Database) => Promise<T>): Promise<T> {
+    return this.#exclusive(async () => {
+      const db = createDatabase(this.#config(), this.ctx);
+      try {
+        return await fn(db);
+      } finally {
+        db.$close();
+      }
+    });
+  }
+
+  #config(): AppConfig {
+    const loaded = loadConfig(this.env);
+    if (!loaded.ok) throw new Error(`RoadChain configuration invalid: ${loaded.problems.join("; ")}`);
+    return loaded.config;
+  }
+
+  /** The stored head, after first-use set-up and recovery of an interrupted append. */
+  async #ready(chain: string, db: Database): Promise<ChainHead> {
+    const kv = this.ctx.storage.kv;
+    const owner = kv.get<string>("chain");
+    if (owner === undefined) kv.put("chain", chain);
+    else if (owner !== chain) throw new Error(`this RoadChain object serves chain "${owner}", not "${chain}"`);
+
+    let head = kv.get<ChainHead>("head");
+    if (!head) head = await this.#initialise(chain, db);
+    const attempts = kv.get<Attempts>("attempts");
+    if (attempts) head = await this.#reconcile(chain, db, head);
+    return head;
+  }
+
+  /**
+   * First use of this object. A chain with no blocks gets the fixed genesis block. A chain that
+   * already has blocks (its storage was lost or never existed, e.g. a fresh local Durable Object
+   * against a kept database) has its database tail adopted as the head: trust on first use, logged,
+   * because until then there was no independent witness of the tail.
+   */
+  async #initialise(chain: string, db: Database): Promise<ChainHead> {
+    const genesis = await genesisBlock();
+    let tail = await chainTail(db, chain);
+    if (!tail) {
+      await ensureGenesisRow(db, chain, genesis.hash);
+      tail = await blockAtHeight(db, chain, 0);
+      if (!tail) throw new Error("genesis block could not be written");
+    }
+    if (tail.height === 0 && tail.hash !== genesis.hash) throw new Error("the stored genesis block is not the fixed genesis block");
+    if (tail.height > 0) {
+      console.warn(
+        JSON.stringify({ level: "warn", msg: "RoadChain head adopted from the database tail (first use)", chain, height: tail.height }),
+      );
+    }
+    const head: ChainHead = { height: tail.height, hash: tail.hash, timestamp: tail.timestampMs };
+    this.ctx.storage.kv.put("head", head);
+    return head;
+  }
+
+  /**
+   * Resolves attempts whose outcome was unknown: if the database holds one of them at
+   * head.height + 1 on top of the head, it committed, so it becomes the head (and is announced).
+   */
+  async #reconcile(chain: string, db: Database, head: ChainHead): Promise<ChainHead> {
+    const kv = this.ctx.storage.kv;
+    const attempts = kv.get<Attempts>("attempts");
+    if (!attempts || attempts.height !== head.height + 1) {
+      if (attempts) kv.delete("attempts");
+      return head;
+    }
+    const row = await blockAtHeight(db, chain, attempts.height);
+    if (!row || !attempts.hashes.includes(row.hash) || row.previousHash !== head.hash) return head;
+    const next: ChainHead = { height: row.height, hash: row.hash, timestamp: row.timestampMs };
+    this.#commitHead(next);
+    console.warn(JSON.stringify({ level: "warn", msg: "RoadChain head recovered from an interrupted append", chain, height: row.height }));
+    this.#broadcast(blockView(row, await transactionsOfBlocks(db, chain, row.height, row.height)));
+    return next;
+  }
+
+  #recordAttempt(height: number, hash: string): void {
+    const kv = this.ctx.storage.kv;
+    const current = kv.get<Attempts>("attempts");
+    const hashes = current?.height === height ? [...current.hashes.filter((h) => h !== hash), hash].slice(-16) : [hash];
+    kv.put("attempts", { height, hashes } satisfies Attempts);
+  }
+
+  #dropAttempt(hash: string): void {
+    const kv = this.ctx.storage.kv;
+    const current = kv.get<Attempts>("attempts");
+    if (!current) return;
+    const hashes = current.hashes.filter((h) => h !== hash);
+    if (hashes.length === 0) kv.delete("attempts");
+    else kv.put("attempts", { height: current.height, hashes });
+  }
+
+  /** Synchronous storage writes with no await between them: one atomic storage transaction. */
+  #commitHead(head: ChainHead): void {
+    this.ctx.storage.transactionSync(() => {
+      this.ctx.storage.kv.put("head", head);
+      this.ctx.storage.kv.delete("attempts");
+    });
+  }
+
+  /** Why a proposal is not a valid successor of `head`, or undefined if it is. */
+  async #check(proposal: BlockProposal, head: ChainHead): Promise<string | undefined> {
+    const config = this.#config();
+    let header;
+    try {
+      header = toBlockHeader(proposal.header);
+    } catch (err) {
+      return `malformed header: ${err instanceof Error ? err.message : String(err)}`;
+    }
+    if (header.difficulty !== config.BLOCKCHAIN_DIFFICULTY) return `difficulty must be ${config.BLOCKCHAIN_DIFFICULTY}`;
+    const reward = header.miner_address === null ? "0.00000000" : formatAmount(parseAmount(config.MINING_REWARD));
+    if (header.reward !== reward) return `reward must be ${reward}`;
+    if (header.timestamp < head.timestamp) return "timestamp is earlier than the head's";
+    if (header.timestamp > Date.now() + MAX_FUTURE_MS) return "timestamp is in the future";
+    if (header.transaction_count !== proposal.transactions.length) return "transaction_count does not match the transactions";
+    const ids = proposal.transactions.map((t) => t.id);
+    if (ids.some((id, i) => i > 0 && id <= ids[i - 1]!)) return "transactions must be in ascending id order";
+    if ((await merkleRoot(proposal.transactions.map((t) => t.hash))) !== header.merkle_root) return "merkle root does not match";
+    if ((await hashBlockHeader(header)) !== proposal.hash) return "hash does not match the header";
+    if (!meetsDifficulty(proposal.hash, header.difficulty)) return "hash does not meet the difficulty";
+    return undefined;
+  }
+
+  #broadcast(block: BlockView): void {
+    const message = JSON.stringify({ type: "block", block });
+    for (const ws of this.ctx.getWebSockets()) {
+      try {
+        ws.send(message);
+      } catch {
+        // a socket that is closing; the runtime removes it
+      }
+    }
+  }
+}
+
+function logError(msg: string, fields: Record<string, unknown>) {
+  console.error(JSON.stringify({ level: "error", msg, ...fields }));
 }

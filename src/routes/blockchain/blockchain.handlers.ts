@@ -1,0 +1,264 @@
+import type { Context } from "hono";
+import type { AppendResult, ChainAnchor } from "../../durable-objects/roadchain.ts";
+import { clientIp, userAgent } from "../../lib/client-info.ts";
+import { ApiError, notFound, serviceUnavailable } from "../../lib/errors.ts";
+import { cachedJson, invalidateCache } from "../../lib/response-cache.ts";
+import { getAuth } from "../../middleware/auth.ts";
+import { recordEventLater } from "../../services/audit.ts";
+import { formatAmount, parseAmount } from "../../services/chain/amount.ts";
+import {
+  blockPage,
+  chainStats,
+  findBlock,
+  findTransaction,
+  listBlocks as listBlockRows,
+  listUserTransactions,
+  resolveChain,
+  TEST_CHAIN_HEADER,
+  transactionsOfBlocks,
+  type BlockProposal,
+  type ChainHead,
+} from "../../services/chain/ledger.ts";
+import { DEFAULT_BLOCK_TRANSACTIONS, mineBlock, type ChainWriter } from "../../services/chain/mining.ts";
+import { createTransfer, primaryWallet } from "../../services/chain/transfer.ts";
+import { verifyChain as verify } from "../../services/chain/verify.ts";
+import {
+  beginIdempotent,
+  parseIdempotencyKey,
+  releaseIdempotent,
+  REPLAY_HEADER,
+  requestFingerprint,
+  type IdempotencyClaim,
+} from "../../services/idempotency.ts";
+import type { AppBindings, AppRouteHandler } from "../../types.ts";
+import type * as routes from "./blockchain.routes.ts";
+
+type Ctx = Context<AppBindings, any, any>;
+
+/** "main", or an isolated test chain under ENVIRONMENT=test (see resolveChain). */
+const chainOf = (c: Ctx) => resolveChain(c.var.config.ENVIRONMENT, c.req.header(TEST_CHAIN_HEADER));
+
+/**
+ * A Durable Object call that failed before answering. The runtime marks transient failures
+ * `retryable` and overload `overloaded`; either way nothing is acknowledged, so the client gets a
+ * 503 and may retry (with the same Idempotency-Key for POSTs). We never retry here ourselves: a
+ * call that reached the object may have appended, and only the key can make a retry safe.
+ */
+function ledgerUnavailable(err: unknown): ApiError {
+  const e = err as { retryable?: boolean; overloaded?: boolean; message?: string };
+  console.error(
+    JSON.stringify({
+      level: "error",
+      msg: "RoadChain Durable Object call failed",
+      retryable: e?.retryable === true,
+      overloaded: e?.overloaded === true,
+      error: String(e?.message ?? err).slice(0, 200),
+    }),
+  );
+  const error = serviceUnavailable(
+    e?.overloaded ? "The ledger is overloaded; back off and retry later" : "The ledger is unavailable; retry shortly",
+    "ledger-unavailable",
+  );
+  if (e?.overloaded) error.extra.headers = { "Retry-After": "30" };
+  return error;
+}
+
+async function callLedger<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    throw ledgerUnavailable(err);
+  }
+}
+
+function ledger(c: Ctx, chain: string) {
+  const stub = c.env.ROADCHAIN.getByName(chain);
+  return {
+    head: () => callLedger(() => stub.head(chain) as Promise<ChainHead>),
+    append: (p: BlockProposal) => callLedger(() => stub.append(chain, p) as Promise<AppendResult>),
+    anchor: () => callLedger(() => stub.anchor(chain) as Promise<ChainAnchor>),
+  };
+}
+
+/**
+ * Runs a creating POST under its Idempotency-Key (if any): a replay answers the stored result; a
+ * failure releases the key so the client can retry. `run` must complete the claim inside its own
+ * database transaction (see services/idempotency.ts).
+ */
+async function idempotent<T>(
+  c: Ctx,
+  operation: string,
+  request: unknown,
+  run: (claim: IdempotencyClaim | undefined) => Promise<T>,
+): Promise<{ body: T; status: 201 }> {
+  const key = parseIdempotencyKey(c.req.header("Idempotency-Key"));
+  if (key === undefined) return { body: await run(undefined), status: 201 };
+  const db = c.var.services.db;
+  const begun = await beginIdempotent(db, {
+    userId: getAuth(c).userId,
+    key,
+    operation,
+    requestHash: await requestFingerprint(operation, request),
+  });
+  if (begun.kind === "replay") {
+    c.header(REPLAY_HEADER, "true");
+    return { body: begun.body as T, status: begun.status as 201 };
+  }
+  try {
+    return { body: await run(begun.claim), status: 201 };
+  } catch (err) {
+    await releaseIdempotent(db, begun.claim);
+    throw err;
+  }
+}
+
+function audit(c: Ctx, type: string, metadata: Record<string, unknown>) {
+  recordEventLater(
+    c.var.services.db,
+    { type, userId: c.var.auth?.userId ?? null, ip: clientIp(c.req.raw.headers), userAgent: userAgent(c.req.raw.headers), metadata },
+    (p) => c.executionCtx.waitUntil(p),
+  );
+}
+
+// ---- blocks ----
+
+export const listBlocks: AppRouteHandler<typeof routes.listBlocks> = async (c) => {
+  const chain = chainOf(c);
+  const page = c.req.valid("query");
+  return cachedJson(c, {
+    endpoint: "/api/blockchain/blocks",
+    params: { chain, ...page },
+    load: () => listBlockRows(c.var.services.db, chain, page),
+  });
+};
+
+export const getBlock: AppRouteHandler<typeof routes.getBlock> = async (c) => {
+  const ref = c.req.valid("param").block_id;
+  const block = await findBlock(c.var.services.db, chainOf(c), ref);
+  if (!block) throw notFound("height" in ref ? `Block ${ref.height} does not exist` : "No block has this hash");
+  return c.json(block, 200);
+};
+
+const mineHandler = async (c: Ctx) => {
+  const { userId } = getAuth(c);
+  const chain = chainOf(c);
+  const body = (c.req.valid("json") ?? {}) as { max_transactions?: number };
+  const maxTransactions = body.max_transactions ?? DEFAULT_BLOCK_TRANSACTIONS;
+  const { db, redis } = c.var.services;
+  const { config } = c.var;
+
+  const result = await idempotent(c, "blockchain.mine", { chain, max_transactions: maxTransactions }, async (claim) => {
+    const wallet = await primaryWallet(db, userId);
+    if (!wallet) throw notFound("You have no wallet to receive the mining reward");
+    const writer: ChainWriter = ledger(c, chain);
+    const mined = await mineBlock(
+      { db, chain, writer, difficulty: config.BLOCKCHAIN_DIFFICULTY, reward: config.MINING_REWARD },
+      { minerId: userId, minerAddress: wallet.address, maxTransactions, idempotency: claim },
+    );
+    await invalidateCache(redis, ["chain"]);
+    audit(c, "chain.block_mined", { chain, height: mined.block.height, attempts: mined.attempts });
+    return mined.block;
+  });
+  return c.json(result.body, result.status);
+};
+
+export const createBlock: AppRouteHandler<typeof routes.createBlock> = (c) => mineHandler(c) as never;
+export const mine: AppRouteHandler<typeof routes.mine> = (c) => mineHandler(c) as never;
+
+export const verifyChain: AppRouteHandler<typeof routes.verifyChain> = async (c) => {
+  const chain = chainOf(c);
+  const db = c.var.services.db;
+  const chainLedger = ledger(c, chain);
+  const report = await verify({
+    anchor: chainLedger.anchor,
+    blocks: (after, upTo, limit) => blockPage(db, chain, after, upTo, limit),
+    transactions: (from, to) => transactionsOfBlocks(db, chain, from, to),
+  });
+  c.header("Cache-Control", "no-store");
+  return c.json(report, 200);
+};
+
+// ---- wallet ----
+
+export const getWallet: AppRouteHandler<typeof routes.getWallet> = async (c) => {
+  const wallet = await primaryWallet(c.var.services.db, getAuth(c).userId);
+  if (!wallet) throw notFound("You have no wallet");
+  c.header("Cache-Control", "no-store");
+  return c.json(wallet, 200);
+};
+
+export const getBalance: AppRouteHandler<typeof routes.getBalance> = async (c) => {
+  const wallet = await primaryWallet(c.var.services.db, getAuth(c).userId);
+  if (!wallet) throw notFound("You have no wallet");
+  c.header("Cache-Control", "no-store");
+  return c.json({ address: wallet.address, balance: wallet.balance }, 200);
+};
+
+// ---- transactions ----
+
+export const createTransaction: AppRouteHandler<typeof routes.createTransaction> = async (c) => {
+  const { userId } = getAuth(c);
+  const chain = chainOf(c);
+  const input = c.req.valid("json");
+  const message = input.message ?? null;
+  const { db, redis } = c.var.services;
+  const request = { chain, to_address: input.to_address, amount: formatAmount(input.amount), message };
+
+  const result = await idempotent(c, "blockchain.transfer", request, async (claim) => {
+    const tx = await createTransfer(
+      { db, masterKey: c.var.config.WALLET_MASTER_KEY, chain },
+      { userId, toAddress: input.to_address, amountUnits: input.amount, message, idempotency: claim },
+    );
+    await invalidateCache(redis, ["chain"]);
+    audit(c, "wallet.transfer", { chain, transaction_id: tx.id, amount: tx.amount });
+    return tx;
+  });
+  return c.json(result.body, result.status);
+};
+
+export const listTransactions: AppRouteHandler<typeof routes.listTransactions> = async (c) => {
+  const rows = await listUserTransactions(c.var.services.db, chainOf(c), getAuth(c).userId, c.req.valid("query"));
+  c.header("Cache-Control", "no-store");
+  return c.json(rows, 200);
+};
+
+export const getTransaction: AppRouteHandler<typeof routes.getTransaction> = async (c) => {
+  const tx = await findTransaction(c.var.services.db, c.req.valid("param").tx_hash);
+  if (!tx) throw notFound("Transaction not found");
+  return c.json(tx, 200);
+};
+
+// ---- stats and live blocks ----
+
+export const getStats: AppRouteHandler<typeof routes.getStats> = async (c) => {
+  const chain = chainOf(c);
+  const { config } = c.var;
+  return cachedJson(c, {
+    endpoint: "/api/blockchain/stats",
+    params: { chain },
+    load: () =>
+      chainStats(c.var.services.db, chain, {
+        difficulty: config.BLOCKCHAIN_DIFFICULTY,
+        reward: formatAmount(parseAmount(config.MINING_REWARD)),
+      }),
+  });
+};
+
+export const liveBlocks: AppRouteHandler<typeof routes.liveBlocks> = async (c) => {
+  if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") {
+    throw new ApiError(426, "upgrade-required", "Connect with a WebSocket (Upgrade: websocket)", {
+      headers: { Upgrade: "websocket" },
+    });
+  }
+  const chain = chainOf(c);
+  const url = new URL("https://roadchain.internal/ws");
+  url.searchParams.set("chain", chain);
+  const res = await callLedger(() =>
+    c.env.ROADCHAIN.getByName(chain).fetch(new Request(url, { headers: c.req.raw.headers })),
+  );
+  if (res.status !== 101 || !res.webSocket) {
+    throw serviceUnavailable("The live block stream is unavailable; retry shortly", "ledger-unavailable");
+  }
+  // A fresh Response: the Durable Object's headers are immutable and the middleware adds its own.
+  return new Response(null, { status: 101, webSocket: res.webSocket }) as never;
+};

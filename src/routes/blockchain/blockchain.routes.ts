@@ -1,0 +1,161 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { problemResponses } from "../../lib/errors.ts";
+import { AUTH_PROBLEM_STATUSES, BEARER_SECURITY, requireAuth } from "../../middleware/auth.ts";
+import {
+  BalanceSchema,
+  BlockRefParams,
+  BlockSchema,
+  BlockSummarySchema,
+  BlocksQuery,
+  IdempotencyHeaders,
+  MineBody,
+  StatsSchema,
+  TransactionHashParams,
+  TransactionSchema,
+  TransactionsQuery,
+  TransferBody,
+  VerifySchema,
+  WalletSchema,
+} from "./blockchain.schemas.ts";
+
+const tags = ["RoadChain"];
+const authed = { tags, middleware: [requireAuth], security: BEARER_SECURITY };
+const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { "application/json": { schema } },
+});
+
+export const listBlocks = createRoute({
+  tags,
+  method: "get",
+  path: "/api/blockchain/blocks",
+  summary: "Blocks, newest first",
+  request: { query: BlocksQuery },
+  responses: { 200: json(z.array(BlockSummarySchema), "A page of blocks (without their transactions)"), ...problemResponses(422) },
+});
+
+export const getBlock = createRoute({
+  tags,
+  method: "get",
+  path: "/api/blockchain/blocks/{block_id}",
+  summary: "One block with its transactions, by height or by hash",
+  request: { params: BlockRefParams },
+  responses: { 200: json(BlockSchema, "The block"), ...problemResponses(404, 422) },
+});
+
+const mineDescription = [
+  "Mines a block on top of the current head with up to `max_transactions` pending transactions (oldest first)",
+  "and appends it through the RoadChain Durable Object; the mining reward goes to your primary wallet.",
+  "Proof of work runs in this request; if another block lands first, the block is mined again on the new head,",
+  "so concurrent requests produce consecutive blocks and never a fork. The body is optional.",
+  "Server-owned fields (height, previous_hash, hash, timestamp, nonce…) are not accepted (422).",
+].join(" ");
+
+export const createBlock = createRoute({
+  ...authed,
+  method: "post",
+  path: "/api/blockchain/blocks",
+  summary: "Mine and append a block",
+  description: mineDescription,
+  request: { headers: IdempotencyHeaders, body: { required: false, content: { "application/json": { schema: MineBody } } } },
+  responses: {
+    201: json(BlockSchema, "The new block (or, for a replayed Idempotency-Key, the original one)"),
+    ...problemResponses(...AUTH_PROBLEM_STATUSES, 400, 404, 409, 413, 415, 422),
+  },
+});
+
+export const mine = createRoute({
+  ...createBlock,
+  path: "/api/blockchain/mine",
+  summary: "Mine and append a block (the original API's name for POST /blocks)",
+});
+
+export const verifyChain = createRoute({
+  tags,
+  method: "get",
+  path: "/api/blockchain/verify",
+  summary: "Re-verify the whole chain",
+  description: [
+    "Recomputes every block hash and merkle root, checks heights, links, proof of work, timestamps and every",
+    "transaction's hash and Ed25519 signature, and compares the database's last block with the head held by the",
+    "RoadChain Durable Object, so a deleted or rewritten tail is detected too. `errors` names each bad height",
+    "and what is wrong with it. Answers 503 (never `valid: true`) if the database fails midway.",
+  ].join(" "),
+  responses: { 200: json(VerifySchema, "The verification report"), ...problemResponses(503) },
+});
+
+export const getWallet = createRoute({
+  ...authed,
+  method: "get",
+  path: "/api/blockchain/wallet",
+  summary: "My primary wallet",
+  responses: { 200: json(WalletSchema, "Address, balance and label"), ...problemResponses(...AUTH_PROBLEM_STATUSES, 404) },
+});
+
+export const getBalance = createRoute({
+  ...authed,
+  method: "get",
+  path: "/api/blockchain/balance",
+  summary: "My primary wallet's balance",
+  responses: { 200: json(BalanceSchema, "Address and balance"), ...problemResponses(...AUTH_PROBLEM_STATUSES, 404) },
+});
+
+export const createTransaction = createRoute({
+  ...authed,
+  method: "post",
+  path: "/api/blockchain/transactions",
+  summary: "Send coins",
+  description: [
+    "Signs the transfer with your wallet's Ed25519 key and moves the amount between the two balances in one",
+    "database transaction (both wallets locked). The transaction is pending until a block includes it.",
+    "400: insufficient balance; 404: no wallet has `to_address`; 422: malformed input, an amount below 0.0001 or",
+    "with more than 8 decimals, or a transfer to yourself.",
+  ].join(" "),
+  request: { headers: IdempotencyHeaders, body: { required: true, content: { "application/json": { schema: TransferBody } } } },
+  responses: {
+    201: json(TransactionSchema, "The pending transaction (or, for a replayed Idempotency-Key, the original one)"),
+    ...problemResponses(...AUTH_PROBLEM_STATUSES, 400, 404, 409, 413, 415, 422),
+  },
+});
+
+export const listTransactions = createRoute({
+  ...authed,
+  method: "get",
+  path: "/api/blockchain/transactions",
+  summary: "My transactions (sent and received), newest first",
+  request: { query: TransactionsQuery },
+  responses: { 200: json(z.array(TransactionSchema), "A page of transactions"), ...problemResponses(...AUTH_PROBLEM_STATUSES, 422) },
+});
+
+export const getTransaction = createRoute({
+  tags,
+  method: "get",
+  path: "/api/blockchain/transactions/{tx_hash}",
+  summary: "One transaction by hash",
+  request: { params: TransactionHashParams },
+  responses: { 200: json(TransactionSchema, "The transaction"), ...problemResponses(404, 422) },
+});
+
+export const getStats = createRoute({
+  tags,
+  method: "get",
+  path: "/api/blockchain/stats",
+  summary: "Chain statistics",
+  responses: { 200: json(StatsSchema, "Height, head, counts, difficulty, reward and average block time") },
+});
+
+export const liveBlocks = createRoute({
+  tags,
+  method: "get",
+  path: "/api/blockchain/ws",
+  summary: "Live blocks over a WebSocket",
+  description: [
+    "Upgrade to a WebSocket. The first message is `{\"type\":\"hello\",\"chain\":\"main\",\"head\":{height,hash,timestamp}}`;",
+    "then `{\"type\":\"block\",\"block\":Block}` arrives once for every appended block. Sending `ping` answers `pong`;",
+    "sending `head` answers `{\"type\":\"head\",\"head\":…}`. Connections survive the Durable Object hibernating.",
+  ].join(" "),
+  responses: {
+    101: { description: "Switching to the WebSocket protocol" },
+    ...problemResponses(426, 503),
+  },
+});

@@ -1,0 +1,111 @@
+import { env } from "cloudflare:workers";
+import { createDatabase, type Database } from "../../src/lib/db.ts";
+import { api, unique } from "./api.ts";
+import type { TestUser } from "./users.ts";
+
+/**
+ * An isolated RoadChain for one test file or test: its own rows (the `chain` column) and its own
+ * Durable Object, selected with the X-Test-Chain header (honoured only under ENVIRONMENT=test).
+ * Tests that mine, race or tamper use one, so "main" and other files' chains are never disturbed.
+ */
+export type TestChain = { id: string; headers: Record<string, string> };
+
+export function testChain(): TestChain {
+  const id = unique("t_").toLowerCase();
+  return { id, headers: { "X-Test-Chain": id } };
+}
+
+export type BlockJson = {
+  id: number;
+  height: number;
+  index: number;
+  hash: string;
+  previous_hash: string;
+  merkle_root: string;
+  timestamp: number;
+  nonce: number;
+  difficulty: number;
+  miner_address: string | null;
+  reward: string;
+  transaction_count: number;
+  transactions: TxJson[];
+};
+
+export type TxJson = {
+  id: number;
+  transaction_hash: string;
+  from_address: string;
+  to_address: string;
+  amount: string;
+  fee: string;
+  message: string | null;
+  nonce: string;
+  timestamp: number;
+  signature: string;
+  public_key: string;
+  is_confirmed: boolean;
+  block_height: number | null;
+  created_at: string;
+};
+
+export type VerifyJson = {
+  valid: boolean;
+  height: number;
+  head_hash: string;
+  database_height: number | null;
+  checked_blocks: number;
+  checked_transactions: number;
+  first_invalid_height: number | null;
+  errors: { height: number; problem: string }[];
+};
+
+export async function mine(chain: TestChain, user: TestUser, init: { body?: unknown; headers?: Record<string, string> } = {}) {
+  return api("/api/blockchain/blocks", {
+    method: "POST",
+    headers: { ...chain.headers, ...user.headers, ...init.headers },
+    ...(init.body !== undefined ? { json: init.body } : {}),
+  });
+}
+
+/** Mines one block and returns it (fails the test on anything but 201). */
+export async function mineOk(chain: TestChain, user: TestUser, body?: unknown): Promise<BlockJson> {
+  const res = await mine(chain, user, { body });
+  const text = await res.text();
+  if (res.status !== 201) throw new Error(`mine answered ${res.status}: ${text}`);
+  return JSON.parse(text) as BlockJson;
+}
+
+export async function transfer(
+  chain: TestChain,
+  user: TestUser,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  return api("/api/blockchain/transactions", { method: "POST", headers: { ...chain.headers, ...user.headers, ...headers }, json: body });
+}
+
+export async function verify(chain: TestChain): Promise<VerifyJson> {
+  const res = await api("/api/blockchain/verify", { headers: chain.headers });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`verify answered ${res.status}: ${text}`);
+  return JSON.parse(text) as VerifyJson;
+}
+
+export async function walletOf(user: TestUser): Promise<{ address: string; balance: string }> {
+  const res = await api("/api/blockchain/wallet", { headers: user.headers });
+  if (res.status !== 200) throw new Error(`wallet answered ${res.status}: ${await res.text()}`);
+  return res.json();
+}
+
+/** Direct database access for tampering (closed by the caller through `close`). */
+export function directDb(): { db: Database; close: () => Promise<void> } {
+  const pending: Promise<unknown>[] = [];
+  const db = createDatabase(env, { waitUntil: (p) => void pending.push(p) });
+  return {
+    db,
+    close: async () => {
+      db.$close();
+      await Promise.allSettled(pending);
+    },
+  };
+}
