@@ -14,9 +14,10 @@ import health from "./routes/health/health.index.ts";
 import system from "./routes/system/system.index.ts";
 import email from "./routes/email/email.index.ts";
 import social from "./routes/social/social.index.ts";
+import video from "./routes/video/video.index.ts";
 
 /** Route modules, each a router with full paths. Add new resources here. */
-const routers = [health, system, auth, aiChat, email, social, blockchain];
+const routers = [health, system, auth, aiChat, email, social, blockchain, video];
 
 export function createApp() {
   const app = createRouter();

@@ -69,7 +69,7 @@ describe("Social posts", () => {
       { content: "ok", is_public: "yes" },
     ];
     for (const json of bad) await expectProblem(await api("/api/social/posts", { method: "POST", headers: a.headers, json }), 422);
-    await expectProblem(await api("/api/social/posts", { method: "POST", headers: a.headers, body: "{", ...{ headers: { ...a.headers, "Content-Type": "application/json" } } }), 400);
+    await expectProblem(await api("/api/social/posts", { method: "POST", headers: { ...a.headers, "Content-Type": "application/json" }, body: "{" }), 400);
     await expectProblem(await api("/api/social/posts", { method: "POST", headers: { ...a.headers, "Content-Type": "text/plain" }, body: "hi" }), 415);
     await expectProblem(await api("/api/social/posts", { method: "POST", headers: a.headers, json: { content: "x".repeat(1024 * 1024) } }), 413);
     await expectProblem(await api("/api/social/posts", { method: "POST", json: { content: "anon" } }), 401);
