@@ -245,3 +245,27 @@ describe("bad input", () => {
     );
   });
 });
+
+describe("documentation", () => {
+  it("every RoadChain operation is in /api/openapi.json", async () => {
+    const doc = await (await api("/api/openapi.json")).json<{ paths: Record<string, Record<string, { parameters?: { name: string }[] }>> }>();
+    const expected: Array<[string, string]> = [
+      ["/api/blockchain/blocks", "get"],
+      ["/api/blockchain/blocks", "post"],
+      ["/api/blockchain/blocks/{block_id}", "get"],
+      ["/api/blockchain/mine", "post"],
+      ["/api/blockchain/verify", "get"],
+      ["/api/blockchain/wallet", "get"],
+      ["/api/blockchain/balance", "get"],
+      ["/api/blockchain/transactions", "get"],
+      ["/api/blockchain/transactions", "post"],
+      ["/api/blockchain/transactions/{tx_hash}", "get"],
+      ["/api/blockchain/stats", "get"],
+      ["/api/blockchain/ws", "get"],
+    ];
+    for (const [path, method] of expected) expect(doc.paths[path]?.[method], `${method} ${path}`).toBeDefined();
+    for (const path of ["/api/blockchain/blocks", "/api/blockchain/transactions"]) {
+      expect(doc.paths[path]!.post!.parameters?.map((p) => p.name)).toContain("Idempotency-Key");
+    }
+  });
+});

@@ -274,4 +274,19 @@ describe("verifyChain", () => {
       expect(r.first_invalid_height).toBe(k);
     }
   });
+
+  it("a database error midway rejects (→ 503); it never turns into a verdict", async () => {
+    const src = source(base);
+    let pages = 0;
+    const failing: VerifySource = {
+      ...src,
+      blocks: async (after, upTo, limit) => {
+        if (++pages === 2) throw new Error("Connection terminated unexpectedly");
+        return src.blocks(after, upTo, limit);
+      },
+    };
+    await expect(verifyChain(failing, { pageSize: 5 })).rejects.toThrow(/Connection terminated/);
+    await expect(verifyChain({ ...src, anchor: () => Promise.reject(new Error("ledger unavailable")) })).rejects.toThrow();
+    await expect(verifyChain({ ...src, transactions: () => Promise.reject(new Error("timeout")) })).rejects.toThrow();
+  });
 });

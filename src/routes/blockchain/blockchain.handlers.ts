@@ -1,11 +1,11 @@
 import type { Context } from "hono";
-import type { AppendResult, ChainAnchor } from "../../durable-objects/roadchain.ts";
 import { clientIp, userAgent } from "../../lib/client-info.ts";
 import { ApiError, notFound, serviceUnavailable } from "../../lib/errors.ts";
 import { cachedJson, invalidateCache } from "../../lib/response-cache.ts";
 import { getAuth } from "../../middleware/auth.ts";
 import { recordEventLater } from "../../services/audit.ts";
 import { formatAmount, parseAmount } from "../../services/chain/amount.ts";
+import { callLedger, durableObjectLedger } from "../../services/chain/chain-writer.ts";
 import {
   blockPage,
   chainStats,
@@ -15,11 +15,10 @@ import {
   listUserTransactions,
   resolveChain,
   TEST_CHAIN_HEADER,
+  pendingTransactions,
   transactionsOfBlocks,
-  type BlockProposal,
-  type ChainHead,
 } from "../../services/chain/ledger.ts";
-import { DEFAULT_BLOCK_TRANSACTIONS, mineBlock, type ChainWriter } from "../../services/chain/mining.ts";
+import { DEFAULT_BLOCK_TRANSACTIONS, mineBlock } from "../../services/chain/mining.ts";
 import { createTransfer, primaryWallet } from "../../services/chain/transfer.ts";
 import { verifyChain as verify } from "../../services/chain/verify.ts";
 import {
@@ -38,46 +37,8 @@ type Ctx = Context<AppBindings, any, any>;
 /** "main", or an isolated test chain under ENVIRONMENT=test (see resolveChain). */
 const chainOf = (c: Ctx) => resolveChain(c.var.config.ENVIRONMENT, c.req.header(TEST_CHAIN_HEADER));
 
-/**
- * A Durable Object call that failed before answering. The runtime marks transient failures
- * `retryable` and overload `overloaded`; either way nothing is acknowledged, so the client gets a
- * 503 and may retry (with the same Idempotency-Key for POSTs). We never retry here ourselves: a
- * call that reached the object may have appended, and only the key can make a retry safe.
- */
-function ledgerUnavailable(err: unknown): ApiError {
-  const e = err as { retryable?: boolean; overloaded?: boolean; message?: string };
-  console.error(
-    JSON.stringify({
-      level: "error",
-      msg: "RoadChain Durable Object call failed",
-      retryable: e?.retryable === true,
-      overloaded: e?.overloaded === true,
-      error: String(e?.message ?? err).slice(0, 200),
-    }),
-  );
-  const error = serviceUnavailable(
-    e?.overloaded ? "The ledger is overloaded; back off and retry later" : "The ledger is unavailable; retry shortly",
-    "ledger-unavailable",
-  );
-  if (e?.overloaded) error.extra.headers = { "Retry-After": "30" };
-  return error;
-}
-
-async function callLedger<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (err) {
-    throw ledgerUnavailable(err);
-  }
-}
-
 function ledger(c: Ctx, chain: string) {
-  const stub = c.env.ROADCHAIN.getByName(chain);
-  return {
-    head: () => callLedger(() => stub.head(chain) as Promise<ChainHead>),
-    append: (p: BlockProposal) => callLedger(() => stub.append(chain, p) as Promise<AppendResult>),
-    anchor: () => callLedger(() => stub.anchor(chain) as Promise<ChainAnchor>),
-  };
+  return durableObjectLedger(c.env.ROADCHAIN.getByName(chain), chain);
 }
 
 /**
@@ -150,9 +111,13 @@ const mineHandler = async (c: Ctx) => {
   const result = await idempotent(c, "blockchain.mine", { chain, max_transactions: maxTransactions }, async (claim) => {
     const wallet = await primaryWallet(db, userId);
     if (!wallet) throw notFound("You have no wallet to receive the mining reward");
-    const writer: ChainWriter = ledger(c, chain);
     const mined = await mineBlock(
-      { db, chain, writer, difficulty: config.BLOCKCHAIN_DIFFICULTY, reward: config.MINING_REWARD },
+      {
+        writer: ledger(c, chain),
+        pending: (limit) => pendingTransactions(db, chain, limit),
+        difficulty: config.BLOCKCHAIN_DIFFICULTY,
+        reward: config.MINING_REWARD,
+      },
       { minerId: userId, minerAddress: wallet.address, maxTransactions, idempotency: claim },
     );
     await invalidateCache(redis, ["chain"]);

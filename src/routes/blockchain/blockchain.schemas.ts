@@ -52,8 +52,8 @@ export const TransactionsQuery = z.object({
 });
 
 export const IdempotencyHeaders = z.object({
-  "idempotency-key": z.string().optional().openapi({
-    param: { name: "Idempotency-Key", in: "header" },
+  // Read with c.req.header() and checked by parseIdempotencyKey (a malformed key is a 400).
+  "Idempotency-Key": z.string().optional().openapi({
     description:
       "8–255 visible ASCII characters (a UUID is recommended), scoped to your account for 24 hours. Repeating " +
       "the request with the same key returns the original result (with `Idempotent-Replayed: true`) instead of " +

@@ -8,12 +8,11 @@
 // "stale" with the new head and the Worker mines again on it (pending transactions re-read, since
 // the winner may have confirmed some). Under contention the losers repeat the work; the chain
 // itself advances one block per successful check-and-set and can never fork.
-import { serviceUnavailable } from "../../lib/errors.ts";
-import { ApiError } from "../../lib/errors.ts";
+import { ApiError, serviceUnavailable } from "../../lib/errors.ts";
+import type { AppendResult } from "../../durable-objects/roadchain.ts";
 import type { IdempotencyClaim } from "../idempotency.ts";
 import { formatAmount, parseAmount } from "./amount.ts";
-import type { BlockProposal, BlockView, ChainHead, Queryable } from "./ledger.ts";
-import { pendingTransactions } from "./ledger.ts";
+import type { BlockProposal, BlockView, ChainHead, TransactionRow } from "./ledger.ts";
 import { merkleRoot } from "./merkle.ts";
 import { MiningLimitError, mineHeader } from "./proof-of-work.ts";
 
@@ -29,17 +28,13 @@ export interface ChainWriter {
   append(proposal: BlockProposal): Promise<AppendOutcome>;
 }
 
-export type AppendOutcome =
-  | { status: "appended"; block: BlockView; head: ChainHead }
-  | { status: "stale"; head: ChainHead }
-  | { status: "rejected"; reason: string }
-  | { status: "superseded" }
-  | { status: "unavailable"; reason: string };
+/** What the Durable Object answers to an append (see RoadChainDO.append). */
+export type AppendOutcome = AppendResult;
 
 export type MineDeps = {
-  db: Queryable;
-  chain: string;
   writer: ChainWriter;
+  /** The oldest pending transactions of the chain, ascending id (ledger.ts pendingTransactions). */
+  pending: (limit: number) => Promise<Pick<TransactionRow, "id" | "transactionHash">[]>;
   difficulty: number;
   /** MINING_REWARD as configured ("50" → "50.00000000"). */
   reward: string;
@@ -60,7 +55,7 @@ export async function mineBlock(deps: MineDeps, input: MineInput): Promise<MineR
   const reward = formatAmount(parseAmount(deps.reward));
   let head = await deps.writer.head();
   for (let attempt = 1; attempt <= MAX_APPEND_ATTEMPTS; attempt++) {
-    const pending = await pendingTransactions(deps.db, deps.chain, input.maxTransactions);
+    const pending = await deps.pending(input.maxTransactions);
     const hashes = pending.map((t) => t.transactionHash);
     let mined;
     try {

@@ -1,0 +1,56 @@
+// The Worker's handle on a chain's RoadChain Durable Object, with its failure policy.
+import type { AppendResult, ChainAnchor, RoadChainDO } from "../../durable-objects/roadchain.ts";
+import { ApiError, serviceUnavailable } from "../../lib/errors.ts";
+import type { BlockProposal, ChainHead } from "./ledger.ts";
+
+export type ChainLedger = {
+  head(): Promise<ChainHead>;
+  append(proposal: BlockProposal): Promise<AppendResult>;
+  anchor(): Promise<ChainAnchor>;
+};
+
+/** Seconds an overloaded object asks clients to wait (a transient failure asks for 5). */
+export const OVERLOADED_RETRY_AFTER = "30";
+
+/**
+ * A Durable Object call that failed before answering. The runtime marks transient failures
+ * `retryable` and overload `overloaded`; either way nothing was acknowledged, so the client gets a
+ * 503 and may retry (with the same Idempotency-Key for POSTs). Nothing is retried here: a call that
+ * reached the object may have appended, and only the key makes a repeat safe. An overloaded object
+ * must not be retried at once, hence the longer Retry-After.
+ */
+export function ledgerUnavailable(err: unknown): ApiError {
+  const e = (err ?? {}) as { retryable?: unknown; overloaded?: unknown; message?: unknown };
+  const overloaded = e.overloaded === true;
+  console.error(
+    JSON.stringify({
+      level: "error",
+      msg: "RoadChain Durable Object call failed",
+      retryable: e.retryable === true,
+      overloaded,
+      error: String(e.message ?? err).slice(0, 200),
+    }),
+  );
+  const error = serviceUnavailable(
+    overloaded ? "The ledger is overloaded; back off and retry later" : "The ledger is unavailable; retry shortly",
+    "ledger-unavailable",
+  );
+  if (overloaded) error.extra.headers = { "Retry-After": OVERLOADED_RETRY_AFTER };
+  return error;
+}
+
+export async function callLedger<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    throw ledgerUnavailable(err);
+  }
+}
+
+export function durableObjectLedger(stub: DurableObjectStub<RoadChainDO>, chain: string): ChainLedger {
+  return {
+    head: () => callLedger(() => stub.head(chain) as Promise<ChainHead>),
+    append: (p) => callLedger(() => stub.append(chain, p) as Promise<AppendResult>),
+    anchor: () => callLedger(() => stub.anchor(chain) as Promise<ChainAnchor>),
+  };
+}
