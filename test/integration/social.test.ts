@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { api, expectProblem } from "../helpers/api.ts";
+import { and, eq } from "drizzle-orm";
+import { events } from "../../src/db/schema/index.ts";
+import { eventually, testDb } from "../helpers/auth.ts";
 import { createUser, createUsers, type TestUser } from "../helpers/users.ts";
 
 type Post = {
@@ -39,6 +42,16 @@ describe("Social posts", () => {
 
     expect((await api(`/api/social/posts/${p.id}`, { method: "DELETE", headers: a.headers })).status).toBe(204);
     await expectProblem(await api(`/api/social/posts/${p.id}`, { headers: a.headers }), 404);
+
+    // Both land in the audit log (the dashboard's activity feed), with ids only.
+    const types = await eventually(async () => {
+      const rows = await testDb().select({ type: events.type, metadata: events.metadata }).from(events).where(and(eq(events.userId, a.id)));
+      const mine = rows.filter((r) => r.type.startsWith("social."));
+      expect(mine).toHaveLength(2);
+      return mine;
+    });
+    expect(types.map((t) => t.type).sort()).toEqual(["social.post_created", "social.post_deleted"]);
+    expect(types[0]!.metadata).toEqual({ post_id: p.id });
   });
 
   it("someone else's post cannot be edited or deleted (404), and their private post does not exist for me", async () => {
