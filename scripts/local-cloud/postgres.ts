@@ -150,11 +150,10 @@ async function servePglite(db: PGlite): Promise<{ port: number; close(): Promise
       owner = undefined;
       return;
     }
-    let out: Uint8Array = new Uint8Array();
-    for (const message of messages) {
-      out = await db.execProtocolRaw(message);
-      if (out.length && !session.socket.destroyed) session.socket.write(out);
-    }
+    // The whole request in one call: PGlite runs every message in the buffer (half the cost of
+    // one call per message).
+    const out = await db.execProtocolRaw(messages.length === 1 ? messages[0]! : Buffer.concat(messages));
+    if (out.length && !session.socket.destroyed) session.socket.write(out);
     // A request ends with ReadyForQuery ('Z', length 5, status): I(dle), T(ransaction), E(rror).
     const done = out.length >= 6 && out[out.length - 6] === 0x5a;
     owner = !done || out[out.length - 1] !== 0x49 ? session : undefined;

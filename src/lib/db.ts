@@ -23,7 +23,11 @@ import * as schema from "../db/schema/index.ts";
 type Schema = typeof schema;
 export type Transaction = Parameters<Parameters<NeonDatabase<Schema>["transaction"]>[0]>[0];
 export type Database = Omit<NeonHttpDatabase<Schema>, "transaction"> & {
-  /** Interactive transaction on this request's WebSocket pool; commits when `fn` resolves. */
+  /**
+   * Interactive transaction on this request's WebSocket pool; commits when `fn` resolves, rolls
+   * back if it throws. Inside `fn` use `tx` only: `db.select()` there goes over HTTP, outside the
+   * transaction (on PGlite, whose one session the transaction holds, it waits until the timeout).
+   */
   transaction<T>(fn: (tx: Transaction) => Promise<T>, config?: PgTransactionConfig): Promise<T>;
   /** Ends the request's pool (if any) via ctx.waitUntil. Idempotent; call when the request ends. */
   $close(): void;
