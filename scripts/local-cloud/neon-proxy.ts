@@ -7,6 +7,9 @@
  *                          the Postgres wire protocol, on pooled server connections like Neon's
  *                          pooled endpoint, so opening one costs no backend start and no SCRAM.
  *
+ * Both keep at most 20 Postgres connections each, closed after 10 s idle: after a load run the
+ * server's connection count falls back to its baseline within that time.
+ *
  * Both only ever reach the configured database server (host:port of `databaseUrl`); any other
  * target is refused, so this is not an open relay. Loopback only. Development and test tooling.
  *
@@ -61,7 +64,7 @@ export async function startNeonProxy(opts: { port?: number; databaseUrl: string 
   function poolFor(connectionString: string): pg.Pool {
     let pool = pools.get(connectionString);
     if (!pool) {
-      pool = new pg.Pool({ connectionString, max: 20, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 5_000 });
+      pool = new pg.Pool({ connectionString, max: 20, idleTimeoutMillis: 10_000, connectionTimeoutMillis: 5_000 });
       pool.on("error", () => {}); // an idle client died (server restart): the pool replaces it
       pools.set(connectionString, pool);
     }
@@ -404,7 +407,7 @@ type ServerConn = {
   idleTimer?: ReturnType<typeof setTimeout>;
 };
 
-function createServerPool(databaseUrl: string, opts = { max: 20, idleMs: 30_000, acquireMs: 5_000 }) {
+function createServerPool(databaseUrl: string, opts = { max: 20, idleMs: 10_000, acquireMs: 5_000 }) {
   const idle = new Map<string, ServerConn[]>();
   const waiting = new Map<string, Array<(c: ServerConn | Error) => void>>();
   const counts = new Map<string, number>();
