@@ -36,9 +36,7 @@ export async function createUser(overrides: { username?: string; email?: string;
   return { id: user.id, username, email: user.email, password, token, headers: { Authorization: `Bearer ${token}` } };
 }
 
-/** Several users, registered one after another (registration is not what the callers test). */
-export async function createUsers(n: number): Promise<TestUser[]> {
-  const users: TestUser[] = [];
-  for (let i = 0; i < n; i++) users.push(await createUser());
-  return users;
+/** Several users at once (registered in parallel). */
+export function createUsers(n: number): Promise<TestUser[]> {
+  return Promise.all(Array.from({ length: n }, () => createUser()));
 }
