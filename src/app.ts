@@ -9,15 +9,18 @@ import { services } from "./middleware/services.ts";
 import aiChat from "./routes/ai-chat/ai-chat.index.ts";
 import auth from "./routes/auth/auth.index.ts";
 import blockchain from "./routes/blockchain/blockchain.index.ts";
+import dashboard from "./routes/dashboard/dashboard.index.ts";
 import { registerDocs } from "./routes/docs/docs.index.ts";
 import health from "./routes/health/health.index.ts";
+import miner from "./routes/miner/miner.index.ts";
+import prism from "./routes/prism/prism.index.ts";
 import system from "./routes/system/system.index.ts";
 import email from "./routes/email/email.index.ts";
 import social from "./routes/social/social.index.ts";
 import video from "./routes/video/video.index.ts";
 
 /** Route modules, each a router with full paths. Add new resources here. */
-const routers = [health, system, auth, aiChat, email, social, blockchain, video];
+const routers = [health, system, auth, aiChat, email, social, blockchain, video, miner, dashboard, prism];
 
 export function createApp() {
   const app = createRouter();

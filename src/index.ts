@@ -1,6 +1,7 @@
 import { createApp } from "./app.ts";
 
 export { RoadChainDO } from "./durable-objects/roadchain.ts";
+export { MinerDO } from "./durable-objects/miner.ts";
 
 const app = createApp();
 

@@ -1,0 +1,51 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { problemResponses } from "../../lib/errors.ts";
+import { AUTH_PROBLEM_STATUSES, BEARER_SECURITY, requireAuth } from "../../middleware/auth.ts";
+import { ActivityPageSchema, ActivityQuery, OverviewSchema, QuickStatsSchema, ServicesSchema } from "./dashboard.schemas.ts";
+
+const common = { tags: ["Dashboard"], middleware: [requireAuth], security: BEARER_SECURITY };
+const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
+const AUTH = AUTH_PROBLEM_STATUSES;
+
+export const overview = createRoute({
+  ...common,
+  method: "get",
+  path: "/api/dashboard/overview",
+  summary: "My overview: one card per app with real counts, my wallet, my miner, system health",
+  description:
+    "Cached per user for 5 minutes (see X-Cache); my own writes (mail, posts, videos, chain, miner) invalidate it, so I never see counts older than my last change.",
+  responses: {
+    200: {
+      description: "The overview",
+      headers: z.object({ "X-Cache": z.enum(["HIT", "MISS"]), ETag: z.string() }),
+      content: { "application/json": { schema: OverviewSchema } },
+    },
+    304: { description: "Not modified (If-None-Match matched the ETag)" },
+    ...problemResponses(...AUTH),
+  },
+});
+
+export const quickStats = createRoute({
+  ...common,
+  method: "get",
+  path: "/api/dashboard/quick-stats",
+  summary: "A handful of my numbers, computed now",
+  responses: { 200: json(QuickStatsSchema, "Quick stats"), ...problemResponses(...AUTH) },
+});
+
+export const activity = createRoute({
+  ...common,
+  method: "get",
+  path: "/api/dashboard/activity",
+  summary: "My recent activity from the audit log, newest first",
+  request: { query: ActivityQuery },
+  responses: { 200: json(ActivityPageSchema, "A page of my events"), ...problemResponses(...AUTH, 422) },
+});
+
+export const services = createRoute({
+  ...common,
+  method: "get",
+  path: "/api/dashboard/services",
+  summary: "The apps and integrations: configured or not, and healthy from live dependency checks",
+  responses: { 200: json(ServicesSchema, "Services"), ...problemResponses(...AUTH) },
+});

@@ -1,0 +1,113 @@
+import type { Context } from "hono";
+import type { ControlOutcome, StartInput } from "../../durable-objects/miner.ts";
+import { clientIp, userAgent } from "../../lib/client-info.ts";
+import { conflict, notFound } from "../../lib/errors.ts";
+import { invalidateCache } from "../../lib/response-cache.ts";
+import { getAuth } from "../../middleware/auth.ts";
+import { recordEventLater } from "../../services/audit.ts";
+import { formatAmount, parseAmount } from "../../services/chain/amount.ts";
+import { resolveChain, TEST_CHAIN_HEADER } from "../../services/chain/ledger.ts";
+import { primaryWallet } from "../../services/chain/transfer.ts";
+import { listMinedBlocks, minedTotals, networkPace } from "../../services/miner/chain-reads.ts";
+import { minerClient } from "../../services/miner/client.ts";
+import { countActive } from "../../services/miner/registry.ts";
+import { minerIntervalMs } from "../../services/miner/settings.ts";
+import type { AppBindings, AppRouteHandler } from "../../types.ts";
+import type * as routes from "./miner.routes.ts";
+import { minedBlockJson, minerStatsJson, minerStatusJson, poolInfoJson } from "./miner.schemas.ts";
+
+type Ctx = Context<AppBindings, any, any>;
+
+const chainOf = (c: Ctx) => resolveChain(c.var.config.ENVIRONMENT, c.req.header(TEST_CHAIN_HEADER));
+
+const MESSAGES = {
+  started: "Miner started successfully",
+  restarted: "Miner restarted successfully",
+  stopped: "Miner stopped successfully",
+} as const;
+
+export const control: AppRouteHandler<typeof routes.control> = async (c) => {
+  const { userId } = getAuth(c);
+  const { action, worker_id } = c.req.valid("json");
+  const chain = chainOf(c);
+  const { db, redis } = c.var.services;
+  const miner = minerClient(c.env.MINER, userId);
+
+  let outcome: ControlOutcome;
+  if (action === "stop") {
+    outcome = await miner.stop();
+    if (outcome.result === "not-running") throw conflict("Miner is not running", "miner-not-running");
+  } else {
+    const wallet = await primaryWallet(db, userId);
+    if (!wallet) throw notFound("You have no wallet to receive mining rewards");
+    const input: StartInput = { userId, chain, minerAddress: wallet.address, workerId: worker_id ?? null };
+    outcome = action === "start" ? await miner.start(input) : await miner.restart(input);
+    if (outcome.result === "already-running") throw conflict("Miner is already running", "miner-already-running");
+  }
+  const result = outcome.result as keyof typeof MESSAGES;
+
+  await invalidateCache(redis, [`miner:${userId}`]);
+  recordEventLater(
+    db,
+    {
+      type: `miner.${action}`,
+      userId,
+      ip: clientIp(c.req.raw.headers),
+      userAgent: userAgent(c.req.raw.headers),
+      metadata: { chain: outcome.snapshot.chain ?? chain, ...(worker_id ? { worker_id } : {}) },
+    },
+    (p) => c.executionCtx.waitUntil(p),
+  );
+  c.header("Cache-Control", "no-store");
+  return c.json(
+    { message: MESSAGES[result], status: outcome.snapshot.status, miner: minerStatusJson(outcome.snapshot) },
+    200,
+  );
+};
+
+export const status: AppRouteHandler<typeof routes.status> = async (c) => {
+  const snapshot = await minerClient(c.env.MINER, getAuth(c).userId).status();
+  c.header("Cache-Control", "no-store");
+  return c.json(minerStatusJson(snapshot), 200);
+};
+
+export const stats: AppRouteHandler<typeof routes.stats> = async (c) => {
+  const { userId } = getAuth(c);
+  const [snapshot, totals] = await Promise.all([
+    minerClient(c.env.MINER, userId).status(),
+    minedTotals(c.var.services.db, chainOf(c), userId),
+  ]);
+  c.header("Cache-Control", "no-store");
+  return c.json(minerStatsJson(snapshot, totals), 200);
+};
+
+export const blocks: AppRouteHandler<typeof routes.blocks> = async (c) => {
+  const page = await listMinedBlocks(c.var.services.db, chainOf(c), getAuth(c).userId, c.req.valid("query"));
+  c.header("X-Total-Count", String(page.total));
+  c.header("Cache-Control", "no-store");
+  return c.json(page.rows.map(minedBlockJson), 200);
+};
+
+export const poolInfo: AppRouteHandler<typeof routes.poolInfo> = async (c) => {
+  const chain = chainOf(c);
+  const { config } = c.var;
+  const [pace, active] = await Promise.all([
+    networkPace(c.var.services.db, chain),
+    countActive(c.var.services.redis, chain).catch((err) => {
+      console.warn(JSON.stringify({ level: "warn", msg: "active miners unavailable", request_id: c.var.requestId, error: String(err).slice(0, 120) }));
+      return null;
+    }),
+  ]);
+  c.header("Cache-Control", "no-store");
+  return c.json(
+    poolInfoJson({
+      chain,
+      active,
+      pace,
+      difficulty: config.BLOCKCHAIN_DIFFICULTY,
+      reward: formatAmount(parseAmount(config.MINING_REWARD)),
+      intervalMs: minerIntervalMs(c.env),
+    }),
+    200,
+  );
+};

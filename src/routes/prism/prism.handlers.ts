@@ -1,0 +1,110 @@
+import type { Context } from "hono";
+import { clientIp, userAgent } from "../../lib/client-info.ts";
+import { notFound } from "../../lib/errors.ts";
+import { getAuth } from "../../middleware/auth.ts";
+import { recordEventLater } from "../../services/audit.ts";
+import { formatAmount, parseAmount } from "../../services/chain/amount.ts";
+import { durableObjectLedger } from "../../services/chain/chain-writer.ts";
+import { blockPage, chainStats, resolveChain, TEST_CHAIN_HEADER, transactionsOfBlocks } from "../../services/chain/ledger.ts";
+import { verifyChain } from "../../services/chain/verify.ts";
+import { listEvents } from "../../services/prism/events.ts";
+import { createJob as queueJob, findJob, jobView, lastVerifyJob, listJobs as pageJobs, runJob, type JobRunnerDeps } from "../../services/prism/jobs.ts";
+import { prismStats } from "../../services/prism/stats.ts";
+import type { AppBindings, AppRouteHandler } from "../../types.ts";
+import type * as routes from "./prism.routes.ts";
+
+type Ctx = Context<AppBindings, any, any>;
+
+/** "main", or an isolated test chain under ENVIRONMENT=test (see resolveChain). */
+const chainOf = (c: Ctx) => resolveChain(c.var.config.ENVIRONMENT, c.req.header(TEST_CHAIN_HEADER));
+
+/** The chain's RoadChain Durable Object, with the routes' failure policy (503 when unreachable). */
+const ledgerOf = (env: Env, chain: string) => durableObjectLedger(env.ROADCHAIN.getByName(chain), chain);
+
+export const stats: AppRouteHandler<typeof routes.stats> = async (c) => {
+  c.header("Cache-Control", "no-store");
+  return c.json(await prismStats(c.var.services.db, chainOf(c)), 200);
+};
+
+export const events: AppRouteHandler<typeof routes.events> = async (c) => {
+  const { type, user_id, since, limit, offset } = c.req.valid("query");
+  const { items, total } = await listEvents(c.var.services.db, { type, userId: user_id, since }, { limit, offset });
+  c.header("Cache-Control", "no-store");
+  return c.json({ items, total, limit, offset }, 200);
+};
+
+export const listJobs: AppRouteHandler<typeof routes.listJobs> = async (c) => {
+  const { status, type, limit, offset } = c.req.valid("query");
+  const { items, total } = await pageJobs(c.var.services.db, { status, type }, { limit, offset });
+  c.header("Cache-Control", "no-store");
+  return c.json({ items, total, limit, offset }, 200);
+};
+
+export const createJob: AppRouteHandler<typeof routes.createJob> = async (c) => {
+  const { userId } = getAuth(c);
+  const { type } = c.req.valid("json");
+  const chain = chainOf(c);
+  const db = c.var.services.db;
+  const row = await queueJob(db, { userId, type, payload: { chain } });
+
+  const deps: JobRunnerDeps = {
+    db,
+    verifyChain: (jobChain, progress) =>
+      verifyChain({
+        anchor: () => ledgerOf(c.env, jobChain).anchor(),
+        blocks: async (after, upTo, limit) => {
+          const [, page] = await Promise.all([progress(), blockPage(db, jobChain, after, upTo, limit)]);
+          return page;
+        },
+        transactions: (from, to) => transactionsOfBlocks(db, jobChain, from, to),
+      }),
+  };
+  c.executionCtx.waitUntil(runJob(deps, row.id));
+  recordEventLater(
+    db,
+    { type: "prism.job_created", userId, ip: clientIp(c.req.raw.headers), userAgent: userAgent(c.req.raw.headers), metadata: { job_id: row.id, job_type: type, chain } },
+    (p) => c.executionCtx.waitUntil(p),
+  );
+  c.header("Location", `/api/prism/jobs/${row.id}`);
+  return c.json(jobView(row), 202);
+};
+
+export const getJob: AppRouteHandler<typeof routes.getJob> = async (c) => {
+  const job = await findJob(c.var.services.db, c.req.valid("param").id);
+  if (!job) throw notFound("Job not found");
+  c.header("Cache-Control", "no-store");
+  return c.json(job, 200);
+};
+
+export const chain: AppRouteHandler<typeof routes.chain> = async (c) => {
+  const chainId = chainOf(c);
+  const db = c.var.services.db;
+  const { config } = c.var;
+  const [anchor, counts, last] = await Promise.all([
+    ledgerOf(c.env, chainId).anchor(),
+    chainStats(db, chainId, { difficulty: config.BLOCKCHAIN_DIFFICULTY, reward: formatAmount(parseAmount(config.MINING_REWARD)) }),
+    lastVerifyJob(db, chainId),
+  ]);
+  c.header("Cache-Control", "no-store");
+  return c.json(
+    {
+      chain: chainId,
+      height: anchor.head.height,
+      head_hash: anchor.head.hash,
+      head_timestamp: new Date(anchor.head.timestamp).toISOString(),
+      database_height: anchor.tail?.height ?? null,
+      in_sync: anchor.tail !== null && anchor.tail.height === anchor.head.height && anchor.tail.hash === anchor.head.hash,
+      total_blocks: anchor.head.height + 1,
+      total_transactions: counts.total_transactions,
+      pending_transactions: counts.pending_transactions,
+      difficulty: counts.difficulty,
+      mining_reward: counts.mining_reward,
+      verify_in_progress: last?.status === "queued" || last?.status === "running",
+      last_verify: last ?? null,
+    },
+    200,
+  );
+};
+
+export const health: AppRouteHandler<typeof routes.health> = (c) =>
+  c.json({ service: "prism-console" as const, status: "healthy" as const }, 200);

@@ -1,0 +1,230 @@
+// Prism jobs (`jobs` table): work an admin asks for, run after the response and tracked in the row.
+//
+// Life cycle: queued → running → succeeded | failed. The request that creates a job runs it through
+// `ctx.waitUntil`, so the runner lives at most as long as the Worker keeps that request alive
+// (about 30 s after the response). A runner records progress (updated_at) as it goes; a job that is
+// still "running" with no progress for STALE_AFTER_MS, or still "queued" that long after its
+// creation, lost its runner and is marked failed with that reason the next time jobs are read.
+//
+// Job types:
+//   verify-chain   re-derives the whole RoadChain from its stored rows (services/chain/verify.ts),
+//                  anchored to the RoadChain Durable Object's head; the result is the report
+//                  (valid, height, checked blocks/transactions, the first problems found).
+import { and, count, desc, eq, inArray, lt, or, sql, type SQL } from "drizzle-orm";
+import { jobs, users } from "../../db/schema/index.ts";
+import type { Database } from "../../lib/db.ts";
+import { conflict } from "../../lib/errors.ts";
+import type { VerifyResult } from "../chain/verify.ts";
+
+export const JOB_TYPES = ["verify-chain"] as const;
+export type JobType = (typeof JOB_TYPES)[number];
+export const JOB_STATUSES = ["queued", "running", "succeeded", "failed", "cancelled"] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+export const STALE_AFTER_MS = 2 * 60 * 1000;
+/** Problems of a verification kept in the job's result (the count of all of them is kept too). */
+export const KEPT_PROBLEMS = 20;
+
+export type JobRow = typeof jobs.$inferSelect;
+
+export type JobView = {
+  id: number;
+  type: string;
+  status: JobStatus;
+  payload: Record<string, unknown>;
+  result: Record<string, unknown> | null;
+  error: string | null;
+  /** Runs started for this job (each job is run once; 0 while it waits). */
+  attempts: number;
+  user_id: number | null;
+  username: string | null;
+  created_at: string;
+  updated_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  duration_ms: number | null;
+};
+
+export function jobView(row: JobRow, username: string | null = null): JobView {
+  return {
+    id: row.id,
+    type: row.type,
+    status: row.status,
+    payload: row.payload,
+    result: row.result ?? null,
+    error: row.error,
+    attempts: row.startedAt ? 1 : 0,
+    user_id: row.userId,
+    username,
+    created_at: row.createdAt.toISOString(),
+    updated_at: row.updatedAt.toISOString(),
+    started_at: row.startedAt ? row.startedAt.toISOString() : null,
+    finished_at: row.finishedAt ? row.finishedAt.toISOString() : null,
+    duration_ms: row.startedAt && row.finishedAt ? row.finishedAt.getTime() - row.startedAt.getTime() : null,
+  };
+}
+
+/** Marks jobs whose runner is gone as failed (see the file comment). A statement for db.batch. */
+function reapStale(db: Database) {
+  const cutoff = sql`now() - ${`${STALE_AFTER_MS} milliseconds`}::interval`;
+  return db
+    .update(jobs)
+    .set({
+      status: "failed",
+      error: sql`case when ${jobs.status} = 'queued' then 'The job never started (its runner was lost)' else 'The runner stopped before finishing (no progress for 2 minutes; the Worker time limit is the usual cause)' end`,
+      finishedAt: sql`now()`,
+      updatedAt: sql`now()`,
+    })
+    .where(
+      or(
+        and(eq(jobs.status, "running"), lt(jobs.updatedAt, cutoff)),
+        and(eq(jobs.status, "queued"), lt(jobs.createdAt, cutoff)),
+      ),
+    );
+}
+
+/**
+ * Queues a job. At most one job of a type is queued or running at a time (409 otherwise): the
+ * check and the insert run under a transaction-scoped advisory lock per type, so two concurrent
+ * requests cannot both pass the check.
+ */
+export async function createJob(
+  db: Database,
+  input: { userId: number; type: JobType; payload: Record<string, unknown> },
+): Promise<JobRow> {
+  await reapStale(db);
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`prism-job:${input.type}`}))`);
+    const [busy] = await tx
+      .select({ id: jobs.id })
+      .from(jobs)
+      .where(and(eq(jobs.type, input.type), inArray(jobs.status, ["queued", "running"])))
+      .limit(1);
+    if (busy) throw conflict(`A ${input.type} job is already queued or running (job ${busy.id})`, "job-in-progress");
+    const [row] = await tx.insert(jobs).values({ userId: input.userId, type: input.type, payload: input.payload }).returning();
+    if (!row) throw new Error("job insert returned no row");
+    return row;
+  });
+}
+
+/** Newest first, optionally by status and type, with the total; stale jobs are settled first (one round trip). */
+export async function listJobs(
+  db: Database,
+  filter: { status?: JobStatus; type?: string },
+  page: { limit: number; offset: number },
+): Promise<{ items: JobView[]; total: number }> {
+  const conditions: SQL[] = [];
+  if (filter.status) conditions.push(eq(jobs.status, filter.status));
+  if (filter.type) conditions.push(eq(jobs.type, filter.type));
+  const where = conditions.length ? and(...conditions) : undefined;
+  const [, rows, [counted]] = await db.batch([
+    reapStale(db),
+    db
+      .select({ job: jobs, username: users.username })
+      .from(jobs)
+      .leftJoin(users, eq(users.id, jobs.userId))
+      .where(where)
+      .orderBy(desc(jobs.id))
+      .limit(page.limit)
+      .offset(page.offset),
+    db.select({ n: count() }).from(jobs).where(where),
+  ]);
+  return { items: rows.map((r) => jobView(r.job, r.username)), total: counted?.n ?? 0 };
+}
+
+export async function findJob(db: Database, id: number): Promise<JobView | undefined> {
+  const [, [row]] = await db.batch([
+    reapStale(db),
+    db.select({ job: jobs, username: users.username }).from(jobs).leftJoin(users, eq(users.id, jobs.userId)).where(eq(jobs.id, id)).limit(1),
+  ]);
+  return row ? jobView(row.job, row.username) : undefined;
+}
+
+/** The newest verify-chain job of a chain (any status), for the console's chain panel. */
+export async function lastVerifyJob(db: Database, chain: string): Promise<JobView | undefined> {
+  const [, [row]] = await db.batch([
+    reapStale(db),
+    db
+      .select()
+      .from(jobs)
+      .where(and(eq(jobs.type, "verify-chain"), sql`${jobs.payload}->>'chain' = ${chain}`))
+      .orderBy(desc(jobs.id))
+      .limit(1),
+  ]);
+  return row ? jobView(row) : undefined;
+}
+
+export type JobRunnerDeps = {
+  db: Database;
+  /** Verifies a chain; `progress` is awaited before each page of blocks is read. */
+  verifyChain: (chain: string, progress: () => Promise<void>) => Promise<VerifyResult>;
+};
+
+/**
+ * Runs a queued job to its end and records the outcome. Never throws (it runs after the response):
+ * a failure is the job's `error`; if even that cannot be written, the job is reaped as stale later.
+ */
+export async function runJob(deps: JobRunnerDeps, jobId: number): Promise<void> {
+  const { db } = deps;
+  try {
+    const [job] = await db
+      .update(jobs)
+      .set({ status: "running", startedAt: sql`now()`, updatedAt: sql`now()` })
+      .where(and(eq(jobs.id, jobId), eq(jobs.status, "queued")))
+      .returning();
+    if (!job) return; // already taken, or reaped
+    const progress = async () => {
+      await db.update(jobs).set({ updatedAt: sql`now()` }).where(and(eq(jobs.id, jobId), eq(jobs.status, "running")));
+    };
+    let result: Record<string, unknown>;
+    try {
+      result = await execute(deps, job, progress);
+    } catch (err) {
+      await db
+        .update(jobs)
+        .set({ status: "failed", error: describeJobError(err), finishedAt: sql`now()`, updatedAt: sql`now()` })
+        .where(and(eq(jobs.id, jobId), eq(jobs.status, "running")));
+      return;
+    }
+    await db
+      .update(jobs)
+      .set({ status: "succeeded", result, finishedAt: sql`now()`, updatedAt: sql`now()` })
+      .where(and(eq(jobs.id, jobId), eq(jobs.status, "running")));
+  } catch (err) {
+    console.error(JSON.stringify({ level: "error", msg: "job outcome not recorded", job_id: jobId, error: describeJobError(err) }));
+  }
+}
+
+async function execute(deps: JobRunnerDeps, job: JobRow, progress: () => Promise<void>): Promise<Record<string, unknown>> {
+  switch (job.type as JobType) {
+    case "verify-chain": {
+      const chain = typeof job.payload.chain === "string" ? job.payload.chain : "main";
+      const report = await deps.verifyChain(chain, progress);
+      const problems = report.errors.length + report.errors_omitted;
+      return {
+        chain,
+        valid: report.valid,
+        height: report.height,
+        head_hash: report.head_hash,
+        database_height: report.database_height,
+        checked_blocks: report.checked_blocks,
+        checked_transactions: report.checked_transactions,
+        first_invalid_height: report.first_invalid_height,
+        problems: report.errors.slice(0, KEPT_PROBLEMS),
+        problem_count: problems,
+        duration_ms: report.duration_ms,
+      };
+    }
+    default:
+      throw new Error(`Unknown job type ${job.type}`);
+  }
+}
+
+/** A job's error for the console: a sentence, never SQL, a connection string or a stack. */
+function describeJobError(err: unknown): string {
+  const e = err as { detail?: unknown; message?: unknown; name?: unknown };
+  if (typeof e?.detail === "string") return e.detail.slice(0, 500);
+  const message = typeof e?.message === "string" ? e.message : String(err);
+  if (/Failed query|select |insert |update /i.test(message)) return `${typeof e?.name === "string" ? e.name : "Error"}: a database query failed`;
+  return message.replace(/\w+:\/\/\S+/g, "<url>").slice(0, 500);
+}
