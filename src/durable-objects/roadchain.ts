@@ -31,11 +31,18 @@ export type AppendResult =
 
 export type ChainAnchor = { head: ChainHead; tail: { height: number; hash: string } | null };
 
+/** The right to mine the next block: the head to build on and the ticket to hand back with it. */
+export type MiningTicket = { status: "granted"; head: ChainHead; ticket: string } | { status: "busy" };
+
 /** Unresolved append attempts at head.height + 1 whose commit outcome is unknown. */
 type Attempts = { height: number; hashes: string[] };
 
 /** Blocks may carry a timestamp at most this far ahead of the Durable Object's clock. */
 const MAX_FUTURE_MS = 2 * 60 * 1000;
+/** A miner's turn ends after this even if it never appends (it crashed); then the next miner goes. */
+export const MINING_LEASE_MS = 5_000;
+/** A miner waiting longer than this for its turn is told "busy" (the Worker answers 503). */
+export const MINING_WAIT_MS = 20_000;
 
 /**
  * The single writer of a RoadChain ledger: one instance per chain (production: only "main").
@@ -53,6 +60,10 @@ const MAX_FUTURE_MS = 2 * 60 * 1000;
  *  3. The database refuses a fork on its own: UNIQUE(chain, height) and UNIQUE(chain,
  *     previous_hash). That covers what 1–2 cannot: a superseded instance of this object (global
  *     uniqueness is only re-checked on storage access) or a write that bypasses it.
+ *     So that concurrent miners do not all burn CPU on the same height only for one of them to win,
+ *     a miner first takes a turn (`reserve`, a short in-memory lease handed out in arrival order)
+ *     and the append hands the turn to the next waiter. The lease only saves work; correctness
+ *     never depends on it (an expired lease just means a stale proposal, refused by point 2).
  *  4. The head is committed to storage only after the Postgres transaction commits. Before the
  *     Postgres write the block's hash is recorded as an "attempt"; if this object dies between
  *     the Postgres commit and the head update, the next call finds the attempt, sees that exact
@@ -61,6 +72,8 @@ const MAX_FUTURE_MS = 2 * 60 * 1000;
  */
 export class RoadChainDO extends DurableObject<Env> {
   #queue: Promise<unknown> = Promise.resolve();
+  #lease: { ticket: string; timer: ReturnType<typeof setTimeout> } | undefined;
+  #leaseWaiters: Array<() => void> = [];
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -77,6 +90,42 @@ export class RoadChainDO extends DurableObject<Env> {
     return this.#withDb((db) => this.#ready(chain, db));
   }
 
+  /**
+   * Waits for this caller's turn to mine (see the class comment, point 2), then returns the head to
+   * build on and a ticket for `append` / `release`. "busy" after MINING_WAIT_MS in the queue.
+   */
+  async reserve(chain: string): Promise<MiningTicket> {
+    const deadline = Date.now() + MINING_WAIT_MS;
+    while (this.#lease) {
+      const left = deadline - Date.now();
+      if (left <= 0) return { status: "busy" };
+      await new Promise<void>((resolve) => {
+        const waiter = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        const timer = setTimeout(() => {
+          this.#leaseWaiters = this.#leaseWaiters.filter((w) => w !== waiter);
+          resolve();
+        }, left);
+        this.#leaseWaiters.push(waiter);
+      });
+    }
+    const ticket = crypto.randomUUID();
+    this.#lease = { ticket, timer: setTimeout(() => this.#endLease(ticket), MINING_LEASE_MS) };
+    try {
+      return { status: "granted", head: await this.head(chain), ticket };
+    } catch (err) {
+      this.#endLease(ticket);
+      throw err;
+    }
+  }
+
+  /** Gives a turn back without appending (the miner failed). Unknown or expired tickets are ignored. */
+  async release(ticket: string): Promise<void> {
+    this.#endLease(ticket);
+  }
+
   /** Head and the database's newest block, read with no append in flight (for /verify). */
   async anchor(chain: string): Promise<ChainAnchor> {
     return this.#withDb(async (db) => {
@@ -87,7 +136,15 @@ export class RoadChainDO extends DurableObject<Env> {
   }
 
   /** Appends a mined block if it extends the current head (check-and-set). */
-  async append(chain: string, proposal: BlockProposal): Promise<AppendResult> {
+  async append(chain: string, proposal: BlockProposal, ticket?: string): Promise<AppendResult> {
+    try {
+      return await this.#append(chain, proposal);
+    } finally {
+      if (ticket !== undefined) this.#endLease(ticket);
+    }
+  }
+
+  async #append(chain: string, proposal: BlockProposal): Promise<AppendResult> {
     try {
       return await this.#withDb(async (db) => {
         const head = await this.#ready(chain, db);
@@ -168,6 +225,14 @@ export class RoadChainDO extends DurableObject<Env> {
   }
 
   // ---- internals ----
+
+  /** Ends the lease held by `ticket` (if it still is the current one) and wakes the next waiter. */
+  #endLease(ticket: string): void {
+    if (this.#lease?.ticket !== ticket) return;
+    clearTimeout(this.#lease.timer);
+    this.#lease = undefined;
+    this.#leaseWaiters.shift()?.();
+  }
 
   /** Runs `fn` after every earlier exclusive call has settled (see the class comment, point 1). */
   #exclusive<T>(fn: () => Promise<T>): Promise<T> {

@@ -162,5 +162,22 @@ export async function releaseIdempotent(db: Queryable, claim: IdempotencyClaim):
   }
 }
 
+/** Records this long past their expiry are deleted (in small batches, after some requests). */
+const PRUNE_BATCH = 500;
+
+/**
+ * Deletes a batch of expired records. Cheap (index on expires_at) and safe to run concurrently;
+ * callers run it now and then in the background (expired records are also simply overwritten
+ * when their key is used again).
+ */
+export async function pruneExpiredIdempotencyKeys(db: Queryable): Promise<void> {
+  await db.execute(sql`
+    delete from ${idempotencyKeys}
+    where (${idempotencyKeys.userId}, ${idempotencyKeys.key}) in (
+      select ${idempotencyKeys.userId}, ${idempotencyKeys.key} from ${idempotencyKeys}
+      where ${idempotencyKeys.expiresAt} < now() limit ${PRUNE_BATCH}
+    )`);
+}
+
 /** Replay header name (a response header, so clients can tell a replay from a fresh result). */
 export const REPLAY_HEADER = "Idempotent-Replayed";

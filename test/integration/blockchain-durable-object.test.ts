@@ -130,6 +130,31 @@ describe("eviction and restarts", () => {
     expect((await verify(chain)).valid).toBe(true);
   });
 
+  it("miners take turns: a second reserve waits until the first turn is used or given back", async () => {
+    const chain = testChain();
+    await mineOk(chain, miner);
+    const stub = stubOf(chain);
+    const first = await stub.reserve(chain.id);
+    expect(first.status).toBe("granted");
+    let secondDone = false;
+    const second = stub.reserve(chain.id).then((r) => ((secondDone = true), r));
+    await new Promise((r) => setTimeout(r, 150));
+    expect(secondDone).toBe(false);
+    if (first.status === "granted") {
+      const p = await proposalOn(first.head, 1);
+      expect((await stub.append(chain.id, p, first.ticket)).status).toBe("appended");
+    }
+    const turn = await second;
+    expect(turn.status).toBe("granted");
+    if (turn.status === "granted") {
+      expect(turn.head.height).toBe(2);
+      await stub.release(turn.ticket);
+    }
+    const third = await stub.reserve(chain.id);
+    expect(third.status).toBe("granted");
+    if (third.status === "granted") await stub.release(third.ticket);
+  });
+
   it("refuses a proposal that is not a valid next block", async () => {
     const chain = testChain();
     const last = await mineOk(chain, miner);

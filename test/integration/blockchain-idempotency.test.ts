@@ -1,7 +1,10 @@
 // Idempotency-Key on POST /blocks, /mine and /transactions: replay, mismatch, in flight, per user.
 import { beforeAll, describe, expect, it } from "vitest";
+import { and, eq, sql } from "drizzle-orm";
+import { idempotencyKeys } from "../../src/db/schema/index.ts";
+import { pruneExpiredIdempotencyKeys } from "../../src/services/idempotency.ts";
 import { api, expectProblem } from "../helpers/api.ts";
-import { mine, testChain, transfer, walletOf, type BlockJson, type TxJson } from "../helpers/chain.ts";
+import { directDb, mine, testChain, transfer, walletOf, type BlockJson, type TxJson } from "../helpers/chain.ts";
 import { createUser, type TestUser } from "../helpers/users.ts";
 
 let alice: TestUser;
@@ -136,4 +139,29 @@ describe("malformed Idempotency-Key → 400", () => {
       await expectProblem(await api("/api/blockchain/blocks/1", { headers: chain.headers }), 404);
     },
   );
+});
+
+describe("expiry", () => {
+  it("an expired key is a new request, and expired records are pruned", async () => {
+    const chain = testChain();
+    const user = await createUser();
+    const k = key();
+    expect((await transfer(chain, user, { to_address: bobAddress, amount: "1" }, { "Idempotency-Key": k })).status).toBe(201);
+    const { db, close } = directDb();
+    try {
+      const mineKey = and(eq(idempotencyKeys.userId, user.id), eq(idempotencyKeys.key, k));
+      await db.update(idempotencyKeys).set({ expiresAt: sql`now() - interval '1 second'` }).where(mineKey);
+      // Expired: the same key now runs a (different) request instead of answering 422.
+      const again = await transfer(chain, user, { to_address: bobAddress, amount: "2" }, { "Idempotency-Key": k });
+      expect(again.status).toBe(201);
+      expect(again.headers.get("Idempotent-Replayed")).toBeNull();
+      expect((await walletOf(user)).balance).toBe("97.00000000");
+
+      await db.update(idempotencyKeys).set({ expiresAt: sql`now() - interval '1 second'` }).where(mineKey);
+      await pruneExpiredIdempotencyKeys(db);
+      expect(await db.select().from(idempotencyKeys).where(mineKey)).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
 });

@@ -18,10 +18,13 @@ async function genesisHead(): Promise<ChainHead> {
 /** Accepts a proposal only on its current head; `beforeAppend` can move the head first (a rival). */
 function fakeChain(head: ChainHead, beforeAppend?: (n: number) => ChainHead | undefined) {
   const proposals: BlockProposal[] = [];
+  const released: string[] = [];
   let calls = 0;
   const writer: ChainWriter = {
-    head: async () => head,
-    append: async (p): Promise<AppendOutcome> => {
+    reserve: async () => ({ status: "granted", head, ticket: `t${calls}` }),
+    release: async (ticket) => void released.push(ticket),
+    append: async (p, ticket): Promise<AppendOutcome> => {
+      expect(ticket).toMatch(/^t\d+$/);
       proposals.push(p);
       const moved = beforeAppend?.(++calls);
       if (moved) head = moved;
@@ -30,7 +33,7 @@ function fakeChain(head: ChainHead, beforeAppend?: (n: number) => ChainHead | un
       return { status: "appended", head, block: { height: p.header.height, hash: p.hash } as never };
     },
   };
-  return { writer, proposals };
+  return { writer, proposals, released };
 }
 
 describe("mineBlock", () => {
@@ -82,15 +85,38 @@ describe("mineBlock", () => {
     [{ status: "unavailable", reason: "database unavailable" }, 503],
   ] as const)("maps %j to %i", async (outcome, status) => {
     const head = await genesisHead();
-    const writer: ChainWriter = { head: async () => head, append: async () => outcome as AppendOutcome };
+    const writer: ChainWriter = {
+      reserve: async () => ({ status: "granted", head, ticket: "t" }),
+      release: async () => {},
+      append: async () => outcome as AppendOutcome,
+    };
     const err = await mineBlock({ writer, pending: async () => [], difficulty: 0, reward: "50" }, input).catch((e) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect(err.status).toBe(status);
   });
 
+  it("no turn within the wait (busy) → 503", async () => {
+    const writer: ChainWriter = { reserve: async () => ({ status: "busy" }), release: async () => {}, append: async () => ({ status: "superseded" }) };
+    const err = await mineBlock({ writer, pending: async () => [], difficulty: 0, reward: "50" }, input).catch((e) => e);
+    expect(err.status).toBe(503);
+  });
+
+  it("gives its turn back when it fails before appending", async () => {
+    const head = await genesisHead();
+    const { writer, released, proposals } = fakeChain(head);
+    const err = await mineBlock({ writer, pending: () => Promise.reject(new Error("db down")), difficulty: 0, reward: "50" }, input).catch((e) => e);
+    expect(String(err.message)).toBe("db down");
+    expect(released).toEqual(["t0"]);
+    expect(proposals).toHaveLength(0);
+  });
+
   it("a rejected block is a bug (500), never silently retried", async () => {
     const head = await genesisHead();
-    const writer: ChainWriter = { head: async () => head, append: async () => ({ status: "rejected", reason: "x" }) };
+    const writer: ChainWriter = {
+      reserve: async () => ({ status: "granted", head, ticket: "t" }),
+      release: async () => {},
+      append: async () => ({ status: "rejected", reason: "x" }),
+    };
     const err = await mineBlock({ writer, pending: async () => [], difficulty: 0, reward: "50" }, input).catch((e) => e);
     expect(err).not.toBeInstanceOf(ApiError);
     expect(String(err.message)).toMatch(/rejected/);

@@ -24,6 +24,7 @@ import { verifyChain as verify } from "../../services/chain/verify.ts";
 import {
   beginIdempotent,
   parseIdempotencyKey,
+  pruneExpiredIdempotencyKeys,
   releaseIdempotent,
   REPLAY_HEADER,
   requestFingerprint,
@@ -55,6 +56,9 @@ async function idempotent<T>(
   const key = parseIdempotencyKey(c.req.header("Idempotency-Key"));
   if (key === undefined) return { body: await run(undefined), status: 201 };
   const db = c.var.services.db;
+  if (Math.random() < 1 / 64) {
+    c.executionCtx.waitUntil(pruneExpiredIdempotencyKeys(db).catch(() => undefined));
+  }
   const begun = await beginIdempotent(db, {
     userId: getAuth(c).userId,
     key,

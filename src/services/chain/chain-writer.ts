@@ -1,11 +1,13 @@
 // The Worker's handle on a chain's RoadChain Durable Object, with its failure policy.
-import type { AppendResult, ChainAnchor, RoadChainDO } from "../../durable-objects/roadchain.ts";
+import type { AppendResult, ChainAnchor, MiningTicket, RoadChainDO } from "../../durable-objects/roadchain.ts";
 import { ApiError, serviceUnavailable } from "../../lib/errors.ts";
 import type { BlockProposal, ChainHead } from "./ledger.ts";
 
 export type ChainLedger = {
   head(): Promise<ChainHead>;
-  append(proposal: BlockProposal): Promise<AppendResult>;
+  reserve(): Promise<MiningTicket>;
+  append(proposal: BlockProposal, ticket?: string): Promise<AppendResult>;
+  release(ticket: string): Promise<void>;
   anchor(): Promise<ChainAnchor>;
 };
 
@@ -50,7 +52,10 @@ export async function callLedger<T>(call: () => Promise<T>): Promise<T> {
 export function durableObjectLedger(stub: DurableObjectStub<RoadChainDO>, chain: string): ChainLedger {
   return {
     head: () => callLedger(() => stub.head(chain) as Promise<ChainHead>),
-    append: (p) => callLedger(() => stub.append(chain, p) as Promise<AppendResult>),
+    reserve: () => callLedger(() => stub.reserve(chain) as Promise<MiningTicket>),
+    append: (p, ticket) => callLedger(() => stub.append(chain, p, ticket) as Promise<AppendResult>),
+    // Best effort: an unreleased turn ends by itself after MINING_LEASE_MS.
+    release: (ticket) => stub.release(ticket).catch(() => undefined),
     anchor: () => callLedger(() => stub.anchor(chain) as Promise<ChainAnchor>),
   };
 }

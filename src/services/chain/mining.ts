@@ -2,17 +2,19 @@
 //
 // Proof of work is a synchronous CPU loop (~0.1–0.2 s at difficulty 4). Doing it inside the
 // Durable Object would stall every other call to it (appends, /verify anchors, WebSocket
-// connects) for that long per block. So the Worker reads the head from the Durable Object, picks
-// the pending transactions, mines on top of that head, and asks the Durable Object to append
-// with a check-and-set on previous_hash. If another block landed first, the Durable Object answers
-// "stale" with the new head and the Worker mines again on it (pending transactions re-read, since
-// the winner may have confirmed some). Under contention the losers repeat the work; the chain
-// itself advances one block per successful check-and-set and can never fork.
+// connects) for that long per block. So the Worker takes a turn from the Durable Object
+// (`reserve`: the head to build on, handed out to one miner at a time so that concurrent requests
+// do not all mine the same height in vain), picks the pending transactions, mines on that head and
+// asks the Durable Object to append with a check-and-set on previous_hash, which also ends the
+// turn. If the head moved anyway (a turn that expired, a write that bypassed the queue), the
+// Durable Object answers "stale" and the Worker takes a new turn and mines again, re-reading the
+// pending transactions. The chain advances one block per successful check-and-set and can never
+// fork; the turns only keep the CPU spent per block close to one mining run.
 import { ApiError, serviceUnavailable } from "../../lib/errors.ts";
-import type { AppendResult } from "../../durable-objects/roadchain.ts";
+import type { AppendResult, MiningTicket } from "../../durable-objects/roadchain.ts";
 import type { IdempotencyClaim } from "../idempotency.ts";
 import { formatAmount, parseAmount } from "./amount.ts";
-import type { BlockProposal, BlockView, ChainHead, TransactionRow } from "./ledger.ts";
+import type { BlockProposal, BlockView, TransactionRow } from "./ledger.ts";
 import { merkleRoot } from "./merkle.ts";
 import { MiningLimitError, mineHeader } from "./proof-of-work.ts";
 
@@ -22,10 +24,11 @@ export const MAX_BLOCK_TRANSACTIONS = 100;
 /** Check-and-set rounds before giving up with 503 (each lost round costs one mining run). */
 export const MAX_APPEND_ATTEMPTS = 64;
 
-/** The Durable Object, as the miner sees it. */
+/** The Durable Object, as the miner sees it (chain-writer.ts). */
 export interface ChainWriter {
-  head(): Promise<ChainHead>;
-  append(proposal: BlockProposal): Promise<AppendOutcome>;
+  reserve(): Promise<MiningTicket>;
+  append(proposal: BlockProposal, ticket?: string): Promise<AppendOutcome>;
+  release(ticket: string): Promise<void>;
 }
 
 /** What the Durable Object answers to an append (see RoadChainDO.append). */
@@ -53,40 +56,42 @@ export type MineResult = { block: BlockView; attempts: number };
 export async function mineBlock(deps: MineDeps, input: MineInput): Promise<MineResult> {
   const now = deps.now ?? Date.now;
   const reward = formatAmount(parseAmount(deps.reward));
-  let head = await deps.writer.head();
   for (let attempt = 1; attempt <= MAX_APPEND_ATTEMPTS; attempt++) {
-    const pending = await deps.pending(input.maxTransactions);
-    const hashes = pending.map((t) => t.transactionHash);
-    let mined;
+    const turn = await deps.writer.reserve();
+    if (turn.status === "busy") break;
+    const { head, ticket } = turn;
+    let proposal: BlockProposal;
     try {
-      mined = await mineHeader(
+      const pending = await deps.pending(input.maxTransactions);
+      const mined = await mineHeader(
         {
           height: head.height + 1,
           timestamp: Math.max(now(), head.timestamp),
           previous_hash: head.hash,
-          merkle_root: await merkleRoot(hashes),
+          merkle_root: await merkleRoot(pending.map((t) => t.transactionHash)),
           miner_address: input.minerAddress,
           reward,
           transaction_count: pending.length,
         },
         deps.difficulty,
       );
+      proposal = {
+        header: mined.header,
+        hash: mined.hash,
+        minerId: input.minerId,
+        transactions: pending.map((t) => ({ id: t.id, hash: t.transactionHash })),
+        idempotency: input.idempotency,
+      };
     } catch (err) {
+      await deps.writer.release(ticket);
       if (err instanceof MiningLimitError) throw serviceUnavailable("No proof of work found within the limit; retry", "mining-limit");
       throw err;
     }
-    const outcome = await deps.writer.append({
-      header: mined.header,
-      hash: mined.hash,
-      minerId: input.minerId,
-      transactions: pending.map((t) => ({ id: t.id, hash: t.transactionHash })),
-      idempotency: input.idempotency,
-    });
+    const outcome = await deps.writer.append(proposal, ticket);
     switch (outcome.status) {
       case "appended":
         return { block: outcome.block, attempts: attempt };
       case "stale":
-        head = outcome.head;
         continue;
       case "superseded":
         throw new ApiError(409, "idempotency-key-in-use", "This request's Idempotency-Key was taken over by another request");
