@@ -143,12 +143,15 @@ export async function invalidateCache(redis: Redis, datasets: readonly string[])
   }
 }
 
-/** After a successful (< 400) non-GET request, bumps these data sets before the response leaves. */
-export function invalidateOnWrite(datasets: readonly string[]) {
+/**
+ * After a successful (< 400) non-GET request, bumps these data sets before the response leaves.
+ * Per-user data sets (`ai:{id}`) are given as a function of the request.
+ */
+export function invalidateOnWrite(datasets: readonly string[] | ((c: Context<AppBindings>) => readonly string[])) {
   return createMiddleware<AppBindings>(async (c, next) => {
     await next();
     if (c.req.method !== "GET" && c.req.method !== "HEAD" && c.res.status < 400) {
-      await invalidateCache(c.var.services.redis, datasets);
+      await invalidateCache(c.var.services.redis, typeof datasets === "function" ? datasets(c) : datasets);
     }
   });
 }

@@ -1,5 +1,6 @@
 import type { RouteConfig } from "@hono/zod-openapi";
 import { createRouter } from "../../lib/create-router.ts";
+import { invalidateOnWrite } from "../../lib/response-cache.ts";
 import * as handlers from "./ai-chat.handlers.ts";
 import * as routes from "./ai-chat.routes.ts";
 
@@ -13,7 +14,14 @@ const alias = <R extends RouteConfig>(route: R): R => ({
   hide: true,
 });
 
-export default createRouter()
+const router = createRouter();
+
+// Conversation writes change the caller's dashboard overview (its AI chat card).
+const invalidateMyChats = invalidateOnWrite((c) => (c.var.auth ? [`ai:${c.var.auth.userId}`] : []));
+router.use(`${routes.AI_CHAT_PREFIX}/*`, invalidateMyChats);
+router.use(`${routes.AI_CHAT_ALIAS_PREFIX}/*`, invalidateMyChats);
+
+export default router
   .openapi(routes.listConversations, handlers.listConversations)
   .openapi(routes.createConversation, handlers.createConversation)
   .openapi(routes.getConversation, handlers.getConversation)
