@@ -11,6 +11,7 @@ import { startLocalCloud, type LocalCloud } from "./local-cloud/index.ts";
 
 const root = join(import.meta.dirname, "..");
 const devVarsPath = join(root, ".dev.vars");
+const POSTGRES_PORT = Number(process.env.POSTGRES_PORT ?? 5488);
 const NEON_PROXY_PORT = Number(process.env.NEON_PROXY_PORT ?? 4444);
 const UPSTASH_PORT = Number(process.env.UPSTASH_PORT ?? 8079);
 const WORKER_PORT = process.env.PORT ?? "8787";
@@ -29,7 +30,8 @@ function ensureDevVars(): Map<string, string> {
   if (!existsSync(devVarsPath)) {
     const secret = () => randomBytes(48).toString("base64url");
     const filled: Record<string, string> = {
-      DATABASE_URL: "postgres://postgres@127.0.0.1/postgres",
+      // The embedded PGlite, on a fixed port so this URL stays true across runs.
+      DATABASE_URL: `postgres://postgres:postgres@127.0.0.1:${POSTGRES_PORT}/postgres`,
       NEON_PROXY_URL: `http://127.0.0.1:${NEON_PROXY_PORT}`,
       UPSTASH_REDIS_REST_URL: `http://127.0.0.1:${UPSTASH_PORT}`,
       UPSTASH_REDIS_REST_TOKEN: secret(),
@@ -55,6 +57,7 @@ async function main() {
     cloud = await startLocalCloud({
       dataDir: join(root, ".local-cloud"),
       databaseUrl: process.env.DATABASE_URL || undefined,
+      postgresPort: POSTGRES_PORT,
       redisUrl: process.env.REDIS_URL || undefined,
       embeddedRedis: process.env.LOCAL_CLOUD_REDIS === "embedded",
       neonProxyPort: NEON_PROXY_PORT,

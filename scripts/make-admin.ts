@@ -5,9 +5,8 @@
  *
  * Which database:
  *   - DATABASE_URL in the environment: that PostgreSQL (a Neon connection string works too).
- *   - otherwise the local cloud of `npm run dev`:
- *       while it runs, through its Neon proxy (NEON_PROXY_URL from the environment or .dev.vars);
- *       when it is stopped, its PGlite data in .local-cloud/pglite (or $LOCAL_CLOUD_DATA_DIR/pglite) directly.
+ *   - otherwise the local cloud of `npm run dev`: while it runs, its Postgres (DATABASE_URL in
+ *     .dev.vars); when it is stopped, its PGlite data in .local-cloud/pglite (or $LOCAL_CLOUD_DATA_DIR/pglite).
  *
  * The change takes effect on the user's next request (roles are read from the database, never
  * from tokens), and is written to the audit log as `admin.granted` / `admin.revoked`.
@@ -57,38 +56,6 @@ async function viaPostgres(url: string): Promise<Runner> {
   };
 }
 
-/**
- * The local cloud's Neon proxy serves exactly one database and refuses any other, naming the one
- * it serves; that is how this script learns where the running local Postgres is.
- */
-async function viaLocalProxy(proxyUrl: string): Promise<Runner | undefined> {
-  const sqlUrl = new URL("/sql", proxyUrl).href;
-  const post = (connectionString: string, body: unknown) =>
-    fetch(sqlUrl, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", "Neon-Connection-String": connectionString },
-      body: JSON.stringify(body),
-    });
-  let probe: Response;
-  try {
-    probe = await post("postgres://postgres:postgres@127.0.0.1:1/postgres", { query: "select 1", params: [] });
-  } catch {
-    return undefined; // not running
-  }
-  const served = /serves\s+([^\s:]+):(\d+)/.exec(((await probe.json().catch(() => ({}))) as { message?: string }).message ?? "");
-  if (!served) throw new Error(`The local Neon proxy at ${proxyUrl} did not say which database it serves`);
-  const connectionString = `postgres://postgres:postgres@${served[1]}:${served[2]}/postgres`;
-  return {
-    name: `the running local cloud (${proxyUrl})`,
-    async run(params) {
-      const res = await post(connectionString, { query: STATEMENT, params });
-      const body = (await res.json()) as { rows?: UserRow[]; message?: string };
-      if (!res.ok) throw new Error(`database error: ${body.message ?? res.status}`);
-      return body.rows ?? [];
-    },
-  };
-}
-
 async function viaPglite(dataDir: string): Promise<Runner> {
   const { PGlite } = await import("@electric-sql/pglite");
   return {
@@ -104,14 +71,25 @@ async function viaPglite(dataDir: string): Promise<Runner> {
   };
 }
 
-async function pickRunner(): Promise<Runner> {
-  const databaseUrl = process.env.DATABASE_URL;
-  if (databaseUrl) return viaPostgres(databaseUrl);
-  const proxyUrl = devVar("NEON_PROXY_URL");
-  if (proxyUrl) {
-    const proxy = await viaLocalProxy(proxyUrl);
-    if (proxy) return proxy;
+/** Whether a Postgres server (the running local cloud's, say) accepts connections at this URL. */
+async function answers(url: string): Promise<boolean> {
+  const { default: pg } = await import("pg");
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
   }
+}
+
+async function pickRunner(): Promise<Runner> {
+  if (process.env.DATABASE_URL) return viaPostgres(process.env.DATABASE_URL);
+  // .dev.vars names the local cloud's Postgres (npm run dev serves PGlite on that fixed port).
+  const local = devVar("DATABASE_URL");
+  if (local && (await answers(local))) return viaPostgres(local);
   const dataDir = join(process.env.LOCAL_CLOUD_DATA_DIR || join(root, ".local-cloud"), "pglite");
   if (existsSync(dataDir)) return viaPglite(dataDir);
   throw new Error("No database found: set DATABASE_URL, or run `npm run dev` once to create the local cloud");

@@ -23,6 +23,7 @@ export type LocalCloudOptions = {
   redisUrl?: string;
   /** Skip redis-server even when installed (what a machine with only Node gets). */
   embeddedRedis?: boolean;
+  postgresPort?: number;
   neonProxyPort?: number;
   upstashPort?: number;
   upstashToken: string;
@@ -44,6 +45,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
     const postgres = await startPostgres({
       dataDir: opts.dataDir && join(opts.dataDir, "pglite"),
       databaseUrl: opts.databaseUrl,
+      port: opts.postgresPort,
     });
     closers.push(postgres.close);
     await applyMigrations(postgres.url);

@@ -28,7 +28,8 @@ export type StartedPostgres = {
 
 const MIGRATIONS_FOLDER = join(dirname(fileURLToPath(import.meta.url)), "../../drizzle");
 
-export async function startPostgres(opts: { dataDir?: string; databaseUrl?: string }): Promise<StartedPostgres> {
+/** `port` fixes PGlite's port (npm run dev, so .dev.vars can name it); 0 or absent picks a free one. */
+export async function startPostgres(opts: { dataDir?: string; databaseUrl?: string; port?: number }): Promise<StartedPostgres> {
   if (opts.databaseUrl) {
     await checkAnswers(opts.databaseUrl);
     // Not ours to stop: the caller (or CI) owns the real server.
@@ -41,7 +42,7 @@ export async function startPostgres(opts: { dataDir?: string; databaseUrl?: stri
   const db = await PGlite.create(opts.dataDir ? { dataDir: opts.dataDir } : {});
   let server: Awaited<ReturnType<typeof servePglite>>;
   try {
-    server = await servePglite(db);
+    server = await servePglite(db, opts.port ?? 0);
   } catch (err) {
     await db.close();
     throw err;
@@ -120,7 +121,7 @@ type Turn = { session: Session; messages: Buffer[]; cleanup?: boolean };
 const SYNC = Buffer.from([0x53, 0, 0, 0, 4]);
 const ROLLBACK = Buffer.concat([Buffer.from([0x51, 0, 0, 0, 13]), Buffer.from("rollback\0")]);
 
-async function servePglite(db: PGlite): Promise<{ port: number; close(): Promise<void> }> {
+async function servePglite(db: PGlite, port: number): Promise<{ port: number; close(): Promise<void> }> {
   const sessions = new Set<Session>();
   const turns: Turn[] = [];
   let owner: Session | undefined; // holds the database: open transaction or unfinished request
@@ -211,7 +212,7 @@ async function servePglite(db: PGlite): Promise<{ port: number; close(): Promise
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
+    server.listen(port, "127.0.0.1", () => resolve());
   });
   return {
     port: (server.address() as { port: number }).port,
