@@ -1,0 +1,76 @@
+/**
+ * The floors of `npm run bench`: a bare Worker, served by the same workerd as the API, that does
+ * nothing but the minimal I/O a route needs, through the SAME code the API uses (src/lib/db.ts's
+ * drizzle/Neon HTTP path and WebSocket pool, src/lib/redis.ts's Upstash REST client, the same
+ * local-cloud relays). A route's ratio to its floor is then the cost of everything that is not I/O.
+ *
+ *   GET /const           a constant JSON body, no I/O (the floor of /health and friends)
+ *   GET /io/<seq>        sequential round trips, one letter each:
+ *                          r = Redis GET (Upstash REST), h = `select 1` over Neon's HTTP path,
+ *                          p = `select 1` in an interactive transaction on the per-request
+ *                              WebSocket pool (connect + BEGIN + SET LOCAL + select + COMMIT)
+ *                        e.g. /io/rrh = what /api/auth/me needs: rate limit, session, one query
+ *   GET /mining?ms=N     bench/mining-loop.ts inside workerd: mining loop vs raw SHA-256
+ *   GET /bcrypt?cost=N   wall time of one password check (src/lib/password.ts) inside workerd
+ *
+ * Bundled by bench/build.ts with esbuild; never deployed.
+ */
+import { sql } from "drizzle-orm";
+import { createDatabase, type DatabaseEnv } from "../src/lib/db.ts";
+import { hashPassword, verifyPassword } from "../src/lib/password.ts";
+import { createRedis } from "../src/lib/redis.ts";
+import { runMiningBench } from "./mining-loop.ts";
+
+type FloorEnv = DatabaseEnv & { UPSTASH_REDIS_REST_URL: string; UPSTASH_REDIS_REST_TOKEN: string };
+
+const CONSTANT = JSON.stringify({ status: "healthy", service: "floor", environment: "bench", version: "0.0.0", timestamp: "2026-01-01T00:00:00.000Z" });
+const JSON_HEADERS = { "Content-Type": "application/json" };
+// Set by the harness (bench/run.ts) to a small value; Worker modules may export only handlers.
+const FLOOR_REDIS_KEY = "bench:floor";
+
+export default {
+  async fetch(request: Request, env: FloorEnv, ctx: ExecutionContext): Promise<Response> {
+    const url = new URL(request.url);
+    if (url.pathname === "/const") return new Response(CONSTANT, { headers: JSON_HEADERS });
+
+    if (url.pathname.startsWith("/io/")) {
+      const seq = url.pathname.slice(4);
+      if (!/^[rhp]{1,8}$/.test(seq)) return new Response("bad sequence", { status: 400 });
+      const db = createDatabase(env, ctx);
+      const redis = createRedis(env);
+      try {
+        for (const step of seq) {
+          if (step === "r") await redis.get(FLOOR_REDIS_KEY);
+          else if (step === "h") await db.execute(sql`select 1`);
+          else await db.transaction((tx) => tx.execute(sql`select 1`));
+        }
+      } finally {
+        db.$close();
+      }
+      return new Response(CONSTANT, { headers: JSON_HEADERS });
+    }
+
+    if (url.pathname === "/mining") {
+      const report = await runMiningBench({ durationMs: Number(url.searchParams.get("ms") ?? 2000) });
+      return Response.json(report);
+    }
+
+    if (url.pathname === "/bcrypt") {
+      const cost = Number(url.searchParams.get("cost") ?? 12);
+      const runs = Number(url.searchParams.get("runs") ?? 5);
+      const password = "tangerine-lighthouse-47";
+      const hash = await hashPassword(password, cost);
+      await verifyPassword(password, hash, cost); // warm-up
+      const ms: number[] = [];
+      for (let i = 0; i < runs; i++) {
+        const t0 = performance.now();
+        const { ok } = await verifyPassword(password, hash, cost);
+        ms.push(performance.now() - t0);
+        if (!ok) return new Response("password did not verify", { status: 500 });
+      }
+      return Response.json({ cost, runs, ms });
+    }
+
+    return new Response("not found", { status: 404 });
+  },
+};

@@ -1,0 +1,150 @@
+/**
+ * One bounded load run with autocannon (fixed duration and connections, loopback only), plus what
+ * autocannon does not measure: exact float latencies, database/Redis round trips per request
+ * (the local cloud's counters), and CPU time per request of each process involved (/proc).
+ *
+ * Every request may be built afresh (`next`): the rate limiter keys on CF-Connecting-IP, so each
+ * request carries its own address from 10.0.0.0/8 (as many distinct clients would), unless the
+ * spec asks for none; authenticated specs rotate through the bench users' tokens.
+ */
+import { readFileSync } from "node:fs";
+import autocannon from "autocannon";
+
+export type RequestParts = { path: string; method?: string; headers?: Record<string, string>; body?: string };
+
+export type LoadSpec = {
+  name: string;
+  /** Base URL of the Worker (API or floor). */
+  url: string;
+  /** Builds request i. */
+  next: (i: number) => RequestParts;
+  /** Statuses that count as success; anything else is an error. Default [200]. */
+  expect?: number[];
+  connections: number;
+  seconds: number;
+  /** Stop after this many requests instead (warm-ups: every request completes before the next run). */
+  amount?: number;
+  /** Send a fresh CF-Connecting-IP per request (default true). */
+  clientIps?: boolean;
+};
+
+export type ProcessGroup = { name: string; pids: () => Promise<number[]> | number[] };
+
+export type CloudStats = { httpQueries: number; openSockets: number; redisCommands: number; serverConnections?: number };
+
+export type LoadResult = {
+  name: string;
+  connections: number;
+  seconds: number;
+  /** Stop after this many requests instead (warm-ups: every request completes before the next run). */
+  amount?: number;
+  requests: number;
+  rps: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  errors: number;
+  statuses: Record<string, number>;
+  /** Per successful request, background work (waitUntil) included. */
+  sqlPerReq: number;
+  redisPerReq: number;
+  /** Live WebSocket sessions to the Neon relay after the run (should be 0). */
+  openSocketsAfter: number;
+  /** CPU milliseconds per request, by process group. */
+  cpuMsPerReq: Record<string, number>;
+};
+
+let ipCounter = 1;
+/** A fresh client address for every request of the whole benchmark (16M before any repeats). */
+export function nextClientIp(): string {
+  const n = ipCounter++ & 0xffffff;
+  return `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
+}
+
+export type LoadContext = { stats: () => Promise<CloudStats>; groups: ProcessGroup[] };
+
+export async function runLoad(spec: LoadSpec, ctx: LoadContext): Promise<LoadResult> {
+  const expect = new Set(spec.expect ?? [200]);
+  const clientIps = spec.clientIps ?? true;
+  let i = 0;
+  const build = () => {
+    const parts = spec.next(i++);
+    const headers: Record<string, string> = { ...(parts.headers ?? {}) };
+    if (clientIps) headers["cf-connecting-ip"] = nextClientIp();
+    if (parts.body !== undefined) headers["content-type"] ??= "application/json";
+    return { method: parts.method ?? "GET", path: parts.path, headers, body: parts.body };
+  };
+
+  const latencies: number[] = [];
+  const statuses: Record<string, number> = {};
+  const before = await snapshot(ctx);
+  const instance = autocannon({
+    url: spec.url,
+    connections: spec.connections,
+    ...(spec.amount ? { amount: spec.amount } : { duration: spec.seconds }),
+    timeout: 60,
+    requests: [{ setupRequest: (req: Record<string, unknown>) => Object.assign(req, build()) }],
+  });
+  instance.on("response", (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
+    statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
+    if (expect.has(statusCode)) latencies.push(responseTime);
+  });
+  const result = (await instance) as unknown as { duration: number; errors: number; timeouts: number };
+  // Background work (waitUntil: audit rows, pool shutdown, limiter sync) finishes after responses.
+  await new Promise((r) => setTimeout(r, 500));
+  const after = await snapshot(ctx);
+
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]! : NaN);
+  const ok = latencies.length;
+  const failed = Object.entries(statuses).reduce((n, [code, count]) => (expect.has(Number(code)) ? n : n + count), 0);
+  const per = (x: number) => (ok ? Math.round((x / ok) * 100) / 100 : NaN);
+  const cpuMsPerReq: Record<string, number> = {};
+  for (const [name, pids] of Object.entries(after.cpu)) {
+    // Per process: one that started during the run counts from zero; one that ended is lost.
+    let ms = 0;
+    for (const [pid, t] of pids) ms += t - (before.cpu[name]?.get(pid) ?? 0);
+    cpuMsPerReq[name] = per(ms);
+  }
+  return {
+    name: spec.name,
+    connections: spec.connections,
+    seconds: result.duration,
+    requests: ok,
+    rps: Math.round((ok / result.duration) * 10) / 10,
+    p50: round2(pct(50)),
+    p90: round2(pct(90)),
+    p99: round2(pct(99)),
+    max: round2(latencies[latencies.length - 1] ?? NaN),
+    errors: failed + result.errors,
+    statuses,
+    sqlPerReq: per(after.stats.httpQueries - before.stats.httpQueries),
+    redisPerReq: per(after.stats.redisCommands - before.stats.redisCommands),
+    openSocketsAfter: after.stats.openSockets,
+    cpuMsPerReq,
+  };
+}
+
+async function snapshot(ctx: LoadContext) {
+  const cpu: Record<string, Map<number, number>> = {};
+  for (const g of ctx.groups) cpu[g.name] = new Map((await g.pids()).map((pid) => [pid, processCpuMs(pid)]));
+  // This process: the load generator (autocannon) and the harness.
+  cpu.harness = new Map([[process.pid, (({ user, system }) => (user + system) / 1000)(process.cpuUsage())]]);
+  return { stats: await ctx.stats(), cpu };
+}
+
+/** utime + stime of a process in ms (Linux /proc; 0 when it is gone). */
+export function processCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // After the command: state is field 3, utime 14 and stime 15 (1-based over the whole line).
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+const CLOCK_TICKS = 100; // sysconf(_SC_CLK_TCK) on Linux
+
+const round2 = (x: number) => Math.round(x * 100) / 100;

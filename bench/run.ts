@@ -1,0 +1,352 @@
+/**
+ * `npm run bench`: every hot path of the API against its floor, measured in the same run.
+ *
+ *   1. builds the Worker as deployed (wrangler deploy --dry-run) and the floor Worker (floor-worker.ts);
+ *      bundle size, start-up (module evaluation) time in workerd
+ *   2. starts the local cloud in front of real PostgreSQL + redis-server when available (else the
+ *      embedded engines) and seeds it (seed.ts: 1,000 users, 10,000 valid blocks, 50,000 signed
+ *      transactions, mail, posts)
+ *   3. serves both Workers on workerd (runtime.ts) and loads each endpoint with autocannon (load.ts)
+ *   4. writes bench-results/bench-<time>.json and .md (and latest.*), prints the table
+ *
+ * Environment: BENCH_SECONDS (per run, default 10), BENCH_CONNECTIONS (default 10),
+ * BENCH_ONLY=<regex> (run only matching endpoints; floors they need always run), BENCH_BACKEND,
+ * BENCH_DATABASE_URL, BENCH_RESEED=1 (see backends.ts). Loopback only.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
+import { join } from "node:path";
+import { startBackends } from "./backends.ts";
+import { buildApi, buildFloor } from "./build.ts";
+import { runLoad, type LoadContext, type LoadSpec, type RequestParts } from "./load.ts";
+import { consoleTable, markdownTable, ratios, type Row } from "./report.ts";
+import { childPid, measureStartup, readWranglerSettings, startRuntime } from "./runtime.ts";
+import { seed, type SeedOptions } from "./seed.ts";
+
+const ROOT = join(import.meta.dirname, "..");
+const OUT = join(ROOT, "bench-results");
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const ONLY = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY, "i") : undefined;
+
+// Bench-only keys (never used anywhere else). The master key is fixed because the seeded wallets
+// are encrypted under it and the seed is cached between runs.
+const SECRET_KEY = "bench-secret-key-0123456789abcdef0123456789abcdef";
+const WALLET_MASTER_KEY = "bench-wallet-master-key-0123456789abcdef0123456789";
+const LOGGED_IN_USERS = 16;
+
+const log = (msg: string) => console.log(`[bench] ${msg}`);
+const started = new Date();
+mkdirSync(OUT, { recursive: true });
+
+// ---- machine ----
+const machine = {
+  cpus: cpus().length,
+  cpuModel: cpus()[0]?.model ?? "unknown",
+  nproc: Number(execFileSync("nproc", { encoding: "utf8" }).trim()),
+  loadAtStart: loadavg().map((x) => Math.round(x * 100) / 100),
+  node: process.version,
+  workerd: packageVersion("@cloudflare/workerd-linux-64") ?? packageVersion("workerd"),
+  miniflare: packageVersion("miniflare"),
+  wrangler: packageVersion("wrangler"),
+};
+log(`machine: ${machine.nproc} × ${machine.cpuModel}, load ${machine.loadAtStart.join(" ")}; node ${machine.node}, workerd ${machine.workerd}`);
+
+// ---- build ----
+const buildDir = join(OUT, ".build");
+rmSync(buildDir, { recursive: true, force: true });
+mkdirSync(buildDir, { recursive: true });
+const api = await buildApi(buildDir);
+const floorScript = await buildFloor(buildDir);
+const settings = readWranglerSettings();
+log(`bundle: ${kib(api.bytes)} KiB, ${kib(api.gzipBytes)} KiB gzip`);
+const startup = await measureStartup(api.path, settings, 3);
+const floorStartup = await measureStartup(floorScript, settings, 3);
+log(`start-up (module evaluation in workerd): ${startup.median.toFixed(1)} ms (floor Worker ${floorStartup.median.toFixed(1)} ms)`);
+
+// ---- backends and data ----
+const BCRYPT_ROUNDS = Number(settings.vars.BCRYPT_ROUNDS ?? 12);
+const seedOptions: Omit<SeedOptions, "databaseUrl"> = { masterKey: WALLET_MASTER_KEY, bcryptRounds: BCRYPT_ROUNDS };
+const backends = await startBackends({
+  run: async (databaseUrl) => {
+    log("seeding (first run, or the seed changed)…");
+    const result = await seed({ databaseUrl, ...seedOptions });
+    log(`seeded in ${JSON.stringify(result.seconds)} s: ${JSON.stringify(result.counts)}`);
+    return result;
+  },
+  key: seedOptions,
+  cacheFile: join(OUT, ".seed-cache.json"),
+});
+const data = backends.seed;
+log(`backends: postgres ${backends.kind.postgres}; redis ${backends.kind.redis}${backends.seedCached ? "; seed from the template database" : ""}`);
+const cloudPid = childPid("serve.ts");
+const redisPid = cloudPid ? childPid("redis-server", cloudPid) : undefined;
+
+// ---- runtime ----
+const persistDir = join(OUT, ".state");
+rmSync(persistDir, { recursive: true, force: true }); // the RoadChain object starts empty and adopts the seeded tail
+const cloud = backends.cloud;
+const dataBindings = {
+  DATABASE_URL: cloud.databaseUrl,
+  NEON_PROXY_URL: cloud.neonProxyUrl,
+  UPSTASH_REDIS_REST_URL: cloud.upstashUrl,
+  UPSTASH_REDIS_REST_TOKEN: cloud.upstashToken,
+};
+let workerLines = 0;
+const runtime = await startRuntime({
+  apiScript: api.path,
+  floorScript,
+  settings,
+  persistDir,
+  // development: requests without CF-Connecting-IP skip the rate limiter (the "no limiter" runs);
+  // every other run sends an address per request, so the limiter runs exactly as in production.
+  apiBindings: { ENVIRONMENT: "development", SECRET_KEY, WALLET_MASTER_KEY, ...dataBindings },
+  floorBindings: dataBindings,
+  onLog: () => void workerLines++,
+});
+await upstash(["SET", "bench:floor", "x".repeat(64)]);
+
+const ctx: LoadContext = {
+  stats: () => cloud.stats(),
+  groups: [
+    { name: "workerd", pids: () => (runtime.pid ? [runtime.pid] : []) },
+    { name: "cloud", pids: () => [cloudPid, redisPid].filter((p): p is number => p !== undefined) },
+    { name: "postgres", pids: () => backends.backendPids() },
+  ],
+};
+
+// ---- checks before loading: the seeded chain verifies, and the users can log in ----
+const verifyFirst = await getJson(`${runtime.apiUrl}/api/blockchain/verify`);
+log(
+  `verify (first, adopts the head): valid=${verifyFirst.valid} blocks=${verifyFirst.checked_blocks} txs=${verifyFirst.checked_transactions} in ${verifyFirst.duration_ms} ms`,
+);
+if (!verifyFirst.valid || verifyFirst.height !== data.tip.height) throw new Error(`the seeded chain does not verify: ${JSON.stringify(verifyFirst).slice(0, 500)}`);
+const pgBaseline = await backends.connectionCount();
+
+const sessions: { token: string; user: (typeof data.users)[number] }[] = [];
+for (let i = 0; i < LOGGED_IN_USERS; i += 2) {
+  await Promise.all(
+    [i, i + 1].map(async (k) => {
+      const user = data.users[k * 7]!;
+      const pair = await postJson(`${runtime.apiUrl}/api/auth/login`, { username: user.username, password: data.password });
+      sessions.push({ token: pair.access_token, user });
+    }),
+  );
+}
+log(`${sessions.length} users logged in; postgres connections at baseline: ${pgBaseline ?? "n/a (PGlite)"}`);
+
+// ---- the runs ----
+const rows: Row[] = [];
+const floors = new Map<string, Row>();
+const pgPeak = { n: pgBaseline ?? 0 };
+const auth = (i: number) => ({ authorization: `Bearer ${sessions[i % sessions.length]!.token}` });
+const pick = <T>(xs: readonly T[], i: number) => xs[(i * 7919) % xs.length]!;
+
+async function measure(
+  group: Row["group"],
+  name: string,
+  floor: string | null,
+  spec: Partial<LoadSpec> & { next: (i: number) => RequestParts; warmup?: number },
+  note?: string,
+): Promise<Row | undefined> {
+  const isFloor = group === "floor";
+  if (!isFloor && ONLY && !ONLY.test(name)) return undefined;
+  const full: LoadSpec = { name, url: isFloor ? runtime.floorUrl : runtime.apiUrl, connections: CONNECTIONS, seconds: SECONDS, ...spec };
+  // Warm-up (JIT, caches: a cached GET's first request is its miss), run to completion so no
+  // request of it overlaps the measured run.
+  const warmup = spec.warmup ?? 200;
+  if (warmup > 0) await runLoad({ ...full, amount: warmup, connections: Math.min(full.connections, warmup, 4) }, ctx);
+  const result = await runLoad(full, ctx);
+  const n = await backends.connectionCount();
+  if (n !== null) pgPeak.n = Math.max(pgPeak.n, n);
+  const f = floor ? floors.get(floor) : undefined;
+  const row: Row = { ...result, group, floor, floorRps: f?.rps, floorP50: f?.p50, note };
+  if (isFloor) floors.set(name, row);
+  rows.push(row);
+  const { rpsShare, p50Times } = ratios(row);
+  log(
+    `${name.padEnd(44)} ${String(Math.round(row.rps)).padStart(6)} req/s  p50 ${row.p50.toFixed(2)}  p99 ${row.p99.toFixed(2)} ms  errors ${row.errors}` +
+      (rpsShare !== undefined ? `  (${rpsShare.toFixed(0)}% of ${floor}'s req/s, p50 ${p50Times!.toFixed(2)}×)` : "") +
+      `  sql ${row.sqlPerReq} redis ${row.redisPerReq}`,
+  );
+  if (row.errors) log(`  statuses: ${JSON.stringify(row.statuses)}`);
+  return row;
+}
+
+const io = (seq: string) => ({ next: () => ({ path: `/io/${seq}` }) });
+// Floors: the minimal I/O of each route shape, through the same driver, client and relays.
+//   r = Redis GET, h = select 1 over Neon HTTP, p = select 1 in a pool transaction
+await measure("floor", "const", null, { next: () => ({ path: "/const" }) }, "bare Worker, constant body");
+for (const seq of ["r", "h", "p", "rr", "rh", "rrr", "rrh", "rrhr", "rrhpr"]) await measure("floor", seq, null, io(seq));
+
+const api_ = (name: string, floor: string | null, spec: Partial<LoadSpec> & { next: (i: number) => RequestParts; warmup?: number }, note?: string) =>
+  measure("api", name, floor, spec, note);
+
+await api_("GET /health", "const", { next: () => ({ path: "/health" }) });
+await api_("GET /api/system/version", "const", { next: () => ({ path: "/api/system/version" }) }, "limiter: 1 Redis call");
+await api_("GET /api/blockchain/stats (cached, HIT)", "rr", { next: () => ({ path: "/api/blockchain/stats" }) });
+await api_("GET /api/auth/me", "rrh", { next: (i) => ({ path: "/api/auth/me", headers: auth(i) }) });
+await api_("GET /api/blockchain/blocks (random page)", "rrhr", {
+  next: (i) => ({ path: `/api/blockchain/blocks?limit=20&offset=${(i * 7919) % 9_980}` }),
+}, "mostly MISS");
+await api_("GET /api/blockchain/transactions", "rrh", { next: (i) => ({ path: "/api/blockchain/transactions?limit=20", headers: auth(i) }) });
+await api_("GET /api/blockchain/transactions/{hash}", "rh", {
+  next: (i) => ({ path: `/api/blockchain/transactions/${pick(data.sampleTxHashes, i)}` }),
+}, "one indexed SELECT");
+await api_("GET /api/dashboard/overview (cached, HIT)", "rrr", { next: (i) => ({ path: "/api/dashboard/overview", headers: auth(i) }) });
+
+// Without the rate limiter (no CF-Connecting-IP: skipped outside production), against the route's own I/O.
+const bare = { clientIps: false };
+await measure("no-limiter", "GET /api/system/version, no limiter", "const", { ...bare, next: () => ({ path: "/api/system/version" }) });
+await measure("no-limiter", "GET /api/blockchain/stats (HIT), no limiter", "r", { ...bare, next: () => ({ path: "/api/blockchain/stats" }) });
+await measure("no-limiter", "GET /api/auth/me, no limiter", "rh", { ...bare, next: (i) => ({ path: "/api/auth/me", headers: auth(i) }) });
+await measure("no-limiter", "GET /api/blockchain/transactions/{hash}, no limiter", "h", {
+  ...bare,
+  next: (i) => ({ path: `/api/blockchain/transactions/${pick(data.sampleTxHashes, i)}` }),
+});
+
+// Writes: transfers between the logged-in users (each has 1,000,000 coins).
+await api_("POST /api/blockchain/transactions (transfer)", "rrhpr", {
+  expect: [201],
+  next: (i) => ({
+    method: "POST",
+    path: "/api/blockchain/transactions",
+    headers: auth(i),
+    body: JSON.stringify({ to_address: sessions[(i + 1) % sessions.length]!.user.address, amount: "0.001" }),
+  }),
+});
+
+// CPU-bound routes: fewer connections (this machine has few cores), no floor.
+await api_("POST /api/auth/login", null, {
+  connections: 2,
+  warmup: 2,
+  next: (i) => ({ method: "POST", path: "/api/auth/login", body: JSON.stringify({ username: pick(data.users, i).username, password: data.password }) }),
+}, `bcrypt cost ${BCRYPT_ROUNDS}`);
+await api_("GET /api/blockchain/verify", null, { connections: 1, amount: 3, warmup: 0, next: () => ({ path: "/api/blockchain/verify" }) }, `${verifyFirst.checked_blocks} blocks`);
+
+const mineSpec = { connections: 1, warmup: 3, expect: [201], next: (i: number) => ({ method: "POST", path: "/api/blockchain/blocks", headers: auth(i), body: "{}" }) };
+await api_("POST /api/blockchain/blocks (difficulty 4)", null, mineSpec);
+if (!ONLY || ONLY.test("POST /api/blockchain/blocks (difficulty 1)")) {
+  await runtime.setApiBindings({ BLOCKCHAIN_DIFFICULTY: "1" });
+  await api_("POST /api/blockchain/blocks (difficulty 1)", null, mineSpec);
+  await api_("POST /api/blockchain/blocks (difficulty 1)", null, { ...mineSpec, connections: 4 }, "4 miners race");
+}
+
+// ---- single measurements in workerd ----
+const bcrypt = await getJson(`${runtime.floorUrl}/bcrypt?cost=${BCRYPT_ROUNDS}&runs=5`);
+const mining = await getJson(`${runtime.floorUrl}/mining?ms=2000`);
+const verifyAfter = await getJson(`${runtime.apiUrl}/api/blockchain/verify`);
+log(`verify after the writes: valid=${verifyAfter.valid} blocks=${verifyAfter.checked_blocks} txs=${verifyAfter.checked_transactions} in ${verifyAfter.duration_ms} ms`);
+
+// ---- connections: back to baseline once the relays' idle pools let go ----
+const pgAfterRuns = await backends.connectionCount();
+let pgSettled = pgAfterRuns;
+const settleDeadline = Date.now() + 40_000;
+while (pgSettled !== null && pgBaseline !== null && pgSettled > pgBaseline && Date.now() < settleDeadline) {
+  await new Promise((r) => setTimeout(r, 2_000));
+  pgSettled = await backends.connectionCount();
+}
+const finalStats = await cloud.stats();
+
+const miningRows = (mining.rows as { name: string; hashesPerSec: number }[]).map((r) => ({ ...r, hashesPerSec: Math.round(r.hashesPerSec) }));
+const loop = miningRows[0]!.hashesPerSec;
+const rawBest = Math.max(miningRows[1]!.hashesPerSec, miningRows[2]!.hashesPerSec);
+const sortedBcrypt = [...(bcrypt.ms as number[])].sort((a, b) => a - b);
+const summary = {
+  started: started.toISOString(),
+  machine: { ...machine, loadAtEnd: loadavg().map((x) => Math.round(x * 100) / 100) },
+  backends: backends.kind,
+  settings: { seconds: SECONDS, connections: CONNECTIONS, bcryptRounds: BCRYPT_ROUNDS, difficulty: settings.vars.BLOCKCHAIN_DIFFICULTY },
+  bundle: { bytes: api.bytes, gzipBytes: api.gzipBytes, top: api.top },
+  startupMs: { api: startup, floor: floorStartup },
+  seed: { counts: data.users.length, tip: data.tip, cached: backends.seedCached, seconds: data.seconds },
+  bcryptInWorkerdMs: { cost: BCRYPT_ROUNDS, median: sortedBcrypt[Math.floor(sortedBcrypt.length / 2)], samples: bcrypt.ms },
+  mining: { rows: miningRows, loopVsRawSha256: Math.round((loop / rawBest) * 100) / 100, mines: mining.mines },
+  verify: { first: pickVerify(verifyFirst), after: pickVerify(verifyAfter) },
+  postgresConnections: { baseline: pgBaseline, peak: pgPeak.n, afterRuns: pgAfterRuns, settled: pgSettled, leak: pgBaseline !== null && pgSettled !== null && pgSettled > pgBaseline },
+  relay: { openSocketsAtEnd: finalStats.openSockets, serverConnections: (finalStats as { serverConnections?: number }).serverConnections },
+  workerLogLines: workerLines,
+  rows,
+};
+
+// ---- output ----
+const stamp = started.toISOString().replace(/[:.]/g, "-");
+const md = renderMarkdown(summary);
+writeFileSync(join(OUT, `bench-${stamp}.json`), JSON.stringify(summary, null, 2));
+writeFileSync(join(OUT, `bench-${stamp}.md`), md);
+writeFileSync(join(OUT, "latest.json"), JSON.stringify(summary, null, 2));
+writeFileSync(join(OUT, "latest.md"), md);
+console.log("\n" + consoleTable(rows) + "\n");
+console.log(extrasText(summary));
+log(`results: bench-results/bench-${stamp}.{json,md} (and latest.*)`);
+
+await runtime.dispose();
+await backends.stop();
+
+// ---------------------------------------------------------------------------------------------
+
+function renderMarkdown(s: typeof summary): string {
+  return [
+    `# Benchmark ${s.started}`,
+    "",
+    `Machine: ${s.machine.nproc} × ${s.machine.cpuModel}, load ${s.machine.loadAtStart.join(" ")} at start, ${s.machine.loadAtEnd.join(" ")} at end; ` +
+      `Node ${s.machine.node}, workerd ${s.machine.workerd} (Miniflare ${s.machine.miniflare}). Backends: PostgreSQL = ${s.backends.postgres}; Redis = ${s.backends.redis}. ` +
+      `${s.settings.seconds} s per run, autocannon, ${s.settings.connections} connections unless stated.`,
+    "",
+    markdownTable(s.rows),
+    "",
+    "```",
+    extrasText(s),
+    "```",
+  ].join("\n");
+}
+
+function extrasText(s: typeof summary): string {
+  const m = s.mining;
+  return [
+    `bundle: ${kib(s.bundle.bytes)} KiB, ${kib(s.bundle.gzipBytes)} KiB gzip; largest: ${s.bundle.top.slice(0, 6).map((t) => `${t.name} ${kib(t.bytes)} KiB`).join(", ")}`,
+    `start-up (module evaluation in workerd, median of 3): ${s.startupMs.api.median.toFixed(1)} ms (floor Worker: ${s.startupMs.floor.median.toFixed(1)} ms)`,
+    `password check at bcrypt cost ${s.bcryptInWorkerdMs.cost} in workerd: ${Number(s.bcryptInWorkerdMs.median).toFixed(0)} ms (median of 5)`,
+    `mining loop: ${m.rows.map((r) => `${r.name}: ${r.hashesPerSec.toLocaleString("en-US")} H/s`).join("; ")}`,
+    `mining loop vs raw SHA-256 (best per-call WebCrypto): ${m.loopVsRawSha256}×`,
+    `verify: ${s.verify.first.checked_blocks} blocks / ${s.verify.first.checked_transactions} txs in ${s.verify.first.duration_ms} ms (valid ${s.verify.first.valid}); after the writes ${s.verify.after.checked_blocks} blocks in ${s.verify.after.duration_ms} ms (valid ${s.verify.after.valid})`,
+    `postgres connections (bench database): baseline ${s.postgresConnections.baseline}, peak ${s.postgresConnections.peak}, after the runs ${s.postgresConnections.afterRuns}, settled ${s.postgresConnections.settled}${s.postgresConnections.leak ? " — LEAK" : ""}; relay WebSocket sessions open at the end: ${s.relay.openSocketsAtEnd}`,
+  ].join("\n");
+}
+
+function pickVerify(v: Record<string, unknown>) {
+  return { valid: v.valid, checked_blocks: v.checked_blocks, checked_transactions: v.checked_transactions, duration_ms: v.duration_ms, height: v.height };
+}
+
+async function getJson(url: string): Promise<Record<string, any>> {
+  const res = await fetch(url);
+  const text = await res.text();
+  if (!res.ok) throw new Error(`GET ${url} answered ${res.status}: ${text.slice(0, 300)}`);
+  return JSON.parse(text);
+}
+
+async function postJson(url: string, body: unknown): Promise<Record<string, any>> {
+  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`POST ${url} answered ${res.status}: ${text.slice(0, 300)}`);
+  return JSON.parse(text);
+}
+
+async function upstash(command: string[]): Promise<unknown> {
+  const res = await fetch(cloud.upstashUrl, { method: "POST", headers: { authorization: `Bearer ${cloud.upstashToken}` }, body: JSON.stringify(command) });
+  if (!res.ok) throw new Error(`Upstash ${command[0]} answered ${res.status}`);
+  return res.json();
+}
+
+function packageVersion(name: string): string | undefined {
+  try {
+    return (JSON.parse(readFileSync(join(ROOT, "node_modules", name, "package.json"), "utf8")) as { version: string }).version;
+  } catch {
+    return undefined;
+  }
+}
+
+function kib(bytes: number) {
+  return (bytes / 1024).toFixed(1);
+}
