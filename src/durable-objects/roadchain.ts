@@ -56,14 +56,15 @@ export const MINING_WAIT_MS = 20_000;
  *  2. The append is a check-and-set: a proposal is accepted only if its previous_hash and height
  *     are exactly the stored head's. Mining happens in the Worker (never here, so this object is
  *     never blocked by proof of work); a proposal built on an old head gets "stale" back and is
- *     mined again on the returned head.
- *  3. The database refuses a fork on its own: UNIQUE(chain, height) and UNIQUE(chain,
- *     previous_hash). That covers what 1–2 cannot: a superseded instance of this object (global
- *     uniqueness is only re-checked on storage access) or a write that bypasses it.
+ *     mined again on the current head.
  *     So that concurrent miners do not all burn CPU on the same height only for one of them to win,
  *     a miner first takes a turn (`reserve`, a short in-memory lease handed out in arrival order)
  *     and the append hands the turn to the next waiter. The lease only saves work; correctness
- *     never depends on it (an expired lease just means a stale proposal, refused by point 2).
+ *     never depends on it (an expired lease just means a stale proposal, which the check-and-set
+ *     refuses).
+ *  3. The database refuses a fork on its own: UNIQUE(chain, height) and UNIQUE(chain,
+ *     previous_hash). That covers what 1–2 cannot: a superseded instance of this object (global
+ *     uniqueness is only re-checked on storage access) or a write that bypasses it.
  *  4. The head is committed to storage only after the Postgres transaction commits. Before the
  *     Postgres write the block's hash is recorded as an "attempt"; if this object dies between
  *     the Postgres commit and the head update, the next call finds the attempt, sees that exact
