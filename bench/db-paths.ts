@@ -1,7 +1,8 @@
 /**
  * Micro-benchmark of the two database paths, in Node against the local Neon proxy:
  *
- *   pool-per-request  new WebSocket Pool + 1 query + pool.end() per request (the old approach)
+ *   pool-per-request  new WebSocket Pool + 1 query + pool.end() per request (the old approach;
+ *                     the proxy now lends pooled server connections, so no backend start here)
  *   http              neon() HTTP: one fetch per query (the new hot path)
  *   drizzle-http      createDatabase() + drizzle select over HTTP (what a route does)
  *   transaction       createDatabase() + db.transaction with SELECT … FOR UPDATE + UPDATE

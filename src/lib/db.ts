@@ -14,7 +14,6 @@
  * Runs in workerd: no Node APIs here.
  */
 import { Client, neon, neonConfig, Pool, type ClientConfig, type NeonConfig } from "@neondatabase/serverless";
-import { sql } from "drizzle-orm";
 import { drizzle as drizzleHttp, type NeonHttpDatabase } from "drizzle-orm/neon-http";
 import { drizzle as drizzleWs, type NeonDatabase } from "drizzle-orm/neon-serverless";
 import type { PgTransactionConfig } from "drizzle-orm/pg-core";
@@ -57,11 +56,25 @@ neonConfig.fetchFunction = (url: string, init: RequestInit & Record<string, unkn
 
 type SocketOptions = Partial<Pick<NeonConfig, "wsProxy" | "useSecureWebSocket" | "pipelineConnect" | "coalesceWrites">>;
 
-/** A Client whose WebSocket settings come from its config, not from the global neonConfig. */
+/**
+ * A Client whose WebSocket settings come from its config, not from the global neonConfig, and
+ * whose transactions carry a server-side deadline.
+ */
 class ConfiguredClient extends Client {
   constructor(config?: string | ClientConfig) {
     super(config);
     Object.assign(this.neonConfig, (config as { socket?: SocketOptions } | undefined)?.socket);
+  }
+
+  // drizzle opens every transaction with a parameterless `begin …` (simple protocol, so several
+  // statements are allowed): the deadline rides along in the same message, no extra round trip.
+  // SET LOCAL, not a startup parameter: Neon ignores (direct) or rejects (pooler) those.
+  override query(...args: any[]): any {
+    const [config, values] = args;
+    if (typeof config?.text === "string" && /^begin\b/i.test(config.text) && !(values ?? config.values)?.length) {
+      args[0] = { ...config, text: `${config.text}; set local statement_timeout = ${STATEMENT_TIMEOUT_MS}` };
+    }
+    return (super.query as (...a: any[]) => any)(...args);
   }
 }
 class ConfiguredPool extends Pool {
@@ -146,11 +159,7 @@ export function createDatabase(env: DatabaseEnv, ctx: { waitUntil(p: Promise<unk
       const { db: ws } = open();
       active++;
       try {
-        return await ws.transaction(async (tx) => {
-          // SET LOCAL, not a startup parameter: Neon ignores (direct) or rejects (pooler) those.
-          await tx.execute(sql.raw(`set local statement_timeout = ${STATEMENT_TIMEOUT_MS}`));
-          return fn(tx);
-        }, config);
+        return await ws.transaction(fn, config);
       } finally {
         if (--active === 0) idleTimer = setTimeout(close, POOL_IDLE_MS);
       }

@@ -355,8 +355,16 @@ describe.each(["pglite", "postgres"] as const)("Neon proxy on %s", (backend) => 
         return { balance: row!.balance, timeout: timeout!.t, sockets: proxy.stats().openSockets };
       });
       expect(inside).toEqual({ balance: "5.00000000", timeout: "9s", sockets: 1 });
-      // A second transaction in the same request reuses the pool.
-      await db.transaction(async (tx) => tx.execute(sql`select 1`));
+      // A second transaction in the same request reuses the pool; options and savepoints work.
+      const settings = await db.transaction(
+        async (tx) => {
+          await tx.transaction(async (nested) => nested.execute(sql`select 1`));
+          const { rows } = await tx.execute(sql`select current_setting('transaction_isolation') as iso, current_setting('statement_timeout') as t`);
+          return rows[0];
+        },
+        { isolationLevel: "serializable" },
+      );
+      expect(settings).toEqual({ iso: "serializable", t: "9s" });
       expect(pending).toHaveLength(1);
       await Promise.all(pending); // the idle close ends the pool; the request's waitUntil settles
       expect(proxy.stats().openSockets).toBe(0);
