@@ -34,7 +34,7 @@ type Runner = { name: string; run(params: [string, boolean]): Promise<UserRow[]>
 
 function devVar(name: string): string | undefined {
   if (process.env[name]) return process.env[name];
-  const file = join(root, ".dev.vars");
+  const file = process.env.DEV_VARS_FILE || join(root, ".dev.vars");
   if (!existsSync(file)) return undefined;
   const m = new RegExp(`^\\s*${name}\\s*=\\s*(.*?)\\s*$`, "m").exec(readFileSync(file, "utf8"));
   return m?.[1]?.replace(/^"(.*)"$/, "$1") || undefined;

@@ -1,15 +1,15 @@
 /**
- * scripts/make-admin.ts against the local cloud, the way a developer uses it: through the running
- * local cloud's Neon proxy, through DATABASE_URL, and on a stopped local cloud's PGlite data.
+ * scripts/make-admin.ts against the local cloud, the way a developer uses it: on the running local
+ * cloud (the DATABASE_URL its .dev.vars names), through DATABASE_URL, and on a stopped local cloud's
+ * PGlite data.
  */
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startNeonProxy, type NeonProxy } from "../../scripts/local-cloud/neon-proxy.ts";
 import { applyMigrations, startPostgres, type StartedPostgres } from "../../scripts/local-cloud/postgres.ts";
 
 const run = promisify(execFile);
@@ -17,7 +17,11 @@ const SCRIPT = join(import.meta.dirname, "../../scripts/make-admin.ts");
 
 /** Runs the script with exactly these variables (never the developer's .dev.vars values). */
 async function makeAdmin(args: string[], env: Record<string, string>) {
-  const base = { PATH: process.env.PATH ?? "", NEON_PROXY_URL: "http://127.0.0.1:1", LOCAL_CLOUD_DATA_DIR: join(tmpdir(), "make-admin-none") };
+  const base = {
+    PATH: process.env.PATH ?? "",
+    DEV_VARS_FILE: join(tmpdir(), "make-admin-no-such.dev.vars"),
+    LOCAL_CLOUD_DATA_DIR: join(tmpdir(), "make-admin-none"),
+  };
   try {
     const { stdout, stderr } = await run(process.execPath, [SCRIPT, ...args], { env: { ...base, ...env } as unknown as NodeJS.ProcessEnv });
     return { code: 0, stdout, stderr };
@@ -51,27 +55,29 @@ async function adminState(url: string, username: string) {
 
 describe("make-admin", () => {
   let postgres: StartedPostgres;
-  let proxy: NeonProxy;
+  /** A .dev.vars like the one `npm run dev` writes, naming the running local Postgres. */
+  let devVars: { DEV_VARS_FILE: string };
 
   beforeAll(async () => {
     postgres = await startPostgres({});
     await applyMigrations(postgres.url);
-    proxy = await startNeonProxy({ databaseUrl: postgres.url });
+    const file = join(mkdtempSync(join(tmpdir(), "make-admin-vars-")), ".dev.vars");
+    writeFileSync(file, `# local\nDATABASE_URL=${postgres.url}\n`);
+    devVars = { DEV_VARS_FILE: file };
   });
   afterAll(async () => {
-    await proxy?.close();
     await postgres?.close();
   });
 
-  it("grants through the running local cloud's proxy, by username or email, and logs it", async () => {
+  it("grants on the running local cloud, by username or email, and logs it", async () => {
     await insertUser(postgres.url, "ada");
-    const granted = await makeAdmin(["ada"], { NEON_PROXY_URL: proxy.url });
+    const granted = await makeAdmin(["ada"], devVars);
     expect(granted.code).toBe(0);
     expect(granted.stdout).toContain("ada <ada@example.com>");
     expect(granted.stdout).toContain("now an administrator");
     expect(await adminState(postgres.url, "ada")).toEqual({ isAdmin: true, events: ["admin.granted"] });
 
-    const revoked = await makeAdmin(["ADA@example.com", "--revoke"], { NEON_PROXY_URL: proxy.url });
+    const revoked = await makeAdmin(["ADA@example.com", "--revoke"], devVars);
     expect(revoked.code).toBe(0);
     expect(await adminState(postgres.url, "ada")).toEqual({ isAdmin: false, events: ["admin.granted", "admin.revoked"] });
   });
@@ -84,10 +90,10 @@ describe("make-admin", () => {
   });
 
   it("fails clearly for an unknown user or bad usage", async () => {
-    const unknown = await makeAdmin(["nobody"], { NEON_PROXY_URL: proxy.url });
+    const unknown = await makeAdmin(["nobody"], devVars);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('No user "nobody"');
-    const usage = await makeAdmin([], { NEON_PROXY_URL: proxy.url });
+    const usage = await makeAdmin([], devVars);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain("usage:");
   });
