@@ -9,6 +9,8 @@ const TEST_SECRETS = {
 
 export default defineConfig({
   test: {
+    // Request logs are useful when a test fails and noise when it passes.
+    silent: "passed-only",
     projects: [
       {
         // Unit and integration tests run inside workerd, against the local cloud.
@@ -39,8 +41,6 @@ export default defineConfig({
           include: ["test/unit/**/*.test.ts", "test/integration/**/*.test.ts"],
           globalSetup: ["./test/global-setup.ts"],
           testTimeout: 30_000,
-          // Request logs are useful when a test fails and noise when it passes.
-          silent: "passed-only",
           hookTimeout: 60_000,
         },
       },

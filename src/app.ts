@@ -1,6 +1,7 @@
 import { secureHeaders } from "hono/secure-headers";
 import { createRouter } from "./lib/create-router.ts";
 import { onError, onNotFound } from "./lib/errors.ts";
+import { createMethodIndex, methodNotAllowed } from "./lib/method-not-allowed.ts";
 import { configGuard } from "./middleware/config.ts";
 import { corsFromConfig, limitBody, requireKnownContentType } from "./middleware/http-guards.ts";
 import { requestContext } from "./middleware/request-context.ts";
@@ -10,13 +11,13 @@ import aiChat from "./routes/ai-chat/ai-chat.index.ts";
 import auth from "./routes/auth/auth.index.ts";
 import blockchain from "./routes/blockchain/blockchain.index.ts";
 import dashboard from "./routes/dashboard/dashboard.index.ts";
+import email from "./routes/email/email.index.ts";
 import { registerDocs } from "./routes/docs/docs.index.ts";
 import health from "./routes/health/health.index.ts";
 import miner from "./routes/miner/miner.index.ts";
 import prism from "./routes/prism/prism.index.ts";
-import system from "./routes/system/system.index.ts";
-import email from "./routes/email/email.index.ts";
 import social from "./routes/social/social.index.ts";
+import system from "./routes/system/system.index.ts";
 import video from "./routes/video/video.index.ts";
 
 /** Route modules, each a router with full paths. Add new resources here. */
@@ -36,7 +37,11 @@ export function createApp() {
   for (const router of routers) app.route("/", router);
   registerDocs(app);
 
-  app.notFound(onNotFound);
+  const allowedMethods = createMethodIndex(app.routes);
+  app.notFound((c) => {
+    const allowed = allowedMethods(new URL(c.req.url).pathname);
+    return allowed.length ? methodNotAllowed(c, allowed) : onNotFound(c);
+  });
   app.onError(onError);
   return app;
 }

@@ -1,7 +1,7 @@
 /** Starts `serve.ts` in a child process and resolves with its URLs (for test and bench harnesses). */
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 
 export type LocalCloudProcess = {
   databaseUrl: string;
@@ -14,7 +14,7 @@ export type LocalCloudProcess = {
 };
 
 export function spawnLocalCloud(env: NodeJS.ProcessEnv = process.env): Promise<LocalCloudProcess> {
-  const script = fileURLToPath(new URL("./serve.ts", import.meta.url));
+  const script = join(import.meta.dirname, "serve.ts");
   // process.execPath is Node 22 here (npm scripts put the node@22 devDependency first on PATH).
   const child = spawn(process.execPath, [script], { env, stdio: ["pipe", "pipe", "inherit"] });
   const lines = createInterface({ input: child.stdout! });

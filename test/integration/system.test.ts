@@ -74,6 +74,15 @@ describe("errors", () => {
     expect(body.detail).toContain("/api/does-not-exist");
   });
 
+  it("a known path with an unsupported method is a 405 problem with Allow", async () => {
+    const res = await api("/api/system/version", { method: "DELETE" });
+    const body = await expectProblem(res, 405);
+    expect(res.headers.get("Allow")).toBe("GET, HEAD");
+    expect(body.detail).toContain("DELETE");
+    const withParam = await api("/api/blockchain/blocks/1", { method: "PUT", json: {} });
+    await expectProblem(withParam, 405);
+  });
+
   it("malformed JSON is a 400 problem, never a 500", async () => {
     // Any JSON route will do; the body is rejected before the handler runs.
     const res = await api("/api/auth/login", { method: "POST", headers: { "Content-Type": "application/json" }, body: "{not json" });
