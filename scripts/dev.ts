@@ -2,15 +2,23 @@
  * `npm run dev`: the whole system on one machine with nothing but Node.
  * Starts the local cloud (unless .dev.vars points at real Neon/Upstash), writes .dev.vars with
  * generated secrets when it is missing, then runs `wrangler dev`.
+ *
+ * Environment knobs (unset: the defaults above), so a harness can run a second, throwaway system
+ * next to a developer's: PORT, POSTGRES_PORT, NEON_PROXY_PORT, UPSTASH_PORT; DEV_VARS_FILE (vars
+ * file to use instead of .dev.vars, passed to wrangler as --env-file); LOCAL_CLOUD_DATA_DIR (where
+ * the local cloud keeps its data, `:memory:` for none); WRANGLER_PERSIST_TO (wrangler's local
+ * state, e.g. the Durable Objects' storage); DATABASE_URL / REDIS_URL (a real PostgreSQL / Redis).
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { startLocalCloud, type LocalCloud } from "./local-cloud/index.ts";
 
 const root = join(import.meta.dirname, "..");
-const devVarsPath = join(root, ".dev.vars");
+const devVarsPath = process.env.DEV_VARS_FILE ? resolve(process.env.DEV_VARS_FILE) : join(root, ".dev.vars");
+const dataDirEnv = process.env.LOCAL_CLOUD_DATA_DIR;
+const dataDir = !dataDirEnv ? join(root, ".local-cloud") : dataDirEnv === ":memory:" ? undefined : resolve(dataDirEnv);
 const POSTGRES_PORT = Number(process.env.POSTGRES_PORT ?? 5488);
 const NEON_PROXY_PORT = Number(process.env.NEON_PROXY_PORT ?? 4444);
 const UPSTASH_PORT = Number(process.env.UPSTASH_PORT ?? 8079);
@@ -42,7 +50,7 @@ function ensureDevVars(): Map<string, string> {
     const example = readFileSync(join(root, ".dev.vars.example"), "utf8");
     const text = example.replace(/^([A-Z0-9_]+)=.*$/gm, (line, name: string) => (name in filled ? `${name}=${filled[name]}` : line));
     writeFileSync(devVarsPath, text, { mode: 0o600 });
-    console.log("Wrote .dev.vars with generated local secrets.");
+    console.log(`Wrote ${devVarsPath} with generated local secrets.`);
   }
   return parseVars(readFileSync(devVarsPath, "utf8"));
 }
@@ -55,7 +63,7 @@ async function main() {
   let cloud: LocalCloud | undefined;
   if (useLocalCloud) {
     cloud = await startLocalCloud({
-      dataDir: join(root, ".local-cloud"),
+      dataDir,
       databaseUrl: process.env.DATABASE_URL || undefined,
       postgresPort: POSTGRES_PORT,
       redisUrl: process.env.REDIS_URL || undefined,
@@ -66,7 +74,7 @@ async function main() {
     });
   }
 
-  const wrangler = spawn("npx", ["wrangler", "dev", "--port", WORKER_PORT, "--ip", "127.0.0.1", ...localBindings(cloud)], {
+  const wrangler = spawn("npx", ["wrangler", "dev", "--port", WORKER_PORT, "--ip", "127.0.0.1", ...wranglerArgs(cloud)], {
     cwd: root,
     stdio: ["inherit", "pipe", "inherit"],
   });
@@ -99,9 +107,15 @@ async function main() {
   });
 }
 
-/** The local cloud's real Postgres URL (the proxy's target) overrides the placeholder in .dev.vars. */
-function localBindings(cloud: LocalCloud | undefined): string[] {
-  return cloud ? ["--var", `DATABASE_URL:${cloud.databaseUrl}`] : [];
+/**
+ * The local cloud's real Postgres URL (the proxy's target) overrides the placeholder in .dev.vars;
+ * a DEV_VARS_FILE replaces .dev.vars (wrangler reads no .dev.vars when given --env-file).
+ */
+function wranglerArgs(cloud: LocalCloud | undefined): string[] {
+  const args = cloud ? ["--var", `DATABASE_URL:${cloud.databaseUrl}`] : [];
+  if (process.env.DEV_VARS_FILE) args.push("--env-file", devVarsPath);
+  if (process.env.WRANGLER_PERSIST_TO) args.push("--persist-to", resolve(process.env.WRANGLER_PERSIST_TO));
+  return args;
 }
 
 main().catch((err) => {

@@ -103,8 +103,9 @@ export function short(v, n = 8) {
   return s.length > n * 2 + 2 ? `${s.slice(0, n)}…${s.slice(-Math.ceil(n / 2))}` : s;
 }
 
-/** "blocks_mined" → "Blocks mined". @param {string} k */
-export const humanize = (k) => k.replace(/[_-]+/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').replace(/^./, (c) => c.toUpperCase());
+/** "blocks_mined" → "Blocks mined", "ai_conversations" → "AI conversations". @param {string} k */
+export const humanize = (k) => k.replace(/[_-]+/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').replace(/^./, (c) => c.toUpperCase())
+  .replace(/\b(ai|id|ip|api|url)\b/gi, (w) => w.toUpperCase());
 
 /** Only http(s) URLs may reach src/href attributes. @param {unknown} u @returns {string | null} */
 export function safeUrl(u) {

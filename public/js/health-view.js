@@ -20,6 +20,11 @@ function checks(x) {
   return [];
 }
 
+/** Product names as their owners write them. */
+const NAMES = /** @type {Record<string, string>} */ ({ openai: 'OpenAI', github: 'GitHub', postgres: 'PostgreSQL', roadchain: 'RoadChain' });
+/** @param {string} k */
+const nameOf = (k) => NAMES[k.toLowerCase()] ?? humanize(k);
+
 /** @param {any} s the summary body (also on 503, where it says what is down) */
 export function healthView(s) {
   const list = checks(s?.checks ?? s?.dependencies ?? s?.services);
@@ -30,8 +35,8 @@ export function healthView(s) {
     h('div', { class: 'row' }, h('strong', null, 'Overall'), badge(s?.status ?? 'unknown'), s?.timestamp && h('span', { class: 'muted' }, `checked ${fmtTime(s.timestamp)}`)),
     list.length > 0 && h('div', { class: 'table-wrap' }, h('table', { class: 'table' },
       h('thead', null, h('tr', null, ['Dependency', 'Status', 'Latency', 'Note'].map((t) => h('th', { scope: 'col' }, t)))),
-      h('tbody', null, list.map((c) => h('tr', null, h('td', null, humanize(c.name)), h('td', null, badge(c.status)),
+      h('tbody', null, list.map((c) => h('tr', null, h('td', null, nameOf(c.name)), h('td', null, badge(c.status)),
         h('td', null, c.ms == null ? '—' : `${Math.round(Number(c.ms) * 10) / 10} ms`), h('td', { class: 'muted' }, c.note == null ? '' : String(c.note))))))),
     integList.length > 0 && h('div', { class: 'stack' }, h('strong', null, 'Integrations'),
-      h('div', { class: 'row' }, integList.map(([k, v]) => h('span', { class: `badge ${v === true || v === 'configured' ? 'ok' : ''}` }, `${humanize(String(k))}: ${v === true ? 'configured' : v === false ? 'not configured' : String(v)}`)))));
+      h('div', { class: 'row' }, integList.map(([k, v]) => h('span', { class: `badge ${v === true || v === 'configured' ? 'ok' : ''}` }, `${nameOf(String(k))}: ${v === true ? 'configured' : v === false ? 'not configured' : String(v)}`)))));
 }

@@ -110,7 +110,7 @@ export function fmtValue(k, v) {
   if (v == null || v === '') return '—';
   if (typeof v === 'boolean') return v ? 'Yes' : 'No';
   if (typeof v === 'string' && /(_at|time|since|timestamp)$/.test(k) && /^\d{4}-\d\d-\d\d/.test(v)) return fmtTime(v);
-  if (typeof v === 'string' && /hash|address|sha/.test(k)) return h('span', { class: 'mono' }, v);
+  if (typeof v === 'string' && /(^|_)(hash|address|sha)(_|$)/.test(k)) return h('span', { class: 'mono' }, v); // not "hashrate"
   if (Array.isArray(v)) return v.map((x) => (typeof x === 'object' ? JSON.stringify(x) : String(x))).join(', ') || '—';
   if (typeof v === 'object') return kv(/** @type {Record<string, unknown>} */ (v));
   const n = Number(v);
@@ -130,7 +130,8 @@ export function fmtValue(k, v) {
 export function kv(obj, first = [], skip = []) {
   const o = obj ?? {};
   const keys = [...first.filter((k) => k in o), ...Object.keys(o).filter((k) => !first.includes(k))].filter((k) => !skip.includes(k));
-  return h('dl', { class: 'kv' }, keys.flatMap((k) => [h('dt', null, humanize(k)), h('dd', null, fmtValue(k, o[k]))]));
+  // The unit of a *_seconds or *_hs value is in the value ("2 min 5 s", "3 kH/s"), not the label.
+  return h('dl', { class: 'kv' }, keys.flatMap((k) => [h('dt', null, humanize(k.replace(/_(seconds|hs)$/, ''))), h('dd', null, fmtValue(k, o[k]))]));
 }
 
 /**

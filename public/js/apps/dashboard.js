@@ -12,13 +12,16 @@ function appFor(name) {
 }
 
 /**
- * Cards can come as an array of {name, status, stats} or a map name → stats.
- * @param {any} o @returns {{ name: string, status?: unknown, stats: Record<string, unknown> }[]}
+ * Cards can come as an array of {id, name, status, stats} or a map name → stats. `name` is a display
+ * name ("RoadMail") when the API gives one, else a key to humanize.
+ * @param {any} o @returns {{ id: string, name: string, status?: unknown, stats: Record<string, unknown> }[]}
  */
 function cardsOf(o) {
   const raw = o?.cards ?? o?.services ?? o?.apps;
-  if (Array.isArray(raw)) return raw.map((c) => ({ name: String(c.name ?? c.title ?? c.id ?? '?'), status: c.status, stats: c.stats ?? c.counts ?? {} }));
-  if (raw && typeof raw === 'object') return Object.entries(raw).map(([name, v]) => ({ name, status: v?.status, stats: v && typeof v === 'object' ? v : { value: v } }));
+  if (Array.isArray(raw)) {
+    return raw.map((c) => ({ id: String(c.id ?? ''), name: c.name ?? c.title ? String(c.name ?? c.title) : humanize(String(c.id ?? '?')), status: c.status, stats: c.stats ?? c.counts ?? {} }));
+  }
+  if (raw && typeof raw === 'object') return Object.entries(raw).map(([k, v]) => ({ id: k, name: humanize(k), status: v?.status, stats: v && typeof v === 'object' ? v : { value: v } }));
   return [];
 }
 
@@ -38,14 +41,15 @@ export function mount(_body, ctx) {
         const o = await api('/api/dashboard/overview', { signal });
         const list = cardsOf(o);
         const sys = o?.system_health ?? o?.health;
+        const hasWallet = list.some((c) => appFor(`${c.id} ${c.name}`) === 'wallet');
         fill(cards,
-          o?.user?.balance != null && h('section', { class: 'card stack' }, h('h3', null, 'Wallet'), h('div', { class: 'big' }, fmtAmount(o.user.balance)),
+          o?.user?.balance != null && !hasWallet && h('section', { class: 'card stack' }, h('h3', null, 'Wallet'), h('div', { class: 'big' }, fmtAmount(o.user.balance)),
             h('button', { type: 'button', class: 'btn small', onclick: () => ctx.open('wallet') }, 'Open Wallet')),
           list.map((c) => {
-            const app = appFor(c.name);
-            return h('section', { class: 'card stack' }, h('div', { class: 'spread' }, h('h3', null, humanize(c.name)), c.status != null && badge(c.status)),
+            const app = appFor(`${c.id} ${c.name}`);
+            return h('section', { class: 'card stack' }, h('div', { class: 'spread' }, h('h3', null, c.name), c.status != null && badge(c.status)),
               kv(c.stats, [], ['name', 'status', 'icon', 'endpoint', 'enabled', 'connected']),
-              app && h('button', { type: 'button', class: 'btn small', onclick: () => ctx.open(app) }, `Open ${humanize(c.name)}`));
+              app && h('button', { type: 'button', class: 'btn small', onclick: () => ctx.open(app) }, `Open ${c.name}`));
           }),
           sys && h('section', { class: 'card stack' }, h('div', { class: 'spread' }, h('h3', null, 'System'), badge(sys.overall_status ?? sys.status)),
             kv(sys, [], ['overall_status', 'status', 'checks', 'dependencies']),

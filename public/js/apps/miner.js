@@ -6,6 +6,16 @@ import { busy, loading, kv, showError, errorBox, badge, empty, toast, isAbort } 
 
 const POLL_MS = 3000;
 
+/**
+ * The fields worth a line, in this order (the API also sends the same numbers in other units and
+ * names, and internals such as worker ids). Empty ones (null: not yet, none) are left out.
+ * @param {any} o @param {string[]} keys
+ */
+const pick = (o, keys) => Object.fromEntries(keys.filter((k) => o?.[k] != null).map((k) => [k, o[k]]));
+const STATUS = ['is_mining', 'hashrate_hs', 'shares_submitted', 'shares_accepted', 'blocks_found', 'uptime_seconds', 'next_round_at', 'stop_reason', 'last_error'];
+const MINE = ['blocks_mined', 'roadcoins_earned', 'total_hashes', 'accepted_shares', 'average_hashrate_hs', 'last_block_time', 'mining_since'];
+const POOL = ['pool_name', 'active_miners', 'network_hashrate_hs', 'difficulty', 'mining_reward', 'height', 'average_block_time_seconds', 'blocks_last_hour'];
+
 /** @param {HTMLElement} _body @param {import('../app-registry.js').AppContext} ctx */
 export function mount(_body, ctx) {
   ctx.gate(({ body, signal }) => {
@@ -38,8 +48,8 @@ export function mount(_body, ctx) {
         fill(state, badge(on ? 'running' : 'stopped'));
         start.disabled = on;
         stop.disabled = !on;
-        fill(status, kv(s, ['is_mining', 'hashrate_hs', 'hashrate_mhs', 'shares_submitted', 'shares_accepted', 'uptime_seconds'], ['status', 'running']));
-        fill(stats, kv(st, ['blocks_mined', 'roadcoins_earned', 'current_hashrate_mhs', 'average_hashrate_mhs', 'last_block_time', 'mining_since']));
+        fill(status, kv(pick(s, STATUS)));
+        fill(stats, kv(pick(st, MINE)));
       } catch (e) {
         if (!isAbort(e)) fill(status, errorBox(e));
       } finally { polling = false; }
@@ -47,7 +57,7 @@ export function mount(_body, ctx) {
 
     async function slowPoll() {
       if (document.hidden || ctx.win.el.hidden) return;
-      try { fill(pool, kv(await api('/api/miner/pool/info', { signal }), ['active_miners', 'connected_miners', 'network_hashrate', 'difficulty'])); }
+      try { fill(pool, kv(pick(await api('/api/miner/pool/info', { signal }), POOL))); }
       catch (e) { showError(pool, e); }
       try {
         const list = asList(await api('/api/miner/blocks?limit=10', { signal }), 'blocks');

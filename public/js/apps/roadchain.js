@@ -23,20 +23,25 @@ export function mount(body, ctx) {
   /** @type {Set<number>} */ const shown = new Set();
   let listing = false;
   let top = -1;
+  // Which view `main` shows now: a slow answer for a view the user already left is dropped.
+  let view = 0;
 
   async function loadStats() {
     try {
       const s = await api('/api/blockchain/stats', { auth: false, signal });
-      fill(stats, kv(s, ['height', 'latest_block_index', 'total_blocks', 'total_transactions', 'pending_transactions', 'difficulty'], ['head_hash', 'latest_block_hash']));
+      fill(stats, kv(s, ['height', 'total_blocks', 'total_transactions', 'pending_transactions', 'difficulty'], ['head_hash', 'latest_block_hash', 'latest_block_index']));
     } catch (e) { showError(stats, e, loadStats); }
   }
+
+  /** Blocks that arrived live while the table was not shown: highlighted once the list loads. @type {Set<number>} */
+  const arrived = new Set();
 
   /** @param {any} b @param {boolean} fresh */
   function row(b, fresh) {
     const n = Number(heightOf(b));
     shown.add(n);
     top = Math.max(top, n);
-    return h('tr', { class: fresh ? 'fresh' : null },
+    return h('tr', { class: fresh || arrived.delete(n) ? 'fresh' : null },
       h('td', null, h('button', { type: 'button', class: 'btn link', onclick: () => showBlock(String(n)) }, `#${n}`)),
       h('td', { class: 'mono', title: b.hash }, short(b.hash, 10)),
       h('td', null, b.transaction_count ?? asList(b.transactions).length),
@@ -45,23 +50,26 @@ export function mount(body, ctx) {
   }
 
   async function showList() {
+    const my = ++view;
     listing = true;
     shown.clear();
     fill(main, loading('Loading blocks…'));
     try {
       const list = asList(await api('/api/blockchain/blocks?limit=25', { auth: false, signal }), 'blocks');
+      if (my !== view) return;
       fill(rows, list.map((b) => row(b, false)));
       fill(main, list.length ? h('div', { class: 'table-wrap' }, h('table', { class: 'table' },
         h('caption', { class: 'sr-only' }, 'Latest blocks, newest first'),
         h('thead', null, h('tr', null, ['Height', 'Hash', 'Txs', 'Miner', 'Time'].map((t) => h('th', { scope: 'col' }, t)))), rows))
         : empty('No blocks yet. Mine the first one from the Miner or the Terminal.'));
-    } catch (e) { showError(main, e, showList); }
+    } catch (e) { if (my === view) showError(main, e, showList); }
   }
 
   /** A block arrived on the socket. @param {any} b */
   function addBlock(b) {
     if (!listing || shown.has(Number(heightOf(b)))) return;
-    if (!rows.isConnected) return void showList();
+    // Still loading, or the "no blocks yet" note (the first block creates the genesis block too): reload.
+    if (!rows.isConnected) { arrived.add(Number(heightOf(b))); void loadStats(); return void showList(); }
     rows.prepend(row(b, true));
     while (rows.children.length > 50) rows.lastElementChild?.remove();
     void loadStats();
@@ -71,16 +79,18 @@ export function mount(body, ctx) {
 
   /** @param {string} id height or hash */
   async function showBlock(id) {
+    const my = ++view;
     listing = false;
     fill(main, back(), loading(`Loading block ${id}…`));
     try {
       const b = await api(`/api/blockchain/blocks/${encodeURIComponent(id)}`, { auth: false, signal });
+      if (my !== view) return;
       const txs = asList(b.transactions);
       fill(main, back(), h('h3', null, `Block #${heightOf(b)}`),
         kv(b, ['height', 'hash', 'previous_hash', 'merkle_root', 'timestamp', 'nonce', 'difficulty', 'miner_address', 'reward', 'transaction_count'], ['transactions', 'index', 'id']),
         h('h3', null, `Transactions (${txs.length})`),
         txs.length ? txTable(txs) : h('p', { class: 'muted' }, 'No transactions in this block.'));
-    } catch (e) { fill(main, back(), errorBox(e)); }
+    } catch (e) { if (my === view && !isAbort(e)) fill(main, back(), errorBox(e)); }
   }
 
   /** @param {any[]} txs */
@@ -94,14 +104,16 @@ export function mount(body, ctx) {
 
   /** @param {string} hash */
   async function showTx(hash) {
+    const my = ++view;
     listing = false;
     fill(main, back(), loading('Loading transaction…'));
     try {
       const t = await api(`/api/blockchain/transactions/${encodeURIComponent(hash)}`, { auth: false, signal });
+      if (my !== view) return;
       const bh = t.block_height;
       fill(main, back(), h('h3', null, 'Transaction'), kv(t, ['transaction_hash', 'from_address', 'to_address', 'amount', 'fee', 'message', 'is_confirmed', 'block_height', 'created_at']),
         bh != null && h('button', { type: 'button', class: 'btn small', onclick: () => showBlock(String(bh)) }, `Open block #${bh}`));
-    } catch (e) { fill(main, back(), errorBox(e)); }
+    } catch (e) { if (my === view && !isAbort(e)) fill(main, back(), errorBox(e)); }
   }
 
   find.addEventListener('submit', async (e) => {

@@ -15,6 +15,9 @@ export function mount(_body, ctx) {
     body.append(h('div', { class: 'split' }, h('div', { class: 'split-side stack' }, composeBtn, nav), pane));
     /** @type {Folder | null} */ let current = null;
     /** @type {HTMLFormElement | null} */ let draft = null; // the compose form survives switching views
+    // Which view the pane shows now: an answer that arrives after the user moved on (a slow list
+    // after "Compose") is dropped instead of replacing what they are looking at.
+    let view = 0;
 
     /** @param {Folder} f */
     const kind = (f) => String(f.folder_type ?? f.name).toLowerCase();
@@ -32,11 +35,13 @@ export function mount(_body, ctx) {
     }
 
     async function showList() {
+      const my = ++view;
       if (!current) return void fill(pane, empty('No folders.'));
       const f = current;
       fill(pane, h('h3', null, f.name), loading());
       try {
         const mails = asList(await api(`${listPath(f)}?limit=50`, { signal }), 'emails');
+        if (my !== view) return;
         const sent = kind(f) === 'sent';
         fill(pane, h('div', { class: 'spread' }, h('h3', null, f.name), h('button', { type: 'button', class: 'btn small', onclick: () => { void showList(); void loadFolders(); } }, 'Refresh')),
           mails.length ? h('ul', { class: 'mail-list' }, mails.map((m) => h('li', null,
@@ -44,14 +49,16 @@ export function mount(_body, ctx) {
               h('span', { class: 'mail-from' }, sent ? `To: ${Array.isArray(m.to) && m.to.length ? m.to.join(', ') : m.recipient_email ?? ''}` : (m.sender_name || m.sender_email || '')),
               h('span', { class: 'mail-subj' }, m.subject || '(no subject)'),
               h('span', { class: 'muted mail-time' }, ago(m.sent_at ?? m.created_at)))))) : empty(`No messages in ${f.name}.`));
-      } catch (e) { showError(pane, e, showList); }
+      } catch (e) { if (my === view) showError(pane, e, showList); }
     }
 
     /** @param {string | number} id */
     async function read(id) {
+      const my = ++view;
       fill(pane, loading('Opening message…'));
       try {
         const m = await api(`/api/email/${encodeURIComponent(id)}`, { signal });
+        if (my !== view) return;
         const inTrash = current && kind(current) === 'trash';
         const del = h('button', { type: 'button', class: 'btn danger' }, inTrash ? 'Delete forever' : 'Delete');
         del.onclick = () => busy(del, async () => {
@@ -73,11 +80,12 @@ export function mount(_body, ctx) {
             h('dt', null, 'Date'), h('dd', null, fmtTime(m.sent_at ?? m.created_at))),
           h('div', { class: 'mail-body' }, m.body ?? '')));
         void loadFolders(); // unread counts changed
-      } catch (e) { showError(pane, e, () => read(id)); }
+      } catch (e) { if (my === view) showError(pane, e, () => read(id)); }
     }
 
     /** @param {any} [re] message being replied to */
     function compose(re) {
+      ++view;
       if (!draft || re) draft = composeForm(re);
       fill(pane, draft);
       /** @type {HTMLElement | null} */ (draft.querySelector(re ? '[name=body]' : '[name=to]'))?.focus();

@@ -31,7 +31,10 @@ export function chainPanel(signal) {
   const verify = h('button', { type: 'button', class: 'btn primary', onclick: () => busy(verify, check) }, 'Verify chain');
   const el = h('section', { class: 'panel', 'aria-labelledby': 'p-chain' }, h('header', null, h('h2', { id: 'p-chain' }, 'Chain status'), verify), box, out);
   async function load() {
-    try { fill(box, kv(await api('/api/blockchain/stats', { auth: false, signal }), ['height', 'head_hash', 'total_blocks', 'total_transactions', 'pending_transactions'])); }
+    try {
+      // latest_block_* repeat height and head_hash under their older names.
+      fill(box, kv(await api('/api/blockchain/stats', { auth: false, signal }), ['height', 'head_hash', 'total_blocks', 'total_transactions', 'pending_transactions'], ['latest_block_index', 'latest_block_hash']));
+    }
     catch (e) { showError(box, e, load); }
   }
   async function check() {

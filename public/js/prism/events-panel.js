@@ -4,19 +4,21 @@ import { h, fill, fmtTime, asList } from '../dom.js';
 import { api } from '../api-client.js';
 import { busy, loading, showError, empty, field } from '../ui.js';
 
-const TYPES = ['register', 'login', 'login_failed', 'refresh', 'refresh_reuse', 'logout', 'password_change'];
+/** Suggestions for the type filter: the API matches `area.action` exactly, or one word as an area or an action. */
+const TYPES = ['auth', 'auth.register', 'auth.login', 'auth.login_failed', 'auth.logout', 'auth.refresh', 'auth.refresh_reuse_detected',
+  'auth.password_change', 'admin.granted', 'admin.revoked', 'chain.block_mined', 'wallet.transfer', 'miner', 'email.sent', 'social', 'video', 'prism.job_created'];
 
 /** @param {unknown} v */
-const details = (v) => (v == null ? '' : typeof v === 'string' ? v : JSON.stringify(v));
+const details = (v) => (v == null ? '' : typeof v === 'string' ? v : typeof v === 'object' && !Object.keys(v).length ? '' : JSON.stringify(v));
 
 /** @param {AbortSignal} signal */
 export function eventsPanel(signal) {
   let offset = 0;
-  const type = h('input', { name: 'type', list: 'event-types', placeholder: 'any', autocomplete: 'off' });
+  const type = h('input', { name: 'type', list: 'event-types', placeholder: 'any (auth, auth.login…)', autocomplete: 'off' });
   const user = h('input', { name: 'user_id', placeholder: 'any', autocomplete: 'off' });
   const limit = h('select', { name: 'limit' }, ['25', '50', '100'].map((n) => h('option', { value: n }, n)));
   const apply = h('button', { type: 'submit', class: 'btn primary' }, 'Apply');
-  const form = h('form', { class: 'filters' }, field('Type', type), field('User id', user), field('Per page', limit), apply,
+  const form = h('form', { class: 'filters' }, field('Type', type), field('User ID', user), field('Per page', limit), apply,
     h('datalist', { id: 'event-types' }, TYPES.map((t) => h('option', { value: t }))));
   const box = h('div', null, loading());
   const prev = h('button', { type: 'button', class: 'btn small', disabled: true }, '← Newer');
@@ -41,8 +43,8 @@ export function eventsPanel(signal) {
       fill(box, list.length ? h('div', { class: 'table-wrap' }, h('table', { class: 'table' },
         h('thead', null, h('tr', null, ['Time', 'Type', 'User', 'IP', 'Details'].map((t) => h('th', { scope: 'col' }, t)))),
         h('tbody', null, list.map((ev) => h('tr', null,
-          h('td', null, fmtTime(ev.created_at ?? ev.timestamp)), h('td', null, h('strong', null, ev.type ?? ev.event_type ?? ev.action ?? '')),
-          h('td', null, String(ev.username ?? ev.user_id ?? '—')), h('td', { class: 'mono' }, ev.ip ?? ev.ip_address ?? ''),
+          h('td', { class: 'nowrap' }, fmtTime(ev.created_at ?? ev.timestamp)), h('td', null, h('strong', null, ev.type ?? ev.event_type ?? ev.action ?? '')),
+          h('td', null, String(ev.username ?? ev.user_id ?? '—')), h('td', { class: 'mono nowrap' }, ev.ip ?? ev.ip_address ?? ''),
           h('td', { class: 'mono details' }, details(ev.metadata ?? ev.data ?? ev.details ?? ev.user_agent))))))) : empty('No events match these filters.'));
     } catch (e) { showError(box, e, load); }
   }
