@@ -1,13 +1,29 @@
-import { exports } from "cloudflare:workers";
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
+import worker from "../../src/index.ts";
 
 export const BASE = "https://api.example.test";
 
-/** Calls the Worker's own fetch handler inside workerd, as the edge would. */
-export function api(path: string, init: RequestInit & { json?: unknown } = {}) {
+export type ApiInit = RequestInit & { json?: unknown };
+
+function buildRequest(path: string, init: ApiInit): Request {
   const { json, ...rest } = init;
   const headers = new Headers(rest.headers);
   if (json !== undefined) headers.set("Content-Type", "application/json");
-  return exports.default.fetch(new Request(BASE + path, { ...rest, headers, body: json !== undefined ? JSON.stringify(json) : rest.body }));
+  return new Request(BASE + path, { ...rest, headers, body: json !== undefined ? JSON.stringify(json) : rest.body });
+}
+
+/** Calls the Worker's own fetch handler inside workerd, as the edge would. */
+export function api(path: string, init: ApiInit = {}) {
+  return exports.default.fetch(buildRequest(path, init));
+}
+
+/** One request through the Worker with some bindings replaced (a dead Redis URL, a weak secret…). */
+export async function fetchWith(overrides: Partial<Record<keyof Env, string>>, path: string, init: ApiInit = {}) {
+  const ctx = createExecutionContext();
+  const res = await worker.fetch(buildRequest(path, init), { ...env, ...overrides } as Env, ctx);
+  await waitOnExecutionContext(ctx);
+  return res;
 }
 
 export type Problem = {

@@ -1,10 +1,11 @@
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
-import worker from "../../src/index.ts";
 import { createDatabase } from "../../src/lib/db.ts";
 import { createRedis } from "../../src/lib/redis.ts";
-import { BASE, api, unique } from "./api.ts";
+import { api, unique } from "./api.ts";
+
+export { fetchWith } from "./api.ts";
 
 /** Test helpers for auth: accounts, tokens, direct DB/Redis access, altered bindings. */
 
@@ -58,21 +59,6 @@ export function testDb() {
 
 export function testRedis() {
   return createRedis(env);
-}
-
-/** One request through the Worker with some bindings replaced (e.g. a dead Redis URL). */
-export async function fetchWith(overrides: Partial<Record<keyof Env, string>>, path: string, init: RequestInit & { json?: unknown } = {}) {
-  const { json, ...rest } = init;
-  const headers = new Headers(rest.headers);
-  if (json !== undefined) headers.set("Content-Type", "application/json");
-  const ctx = createExecutionContext();
-  const res = await worker.fetch(
-    new Request(BASE + path, { ...rest, headers, body: json !== undefined ? JSON.stringify(json) : rest.body }),
-    { ...env, ...overrides } as Env,
-    ctx,
-  );
-  await waitOnExecutionContext(ctx);
-  return res;
 }
 
 /** Waits until `check` passes (background writes such as audit rows land after the response). */

@@ -1,28 +1,13 @@
 // Postgres unreachable from the Worker: the ledger fails closed (503, nothing appended or moved,
 // never "valid": true); cached public reads keep answering.
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
-import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import worker from "../../src/index.ts";
-import { api, BASE, expectProblem } from "../helpers/api.ts";
+import { api, type ApiInit, expectProblem, fetchWith } from "../helpers/api.ts";
 import { mineOk, testChain, verify, walletOf } from "../helpers/chain.ts";
 import { createUser, type TestUser } from "../helpers/users.ts";
 
 const DEAD_DB = { NEON_PROXY_URL: "http://127.0.0.1:9", DATABASE_URL: "postgres://user:hunter2@127.0.0.1:9/db" };
 
-async function withDeadDb(path: string, init: RequestInit & { json?: unknown } = {}) {
-  const { json, ...rest } = init;
-  const headers = new Headers(rest.headers);
-  if (json !== undefined) headers.set("Content-Type", "application/json");
-  const ctx = createExecutionContext();
-  const res = await worker.fetch(
-    new Request(BASE + path, { ...rest, headers, body: json !== undefined ? JSON.stringify(json) : rest.body }),
-    { ...env, ...DEAD_DB } as Env,
-    ctx,
-  );
-  await waitOnExecutionContext(ctx);
-  return res;
-}
+const withDeadDb = (path: string, init: ApiInit = {}) => fetchWith(DEAD_DB, path, init);
 
 let user: TestUser;
 let other: string;

@@ -1,16 +1,5 @@
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import worker from "../../src/index.ts";
-import { BASE, expectProblem } from "../helpers/api.ts";
-
-/** Runs one request through the Worker with some bindings replaced. */
-async function fetchWith(overrides: Partial<Record<keyof Env, string>>, path: string) {
-  const ctx = createExecutionContext();
-  const res = await worker.fetch(new Request(BASE + path), { ...env, ...overrides } as Env, ctx);
-  await waitOnExecutionContext(ctx);
-  return res;
-}
+import { expectProblem, fetchWith } from "../helpers/api.ts";
 
 describe("misconfiguration", () => {
   it("a weak SECRET_KEY in production fails closed with a 500 problem, not a silent default", async () => {

@@ -1,4 +1,5 @@
 import type { RouteConfig } from "@hono/zod-openapi";
+import { aliasRoute } from "../../lib/route-alias.ts";
 import { createRouter } from "../../lib/create-router.ts";
 import { invalidateOnWrite } from "../../lib/response-cache.ts";
 import * as handlers from "./ai-chat.handlers.ts";
@@ -8,11 +9,7 @@ import * as routes from "./ai-chat.routes.ts";
  * `/api/ai_chat` (canonical, in the docs) and the original's `/api/ai-chat`: the alias routes have
  * the same handlers and validation, and are hidden so each operation is documented once.
  */
-const alias = <R extends RouteConfig>(route: R): R => ({
-  ...route,
-  path: route.path.replace(routes.AI_CHAT_PREFIX, routes.AI_CHAT_ALIAS_PREFIX),
-  hide: true,
-});
+const alias = <R extends RouteConfig>(route: R): R => aliasRoute(route, routes.AI_CHAT_PREFIX, routes.AI_CHAT_ALIAS_PREFIX);
 
 const router = createRouter();
 

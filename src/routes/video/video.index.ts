@@ -1,4 +1,5 @@
 import type { RouteConfig } from "@hono/zod-openapi";
+import { aliasRoute } from "../../lib/route-alias.ts";
 import { createRouter } from "../../lib/create-router.ts";
 import { invalidateOnWrite } from "../../lib/response-cache.ts";
 import * as handlers from "./video.handlers.ts";
@@ -8,11 +9,7 @@ import * as routes from "./video.routes.ts";
  * `/api/video` (canonical, in the docs) and the original's `/api/videos`: the alias routes share the
  * handlers, validation and cache entries, and are hidden so each operation is documented once.
  */
-const alias = <R extends RouteConfig>(route: R): R => ({
-  ...route,
-  path: route.path.replace(routes.VIDEO_PREFIX, routes.VIDEO_ALIAS_PREFIX),
-  hide: true,
-});
+const alias = <R extends RouteConfig>(route: R): R => aliasRoute(route, routes.VIDEO_PREFIX, routes.VIDEO_ALIAS_PREFIX);
 
 const router = createRouter();
 
