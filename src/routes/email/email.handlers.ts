@@ -19,6 +19,11 @@ function listResponse(c: Context<AppBindings>, page: mail.MailPage) {
   return c.json(page.rows.map(emailJson), 200);
 }
 
+/** The wire's `in_reply_to` is the service's `inReplyTo`; every other compose field keeps its name. */
+function composeInput<T extends { in_reply_to?: number | null }>({ in_reply_to, ...fields }: T) {
+  return { ...fields, inReplyTo: in_reply_to };
+}
+
 async function copyOf(c: Context<AppBindings>, userId: number, id: number) {
   const row = await mail.findMail(c.var.services.db, userId, id);
   if (!row) throw mail.mailNotFound();
@@ -59,14 +64,7 @@ export const drafts: AppRouteHandler<typeof routes.drafts> = async (c) =>
 export const send: AppRouteHandler<typeof routes.send> = async (c) => {
   const { userId } = getAuth(c);
   const b = c.req.valid("json");
-  const result = await compose.sendEmail(c.var.services.db, userId, {
-    to: b.to,
-    cc: b.cc,
-    bcc: b.bcc,
-    subject: b.subject,
-    body: b.body,
-    inReplyTo: b.in_reply_to,
-  });
+  const result = await compose.sendEmail(c.var.services.db, userId, composeInput(b));
   await mailChanged(c, [userId, ...result.recipientIds]);
   recordAppEvent(c, "email.sent", { email_id: result.senderCopyId, recipients: result.recipientIds.length });
   return c.json(await copyOf(c, userId, result.senderCopyId), 201);
@@ -75,14 +73,7 @@ export const send: AppRouteHandler<typeof routes.send> = async (c) => {
 export const createDraft: AppRouteHandler<typeof routes.createDraft> = async (c) => {
   const { userId } = getAuth(c);
   const b = c.req.valid("json");
-  const id = await compose.createDraft(c.var.services.db, userId, {
-    to: b.to,
-    cc: b.cc,
-    bcc: b.bcc,
-    subject: b.subject,
-    body: b.body,
-    inReplyTo: b.in_reply_to,
-  });
+  const id = await compose.createDraft(c.var.services.db, userId, composeInput(b));
   await mailChanged(c, [userId]);
   return c.json(await copyOf(c, userId, id), 201);
 };
@@ -91,14 +82,7 @@ export const updateDraft: AppRouteHandler<typeof routes.updateDraft> = async (c)
   const { userId } = getAuth(c);
   const { id } = c.req.valid("param");
   const b = c.req.valid("json");
-  await compose.updateDraft(c.var.services.db, userId, id, {
-    to: b.to,
-    cc: b.cc,
-    bcc: b.bcc,
-    subject: b.subject,
-    body: b.body,
-    inReplyTo: b.in_reply_to,
-  });
+  await compose.updateDraft(c.var.services.db, userId, id, composeInput(b));
   return c.json(await copyOf(c, userId, id), 200);
 };
 
