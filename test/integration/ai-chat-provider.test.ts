@@ -359,3 +359,65 @@ describe("provider failures keep the user's message and store no reply", () => {
     expect((await messagesOf(user, c.id)).map((m) => m.role)).toEqual(["user"]);
   });
 });
+
+describe("the dashboard's AI card is never stale after a send", () => {
+  type AiCard = { stats: { conversations: number; messages: number; tokens: number } };
+  const overview = async (u: TestUser) => {
+    const r = await call(u, "/api/dashboard/overview");
+    expect(r.status, r.text).toBe(200);
+    const card = r.json<{ services: Array<{ id: string } & AiCard> }>().services.find((s) => s.id === "ai_chat")!;
+    return { cache: r.res.headers.get("X-Cache"), ...card.stats };
+  };
+
+  it("a failed reply kept the user's message: the next overview counts it", async () => {
+    const u = await createUser();
+    const c = await newConversation(u);
+    await overview(u);
+    expect((await overview(u)).cache).toBe("HIT");
+
+    provider.respond(() => providerError(500));
+    await expectProblem(asResponse(await send(u, c.id, "Hello?")), 502);
+    expect(await overview(u)).toMatchObject({ messages: 1, tokens: 0 });
+  });
+
+  it("a streamed reply is stored after the response started: the overview read after `done` counts it", async () => {
+    const u = await createUser();
+    const c = await newConversation(u);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    provider.respond(() => {
+      const [head, ...tail] = streamChunks(["Blocks ", "link."], { usage: usage(10, 2) }).map((chunk) => `data: ${JSON.stringify(chunk)}\n\n`);
+      const encoder = new TextEncoder();
+      return new Response(
+        new ReadableStream({
+          async start(controller) {
+            controller.enqueue(encoder.encode(head));
+            await gate; // the reply is held back until the test has read the overview
+            for (const line of [...tail, "data: [DONE]\n\n"]) controller.enqueue(encoder.encode(line));
+            controller.close();
+          },
+        }),
+        { headers: { "Content-Type": "text/event-stream" } },
+      );
+    });
+
+    const ctx = createExecutionContext();
+    const res = await worker.fetch(
+      new Request(`${BASE}${P}/${c.id}/messages`, {
+        method: "POST",
+        headers: { ...u.headers, "Content-Type": "application/json", Accept: "text/event-stream" },
+        body: JSON.stringify({ content: "How are blocks linked?" }),
+      }),
+      { ...env, ...CONFIGURED } as Env,
+      ctx,
+    );
+    expect(res.status).toBe(200);
+    // Mid-stream: the user's message is stored, the reply is not; this overview is cached.
+    expect(await overview(u)).toMatchObject({ messages: 1, tokens: 0 });
+    release();
+    const events = parseSse(await res.text());
+    await waitOnExecutionContext(ctx);
+    expect(events.at(-1)!.event).toBe("done");
+    expect(await overview(u)).toMatchObject({ messages: 2, tokens: 12 });
+  });
+});

@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import { notFound, problemBody, type ApiError } from "../../lib/errors.ts";
+import { invalidateCache } from "../../lib/response-cache.ts";
 import { getAuth } from "../../middleware/auth.ts";
 import { reply, replyStream, type ChatDeps, type ReplyEvent } from "../../services/ai-chat/chat.ts";
 import * as store from "../../services/ai-chat/conversations.ts";
@@ -65,11 +66,27 @@ export const sendMessage: AppRouteHandler<typeof routes.sendMessage> = async (c)
     requestId: c.var.requestId,
   };
 
+  // The route's invalidateOnWrite covers a successful JSON reply. Two writes fall outside it: a
+  // failed reply (502/504) that kept the user's message, and a streamed reply, stored after the
+  // response has started. Both bump the caller's AI data set themselves.
+  const chatChanged = () => invalidateCache(c.var.services.redis, [`ai:${userId}`]);
+
   if (!wantsEventStream(c.req.header("Accept"))) {
-    return c.json(messageJson(await reply(deps, userId, id, content)), 200);
+    try {
+      return c.json(messageJson(await reply(deps, userId, id, content)), 200);
+    } catch (err) {
+      await chatChanged();
+      throw err;
+    }
   }
-  const { events } = await replyStream(deps, userId, id, content);
-  return eventStream(c, events);
+  let stream;
+  try {
+    stream = await replyStream(deps, userId, id, content);
+  } catch (err) {
+    await chatChanged();
+    throw err;
+  }
+  return eventStream(c, stream.events, chatChanged);
 };
 
 /** True when the client asked for server-sent events (and not JSON in preference). */
@@ -81,7 +98,7 @@ function wantsEventStream(accept: string | undefined): boolean {
  * Writes the reply events as SSE. The pump runs under waitUntil and ignores a client that went
  * away, so a reply the provider finishes is stored even if nobody is reading any more.
  */
-function eventStream(c: Context<AppBindings>, events: AsyncIterable<ReplyEvent>): Response {
+function eventStream(c: Context<AppBindings>, events: AsyncIterable<ReplyEvent>, stored: () => Promise<void>): Response {
   const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
   const writer = writable.getWriter();
   const encoder = new TextEncoder();
@@ -101,7 +118,11 @@ function eventStream(c: Context<AppBindings>, events: AsyncIterable<ReplyEvent>)
     try {
       for await (const event of events) {
         if (event.type === "delta") await send("delta", { content: event.content });
-        else if (event.type === "done") await send("done", { message: messageJson(event.message), usage: event.usage });
+        else if (event.type === "done") {
+          // The reply is stored: invalidate before the client hears `done` and reads its dashboard.
+          await stored();
+          await send("done", { message: messageJson(event.message), usage: event.usage });
+        }
         else await send("error", problemOf(event.error));
       }
     } finally {
