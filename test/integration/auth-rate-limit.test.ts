@@ -78,6 +78,24 @@ describe("rate limiting", () => {
     await login(other.username, PASSWORD, { "CF-Connecting-IP": randomIp() });
   });
 
+  it("counts each guess before bcrypt: 30 concurrent wrong passwords from 30 IPs get at most 10 compares", async () => {
+    const { username } = await register();
+    const statuses = await Promise.all(
+      Array.from({ length: 30 }, async () => (await loginAs(randomIp(), { username, password: "not-the-password-1" })).status),
+    );
+    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(10);
+    expect(statuses.filter((s) => s !== 401).every((s) => s === 429)).toBe(true);
+  });
+
+  it("gives an account's username and email one budget, and gives correct passwords their attempt back", async () => {
+    const { username, email } = await register();
+    for (let i = 0; i < 12; i++) await login(username, PASSWORD, { "CF-Connecting-IP": randomIp() });
+    for (let i = 0; i < 5; i++) expect((await loginAs(randomIp(), { username, password: "not-the-password-1" })).status).toBe(401);
+    for (let i = 0; i < 5; i++) expect((await loginAs(randomIp(), { email: email.toUpperCase(), password: "not-the-password-1" })).status).toBe(401);
+    await expect429(await loginAs(randomIp(), { username: email, password: PASSWORD }));
+    await expect429(await loginAs(randomIp(), { username, password: PASSWORD }));
+  });
+
   it("limits register per IP (5/min)", async () => {
     const ip = randomIp();
     for (let i = 0; i < 5; i++) await register({}, { "CF-Connecting-IP": ip });

@@ -1,9 +1,9 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { events } from "../../src/db/schema/index.ts";
+import { events, refreshTokenFamilies } from "../../src/db/schema/index.ts";
 import { SESSION_TTL_SECONDS, hashEntries, listSessions, sessionKey } from "../../src/services/sessions.ts";
 import { api, expectProblem } from "../helpers/api.ts";
-import { PASSWORD, bearer, claimsOf, eventually, login, me, refresh, register, testDb, testRedis } from "../helpers/auth.ts";
+import { PASSWORD, bearer, claimsOf, eventually, fetchWith, login, me, refresh, register, testDb, testRedis } from "../helpers/auth.ts";
 
 const logout = (token: string, query = "") => api(`/api/auth/logout${query}`, { method: "POST", headers: bearer(token) });
 const changePassword = (token: string, json: unknown) => api("/api/auth/password", { method: "POST", json, headers: bearer(token) });
@@ -112,6 +112,34 @@ describe("POST /api/auth/password", () => {
       expect(rows.map((r) => r.type)).toContain("auth.password_change");
       expect(JSON.stringify(rows)).not.toContain("marmalade");
     });
+  });
+
+  it("a login whose password check raced a password change gets no session (the change wins)", async () => {
+    const { username, user } = await register();
+    const changer = await login(username);
+    // The login's compare (cost 4) passes with the old password at once; its re-hash at cost 14
+    // then takes seconds, and the password change commits in between.
+    const racing = fetchWith({ BCRYPT_ROUNDS: "14" }, "/api/auth/login", { method: "POST", json: { username, password: PASSWORD } });
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await changePassword(changer.access_token, { current_password: PASSWORD, new_password: "marmalade-orbit-19" })).status).toBe(200);
+    await expectProblem(await racing, 401);
+
+    // The raced login did write its family (so the guard path ran), and it is revoked.
+    const families = await testDb().select().from(refreshTokenFamilies).where(eq(refreshTokenFamilies.userId, user.id));
+    expect(families).toHaveLength(2);
+    const live = families.filter((f) => f.revokedAt === null);
+    expect(live.map((f) => f.id)).toEqual([claimsOf(changer.access_token).sid]);
+    await login(username, "marmalade-orbit-19");
+  });
+
+  it("counts wrong current passwords against the account's login budget", async () => {
+    const { username } = await register();
+    const pair = await login(username);
+    for (let i = 0; i < 10; i++) {
+      await expectProblem(await changePassword(pair.access_token, { current_password: "not-the-password-1", new_password: "marmalade-orbit-19" }), 403);
+    }
+    await expectProblem(await changePassword(pair.access_token, { current_password: PASSWORD, new_password: "marmalade-orbit-19" }), 429);
+    await expectProblem(await api("/api/auth/login", { method: "POST", json: { username, password: PASSWORD } }), 429);
   });
 
   it("refuses a wrong current password (403) and a weak or unchanged new one (422)", async () => {

@@ -5,13 +5,16 @@ import { hashPassword, normalizePassword, verifyPassword } from "../../lib/passw
 import type { AuthContext } from "../../types.ts";
 import { recordEventLater } from "../audit.ts";
 import { SessionStoreError, endAllSessions } from "../sessions.ts";
+import { accountIdentity, refundAccountAttempt, reserveAccountAttempt } from "./login-throttle.ts";
 import { revokeFamiliesStatement } from "./tokens.ts";
 import type { AuthDeps } from "./types.ts";
 
 /**
  * Changes the caller's password given the current one, then ends every OTHER session and refresh
  * family of the user (ASVS 7.4.3); the session making the change stays logged in.
- * `newPassword` has passed the password policy in the route schema.
+ * `newPassword` has passed the password policy in the route schema. Wrong current passwords
+ * spend the account's login budget (login-throttle.ts), so a stolen access token cannot be used to
+ * guess the password faster than the login form could.
  */
 export async function changePassword(
   deps: AuthDeps,
@@ -21,7 +24,10 @@ export async function changePassword(
 ): Promise<{ sessions_ended: number }> {
   const { db, redis, config, client } = deps;
   const [user] = await db.select({ hashedPassword: users.hashedPassword }).from(users).where(eq(users.id, auth.userId)).limit(1);
+  const throttle = await accountIdentity({ userId: auth.userId });
+  await reserveAccountAttempt(redis, throttle);
   const check = await verifyPassword(currentPassword, user?.hashedPassword ?? null, config.BCRYPT_ROUNDS);
+  if (check.ok) await refundAccountAttempt(redis, throttle);
   if (!check.ok) {
     recordEventLater(db, { type: "auth.password_change_failed", userId: auth.userId, ...client }, deps.waitUntil);
     throw new ApiError(403, "wrong-password", "The current password is incorrect");

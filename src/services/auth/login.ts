@@ -1,9 +1,9 @@
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { users } from "../../db/schema/index.ts";
 import { ApiError, forbidden } from "../../lib/errors.ts";
 import { hashPassword, verifyPassword } from "../../lib/password.ts";
 import { recordEventLater } from "../audit.ts";
-import { checkAccountThrottle, recordAccountFailure } from "./login-throttle.ts";
+import { accountIdentity, refundAccountAttempt, reserveAccountAttempt } from "./login-throttle.ts";
 import { startSession } from "./tokens.ts";
 import type { AuthDeps, TokenPair } from "./types.ts";
 import { identifierCondition } from "./users.ts";
@@ -22,12 +22,12 @@ export const invalidCredentials = () =>
 
 /**
  * Checks credentials and starts a session. The route's IP rate limit has already run; this adds
- * the per-account throttle, both before any bcrypt work. A disabled account is told so (403) only
- * after a correct password.
+ * the per-account throttle (after the cheap user lookup, so a username and an email of one account
+ * share one budget), both before any bcrypt work. A disabled account is told so (403) only after a
+ * correct password.
  */
 export async function login(deps: AuthDeps, identifier: string, password: string): Promise<TokenPair> {
   const { db, redis, config, client } = deps;
-  await checkAccountThrottle(redis, identifier);
 
   const wellFormed = identifier.trim().length > 0 && identifier.length <= MAX_IDENTIFIER_LENGTH && password.length > 0;
   const [user] = wellFormed
@@ -37,10 +37,11 @@ export async function login(deps: AuthDeps, identifier: string, password: string
         .where(identifierCondition(identifier))
         .limit(1)
     : [];
+  const throttle = await accountIdentity(user ? { userId: user.id } : { identifier });
+  await reserveAccountAttempt(redis, throttle);
 
   const check = await verifyPassword(password, user?.hashedPassword ?? null, config.BCRYPT_ROUNDS);
   if (!user || !check.ok) {
-    await recordAccountFailure(redis, identifier);
     recordEventLater(
       db,
       { type: "auth.login_failed", userId: user?.id ?? null, ...client, metadata: { reason: user ? "bad_password" : "unknown_user" } },
@@ -48,6 +49,7 @@ export async function login(deps: AuthDeps, identifier: string, password: string
     );
     throw invalidCredentials();
   }
+  await refundAccountAttempt(redis, throttle);
   if (!user.isActive) {
     recordEventLater(db, { type: "auth.login_failed", userId: user.id, ...client, metadata: { reason: "inactive" } }, deps.waitUntil);
     throw forbidden("Inactive user");
@@ -55,12 +57,18 @@ export async function login(deps: AuthDeps, identifier: string, password: string
 
   // Re-hash at the configured cost when it changed since the hash was made (costs one more hash, once).
   const rehashed = check.needsRehash ? await hashPassword(password, config.BCRYPT_ROUNDS) : undefined;
-  const { pair } = await startSession(deps, user.id, [
-    db
+  // The guard: the password checked above must still be the account's, and the account active,
+  // when the session is written. A password change (or disable) that commits while bcrypt ran
+  // would otherwise be outlived by this new session (ASVS 7.4.3). The UPDATE locks the user row,
+  // so it also serialises with a concurrent change (see startSession).
+  const { pair } = await startSession(deps, user.id, {
+    guard: db
       .update(users)
       .set({ lastLogin: new Date(), ...(rehashed ? { hashedPassword: rehashed } : {}) })
-      .where(eq(users.id, user.id)),
-  ]);
+      .where(and(eq(users.id, user.id), eq(users.hashedPassword, user.hashedPassword), eq(users.isActive, true)))
+      .returning({ id: users.id }),
+    onGuardFailed: invalidCredentials,
+  });
   recordEventLater(db, { type: "auth.login", userId: user.id, ...client, metadata: rehashed ? { rehashed: true } : {} }, deps.waitUntil);
   return pair;
 }

@@ -44,15 +44,23 @@ async function mintPair(config: JwtConfig, userId: number, sessionId: string) {
 
 const sessionStoreDown = () => serviceUnavailable("Sessions cannot be stored right now; retry shortly", "session-store-unavailable");
 
+type BatchStatement = Parameters<Database["batch"]>[0][number];
+
 /**
  * Starts a new session for a user whose credentials were just checked: Redis session first (no
- * tokens without a stored session), then the family and its first token in one atomic batch
- * (together with `extra` statements of the caller, e.g. the last_login update).
+ * tokens without a stored session), then the family and its first token in one atomic batch.
+ *
+ * `guard` runs first in that batch: a statement that returns a row only if the credentials checked
+ * are still valid (login: an UPDATE of the user row conditioned on the verified hash and
+ * is_active). If it returns none, a password change or disable won the race: the family is revoked
+ * again at once, the Redis session ended, and `onGuardFailed()` is thrown; no token leaves.
+ * Because the guard locks the user row, a concurrent password change either commits first (the
+ * guard sees the new hash) or waits for this batch (its revocation then sees this family).
  */
 export async function startSession(
   deps: Pick<AuthDeps, "db" | "redis" | "config" | "client">,
   userId: number,
-  extra: Parameters<Database["batch"]>[0][number][] = [],
+  opts: { guard?: BatchStatement; onGuardFailed?: () => Error } = {},
 ): Promise<{ pair: TokenPair; sessionId: string }> {
   const { db, redis, config, client } = deps;
   const sessionId = randomId();
@@ -63,8 +71,10 @@ export async function startSession(
     if (err instanceof SessionStoreError) throw sessionStoreDown();
     throw err;
   }
+  let guarded: unknown;
   try {
-    await db.batch([
+    const results = await db.batch([
+      ...(opts.guard ? [opts.guard] : []),
       db.insert(refreshTokenFamilies).values({ id: sessionId, userId, ip: client.ip, userAgent: client.userAgent }),
       db.insert(refreshTokens).values({
         id: refresh.jti,
@@ -72,11 +82,16 @@ export async function startSession(
         tokenHash: refreshHash,
         expiresAt: new Date(refresh.exp * 1000),
       }),
-      ...extra,
-    ]);
+    ] as unknown as Parameters<Database["batch"]>[0]);
+    guarded = opts.guard ? results[0] : [true];
   } catch (err) {
     await endSession(redis, userId, sessionId).catch(() => {});
     throw err;
+  }
+  if (!Array.isArray(guarded) || guarded.length === 0) {
+    await revokeFamily(db, userId, sessionId, "password_change");
+    await endSession(redis, userId, sessionId).catch(() => {});
+    throw opts.onGuardFailed?.() ?? invalidRefresh();
   }
   return { pair, sessionId };
 }
