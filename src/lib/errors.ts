@@ -96,14 +96,48 @@ export function fieldErrors(error: z.ZodError): FieldError[] {
   }));
 }
 
-/** Validation hook for every OpenAPI route: a failed schema is a 422 problem. */
-export function validationHook(result: { success: boolean; error?: z.ZodError }, c: Context) {
+/** Keys whose values are hashed or compared, never stored as text: NUL is legal in them (bcrypt keeps it). */
+const NUL_ALLOWED_KEY = /password$/i;
+
+/**
+ * The path of the first string in validated input that contains U+0000, which Postgres `text`
+ * cannot store (the driver error would otherwise surface as a 500). Plain objects and arrays only.
+ */
+export function nulPath(value: unknown, path: string[] = [], depth = 0): string | undefined {
+  if (typeof value === "string") return value.includes("\u0000") ? path.join(".") || "body" : undefined;
+  if (depth > 64 || value === null || typeof value !== "object") return undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = nulPath(value[i], [...path, String(i)], depth + 1);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype) return undefined;
+  for (const [key, item] of Object.entries(value)) {
+    if (NUL_ALLOWED_KEY.test(key)) continue;
+    const found = nulPath(item, [...path, key], depth + 1);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/**
+ * Validation hook for every OpenAPI route: a failed schema is a 422 problem, and so is a NUL
+ * character anywhere in the validated body, query or path (see nulPath).
+ */
+export function validationHook(result: { success: boolean; error?: z.ZodError; data?: unknown }, c: Context) {
   if (!result.success && result.error) {
     const errors = fieldErrors(result.error);
     const first = errors[0];
     return problem(c, 422, "validation-error", first ? `${first.path}: ${first.message}` : "Invalid request", {
       errors,
     });
+  }
+  const nul = result.success ? nulPath(result.data) : undefined;
+  if (nul !== undefined) {
+    const message = "must not contain NUL (U+0000) characters";
+    return problem(c, 422, "validation-error", `${nul}: ${message}`, { errors: [{ path: nul, message }] });
   }
   return undefined;
 }
