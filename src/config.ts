@@ -28,7 +28,10 @@ const int = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).optional().default(fallback);
 
 const configSchema = z.object({
-  ENVIRONMENT: z.enum(["development", "test", "production"]).default("development"),
+  // Unset means production: the relaxed behaviours of development/test (no rate limit without
+  // CF-Connecting-IP, the X-Test-Chain header) must be asked for, never fallen into (for example by
+  // a wrangler [env.*] section, which does not inherit [vars]).
+  ENVIRONMENT: z.enum(["development", "test", "production"]).default("production"),
   DEBUG: flag,
   ALLOWED_ORIGINS: z
     .string()

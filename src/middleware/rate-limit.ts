@@ -20,8 +20,11 @@ import type { AppBindings } from "../types.ts";
  * When Redis fails or is slow: routes with `failClosed` answer 503 (auth: an unthrottled login
  * endpoint is a CPU and brute-force hole); every other route is let through and a line is logged.
  *
- * Requests without CF-Connecting-IP only happen off Cloudflare (local dev, tests); outside
- * production they are not limited, in production they share one `unknown` bucket.
+ * Requests without a (well-formed) CF-Connecting-IP only happen off Cloudflare (local dev, tests):
+ * Cloudflare's edge sets the header on every request it forwards and overwrites any value the
+ * client sent. Under ENVIRONMENT=development or test they are not limited (so local tools and
+ * benchmarks are not throttled); under production (also the default when ENVIRONMENT is unset)
+ * they share one `unknown` bucket, so the exemption cannot be reached from the internet.
  */
 export type RateLimitRule = { requests: number; window: `${number} ${"s" | "m" | "h"}`; failClosed: boolean };
 
@@ -31,6 +34,8 @@ export const RATE_LIMITS: Record<string, RateLimitRule> & { default: RateLimitRu
   "/api/auth/login": { requests: 10, window: "1 m", failClosed: true },
   "/api/auth/refresh": { requests: 30, window: "1 m", failClosed: true },
   "/api/auth/password": { requests: 5, window: "1 m", failClosed: true },
+  // Public and costly: re-derives the whole chain (about 1 s of work per 10,000 blocks).
+  "/api/blockchain/verify": { requests: 6, window: "1 m", failClosed: false },
   default: { requests: 300, window: "1 m", failClosed: false },
 };
 

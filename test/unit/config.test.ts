@@ -39,6 +39,11 @@ describe("loadConfig", () => {
     expect(result.problems.join("\n")).toContain(field);
   });
 
+  it("treats an unset ENVIRONMENT as production (relaxed modes must be asked for)", () => {
+    const result = loadConfig({ ...valid, ENVIRONMENT: undefined });
+    expect(result.ok && result.config.ENVIRONMENT).toBe("production");
+  });
+
   it("counts bytes, not characters: 8 four-byte emoji make a 32-byte key", () => {
     expect(loadConfig({ ...valid, SECRET_KEY: "😀".repeat(8) }).ok).toBe(true);
     expect(loadConfig({ ...valid, SECRET_KEY: "é".repeat(15) }).ok).toBe(false);
