@@ -142,6 +142,20 @@ export function validationHook(result: { success: boolean; error?: z.ZodError; d
   return undefined;
 }
 
+/**
+ * An error as it may be logged. Drizzle's "Failed query" errors carry every bound parameter in
+ * their message (emails, token hashes, ciphertexts, request bodies): those values are dropped; the
+ * parameterised SQL text and the driver's own message (the cause) are kept.
+ */
+export function loggableError(err: Error): { message: string; stack?: string; cause?: string } {
+  const { query, params } = err as { query?: unknown; params?: unknown };
+  const message =
+    typeof query === "string" && Array.isArray(params) ? `Failed query: ${query} (${params.length} parameters not logged)` : err.message;
+  const stack = typeof err.stack === "string" ? err.stack.replace(err.message, message) : undefined;
+  const cause = err.cause instanceof Error ? `${err.cause.name}: ${err.cause.message}`.slice(0, 500) : undefined;
+  return { message, ...(stack !== undefined ? { stack } : {}), ...(cause !== undefined ? { cause } : {}) };
+}
+
 export function onError(err: Error, c: Context) {
   if (err instanceof ApiError) {
     return problem(c, err.status, err.code, err.detail, err.extra);
@@ -153,7 +167,8 @@ export function onError(err: Error, c: Context) {
     return problem(c, status, code, err.message || TITLES[status] || "Request failed");
   }
   if (toDatabaseUnavailable(err)) {
-    console.error(JSON.stringify({ level: "error", msg: "database unavailable", request_id: c.get("requestId"), error: err.message }));
+    const { message, cause } = loggableError(err);
+    console.error(JSON.stringify({ level: "error", msg: "database unavailable", request_id: c.get("requestId"), error: message, cause }));
     return problem(c, 503, "database-unavailable", "The database is unavailable. Try again shortly.", {
       headers: { "Retry-After": "5" },
     });
@@ -165,8 +180,7 @@ export function onError(err: Error, c: Context) {
       msg: "unhandled error",
       request_id: c.get("requestId"),
       error: err.name,
-      message: err.message,
-      stack: err.stack,
+      ...loggableError(err),
     }),
   );
   return problem(c, 500, "internal-error", "An unexpected error occurred. Quote the request id when reporting it.");
