@@ -110,6 +110,19 @@ describe("miner control", () => {
     await controlOk(user, chain, "stop");
   });
 
+  it("races: of concurrent starts exactly one wins (the rest 409), of concurrent stops exactly one; another user's miner is untouched", async () => {
+    const chain = testChain();
+    const [user, other] = await Promise.all([createUser(), createUser()]);
+    await controlOk(other, chain, "start");
+    const starts = await Promise.all(Array.from({ length: 5 }, () => control(user, chain, { action: "start" })));
+    expect(starts.map((r) => r.status).sort()).toEqual([200, 409, 409, 409, 409]);
+    const stops = await Promise.all(Array.from({ length: 5 }, () => control(user, chain, { action: "stop" })));
+    expect(stops.map((r) => r.status).sort()).toEqual([200, 409, 409, 409, 409]);
+    expect((await getJson<Status>("/api/miner/status", user)).status).toBe("stopped");
+    expect((await getJson<Status>("/api/miner/status", other)).status).toBe("running");
+    await controlOk(other, chain, "stop");
+  });
+
   it("rejects bad control bodies with 4xx problems", async () => {
     const chain = testChain();
     const user = await createUser();
