@@ -149,6 +149,19 @@ describe("authentication and input", () => {
   });
 });
 
+describe("conversation ids are plain decimal digits", () => {
+  it("another spelling of a real id (0x1, 01, +1, 1.0, 1e0, spaces) is a 422, never that conversation", async () => {
+    const c = await create(alice);
+    expect((await as(alice, `${P}/${c.id}`)).status).toBe(200);
+    for (const alias of [`0x${c.id.toString(16)}`, `0${c.id}`, `+${c.id}`, `${c.id}.0`, `${c.id}e0`, `%20${c.id}`, `${c.id}%20`]) {
+      await expectProblem(await as(alice, `${P}/${alias}`), 422);
+      await expectProblem(await as(alice, `${P}/${alias}/messages`), 422);
+      await expectProblem(await as(alice, `${P}/${alias}`, { method: "DELETE" }), 422);
+    }
+    expect((await as(alice, `${P}/${c.id}`)).status).toBe(200);
+  });
+});
+
 describe("without a provider (no OPENAI_API_KEY)", () => {
   it("sending answers 503 with a clear detail and stores nothing", async () => {
     const c = await create(alice);

@@ -1,18 +1,13 @@
 import { z } from "@hono/zod-openapi";
 import { MESSAGE_ROLES } from "../../db/schema/ai-chat.ts";
+import { idParam } from "../../lib/params.ts";
 import type { ConversationRow, MessageRow } from "../../services/ai-chat/conversations.ts";
 
 /** Longest message a user may send (characters); longer is a 422. Bodies over 1 MiB are a 413 first. */
 export const MAX_CONTENT_CHARS = 32_000;
 
-export const ConversationIdParams = z.object({
-  id: z.coerce
-    .number()
-    .int()
-    .positive()
-    .max(2_147_483_647)
-    .openapi({ param: { name: "id", in: "path" }, example: 1 }),
-});
+/** Plain decimal digits only (idParam): `0x1`, `01`, `1e0` or ` 1` are a 422, not conversation 1. */
+export const ConversationIdParams = z.object({ id: idParam("id") });
 
 const title = z.string().trim().max(255);
 
