@@ -170,6 +170,8 @@ type Case = {
   expectStatus?: number[];
   /** A documented 503 this case may answer with: the problem type's last segment. */
   allow503?: string;
+  /** Must not succeed: the input is a non-canonical spelling that must not resolve to a row. */
+  mustFail?: boolean;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -246,6 +248,7 @@ async function check(c: Case): Promise<string | undefined> {
   const short = text.length > 300 ? text.slice(0, 300) + "…" : text;
 
   if (c.expectStatus && !c.expectStatus.includes(res.status)) return `${where}: expected ${c.expectStatus.join("/")}, got ${res.status}: ${short}`;
+  if (c.mustFail && res.status < 400) return `${where}: a non-canonical id resolved to a row (${res.status}): ${short}`;
   if (res.status >= 500 && !(c.allow503 && text.includes(`/problems/${c.allow503}"`))) return `${where}: ${res.status} ${short}`;
   for (const [what, re] of LEAKS) if (re.test(text)) return `${where}: body contains ${what}: ${short}`;
   if (res.status >= 400) {
@@ -341,6 +344,14 @@ function pathCases(op: Op): Case[] {
     for (const name of names) {
       for (const value of BAD_PATH_VALUES) {
         cases.push({ label: `${auth} token, ${name}=${value.slice(0, 24)}`, method: op.method, url: fillPath(op.path, { ...realIds(op.path), [name]: value }), headers, expectStatus });
+      }
+      // Other spellings of the real row's id: a number parser that coerces would find the row.
+      const realValue = realIds(op.path)[name];
+      if (realValue !== undefined && /^\d+$/.test(realValue)) {
+        const n = Number(realValue);
+        for (const alias of [`0${n}`, `+${n}`, `${n}.0`, `0x${n.toString(16)}`, `%20${n}`, `${n}%20`, `${n}e0`]) {
+          cases.push({ label: `${auth} token, ${name}=${alias} (the real id, spelled otherwise)`, method: op.method, url: fillPath(op.path, { ...realIds(op.path), [name]: alias }), headers, expectStatus, mustFail: true });
+        }
       }
     }
   }
