@@ -9,29 +9,38 @@ export const SLOW_CHECK_MS = 500;
 /** No check may hang the health endpoint. */
 export const CHECK_TIMEOUT_MS = 2_000;
 
-export async function timedCheck(probe: () => Promise<unknown>, timeoutMs = CHECK_TIMEOUT_MS): Promise<CheckResult> {
+class CheckTimeout extends Error {}
+
+/**
+ * Runs one probe with a deadline. A failure's `error` is a fixed phrase: these results are public
+ * (/api/health/summary), and a driver's message carries SQL text ("Failed query: select 1") or
+ * vendor details. The driver's own reason goes to the log instead, URLs stripped.
+ */
+export async function timedCheck(name: string, probe: () => Promise<unknown>, timeoutMs = CHECK_TIMEOUT_MS): Promise<CheckResult> {
   const started = performance.now();
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     await Promise.race([
       probe(),
       new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
+        timer = setTimeout(() => reject(new CheckTimeout(`timed out after ${timeoutMs} ms`)), timeoutMs);
       }),
     ]);
     const latency = round(performance.now() - started);
     return { status: latency > SLOW_CHECK_MS ? "slow" : "up", latency_ms: latency };
   } catch (err) {
-    return { status: "down", latency_ms: round(performance.now() - started), error: describe(err) };
+    const timedOut = err instanceof CheckTimeout;
+    console.warn(JSON.stringify({ level: "warn", msg: "dependency check failed", check: name, reason: describe(err) }));
+    return { status: "down", latency_ms: round(performance.now() - started), error: timedOut ? err.message : "unreachable" };
   } finally {
     clearTimeout(timer);
   }
 }
 
-export const checkPostgres = (db: Database) => timedCheck(() => db.execute(sql`select 1`));
-export const checkRedis = (redis: Redis) => timedCheck(() => redis.ping());
+export const checkPostgres = (db: Database) => timedCheck("postgres", () => db.execute(sql`select 1`));
+export const checkRedis = (redis: Redis) => timedCheck("redis", () => redis.ping());
 export const checkRoadChain = (ns: DurableObjectNamespace<import("../durable-objects/roadchain.ts").RoadChainDO>) =>
-  timedCheck(() => ns.getByName("main").ping());
+  timedCheck("roadchain", () => ns.getByName("main").ping());
 
 function round(ms: number) {
   return Math.round(ms * 10) / 10;

@@ -216,7 +216,7 @@ async function created(res: Response): Promise<{ id: number }> {
 /** What no body may contain, whatever its status. */
 const LEAKS: Array<[string, RegExp]> = [
   ["a stack trace", /\n\s+at \S|\bat [\w$.<>]+ \(.*:\d+:\d+\)|\.ts:\d+:\d+/],
-  ["SQL", /\b(SELECT\b[\s\S]{0,200}\bFROM|INSERT INTO|UPDATE \S+ SET|DELETE FROM|syntax error at or near|violates (unique|foreign key|check|not-null) constraint|relation "\w+")/i],
+  ["SQL", /\b(Failed query|SELECT\b[\s\S]{0,200}\bFROM|INSERT INTO|UPDATE \S+ SET|DELETE FROM|syntax error at or near|violates (unique|foreign key|check|not-null) constraint|relation "\w+")/i],
   ["a vendor name", /neon|upstash/i],
   ["a connection string", /\b(postgres(ql)?|rediss?|wss?):\/\/|DATABASE_URL|UPSTASH_REDIS/i],
 ];

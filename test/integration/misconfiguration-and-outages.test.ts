@@ -52,4 +52,13 @@ describe("GET /api/health/summary", () => {
     expect(text).not.toContain("hunter2");
     expect(Date.now() - started).toBeLessThan(5_000);
   });
+
+  it("names a failed check with a fixed phrase, never the driver's message (it carried the SQL text)", async () => {
+    const res = await fetchWith({ NEON_PROXY_URL: "http://127.0.0.1:9", DATABASE_URL: "postgres://user:hunter2@127.0.0.1:9/db" }, "/api/health/summary");
+    const text = await res.text();
+    expect(JSON.parse(text).checks.postgres).toMatchObject({ status: "down", error: "unreachable" });
+    expect(text).not.toMatch(/select|query|params/i);
+    const redisDown = await (await fetchWith({ UPSTASH_REDIS_REST_URL: "http://127.0.0.1:9" }, "/api/health/summary")).json<{ checks: { redis: unknown } }>();
+    expect(redisDown.checks.redis).toMatchObject({ status: "down", error: "unreachable" });
+  });
 });
