@@ -26,7 +26,8 @@
  * created with SET NX (on the miss path only) and never matches anything.
  *
  * Failure policy: any Redis error is a miss (served from the origin, logged), never an error.
- * Only 200 JSON bodies are cached; a `load` that throws caches nothing.
+ * Only 200 JSON bodies are cached; a `load` that throws caches nothing, nor does an answer that
+ * `cacheable` refuses (one that reports a dependency as down).
  */
 import canonicalize from "canonicalize";
 import type { Context } from "hono";
@@ -83,6 +84,11 @@ export type CachedJsonOptions<T> = {
   /** The caller; required for per-user policies (null = anonymous), ignored for public ones. */
   userId?: number | null;
   load: () => Promise<T>;
+  /**
+   * False: serve this answer but do not store it — one built while a dependency was down would
+   * otherwise be replayed for the whole TTL after it recovered. Default: store.
+   */
+  cacheable?: (value: T) => boolean;
 };
 
 /** `api:cache:{endpoint}:{sha256(canonical JSON of params + user)}`; equal parsed params → one key. */
@@ -121,9 +127,10 @@ export async function cachedJson<T>(
     logCacheFailure(c, "read", err);
   }
 
-  const body = JSON.stringify(await opts.load());
+  const value = await opts.load();
+  const body = JSON.stringify(value);
   const etag = await etagOf(body);
-  if (versions && body.length <= MAX_ENTRY_BYTES) {
+  if (versions && body.length <= MAX_ENTRY_BYTES && (opts.cacheable?.(value) ?? true)) {
     // Awaited (not waitUntil) so the next request is a hit: one SET, on the miss path only.
     const entry: Entry = { v: versions, e: etag, b: body };
     await redis.set(key, JSON.stringify(entry), { ex: policy.ttl }).catch((err) => logCacheFailure(c, "write", err));

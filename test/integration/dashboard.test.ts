@@ -4,7 +4,7 @@ import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { minerObjectName } from "../../src/durable-objects/miner.ts";
-import { api, expectProblem } from "../helpers/api.ts";
+import { api, expectProblem, fetchWith } from "../helpers/api.ts";
 import { testChain, walletOf } from "../helpers/chain.ts";
 import { createUser, type TestUser } from "../helpers/users.ts";
 
@@ -135,6 +135,20 @@ describe("dashboard", () => {
     const stopped = await get<Overview>("/api/dashboard/overview", bob, chain.headers);
     expect(stopped.res.headers.get("X-Cache")).toBe("MISS");
     expect(card(stopped.body, "miner").stats.state).toBe("stopped");
+  });
+
+  it("an overview built while the miner was unreachable is served, not cached: the next one is fresh", async () => {
+    const user = await createUser();
+    const unreachable = { getByName: () => ({ status: () => Promise.reject(new Error("Durable Object reset")) }) };
+    const res = await fetchWith({ MINER: unreachable } as never, "/api/dashboard/overview", { headers: user.headers });
+    const degraded = JSON.parse(await res.text()) as Overview;
+    expect(res.status).toBe(200);
+    expect(card(degraded, "miner").status).toBe("offline");
+
+    const next = await get<Overview>("/api/dashboard/overview", user);
+    expect(next.res.headers.get("X-Cache")).toBe("MISS");
+    expect(card(next.body, "miner").status).not.toBe("offline");
+    expect((await get<Overview>("/api/dashboard/overview", user)).res.headers.get("X-Cache")).toBe("HIT");
   });
 
   it("lists my own activity newest first, paginated, and nobody else's", async () => {

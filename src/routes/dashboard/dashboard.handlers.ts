@@ -91,12 +91,17 @@ function cards(counts: UserCounts, miner: MinerSnapshot | null, services: Servic
 export const overview: AppRouteHandler<typeof routes.overview> = async (c) => {
   const { userId } = getAuth(c);
   const chain = chainOf(c);
+  // An overview built while the miner or a dependency was unreachable is served, not stored: its
+  // "offline" cards would otherwise outlive the outage by the whole TTL.
+  let complete = false;
   return cachedJson(c, {
     endpoint: "/api/dashboard/overview",
     params: { chain },
     userId,
+    cacheable: () => complete,
     load: async () => {
       const { counts, miner, checks } = await gather(c, userId, { checks: true });
+      complete = miner !== null && Object.values(checks!).every((check) => check.status !== "down");
       const services = allServices(integrations(c.var.config), checks!);
       const apps = services.filter((s) => s.category === "apps");
       const now = new Date().toISOString();
