@@ -165,7 +165,8 @@ type Case = {
   method: string;
   url: string;
   headers?: Record<string, string>;
-  body?: BodyInit;
+  /** A function for bodies that can be sent only once (streams). */
+  body?: BodyInit | (() => BodyInit);
   /** The statuses this case may answer with, when narrower than "anything below 500". */
   expectStatus?: number[];
   /** A documented 503 this case may answer with: the problem type's last segment. */
@@ -232,7 +233,7 @@ async function check(c: Case): Promise<string | undefined> {
   const where = `${c.method} ${c.url.length > 160 ? c.url.slice(0, 160) + "…" : c.url} [${c.label}]`;
   let res: Response;
   try {
-    res = await api(c.url, { method: c.method, headers: c.headers, body: c.body });
+    res = await api(c.url, { method: c.method, headers: c.headers, body: typeof c.body === "function" ? c.body() : c.body });
   } catch (err) {
     return `${where}: the Worker threw ${String(err)}`;
   }
@@ -248,6 +249,7 @@ async function check(c: Case): Promise<string | undefined> {
   const short = text.length > 300 ? text.slice(0, 300) + "…" : text;
 
   if (c.expectStatus && !c.expectStatus.includes(res.status)) return `${where}: expected ${c.expectStatus.join("/")}, got ${res.status}: ${short}`;
+  if (res.status === 405 && !res.headers.get("Allow")) return `${where}: 405 without an Allow header`;
   if (c.mustFail && res.status < 400) return `${where}: a non-canonical id resolved to a row (${res.status}): ${short}`;
   if (res.status >= 500 && !(c.allow503 && text.includes(`/problems/${c.allow503}"`))) return `${where}: ${res.status} ${short}`;
   for (const [what, re] of LEAKS) if (re.test(text)) return `${where}: body contains ${what}: ${short}`;
@@ -449,6 +451,18 @@ function bodyCases(op: Op): Case[] {
   }
   const cases: Case[] = [];
   for (const auth of AUTHS) {
+    const headers = baseHeaders(op, auth);
+    // H2: the limit counts the bytes read, whatever Content-Length says (or when there is none).
+    cases.push({
+      label: `${auth} token, 2 MB chunked with no Content-Length`,
+      method: op.method,
+      url,
+      headers: { ...headers, "Content-Type": "application/json" },
+      body: () => chunkedBody(2 * 1024 * 1024),
+      expectStatus: op.op.requestBody ? [413] : undefined,
+    });
+    cases.push({ label: `${auth} token, Content-Length: abc`, method: op.method, url, headers: { ...headers, "Content-Type": "application/json", "Content-Length": "abc" }, body: "{}" });
+    cases.push({ label: `${auth} token, Content-Length too small`, method: op.method, url, headers: { ...headers, "Content-Type": "application/json", "Content-Length": "2" }, body: JSON.stringify({ a: "x".repeat(2_000_000) }) });
     for (const [label, type, body] of bodies) {
       cases.push({
         label: `${auth} token, ${label}`,
@@ -462,6 +476,33 @@ function bodyCases(op: Op): Case[] {
     }
   }
   return cases;
+}
+
+/** A JSON-looking body of `bytes` bytes as a stream, so it goes out chunked, without Content-Length. */
+function chunkedBody(bytes: number): ReadableStream<Uint8Array> {
+  const chunk = new TextEncoder().encode("x".repeat(64 * 1024));
+  let sent = 0;
+  return new ReadableStream({
+    pull(controller) {
+      if (sent === 0) controller.enqueue(new TextEncoder().encode('{"a":"'));
+      if (sent >= bytes) {
+        controller.enqueue(new TextEncoder().encode('"}'));
+        controller.close();
+        return;
+      }
+      controller.enqueue(chunk);
+      sent += chunk.length;
+    },
+  });
+}
+
+/** H3: every method a path does not document, on that path: a 405 with Allow (or a 4xx of a route the URL also matches). */
+function methodCases(path: string, documented: string[]): Case[] {
+  const op = { method: "GET", path, op: {} } as Op;
+  const url = fillPath(path, realIds(path));
+  return ["GET", "POST", "PUT", "PATCH", "DELETE"]
+    .filter((m) => !documented.includes(m))
+    .flatMap((method) => AUTHS.map((auth) => ({ label: `${auth} token, undocumented method`, method, url, headers: baseHeaders(op, auth) })));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -563,6 +604,11 @@ describe("bad-input matrix over every documented operation", () => {
   it("bodies: malformed JSON, non-objects, wrong types per field, 100 KB strings, odd numbers, wrong content types, 1.1 MB", async () => {
     await expectNoFailures(keepForLast(ops.flatMap(bodyCases)));
   }, 120_000);
+
+  it("methods: every method a path does not document answers 405 with Allow, or a 4xx", async () => {
+    const cases = Object.entries(spec.paths).flatMap(([path, methods]) => methodCases(path, Object.keys(methods).map((m) => m.toUpperCase())));
+    await expectNoFailures(keepForLast(cases));
+  });
 
   it("ownership: another user gets 404 for every operation on the caller's private rows, and the rows survive", async () => {
     const cases = ops.flatMap(ownershipCases);
