@@ -5,6 +5,7 @@
  * local-cloud relays). A route's ratio to its floor is then the cost of everything that is not I/O.
  *
  *   GET /const           a constant JSON body, no I/O (the floor of /health and friends)
+ *   GET /const?log=1     the same plus one JSON log line, as every API request writes one
  *   GET /io/<seq>        sequential round trips, one letter each:
  *                          r = Redis GET (Upstash REST), h = `select 1` over Neon's HTTP path,
  *                          p = `select 1` in an interactive transaction on the per-request
@@ -31,7 +32,12 @@ const FLOOR_REDIS_KEY = "bench:floor";
 export default {
   async fetch(request: Request, env: FloorEnv, ctx: ExecutionContext): Promise<Response> {
     const url = new URL(request.url);
-    if (url.pathname === "/const") return new Response(CONSTANT, { headers: JSON_HEADERS });
+    if (url.pathname === "/const") {
+      if (url.searchParams.has("log")) {
+        console.log(JSON.stringify({ level: "info", msg: "request", request_id: crypto.randomUUID(), method: "GET", path: "/const", status: 200, duration_ms: 0.1 }));
+      }
+      return new Response(CONSTANT, { headers: JSON_HEADERS });
+    }
 
     if (url.pathname.startsWith("/io/")) {
       const seq = url.pathname.slice(4);

@@ -53,3 +53,19 @@ export function consoleTable(rows: Row[]): string {
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 || i === 6 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
   return [line(cols), line(widths.map((w) => "-".repeat(w))), ...data.map(line)].join("\n");
 }
+
+/** Every floor measurement, one line per floor: runs, median req/s, p50 and workerd CPU. */
+export function floorTable(rows: Row[]): string {
+  const byName = new Map<string, Row[]>();
+  for (const r of rows.filter((x) => x.group === "floor")) byName.set(r.name, [...(byName.get(r.name) ?? []), r]);
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const lines = [...byName].map(([name, runs]) => {
+    const note = runs[0]!.note;
+    return `| ${name}${note ? ` (${note})` : ""} | ${runs.length} | ${int(median(runs.map((r) => r.rps)))} | ${f(median(runs.map((r) => r.p50)), 2)} | ${f(median(runs.map((r) => r.p99)), 2)} | ${runs.reduce((n, r) => n + r.errors, 0)} | ${f(median(runs.map((r) => r.cpuMsPerReq.workerd ?? NaN)), 2)} |`;
+  });
+  return [
+    "| Floor (r = Redis GET, h = select 1 over HTTP, p = select 1 in a pool transaction) | runs | req/s (median) | p50 ms | p99 ms | errors | workerd CPU ms/req |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ...lines,
+  ].join("\n");
+}

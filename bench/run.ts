@@ -10,17 +10,20 @@
  *   4. writes bench-results/bench-<time>.json and .md (and latest.*), prints the table
  *
  * Environment: BENCH_SECONDS (per run, default 10), BENCH_CONNECTIONS (default 10),
- * BENCH_ONLY=<regex> (run only matching endpoints; floors they need always run), BENCH_BACKEND,
+ * BENCH_ONLY=<regex> (run only matching endpoints; floors they need always run), BENCH_PROFILE=<regex>
+ * (CPU profile of the Worker during matching runs, see profile.ts), BENCH_BACKEND,
  * BENCH_DATABASE_URL, BENCH_RESEED=1 (see backends.ts). Loopback only.
  */
 import { execFileSync } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { startBackends } from "./backends.ts";
 import { buildApi, buildFloor } from "./build.ts";
-import { runLoad, type LoadContext, type LoadSpec, type RequestParts } from "./load.ts";
-import { consoleTable, markdownTable, ratios, type Row } from "./report.ts";
+import { nextClientIp, processCpuMs, runLoad, type LoadContext, type LoadSpec, type RequestParts } from "./load.ts";
+import { startProfiler, summarize } from "./profile.ts";
+import { consoleTable, floorTable, markdownTable, ratios, type Row } from "./report.ts";
 import { childPid, measureStartup, readWranglerSettings, startRuntime } from "./runtime.ts";
 import { seed, type SeedOptions } from "./seed.ts";
 
@@ -28,7 +31,9 @@ const ROOT = join(import.meta.dirname, "..");
 const OUT = join(ROOT, "bench-results");
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 const ONLY = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY, "i") : undefined;
+const PROFILE = process.env.BENCH_PROFILE ? new RegExp(process.env.BENCH_PROFILE, "i") : undefined;
 
 // Bench-only keys (never used anywhere else). The master key is fixed because the seeded wallets
 // are encrypted under it and the seed is cached between runs.
@@ -104,6 +109,7 @@ const runtime = await startRuntime({
   apiBindings: { ENVIRONMENT: "development", SECRET_KEY, WALLET_MASTER_KEY, ...dataBindings },
   floorBindings: dataBindings,
   onLog: () => void workerLines++,
+  inspector: PROFILE !== undefined,
 });
 await upstash(["SET", "bench:floor", "x".repeat(64)]);
 
@@ -138,7 +144,7 @@ log(`${sessions.length} users logged in; postgres connections at baseline: ${pgB
 
 // ---- the runs ----
 const rows: Row[] = [];
-const floors = new Map<string, Row>();
+const floors = new Map<string, Row>(); // the latest measurement of each floor
 const pgPeak = { n: pgBaseline ?? 0 };
 const auth = (i: number) => ({ authorization: `Bearer ${sessions[i % sessions.length]!.token}` });
 const pick = <T>(xs: readonly T[], i: number) => xs[(i * 7919) % xs.length]!;
@@ -152,12 +158,24 @@ async function measure(
 ): Promise<Row | undefined> {
   const isFloor = group === "floor";
   if (!isFloor && ONLY && !ONLY.test(name)) return undefined;
+  if (floor) await measureFloor(floor);
   const full: LoadSpec = { name, url: isFloor ? runtime.floorUrl : runtime.apiUrl, connections: CONNECTIONS, seconds: SECONDS, ...spec };
-  // Warm-up (JIT, caches: a cached GET's first request is its miss), run to completion so no
-  // request of it overlaps the measured run.
-  const warmup = spec.warmup ?? 200;
-  if (warmup > 0) await runLoad({ ...full, amount: warmup, connections: Math.min(full.connections, warmup, 4) }, ctx);
+  // Warm-up: JIT tiers, caches (a cached GET's first request is its miss), pools. Cheap routes
+  // run WARMUP_SECONDS at full concurrency (V8 needs thousands of calls to optimise the stack);
+  // slow ones a fixed number of requests, run to completion so none overlaps the measured run.
+  if (spec.warmup === undefined) await runLoad({ ...full, seconds: WARMUP_SECONDS }, ctx);
+  else if (spec.warmup > 0) await runLoad({ ...full, amount: spec.warmup, connections: Math.min(full.connections, spec.warmup) }, ctx);
+  const profiler = PROFILE?.test(name) ? await startProfiler(await runtime.inspectorUrl(), isFloor ? "floor" : "api") : undefined;
   const result = await runLoad(full, ctx);
+  if (profiler) {
+    const profile = await profiler.stop();
+    const file = `${name.replace(/[^A-Za-z0-9]+/g, "_").replace(/^_|_$/g, "")}.cpuprofile`;
+    writeFileSync(join(OUT, file), JSON.stringify(profile));
+    const s = summarize(profile, isFloor ? floorScript : api.path);
+    log(`profile of ${name}: ${s.totalMs - s.idleMs} ms busy of ${s.totalMs} ms (bench-results/${file})`);
+    for (const m of s.byModule.slice(0, 12)) log(`  ${String(m.share).padStart(5)}%  ${m.module}`);
+    for (const f of s.byFunction.slice(0, 15)) log(`  ${String(f.share).padStart(5)}%  ${f.fn}  [${f.module}]`);
+  }
   const n = await backends.connectionCount();
   if (n !== null) pgPeak.n = Math.max(pgPeak.n, n);
   const f = floor ? floors.get(floor) : undefined;
@@ -174,11 +192,20 @@ async function measure(
   return row;
 }
 
-const io = (seq: string) => ({ next: () => ({ path: `/io/${seq}` }) });
-// Floors: the minimal I/O of each route shape, through the same driver, client and relays.
-//   r = Redis GET, h = select 1 over Neon HTTP, p = select 1 in a pool transaction
-await measure("floor", "const", null, { next: () => ({ path: "/const" }) }, "bare Worker, constant body");
-for (const seq of ["r", "h", "p", "rr", "rh", "rrr", "rrh", "rrhr", "rrhpr"]) await measure("floor", seq, null, io(seq));
+// Floors: the minimal I/O of each route shape, through the same driver, client and relays
+// (r = Redis GET, h = select 1 over Neon HTTP, p = select 1 in a pool transaction). Each endpoint's
+// floor is measured right before it: on a shared machine the load drifts, so a ratio is only fair
+// between two runs taken back to back.
+const FLOOR_SPECS: Record<string, { path: string; note?: string }> = {
+  const: { path: "/const", note: "bare Worker, constant body" },
+  "const+log": { path: "/const?log=1", note: "and one JSON log line, as every API request writes" },
+  ...Object.fromEntries(["r", "h", "p", "rr", "rh", "rrr", "rrh", "rrhr", "rrhpr"].map((seq) => [seq, { path: `/io/${seq}` }])),
+};
+async function measureFloor(name: string) {
+  const spec = FLOOR_SPECS[name]!;
+  await measure("floor", name, null, { next: () => ({ path: spec.path }) }, spec.note);
+}
+if (!ONLY) await measureFloor("const+log"); // reference only: what one log line costs a bare Worker
 
 const api_ = (name: string, floor: string | null, spec: Partial<LoadSpec> & { next: (i: number) => RequestParts; warmup?: number }, note?: string) =>
   measure("api", name, floor, spec, note);
@@ -196,6 +223,11 @@ await api_("GET /api/blockchain/transactions/{hash}", "rh", {
 }, "one indexed SELECT");
 await api_("GET /api/dashboard/overview (cached, HIT)", "rrr", { next: (i) => ({ path: "/api/dashboard/overview", headers: auth(i) }) });
 
+// Cache misses, one request at a time: before each, the data set's version token is replaced (as
+// a write does), so the route loads from Postgres and stores the entry again.
+await missSequence("GET /api/dashboard/overview (MISS)", "chain", (i) => ({ path: "/api/dashboard/overview", headers: auth(i) }));
+await missSequence("GET /api/blockchain/stats (MISS)", "chain", () => ({ path: "/api/blockchain/stats" }));
+
 // Without the rate limiter (no CF-Connecting-IP: skipped outside production), against the route's own I/O.
 const bare = { clientIps: false };
 await measure("no-limiter", "GET /api/system/version, no limiter", "const", { ...bare, next: () => ({ path: "/api/system/version" }) });
@@ -209,6 +241,7 @@ await measure("no-limiter", "GET /api/blockchain/transactions/{hash}, no limiter
 // Writes: transfers between the logged-in users (each has 1,000,000 coins).
 await api_("POST /api/blockchain/transactions (transfer)", "rrhpr", {
   expect: [201],
+  warmup: 300,
   next: (i) => ({
     method: "POST",
     path: "/api/blockchain/transactions",
@@ -231,6 +264,45 @@ if (!ONLY || ONLY.test("POST /api/blockchain/blocks (difficulty 1)")) {
   await runtime.setApiBindings({ BLOCKCHAIN_DIFFICULTY: "1" });
   await api_("POST /api/blockchain/blocks (difficulty 1)", null, mineSpec);
   await api_("POST /api/blockchain/blocks (difficulty 1)", null, { ...mineSpec, connections: 4 }, "4 miners race");
+}
+
+async function missSequence(name: string, dataset: string, next: (i: number) => RequestParts, n = 40): Promise<void> {
+  if (ONLY && !ONLY.test(name)) return;
+  const latencies: number[] = [];
+  const statuses: Record<string, number> = {};
+  let errors = 0;
+  const run = async (i: number) => {
+    await upstash(["SET", `api:cache:version:${dataset}`, randomUUID()]);
+    const parts = next(i);
+    const t0 = performance.now();
+    const res = await fetch(`${runtime.apiUrl}${parts.path}`, { headers: { ...parts.headers, "cf-connecting-ip": nextClientIp() } });
+    await res.arrayBuffer();
+    const ms = performance.now() - t0;
+    statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+    if (res.status === 200 && res.headers.get("X-Cache") === "MISS") latencies.push(ms);
+    else errors++;
+  };
+  for (let i = 0; i < 5; i++) await run(i); // warm-up
+  latencies.length = 0;
+  const before = { stats: await cloud.stats(), cpu: runtime.pid ? processCpuMs(runtime.pid) : 0 };
+  const started = performance.now();
+  for (let i = 0; i < n; i++) await run(i);
+  const seconds = (performance.now() - started) / 1000;
+  const after = { stats: await cloud.stats(), cpu: runtime.pid ? processCpuMs(runtime.pid) : 0 };
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]! * 100) / 100;
+  const per = (x: number) => Math.round((x / n) * 100) / 100;
+  const row: Row = {
+    name, group: "api", floor: null, note: "sequential, version token bumped before each",
+    connections: 1, seconds, requests: latencies.length, rps: Math.round((n / seconds) * 10) / 10,
+    p50: pct(50), p90: pct(90), p99: pct(99), max: latencies[latencies.length - 1] ?? NaN, errors, statuses,
+    sqlPerReq: per(after.stats.httpQueries - before.stats.httpQueries),
+    redisPerReq: per(after.stats.redisCommands - before.stats.redisCommands) - 1, // minus our SET
+    openSocketsAfter: after.stats.openSockets,
+    cpuMsPerReq: { workerd: per(after.cpu - before.cpu) },
+  };
+  rows.push(row);
+  log(`${name.padEnd(44)} p50 ${row.p50.toFixed(2)}  p99 ${row.p99.toFixed(2)} ms  errors ${errors}  sql ${row.sqlPerReq} redis ${row.redisPerReq}`);
 }
 
 // ---- single measurements in workerd ----
@@ -277,7 +349,8 @@ writeFileSync(join(OUT, `bench-${stamp}.json`), JSON.stringify(summary, null, 2)
 writeFileSync(join(OUT, `bench-${stamp}.md`), md);
 writeFileSync(join(OUT, "latest.json"), JSON.stringify(summary, null, 2));
 writeFileSync(join(OUT, "latest.md"), md);
-console.log("\n" + consoleTable(rows) + "\n");
+console.log("\n" + consoleTable(rows.filter((r) => r.group !== "floor")) + "\n");
+console.log(floorTable(rows) + "\n");
 console.log(extrasText(summary));
 log(`results: bench-results/bench-${stamp}.{json,md} (and latest.*)`);
 
@@ -294,7 +367,9 @@ function renderMarkdown(s: typeof summary): string {
       `Node ${s.machine.node}, workerd ${s.machine.workerd} (Miniflare ${s.machine.miniflare}). Backends: PostgreSQL = ${s.backends.postgres}; Redis = ${s.backends.redis}. ` +
       `${s.settings.seconds} s per run, autocannon, ${s.settings.connections} connections unless stated.`,
     "",
-    markdownTable(s.rows),
+    markdownTable(s.rows.filter((r) => r.group !== "floor")),
+    "",
+    floorTable(s.rows),
     "",
     "```",
     extrasText(s),

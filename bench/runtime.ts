@@ -42,6 +42,8 @@ export type Runtime = {
   floorUrl: string;
   /** workerd's process id (CPU accounting). */
   pid: number | undefined;
+  /** workerd's DevTools inspector (only with `inspector: true`). */
+  inspectorUrl(): Promise<string>;
   /** Restarts workerd with other API bindings (Durable Object storage is persisted across). */
   setApiBindings(bindings: Record<string, string>): Promise<void>;
   dispose(): Promise<void>;
@@ -57,6 +59,8 @@ export type RuntimeOptions = {
   persistDir: string;
   /** Every line the Worker logs (console.*) is passed here; the default drops them. */
   onLog?: (line: string) => void;
+  /** Open workerd's inspector (CPU profiles, bench/profile.ts). */
+  inspector?: boolean;
 };
 
 export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
@@ -64,6 +68,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const options = (apiBindings: Record<string, string>) =>
     convertV4MiniflareOptions({
       resourcePersistencePath: opts.persistDir,
+      ...(opts.inspector ? { inspectorPort: 0 } : {}),
       // Workers log one JSON line per request: read and dropped here (counted in workerd's CPU).
       handleStructuredLogs: (log: { message?: string }) => opts.onLog?.(String(log.message ?? "")),
       workers: [
@@ -91,11 +96,12 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       ],
     } as Parameters<typeof convertV4MiniflareOptions>[0]);
 
-  let mf = new Miniflare(options(opts.apiBindings));
+  const mf = new Miniflare(options(opts.apiBindings));
   const runtime: Runtime = {
     apiUrl: "",
     floorUrl: "",
     pid: undefined,
+    inspectorUrl: async () => (await mf.getInspectorURL()).href,
     async setApiBindings(bindings) {
       await mf.setOptions(options({ ...opts.apiBindings, ...bindings }));
       await locate();
