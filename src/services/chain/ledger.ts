@@ -226,14 +226,21 @@ export async function listUserTransactions(
   userId: number,
   page: { limit: number; offset: number },
 ): Promise<TransactionView[]> {
-  const mine = db.select({ address: wallets.address }).from(wallets).where(eq(wallets.userId, userId));
-  const rows = await db
+  // The user's addresses as one array (computed once): `= any(array)` lets Postgres OR two index
+  // scans (transactions_from_idx, transactions_to_idx), so the cost follows the user's own
+  // transactions. `in (subquery) or in (subquery)` could only filter a backward scan of the whole
+  // table (npm run bench, 50,000 transactions: 9,000 rows read for page 1, all of them for a later
+  // page or a quiet user). The subquery's OFFSET 0 keeps the planner from pulling ORDER BY id
+  // LIMIT into it (it would pick that backward scan again); drizzle omits `.offset(0)`, so the 0
+  // goes in as SQL.
+  const mine = sql`array(${db.select({ address: wallets.address }).from(wallets).where(eq(wallets.userId, userId))})`;
+  const matching = db
     .select()
     .from(transactions)
-    .where(and(eq(transactions.chain, chain), or(inArray(transactions.fromAddress, mine), inArray(transactions.toAddress, mine))))
-    .orderBy(desc(transactions.id))
-    .limit(page.limit)
-    .offset(page.offset);
+    .where(and(eq(transactions.chain, chain), or(sql`${transactions.fromAddress} = any(${mine})`, sql`${transactions.toAddress} = any(${mine})`)))
+    .offset(sql`0` as unknown as number)
+    .as("mine");
+  const rows = await db.select().from(matching).orderBy(desc(matching.id)).limit(page.limit).offset(page.offset);
   return rows.map(transactionView);
 }
 

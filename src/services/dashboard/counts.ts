@@ -30,9 +30,12 @@ export type UserCounts = {
 const int = (q: ReturnType<typeof sql>) => sql<number>`(${q})`.mapWith(Number);
 
 export async function userCounts(db: Queryable, chain: string, userId: number): Promise<UserCounts | undefined> {
-  const myAddresses = sql`(select ${wallets.address} from ${wallets} where ${wallets.userId} = ${userId})`;
+  // An array computed once, compared with `= any(...)`: Postgres then ORs the two address indexes.
+  // With `in (subquery) or in (subquery)` it scanned every transaction of the chain, twice
+  // (npm run bench: 27 ms per count at 50,000 transactions, 0.8 ms this way).
+  const myAddresses = sql`array(select ${wallets.address} from ${wallets} where ${wallets.userId} = ${userId})`;
   const inbox = sql`${emailMailbox.folderId} in (select ${emailFolders.id} from ${emailFolders} where ${emailFolders.userId} = ${userId} and ${emailFolders.folderType} = 'inbox')`;
-  const myTx = sql`${transactions.chain} = ${chain} and (${transactions.fromAddress} in ${myAddresses} or ${transactions.toAddress} in ${myAddresses})`;
+  const myTx = sql`${transactions.chain} = ${chain} and (${transactions.fromAddress} = any(${myAddresses}) or ${transactions.toAddress} = any(${myAddresses}))`;
 
   const [row] = await db
     .select({
