@@ -41,13 +41,14 @@ export default {
 
     if (url.pathname.startsWith("/io/")) {
       const seq = url.pathname.slice(4);
-      if (!/^[rhp]{1,8}$/.test(seq)) return new Response("bad sequence", { status: 400 });
+      if (!/^[rhbp]{1,8}$/.test(seq)) return new Response("bad sequence", { status: 400 });
       const db = createDatabase(env, ctx);
       const redis = createRedis(env);
       try {
         for (const step of seq) {
           if (step === "r") await redis.get(FLOOR_REDIS_KEY);
           else if (step === "h") await db.execute(sql`select 1`);
+          else if (step === "b") await db.batch([db.execute(sql`select 1`), db.execute(sql`select 1`), db.execute(sql`select 1`)]);
           else await db.transaction((tx) => tx.execute(sql`select 1`));
         }
       } finally {

@@ -57,15 +57,18 @@ export function consoleTable(rows: Row[]): string {
 /** Every floor measurement, one line per floor: runs, median req/s, p50 and workerd CPU. */
 export function floorTable(rows: Row[]): string {
   const byName = new Map<string, Row[]>();
-  for (const r of rows.filter((x) => x.group === "floor")) byName.set(r.name, [...(byName.get(r.name) ?? []), r]);
+  for (const r of rows.filter((x) => x.group === "floor")) {
+    const key = `${r.name}@${r.connections}`;
+    byName.set(key, [...(byName.get(key) ?? []), r]);
+  }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-  const lines = [...byName].map(([name, runs]) => {
-    const note = runs[0]!.note;
-    return `| ${name}${note ? ` (${note})` : ""} | ${runs.length} | ${int(median(runs.map((r) => r.rps)))} | ${f(median(runs.map((r) => r.p50)), 2)} | ${f(median(runs.map((r) => r.p99)), 2)} | ${runs.reduce((n, r) => n + r.errors, 0)} | ${f(median(runs.map((r) => r.cpuMsPerReq.workerd ?? NaN)), 2)} |`;
+  const lines = [...byName].map(([, runs]) => {
+    const { name, note, connections } = runs[0]!;
+    return `| ${name}${note ? ` (${note})` : ""} | ${connections} | ${runs.length} | ${int(median(runs.map((r) => r.rps)))} | ${f(median(runs.map((r) => r.p50)), 2)} | ${f(median(runs.map((r) => r.p99)), 2)} | ${runs.reduce((n, r) => n + r.errors, 0)} | ${f(median(runs.map((r) => r.cpuMsPerReq.workerd ?? NaN)), 2)} |`;
   });
   return [
-    "| Floor (r = Redis GET, h = select 1 over HTTP, p = select 1 in a pool transaction) | runs | req/s (median) | p50 ms | p99 ms | errors | workerd CPU ms/req |",
-    "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    "| Floor (r = Redis GET, h = select 1 over HTTP, b = 3 × select 1 in one HTTP batch, p = select 1 in a pool transaction) | conns | runs | req/s (median) | p50 ms | p99 ms | errors | workerd CPU ms/req |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ...lines,
   ].join("\n");
 }

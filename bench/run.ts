@@ -158,7 +158,7 @@ async function measure(
 ): Promise<Row | undefined> {
   const isFloor = group === "floor";
   if (!isFloor && ONLY && !ONLY.test(name)) return undefined;
-  if (floor) await measureFloor(floor);
+  if (floor) await measureFloor(floor, spec.connections);
   const full: LoadSpec = { name, url: isFloor ? runtime.floorUrl : runtime.apiUrl, connections: CONNECTIONS, seconds: SECONDS, ...spec };
   // Warm-up: JIT tiers, caches (a cached GET's first request is its miss), pools. Cheap routes
   // run WARMUP_SECONDS at full concurrency (V8 needs thousands of calls to optimise the stack);
@@ -200,10 +200,12 @@ const FLOOR_SPECS: Record<string, { path: string; note?: string }> = {
   const: { path: "/const", note: "bare Worker, constant body" },
   "const+log": { path: "/const?log=1", note: "and one JSON log line, as every API request writes" },
   ...Object.fromEntries(["r", "h", "p", "rr", "rh", "rrr", "rrh", "rrhr", "rrhpr"].map((seq) => [seq, { path: `/io/${seq}` }])),
+  // Not a floor of today's code: what a transfer would cost as one HTTP batch instead of a pool transaction.
+  rrhbr: { path: "/io/rrhbr", note: "a transfer's I/O with its writes as one HTTP batch" },
 };
-async function measureFloor(name: string) {
+async function measureFloor(name: string, connections = CONNECTIONS) {
   const spec = FLOOR_SPECS[name]!;
-  await measure("floor", name, null, { next: () => ({ path: spec.path }) }, spec.note);
+  await measure("floor", name, null, { connections, next: () => ({ path: spec.path }) }, spec.note);
 }
 if (!ONLY) await measureFloor("const+log"); // reference only: what one log line costs a bare Worker
 
@@ -238,17 +240,20 @@ await measure("no-limiter", "GET /api/blockchain/transactions/{hash}, no limiter
   next: (i) => ({ path: `/api/blockchain/transactions/${pick(data.sampleTxHashes, i)}` }),
 });
 
-// Writes: transfers between the logged-in users (each has 1,000,000 coins).
-await api_("POST /api/blockchain/transactions (transfer)", "rrhpr", {
+// Writes: transfers between the logged-in users (each has 1,000,000 coins), under load and alone.
+const transferSpec = {
   expect: [201],
   warmup: 300,
-  next: (i) => ({
+  next: (i: number) => ({
     method: "POST",
     path: "/api/blockchain/transactions",
     headers: auth(i),
     body: JSON.stringify({ to_address: sessions[(i + 1) % sessions.length]!.user.address, amount: "0.001" }),
   }),
-});
+};
+await api_("POST /api/blockchain/transactions (transfer)", "rrhpr", transferSpec);
+await api_("POST /api/blockchain/transactions (transfer), 1 connection", "rrhpr", { ...transferSpec, connections: 1, warmup: 20 });
+if (!ONLY || ONLY.test("POST /api/blockchain/transactions (transfer)")) await measureFloor("rrhbr");
 
 // CPU-bound routes: fewer connections (this machine has few cores), no floor.
 await api_("POST /api/auth/login", null, {
