@@ -32,7 +32,10 @@ export type Backends = {
   databaseUrl: string;
   kind: { postgres: string; redis: string };
   realPostgres: boolean;
-  /** Connections to the bench database other than our own probe (real PostgreSQL only). */
+  /**
+   * Client connections to the bench database other than our own probe (real PostgreSQL only;
+   * autovacuum workers, which come and go on their own, are not connections).
+   */
   connectionCount(): Promise<number | null>;
   /** Process ids of the bench database's server backends (CPU accounting; real PostgreSQL only). */
   backendPids(): Promise<number[]>;
@@ -91,7 +94,7 @@ export async function startBackends(plan: SeedPlan): Promise<Backends> {
     async connectionCount() {
       if (!benchUrl) return null; // PGlite has one session; the proxy's counters tell more
       const { rows } = await (await client()).query(
-        "select count(*)::int as n from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()",
+        "select count(*)::int as n from pg_stat_activity where datname = $1 and pid <> pg_backend_pid() and backend_type = 'client backend'",
         [BENCH_DATABASE],
       );
       return rows[0].n as number;
@@ -99,7 +102,7 @@ export async function startBackends(plan: SeedPlan): Promise<Backends> {
     async backendPids() {
       if (!benchUrl) return [];
       const { rows } = await (await client()).query(
-        "select pid from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()",
+        "select pid from pg_stat_activity where datname = $1 and pid <> pg_backend_pid() and backend_type = 'client backend'",
         [BENCH_DATABASE],
       );
       return rows.map((r) => r.pid as number);
