@@ -391,7 +391,10 @@ function extrasText(s: typeof summary): string {
     `mining loop: ${m.rows.map((r) => `${r.name}: ${r.hashesPerSec.toLocaleString("en-US")} H/s`).join("; ")}`,
     `mining loop vs raw SHA-256 (best per-call WebCrypto): ${m.loopVsRawSha256}×`,
     `verify: ${s.verify.first.checked_blocks} blocks / ${s.verify.first.checked_transactions} txs in ${s.verify.first.duration_ms} ms (valid ${s.verify.first.valid}); after the writes ${s.verify.after.checked_blocks} blocks in ${s.verify.after.duration_ms} ms (valid ${s.verify.after.valid})`,
-    `postgres connections (bench database): baseline ${s.postgresConnections.baseline}, peak ${s.postgresConnections.peak}, after the runs ${s.postgresConnections.afterRuns}, settled ${s.postgresConnections.settled}${s.postgresConnections.leak ? " — LEAK" : ""}; relay WebSocket sessions open at the end: ${s.relay.openSocketsAtEnd}`,
+    (s.postgresConnections.baseline === null
+      ? "postgres connections: n/a (PGlite has one session)"
+      : `postgres connections (bench database): baseline ${s.postgresConnections.baseline}, peak ${s.postgresConnections.peak}, after the runs ${s.postgresConnections.afterRuns}, settled ${s.postgresConnections.settled}${s.postgresConnections.leak ? " — LEAK" : ""}`) +
+      `; relay WebSocket sessions open at the end: ${s.relay.openSocketsAtEnd}`,
   ].join("\n");
 }
 
