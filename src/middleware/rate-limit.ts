@@ -14,8 +14,14 @@ import type { AppBindings } from "../types.ts";
  * matched route pattern (`/api/blockchain/blocks/:height`), so one client cannot multiply its
  * budget by varying path parameters. Unknown paths share the `/api/*` bucket.
  *
- * Runs before authentication, body parsing and any bcrypt/DB/DO work. One Redis call per request
- * (none while the isolate's ephemeral cache knows the caller is blocked).
+ * Runs before authentication, body parsing and any bcrypt/DB/DO work. Two kinds of rule:
+ * - exact (auth, /verify): a sliding window counted in Redis before the request runs (one Redis
+ *   call; none while the isolate's cache knows the caller is blocked);
+ * - cached (everything else, generous limits): the library's cachedFixedWindow. The first request
+ *   of a window asks Redis; after that the isolate decides from its own count and adds the request
+ *   to Redis after the response (ctx.waitUntil), so the request path makes no Redis call. Other
+ *   isolates' requests are seen at the next window, so a client spread over n isolates gets up to
+ *   n × the limit: acceptable for abuse protection, not for the brute-force limits, which are exact.
  *
  * When Redis fails or is slow: routes with `failClosed` answer 503 (auth: an unthrottled login
  * endpoint is a CPU and brute-force hole); every other route is let through and a line is logged.
@@ -26,25 +32,42 @@ import type { AppBindings } from "../types.ts";
  * benchmarks are not throttled); under production (also the default when ENVIRONMENT is unset)
  * they share one `unknown` bucket, so the exemption cannot be reached from the internet.
  */
-export type RateLimitRule = { requests: number; window: `${number} ${"s" | "m" | "h"}`; failClosed: boolean };
+export type RateLimitRule = {
+  requests: number;
+  window: `${number} ${"s" | "m" | "h"}`;
+  /** Redis unreachable: 503 (true) or let the request through (false). */
+  failClosed: boolean;
+  /** Counted in Redis before the request runs (true), or per isolate and synced after it (false). */
+  exact: boolean;
+};
 
 /** THE table of limits. Keys are route patterns exactly as registered (Hono `:param` syntax). */
 export const RATE_LIMITS: Record<string, RateLimitRule> & { default: RateLimitRule } = {
-  "/api/auth/register": { requests: 5, window: "1 m", failClosed: true },
-  "/api/auth/login": { requests: 10, window: "1 m", failClosed: true },
-  "/api/auth/refresh": { requests: 30, window: "1 m", failClosed: true },
-  "/api/auth/password": { requests: 5, window: "1 m", failClosed: true },
+  "/api/auth/register": { requests: 5, window: "1 m", failClosed: true, exact: true },
+  "/api/auth/login": { requests: 10, window: "1 m", failClosed: true, exact: true },
+  "/api/auth/refresh": { requests: 30, window: "1 m", failClosed: true, exact: true },
+  "/api/auth/password": { requests: 5, window: "1 m", failClosed: true, exact: true },
   // Public and costly: re-derives the whole chain (about 1 s of work per 10,000 blocks).
-  "/api/blockchain/verify": { requests: 6, window: "1 m", failClosed: false },
-  default: { requests: 300, window: "1 m", failClosed: false },
+  "/api/blockchain/verify": { requests: 6, window: "1 m", failClosed: false, exact: true },
+  default: { requests: 300, window: "1 m", failClosed: false, exact: false },
 };
 
 /** Give up on the limiter after this long (below the Redis client's own 1 s timeout). */
 export const LIMITER_TIMEOUT_MS = 800;
 
-// Per isolate: remembers identifiers that are blocked until their reset, so a flood from one
-// client stops costing Redis calls. An optimisation only; Redis stays the source of truth.
-const ephemeralCache = new Map<string, number>();
+/**
+ * The limiters' per-isolate memory (blocked identifiers; counts of the current window). Bounded:
+ * a flood of distinct clients must not grow an isolate's memory without end, and forgetting is
+ * safe, since Redis stays the source of truth (a forgotten client is asked about again).
+ */
+class BoundedCache extends Map<string, number> {
+  static readonly MAX_ENTRIES = 10_000;
+  override set(key: string, value: number): this {
+    if (this.size >= BoundedCache.MAX_ENTRIES && !this.has(key)) this.clear();
+    return super.set(key, value);
+  }
+}
+const ephemeralCache = new BoundedCache();
 
 /** The route pattern this request will be handled by (first method route that matched). */
 export function endpointOf(c: Context): string {
@@ -66,7 +89,7 @@ export const rateLimit = createMiddleware<AppBindings>(async (c, next) => {
   const identifier = `${ip ? ipIdentity(ip) : "unknown"}:${endpoint}`;
   const limiter = new Ratelimit({
     redis: c.var.services.redis,
-    limiter: Ratelimit.slidingWindow(rule.requests, rule.window),
+    limiter: rule.exact ? Ratelimit.slidingWindow(rule.requests, rule.window) : Ratelimit.cachedFixedWindow(rule.requests, rule.window),
     prefix: "ratelimit",
     ephemeralCache,
     timeout: LIMITER_TIMEOUT_MS,
@@ -77,22 +100,14 @@ export const rateLimit = createMiddleware<AppBindings>(async (c, next) => {
   let failure: string | undefined;
   try {
     result = await limiter.limit(identifier);
-    c.executionCtx.waitUntil(result.pending);
+    c.executionCtx.waitUntil(result.pending.catch((err: unknown) => logFailure(c, endpoint, false, describe(err))));
     if (result.reason === "timeout") failure = "timeout";
   } catch (err) {
-    failure = err instanceof Error ? `${err.name}: ${err.message}`.slice(0, 200) : "error";
+    failure = describe(err);
   }
 
   if (failure !== undefined || !result) {
-    console.error(
-      JSON.stringify({
-        level: rule.failClosed ? "error" : "warn",
-        msg: rule.failClosed ? "rate limiter unavailable: failing closed" : "rate limiter unavailable: failing open",
-        request_id: c.var.requestId,
-        endpoint,
-        reason: failure,
-      }),
-    );
+    logFailure(c, endpoint, rule.failClosed, failure);
     if (rule.failClosed) throw serviceUnavailable("This endpoint is temporarily unavailable; retry shortly", "rate-limiter-unavailable");
     return next();
   }
@@ -111,3 +126,17 @@ export const rateLimit = createMiddleware<AppBindings>(async (c, next) => {
   await next();
   for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
 });
+
+const describe = (err: unknown) => (err instanceof Error ? `${err.name}: ${err.message}`.slice(0, 200) : "error");
+
+function logFailure(c: Context<AppBindings>, endpoint: string, failClosed: boolean, reason: string | undefined) {
+  console.error(
+    JSON.stringify({
+      level: failClosed ? "error" : "warn",
+      msg: failClosed ? "rate limiter unavailable: failing closed" : "rate limiter unavailable: failing open",
+      request_id: c.var.requestId,
+      endpoint,
+      reason,
+    }),
+  );
+}

@@ -2,10 +2,16 @@ import { createMiddleware } from "hono/factory";
 import type { AppBindings } from "../types.ts";
 
 const VALID_REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
+/** Requests slower than this get a log line even when they succeed. */
+export const SLOW_REQUEST_MS = 1_000;
 
 /**
- * Request id (honoured from `X-Request-Id` when well-formed, generated otherwise), `Server-Timing`
- * and one structured JSON log line per request.
+ * Request id (honoured from `X-Request-Id` when well-formed, generated otherwise), `Server-Timing`,
+ * and a structured JSON log line for every error response (4xx/5xx) and every slow request.
+ *
+ * Successful requests get no line of ours: with `[observability]` on, Workers Logs already records
+ * each invocation (method, URL, status, duration, CPU time), and writing a second line per request
+ * cost a trivial route about a quarter of its throughput (see README, Performance).
  */
 export const requestContext = createMiddleware<AppBindings>(async (c, next) => {
   const started = performance.now();
@@ -19,14 +25,16 @@ export const requestContext = createMiddleware<AppBindings>(async (c, next) => {
   const duration = performance.now() - started;
   c.res.headers.set("X-Request-Id", requestId);
   c.res.headers.append("Server-Timing", `app;dur=${duration.toFixed(1)}`);
+  const status = c.res.status;
+  if (status < 400 && duration < SLOW_REQUEST_MS) return;
   console.log(
     JSON.stringify({
-      level: c.res.status >= 500 ? "error" : "info",
-      msg: "request",
+      level: status >= 500 ? "error" : status >= 400 ? "info" : "warn",
+      msg: status >= 400 ? "request failed" : "slow request",
       request_id: requestId,
       method: c.req.method,
       path: c.req.path,
-      status: c.res.status,
+      status,
       duration_ms: Math.round(duration * 10) / 10,
       user_id: c.get("auth")?.userId,
     }),

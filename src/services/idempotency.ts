@@ -15,7 +15,7 @@
 // With a Redis record, a crash between the database commit and the Redis write would let a retry
 // run the operation twice. Only successful (2xx) results are stored; errors release the key.
 import canonicalize from "canonicalize";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, sql, type SQL } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import type * as schema from "../db/schema/index.ts";
 import { idempotencyKeys } from "../db/schema/index.ts";
@@ -125,20 +125,45 @@ export async function beginIdempotent(
   throw conflict("This Idempotency-Key is contended; retry shortly", "idempotency-key-in-use");
 }
 
-/** Stores the result; call inside the operation's transaction. Throws if the claim was lost. */
-export async function completeIdempotent(tx: Queryable, claim: IdempotencyClaim, status: number, body: unknown): Promise<void> {
-  const done = await tx
+/** `claim`'s row while it is still ours (same lock token, still pending). */
+const claimIsOurs = (claim: IdempotencyClaim) =>
+  and(
+    eq(idempotencyKeys.userId, claim.userId),
+    eq(idempotencyKeys.key, claim.key),
+    eq(idempotencyKeys.lockToken, claim.token),
+    eq(idempotencyKeys.status, "pending"),
+  );
+
+/**
+ * The statement that stores the result (not yet run). `body` may be SQL, so a one-round-trip batch
+ * can fill in values the database assigns; `onlyIf` makes the completion conditional on the
+ * operation's own effect in the same batch. Returns one row if the claim was still ours.
+ */
+export function completeIdempotentStatement(tx: Queryable, claim: IdempotencyClaim, status: number, body: unknown, onlyIf?: SQL) {
+  return tx
     .update(idempotencyKeys)
     .set({ status: "done", responseStatus: status, responseBody: body })
-    .where(
-      and(
-        eq(idempotencyKeys.userId, claim.userId),
-        eq(idempotencyKeys.key, claim.key),
-        eq(idempotencyKeys.lockToken, claim.token),
-        eq(idempotencyKeys.status, "pending"),
-      ),
-    )
+    .where(and(claimIsOurs(claim), onlyIf))
     .returning({ key: idempotencyKeys.key });
+}
+
+/** Locks the claim's row (for a batch that must not commit its work if the claim is lost). */
+export function lockClaimStatement(tx: Queryable, claim: IdempotencyClaim) {
+  return tx
+    .select({ token: idempotencyKeys.lockToken, status: idempotencyKeys.status })
+    .from(idempotencyKeys)
+    .where(and(eq(idempotencyKeys.userId, claim.userId), eq(idempotencyKeys.key, claim.key)))
+    .for("update");
+}
+
+/** True while the claim is ours: for SQL conditions inside the operation's own statements. */
+export function claimIsOursSql(claim: IdempotencyClaim): SQL {
+  return sql`exists (select 1 from ${idempotencyKeys} where ${claimIsOurs(claim)})`;
+}
+
+/** Stores the result; call inside the operation's transaction. Throws if the claim was lost. */
+export async function completeIdempotent(tx: Queryable, claim: IdempotencyClaim, status: number, body: unknown): Promise<void> {
+  const done = await completeIdempotentStatement(tx, claim, status, body);
   if (done.length !== 1) throw new IdempotencySupersededError("the idempotency claim was lost before the commit");
 }
 
@@ -147,14 +172,7 @@ export async function releaseIdempotent(db: Queryable, claim: IdempotencyClaim):
   try {
     await db
       .delete(idempotencyKeys)
-      .where(
-        and(
-          eq(idempotencyKeys.userId, claim.userId),
-          eq(idempotencyKeys.key, claim.key),
-          eq(idempotencyKeys.lockToken, claim.token),
-          eq(idempotencyKeys.status, "pending"),
-        ),
-      );
+      .where(claimIsOurs(claim));
   } catch (err) {
     console.warn(
       JSON.stringify({ level: "warn", msg: "idempotency key not released; it expires on its own", error: String(err).slice(0, 200) }),

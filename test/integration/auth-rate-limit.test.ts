@@ -120,6 +120,36 @@ describe("rate limiting", () => {
   });
 });
 
+describe("generous limits (counted per isolate, synced to Redis after the response)", () => {
+  const version = (ip: string) => api("/api/system/version", { headers: { "CF-Connecting-IP": ip } });
+  const windowKeys = (ip: string) => {
+    const bucket = Math.floor(Date.now() / 60_000);
+    return [bucket, bucket + 1].map((b) => `ratelimit:${ip}:/api/system/version:${b}`); // and the next, in case a minute turns
+  };
+
+  it("refuses the 301st request of a minute with 429 and counts every request in Redis", async () => {
+    const ip = randomIp();
+    const statuses: number[] = [];
+    for (let i = 0; i < 300; i++) statuses.push((await version(ip)).status);
+    expect(statuses.every((s) => s === 200)).toBe(true);
+    const refused = await version(ip);
+    expect(refused.headers.get("RateLimit-Remaining")).toBe("0");
+    await expect429(refused);
+    // The increments run after each response; wait for them to land.
+    const redis = testRedis();
+    await expect
+      .poll(async () => (await Promise.all(windowKeys(ip).map((k) => redis.get<number>(k)))).reduce<number>((a, v) => a + Number(v ?? 0), 0))
+      .toBe(300);
+  });
+
+  it("starts from the count other isolates left in Redis", async () => {
+    const ip = randomIp();
+    const redis = testRedis();
+    for (const key of windowKeys(ip)) await redis.set(key, 300, { px: 120_000 });
+    await expect429(await version(ip));
+  });
+});
+
 describe("Redis outages", () => {
   const DEAD = { UPSTASH_REDIS_REST_URL: "http://127.0.0.1:9" };
 

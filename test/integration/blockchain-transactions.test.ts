@@ -1,9 +1,14 @@
 // Wallets and transfers: exact amounts, Ed25519 signatures, row locks, 400/404/422 rules.
 import { beforeAll, describe, expect, it } from "vitest";
 import { addressFromPublicKey, verifyWalletSignature } from "../../src/lib/crypto/wallet-keys.ts";
+import { parseAmount } from "../../src/services/chain/amount.ts";
+import { createTransfer } from "../../src/services/chain/transfer.ts";
 import { hashTransaction, transactionSigningPayload } from "../../src/services/chain/transaction-hash.ts";
 import { api, expectProblem } from "../helpers/api.ts";
-import { mineOk, testChain, transfer, verify, walletOf, type TxJson } from "../helpers/chain.ts";
+import { env } from "cloudflare:test";
+import { eq } from "drizzle-orm";
+import { wallets } from "../../src/db/schema/index.ts";
+import { directDb, mineOk, testChain, transfer, verify, walletOf, type TxJson } from "../helpers/chain.ts";
 import { createUser, type TestUser } from "../helpers/users.ts";
 
 const chain = testChain();
@@ -112,6 +117,53 @@ describe("POST /transactions", () => {
     await expectProblem(await transfer(chain, alice, { to_address: "RD" + "0".repeat(38), amount: "1" }), 404);
     const own = (await walletOf(alice)).address;
     await expectProblem(await transfer(chain, alice, { to_address: own, amount: "1" }), 422);
+  });
+
+  it("a recipient balance past the largest amount → 422, nothing moves", async () => {
+    const [sender, receiver] = await Promise.all([createUser(), createUser()]);
+    const to = (await walletOf(receiver)).address;
+    const { db, close } = directDb();
+    try {
+      await db.update(wallets).set({ balance: "999999999999.99980000" }).where(eq(wallets.address, to));
+    } finally {
+      await close();
+    }
+    await expectProblem(await transfer(chain, sender, { to_address: to, amount: "0.0002" }), 422);
+    expect(await balanceOf(sender)).toBe("100.00000000");
+    expect(await balanceOf(receiver)).toBe("999999999999.99980000");
+    expect((await transfer(chain, sender, { to_address: to, amount: "0.0001" })).status).toBe(201);
+    expect(await balanceOf(receiver)).toBe("999999999999.99990000");
+  });
+
+  // The checks before signing read the wallets without a lock; these change them in between, as
+  // a concurrent request would, and expect the locked re-check to refuse and write nothing.
+  it.each([
+    ["sender spent the coins meanwhile", "sender", "0.50000000", 400],
+    ["recipient filled up meanwhile", "recipient", "999999999999.99990000", 422],
+  ] as const)("re-checks under the lock: %s", async (_name, who, balance, status) => {
+    const [sender, receiver] = await Promise.all([createUser(), createUser()]);
+    const [from, to] = await Promise.all([walletOf(sender), walletOf(receiver)]);
+    const { db, close } = directDb();
+    const racing = Object.create(db, {
+      batch: {
+        value: async (queries: Parameters<typeof db.batch>[0]) => {
+          const address = who === "sender" ? from.address : to.address;
+          await db.update(wallets).set({ balance }).where(eq(wallets.address, address));
+          return db.batch(queries);
+        },
+      },
+    }) as typeof db;
+    try {
+      const run = createTransfer(
+        { db: racing, masterKey: env.WALLET_MASTER_KEY, chain: chain.id },
+        { userId: sender.id, toAddress: to.address, amountUnits: parseAmount("1"), message: null },
+      );
+      await expect(run).rejects.toMatchObject({ status });
+    } finally {
+      await close();
+    }
+    expect(await balanceOf(sender)).toBe(who === "sender" ? balance : "100.00000000");
+    expect(await balanceOf(receiver)).toBe(who === "recipient" ? balance : "100.00000000");
   });
 
   it("20 concurrent transfers from one wallet never overdraw it", async () => {
