@@ -10,7 +10,7 @@
  *                          r = Redis GET (Upstash REST), h = `select 1` over Neon's HTTP path,
  *                          p = `select 1` in an interactive transaction on the per-request
  *                              WebSocket pool (connect + BEGIN + SET LOCAL + select + COMMIT)
- *                        e.g. /io/rrh = what /api/auth/me needs: rate limit, session, one query
+ *                        e.g. /io/rh = what /api/auth/me needs on its request path: session, one query
  *   GET /mining?ms=N     bench/mining-loop.ts inside workerd: mining loop vs raw SHA-256
  *   GET /bcrypt?cost=N   wall time of one password check (src/lib/password.ts) inside workerd
  *

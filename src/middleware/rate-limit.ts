@@ -4,6 +4,8 @@ import { createMiddleware } from "hono/factory";
 import { matchedRoutes } from "hono/route";
 import { ApiError, serviceUnavailable } from "../lib/errors.ts";
 import { clientIp, ipIdentity } from "../lib/client-info.ts";
+import type { Redis } from "../lib/redis.ts";
+import { WindowCounters, type SyncCounts } from "../lib/window-counters.ts";
 import type { AppBindings } from "../types.ts";
 
 /**
@@ -17,11 +19,10 @@ import type { AppBindings } from "../types.ts";
  * Runs before authentication, body parsing and any bcrypt/DB/DO work. Two kinds of rule:
  * - exact (auth, /verify): a sliding window counted in Redis before the request runs (one Redis
  *   call; none while the isolate's cache knows the caller is blocked);
- * - cached (everything else, generous limits): the library's cachedFixedWindow. The first request
- *   of a window asks Redis; after that the isolate decides from its own count and adds the request
- *   to Redis after the response (ctx.waitUntil), so the request path makes no Redis call. Other
- *   isolates' requests are seen at the next window, so a client spread over n isolates gets up to
- *   n × the limit: acceptable for abuse protection, not for the brute-force limits, which are exact.
+ * - generous (everything else): fixed windows counted in the isolate and synced to Redis in
+ *   batches after the response (lib/window-counters.ts), so the request path makes no Redis call
+ *   and the isolate makes about one per round-trip time, however many requests it serves. The
+ *   library has no such mode: even its cachedFixedWindow sends one Redis call per request.
  *
  * When Redis fails or is slow: routes with `failClosed` answer 503 (auth: an unthrottled login
  * endpoint is a CPU and brute-force hole); every other route is let through and a line is logged.
@@ -37,7 +38,7 @@ export type RateLimitRule = {
   window: `${number} ${"s" | "m" | "h"}`;
   /** Redis unreachable: 503 (true) or let the request through (false). */
   failClosed: boolean;
-  /** Counted in Redis before the request runs (true), or per isolate and synced after it (false). */
+  /** Counted in Redis before the request runs (true), or per isolate and synced in batches (false). */
   exact: boolean;
 };
 
@@ -56,9 +57,9 @@ export const RATE_LIMITS: Record<string, RateLimitRule> & { default: RateLimitRu
 export const LIMITER_TIMEOUT_MS = 800;
 
 /**
- * The limiters' per-isolate memory (blocked identifiers; counts of the current window). Bounded:
- * a flood of distinct clients must not grow an isolate's memory without end, and forgetting is
- * safe, since Redis stays the source of truth (a forgotten client is asked about again).
+ * The exact limiter's per-isolate memory of blocked identifiers. Bounded: a flood of distinct
+ * clients must not grow an isolate's memory without end, and forgetting is safe, since Redis stays
+ * the source of truth (a forgotten client is asked about again).
  */
 class BoundedCache extends Map<string, number> {
   static readonly MAX_ENTRIES = 10_000;
@@ -68,6 +69,61 @@ class BoundedCache extends Map<string, number> {
   }
 }
 const ephemeralCache = new BoundedCache();
+const windowCounters = new WindowCounters();
+
+const WINDOW_UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000 } as const;
+const windowMs = (window: RateLimitRule["window"]) => {
+  const [amount, unit] = window.split(" ") as [string, keyof typeof WINDOW_UNIT_MS];
+  return Number(amount) * WINDOW_UNIT_MS[unit];
+};
+
+// KEYS[i] gets ARGV[2i-1] added and expires at ARGV[2i] (unix ms, the end of its window).
+const SYNC_WINDOW_COUNTS = `local totals = {}
+for i, key in ipairs(KEYS) do
+  totals[i] = redis.call('INCRBY', key, ARGV[2 * i - 1])
+  redis.call('PEXPIREAT', key, ARGV[2 * i])
+end
+return totals`;
+
+const syncWindowCounts = (redis: Redis): SyncCounts => (batch) =>
+  redis.createScript<number[]>(SYNC_WINDOW_COUNTS).exec(
+    batch.map((b) => b.key),
+    batch.flatMap((b) => [String(b.increment), String(b.expiresAtMs)]),
+  );
+
+type LimitResult = { success: boolean; limit: number; remaining: number; reset: number };
+
+/** Decides from the isolate's counts; the sync to Redis runs in the background. */
+function limitGenerously(c: Context<AppBindings>, endpoint: string, identifier: string, rule: RateLimitRule): LimitResult {
+  const decision = windowCounters.hit(`ratelimit:${identifier}`, rule.requests, windowMs(rule.window));
+  const syncing = windowCounters.sync(syncWindowCounts(c.var.services.redis), (err) => logFailure(c, endpoint, false, describe(err)));
+  if (syncing) c.executionCtx.waitUntil(syncing);
+  return { success: decision.allowed, limit: decision.limit, remaining: decision.remaining, reset: decision.resetAtMs };
+}
+
+/** Counts in Redis before the request runs (@upstash/ratelimit). Undefined: Redis failed, fail open. */
+async function limitExactly(c: Context<AppBindings>, endpoint: string, identifier: string, rule: RateLimitRule): Promise<LimitResult | undefined> {
+  const limiter = new Ratelimit({
+    redis: c.var.services.redis,
+    limiter: Ratelimit.slidingWindow(rule.requests, rule.window),
+    prefix: "ratelimit",
+    ephemeralCache,
+    timeout: LIMITER_TIMEOUT_MS,
+    analytics: false,
+  });
+  let failure: string | undefined;
+  try {
+    const result = await limiter.limit(identifier);
+    c.executionCtx.waitUntil(result.pending.catch((err: unknown) => logFailure(c, endpoint, false, describe(err))));
+    if (result.reason !== "timeout") return result;
+    failure = "timeout";
+  } catch (err) {
+    failure = describe(err);
+  }
+  logFailure(c, endpoint, rule.failClosed, failure);
+  if (rule.failClosed) throw serviceUnavailable("This endpoint is temporarily unavailable; retry shortly", "rate-limiter-unavailable");
+  return undefined;
+}
 
 /** The route pattern this request will be handled by (first method route that matched). */
 export function endpointOf(c: Context): string {
@@ -87,30 +143,8 @@ export const rateLimit = createMiddleware<AppBindings>(async (c, next) => {
   const endpoint = endpointOf(c);
   const rule = ruleFor(endpoint);
   const identifier = `${ip ? ipIdentity(ip) : "unknown"}:${endpoint}`;
-  const limiter = new Ratelimit({
-    redis: c.var.services.redis,
-    limiter: rule.exact ? Ratelimit.slidingWindow(rule.requests, rule.window) : Ratelimit.cachedFixedWindow(rule.requests, rule.window),
-    prefix: "ratelimit",
-    ephemeralCache,
-    timeout: LIMITER_TIMEOUT_MS,
-    analytics: false,
-  });
-
-  let result: Awaited<ReturnType<Ratelimit["limit"]>> | undefined;
-  let failure: string | undefined;
-  try {
-    result = await limiter.limit(identifier);
-    c.executionCtx.waitUntil(result.pending.catch((err: unknown) => logFailure(c, endpoint, false, describe(err))));
-    if (result.reason === "timeout") failure = "timeout";
-  } catch (err) {
-    failure = describe(err);
-  }
-
-  if (failure !== undefined || !result) {
-    logFailure(c, endpoint, rule.failClosed, failure);
-    if (rule.failClosed) throw serviceUnavailable("This endpoint is temporarily unavailable; retry shortly", "rate-limiter-unavailable");
-    return next();
-  }
+  const result = rule.exact ? await limitExactly(c, endpoint, identifier, rule) : limitGenerously(c, endpoint, identifier, rule);
+  if (!result) return next(); // Redis failed on a fail-open route (fail-closed ones threw 503)
 
   const resetSeconds = Math.max(0, Math.ceil((result.reset - Date.now()) / 1000));
   const headers = {
