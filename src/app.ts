@@ -31,7 +31,7 @@ export function createApp() {
   app.use(configGuard);
   app.use(corsFromConfig);
   app.use("/api/*", limitBody, requireKnownContentType);
-  app.use(services);
+  app.use("/api/*", services); // request-scoped clients; nothing outside /api does I/O
   app.use("/api/*", rateLimit);
 
   for (const router of routers) app.route("/", router);

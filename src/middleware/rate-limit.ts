@@ -85,7 +85,7 @@ for i, key in ipairs(KEYS) do
 end
 return totals`;
 
-const syncWindowCounts = (redis: Redis): SyncCounts => (batch) =>
+const syncWindowCounts = (redis: Redis, batch: Parameters<SyncCounts>[0]) =>
   redis.createScript<number[]>(SYNC_WINDOW_COUNTS).exec(
     batch.map((b) => b.key),
     batch.flatMap((b) => [String(b.increment), String(b.expiresAtMs)]),
@@ -96,7 +96,11 @@ type LimitResult = { success: boolean; limit: number; remaining: number; reset: 
 /** Decides from the isolate's counts; the sync to Redis runs in the background. */
 function limitGenerously(c: Context<AppBindings>, endpoint: string, identifier: string, rule: RateLimitRule): LimitResult {
   const decision = windowCounters.hit(`ratelimit:${identifier}`, rule.requests, windowMs(rule.window));
-  const syncing = windowCounters.sync(syncWindowCounts(c.var.services.redis), (err) => logFailure(c, endpoint, false, describe(err)));
+  // The Redis client is only made when a sync is due (most requests start none).
+  const syncing = windowCounters.sync(
+    (batch) => syncWindowCounts(c.var.services.redis, batch),
+    (err) => logFailure(c, endpoint, false, describe(err)),
+  );
   if (syncing) c.executionCtx.waitUntil(syncing);
   return { success: decision.allowed, limit: decision.limit, remaining: decision.remaining, reset: decision.resetAtMs };
 }
