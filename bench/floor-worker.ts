@@ -5,7 +5,7 @@
  * local-cloud relays). A route's ratio to its floor is then the cost of everything that is not I/O.
  *
  *   GET /const           a constant JSON body, no I/O (the floor of /health and friends)
- *   GET /const?log=1     the same plus one JSON log line, as every API request writes one
+ *   GET /const?log=1     the same plus one JSON log line (what a per-request access log costs)
  *   GET /io/<seq>        sequential round trips, one letter each:
  *                          r = Redis GET (Upstash REST), h = `select 1` over Neon's HTTP path,
  *                          p = `select 1` in an interactive transaction on the per-request

@@ -5,6 +5,9 @@
  *   one fetch per query/batch, no connection set-up. This is the hot path.
  * - `db.transaction(async (tx) => ...)` needs a session (SELECT … FOR UPDATE, read-then-write), so
  *   it runs on a WebSocket `Pool` (drizzle `neon-serverless`) created on first use in the request.
+ *   When no statement needs JavaScript to look at an earlier one's result, the whole transaction
+ *   can be a `db.batch` instead (Neon runs a batch as one transaction; locks included): one fetch,
+ *   and locks held for one round trip, not one per statement. Transfers work this way.
  *
  * Why a pool per request: Workers cannot share I/O objects (sockets) between requests, so a pool
  * that outlived its request would break the next one. The pool is ended through `ctx.waitUntil`
