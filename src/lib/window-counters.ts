@@ -4,8 +4,8 @@
  * Each isolate keeps, per key (`ratelimit:{ip}:{endpoint}:{window}`), the count Redis last
  * reported and the requests it let through since. A request is decided from their sum, at once.
  * The isolate's increments travel to Redis in batches: at most one sync in flight per isolate,
- * carrying every key's pending count in one script call, started after the response
- * (ctx.waitUntil); Redis's replies bring in what other isolates counted.
+ * carrying every key's pending count in one script call, run in the background (ctx.waitUntil:
+ * no request waits for it); Redis's replies bring in what other isolates counted.
  *
  * The price, acceptable for generous limits only: a client spread over several isolates is seen
  * one sync late, and an isolate meeting a client for the first time lets it through before it has

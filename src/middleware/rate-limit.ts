@@ -20,7 +20,7 @@ import type { AppBindings } from "../types.ts";
  * - exact (auth, /verify): a sliding window counted in Redis before the request runs (one Redis
  *   call; none while the isolate's cache knows the caller is blocked);
  * - generous (everything else): fixed windows counted in the isolate and synced to Redis in
- *   batches after the response (lib/window-counters.ts), so the request path makes no Redis call
+ *   background batches (ctx.waitUntil; lib/window-counters.ts), so no request waits for Redis
  *   and the isolate makes about one per round-trip time, however many requests it serves. The
  *   library has no such mode: even its cachedFixedWindow sends one Redis call per request.
  *

@@ -116,10 +116,11 @@ export async function createTransfer(deps: TransferDeps, input: TransferInput): 
     .where(inArray(wallets.id, [sender.id, recipient.id]))
     .orderBy(asc(wallets.id))
     .for("update");
+  const debitText = formatAmount(debit);
   const move = db.execute<{ id: number }>(sql`
     with debit as (
-      update wallets set balance = balance - ${formatAmount(debit)}::numeric, updated_at = now()
-      where id = ${sender.id} and balance >= ${formatAmount(debit)}::numeric
+      update wallets set balance = balance - ${debitText}::numeric, updated_at = now()
+      where id = ${sender.id} and balance >= ${debitText}::numeric
         and exists (select 1 from wallets where id = ${recipient.id}
                     and balance + ${payload.amount}::numeric <= ${formatAmount(MAX_UNITS)}::numeric)
         and ${claim ? claimIsOursSql(claim) : sql`true`}
