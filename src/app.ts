@@ -20,6 +20,25 @@ import social from "./routes/social/social.index.ts";
 import system from "./routes/system/system.index.ts";
 import video from "./routes/video/video.index.ts";
 
+/**
+ * Security headers for what the Worker answers: JSON (and the Swagger UI page). The pages of Pocket
+ * OS are static assets with their own headers (public/_headers). Per OWASP's REST Security Cheat
+ * Sheet, an API needs HSTS, nosniff and no framing; the headers that only matter to legacy browsers
+ * rendering HTML (X-XSS-Protection, X-Download-Options, X-DNS-Prefetch-Control,
+ * X-Permitted-Cross-Domain-Policies, Origin-Agent-Cluster) are left out: each header costs every
+ * response, and on this API they protect nothing.
+ */
+const API_SECURITY_HEADERS = {
+  crossOriginResourcePolicy: "same-site",
+  crossOriginOpenerPolicy: "same-origin",
+  xFrameOptions: "DENY",
+  xXssProtection: false,
+  xDownloadOptions: false,
+  xDnsPrefetchControl: false,
+  xPermittedCrossDomainPolicies: false,
+  originAgentCluster: false,
+} as const;
+
 /** Route modules, each a router with full paths. Add new resources here. */
 const routers = [health, system, auth, aiChat, email, social, blockchain, video, miner, dashboard, prism];
 
@@ -27,7 +46,7 @@ export function createApp() {
   const app = createRouter();
 
   app.use(requestContext);
-  app.use(secureHeaders({ crossOriginResourcePolicy: "same-site", crossOriginOpenerPolicy: "same-origin" }));
+  app.use(secureHeaders(API_SECURITY_HEADERS));
   app.use(configGuard);
   app.use(corsFromConfig);
   app.use("/api/*", limitBody, requireKnownContentType);

@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { loadConfig, type AppConfig } from "../config.ts";
 import { createDatabase } from "../lib/db.ts";
-import { createRedis } from "../lib/redis.ts";
+import { redisClient } from "../lib/redis.ts";
 import { invalidateCache } from "../lib/response-cache.ts";
 import { recordEvent } from "../services/audit.ts";
 import { addUnits, formatAmount, parseAmount } from "../services/chain/amount.ts";
@@ -221,7 +221,7 @@ export class MinerDO extends DurableObject<Env> {
       } satisfies MinerState);
     });
 
-    const redis = createRedis(config);
+    const redis = redisClient(config);
     const followUps: Promise<unknown>[] = [];
     // A new block changes every chain read and this user's balance: drop the cached views.
     if (result.block) followUps.push(invalidateCache(redis, ["chain"]));
@@ -263,7 +263,7 @@ export class MinerDO extends DurableObject<Env> {
       storage.kv.put("session", ZERO);
     });
     await storage.setAlarm(state.nextRoundAt!);
-    await markActive(createRedis(this.#config()), state.chain, state.userId, state.nextRoundAt!).catch((err) => logRedis("start", err));
+    await markActive(redisClient(this.#config()), state.chain, state.userId, state.nextRoundAt!).catch((err) => logRedis("start", err));
   }
 
   /** Stops the miner; `automatic` stops are recorded in the audit log (the owner did not ask). */
@@ -277,7 +277,7 @@ export class MinerDO extends DurableObject<Env> {
       const db = createDatabase(config, this.ctx);
       try {
         await Promise.all([
-          invalidateCache(createRedis(config), [`miner:${state.userId}`]),
+          invalidateCache(redisClient(config), [`miner:${state.userId}`]),
           recordEvent(db, { type: "miner.auto_stop", userId: state.userId, metadata: { reason, chain: state.chain } }),
         ]);
       } catch (err) {
@@ -290,7 +290,7 @@ export class MinerDO extends DurableObject<Env> {
 
   /** Takes this miner out of the pool's active set (best effort: entries also expire by themselves). */
   async #forget(state: MinerState): Promise<void> {
-    await markInactive(createRedis(this.#config()), state.chain, state.userId).catch((err) => logRedis("stop", err));
+    await markInactive(redisClient(this.#config()), state.chain, state.userId).catch((err) => logRedis("stop", err));
   }
 
   #state(): MinerState | undefined {

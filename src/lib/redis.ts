@@ -4,21 +4,47 @@ import type { AppConfig } from "../config.ts";
 /** Redis calls give up after this long: a dead Redis must cost milliseconds, not the default ~4 s of retries. */
 export const REDIS_TIMEOUT_MS = 1_000;
 
+type RedisConfig = Pick<AppConfig, "UPSTASH_REDIS_REST_URL" | "UPSTASH_REDIS_REST_TOKEN">;
+
+// The client holds no I/O object (every call is one fetch, made in the calling request, with its
+// own timeout signal), so one per URL and token serves all of an isolate's requests, as the HTTP
+// database instance does (lib/db.ts); building one per request showed up in CPU profiles.
+const clients = new Map<string, Redis>();
+
+/** The isolate's Upstash client for this URL and token. */
+export function redisClient(config: RedisConfig): Redis {
+  const key = `${config.UPSTASH_REDIS_REST_URL}\n${config.UPSTASH_REDIS_REST_TOKEN}`;
+  let client = clients.get(key);
+  if (!client) {
+    client = new Redis({
+      url: config.UPSTASH_REDIS_REST_URL,
+      token: config.UPSTASH_REDIS_REST_TOKEN,
+      // One quick retry for a dropped connection; fail fast otherwise (callers decide fail-open/closed).
+      retry: { retries: 1, backoff: () => 20 },
+      signal: () => AbortSignal.timeout(REDIS_TIMEOUT_MS),
+      // Values are stored as JSON strings we encode ourselves, so types survive the round trip.
+      automaticDeserialization: false,
+      enableTelemetry: false,
+    });
+    clients.set(key, client);
+  }
+  return client;
+}
+
+/** What callers use of an @upstash/redis Script. */
+type Script<T> = { exec(keys: string[], args: string[]): Promise<T> };
+const scripts = new WeakMap<Redis, Map<string, Script<unknown>>>();
+
 /**
- * A request-scoped Upstash client. It holds no connection (every call is one HTTPS request),
- * so creating one per request is free.
+ * A Lua script on `redis` (EVALSHA, falling back to EVAL once per Redis). Kept per client, so its
+ * SHA-1 is computed once per isolate, not on every call.
  */
-export function createRedis(config: Pick<AppConfig, "UPSTASH_REDIS_REST_URL" | "UPSTASH_REDIS_REST_TOKEN">): Redis {
-  return new Redis({
-    url: config.UPSTASH_REDIS_REST_URL,
-    token: config.UPSTASH_REDIS_REST_TOKEN,
-    // One quick retry for a dropped connection; fail fast otherwise (callers decide fail-open/closed).
-    retry: { retries: 1, backoff: () => 20 },
-    signal: () => AbortSignal.timeout(REDIS_TIMEOUT_MS),
-    // Values are stored as JSON strings we encode ourselves, so types survive the round trip.
-    automaticDeserialization: false,
-    enableTelemetry: false,
-  });
+export function redisScript<T>(redis: Redis, source: string): Script<T> {
+  let bySource = scripts.get(redis);
+  if (!bySource) scripts.set(redis, (bySource = new Map()));
+  let script = bySource.get(source);
+  if (!script) bySource.set(source, (script = redis.createScript<unknown>(source)));
+  return script as Script<T>;
 }
 
 export type { Redis };

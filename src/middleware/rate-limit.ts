@@ -4,7 +4,7 @@ import { createMiddleware } from "hono/factory";
 import { matchedRoutes } from "hono/route";
 import { ApiError, serviceUnavailable } from "../lib/errors.ts";
 import { clientIp, ipIdentity } from "../lib/client-info.ts";
-import type { Redis } from "../lib/redis.ts";
+import { redisScript, type Redis } from "../lib/redis.ts";
 import { WindowCounters, type SyncCounts } from "../lib/window-counters.ts";
 import type { AppBindings } from "../types.ts";
 
@@ -86,7 +86,7 @@ end
 return totals`;
 
 const syncWindowCounts = (redis: Redis, batch: Parameters<SyncCounts>[0]) =>
-  redis.createScript<number[]>(SYNC_WINDOW_COUNTS).exec(
+  redisScript<number[]>(redis, SYNC_WINDOW_COUNTS).exec(
     batch.map((b) => b.key),
     batch.flatMap((b) => [String(b.increment), String(b.expiresAtMs)]),
   );

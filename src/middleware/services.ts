@@ -1,11 +1,12 @@
 import { createMiddleware } from "hono/factory";
 import { createDatabase } from "../lib/db.ts";
-import { createRedis } from "../lib/redis.ts";
+import { redisClient } from "../lib/redis.ts";
 import type { AppBindings, Services } from "../types.ts";
 
 /**
- * Request-scoped clients, created on first use so routes that need neither (like /health) pay nothing.
- * The database's WebSocket pool (transactions only) is closed through `ctx.waitUntil` by createDatabase.
+ * The request's clients, made on first use so routes that need neither pay nothing. The database
+ * is a per-request view (its WebSocket pool, for transactions only, is closed through
+ * `ctx.waitUntil` by createDatabase); the Redis client holds no I/O object and is the isolate's.
  */
 export const services = createMiddleware<AppBindings>(async (c, next) => {
   const config = c.get("config");
@@ -16,7 +17,7 @@ export const services = createMiddleware<AppBindings>(async (c, next) => {
       return (db ??= createDatabase(config, c.executionCtx));
     },
     get redis() {
-      return (redis ??= createRedis(config));
+      return (redis ??= redisClient(config));
     },
   });
   try {

@@ -1,4 +1,4 @@
-import type { Redis } from "../lib/redis.ts";
+import { redisScript, type Redis } from "../lib/redis.ts";
 
 /**
  * Live sessions in Redis (seed layout: `session:{user_id}`, TTL 1 hour).
@@ -121,9 +121,10 @@ export async function openSession(
   const now = nowSeconds();
   const value = encode(now, opts.createdAt ?? now, meta);
   await guarded(() =>
-    redis
-      .createScript<number>(OPEN)
-      .exec([sessionKey(userId)], [sessionId, value, String(now), String(SESSION_TTL_SECONDS), opts.keepExisting ? "keep" : "new"]),
+    redisScript<number>(redis, OPEN).exec(
+      [sessionKey(userId)],
+      [sessionId, value, String(now), String(SESSION_TTL_SECONDS), opts.keepExisting ? "keep" : "new"],
+    ),
   );
 }
 
@@ -133,9 +134,7 @@ export async function openSession(
  */
 export async function touchSession(redis: Redis, userId: number, sessionId: string): Promise<boolean> {
   const result = await guarded(() =>
-    redis
-      .createScript<number | string>(TOUCH)
-      .exec([sessionKey(userId)], [sessionId, String(nowSeconds()), String(SESSION_TTL_SECONDS)]),
+    redisScript<number | string>(redis, TOUCH).exec([sessionKey(userId)], [sessionId, String(nowSeconds()), String(SESSION_TTL_SECONDS)]),
   );
   // Anything but an explicit 1 (garbage, an error string) is not a live session.
   return Number(result) === 1;
@@ -148,7 +147,7 @@ export async function endSession(redis: Redis, userId: number, sessionId: string
 
 /** Ends every session of the user, or every one but `exceptSessionId`; returns how many ended. */
 export async function endAllSessions(redis: Redis, userId: number, exceptSessionId = ""): Promise<number> {
-  const n = await guarded(() => redis.createScript<number>(END_OTHERS).exec([sessionKey(userId)], [exceptSessionId]));
+  const n = await guarded(() => redisScript<number>(redis, END_OTHERS).exec([sessionKey(userId)], [exceptSessionId]));
   return Number(n) || 0;
 }
 

@@ -2,7 +2,7 @@ import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
 import { createDatabase } from "../../src/lib/db.ts";
-import { createRedis } from "../../src/lib/redis.ts";
+import { redisClient } from "../../src/lib/redis.ts";
 import { api, unique } from "./api.ts";
 
 export { fetchWith } from "./api.ts";
@@ -58,7 +58,7 @@ export function testDb() {
 }
 
 export function testRedis() {
-  return createRedis(env);
+  return redisClient(env);
 }
 
 /** Waits until `check` passes (background writes such as audit rows land after the response). */

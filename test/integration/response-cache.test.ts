@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import { notFound, onError } from "../../src/lib/errors.ts";
 import { CACHE_POLICIES, cachedJson, cacheKey, versionKey } from "../../src/lib/response-cache.ts";
-import { createRedis, type Redis } from "../../src/lib/redis.ts";
+import { redisClient, type Redis } from "../../src/lib/redis.ts";
 import type { AppBindings, Services } from "../../src/types.ts";
 import { api, expectProblem } from "../helpers/api.ts";
 import { fetchWith, testRedis } from "../helpers/auth.ts";
@@ -164,7 +164,7 @@ describe("response cache internals", () => {
   });
 
   it("a Redis failure is a miss: served from the origin, never an error", async () => {
-    const dead = createRedis({ ...env, UPSTASH_REDIS_REST_URL: "http://127.0.0.1:9" });
+    const dead = redisClient({ ...env, UPSTASH_REDIS_REST_URL: "http://127.0.0.1:9" });
     const app = probeApp(dead, async () => ({ fine: true }), { probe: 1 });
     const res = await app.request("/probe");
     expect(res.status).toBe(200);
