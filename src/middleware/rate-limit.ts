@@ -72,7 +72,8 @@ const ephemeralCache = new BoundedCache();
 const windowCounters = new WindowCounters();
 
 const WINDOW_UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000 } as const;
-const windowMs = (window: RateLimitRule["window"]) => {
+/** A limiter window ("1 m") in milliseconds. */
+export const windowMs = (window: RateLimitRule["window"]) => {
   const [amount, unit] = window.split(" ") as [string, keyof typeof WINDOW_UNIT_MS];
   return Number(amount) * WINDOW_UNIT_MS[unit];
 };

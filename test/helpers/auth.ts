@@ -73,3 +73,14 @@ export async function eventually<T>(check: () => Promise<T>, timeoutMs = 3000): 
     }
   }
 }
+
+/**
+ * Waits, if needed, until the next `needMs` fall inside one window of `windowMs` (aligned to the
+ * epoch, as the limiters' windows are). A test that counts requests up to a limit must not
+ * straddle a window edge: a fixed window starts again there, and @upstash/ratelimit's sliding
+ * window rounds the previous window's weight down, so one extra request gets through.
+ */
+export async function awayFromWindowEdge(windowMs: number, needMs = 5_000): Promise<void> {
+  const left = windowMs - (Date.now() % windowMs);
+  if (left < needMs) await new Promise((r) => setTimeout(r, left + 50));
+}

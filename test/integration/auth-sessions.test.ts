@@ -2,8 +2,10 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { events, refreshTokenFamilies } from "../../src/db/schema/index.ts";
 import { SESSION_TTL_SECONDS, hashEntries, listSessions, sessionKey } from "../../src/services/sessions.ts";
+import { windowMs } from "../../src/middleware/rate-limit.ts";
+import { ACCOUNT_WINDOW } from "../../src/services/auth/login-throttle.ts";
 import { api, expectProblem } from "../helpers/api.ts";
-import { PASSWORD, bearer, claimsOf, eventually, fetchWith, login, me, refresh, register, testDb, testRedis } from "../helpers/auth.ts";
+import { PASSWORD, awayFromWindowEdge, bearer, claimsOf, eventually, fetchWith, login, me, refresh, register, testDb, testRedis } from "../helpers/auth.ts";
 
 const logout = (token: string, query = "") => api(`/api/auth/logout${query}`, { method: "POST", headers: bearer(token) });
 const changePassword = (token: string, json: unknown) => api("/api/auth/password", { method: "POST", json, headers: bearer(token) });
@@ -133,6 +135,7 @@ describe("POST /api/auth/password", () => {
   });
 
   it("counts wrong current passwords against the account's login budget", async () => {
+    await awayFromWindowEdge(windowMs(ACCOUNT_WINDOW));
     const { username } = await register();
     const pair = await login(username);
     for (let i = 0; i < 10; i++) {
