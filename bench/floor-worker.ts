@@ -19,7 +19,7 @@
 import { sql } from "drizzle-orm";
 import { createDatabase, type DatabaseEnv } from "../src/lib/db.ts";
 import { hashPassword, verifyPassword } from "../src/lib/password.ts";
-import { createRedis } from "../src/lib/redis.ts";
+import { redisClient } from "../src/lib/redis.ts";
 import { runMiningBench } from "./mining-loop.ts";
 
 type FloorEnv = DatabaseEnv & { UPSTASH_REDIS_REST_URL: string; UPSTASH_REDIS_REST_TOKEN: string };
@@ -43,7 +43,7 @@ export default {
       const seq = url.pathname.slice(4);
       if (!/^[rhbp]{1,8}$/.test(seq)) return new Response("bad sequence", { status: 400 });
       const db = createDatabase(env, ctx);
-      const redis = createRedis(env);
+      const redis = redisClient(env);
       try {
         for (const step of seq) {
           if (step === "r") await redis.get(FLOOR_REDIS_KEY);
