@@ -70,12 +70,16 @@ export function toUserView(row: UserViewRow): UserView {
 
 /** The user with their primary wallet, or undefined. */
 export async function findUserView(db: Database, userId: number): Promise<(UserView & { is_admin: boolean }) | undefined> {
-  const [row] = await db
-    .select(userViewColumns)
-    .from(users)
-    .leftJoin(wallets, and(eq(wallets.userId, users.id), eq(wallets.isPrimary, true)))
-    .where(eq(users.id, userId))
-    .limit(1);
+  const byId = db.prepared("user-view-by-id", (http) =>
+    http
+      .select(userViewColumns)
+      .from(users)
+      .leftJoin(wallets, and(eq(wallets.userId, users.id), eq(wallets.isPrimary, true)))
+      .where(eq(users.id, sql.placeholder("userId")))
+      .limit(1)
+      .prepare("user_view_by_id"),
+  );
+  const [row] = await byId.execute({ userId });
   return row ? { ...toUserView(row), is_admin: row.isAdmin } : undefined;
 }
 

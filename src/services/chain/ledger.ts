@@ -12,6 +12,7 @@ import type { BlockHeader } from "./block-hash.ts";
 import { GENESIS_HEADER } from "./block-hash.ts";
 import { formatAmount, parseAmount } from "./amount.ts";
 import { completeIdempotent, type IdempotencyClaim } from "../idempotency.ts";
+import type { Database } from "../../lib/db.ts";
 
 /** Anything that runs queries: the request's database or an open transaction. */
 export type Queryable = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -214,14 +215,22 @@ export async function pendingTransactions(db: Queryable, chain: string, limit: n
     .limit(limit);
 }
 
-export async function findTransaction(db: Queryable, hash: string): Promise<TransactionView | undefined> {
-  const [row] = await db.select().from(transactions).where(eq(transactions.transactionHash, hash)).limit(1);
+export async function findTransaction(db: Database, hash: string): Promise<TransactionView | undefined> {
+  const byHash = db.prepared("transaction-by-hash", (http) =>
+    http
+      .select()
+      .from(transactions)
+      .where(eq(transactions.transactionHash, sql.placeholder("hash")))
+      .limit(1)
+      .prepare("transaction_by_hash"),
+  );
+  const [row] = await byHash.execute({ hash });
   return row ? transactionView(row) : undefined;
 }
 
 /** Transactions from or to any wallet of the user, newest first. */
 export async function listUserTransactions(
-  db: Queryable,
+  db: Database,
   chain: string,
   userId: number,
   page: { limit: number; offset: number },
@@ -233,14 +242,28 @@ export async function listUserTransactions(
   // page or a quiet user). The subquery's OFFSET 0 keeps the planner from pulling ORDER BY id
   // LIMIT into it (it would pick that backward scan again); drizzle omits `.offset(0)`, so the 0
   // goes in as SQL.
-  const mine = sql`array(${db.select({ address: wallets.address }).from(wallets).where(eq(wallets.userId, userId))})`;
-  const matching = db
-    .select()
-    .from(transactions)
-    .where(and(eq(transactions.chain, chain), or(sql`${transactions.fromAddress} = any(${mine})`, sql`${transactions.toAddress} = any(${mine})`)))
-    .offset(sql`0` as unknown as number)
-    .as("mine");
-  const rows = await db.select().from(matching).orderBy(desc(matching.id)).limit(page.limit).offset(page.offset);
+  const query = db.prepared("user-transactions", (http) => {
+    const mine = sql`array(${http.select({ address: wallets.address }).from(wallets).where(eq(wallets.userId, sql.placeholder("userId")))})`;
+    const matching = http
+      .select()
+      .from(transactions)
+      .where(
+        and(
+          eq(transactions.chain, sql.placeholder("chain")),
+          or(sql`${transactions.fromAddress} = any(${mine})`, sql`${transactions.toAddress} = any(${mine})`),
+        ),
+      )
+      .offset(sql`0` as unknown as number)
+      .as("mine");
+    return http
+      .select()
+      .from(matching)
+      .orderBy(desc(matching.id))
+      .limit(sql.placeholder("limit"))
+      .offset(sql.placeholder("offset"))
+      .prepare("user_transactions");
+  });
+  const rows = await query.execute({ chain, userId, limit: page.limit, offset: page.offset });
   return rows.map(transactionView);
 }
 
