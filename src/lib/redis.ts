@@ -24,6 +24,9 @@ export function redisClient(config: RedisConfig): Redis {
       signal: () => AbortSignal.timeout(REDIS_TIMEOUT_MS),
       // Values are stored as JSON strings we encode ourselves, so types survive the round trip.
       automaticDeserialization: false,
+      // Plain JSON replies: everything we store is JSON text (valid UTF-8), so the default base64
+      // round trip only cost CPU on both ends (it showed in profiles of cache hits).
+      responseEncoding: false,
       enableTelemetry: false,
     });
     clients.set(key, client);

@@ -91,10 +91,21 @@ export type CachedJsonOptions<T> = {
   cacheable?: (value: T) => boolean;
 };
 
+// Hot keys (the same page asked for again and again) skip the SHA-256 and its hex formatting.
+const MAX_RECENT_KEYS = 1_000;
+const recentKeys = new Map<string, string>();
+
 /** `api:cache:{endpoint}:{sha256(canonical JSON of params + user)}`; equal parsed params → one key. */
 export async function cacheKey(endpoint: CachedEndpoint, params: Record<string, unknown>, userId?: number | null) {
   const canonical = canonicalize({ params, user: userId ?? null }) ?? "null";
-  return `${KEY_PREFIX}${endpoint}:${await sha256Hex(canonical)}`;
+  const memo = `${endpoint}\n${canonical}`;
+  let key = recentKeys.get(memo);
+  if (key === undefined) {
+    key = `${KEY_PREFIX}${endpoint}:${await sha256Hex(canonical)}`;
+    if (recentKeys.size >= MAX_RECENT_KEYS) recentKeys.clear(); // bounded; forgetting only costs a hash
+    recentKeys.set(memo, key);
+  }
+  return key;
 }
 
 /**
@@ -211,9 +222,13 @@ async function etagOf(body: string) {
   return `"${btoa(String.fromCharCode(...digest.subarray(0, 18))).replaceAll("+", "-").replaceAll("/", "_")}"`;
 }
 
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
+
 async function sha256Hex(text: string) {
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+  let hex = "";
+  for (const b of digest) hex += HEX[b];
+  return hex;
 }
 
 function logCacheFailure(c: Context<AppBindings>, op: "read" | "write", err: unknown) {

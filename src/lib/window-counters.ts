@@ -3,12 +3,14 @@
  *
  * Each isolate keeps, per key (`ratelimit:{ip}:{endpoint}:{window}`), the count Redis last
  * reported and the requests it let through since. A request is decided from their sum, at once.
- * The isolate's increments travel to Redis in batches: at most one sync in flight per isolate,
- * carrying every key's pending count in one script call, run in the background (ctx.waitUntil:
- * no request waits for it); Redis's replies bring in what other isolates counted.
+ * The isolate's increments travel to Redis in batches: at most one sync in flight per isolate and
+ * at most one per SYNC_INTERVAL_MS, each carrying every key's pending count in one script call,
+ * run in the background (ctx.waitUntil: no request waits for it); Redis's replies bring in what
+ * other isolates counted. The interval is what keeps a busy isolate's Redis traffic (and the CPU
+ * of building each call) flat: one sync per round trip was one call per ~20 requests under load.
  *
  * The price, acceptable for generous limits only: a client spread over several isolates is seen
- * one sync late, and an isolate meeting a client for the first time lets it through before it has
+ * one sync (at most SYNC_INTERVAL_MS plus a round trip) late, and an isolate meeting a client for the first time lets it through before it has
  * heard from Redis. Strict limits (login, register) stay exact, see middleware/rate-limit.ts.
  */
 
@@ -26,13 +28,19 @@ export class WindowCounters {
   static readonly SYNC_STALE_MS = 5_000;
   /** Syncs one background task runs back to back before leaving the rest to a later request. */
   static readonly SYNCS_PER_TASK = 4;
+  /** Least time between the starts of two syncs of one isolate. */
+  static readonly SYNC_INTERVAL_MS = 100;
 
   private readonly entries = new Map<string, Entry>();
   private syncStartedAt: number | undefined;
+  private lastSentAt = Number.NEGATIVE_INFINITY;
   /** Sum of `unsynced` over all entries. */
   private pending = 0;
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly sleep: (ms: number) => Promise<unknown> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  ) {}
 
   /** Counts one request under `prefix` in the current window of `windowMs`, if it is within `limit`. */
   hit(prefix: string, limit: number, windowMs: number): WindowDecision {
@@ -69,7 +77,12 @@ export class WindowCounters {
 
   private async syncRounds(send: SyncCounts, onError: (err: unknown) => void): Promise<void> {
     for (let round = 0; round < WindowCounters.SYNCS_PER_TASK && this.hasPending(); round++) {
+      // Waiting here (not refusing) means the last requests of a burst are still sent.
+      const wait = this.lastSentAt + WindowCounters.SYNC_INTERVAL_MS - this.now();
+      if (wait > 0) await this.sleep(wait);
+      if (!this.hasPending()) return; // forgotten meanwhile (MAX_KEYS)
       const now = this.now();
+      this.lastSentAt = now;
       const batch: { key: string; entry: Entry; increment: number }[] = [];
       for (const [key, entry] of this.entries) {
         if (entry.unsynced > 0) {

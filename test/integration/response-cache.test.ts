@@ -138,6 +138,18 @@ describe("response cache internals", () => {
     expect(calls).toEqual(["mget"]);
   });
 
+  it("a hit returns any Unicode exactly as loaded (replies are plain JSON, not base64)", async () => {
+    const text = "héllo 🚀 中文 \u2028 \ud800 \u0000 \\ \"quoted\"";
+    const app = probeApp(redisClient(env), async () => ({ text }), { probe: crypto.randomUUID() });
+    const miss = await app.request("/probe");
+    let hit = await app.request("/probe");
+    for (let i = 0; i < 8 && hit.headers.get("X-Cache") !== "HIT"; i++) hit = await app.request("/probe");
+    expect(hit.headers.get("X-Cache")).toBe("HIT");
+    const body = await hit.text();
+    expect(body).toBe(await miss.text());
+    expect(JSON.parse(body)).toEqual({ text });
+  });
+
   it("a load that throws caches nothing; the next call loads again", async () => {
     let loads = 0;
     const app = probeApp(testRedis(), async () => {

@@ -107,6 +107,16 @@ describe("formatAmount / normalizeAmount", () => {
     expect(normalizeAmount(50)).toBe("50.00000000");
   });
 
+  it("returns canonical amounts unchanged and accepts no spelling parseAmount refuses", () => {
+    for (const canonical of ["0.00000000", "0.00000001", "123.45000000", "999999999999.99999999"]) {
+      expect(normalizeAmount(canonical)).toBe(canonical);
+    }
+    expect(normalizeAmount("7.5")).toBe("7.50000000");
+    for (const bad of ["007.50000000", "7.500000000", " 7.50000000", "1000000000000.00000000", "-1.00000000"]) {
+      expect(() => normalizeAmount(bad), bad).toThrow(AmountError);
+    }
+  });
+
   it("rejects out-of-range units", () => {
     expect(() => formatAmount(-1n)).toThrow(AmountError);
     expect(() => formatAmount(MAX_UNITS + 1n)).toThrow(AmountError);

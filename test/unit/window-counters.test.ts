@@ -50,7 +50,11 @@ describe("WindowCounters", () => {
   });
 
   it("runs one sync at a time; increments made meanwhile go in the next round of the same task", async () => {
-    const counters = new WindowCounters(() => MINUTE);
+    let now = MINUTE;
+    const counters = new WindowCounters(
+      () => now,
+      async (ms) => (now += ms),
+    );
     const redis = fakeRedis();
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
@@ -68,6 +72,28 @@ describe("WindowCounters", () => {
     await task;
     expect(redis.calls.map((b) => b.map((x) => x.increment))).toEqual([[1], [2]]);
     expect(redis.totals.get("ratelimit:a:/x:1")).toBe(3);
+  });
+
+  it("spaces syncs SYNC_INTERVAL_MS apart, and a waiting sync still carries the burst's last requests", async () => {
+    let now = 4 * MINUTE;
+    const waits: number[] = [];
+    const counters = new WindowCounters(
+      () => now,
+      async (ms) => {
+        waits.push(ms);
+        now += ms;
+      },
+    );
+    const redis = fakeRedis();
+    counters.hit("ratelimit:a:/x", 100, MINUTE);
+    await counters.sync(redis.send, noError);
+    now += 30;
+    counters.hit("ratelimit:a:/x", 100, MINUTE);
+    const second = counters.sync(redis.send, noError);
+    counters.hit("ratelimit:a:/x", 100, MINUTE); // arrives while the second sync waits
+    await second;
+    expect(waits).toEqual([WindowCounters.SYNC_INTERVAL_MS - 30]);
+    expect(redis.calls.map((b) => b.map((x) => x.increment))).toEqual([[1], [2]]);
   });
 
   it("learns other isolates' counts from the replies and refuses once the total reaches the limit", async () => {

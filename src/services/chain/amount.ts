@@ -87,8 +87,11 @@ export function formatAmount(units: bigint): string {
 
 /** Canonical 8-decimal string for any accepted input ("1.5" → "1.50000000"). */
 export function normalizeAmount(input: unknown): string {
+  // Already canonical (every amount Postgres returns): no bigint round trip per row of a list.
+  if (typeof input === "string" && CANONICAL_AMOUNT.test(input)) return input;
   return formatAmount(parseAmount(input));
 }
+const CANONICAL_AMOUNT = /^(?:0|[1-9]\d{0,11})\.\d{8}$/;
 
 export function addUnits(a: bigint, b: bigint): bigint {
   assertUnits(a);

@@ -10,7 +10,7 @@ import * as schema from "../../db/schema/index.ts";
 import { blocks, MAIN_CHAIN, transactions, wallets } from "../../db/schema/index.ts";
 import type { BlockHeader } from "./block-hash.ts";
 import { GENESIS_HEADER } from "./block-hash.ts";
-import { formatAmount, parseAmount } from "./amount.ts";
+import { normalizeAmount, parseAmount } from "./amount.ts";
 import { completeIdempotent, type IdempotencyClaim } from "../idempotency.ts";
 import type { Database } from "../../lib/db.ts";
 
@@ -81,7 +81,7 @@ export type BlockSummaryView = {
 export type BlockView = BlockSummaryView & { transactions: TransactionView[] };
 
 /** numeric(20,8) text → canonical 8-decimal string (Postgres already prints it so; this pins it). */
-const amountText = (v: string) => formatAmount(parseAmount(v));
+const amountText = normalizeAmount;
 
 export function transactionView(row: TransactionRow): TransactionView {
   return {
