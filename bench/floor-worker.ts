@@ -10,6 +10,8 @@
  *                          r = Redis GET (Upstash REST), h = `select 1` over Neon's HTTP path,
  *                          p = `select 1` in an interactive transaction on the per-request
  *                              WebSocket pool (connect + BEGIN + SET LOCAL + select + COMMIT)
+ *                          t = a page of a user's transactions (?user=<id>): the list route's own
+ *                              query and row shaping (listUserTransactions, src/services/chain/ledger.ts)
  *                        e.g. /io/rh = what /api/auth/me needs on its request path: session, one query
  *   GET /mining?ms=N     bench/mining-loop.ts inside workerd: mining loop vs raw SHA-256
  *   GET /bcrypt?cost=N   wall time of one password check (src/lib/password.ts) inside workerd
@@ -20,6 +22,7 @@ import { sql } from "drizzle-orm";
 import { createDatabase, type DatabaseEnv } from "../src/lib/db.ts";
 import { hashPassword, verifyPassword } from "../src/lib/password.ts";
 import { redisClient } from "../src/lib/redis.ts";
+import { listUserTransactions } from "../src/services/chain/ledger.ts";
 import { runMiningBench } from "./mining-loop.ts";
 
 type FloorEnv = DatabaseEnv & { UPSTASH_REDIS_REST_URL: string; UPSTASH_REDIS_REST_TOKEN: string };
@@ -41,7 +44,8 @@ export default {
 
     if (url.pathname.startsWith("/io/")) {
       const seq = url.pathname.slice(4);
-      if (!/^[rhbp]{1,8}$/.test(seq)) return new Response("bad sequence", { status: 400 });
+      if (!/^[rhbpt]{1,8}$/.test(seq)) return new Response("bad sequence", { status: 400 });
+      let body = CONSTANT;
       const db = createDatabase(env, ctx);
       const redis = redisClient(env);
       try {
@@ -49,12 +53,16 @@ export default {
           if (step === "r") await redis.get(FLOOR_REDIS_KEY);
           else if (step === "h") await db.execute(sql`select 1`);
           else if (step === "b") await db.batch([db.execute(sql`select 1`), db.execute(sql`select 1`), db.execute(sql`select 1`)]);
+          else if (step === "t") {
+            const page = await listUserTransactions(db, "main", Number(url.searchParams.get("user")), { limit: 20, offset: 0 });
+            body = JSON.stringify(page);
+          }
           else await db.transaction((tx) => tx.execute(sql`select 1`));
         }
       } finally {
         db.$close();
       }
-      return new Response(CONSTANT, { headers: JSON_HEADERS });
+      return new Response(body, { headers: JSON_HEADERS });
     }
 
     if (url.pathname === "/mining") {

@@ -61,10 +61,19 @@ export async function createTransfer(deps: TransferDeps, input: TransferInput): 
   if (input.amountUnits < MIN_TRANSFER_UNITS) {
     throw unprocessable("Transactions must be at least 0.0001 coins", [{ path: "amount", message: "must be at least 0.0001" }]);
   }
-  const found = await db
-    .select()
-    .from(wallets)
-    .where(or(and(eq(wallets.userId, input.userId), eq(wallets.isPrimary, true)), eq(wallets.address, input.toAddress)));
+  const senderAndRecipient = db.prepared("transfer-wallets", (http) =>
+    http
+      .select()
+      .from(wallets)
+      .where(
+        or(
+          and(eq(wallets.userId, sql.placeholder("userId")), eq(wallets.isPrimary, true)),
+          eq(wallets.address, sql.placeholder("toAddress")),
+        ),
+      )
+      .prepare("transfer_wallets"),
+  );
+  const found = await senderAndRecipient.execute({ userId: input.userId, toAddress: input.toAddress });
   const sender = found.find((w) => w.userId === input.userId && w.isPrimary);
   if (!sender) throw notFound("You have no wallet");
   if (input.toAddress === sender.address) {
