@@ -134,6 +134,10 @@ describe("reading blocks", () => {
     expect(page[0]).not.toHaveProperty("transactions");
     const next = await (await api("/api/blockchain/blocks?limit=3&offset=3", { headers: chain.headers })).json<BlockJson[]>();
     expect(next.map((b) => b.height)).toEqual([2, 1, 0]);
+    const heights = async (q: string) => (await (await api(`/api/blockchain/blocks?${q}`, { headers: chain.headers })).json<BlockJson[]>()).map((b) => b.height);
+    expect(await heights("limit=3&offset=4")).toEqual([1, 0]);
+    expect(await heights("limit=3&offset=6")).toEqual([]);
+    expect(await heights("limit=2&offset=1")).toEqual([4, 3]);
   });
 
   it("finds one block by height and by hash, with its transactions", async () => {
