@@ -109,6 +109,24 @@ describe("RoadMail flags and folders", () => {
     expect((await api(`/api/email/folders/${custom.id}`, { method: "DELETE", headers: b!.headers })).status).toBe(204);
     expect((await inbox(b!)).map((e) => e.id)).toEqual([mail!.id]); // back home
   });
+
+  it("mail moved into a folder while it is deleted either lands back home or gets a 404, never a 500", async () => {
+    const [a, b] = await createUsers(2);
+    for (let i = 0; i < 6; i++) await send(a!, { to: b!.email, subject: `m${i}` });
+    const mails = await inbox(b!);
+    const custom = await ok<Folder>(await api("/api/email/folders", { method: "POST", headers: b!.headers, json: { name: "Racing" } }), 201);
+    const move = (id: number) => api(`/api/email/${id}`, { method: "PATCH", headers: b!.headers, json: { folder_id: custom.id } });
+    const [removed, ...moves] = await Promise.all([
+      api(`/api/email/folders/${custom.id}`, { method: "DELETE", headers: b!.headers }),
+      ...mails.map((m) => move(m.id)),
+    ]);
+    expect(removed.status).toBe(204);
+    for (const res of moves) {
+      if (res.status !== 200) await expectProblem(res, 404);
+    }
+    // Nothing is lost: every message is in the Inbox, whichever side won each race.
+    expect((await inbox(b!)).map((e) => e.id).sort()).toEqual(mails.map((m) => m.id).sort());
+  });
 });
 
 describe("RoadMail drafts and threads", () => {
@@ -129,6 +147,19 @@ describe("RoadMail drafts and threads", () => {
     expect((await ok<Email[]>(await api("/api/email/sent", { headers: a!.headers })))[0]).toMatchObject({ id: draft.id, is_draft: false, folder: "sent" });
     expect(await ok<Email[]>(await api("/api/email/drafts", { headers: a!.headers }))).toEqual([]);
     await expectProblem(await api(`/api/email/drafts/${draft.id}`, { method: "PATCH", headers: a!.headers, json: { body: "late" } }), 409);
+  });
+
+  it("a deleted draft (in Trash) can be neither sent nor edited, and is deleted for good by a second delete", async () => {
+    const [a, b] = await createUsers(2);
+    const draft = await ok<Email>(await api("/api/email/drafts", { method: "POST", headers: a!.headers, json: { to: [b!.email], subject: "oops" } }), 201);
+    expect((await del(a!, draft.id)).status).toBeLessThan(300);
+    expect(await ok<Email>(await api(`/api/email/${draft.id}`, { headers: a!.headers }))).toMatchObject({ folder: "trash", is_draft: true });
+    const send = await api(`/api/email/drafts/${draft.id}/send`, { method: "POST", headers: a!.headers });
+    expect((await expectProblem(send, 409)).type).toMatch(/draft-in-trash$/);
+    await expectProblem(await api(`/api/email/drafts/${draft.id}`, { method: "PATCH", headers: a!.headers, json: { body: "revive" } }), 409);
+    expect(await inbox(b!)).toEqual([]);
+    expect((await del(a!, draft.id)).status).toBeLessThan(300);
+    await expectProblem(await api(`/api/email/${draft.id}`, { headers: a!.headers }), 404);
   });
 
   it("replies join the thread; writing to myself gives me both copies", async () => {

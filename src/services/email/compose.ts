@@ -134,14 +134,27 @@ export async function createDraft(db: Database, userId: number, input: ComposeIn
 }
 
 /** The message behind a draft copy of mine; 404 if it is not mine, 409 if it was sent already. */
+// A deleted draft sits in Trash until deleted for good; it cannot leave Trash (drafts cannot be
+// moved), so sending or editing it would resurrect a message its author threw away.
+const draftInTrash = () => conflict("This draft is in Trash; deleted drafts cannot be edited or sent", "draft-in-trash");
+
 async function findDraft(db: Database, userId: number, id: number) {
   const [row] = await db
-    .select({ emailId: emails.id, isDraft: emails.isDraft, to: emails.toAddresses, cc: emails.ccAddresses, bcc: emails.bccAddresses })
+    .select({
+      emailId: emails.id,
+      isDraft: emails.isDraft,
+      folderType: emailFolders.folderType,
+      to: emails.toAddresses,
+      cc: emails.ccAddresses,
+      bcc: emails.bccAddresses,
+    })
     .from(emailMailbox)
     .innerJoin(emails, eq(emails.id, emailMailbox.emailId))
+    .innerJoin(emailFolders, eq(emailFolders.id, emailMailbox.folderId))
     .where(and(eq(emailMailbox.id, id), eq(emailMailbox.userId, userId), eq(emailMailbox.role, "sender")));
   if (!row) throw mailNotFound();
   if (!row.isDraft) throw conflict("This email was already sent; drafts only", "not-a-draft");
+  if (row.folderType !== "drafts") throw draftInTrash();
   return row;
 }
 
@@ -164,8 +177,8 @@ export async function updateDraft(db: Database, userId: number, id: number, patc
 }
 
 /**
- * Sends a draft: the same delivery as `sendEmail`, guarded by `is_draft` in the same statement so
- * two concurrent sends deliver once (the loser gets a 409).
+ * Sends a draft: the same delivery as `sendEmail`, guarded by `is_draft` (and the copy still being
+ * in Drafts) in the same statement, so two concurrent sends deliver once (the loser gets a 409).
  */
 export async function sendDraft(db: Database, userId: number, id: number): Promise<SendResult> {
   const draft = await findDraft(db, userId, id);
@@ -181,6 +194,8 @@ export async function sendDraft(db: Database, userId: number, id: number): Promi
           cc_addresses = ${textArray(resolved.cc.map((p) => p.email))},
           bcc_addresses = ${textArray(resolved.bcc.map((p) => p.email))}
         where id = ${draft.emailId} and is_draft
+          and exists (select 1 from ${emailMailbox} m join ${emailFolders} f on f.id = m.folder_id
+                      where m.id = ${id} and f.folder_type = 'drafts')
         returning id
       ), moved as (
         update ${emailMailbox} set folder_id = (select f.id from ${emailFolders} f where f.user_id = ${userId} and f.folder_type = 'sent')
@@ -195,6 +210,9 @@ export async function sendDraft(db: Database, userId: number, id: number): Promi
       )
       select (select count(*) from msg)::int as sent, (select count(*) from moved)::int as moved, (select count(*) from copies)::int as copies`),
   ]);
-  if (!result.rows[0]?.sent) throw conflict("This email was already sent; drafts only", "not-a-draft");
+  if (!result.rows[0]?.sent) {
+    await findDraft(db, userId, id); // sent or trashed meanwhile: throws the matching 409 (or 404)
+    throw conflict("This draft changed while it was being sent; try again", "draft-changed");
+  }
   return { senderCopyId: id, recipientIds: copies.map((c) => c.userId) };
 }

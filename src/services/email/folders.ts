@@ -91,7 +91,12 @@ export async function deleteFolder(db: Database, userId: number, folderId: numbe
   if (folder.folderType !== "custom") throw conflict("System folders cannot be deleted", "system-folder");
   const home = sql`(select f.id from ${emailFolders} f where f.user_id = ${userId}
     and f.folder_type = case when email_mailbox.role = 'sender' then 'sent' else 'inbox' end)`;
+  // The folder row is locked first: a message being moved into it (whose foreign-key check takes a
+  // share lock on that row) either commits before our UPDATE runs, which then moves it out too, or
+  // waits and then finds the folder gone (the move answers 404). Without the lock such a message
+  // could land between our UPDATE and DELETE, and the DELETE would fail on the foreign key.
   await db.batch([
+    db.select({ id: emailFolders.id }).from(emailFolders).where(eq(emailFolders.id, folderId)).for("update"),
     ensureSystemFolders(db, [userId]),
     db
       .update(emailMailbox)

@@ -3,6 +3,7 @@ import { emailFolders, emailMailbox, emails, type EmailFolderType, type MailboxR
 import type { Database } from "../../lib/db.ts";
 import { conflict, notFound } from "../../lib/errors.ts";
 import type { Pagination } from "../../lib/pagination.ts";
+import { isForeignKeyViolation } from "../db-errors.ts";
 import { findFolder } from "./folders.ts";
 
 /** One user's copy of a message, as the API shows it. `id` is the copy's id (per mailbox). */
@@ -155,10 +156,13 @@ export async function updateMail(db: Database, userId: number, id: number, patch
   // subquery must name the outer table itself (`email_mailbox.email_id`).
   const movable =
     patch.folderId === undefined ? sql`true` : sql`not exists (select 1 from ${emails} e where e.id = email_mailbox.email_id and e.is_draft)`;
-  const [updated, [row]] = await db.batch([
-    db.update(emailMailbox).set(set).where(and(mine, movable)).returning({ id: emailMailbox.id }),
-    selectMail(db).where(mine),
-  ]);
+  const [updated, [row]] = await db
+    .batch([db.update(emailMailbox).set(set).where(and(mine, movable)).returning({ id: emailMailbox.id }), selectMail(db).where(mine)])
+    .catch((err: unknown) => {
+      // The target folder was deleted between our check and our write.
+      if (isForeignKeyViolation(err)) throw notFound("Folder not found");
+      throw err;
+    });
   if (!row) throw mailNotFound();
   if (updated.length === 0) throw conflict("A draft cannot be moved; send it or delete it", "draft-not-movable");
   return toMailRow(row);
