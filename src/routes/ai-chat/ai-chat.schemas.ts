@@ -12,7 +12,7 @@ export const ConversationIdParams = z.object({ id: idParam("id") });
 const title = z.string().trim().max(255);
 
 export const CreateConversationBody = z
-  .object({
+  .strictObject({
     title: title
       .nullish()
       .openapi({ description: 'Defaults to "New Conversation", which the first message replaces', example: "Trip planning" }),
@@ -20,11 +20,11 @@ export const CreateConversationBody = z
   .openapi("CreateConversation");
 
 export const RenameConversationBody = z
-  .object({ title: title.min(1, "title must not be empty").openapi({ example: "Trip planning" }) })
+  .strictObject({ title: title.min(1, "title must not be empty").openapi({ example: "Trip planning" }) })
   .openapi("RenameConversation");
 
 export const SendMessageBody = z
-  .object({
+  .strictObject({
     content: z
       .string()
       .trim()

@@ -46,7 +46,7 @@ export const RegisterBodySchema = z
   .openapi("RegisterRequest");
 
 export const LoginJsonSchema = z
-  .object({
+  .strictObject({
     username: z.string().max(MAX_SECRET_CHARS).optional().openapi({ description: "Username or email", example: "alice" }),
     email: z.string().max(MAX_SECRET_CHARS).optional().openapi({ description: "Email (instead of username)" }),
     password: SecretSchema.openapi({ example: "correct horse battery staple" }),
@@ -67,7 +67,7 @@ export const LoginFormSchema = z
   .openapi("LoginForm");
 
 export const RefreshJsonSchema = z
-  .object({ refresh_token: z.string().min(1).max(4096) })
+  .strictObject({ refresh_token: z.string().min(1).max(4096) })
   .openapi("RefreshRequest");
 
 export const RefreshFormSchema = z

@@ -34,11 +34,11 @@ const InReplyTo = z
   .openapi({ description: "The `id` of the email (in my mailbox) this replies to; the reply joins its thread" });
 
 export const SendEmailBody = z
-  .object({ to: ToField, subject: Subject, body: Body, cc: AddressList, bcc: AddressList, in_reply_to: InReplyTo })
+  .strictObject({ to: ToField, subject: Subject, body: Body, cc: AddressList, bcc: AddressList, in_reply_to: InReplyTo })
   .openapi("SendEmail");
 
 export const DraftBody = z
-  .object({
+  .strictObject({
     to: z.union([ToField, z.null()]).optional().transform((v) => v ?? []),
     subject: Subject.nullish().transform((v) => v ?? ""),
     body: Body.nullish().transform((v) => v ?? ""),
@@ -49,7 +49,7 @@ export const DraftBody = z
   .openapi("Draft");
 
 export const DraftPatchBody = z
-  .object({
+  .strictObject({
     to: z.union([ToField, z.null()]).optional().transform((v) => (v === null ? [] : v)),
     subject: Subject.optional(),
     body: Body.optional(),
@@ -60,7 +60,7 @@ export const DraftPatchBody = z
   .openapi("DraftPatch");
 
 export const MailPatchBody = z
-  .object({
+  .strictObject({
     is_read: z.boolean().optional(),
     is_starred: z.boolean().optional(),
     folder_id: z.number().int().positive().max(2_147_483_647).optional().openapi({ description: "Move to this folder of mine" }),
@@ -68,7 +68,7 @@ export const MailPatchBody = z
   .openapi("EmailPatch");
 
 export const CreateFolderBody = z
-  .object({
+  .strictObject({
     name: z.string().trim().min(1, "name must not be empty").max(100).openapi({ example: "Receipts" }),
     icon: z.string().trim().max(50).nullish().openapi({ example: "🧾" }),
   })

@@ -6,7 +6,7 @@ import { formatHashrate, type MinedTotals, type NetworkPace } from "../../servic
 export const MINER_ACTIONS = ["start", "stop", "restart"] as const;
 
 export const ControlBody = z
-  .object({
+  .strictObject({
     action: z.enum(MINER_ACTIONS).openapi({ example: "start" }),
     worker_id: z
       .string()

@@ -71,11 +71,10 @@ export const JobsQuery = PaginationQuery.extend({
 });
 
 export const CreateJobBody = z
-  .object({
+  .strictObject({
     type: z.enum(JOB_TYPES).openapi({ example: "verify-chain" }),
-    payload: z.object({}).strict().nullish().openapi({ description: "verify-chain takes no parameters: {} or absent" }),
+    payload: z.strictObject({}).nullish().openapi({ description: "verify-chain takes no parameters: {} or absent" }),
   })
-  .strict()
   .openapi("CreateJob");
 
 export const JobSchema = z

@@ -36,7 +36,7 @@ export const FeedQuery = PaginationQuery.extend({
 });
 
 export const CreatePostBody = z
-  .object({
+  .strictObject({
     content: Content(MAX_POST_CHARS).openapi({ example: "First light over the bay." }),
     image_url: OptionalUrl,
     video_url: OptionalUrl,
@@ -45,7 +45,7 @@ export const CreatePostBody = z
   .openapi("CreatePost");
 
 export const UpdatePostBody = z
-  .object({
+  .strictObject({
     content: Content(MAX_POST_CHARS).optional(),
     image_url: OptionalUrl,
     video_url: OptionalUrl,
@@ -54,7 +54,7 @@ export const UpdatePostBody = z
   .openapi("UpdatePost");
 
 export const CreateCommentBody = z
-  .object({
+  .strictObject({
     content: Content(MAX_COMMENT_CHARS).openapi({ example: "Beautiful." }),
     parent_id: z
       .number()

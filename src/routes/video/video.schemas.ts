@@ -56,13 +56,13 @@ const VideoFields = {
   is_public: z.boolean().optional(),
 };
 
-export const CreateVideoBody = z.object(VideoFields).openapi("CreateVideo");
+export const CreateVideoBody = z.strictObject(VideoFields).openapi("CreateVideo");
 export const UpdateVideoBody = z
-  .object({ ...VideoFields, title: VideoFields.title.optional(), video_url: VideoFields.video_url.optional() })
+  .strictObject({ ...VideoFields, title: VideoFields.title.optional(), video_url: VideoFields.video_url.optional() })
   .openapi("UpdateVideo");
 
 export const CreateVideoCommentBody = z
-  .object({ content: z.string().trim().min(1, "content must not be empty").max(2_000).openapi({ example: "Lovely light." }) })
+  .strictObject({ content: z.string().trim().min(1, "content must not be empty").max(2_000).openapi({ example: "Lovely light." }) })
   .openapi("CreateVideoComment");
 
 export const VideoSchema = z
