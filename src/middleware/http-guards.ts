@@ -15,11 +15,14 @@ export const limitBody = bodyLimit({
 
 const ACCEPTED_BODY_TYPES = ["application/json", "application/x-www-form-urlencoded", "multipart/form-data"];
 
+const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
+
 /** A body in a format no route reads is a 415, not a confusing validation error. */
 export const requireKnownContentType = createMiddleware<AppBindings>(async (c, next) => {
-  const hasBody = c.req.header("content-length") !== undefined && c.req.header("content-length") !== "0";
-  const chunked = c.req.header("transfer-encoding") !== undefined;
-  if (["POST", "PUT", "PATCH"].includes(c.req.method) && (hasBody || chunked)) {
+  if (!BODY_METHODS.has(c.req.method)) return next();
+  const length = c.req.header("content-length");
+  const hasBody = (length !== undefined && length !== "0") || c.req.header("transfer-encoding") !== undefined;
+  if (hasBody) {
     const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
     if (!ACCEPTED_BODY_TYPES.includes(type) && !type.endsWith("+json")) {
       throw new ApiError(415, "unsupported-media-type", "Send the request body as application/json");
