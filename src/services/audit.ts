@@ -1,3 +1,4 @@
+import { sql, type SQL } from "drizzle-orm";
 import { events } from "../db/schema/index.ts";
 import type { Database } from "../lib/db.ts";
 
@@ -25,6 +26,21 @@ function row(event: AuditEvent) {
     userAgent: event.userAgent ? event.userAgent.slice(0, 500) : null,
     metadata: event.metadata ?? {},
   };
+}
+
+/** Who did it, from where: the request's part of an event. */
+export type AuditActor = Pick<AuditEvent, "userId" | "ip" | "userAgent">;
+
+/**
+ * The audit row as a statement for the caller's own batch, written only if `when` holds: the event
+ * then commits with the change it records, or not at all, and costs no round trip of its own.
+ * `metadata` is SQL, so it may hold values the database assigns in the same batch (a new row's id).
+ */
+export function auditStatement(db: Database, event: AuditActor & { type: string; metadata: SQL }, when: SQL) {
+  const r = row({ ...event, metadata: {} });
+  return db.execute(sql`
+    insert into ${events} (type, user_id, ip, user_agent, metadata)
+    select ${r.type}, ${r.userId}, ${r.ip}, ${r.userAgent}, ${event.metadata} where ${when}`);
 }
 
 /** Writes one audit row now; rejects if it cannot be written (use inside a request you want to fail). */

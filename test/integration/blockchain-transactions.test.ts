@@ -6,8 +6,8 @@ import { createTransfer } from "../../src/services/chain/transfer.ts";
 import { hashTransaction, transactionSigningPayload } from "../../src/services/chain/transaction-hash.ts";
 import { api, expectProblem } from "../helpers/api.ts";
 import { env } from "cloudflare:test";
-import { eq } from "drizzle-orm";
-import { wallets } from "../../src/db/schema/index.ts";
+import { and, eq } from "drizzle-orm";
+import { events, wallets } from "../../src/db/schema/index.ts";
 import { directDb, mineOk, testChain, transfer, verify, walletOf, type TxJson } from "../helpers/chain.ts";
 import { createUser, type TestUser } from "../helpers/users.ts";
 
@@ -111,6 +111,22 @@ describe("POST /transactions", () => {
     expect(await balanceOf(user)).toBe("100.00000000");
     expect((await transfer(chain, user, { to_address: bobAddress, amount: "100" })).status).toBe(201);
     expect(await balanceOf(user)).toBe("0.00000000");
+  });
+
+  it("records one wallet.transfer audit event with the transfer, and none for a refused one", async () => {
+    const user = await createUser();
+    const sent = await transfer(chain, user, { to_address: bobAddress, amount: "1.5" }, { "User-Agent": "audit-probe/1" });
+    expect(sent.status).toBe(201);
+    const tx = await sent.json<TxJson>();
+    await expectProblem(await transfer(chain, user, { to_address: bobAddress, amount: "1000" }), 400);
+    const { db, close } = directDb();
+    try {
+      const rows = await db.select().from(events).where(and(eq(events.userId, user.id), eq(events.type, "wallet.transfer")));
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({ userAgent: "audit-probe/1", metadata: { chain: chain.id, transaction_id: tx.id, amount: "1.50000000" } });
+    } finally {
+      await close();
+    }
   });
 
   it("unknown recipient → 404; yourself → 422", async () => {

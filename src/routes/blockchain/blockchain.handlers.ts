@@ -3,7 +3,7 @@ import { clientIp, userAgent } from "../../lib/client-info.ts";
 import { ApiError, notFound, serviceUnavailable } from "../../lib/errors.ts";
 import { cachedJson, invalidateCache } from "../../lib/response-cache.ts";
 import { getAuth } from "../../middleware/auth.ts";
-import { recordEventLater } from "../../services/audit.ts";
+import { recordEventLater, type AuditActor } from "../../services/audit.ts";
 import { formatAmount, parseAmount } from "../../services/chain/amount.ts";
 import { callLedger, durableObjectLedger } from "../../services/chain/chain-writer.ts";
 import {
@@ -77,12 +77,10 @@ async function idempotent<T>(
   }
 }
 
+const actorOf = (c: Ctx): AuditActor => ({ userId: c.var.auth?.userId ?? null, ip: clientIp(c.req.raw.headers), userAgent: userAgent(c.req.raw.headers) });
+
 function audit(c: Ctx, type: string, metadata: Record<string, unknown>) {
-  recordEventLater(
-    c.var.services.db,
-    { type, userId: c.var.auth?.userId ?? null, ip: clientIp(c.req.raw.headers), userAgent: userAgent(c.req.raw.headers), metadata },
-    (p) => c.executionCtx.waitUntil(p),
-  );
+  recordEventLater(c.var.services.db, { type, ...actorOf(c), metadata }, (p) => c.executionCtx.waitUntil(p));
 }
 
 // ---- blocks ----
@@ -176,10 +174,9 @@ export const createTransaction: AppRouteHandler<typeof routes.createTransaction>
   const result = await idempotent(c, "blockchain.transfer", request, async (claim) => {
     const tx = await createTransfer(
       { db, masterKey: c.var.config.WALLET_MASTER_KEY, chain },
-      { userId, toAddress: input.to_address, amountUnits: input.amount, message, idempotency: claim },
+      { userId, toAddress: input.to_address, amountUnits: input.amount, message, idempotency: claim, actor: actorOf(c) },
     );
     await invalidateCache(redis, ["chain"]);
-    audit(c, "wallet.transfer", { chain, transaction_id: tx.id, amount: tx.amount });
     return tx;
   });
   return c.json(result.body, result.status);

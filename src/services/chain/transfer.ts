@@ -13,6 +13,7 @@ import {
   lockClaimStatement,
   type IdempotencyClaim,
 } from "../idempotency.ts";
+import { auditStatement, type AuditActor } from "../audit.ts";
 import { addUnits, formatAmount, MAX_UNITS, parseAmount } from "./amount.ts";
 import { transactionView, type TransactionView } from "./ledger.ts";
 import { hashTransaction, transactionSigningPayload, type TransactionPayload } from "./transaction-hash.ts";
@@ -37,6 +38,8 @@ export type TransferInput = {
   amountUnits: bigint;
   message: string | null;
   idempotency?: IdempotencyClaim;
+  /** Who asked: the `wallet.transfer` audit event is written in the transfer's own batch. */
+  actor?: AuditActor;
 };
 
 export const insufficientBalance = () => new ApiError(400, "insufficient-balance", "Insufficient balance");
@@ -50,7 +53,8 @@ const balanceOverflow = () => unprocessable("The recipient's balance would excee
  *   2. one HTTP batch, which Neon runs as one transaction: lock both wallets in id order (two
  *      opposite transfers cannot deadlock; the idempotency claim first, when there is one), then
  *      one statement that debits, credits and inserts only if every condition holds on the locked
- *      rows, then (with a key) the idempotency record, only if the transfer was inserted.
+ *      rows, then (with a key) the idempotency record and (with an actor) the audit event, only if
+ *      the transfer was inserted.
  *
  * Locks are held for one batch on the database side instead of ~7 client round trips, which is
  * what lets transfers between the same wallets run back to back. Nothing is half-written: the
@@ -147,22 +151,38 @@ export async function createTransfer(deps: TransferDeps, input: TransferInput): 
     where exists (select 1 from credit)
     returning id`);
 
+  // Statements after `move` see its row: they run only if the transfer was written.
+  const insertedId = sql`(select id from ${transactions} where ${transactions.transactionHash} = ${hash})`;
+  const written = sql`${insertedId} is not null`;
+  const auditRow = input.actor
+    ? [
+        auditStatement(
+          db,
+          {
+            ...input.actor,
+            type: "wallet.transfer",
+            metadata: sql`jsonb_build_object('chain', ${deps.chain}::text, 'transaction_id', ${insertedId}, 'amount', ${payload.amount}::text)`,
+          },
+          written,
+        ),
+      ]
+    : [];
   let locked: { id: number; balance: string }[];
   let inserted: { id: number } | undefined;
   if (claim) {
-    const insertedId = sql`(select id from ${transactions} where ${transactions.transactionHash} = ${hash})`;
     const [claimRows, lockedRows, moved] = await db.batch([
       lockClaimStatement(db, claim),
       lockWallets,
       move,
-      completeIdempotentStatement(db, claim, 201, sql`jsonb_set(${JSON.stringify(view)}::jsonb, '{id}', to_jsonb(${insertedId}))`, sql`${insertedId} is not null`),
+      completeIdempotentStatement(db, claim, 201, sql`jsonb_set(${JSON.stringify(view)}::jsonb, '{id}', to_jsonb(${insertedId}))`, written),
+      ...auditRow,
     ]);
     [locked, inserted] = [lockedRows, moved.rows[0]];
     if (!inserted && !claimRows.some((r) => r.token === claim.token && r.status === "pending")) {
       throw new IdempotencySupersededError("the idempotency claim was lost before the commit");
     }
   } else {
-    const [lockedRows, moved] = await db.batch([lockWallets, move]);
+    const [lockedRows, moved] = await db.batch([lockWallets, move, ...auditRow]);
     [locked, inserted] = [lockedRows, moved.rows[0]];
   }
   if (inserted) return { ...view, id: inserted.id };
