@@ -27,6 +27,11 @@ export function redisClient(config: RedisConfig): Redis {
       // Plain JSON replies: everything we store is JSON text (valid UTF-8), so the default base64
       // round trip only cost CPU on both ends (it showed in profiles of cache hits).
       responseEncoding: false,
+      // One command, one plain request: we batch on purpose where it pays (redis.pipeline()).
+      // Auto-pipelining wrapped every lone command in a pipeline call (more JSON on both ends, and
+      // its own frames in CPU profiles) to merge commands issued in the same microtask, which a
+      // request's sequential commands never are.
+      enableAutoPipelining: false,
       enableTelemetry: false,
     });
     clients.set(key, client);

@@ -78,6 +78,23 @@ export const versionKey = (dataset: string) => `${KEY_PREFIX}version:${dataset}`
 /** What Redis holds: the data-set tokens it was loaded under, its ETag and the JSON body as text. */
 type Entry = { v: string[]; e: string; b: string };
 
+/**
+ * An entry as one string: `c1`, the tokens (space-separated), the ETag and the body, on lines of
+ * their own (tokens and ETags never contain a newline or a space). Not JSON: the body is JSON text
+ * already, and wrapping it again escaped every quote on write and unescaped it on every hit.
+ */
+const ENTRY_FORMAT = "c1";
+const serializeEntry = (e: Entry) => `${ENTRY_FORMAT}\n${e.v.join(" ")}\n${e.e}\n${e.b}`;
+
+function parseEntry(raw: string): Entry | undefined {
+  const tokensEnd = raw.indexOf("\n", ENTRY_FORMAT.length + 1);
+  const etagEnd = tokensEnd < 0 ? -1 : raw.indexOf("\n", tokensEnd + 1);
+  // Anything else (an older format, a truncated value) is a miss, and the miss overwrites it.
+  if (!raw.startsWith(`${ENTRY_FORMAT}\n`) || etagEnd < 0) return undefined;
+  const tokens = raw.slice(ENTRY_FORMAT.length + 1, tokensEnd);
+  return { v: tokens ? tokens.split(" ") : [], e: raw.slice(tokensEnd + 1, etagEnd), b: raw.slice(etagEnd + 1) };
+}
+
 export type CachedJsonOptions<T> = {
   endpoint: CachedEndpoint;
   params: Record<string, unknown>;
@@ -144,7 +161,7 @@ export async function cachedJson<T>(
   if (versions && body.length <= MAX_ENTRY_BYTES && (opts.cacheable?.(value) ?? true)) {
     // Awaited (not waitUntil) so the next request is a hit: one SET, on the miss path only.
     const entry: Entry = { v: versions, e: etag, b: body };
-    await redis.set(key, JSON.stringify(entry), { ex: policy.ttl }).catch((err) => logCacheFailure(c, "write", err));
+    await redis.set(key, serializeEntry(entry), { ex: policy.ttl }).catch((err) => logCacheFailure(c, "write", err));
   }
   return respond(c, policy, body, etag, "MISS");
 }
@@ -208,14 +225,6 @@ function ifNoneMatchHits(header: string | undefined, etag: string) {
   return header.split(",").some((t) => t.trim().replace(/^W\//, "") === etag);
 }
 
-function parseEntry(raw: string): Entry | undefined {
-  try {
-    const e = JSON.parse(raw) as Partial<Entry>;
-    return Array.isArray(e.v) && typeof e.e === "string" && typeof e.b === "string" ? (e as Entry) : undefined;
-  } catch {
-    return undefined; // a corrupt entry is a miss, and the miss overwrites it
-  }
-}
 
 async function etagOf(body: string) {
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(body)));

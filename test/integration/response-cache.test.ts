@@ -184,6 +184,21 @@ describe("response cache internals", () => {
     expect(await res.json()).toEqual({ fine: true });
   });
 
+  it("an unreadable entry (another format, garbage) is a miss that overwrites it", async () => {
+    const redis = testRedis();
+    const params = { probe: crypto.randomUUID() };
+    const key = await cacheKey("/api/video", params, 0);
+    let loads = 0;
+    const app = probeApp(redis, async () => ({ n: ++loads }), params);
+    for (const junk of ['{"v":[],"e":"\\"x\\"","b":"{}"}', "c1\nno-etag-line", "garbage"]) {
+      await redis.set(key, junk, { ex: 60 });
+      const res = await app.request("/probe");
+      expect(res.headers.get("X-Cache"), junk).toBe("MISS");
+      expect(await res.json()).toEqual({ n: loads });
+      expect(await redis.get<string>(key)).toMatch(/^c1\n/);
+    }
+  });
+
   it("keys follow the seed's shape and ignore param order; every TTL is within 5–60 minutes", async () => {
     const a = await cacheKey("/api/video", { sort: "newest", limit: 20, offset: 0 }, 7);
     const b = await cacheKey("/api/video", { offset: 0, limit: 20, sort: "newest" }, 7);
