@@ -102,8 +102,9 @@ export function mount(_body, ctx) {
       signal.addEventListener('abort', () => ctrl.abort(), { once: true });
       stop.hidden = false;
       stop.onclick = () => ctrl.abort();
+      /** @type {any} */ let created = null;
       try {
-        current ??= await api('/api/ai_chat/conversations', { body: { title: text.slice(0, 50) }, signal: ctrl.signal });
+        current ??= created = await api('/api/ai_chat/conversations', { body: { title: text.slice(0, 50) }, signal: ctrl.signal });
         const res = await api(`/api/ai_chat/conversations/${current.id}/messages`, {
           body: { content: text }, signal: ctrl.signal, stream: true, headers: { accept: 'text/event-stream, application/json' },
         });
@@ -131,6 +132,10 @@ export function mount(_body, ctx) {
         if (e instanceof ApiError && e.status === 503) {
           mine.remove();
           input.value = text; // nothing was stored: give the text back
+          if (created) { // …nor is the conversation opened for it kept (it would sit empty in the list)
+            if (current === created) current = null;
+            await api(`/api/ai_chat/conversations/${created.id}`, { method: 'DELETE', signal }).catch(() => {});
+          }
           notConfigured(e.message || OFF);
         } else {
           mine.append(h('p', { class: 'msg error', role: 'alert' }, `Not answered: ${errorText(e)}`));

@@ -19,14 +19,18 @@ export function mount(_body, ctx) {
     const bar = h('div', { class: 'row' }, cat, sort, h('span', { class: 'grow' }), addBtn);
     body.append(h('div', { class: 'pad stack' }, bar, main));
     cat.onchange = sort.onchange = () => void browse();
+    // The view on screen (list, player or form): an answer for a view the user has left is dropped.
+    let view = 0;
 
     async function browse() {
+      const current = ++view;
       bar.hidden = false;
       fill(main, loading('Loading videos…'));
       const qs = new URLSearchParams({ limit: '40', sort: sort.value });
       if (cat.value) qs.set('category', cat.value);
       try {
         const list = asList(await api(`/api/video?${qs}`, { signal }), 'videos');
+        if (current !== view) return;
         fill(main, list.length ? h('ul', { class: 'video-grid' }, list.map((v) => {
           const thumb = safeUrl(v.thumbnail_url);
           return h('li', null, h('button', { type: 'button', class: 'video-card', onclick: () => play(v.id) },
@@ -35,29 +39,32 @@ export function mount(_body, ctx) {
             h('strong', null, v.title ?? 'Untitled'),
             h('span', { class: 'muted' }, `${v.username ?? ''} · ${v.views_count ?? 0} views · ${ago(v.created_at)}`)));
         })) : empty('No videos here yet.', h('button', { type: 'button', class: 'btn primary', onclick: () => add() }, 'Add the first video')));
-      } catch (e) { showError(main, e, browse); }
+      } catch (e) { if (current === view) showError(main, e, browse); }
     }
 
     const back = () => h('button', { type: 'button', class: 'btn small', onclick: browse }, '← All videos');
 
     /** @param {string | number} id */
     async function play(id) {
+      const current = ++view;
       bar.hidden = true;
       fill(main, back(), loading('Loading video…'));
       try {
         const v = await api(`/api/video/${encodeURIComponent(id)}`, { signal });
+        if (current !== view) return;
         const src = safeUrl(v.video_url);
         const note = h('div', { 'aria-live': 'polite' });
         const video = src ? h('video', { src, controls: true, preload: 'metadata', playsinline: true, poster: safeUrl(v.thumbnail_url), class: 'player' }) : null;
         video?.addEventListener('error', () => fill(note, h('p', { class: 'msg warn' }, "This video can't be played here: its address may be unreachable or in a format the browser does not support.")));
         const like = h('button', { type: 'button', class: 'btn small' });
         const dislike = h('button', { type: 'button', class: 'btn small' });
+        // My reaction: true like, false dislike, null none (the API says is_liked / is_disliked).
+        /** @type {boolean | null} */ let mine = v.is_liked ? true : v.is_disliked ? false : null;
         /** @param {any} r */
         const show = (r) => {
-          if (r && 'liked' in r) v.my_reaction = r.liked; // true like, false dislike, null none
+          if (r && 'liked' in r) mine = r.liked;
           v.likes_count = r?.likes_count ?? v.likes_count ?? 0;
           v.dislikes_count = r?.dislikes_count ?? v.dislikes_count ?? 0;
-          const mine = v.my_reaction ?? (v.is_liked ? true : null);
           like.textContent = `▲ Like ${v.likes_count}`;
           dislike.textContent = `▼ Dislike ${v.dislikes_count}`;
           like.setAttribute('aria-pressed', String(mine === true));
@@ -74,10 +81,11 @@ export function mount(_body, ctx) {
           h('h3', null, v.title ?? 'Untitled'), h('div', { class: 'row' }, like, dislike, h('span', { class: 'muted' }, `${v.views_count ?? 0} views · ${v.username ?? ''}`)),
           v.description && h('p', { class: 'pre' }, v.description),
           kv(v, ['category', 'tags', 'duration', 'created_at'], Object.keys(v).filter((k) => !['category', 'tags', 'duration', 'created_at'].includes(k))));
-      } catch (e) { fill(main, back(), errorBox(e)); }
+      } catch (e) { if (current === view) fill(main, back(), errorBox(e)); }
     }
 
     function add() {
+      ++view;
       bar.hidden = true;
       const out = h('div');
       const save = h('button', { type: 'submit', class: 'btn primary' }, 'Publish');
