@@ -7,26 +7,12 @@
  *
  * Registrations stay inside the API's per-IP limit (rate-limit.ts: 5 a minute): 4 in this file.
  */
-import type { Browser, Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, openPage, screenshot, type Watched } from "./browser.ts";
-import { startSystem, type TestSystem } from "./system.ts";
+import type { Locator, Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { openPage, screenshot, type Watched } from "./browser.ts";
+import { systemAndBrowser } from "./system.ts";
 
-let system: TestSystem;
-let browser: Browser;
-
-beforeAll(async () => {
-  const [s, b] = await Promise.allSettled([startSystem(), launchBrowser()]);
-  if (s.status === "fulfilled") system = s.value;
-  if (b.status === "fulfilled") browser = b.value;
-  if (s.status === "rejected") throw s.reason;
-  if (b.status === "rejected") throw b.reason;
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await system?.stop();
-}, 30_000);
+const env = systemAndBrowser();
 
 const run = Date.now().toString(36).slice(-5);
 const PASSWORD = "correct-horse-battery";
@@ -47,7 +33,7 @@ async function openApp(page: Page, title: string): Promise<Locator> {
 
 /** A fresh page at the desktop with a new user registered through the Sign in window. */
 async function desktopAs(name: string): Promise<{ desk: Watched; page: Page; username: string }> {
-  const desk = await openPage(browser, system.url);
+  const desk = await openPage(env.browser, env.system.url);
   const { page } = desk;
   const username = `${name}_${run}`;
   await page.goto("/");
@@ -64,9 +50,29 @@ async function desktopAs(name: string): Promise<{ desk: Watched; page: Page; use
 
 /** GET an API path as nobody in particular: what the UI should be showing. */
 async function apiJson(path: string, init?: RequestInit): Promise<any> {
-  const res = await fetch(system.url + path, init);
+  const res = await fetch(env.system.url + path, init);
   expect(res.ok, `${path} answered ${res.status}`).toBe(true);
   return res.json();
+}
+
+/** Opens AI Chat and sends `question` the way a user does (Enter). */
+async function ask(page: Page, question: string): Promise<{ chat: Locator; box: Locator }> {
+  const chat = await openApp(page, "AI Chat");
+  const box = chat.getByRole("textbox", { name: "Message" });
+  await box.fill(question);
+  await box.press("Enter");
+  return { chat, box };
+}
+
+/** Holds requests matching `glob` until the returned function is called (a slow network). */
+async function holdBack(page: Page, glob: string): Promise<() => void> {
+  let release = () => {};
+  const held = new Promise<void>((r) => (release = r));
+  await page.route(glob, async (r) => {
+    await held;
+    await r.continue();
+  });
+  return release;
 }
 
 function expectNoProblems(w: Watched) {
@@ -166,17 +172,9 @@ describe("AI chat", () => {
       // A slow network: the message goes out before the server's settings arrive, and the API's
       // own answer (503, not configured) is what the user reads. Nothing is left behind.
       await chat.getByRole("button", { name: "Close" }).click();
-      let release = () => {};
-      const held = new Promise<void>((r) => (release = r));
-      await page.route("**/api/system/config/public", async (r) => {
-        await held;
-        await r.continue();
-      });
-      const again = await openApp(page, "AI Chat");
+      const release = await holdBack(page, "**/api/system/config/public");
       const question = `Is the café open on Sundays? ${run}`;
-      const box = again.getByRole("textbox", { name: "Message" });
-      await box.fill(question);
-      await box.press("Enter");
+      const { chat: again, box } = await ask(page, question);
       const refused = again.getByRole("status").filter({ hasText: "Not configured." });
       await visible(refused);
       expect(await refused.innerText()).toContain("nothing was stored");
@@ -190,7 +188,27 @@ describe("AI chat", () => {
       const list = (await openApp(page, "AI Chat")).getByRole("navigation", { name: "Conversations" });
       await visible(list.locator(".conv, p"));
       expect(await list.innerText()).toBe("No conversations yet.");
-      // The one expected error answer: the API's 503 to the message.
+
+      // Any other 503 (here the database, answered by the test at the network edge) is not "not
+      // configured": the user reads an error worth a retry and gets the text back.
+      await page.unroute("**/api/system/config/public");
+      await page.reload(); // fresh windows; the session survives a reload
+      const releaseAgain = await holdBack(page, "**/api/system/config/public");
+      await page.route("**/api/ai_chat/conversations/*/messages", (r) =>
+        r.fulfill({
+          status: 503,
+          contentType: "application/problem+json",
+          body: JSON.stringify({ type: "https://blackroad.systems/problems/database-unavailable", title: "Service Unavailable", status: 503, detail: "The database is unavailable; retry shortly.", request_id: "browser-test" }),
+        }),
+      );
+      const { chat: third, box: retry } = await ask(page, question);
+      const failed = third.getByRole("alert").filter({ hasText: "Not answered" });
+      await visible(failed);
+      expect(await failed.innerText()).toContain("retry shortly");
+      expect(await third.getByRole("status").filter({ hasText: "Not configured." }).count()).toBe(0);
+      expect(await retry.inputValue()).toBe(question);
+      releaseAgain();
+      // The one expected error answer: the API's 503 to the message (and the test's own, above).
       expect(desk.problems().filter((p) => !/\b503\b.*\/api\/ai_chat\/conversations\/\d+\/messages\b/.test(p))).toEqual([]);
       expect(desk.problems().some((p) => p.startsWith("HTTP 503 POST"))).toBe(true);
     } finally {
@@ -272,7 +290,7 @@ describe("Terminal", () => {
 
 describe("System", () => {
   it("shows the live health summary and the version the API reports", async () => {
-    const desk = await openPage(browser, system.url);
+    const desk = await openPage(env.browser, env.system.url);
     try {
       const { page } = desk;
       await page.goto("/");

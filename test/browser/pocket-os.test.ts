@@ -13,26 +13,12 @@
  * connects from 127.0.0.1, so the run stays inside the API's per-IP auth limits (rate-limit.ts:
  * 5 registrations and 10 sign-ins a minute): 2 registrations and 7 sign-ins, one of them wrong.
  */
-import type { Browser, Locator, Page } from "playwright-core";
+import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, openPage, screenshot, type Watched } from "./browser.ts";
-import { startSystem, type TestSystem } from "./system.ts";
+import { openPage, screenshot, type Watched } from "./browser.ts";
+import { systemAndBrowser } from "./system.ts";
 
-let system: TestSystem;
-let browser: Browser;
-
-beforeAll(async () => {
-  const [s, b] = await Promise.allSettled([startSystem(), launchBrowser()]);
-  if (s.status === "fulfilled") system = s.value;
-  if (b.status === "fulfilled") browser = b.value;
-  if (s.status === "rejected") throw s.reason;
-  if (b.status === "rejected") throw b.reason;
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await system?.stop();
-}, 30_000);
+const env = systemAndBrowser();
 
 const run = Date.now().toString(36).slice(-5);
 const PASSWORD = "correct-horse-battery";
@@ -125,7 +111,7 @@ describe("Pocket OS: a user's day on the desktop", () => {
   let bobAddress = "";
 
   beforeAll(async () => {
-    desk = await openPage(browser, system.url);
+    desk = await openPage(env.browser, env.system.url);
     page = desk.page;
   });
   afterAll(async () => {
@@ -268,7 +254,7 @@ describe("Pocket OS: a user's day on the desktop", () => {
 
 describe("Pocket OS on a phone (390×844)", () => {
   it("windows become full-screen panes above a bottom bar; the session survives a reload", async () => {
-    const phone = await openPage(browser, system.url, { width: 390, height: 844 });
+    const phone = await openPage(env.browser, env.system.url, { width: 390, height: 844 });
     try {
       const { page } = phone;
       await page.goto("/");
@@ -304,9 +290,9 @@ describe("Pocket OS on a phone (390×844)", () => {
 
 describe("Prism console", () => {
   it("shows an administrator the counts, the audit events and a verified chain", async () => {
-    const out = await system.makeAdmin(alice.username);
+    const out = await env.system.makeAdmin(alice.username);
     expect(out).toContain("is now an administrator");
-    const prism = await openPage(browser, system.url);
+    const prism = await openPage(env.browser, env.system.url);
     try {
       const { page } = prism;
       await page.goto("/prism");
@@ -347,7 +333,7 @@ describe("Prism console", () => {
   });
 
   it("tells a signed-in non-admin that Prism is for administrators", async () => {
-    const prism = await openPage(browser, system.url);
+    const prism = await openPage(env.browser, env.system.url);
     try {
       const { page } = prism;
       await page.goto("/prism/");
@@ -385,7 +371,7 @@ describe("Static site", () => {
   }
 
   it("every asset the pages reference exists, with the right content type", async () => {
-    const origin = new URL(system.url).origin;
+    const origin = new URL(env.system.url).origin;
     const queue = ["/", "/prism/", "/api/docs", "/404.html"];
     const seen = new Map<string, string>(); // path → problem ("" when fine)
     const referrers = new Map<string, string>();
@@ -417,21 +403,21 @@ describe("Static site", () => {
   });
 
   it("/, /prism and /prism/ open Pocket OS and Prism", async () => {
-    const home = await fetch(`${system.url}/`);
+    const home = await fetch(`${env.system.url}/`);
     expect(home.status).toBe(200);
     expect(await home.text()).toContain("<title>Pocket OS");
     for (const path of ["/prism", "/prism/"]) {
-      const res = await fetch(system.url + path);
+      const res = await fetch(env.system.url + path);
       expect(res.status).toBe(200);
       expect(new URL(res.url).pathname).toBe("/prism/");
       expect(await res.text()).toContain("<title>Prism console");
     }
-    const health = await fetch(`${system.url}/prism/health`);
+    const health = await fetch(`${env.system.url}/prism/health`);
     expect(await health.json()).toMatchObject({ service: "prism-console", status: "healthy" });
   });
 
   it("an unknown page shows the 404 page, styled, with a way back", async () => {
-    const w = await openPage(browser, system.url);
+    const w = await openPage(env.browser, env.system.url);
     try {
       const res = await w.page.goto("/no/such/page");
       expect(res?.status()).toBe(404);
@@ -452,7 +438,7 @@ describe("Static site", () => {
   });
 
   it("an unknown /api path answers a JSON problem, not the HTML 404 page", async () => {
-    const res = await fetch(`${system.url}/api/x`);
+    const res = await fetch(`${env.system.url}/api/x`);
     expect(res.status).toBe(404);
     expect(res.headers.get("content-type")).toContain("application/problem+json");
     expect(await res.json()).toMatchObject({ status: 404, title: "Not Found" });

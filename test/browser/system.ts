@@ -6,8 +6,8 @@
  *
  * Backends follow the rest of the suite: the embedded PGlite by default, or a real PostgreSQL
  * (TEST_DATABASE_URL: a fresh database `blackroad_browser_<pid>` on that server, dropped afterwards) and a real Redis
- * (REDIS_URL: its logical database 3, emptied first, so cached keys and rate-limit counters never
- * meet the Worker tests' ones or an earlier run's);
+ * (REDIS_URL: a logical database of its own among 3–15, emptied first, so cached keys and
+ * rate-limit counters never meet the Worker tests', another browser file's or an earlier run's);
  * LOCAL_CLOUD_REDIS=embedded passes through to the local cloud.
  */
 import { execFile, spawn, type ChildProcess } from "node:child_process";
@@ -18,6 +18,9 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import Redis from "ioredis";
 import pg from "pg";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
+import { launchBrowser } from "./browser.ts";
 
 const root = join(import.meta.dirname, "../..");
 const run = promisify(execFile);
@@ -84,13 +87,18 @@ export async function startSystem(): Promise<TestSystem> {
   const databaseUrl = adminUrl ? await freshDatabase(adminUrl, dbName) : `postgres://postgres:postgres@127.0.0.1:${postgresPort}/postgres`;
   let redisUrl: string | undefined;
   if (process.env.REDIS_URL) {
-    const u = new URL(process.env.REDIS_URL);
-    u.pathname = "/3";
-    redisUrl = u.toString();
-    const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
+    const redis = new Redis(process.env.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2 });
     try {
       await redis.connect();
+      // Browser test files run in parallel, each with its own system: each takes a logical database
+      // of its own (3–15, handed out by a counter), so one file's FLUSHDB never wipes another's
+      // sessions and their rate-limit counters never add up.
+      const db = 3 + ((await redis.incr("blackroad:browser-test-databases")) % 13);
+      await redis.select(db);
       await redis.flushdb();
+      const u = new URL(process.env.REDIS_URL);
+      u.pathname = `/${db}`;
+      redisUrl = u.toString();
     } finally {
       redis.disconnect();
     }
@@ -185,5 +193,34 @@ export async function startSystem(): Promise<TestSystem> {
       return stdout;
     },
     stop,
+  };
+}
+
+/**
+ * A test file's system and browser: both started before its tests (in parallel) and stopped after
+ * them. Read `.system` and `.browser` inside tests and hooks, once they have started.
+ */
+export function systemAndBrowser(): { readonly system: TestSystem; readonly browser: Browser } {
+  const started: { system?: TestSystem; browser?: Browser } = {};
+  beforeAll(async () => {
+    const [s, b] = await Promise.allSettled([startSystem(), launchBrowser()]);
+    if (s.status === "fulfilled") started.system = s.value;
+    if (b.status === "fulfilled") started.browser = b.value;
+    if (s.status === "rejected") throw s.reason;
+    if (b.status === "rejected") throw b.reason;
+  }, 120_000);
+  afterAll(async () => {
+    await started.browser?.close();
+    await started.system?.stop();
+  }, 30_000);
+  return {
+    get system() {
+      if (!started.system) throw new Error("the system has not started");
+      return started.system;
+    },
+    get browser() {
+      if (!started.browser) throw new Error("the browser has not started");
+      return started.browser;
+    },
   };
 }

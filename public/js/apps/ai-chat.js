@@ -136,7 +136,10 @@ export function mount(_body, ctx) {
             if (current === created) current = null;
             await api(`/api/ai_chat/conversations/${created.id}`, { method: 'DELETE', signal }).catch(() => {});
           }
-          notConfigured(e.message || OFF);
+          // Only this problem type means "no provider"; any other 503 (the database, the provider
+          // down) is worth a retry and must not disable Send.
+          if (/\/ai-not-configured$/.test(e.problem?.type ?? '')) notConfigured(e.message || OFF);
+          else fill(banner, h('p', { class: 'msg error', role: 'alert' }, `Not answered: ${errorText(e)} Nothing was stored; try again.`));
         } else {
           mine.append(h('p', { class: 'msg error', role: 'alert' }, `Not answered: ${errorText(e)}`));
         }

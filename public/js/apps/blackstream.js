@@ -6,6 +6,8 @@ import { busy, field, loading, showError, formErrors, empty, errorBox, kv } from
 
 const CATEGORIES = ['', 'music', 'gaming', 'education', 'tech', 'news', 'sports', 'entertainment', 'other'];
 
+/** @param {number | null | undefined} n */
+const views = (n) => `${n ?? 0} ${n === 1 ? 'view' : 'views'}`;
 /** @param {number | null | undefined} s */
 const dur = (s) => (s ? `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, '0')}` : '');
 
@@ -37,7 +39,7 @@ export function mount(_body, ctx) {
             h('span', { class: 'thumb' }, thumb ? h('img', { src: thumb, alt: '', loading: 'lazy', referrerpolicy: 'no-referrer' }) : h('span', { class: 'thumb-ph', 'aria-hidden': 'true' }, '▶'),
               v.duration ? h('span', { class: 'dur' }, dur(v.duration)) : null),
             h('strong', null, v.title ?? 'Untitled'),
-            h('span', { class: 'muted' }, `${v.username ?? ''} · ${v.views_count ?? 0} views · ${ago(v.created_at)}`)));
+            h('span', { class: 'muted' }, `${v.username ?? ''} · ${views(v.views_count)} · ${ago(v.created_at)}`)));
         })) : empty('No videos here yet.', h('button', { type: 'button', class: 'btn primary', onclick: () => add() }, 'Add the first video')));
       } catch (e) { if (current === view) showError(main, e, browse); }
     }
@@ -78,7 +80,7 @@ export function mount(_body, ctx) {
         dislike.onclick = () => busy(dislike, react(false));
         show(null);
         fill(main, back(), video ?? h('p', { class: 'msg warn' }, 'This video has no playable address.'), note,
-          h('h3', null, v.title ?? 'Untitled'), h('div', { class: 'row' }, like, dislike, h('span', { class: 'muted' }, `${v.views_count ?? 0} views · ${v.username ?? ''}`)),
+          h('h3', null, v.title ?? 'Untitled'), h('div', { class: 'row' }, like, dislike, h('span', { class: 'muted' }, `${views(v.views_count)} · ${v.username ?? ''}`)),
           v.description && h('p', { class: 'pre' }, v.description),
           kv(v, ['category', 'tags', 'duration', 'created_at'], Object.keys(v).filter((k) => !['category', 'tags', 'duration', 'created_at'].includes(k))));
       } catch (e) { if (current === view) fill(main, back(), errorBox(e)); }
