@@ -172,6 +172,24 @@ describe("reading blocks", () => {
     expect(typeof stats.average_block_time_seconds).toBe("number");
   });
 
+  it("stats count pending and confirmed transactions exactly", async () => {
+    const own = testChain();
+    const [payer, payee] = await Promise.all([createUser(), createUser()]);
+    const to_address = (await walletOf(payee)).address;
+    const pay = async () => expect((await transfer(own, payer, { to_address, amount: "1" })).status).toBe(201);
+    const counts = async () => {
+      const s = await (await api("/api/blockchain/stats", { headers: own.headers })).json<Record<string, number>>();
+      return [s.total_transactions, s.confirmed_transactions, s.pending_transactions];
+    };
+    await mineOk(own, miner); // the chain's first block after genesis
+    await pay();
+    await pay();
+    expect(await counts()).toEqual([2, 0, 2]);
+    await mineOk(own, miner);
+    await pay();
+    expect(await counts()).toEqual([3, 2, 1]);
+  });
+
   it("cached stats and block lists change as soon as a block is appended", async () => {
     const first = await api("/api/blockchain/stats", { headers: chain.headers });
     const again = await api("/api/blockchain/stats", { headers: chain.headers });

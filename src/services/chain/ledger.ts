@@ -293,37 +293,39 @@ export type ChainStats = {
 const AVERAGE_WINDOW = 100;
 
 export async function chainStats(
-  db: Queryable,
+  db: Database,
   chain: string,
   current: { difficulty: number; reward: string },
 ): Promise<ChainStats> {
-  const [tail, [txCounts], [window]] = await Promise.all([
-    chainTail(db, chain),
+  // One batch (one round trip). The counts are two index-only scans (is_confirmed ⇔ block_height
+  // is not null, a CHECK constraint): pending rows through the partial pending index, confirmed
+  // ones through (chain, block_height); one count over the table read every row of it (27 ms for
+  // 50,000 transactions against ~10 ms).
+  const recent = db
+    .select({ timestampMs: blocks.timestampMs })
+    .from(blocks)
+    .where(and(eq(blocks.chain, chain), gt(blocks.height, 0)))
+    .orderBy(desc(blocks.height))
+    .limit(AVERAGE_WINDOW)
+    .as("recent");
+  const [[tail], [txCounts], [window]] = await db.batch([
+    db.select().from(blocks).where(eq(blocks.chain, chain)).orderBy(desc(blocks.height)).limit(1),
     db
       .select({
-        total: count(),
-        pending: sql<number>`count(*) filter (where not ${transactions.isConfirmed})`.mapWith(Number),
+        confirmed: sql<number>`(select count(*) from ${transactions} where ${transactions.chain} = ${chain} and ${transactions.blockHeight} is not null)`.mapWith(Number),
+        pending: sql<number>`(select count(*) from ${transactions} where ${transactions.chain} = ${chain} and not ${transactions.isConfirmed})`.mapWith(Number),
       })
-      .from(transactions)
-      .where(eq(transactions.chain, chain)),
+      .from(sql`(select 1) as one`),
     db
       .select({
         n: sql<number>`count(*)`.mapWith(Number),
-        first: sql<string | null>`min(${blocks.timestampMs})`,
-        last: sql<string | null>`max(${blocks.timestampMs})`,
+        first: sql<string | null>`min(${recent.timestampMs})`,
+        last: sql<string | null>`max(${recent.timestampMs})`,
       })
-      .from(
-        db
-          .select({ timestampMs: blocks.timestampMs })
-          .from(blocks)
-          .where(and(eq(blocks.chain, chain), gt(blocks.height, 0)))
-          .orderBy(desc(blocks.height))
-          .limit(AVERAGE_WINDOW)
-          .as("recent"),
-      ),
+      .from(recent),
   ]);
-  const total = txCounts?.total ?? 0;
   const pending = txCounts?.pending ?? 0;
+  const total = (txCounts?.confirmed ?? 0) + pending;
   const n = window?.n ?? 0;
   const average =
     n >= 2 && window?.first != null && window.last != null
