@@ -6,6 +6,7 @@
  *
  *   GET /const           a constant JSON body, no I/O (the floor of /health and friends)
  *   GET /const?log=1     the same plus one JSON log line (what a per-request access log costs)
+ *   GET /hono            the same body from a bare Hono app (`c.json`): what the framework alone costs
  *   GET /io/<seq>        sequential round trips, one letter each:
  *                          r = Redis GET (Upstash REST), h = `select 1` over Neon's HTTP path,
  *                          p = `select 1` in an interactive transaction on the per-request
@@ -19,6 +20,7 @@
  * Bundled by bench/build.ts with esbuild; never deployed.
  */
 import { sql } from "drizzle-orm";
+import { Hono } from "hono";
 import { createDatabase, type DatabaseEnv } from "../src/lib/db.ts";
 import { hashPassword, verifyPassword } from "../src/lib/password.ts";
 import { redisClient } from "../src/lib/redis.ts";
@@ -29,6 +31,7 @@ type FloorEnv = DatabaseEnv & { UPSTASH_REDIS_REST_URL: string; UPSTASH_REDIS_RE
 
 const CONSTANT = JSON.stringify({ status: "healthy", service: "floor", environment: "bench", version: "0.0.0", timestamp: "2026-01-01T00:00:00.000Z" });
 const JSON_HEADERS = { "Content-Type": "application/json" };
+const bareHono = new Hono().get("/hono", (c) => c.json(JSON.parse(CONSTANT) as Record<string, string>));
 // Set by the harness (bench/run.ts) to a small value; Worker modules may export only handlers.
 const FLOOR_REDIS_KEY = "bench:floor";
 
@@ -41,6 +44,8 @@ export default {
       }
       return new Response(CONSTANT, { headers: JSON_HEADERS });
     }
+
+    if (url.pathname === "/hono") return bareHono.fetch(request);
 
     if (url.pathname.startsWith("/io/")) {
       const seq = url.pathname.slice(4);

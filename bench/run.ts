@@ -200,6 +200,7 @@ async function measure(
 const FLOOR_SPECS: Record<string, { path: (i: number) => string; note?: string }> = {
   const: { path: () => "/const", note: "bare Worker, constant body" },
   "const+log": { path: () => "/const?log=1", note: "and one JSON log line, as every API request writes" },
+  hono: { path: () => "/hono", note: "the same body from a bare Hono app: the framework alone" },
   ...Object.fromEntries(["r", "h", "p", "rr", "rh", "rhr", "rhbr"].map((seq) => [seq, { path: () => `/io/${seq}` }])),
   // The list route's own query for the same users it is asked for (auth(i) below).
   rt: { path: (i) => `/io/rt?user=${sessions[i % sessions.length]!.user.id}`, note: "session GET, then the list route's own query and rows" },
@@ -214,6 +215,9 @@ const api_ = (name: string, floor: string | null, spec: Partial<LoadSpec> & { ne
   measure("api", name, floor, spec, note);
 
 await api_("GET /health", "const", { next: () => ({ path: "/health" }) });
+// The same route against a bare Hono app: what our middleware (request id, security headers,
+// config, CORS) adds on top of the framework.
+await api_("GET /health, vs a bare Hono app", "hono", { next: () => ({ path: "/health" }) });
 // The rate limiter's Redis call on these routes runs after the response (see rate-limit.ts), so the
 // floors hold only the I/O on the request path; the Redis/req column counts both.
 await api_("GET /api/system/version", "const", { next: () => ({ path: "/api/system/version" }) }, "limiter synced after the response");
