@@ -115,10 +115,19 @@ describe("request ids", () => {
     expect(bad.headers.get("X-Request-Id")).not.toContain("<");
   });
 
-  it("every response has Server-Timing and secure headers", async () => {
-    const res = await api("/health");
-    expect(res.headers.get("Server-Timing")).toMatch(/app;dur=/);
-    expect(res.headers.get("X-Content-Type-Options")).toBe("nosniff");
+  it("every response has Server-Timing and the REST security headers; the HTML docs page adds the browser ones", async () => {
+    for (const res of [await api("/health"), await api("/api/nope"), await api("/api/docs")]) {
+      expect(res.headers.get("Server-Timing")).toMatch(/app;dur=/);
+      expect(res.headers.get("X-Content-Type-Options")).toBe("nosniff");
+      expect(res.headers.get("X-Frame-Options")).toBe("DENY");
+      expect(res.headers.get("Strict-Transport-Security")).toMatch(/^max-age=\d+/);
+    }
+    const json = await api("/health");
+    expect(json.headers.get("Referrer-Policy")).toBeNull(); // JSON has no links or subresources
+    const docs = await api("/api/docs");
+    expect(docs.headers.get("Content-Type")).toMatch(/^text\/html/);
+    expect(docs.headers.get("Referrer-Policy")).toBe("no-referrer");
+    expect(docs.headers.get("Cross-Origin-Opener-Policy")).toBe("same-origin");
   });
 });
 

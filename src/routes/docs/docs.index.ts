@@ -30,8 +30,12 @@ export function registerDocs(app: AppOpenAPI) {
     servers: [{ url: "/" }],
   });
 
-  app.get("/api/docs", (c) =>
-    c.html(`<!doctype html>
+  app.get("/api/docs", (c) => {
+    // An HTML page, unlike the rest of the API: the browser-side policies apply here.
+    c.header("Referrer-Policy", "no-referrer");
+    c.header("Cross-Origin-Opener-Policy", "same-origin");
+    c.header("Cross-Origin-Resource-Policy", "same-origin");
+    return c.html(`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -43,6 +47,6 @@ export function registerDocs(app: AppOpenAPI) {
 <script src="/vendor/swagger-ui/swagger-ui-bundle.js"></script>
 <script src="/js/api-docs.js"></script>
 </body>
-</html>`),
-  );
+</html>`);
+  });
 }
