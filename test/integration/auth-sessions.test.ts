@@ -52,6 +52,56 @@ describe("sessions in Redis", () => {
   });
 });
 
+describe("GET /api/auth/sessions and DELETE /api/auth/sessions/{id}", () => {
+  type SessionJson = { id: string; current: boolean; created_at: string; last_seen: string; ip: string | null; user_agent: string | null };
+  const sessions = async (token: string) => {
+    const res = await api("/api/auth/sessions", { headers: bearer(token) });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("Cache-Control")).toBe("no-store");
+    return res.json<SessionJson[]>();
+  };
+  const end = (token: string, id: string) => api(`/api/auth/sessions/${id}`, { method: "DELETE", headers: bearer(token) });
+
+  it("lists my devices, marks the current one, and ends another one at once (tokens refused, refresh revoked)", async () => {
+    const { username } = await register();
+    const laptop = await login(username, PASSWORD, { "User-Agent": "laptop-browser/1" });
+    const phone = await login(username, PASSWORD, { "User-Agent": "phone-app/2" });
+    const list = await sessions(laptop.access_token);
+    expect(list).toHaveLength(2);
+    const mine = list.find((s) => s.current)!;
+    const other = list.find((s) => !s.current)!;
+    expect(mine).toMatchObject({ id: claimsOf(laptop.access_token).sid, user_agent: "laptop-browser/1" });
+    expect(other).toMatchObject({ id: claimsOf(phone.access_token).sid, user_agent: "phone-app/2" });
+    expect(Date.parse(other.created_at)).toBeLessThanOrEqual(Date.parse(other.last_seen));
+
+    expect((await end(laptop.access_token, other.id)).status).toBe(204);
+    await expectProblem(await me(phone.access_token), 401);
+    await expectProblem(await refresh(phone.refresh_token), 401);
+    expect((await sessions(laptop.access_token)).map((s) => s.id)).toEqual([mine.id]);
+    await expectProblem(await end(laptop.access_token, other.id), 404); // already ended
+  });
+
+  it("never shows or ends another user's session; malformed ids are 422", async () => {
+    const a = await register();
+    const b = await register();
+    const aPair = await login(a.username);
+    const bPair = await login(b.username);
+    const bSid = String(claimsOf(bPair.access_token).sid);
+    expect((await sessions(aPair.access_token)).map((s) => s.id)).not.toContain(bSid);
+    await expectProblem(await end(aPair.access_token, bSid), 404);
+    expect((await me(bPair.access_token)).status).toBe(200); // untouched
+    for (const bad of ["short", "has.dot.inside-but-long-enough", "x".repeat(65)]) await expectProblem(await end(aPair.access_token, bad), 422);
+    await expectProblem(await api("/api/auth/sessions"), 401);
+  });
+
+  it("ending my current session is a logout", async () => {
+    const { username } = await register();
+    const pair = await login(username);
+    expect((await end(pair.access_token, String(claimsOf(pair.access_token).sid))).status).toBe(204);
+    await expectProblem(await me(pair.access_token), 401);
+  });
+});
+
 describe("POST /api/auth/logout", () => {
   it("kills the access token on the very next request and revokes the refresh token", async () => {
     const { username } = await register();

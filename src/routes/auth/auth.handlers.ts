@@ -82,3 +82,13 @@ export const changePassword: AppRouteHandler<typeof routes.changePassword> = asy
 };
 
 
+
+export const listSessions: AppRouteHandler<typeof routes.listSessions> = async (c) => {
+  c.header("Cache-Control", "no-store");
+  return c.json(await auth.mySessions(deps(c), getAuth(c)), 200);
+};
+
+export const endSession: AppRouteHandler<typeof routes.endSession> = async (c) => {
+  await auth.endMySession(deps(c), getAuth(c), c.req.valid("param").id);
+  return c.body(null, 204);
+};

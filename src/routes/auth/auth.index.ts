@@ -8,4 +8,6 @@ export default createRouter()
   .openapi(routes.refresh, handlers.refresh)
   .openapi(routes.me, handlers.me)
   .openapi(routes.logout, handlers.logout)
-  .openapi(routes.changePassword, handlers.changePassword);
+  .openapi(routes.changePassword, handlers.changePassword)
+  .openapi(routes.listSessions, handlers.listSessions)
+  .openapi(routes.endSession, handlers.endSession);

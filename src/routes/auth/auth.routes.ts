@@ -1,4 +1,4 @@
-import { createRoute } from "@hono/zod-openapi";
+import { createRoute, z } from "@hono/zod-openapi";
 import { problemResponses } from "../../lib/errors.ts";
 import { BEARER_SECURITY, requireAuth } from "../../middleware/auth.ts";
 import {
@@ -12,6 +12,8 @@ import {
   RefreshFormSchema,
   RefreshJsonSchema,
   RegisterBodySchema,
+  SessionIdParamSchema,
+  SessionSchema,
   TokenPairSchema,
   UserSchema,
 } from "./auth.schemas.ts";
@@ -114,4 +116,29 @@ export const changePassword = createRoute({
     200: { description: "Password changed", content: { "application/json": { schema: PasswordChangedSchema } } },
     ...problemResponses(401, 403, 415, 422, 429, 503),
   },
+});
+
+export const listSessions = createRoute({
+  method: "get",
+  path: "/api/auth/sessions",
+  tags,
+  summary: "My signed-in sessions (one per device), the most recently active first",
+  middleware: [requireAuth] as const,
+  security: BEARER_SECURITY,
+  responses: {
+    200: { description: "Live sessions", content: { "application/json": { schema: z.array(SessionSchema) } } },
+    ...problemResponses(401, 503),
+  },
+});
+
+export const endSession = createRoute({
+  method: "delete",
+  path: "/api/auth/sessions/{id}",
+  tags,
+  summary: "End one of my sessions now (for example a lost device)",
+  description: "Its refresh tokens are revoked and its access token is refused from the next request on. 404 if it is not a live session of mine.",
+  middleware: [requireAuth] as const,
+  security: BEARER_SECURITY,
+  request: { params: SessionIdParamSchema },
+  responses: { 204: { description: "Ended" }, ...problemResponses(401, 404, 422, 503) },
 });

@@ -137,3 +137,21 @@ export const PasswordChangedSchema = z
     sessions_ended: z.number().int().openapi({ description: "Other sessions that were ended" }),
   })
   .openapi("PasswordChanged");
+
+export const SessionSchema = z
+  .object({
+    id: z.string().openapi({ description: "The session id (also the id of its refresh-token family)" }),
+    current: z.boolean().openapi({ description: "True for the session of the token this request used" }),
+    created_at: z.string().openapi({ example: "2026-11-27T08:00:00.000Z" }),
+    last_seen: z.string().openapi({ example: "2026-11-27T09:30:00.000Z" }),
+    ip: z.string().nullable(),
+    user_agent: z.string().nullable(),
+  })
+  .openapi("Session");
+
+export const SessionIdParamSchema = z.object({
+  id: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{16,64}$/, "id: not a session id")
+    .openapi({ param: { name: "id", in: "path" }, example: "2f1kPq9Zr0m5b6Xw3yT7uVa8sD4eF1gH" }),
+});

@@ -93,6 +93,7 @@ const ACTIVITY_TEXT: Record<string, string> = {
   "auth.login_failed": "A sign-in attempt failed",
   "auth.logout": "Signed out",
   "auth.logout_all": "Signed out everywhere",
+  "auth.session_ended": "Ended a signed-in session",
   "auth.refresh": "Session renewed",
   "auth.refresh_reuse_detected": "A reused refresh token was refused; sessions were ended",
   "auth.refresh_denied": "A session renewal was refused",
