@@ -5,7 +5,7 @@
  * (through the UI, or the API for a payee) and depends on no other test. Every page is watched for
  * console errors, uncaught exceptions, failed requests and HTTP error answers (browser.ts).
  *
- * Registrations stay inside the API's per-IP limit (rate-limit.ts: 5 a minute): 4 in this file.
+ * Registrations stay inside the API's per-IP limit (rate-limit.ts: 5 a minute): 5 in this file.
  */
 import type { Locator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
@@ -281,6 +281,35 @@ describe("Terminal", () => {
       await visible(win(page, "Wallet").locator(".big", { hasText: `${end} RC` }));
       await page.locator("#user-btn").click();
       expect((await (await visible(win(page, "Account").locator("dd .mono"))).innerText()).trim()).toBe(address);
+      expectNoProblems(desk);
+    } finally {
+      await desk.close();
+    }
+  });
+});
+
+describe("Account", () => {
+  it("lists the signed-in devices and signs another one out", async () => {
+    const { desk, page, username } = await desktopAs("dev");
+    try {
+      // A second device signs in (the API, as a phone app would).
+      const res = await fetch(`${env.system.url}/api/auth/login`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "User-Agent": "phone-app/2" },
+        body: JSON.stringify({ username, password: PASSWORD }),
+      });
+      expect(res.status).toBe(200);
+      const phone = (await res.json()) as { access_token: string };
+      await page.locator("#user-btn").click();
+      const devices = (await visible(win(page, "Account"))).getByRole("region", { name: "Signed-in devices" });
+      await visible(devices.locator("[data-session=other]"));
+      expect(await devices.locator("[data-session]").count()).toBe(2);
+      expect(await devices.locator("[data-session=current]").innerText()).toContain("(this device)");
+      await devices.getByRole("button", { name: "Sign out phone-app/2" }).click();
+      await devices.locator("[data-session=other]").waitFor({ state: "detached" });
+      expect(await devices.locator("[data-session]").count()).toBe(1);
+      const phoneMe = await fetch(`${env.system.url}/api/auth/me`, { headers: { Authorization: `Bearer ${phone.access_token}` } });
+      expect(phoneMe.status).toBe(401);
       expectNoProblems(desk);
     } finally {
       await desk.close();

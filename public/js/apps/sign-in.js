@@ -1,7 +1,8 @@
 // @ts-check
-/** Account window: sign in / register when signed out; profile, password change and sign-out when signed in. */
-import { h, fill, fmtAmount } from '../dom.js';
-import { busy, field, formErrors, tabs, kv } from '../ui.js';
+/** Account window: sign in / register when signed out; profile, signed-in devices, password change and sign-out when signed in. */
+import { h, fill, fmtAmount, ago, asList } from '../dom.js';
+import { busy, field, formErrors, tabs, kv, loading, showError } from '../ui.js';
+import { api } from '../api-client.js';
 import * as store from '../auth-store.js';
 import { signIn, register, signOut, changePassword } from '../session.js';
 import { openWindows } from '../window-manager.js';
@@ -58,6 +59,35 @@ function registerForm() {
   return form;
 }
 
+/**
+ * The user's signed-in devices (one per session), each but this one with its own sign-out.
+ * @param {AbortSignal} signal
+ */
+function devices(signal) {
+  const list = h('div', { class: 'stack' }, loading());
+  const load = async () => {
+    try {
+      const sessions = asList(await api('/api/auth/sessions', { signal }), 'sessions');
+      fill(list, sessions.map((/** @type {any} */ s) => {
+        const name = s.user_agent || 'Unknown device';
+        const end = h('button', { type: 'button', class: 'btn small', 'aria-label': `Sign out ${name}` }, 'Sign out');
+        end.addEventListener('click', () => void busy(end, async () => {
+          try {
+            await api(`/api/auth/sessions/${encodeURIComponent(s.id)}`, { method: 'DELETE', signal });
+            await load();
+          } catch (e) { showError(list, e, load); }
+        }));
+        return h('div', { class: 'row', 'data-session': s.current ? 'current' : 'other' },
+          h('span', { class: 'grow' }, h('strong', null, name), s.current ? ' (this device)' : '',
+            h('small', { class: 'muted' }, ` · ${s.ip || 'unknown address'} · active ${ago(s.last_seen)}`)),
+          s.current ? null : end);
+      }));
+    } catch (e) { showError(list, e, load); }
+  };
+  void load();
+  return h('section', { class: 'card stack', 'aria-label': 'Signed-in devices' }, h('h3', null, 'Signed-in devices'), list);
+}
+
 /** @param {import('../auth-store.js').User} u @param {import('../app-registry.js').AppContext} ctx */
 function account(u, ctx) {
   const out = h('div', { 'aria-live': 'polite' });
@@ -85,6 +115,7 @@ function account(u, ctx) {
       h('h3', null, u.full_name || u.username),
       kv({ username: u.username, email: u.email, wallet_address: u.wallet_address, balance: u.balance == null ? null : fmtAmount(u.balance) })),
     h('div', { class: 'row' }, h('button', { type: 'button', class: 'btn', onclick: () => ctx.open('wallet') }, 'Open wallet'), outBtn, allBtn),
+    devices(ctx.signal),
     pw);
 }
 
