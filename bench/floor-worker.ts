@@ -13,6 +13,8 @@
  *                              WebSocket pool (connect + BEGIN + SET LOCAL + select + COMMIT)
  *                          t = a page of a user's transactions (?user=<id>): the list route's own
  *                              query and row shaping (listUserTransactions, src/services/chain/ledger.ts)
+ *                          w = a transfer (?user=<id>&to=<address>) through the route's own service call
+ *                              (createTransfer: read, key unwrap and signature, one batch with the audit row)
  *                        e.g. /io/rh = what /api/auth/me needs on its request path: session, one query
  *   GET /mining?ms=N     bench/mining-loop.ts inside workerd: mining loop vs raw SHA-256
  *   GET /bcrypt?cost=N   wall time of one password check (src/lib/password.ts) inside workerd
@@ -25,9 +27,10 @@ import { createDatabase, type DatabaseEnv } from "../src/lib/db.ts";
 import { hashPassword, verifyPassword } from "../src/lib/password.ts";
 import { redisClient } from "../src/lib/redis.ts";
 import { listUserTransactions } from "../src/services/chain/ledger.ts";
+import { createTransfer } from "../src/services/chain/transfer.ts";
 import { runMiningBench } from "./mining-loop.ts";
 
-type FloorEnv = DatabaseEnv & { UPSTASH_REDIS_REST_URL: string; UPSTASH_REDIS_REST_TOKEN: string };
+type FloorEnv = DatabaseEnv & { UPSTASH_REDIS_REST_URL: string; UPSTASH_REDIS_REST_TOKEN: string; WALLET_MASTER_KEY: string };
 
 const CONSTANT = JSON.stringify({ status: "healthy", service: "floor", environment: "bench", version: "0.0.0", timestamp: "2026-01-01T00:00:00.000Z" });
 const JSON_HEADERS = { "Content-Type": "application/json" };
@@ -49,7 +52,7 @@ export default {
 
     if (url.pathname.startsWith("/io/")) {
       const seq = url.pathname.slice(4);
-      if (!/^[rhbpt]{1,8}$/.test(seq)) return new Response("bad sequence", { status: 400 });
+      if (!/^[rhbptw]{1,8}$/.test(seq)) return new Response("bad sequence", { status: 400 });
       let body = CONSTANT;
       const db = createDatabase(env, ctx);
       const redis = redisClient(env);
@@ -61,6 +64,13 @@ export default {
           else if (step === "t") {
             const page = await listUserTransactions(db, "main", Number(url.searchParams.get("user")), { limit: 20, offset: 0 });
             body = JSON.stringify(page);
+          } else if (step === "w") {
+            const userId = Number(url.searchParams.get("user"));
+            const tx = await createTransfer(
+              { db, masterKey: env.WALLET_MASTER_KEY, chain: "main" },
+              { userId, toAddress: String(url.searchParams.get("to")), amountUnits: 100_000n, message: null, actor: { userId, ip: null, userAgent: null } },
+            );
+            body = JSON.stringify(tx);
           }
           else await db.transaction((tx) => tx.execute(sql`select 1`));
         }

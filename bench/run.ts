@@ -108,7 +108,7 @@ const runtime = await startRuntime({
   // development: requests without CF-Connecting-IP skip the rate limiter (the "no limiter" runs);
   // every other run sends an address per request, so the limiter runs exactly as in production.
   apiBindings: { ENVIRONMENT: "development", SECRET_KEY, WALLET_MASTER_KEY, ...dataBindings },
-  floorBindings: dataBindings,
+  floorBindings: { ...dataBindings, WALLET_MASTER_KEY },
   onLog: () => void workerLines++,
   inspector: PROFILE !== undefined,
 });
@@ -204,6 +204,12 @@ const FLOOR_SPECS: Record<string, { path: (i: number) => string; note?: string }
   ...Object.fromEntries(["r", "h", "p", "rr", "rh", "rhr", "rhbr"].map((seq) => [seq, { path: () => `/io/${seq}` }])),
   // The list route's own query for the same users it is asked for (auth(i) below).
   rt: { path: (i) => `/io/rt?user=${sessions[i % sessions.length]!.user.id}`, note: "session GET, then the list route's own query and rows" },
+  // The transfer route's own work for the same payer and payee as the load below: session GET, the
+  // transfer service (read, key unwrap and signature, one batch), one Redis write (the invalidation).
+  rwr: {
+    path: (i) => `/io/rwr?user=${sessions[i % sessions.length]!.user.id}&to=${sessions[(i + 1) % sessions.length]!.user.address}`,
+    note: "session GET, the transfer's own service call, one Redis write",
+  },
 };
 async function measureFloor(name: string, connections = CONNECTIONS) {
   const spec = FLOOR_SPECS[name]!;
@@ -264,6 +270,9 @@ const transferSpec = {
 };
 await api_("POST /api/blockchain/transactions (transfer)", "rhbr", transferSpec);
 await api_("POST /api/blockchain/transactions (transfer), 1 connection", "rhbr", { ...transferSpec, connections: 1, warmup: 20 });
+// Against a floor that does the transfer's own work (a batch of trivial statements writes nothing):
+// the ratio is then what the API adds around it (middleware, JWT, validation, idempotency, JSON).
+await api_("POST /api/blockchain/transactions (transfer), vs its own work", "rwr", transferSpec);
 
 // CPU-bound routes: fewer connections (this machine has few cores), no floor.
 await api_("POST /api/auth/login", null, {
