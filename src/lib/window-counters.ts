@@ -10,8 +10,9 @@
  * of building each call) flat: one sync per round trip was one call per ~20 requests under load.
  *
  * The price, acceptable for generous limits only: a client spread over several isolates is seen
- * one sync (at most SYNC_INTERVAL_MS plus a round trip) late, and an isolate meeting a client for the first time lets it through before it has
- * heard from Redis. Strict limits (login, register) stay exact, see middleware/rate-limit.ts.
+ * one sync (at most SYNC_INTERVAL_MS plus a round trip) late, and an isolate meeting a client for
+ * the first time lets it through before it has heard from Redis. Strict limits (login, register)
+ * stay exact, see middleware/rate-limit.ts.
  */
 
 /** Adds each increment to its key, expiring the key at the end of its window; replies with the new totals. */

@@ -21,7 +21,7 @@ import type { AppBindings } from "../types.ts";
  *   call; none while the isolate's cache knows the caller is blocked);
  * - generous (everything else): fixed windows counted in the isolate and synced to Redis in
  *   background batches (ctx.waitUntil; lib/window-counters.ts), so no request waits for Redis
- *   and the isolate makes about one per round-trip time, however many requests it serves. The
+ *   and the isolate makes at most one call every 100 ms, however many requests it serves. The
  *   library has no such mode: even its cachedFixedWindow sends one Redis call per request.
  *
  * When Redis fails or is slow: routes with `failClosed` answer 503 (auth: an unthrottled login
@@ -97,7 +97,7 @@ type LimitResult = { success: boolean; limit: number; remaining: number; reset: 
 /** Decides from the isolate's counts; the sync to Redis runs in the background. */
 function limitGenerously(c: Context<AppBindings>, endpoint: string, identifier: string, rule: RateLimitRule): LimitResult {
   const decision = windowCounters.hit(`ratelimit:${identifier}`, rule.requests, windowMs(rule.window));
-  // The Redis client is only made when a sync is due (most requests start none).
+  // The Redis client is only asked for when a sync is due (most requests start none).
   const syncing = windowCounters.sync(
     (batch) => syncWindowCounts(c.var.services.redis, batch),
     (err) => logFailure(c, endpoint, false, describe(err)),

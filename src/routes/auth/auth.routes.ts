@@ -19,6 +19,8 @@ import {
 } from "./auth.schemas.ts";
 
 const tags = ["Auth"];
+/** What every signed-in route shares (as in blockchain.routes.ts). */
+const authed = { tags, middleware: [requireAuth], security: BEARER_SECURITY };
 const tokenResponse = { description: "A new access/refresh token pair", content: { "application/json": { schema: TokenPairSchema } } };
 
 export const register = createRoute({
@@ -77,10 +79,8 @@ export const refresh = createRoute({
 export const me = createRoute({
   method: "get",
   path: "/api/auth/me",
-  tags,
+  ...authed,
   summary: "The current user",
-  middleware: [requireAuth] as const,
-  security: BEARER_SECURITY,
   responses: {
     200: { description: "The current user", content: { "application/json": { schema: MeSchema } } },
     ...problemResponses(401, 403, 503),
@@ -90,13 +90,11 @@ export const me = createRoute({
 export const logout = createRoute({
   method: "post",
   path: "/api/auth/logout",
-  tags,
+  ...authed,
   summary: "End this session now (or every session with ?all=true)",
   description:
     "The access token is refused from the next request on, and the session's refresh tokens are revoked. " +
     "With `all=true`, every session of the user ends. 503 (retry) if the session store cannot be reached.",
-  middleware: [requireAuth] as const,
-  security: BEARER_SECURITY,
   request: { query: LogoutQuerySchema },
   responses: {
     200: { description: "Logged out", content: { "application/json": { schema: LogoutResponseSchema } } },
@@ -107,10 +105,8 @@ export const logout = createRoute({
 export const changePassword = createRoute({
   method: "post",
   path: "/api/auth/password",
-  tags,
+  ...authed,
   summary: "Change the password (ends every other session)",
-  middleware: [requireAuth] as const,
-  security: BEARER_SECURITY,
   request: { body: { required: true, content: { "application/json": { schema: ChangePasswordBodySchema } } } },
   responses: {
     200: { description: "Password changed", content: { "application/json": { schema: PasswordChangedSchema } } },
@@ -121,10 +117,8 @@ export const changePassword = createRoute({
 export const listSessions = createRoute({
   method: "get",
   path: "/api/auth/sessions",
-  tags,
+  ...authed,
   summary: "My signed-in sessions (one per device), the most recently active first",
-  middleware: [requireAuth] as const,
-  security: BEARER_SECURITY,
   responses: {
     200: { description: "Live sessions", content: { "application/json": { schema: z.array(SessionSchema) } } },
     ...problemResponses(401, 503),
@@ -134,11 +128,9 @@ export const listSessions = createRoute({
 export const endSession = createRoute({
   method: "delete",
   path: "/api/auth/sessions/{id}",
-  tags,
+  ...authed,
   summary: "End one of my sessions now (for example a lost device)",
   description: "Its refresh tokens are revoked and its access token is refused from the next request on. 404 if it is not a live session of mine.",
-  middleware: [requireAuth] as const,
-  security: BEARER_SECURITY,
   request: { params: SessionIdParamSchema },
   responses: { 204: { description: "Ended" }, ...problemResponses(401, 404, 422, 503) },
 });
