@@ -14,6 +14,7 @@ import dashboard from "./routes/dashboard/dashboard.index.ts";
 import email from "./routes/email/email.index.ts";
 import { registerDocs } from "./routes/docs/docs.index.ts";
 import health from "./routes/health/health.index.ts";
+import integrations from "./routes/integrations/integrations.index.ts";
 import miner from "./routes/miner/miner.index.ts";
 import prism from "./routes/prism/prism.index.ts";
 import social from "./routes/social/social.index.ts";
@@ -43,7 +44,7 @@ const API_SECURITY_HEADERS = {
 } as const;
 
 /** Route modules, each a router with full paths. Add new resources here. */
-const routers = [health, system, auth, aiChat, email, social, blockchain, video, miner, dashboard, prism];
+const routers = [health, system, auth, aiChat, email, social, blockchain, video, miner, dashboard, prism, integrations];
 
 export function createApp() {
   const app = createRouter();
