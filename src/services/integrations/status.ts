@@ -53,8 +53,8 @@ export async function integrationStatus(
       error: null,
     };
   }
-  const cached = await deps.redis.get<Probe>(statusKey(connector.name)).catch(() => null);
-  if (cached && typeof cached === "object") return { ...base, ...cached, cached: true };
+  const cached = await deps.redis.get<string>(statusKey(connector.name)).catch(() => null);
+  if (typeof cached === "string") return { ...base, ...(JSON.parse(cached) as Probe), cached: true };
 
   const started = Date.now();
   let probe: Probe;
@@ -70,6 +70,6 @@ export async function integrationStatus(
     const detail = err instanceof ApiError ? err.detail : "the probe failed";
     probe = { status: "error", connected: false, message: detail, latency_ms: Date.now() - started, last_checked: new Date().toISOString(), error: detail };
   }
-  await deps.redis.set(statusKey(connector.name), probe, { ex: STATUS_TTL }).catch(() => undefined);
+  await deps.redis.set(statusKey(connector.name), JSON.stringify(probe), { ex: STATUS_TTL }).catch(() => undefined);
   return { ...base, ...probe, cached: false };
 }
