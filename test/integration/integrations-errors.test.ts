@@ -57,7 +57,7 @@ async function expectMapped(path: string, method: string, json: unknown, status:
   expect(problem.type).toMatch(code);
   expectNoSecrets(r.text + JSON.stringify([...r.headers]));
   // One log line for the failure, with the request id, and no secret in it.
-  const lines = warn.mock.calls.map((args) => String(args[0])).filter((l) => l.includes("integration call failed"));
+  const lines = warn.mock.calls.map((args: unknown[]) => String(args[0])).filter((l: string) => l.includes("integration call failed"));
   expect(lines.length).toBe(1);
   expect(JSON.parse(lines[0]!)).toMatchObject({ request_id: problem.request_id, status });
   expectNoSecrets(lines.join("\n"));

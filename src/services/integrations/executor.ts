@@ -108,7 +108,8 @@ export async function callUpstream(ctx: CallContext, connector: Connector, op: O
     expired = true;
     controller.abort();
   }, timeoutMs);
-  const maxAttempts = req.method === "GET" ? 1 + RETRY_BACKOFF_MS.length : 1;
+  // Our GET operations are reads even where the upstream wants a POST (GraphQL, Slack's auth.test).
+  const maxAttempts = op.method === "get" ? 1 + RETRY_BACKOFF_MS.length : 1;
   let attempts = 0;
   try {
     for (;;) {
