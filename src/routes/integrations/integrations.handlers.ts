@@ -1,8 +1,7 @@
-import { eq } from "drizzle-orm";
 import type { Context } from "hono";
-import { users } from "../../db/schema/index.ts";
 import { notFound } from "../../lib/errors.ts";
 import { getAuth } from "../../middleware/auth.ts";
+import { isActiveAdmin } from "../../services/auth/users.ts";
 import { callOperation } from "../../services/integrations/executor.ts";
 import { CONNECTORS, connectorByName } from "../../services/integrations/registry.ts";
 import { integrationStatus, type IntegrationStatus } from "../../services/integrations/status.ts";
@@ -14,12 +13,7 @@ type Ctx = Context<AppBindings, any, any>;
 /** Admin routes passed requireAdmin already; for user routes, an admin sees private results too. */
 async function callerIsAdmin(c: Ctx, op: Operation): Promise<boolean> {
   if (op.access === "admin") return true;
-  const [row] = await c.var.services.db
-    .select({ isAdmin: users.isAdmin, isActive: users.isActive })
-    .from(users)
-    .where(eq(users.id, getAuth(c).userId))
-    .limit(1);
-  return Boolean(row?.isAdmin && row.isActive);
+  return isActiveAdmin(c.var.services.db, getAuth(c).userId);
 }
 
 /** The one handler behind every generated operation route. */
