@@ -20,6 +20,7 @@ import prism from "./routes/prism/prism.index.ts";
 import social from "./routes/social/social.index.ts";
 import system from "./routes/system/system.index.ts";
 import video from "./routes/video/video.index.ts";
+import webhooks from "./routes/webhooks/webhooks.index.ts";
 
 /**
  * Security headers for what the Worker answers: JSON. Per OWASP's REST Security Cheat Sheet an API
@@ -44,7 +45,7 @@ const API_SECURITY_HEADERS = {
 } as const;
 
 /** Route modules, each a router with full paths. Add new resources here. */
-const routers = [health, system, auth, aiChat, email, social, blockchain, video, miner, dashboard, prism, integrations];
+const routers = [health, system, auth, aiChat, email, social, blockchain, video, miner, dashboard, prism, integrations, webhooks];
 
 export function createApp() {
   const app = createRouter();
