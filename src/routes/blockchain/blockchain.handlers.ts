@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { roadChainStub } from "../../durable-objects/roadchain.contract.ts";
 import { clientIp, userAgent } from "../../lib/client-info.ts";
 import { ApiError, notFound, serviceUnavailable } from "../../lib/errors.ts";
 import { cachedJson, invalidateCache } from "../../lib/response-cache.ts";
@@ -39,7 +40,7 @@ type Ctx = Context<AppBindings, any, any>;
 const chainOf = (c: Ctx) => resolveChain(c.var.config.ENVIRONMENT, c.req.header(TEST_CHAIN_HEADER));
 
 function ledger(c: Ctx, chain: string) {
-  return durableObjectLedger(c.env.ROADCHAIN.getByName(chain), chain);
+  return durableObjectLedger(roadChainStub(c.env.ROADCHAIN, chain), chain);
 }
 
 /**
@@ -220,7 +221,7 @@ export const liveBlocks: AppRouteHandler<typeof routes.liveBlocks> = async (c) =
   const url = new URL("https://roadchain.internal/ws");
   url.searchParams.set("chain", chain);
   const res = await callLedger(() =>
-    c.env.ROADCHAIN.getByName(chain).fetch(new Request(url, { headers: c.req.raw.headers })),
+    roadChainStub(c.env.ROADCHAIN, chain).fetch(new Request(url, { headers: c.req.raw.headers })),
   );
   if (res.status !== 101 || !res.webSocket) {
     throw serviceUnavailable("The live block stream is unavailable; retry shortly", "ledger-unavailable");

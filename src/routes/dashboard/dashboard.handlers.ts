@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import { integrations } from "../../config.ts";
-import type { MinerSnapshot } from "../../durable-objects/miner.ts";
+import type { MinerSnapshot } from "../../durable-objects/miner.contract.ts";
 import { notFound } from "../../lib/errors.ts";
 import { cachedJson } from "../../lib/response-cache.ts";
 import { getAuth } from "../../middleware/auth.ts";

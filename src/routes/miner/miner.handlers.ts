@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import type { ControlOutcome, StartInput } from "../../durable-objects/miner.ts";
+import type { ControlOutcome, StartInput } from "../../durable-objects/miner.contract.ts";
 import { clientIp, userAgent } from "../../lib/client-info.ts";
 import { conflict, notFound } from "../../lib/errors.ts";
 import { invalidateCache } from "../../lib/response-cache.ts";

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import type { MinerCounters, MinerSnapshot } from "../../durable-objects/miner.ts";
+import type { MinerCounters, MinerSnapshot } from "../../durable-objects/miner.contract.ts";
 import type { BlockSummaryView } from "../../services/chain/ledger.ts";
 import { formatHashrate, type MinedTotals, type NetworkPace } from "../../services/miner/chain-reads.ts";
 
