@@ -1,5 +1,7 @@
-// npm run guard-check [-- <name filter>...] [-- --no-baseline] [-- --list]
+// npm run guard-check [-- <name filter>...] [--changed-since <git rev>] [--no-baseline] [--list] [--keep]
 //
+// --changed-since REV: only the breaks whose source file or test files differ from REV (what
+// .ci/run uses with HEAD~1); nothing to do → exits 0. The nightly CI job runs every break.
 // Proves that the rules guarding money, identity and data are guarded by tests: each break of
 // scripts/guard-check/breaks.ts is applied, one at a time, to a scratch copy of the repository
 // (tracked and new files, node_modules symlinked), its test files are run in workerd against a
@@ -18,8 +20,24 @@ import { BREAKS, type Break } from "./guard-check/breaks.ts";
 
 const repo = resolve(dirname(new URL(import.meta.url).pathname), "..");
 const args = process.argv.slice(2);
-const filters = args.filter((a) => !a.startsWith("--"));
-const selected = BREAKS.filter((b) => filters.length === 0 || filters.some((f) => b.name.includes(f)));
+const sinceAt = args.indexOf("--changed-since");
+const since = sinceAt >= 0 ? args[sinceAt + 1] : undefined;
+if (sinceAt >= 0 && !since) throw new Error("--changed-since needs a git revision");
+const filters = args.filter((a, i) => !a.startsWith("--") && (sinceAt < 0 || i !== sinceAt + 1));
+const changed = since === undefined ? undefined : changedFiles(since);
+// A changed table or runner is checked in full.
+const tableChanged = changed !== undefined && ["scripts/guard-check.ts", "scripts/guard-check/breaks.ts"].some((f) => changed.has(f));
+const selected = BREAKS.filter(
+  (b) =>
+    (filters.length === 0 || filters.some((f) => b.name.includes(f))) &&
+    (changed === undefined || tableChanged || [b.file, ...b.tests].some((f) => changed.has(f))),
+);
+
+function changedFiles(rev: string): Set<string> {
+  const diff = spawnSync("git", ["diff", "--name-only", rev], { cwd: repo, encoding: "utf8" });
+  if (diff.status !== 0) throw new Error(`git diff --name-only ${rev} failed: ${diff.stderr.trim()}`);
+  return new Set(diff.stdout.split("\n").filter(Boolean));
+}
 
 type Failure = { test: string; message: string };
 type RunResult = { exitCode: number; failures: Failure[]; loadErrors: string[]; passed: number; seconds: number };
@@ -27,6 +45,10 @@ type Verdict = "caught" | "SURVIVED" | "NOT APPLICABLE" | "ERROR";
 
 if (args.includes("--list")) {
   for (const b of selected) console.log(`${b.name.padEnd(32)} ${b.file}\n${" ".repeat(33)}${b.rule}`);
+  process.exit(0);
+}
+if (selected.length === 0 && changed !== undefined) {
+  console.log(`guard-check: no guarded file or its tests changed since ${since}; nothing to do`);
   process.exit(0);
 }
 if (selected.length === 0) {

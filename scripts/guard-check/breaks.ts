@@ -17,8 +17,10 @@ export type Break = {
 
 const VERIFY = "src/services/chain/verify.ts";
 const DO = "src/durable-objects/roadchain.ts";
+const PROPOSAL = "src/services/chain/proposal-check.ts";
 const VERIFY_TESTS = ["test/unit/chain-verify.test.ts", "test/integration/chain-verify-guards.test.ts"];
 const APPEND_TESTS = ["test/integration/chain-append-guards.test.ts", "test/integration/blockchain-durable-object.test.ts"];
+const PROPOSAL_TESTS = ["test/unit/chain-proposal-check.test.ts", ...APPEND_TESTS];
 
 export const BREAKS: Break[] = [
   // ---- the nine of issue 25 (unguarded until chain-verify-guards / chain-append-guards) ----
@@ -48,35 +50,35 @@ export const BREAKS: Break[] = [
   },
   {
     name: "append-merkle-root",
-    rule: "RoadChain DO: the header's merkle root covers the listed transactions",
-    file: DO,
+    rule: "RoadChain DO (checkProposal): the header's merkle root covers the listed transactions",
+    file: PROPOSAL,
     search: `if ((await merkleRoot(proposal.transactions.map((t) => t.hash))) !== header.merkle_root) return`,
     replace: `if (false) return`,
-    tests: APPEND_TESTS,
+    tests: PROPOSAL_TESTS,
   },
   {
     name: "append-proof-of-work",
-    rule: "RoadChain DO: the block hash meets the difficulty",
-    file: DO,
+    rule: "RoadChain DO (checkProposal): the block hash meets the difficulty",
+    file: PROPOSAL,
     search: `if (!meetsDifficulty(proposal.hash, header.difficulty)) return`,
     replace: `if (false) return`,
-    tests: APPEND_TESTS,
+    tests: PROPOSAL_TESTS,
   },
   {
     name: "append-timestamp",
-    rule: "RoadChain DO: a block is not dated before the head",
-    file: DO,
+    rule: "RoadChain DO (checkProposal): a block is not dated before the head",
+    file: PROPOSAL,
     search: `if (header.timestamp < head.timestamp) return`,
     replace: `if (false) return`,
-    tests: APPEND_TESTS,
+    tests: PROPOSAL_TESTS,
   },
   {
     name: "append-ascending-ids",
-    rule: "RoadChain DO: transactions are listed in ascending id order",
-    file: DO,
+    rule: "RoadChain DO (checkProposal): transactions are listed in ascending id order",
+    file: PROPOSAL,
     search: `if (ids.some((id, i) => i > 0 && id <= ids[i - 1]!)) return`,
     replace: `if (false) return`,
-    tests: APPEND_TESTS,
+    tests: PROPOSAL_TESTS,
   },
   {
     name: "write-block-transaction-hashes",
