@@ -12,9 +12,9 @@ import { listMinedBlocks, minedTotals, networkPace } from "../../services/miner/
 import { minerClient } from "../../services/miner/client.ts";
 import { countActive } from "../../services/miner/registry.ts";
 import { minerIntervalMs } from "../../services/miner/settings.ts";
+import { minedBlockJson, minerStatsJson, minerStatusJson, poolInfoJson } from "../../services/miner/views.ts";
 import type { AppBindings, AppRouteHandler } from "../../types.ts";
 import type * as routes from "./miner.routes.ts";
-import { minedBlockJson, minerStatsJson, minerStatusJson, poolInfoJson } from "./miner.schemas.ts";
 
 type Ctx = Context<AppBindings, any, any>;
 
