@@ -23,6 +23,7 @@ import { afterAll, beforeAll } from "vitest";
 import { launchBrowser } from "./browser.ts";
 
 const root = join(import.meta.dirname, "../..");
+export const BROWSER_WEBHOOK_SECRET = "browser-test-webhook-secret-0123456789";
 const run = promisify(execFile);
 
 export type TestSystem = {
@@ -121,6 +122,8 @@ export async function startSystem(): Promise<TestSystem> {
     WALLET_MASTER_KEY: "browser-test-wallet-master-key-0123456789abcdef012",
     BCRYPT_ROUNDS: "4",
     BLOCKCHAIN_DIFFICULTY: "1",
+    // Lets test/browser/prism-integrations.test.ts send a signed webhook delivery.
+    GITHUB_WEBHOOK_SECRET: BROWSER_WEBHOOK_SECRET,
   };
   const varsFile = join(dir, "dev.vars");
   writeFileSync(varsFile, Object.entries(vars).map(([k, v]) => `${k}=${v}`).join("\n") + "\n", { mode: 0o600 });

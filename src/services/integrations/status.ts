@@ -7,6 +7,7 @@ import type { AppConfig } from "../../config.ts";
 import { ApiError } from "../../lib/errors.ts";
 import type { Redis } from "../../lib/redis.ts";
 import { callUpstream, findOperation, missingVars } from "./executor.ts";
+import { CONNECTORS } from "./registry.ts";
 import type { Connector } from "./types.ts";
 
 export const STATUS_TTL = 60;
@@ -72,4 +73,9 @@ export async function integrationStatus(
   }
   await deps.redis.set(statusKey(connector.name), JSON.stringify(probe), { ex: STATUS_TTL }).catch(() => undefined);
   return { ...base, ...probe, cached: false };
+}
+
+/** Configured or not, per integration, without calling anything (for readiness and public config). */
+export function configuredIntegrations(config: AppConfig): Record<string, boolean> {
+  return Object.fromEntries(CONNECTORS.map((c) => [c.name, missingVars(config, c).length === 0]));
 }
