@@ -39,9 +39,38 @@ const operations = CONNECTORS.flatMap((connector) =>
 const problemResponse = (r: { status: number; headers: Headers; text: string }) =>
   expectProblem(new Response(r.text, { status: r.status, headers: r.headers }), r.status);
 
+/**
+ * The rule, written independently of the declarations: only reads of public data are open to
+ * signed-in users; everything else — writes, spending, sends, infrastructure, the organisation's
+ * private data — is for administrators. A declaration that opens anything else fails here.
+ */
+const PUBLIC_DATA_READS = new Set([
+  "github.repo",
+  "github.commits",
+  "github.pulls",
+  "github.issues",
+  "github.contents",
+  "github.branches",
+  "github.searchRepositories",
+  "github.searchCode",
+  "huggingface.models",
+  "huggingface.model",
+  "huggingface.datasets",
+  "huggingface.dataset",
+  "huggingface.spaces",
+]);
+
 describe("authorisation matrix (every operation of every integration)", () => {
   it("covers every declared operation (a floor, so an empty registry cannot pass)", () => {
-    expect(operations.length).toBeGreaterThanOrEqual(20);
+    expect(operations.length).toBeGreaterThanOrEqual(80);
+  });
+
+  it("only the public-data reads are open to signed-in users, and they are all reads", () => {
+    for (const { connector, op } of operations) {
+      const id = `${connector.name}.${op.id}`;
+      expect(op.access, id).toBe(PUBLIC_DATA_READS.has(id) ? "user" : "admin");
+      if (op.access === "user") expect(op.method, id).toBe("get");
+    }
   });
 
   for (const { connector, op, method, url } of operations) {
