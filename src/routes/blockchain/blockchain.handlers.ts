@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { clientIp, userAgent } from "../../lib/client-info.ts";
 import { ApiError, notFound, serviceUnavailable } from "../../lib/errors.ts";
+import { countEvent } from "../../lib/metrics/index.ts";
 import { cachedJson, invalidateCache } from "../../lib/response-cache.ts";
 import { getAuth } from "../../middleware/auth.ts";
 import { recordEventLater, type AuditActor } from "../../services/audit.ts";
@@ -177,6 +178,8 @@ export const createTransaction: AppRouteHandler<typeof routes.createTransaction>
       { userId, toAddress: input.to_address, amountUnits: input.amount, message, idempotency: claim, actor: actorOf(c) },
     );
     await invalidateCache(redis, ["chain"]);
+    countEvent("blackroad_transfers_total");
+    countEvent("blackroad_transfer_volume_coins_total", {}, Number(tx.amount));
     return tx;
   });
   return c.json(result.body, result.status);
