@@ -18,6 +18,7 @@ export const METRIC_FAMILIES: Record<string, { type: MetricType; help: string }>
   blackroad_transfer_volume_coins_total: { type: "counter", help: "Coins moved by accepted transfers." },
   blackroad_mail_sent_total: { type: "counter", help: "RoadMail messages sent." },
   blackroad_refresh_token_reuse_total: { type: "counter", help: "Refresh tokens presented again after rotation (a stolen-token signal)." },
+  blackroad_chain_verifications_total: { type: "counter", help: "Chain verifications (the /verify route and Prism jobs) by result (valid or invalid)." },
   blackroad_metrics_dropped_series_total: { type: "counter", help: "Series an isolate could not record because its registry was full." },
   // Read from the source of truth at scrape time (exact across isolates by construction).
   blackroad_blocks_mined_total: { type: "counter", help: "Blocks appended to the main chain after genesis (its height)." },

@@ -142,6 +142,7 @@ export const verifyChain: AppRouteHandler<typeof routes.verifyChain> = async (c)
     blocks: (after, upTo, limit) => blockPage(db, chain, after, upTo, limit),
     transactions: (from, to) => transactionsOfBlocks(db, chain, from, to),
   });
+  countEvent("blackroad_chain_verifications_total", { result: report.valid ? "valid" : "invalid" });
   c.header("Cache-Control", "no-store");
   return c.json(report, 200);
 };
