@@ -19,7 +19,7 @@ const VERIFY = "src/services/chain/verify.ts";
 const DO = "src/durable-objects/roadchain.ts";
 const PROPOSAL = "src/services/chain/proposal-check.ts";
 const VERIFY_TESTS = ["test/unit/chain-verify.test.ts", "test/integration/chain-verify-guards.test.ts"];
-const APPEND_TESTS = ["test/integration/chain-append-guards.test.ts", "test/integration/blockchain-durable-object.test.ts"];
+const APPEND_TESTS = ["test/integration/chain-append-guards.test.ts"];
 const PROPOSAL_TESTS = ["test/unit/chain-proposal-check.test.ts", ...APPEND_TESTS];
 
 export const BREAKS: Break[] = [

@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import { roadChainStub } from "../../durable-objects/roadchain.contract.ts";
 import { clientIp, userAgent } from "../../lib/client-info.ts";
 import { ApiError, notFound, serviceUnavailable } from "../../lib/errors.ts";
+import { countEvent } from "../../lib/metrics/index.ts";
 import { cachedJson, invalidateCache } from "../../lib/response-cache.ts";
 import { getAuth } from "../../middleware/auth.ts";
 import { recordEventLater, type AuditActor } from "../../services/audit.ts";
@@ -98,6 +99,7 @@ export const verifyChain: AppRouteHandler<typeof routes.verifyChain> = async (c)
     blocks: (after, upTo, limit) => blockPage(db, chain, after, upTo, limit),
     transactions: (from, to) => transactionsOfBlocks(db, chain, from, to),
   });
+  countEvent("blackroad_chain_verifications_total", { result: report.valid ? "valid" : "invalid" });
   c.header("Cache-Control", "no-store");
   return c.json(report, 200);
 };
@@ -134,6 +136,8 @@ export const createTransaction: AppRouteHandler<typeof routes.createTransaction>
       { userId, toAddress: input.to_address, amountUnits: input.amount, message, idempotency: claim, actor: actorOf(c) },
     );
     await invalidateCache(redis, ["chain"]);
+    countEvent("blackroad_transfers_total");
+    countEvent("blackroad_transfer_volume_coins_total", {}, Number(tx.amount));
     return tx;
   });
   return c.json(result.body, result.status);
