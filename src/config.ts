@@ -65,6 +65,8 @@ const configSchema = z.object({
   GITHUB_WEBHOOK_SECRET: optional,
   STRIPE_SECRET_KEY: optional,
   SENTRY_DSN: optional,
+  // Bearer token a Prometheus scraper sends to GET /metrics; metrics are collected only when it is set.
+  METRICS_TOKEN: optional,
 });
 
 export type AppConfig = z.infer<typeof configSchema>;
