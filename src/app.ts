@@ -46,11 +46,7 @@ const API_SECURITY_HEADERS = {
 } as const;
 
 /** Route modules, each a router with full paths. Add new resources here. */
-<<<<<<< HEAD
-const routers = [health, system, auth, aiChat, email, social, blockchain, video, miner, dashboard, prism, files];
-=======
-const routers = [health, metricsRoutes, system, auth, aiChat, email, social, blockchain, video, miner, dashboard, prism];
->>>>>>> main
+const routers = [health, metricsRoutes, system, auth, aiChat, email, social, blockchain, video, miner, dashboard, prism, files];
 
 export function createApp() {
   const app = createRouter();
