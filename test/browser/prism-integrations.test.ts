@@ -7,9 +7,10 @@ import { createHmac } from "node:crypto";
 import type { Locator } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { openPage, screenshot } from "./browser.ts";
-import { BROWSER_WEBHOOK_SECRET, systemAndBrowser } from "./system.ts";
+import { systemAndBrowser } from "./system.ts";
 
-const env = systemAndBrowser();
+const BROWSER_WEBHOOK_SECRET = "browser-test-webhook-secret-0123456789";
+const env = systemAndBrowser({ GITHUB_WEBHOOK_SECRET: BROWSER_WEBHOOK_SECRET });
 const PASSWORD = "correct-horse-battery";
 
 async function visible(l: Locator, timeout = 20_000): Promise<Locator> {

@@ -23,7 +23,6 @@ import { afterAll, beforeAll } from "vitest";
 import { launchBrowser } from "./browser.ts";
 
 const root = join(import.meta.dirname, "../..");
-export const BROWSER_WEBHOOK_SECRET = "browser-test-webhook-secret-0123456789";
 const run = promisify(execFile);
 
 export type TestSystem = {
@@ -79,7 +78,8 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): boolean {
 
 const groupAlive = (child: ChildProcess) => signalGroup(child, 0 as unknown as NodeJS.Signals);
 
-export async function startSystem(): Promise<TestSystem> {
+/** `extraVars` are added to the Worker's vars (e.g. METRICS_TOKEN for the metrics tests). */
+export async function startSystem(extraVars: Record<string, string> = {}): Promise<TestSystem> {
   const dir = mkdtempSync(join(tmpdir(), "blackroad-browser-"));
   const [port, postgresPort, neonPort, upstashPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
   const url = `http://127.0.0.1:${port}`;
@@ -122,8 +122,7 @@ export async function startSystem(): Promise<TestSystem> {
     WALLET_MASTER_KEY: "browser-test-wallet-master-key-0123456789abcdef012",
     BCRYPT_ROUNDS: "4",
     BLOCKCHAIN_DIFFICULTY: "1",
-    // Lets test/browser/prism-integrations.test.ts send a signed webhook delivery.
-    GITHUB_WEBHOOK_SECRET: BROWSER_WEBHOOK_SECRET,
+    ...extraVars,
   };
   const varsFile = join(dir, "dev.vars");
   writeFileSync(varsFile, Object.entries(vars).map(([k, v]) => `${k}=${v}`).join("\n") + "\n", { mode: 0o600 });
@@ -203,10 +202,10 @@ export async function startSystem(): Promise<TestSystem> {
  * A test file's system and browser: both started before its tests (in parallel) and stopped after
  * them. Read `.system` and `.browser` inside tests and hooks, once they have started.
  */
-export function systemAndBrowser(): { readonly system: TestSystem; readonly browser: Browser } {
+export function systemAndBrowser(extraVars: Record<string, string> = {}): { readonly system: TestSystem; readonly browser: Browser } {
   const started: { system?: TestSystem; browser?: Browser } = {};
   beforeAll(async () => {
-    const [s, b] = await Promise.allSettled([startSystem(), launchBrowser()]);
+    const [s, b] = await Promise.allSettled([startSystem(extraVars), launchBrowser()]);
     if (s.status === "fulfilled") started.system = s.value;
     if (b.status === "fulfilled") started.browser = b.value;
     if (s.status === "rejected") throw s.reason;
