@@ -1,13 +1,17 @@
 import { createApp } from "./app.ts";
-import { Sentry, sentryOptions } from "./lib/sentry.ts";
+import { loadSentry, sentryOptions } from "./lib/sentry.ts";
 
 export { RoadChainDO } from "./durable-objects/roadchain.ts";
 export { MinerDO } from "./durable-objects/miner.ts";
 
 const app = createApp();
-const withErrorTracking = Sentry.withSentry((env: Env) => sentryOptions(env as unknown as Record<string, unknown>), { fetch: app.fetch });
+let withErrorTracking: ExportedHandler<Env> | undefined;
 
 export default {
-  // Without SENTRY_DSN the SDK would still open a scope per request: skip it entirely.
-  fetch: (request: Request, env: Env, ctx: ExecutionContext) => (env.SENTRY_DSN ? withErrorTracking.fetch!(request, env, ctx) : app.fetch(request, env, ctx)),
+  async fetch(request: Request, env: Env, ctx: ExecutionContext) {
+    // Without SENTRY_DSN the SDK is never loaded and no scope is opened per request.
+    if (!env.SENTRY_DSN) return app.fetch(request, env, ctx);
+    withErrorTracking ??= (await loadSentry()).withSentry((e: Env) => sentryOptions(e as unknown as Record<string, unknown>), { fetch: app.fetch });
+    return withErrorTracking.fetch!(request as Parameters<NonNullable<ExportedHandler<Env>["fetch"]>>[0], env, ctx);
+  },
 } satisfies ExportedHandler<Env>;
