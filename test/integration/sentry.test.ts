@@ -34,7 +34,8 @@ afterEach(() => {
 const itemsOf = (envelope: string) => envelope.trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
 
 describe("Sentry error tracking", () => {
-  it("reports a 5xx with request id, route, release and environment, and no personal data", async () => {
+  // The first DSN request imports the SDK (a third of the bundle): slow to transform under load.
+  it("reports a 5xx with request id, route, release and environment, and no personal data", { timeout: 90_000 }, async () => {
     const user = await createUser({ email: `victim-${crypto.randomUUID().slice(0, 8)}@example.com` });
     const res = await fetchWith({ ...DEAD_DATABASE, SENTRY_DSN: DSN, GIT_SHA: "test-sha-5e7" }, "/api/social/posts?secret_query=query-secret-value", {
       method: "POST",
