@@ -8,18 +8,17 @@ import { getAuth } from "../../middleware/auth.ts";
 import { recordEventLater, type AuditActor } from "../../services/audit.ts";
 import { formatAmount, parseAmount } from "../../services/chain/amount.ts";
 import { callLedger, durableObjectLedger } from "../../services/chain/chain-writer.ts";
+import { resolveChain, TEST_CHAIN_HEADER } from "../../services/chain/ledger.ts";
 import {
   blockPage,
-  chainStats,
   findBlock,
   findTransaction,
   listBlocks as listBlockRows,
   listUserTransactions,
-  resolveChain,
-  TEST_CHAIN_HEADER,
   pendingTransactions,
   transactionsOfBlocks,
-} from "../../services/chain/ledger.ts";
+} from "../../services/chain/reads.ts";
+import { chainStats } from "../../services/chain/stats.ts";
 import { DEFAULT_BLOCK_TRANSACTIONS, mineBlock } from "../../services/chain/mining.ts";
 import { createTransfer, primaryWallet } from "../../services/chain/transfer.ts";
 import { verifyChain as verify } from "../../services/chain/verify.ts";

@@ -4,7 +4,8 @@
  * an administrator) and the miners running now. Exact across isolates by construction.
  */
 import { and, eq, max } from "drizzle-orm";
-import { blocks, MAIN_CHAIN } from "../../db/schema/chain.ts";
+import { blocks } from "../../db/schema/chain.ts";
+import { MAIN_CHAIN } from "../../lib/constants.ts";
 import type { Database } from "../../lib/db.ts";
 import type { Redis } from "../../lib/redis.ts";
 import { countActive } from "../miner/registry.ts";
