@@ -4,25 +4,13 @@
  * and against Cloudflare's API (faked at the network edge: real wrangler, answered by this test),
  * and the deploy plan (a real `wrangler deploy --dry-run`).
  */
-import { execFile } from "node:child_process";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../../scripts/ops/manifest.ts";
-
-export type OpsRun = { code: number; stdout: string; stderr: string; json: any };
-
-export function ops(args: string[], env: Record<string, string> = {}): Promise<OpsRun> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [join(repoRoot, "scripts/ops/cli.ts"), ...args], { cwd: repoRoot, env: { ...process.env, ...env }, timeout: 120_000 }, (err, stdout, stderr) => {
-      let json: unknown = undefined;
-      if (args.includes("--json")) json = JSON.parse(stdout);
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr, json });
-    });
-  });
-}
+import { ops } from "../helpers/ops.ts";
 
 const ANSI = /\u001b\[/;
 
