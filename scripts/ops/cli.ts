@@ -10,6 +10,7 @@ import { deploy, rollback } from "./deploy.ts";
 import { envCheck } from "./env-check.ts";
 import { health, status } from "./live.ts";
 import { loadManifest, ManifestError } from "./manifest.ts";
+import { newService } from "./scaffold.ts";
 import { colorsFor, emit, EXIT, UsageError, type Outcome } from "./output.ts";
 
 type Common = { json?: boolean };
@@ -100,6 +101,16 @@ program
   .option("--check", "only report stale files (exit 1), write nothing")
   .addOption(json())
   .action(action((m, o: Common & { check?: boolean }) => docs(m, { check: Boolean(o.check) })));
+
+program
+  .command("new")
+  .description("a new service from infra/templates/worker (wrangler.toml, health contract, workflows, .dev.vars.example) and its manifest entry")
+  .argument("<service>", "kebab-case name")
+  .option("--dir <path>", "where to write it (default ./<service>)")
+  .option("--title <title>", "human name")
+  .option("--target <when>", "target date for the manifest entry, e.g. 2027-Q1")
+  .addOption(json())
+  .action(action((_m, service: string, o: Common & { dir?: string; title?: string; target?: string }) => newService(service, o)));
 
 for (const [name, fn, what] of [
   ["deploy", deploy, "the deploy workflow's steps by hand: migrations, secrets check, wrangler deploy, smoke check, rollback on failure"],
