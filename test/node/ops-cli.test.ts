@@ -52,7 +52,7 @@ describe("catalog commands", () => {
   it("unknown command, service or environment: exit 2 with the valid names", async () => {
     const cmd = await ops(["deploi"]);
     expect(cmd.code).toBe(2);
-    expect(cmd.stderr).toContain("unknown command 'deploi' — did you mean deploy? (valid: list, env, repo, open, status, health, check, docs, deploy, rollback");
+    expect(cmd.stderr).toContain("unknown command 'deploi' — did you mean deploy? (valid: list, env, repo, open, status, health, check, docs, new, deploy, rollback)");
     const svc = await ops(["env", "nope", "--json"]);
     expect(svc.code).toBe(2);
     expect(svc.json).toMatchObject({ error: 'unknown service "nope" (valid: edge-api, postgres, redis, api-docs, api-gateway, agents, web, lucidia)' });
