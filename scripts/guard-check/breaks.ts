@@ -83,7 +83,7 @@ export const BREAKS: Break[] = [
   {
     name: "write-block-transaction-hashes",
     rule: "writeBlock: listed transaction hashes equal the stored rows'",
-    file: "src/services/chain/ledger.ts",
+    file: "src/services/chain/block-writer.ts",
     search: ` && row.transactionHash === proposal.transactions[i]!.hash`,
     replace: ``,
     tests: ["test/integration/chain-append-guards.test.ts"],
@@ -221,7 +221,7 @@ export const BREAKS: Break[] = [
   {
     name: "owner-wallet-transactions",
     rule: "RoadChain: a user lists only their own wallets' transactions",
-    file: "src/services/chain/ledger.ts",
+    file: "src/services/chain/reads.ts",
     search: `.from(wallets).where(eq(wallets.userId, sql.placeholder("userId")))`,
     replace: `.from(wallets).where(sql\`\${sql.placeholder("userId")}::int is not null\`)`,
     tests: ["test/integration/blockchain-transactions.test.ts"],
