@@ -1,22 +1,17 @@
-import type { Context } from "hono";
 import { integrations } from "../../config.ts";
 import type { MinerSnapshot } from "../../durable-objects/miner.ts";
 import { notFound } from "../../lib/errors.ts";
 import { cachedJson } from "../../lib/response-cache.ts";
 import { getAuth } from "../../middleware/auth.ts";
-import { resolveChain, TEST_CHAIN_HEADER } from "../../services/chain/ledger.ts";
 import { allServices, overallStatus, type Checks, type ServiceView } from "../../services/dashboard/catalog.ts";
 import { userCounts, type UserCounts } from "../../services/dashboard/counts.ts";
 import { checkPostgres, checkRedis, checkRoadChain, SLOW_CHECK_MS, type CheckResult } from "../../services/dependency-checks.ts";
 import { formatHashrate } from "../../services/miner/chain-reads.ts";
 import { minerClient } from "../../services/miner/client.ts";
 import { describeEvent, listEvents } from "../../services/prism/events.ts";
-import type { AppBindings, AppRouteHandler } from "../../types.ts";
+import type { AppRouteHandler } from "../../types.ts";
+import { chainOf, type Ctx } from "../request-kit.ts";
 import type * as routes from "./dashboard.routes.ts";
-
-type Ctx = Context<AppBindings, any, any>;
-
-const chainOf = (c: Ctx) => resolveChain(c.var.config.ENVIRONMENT, c.req.header(TEST_CHAIN_HEADER));
 
 /** The miner's measured hashrate over its recent rounds (null: stopped or not measured yet). */
 function minerHashrate(s: MinerSnapshot | null): number | null {

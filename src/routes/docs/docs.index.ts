@@ -1,4 +1,5 @@
 import type { AppOpenAPI } from "../../types.ts";
+import { TAGS } from "../route-kit.ts";
 import { APP_NAME, APP_VERSION } from "../../version.ts";
 
 /**
@@ -28,6 +29,7 @@ export function registerDocs(app: AppOpenAPI) {
         "BlackRoad OS on Cloudflare Workers. Every error is an RFC 9457 problem (`application/problem+json`) with a `request_id`.",
     },
     servers: [{ url: "/" }],
+    tags: [...TAGS].map(([name, description]) => ({ name, description })),
   });
 
   app.get("/api/docs", (c) => {
