@@ -1,4 +1,4 @@
-import type { ControlOutcome, StartInput } from "../../durable-objects/miner.ts";
+import type { ControlOutcome, StartInput } from "../../durable-objects/miner.contract.ts";
 import { conflict, notFound } from "../../lib/errors.ts";
 import { invalidateCache } from "../../lib/response-cache.ts";
 import { getAuth } from "../../middleware/auth.ts";
@@ -8,10 +8,10 @@ import { listMinedBlocks, minedTotals, networkPace } from "../../services/miner/
 import { minerClient } from "../../services/miner/client.ts";
 import { countActive } from "../../services/miner/registry.ts";
 import { minerIntervalMs } from "../../services/miner/settings.ts";
+import { minedBlockJson, minerStatsJson, minerStatusJson, poolInfoJson } from "../../services/miner/views.ts";
 import type { AppRouteHandler } from "../../types.ts";
 import { auditLater, chainOf } from "../request-kit.ts";
 import type * as routes from "./miner.routes.ts";
-import { minedBlockJson, minerStatsJson, minerStatusJson, poolInfoJson } from "./miner.schemas.ts";
 
 const MESSAGES = {
   started: "Miner started successfully",

@@ -1,3 +1,4 @@
+import { roadChainStub } from "../../durable-objects/roadchain.contract.ts";
 import { notFound } from "../../lib/errors.ts";
 import { getAuth } from "../../middleware/auth.ts";
 import { formatAmount, parseAmount } from "../../services/chain/amount.ts";
@@ -12,7 +13,7 @@ import { auditLater, chainOf } from "../request-kit.ts";
 import type * as routes from "./prism.routes.ts";
 
 /** The chain's RoadChain Durable Object, with the routes' failure policy (503 when unreachable). */
-const ledgerOf = (env: Env, chain: string) => durableObjectLedger(env.ROADCHAIN.getByName(chain), chain);
+const ledgerOf = (env: Env, chain: string) => durableObjectLedger(roadChainStub(env.ROADCHAIN, chain), chain);
 
 export const stats: AppRouteHandler<typeof routes.stats> = async (c) => {
   c.header("Cache-Control", "no-store");
