@@ -130,11 +130,15 @@ export const getEmail = user({
   responses: { 200: json(EmailSchema, "The email"), ...problemResponses(404, 422) },
 });
 
+/** Its earlier path, ambiguous beside /api/email/folders/{id}: still served, deprecated and undocumented. */
+export const LEGACY_THREAD_PATH = "/api/email/{id}/thread";
+
 export const getThread = user({
   operationId: "getEmailThread",
   method: "get",
-  path: "/api/email/{id}/thread",
+  path: "/api/email/threads/{id}",
   summary: "The conversation this email belongs to (my copies, oldest first)",
+  description: "`id` is any email of the thread. The earlier path `/api/email/{id}/thread` still answers (deprecated).",
   request: { params: IdParams },
   responses: { 200: json(z.array(EmailSchema), "The thread"), ...problemResponses(404, 422) },
 });
