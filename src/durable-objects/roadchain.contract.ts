@@ -1,7 +1,9 @@
 // The RoadChain Durable Object's RPC surface: what the Worker may call on it and what it answers.
 // Services and routes import this module, never the class (roadchain.ts implements RoadChainRpc),
 // so the object's internals can change without touching its callers.
-import type { BlockProposal, BlockView, ChainHead } from "../services/chain/ledger.ts";
+import type { BlockProposal } from "../services/chain/block-writer.ts";
+import type { ChainHead } from "../services/chain/ledger.ts";
+import type { BlockView } from "../services/chain/views.ts";
 
 export type AppendResult =
   | { status: "appended"; block: BlockView; head: ChainHead }

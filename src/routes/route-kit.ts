@@ -71,7 +71,8 @@ function withCommonHeaders(status: string, response: ResponseConfig, rateLimited
 }
 
 function define(tag: string, security: Security, middleware: MiddlewareHandler<AppBindings>[], statuses: readonly number[]) {
-  return <R extends Operation>(config: R) => {
+  // `P` keeps the path a literal type (as createRoute does), so typed clients see each route.
+  return <P extends string, R extends Omit<Operation, "path"> & { path: P }>(config: R) => {
     if (OPERATION_IDS.has(config.operationId)) throw new Error(`Duplicate operationId ${config.operationId}`);
     OPERATION_IDS.add(config.operationId);
     const rateLimited = config.path.startsWith("/api");
@@ -95,6 +96,7 @@ function define(tag: string, security: Security, middleware: MiddlewareHandler<A
  *   maybeUser     a token is optional (anonymous when absent; a bad one is still 401)
  *   user          a signed-in user (401 without a valid token)
  *   admin         a signed-in administrator (401, then 403)
+ *   scheme(s)     another security scheme, checked by the handler itself (the metrics scraper's token)
  */
 export function routeKit(tag: string, description: string) {
   TAGS.set(tag, description);
@@ -103,5 +105,6 @@ export function routeKit(tag: string, description: string) {
     maybeUser: define(tag, [...BEARER_SECURITY, {}], [optionalAuth], [401, 503]),
     user: define(tag, BEARER_SECURITY, [requireAuth], AUTH_PROBLEM_STATUSES),
     admin: define(tag, BEARER_SECURITY, [requireAuth, requireAdmin], [401, 403, 503]),
+    scheme: (security: Security) => define(tag, security, [], [401, 503]),
   };
 }

@@ -54,6 +54,12 @@ export function registerDocs(app: AppOpenAPI) {
     flows: { password: { tokenUrl: "/api/auth/login", refreshUrl: "/api/auth/refresh", scopes: {} } },
   });
 
+  app.openAPIRegistry.registerComponent("securitySchemes", "metricsToken", {
+    type: "http",
+    scheme: "bearer",
+    description: "The METRICS_TOKEN secret, for Prometheus scrapers of GET /metrics",
+  });
+
   let document: ReturnType<typeof openApiDocument> | undefined; // built on first request, once per isolate
   app.get("/api/openapi.json", (c) => c.json((document ??= openApiDocument(app)) as object));
 

@@ -1,7 +1,7 @@
 import { HealthSchema, HealthSummarySchema } from "./health.schemas.ts";
 import { routeKit } from "../route-kit.ts";
 
-const { anyone } = routeKit("System", "Liveness, readiness, version and public configuration");
+const { anyone } = routeKit("System", "Liveness, readiness, version, public configuration and metrics");
 
 export const health = anyone({
   operationId: "getHealth",

@@ -1,7 +1,7 @@
 import { ApiIndexSchema, PublicConfigSchema, VersionSchema } from "./system.schemas.ts";
 import { routeKit } from "../route-kit.ts";
 
-const { anyone } = routeKit("System", "Liveness, readiness, version and public configuration");
+const { anyone } = routeKit("System", "Liveness, readiness, version, public configuration and metrics");
 
 const versionResponse = { 200: { description: "Build information", content: { "application/json": { schema: VersionSchema } } } };
 
