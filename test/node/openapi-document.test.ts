@@ -61,7 +61,7 @@ describe("the OpenAPI document", () => {
       for (const [status, response] of Object.entries(op.responses)) {
         expect(response.headers, `${name} ${status}: X-Request-Id declared`).toHaveProperty("X-Request-Id");
       }
-      if (path.startsWith("/api/") && path !== "/api/blockchain/ws") {
+      if (path.startsWith("/api/")) {
         expect(op.responses, `${name}: 429 declared`).toHaveProperty("429");
         expect(op.responses["429"]!.headers, `${name}: Retry-After on 429`).toHaveProperty("Retry-After");
       }
