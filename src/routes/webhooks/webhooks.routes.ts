@@ -1,13 +1,14 @@
-import { createRoute } from "@hono/zod-openapi";
 import { problemResponses } from "../../lib/errors.ts";
+import { routeKit } from "../route-kit.ts";
 import { GitHubReceiptSchema, GitHubWebhookHeaders, StripeReceiptSchema, StripeWebhookHeaders, WebhookStatusSchema } from "./webhooks.schemas.ts";
 
 
+const { anyone } = routeKit("Webhooks", "Signed deliveries from GitHub and Stripe, recorded in the audit log");
+
 const SHARED = "Public (authenticated by the signature). The raw body, at most 1 MiB, must be `application/json`. Refusals record nothing.";
 
-export const github = createRoute({
+export const github = anyone({
   operationId: "webhooksGitHub",
-  tags: ["Webhooks"],
   method: "post",
   path: "/api/webhooks/github",
   summary: "Receive a GitHub webhook delivery (signed with GITHUB_WEBHOOK_SECRET)",
@@ -20,9 +21,8 @@ export const github = createRoute({
   },
 });
 
-export const stripe = createRoute({
+export const stripe = anyone({
   operationId: "webhooksStripe",
-  tags: ["Webhooks"],
   method: "post",
   path: "/api/webhooks/stripe",
   summary: "Receive a Stripe event (Stripe-Signature, 5-minute tolerance)",
@@ -34,9 +34,8 @@ export const stripe = createRoute({
   },
 });
 
-export const status = createRoute({
+export const status = anyone({
   operationId: "webhooksStatus",
-  tags: ["Webhooks"],
   method: "get",
   path: "/api/webhooks/status",
   summary: "Which webhook receivers are configured (never their secrets)",
