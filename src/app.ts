@@ -5,6 +5,7 @@ import { createMethodIndex, methodNotAllowed } from "./lib/method-not-allowed.ts
 import { configGuard } from "./middleware/config.ts";
 import { corsFromConfig, limitBody, requireKnownContentType } from "./middleware/http-guards.ts";
 import { requestContext } from "./middleware/request-context.ts";
+import { errorReporting } from "./middleware/error-reporting.ts";
 import { requestMetrics } from "./middleware/metrics.ts";
 import { rateLimit } from "./middleware/rate-limit.ts";
 import { services } from "./middleware/services.ts";
@@ -57,6 +58,7 @@ export function createApp() {
   app.use(secureHeaders(API_SECURITY_HEADERS));
   app.use(configGuard);
   app.use(requestMetrics);
+  app.use(errorReporting);
   app.use(corsFromConfig);
   app.use("/api/*", limitBody, requireKnownContentType);
   app.use("/api/*", services); // request-scoped clients; outside /api only /metrics does I/O

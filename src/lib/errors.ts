@@ -161,6 +161,7 @@ export function loggableError(err: Error): { message: string; stack?: string; ca
 }
 
 export function onError(err: Error, c: Context) {
+  c.set("failure", err);
   if (err instanceof ApiError) {
     return problem(c, err.status, err.code, err.detail, err.extra);
   }
