@@ -5,6 +5,7 @@ import { createMethodIndex, methodNotAllowed } from "./lib/method-not-allowed.ts
 import { configGuard } from "./middleware/config.ts";
 import { corsFromConfig, limitBody, requireKnownContentType } from "./middleware/http-guards.ts";
 import { requestContext } from "./middleware/request-context.ts";
+import { errorReporting } from "./middleware/error-reporting.ts";
 import { requestMetrics } from "./middleware/metrics.ts";
 import { rateLimit } from "./middleware/rate-limit.ts";
 import { services } from "./middleware/services.ts";
@@ -14,6 +15,7 @@ import blockchain from "./routes/blockchain/blockchain.index.ts";
 import dashboard from "./routes/dashboard/dashboard.index.ts";
 import email from "./routes/email/email.index.ts";
 import files from "./routes/files/files.index.ts";
+import notifications from "./routes/notifications/notifications.index.ts";
 import { registerDocs } from "./routes/docs/docs.index.ts";
 import health from "./routes/health/health.index.ts";
 import metricsRoutes from "./routes/metrics/metrics.index.ts";
@@ -46,7 +48,7 @@ const API_SECURITY_HEADERS = {
 } as const;
 
 /** Route modules, each a router with full paths. Add new resources here. */
-const routers = [health, metricsRoutes, system, auth, aiChat, email, social, blockchain, video, miner, dashboard, prism, files];
+const routers = [health, metricsRoutes, system, auth, aiChat, email, social, blockchain, video, miner, dashboard, prism, files, notifications];
 
 export function createApp() {
   const app = createRouter();
@@ -55,6 +57,7 @@ export function createApp() {
   app.use(secureHeaders(API_SECURITY_HEADERS));
   app.use(configGuard);
   app.use(requestMetrics);
+  app.use(errorReporting);
   app.use(corsFromConfig);
   app.use("/api/*", limitBody, requireKnownContentType);
   app.use("/api/*", services); // request-scoped clients; outside /api only /metrics does I/O
