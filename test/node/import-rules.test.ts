@@ -2,11 +2,12 @@
 // routers cannot quietly break them: services never import Hono, routes, middleware or Durable
 // Object classes; routes never import drizzle, the schema or Durable Object classes (only their
 // contracts); lib/ imports no services; and no module imports itself through a cycle.
+import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { cycles, importsOf, readGraph, RULES, violations, type ImportGraph } from "../helpers/import-graph.ts";
 
-const repo = fileURLToPath(new URL("../..", import.meta.url));
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const graph = readGraph(repo);
 
 describe("import rules over src/", () => {
