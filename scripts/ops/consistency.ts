@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { repoRoot, setIn, type EnvVar, type Manifest, type Service } from "./manifest.ts";
-import { readConfigSchema, readReadmeTable, readVarsFile, readWorkflowSecrets, readWrangler, type WranglerSection } from "./sources.ts";
+import { readConfigSchema, readReadmeTable, readVarsFile, readWorkflows, readWrangler, type WranglerSection } from "./sources.ts";
 
 export type Problem = { where: string; message: string };
 
@@ -112,13 +112,14 @@ export function checkConsistency(m: Manifest, root = repoRoot): Problem[] {
   }
 
   // Workflows: every secret a workflow reads is documented, and the manifest lists every workflow.
-  const workflows = readWorkflowSecrets(root);
-  for (const [file, secrets] of workflows) {
+  const workflows = readWorkflows(root);
+  for (const [file, { secrets, events }] of workflows) {
     const declared = m.ci_cd.workflows.find((w) => w.file === file);
     if (!declared) {
-      label(MANIFEST, `${file} exists — add it to ci_cd.workflows with its triggers and secrets [${secrets.join(", ")}]`);
+      label(MANIFEST, `${file} exists — add it to ci_cd.workflows with triggers [${events.join(", ")}] and secrets [${secrets.join(", ")}]`);
       continue;
     }
+    if (!sameSet(declared.triggers, events)) label(MANIFEST, `${file} runs on [${events.join(", ")}] — set its ci_cd.workflows triggers to that (it says [${declared.triggers.join(", ")}]) and describe them in \`when\``);
     const names = declared.secrets.map((x) => x.name);
     for (const n of secrets) if (!names.includes(n)) label(MANIFEST, `${file} reads secrets.${n} — add { name: ${n}, description } to its ci_cd.workflows entry`);
     for (const n of names) if (!secrets.includes(n)) label(MANIFEST, `ci_cd.workflows ${file} lists secret ${n}, which the workflow no longer reads — remove it`);

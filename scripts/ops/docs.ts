@@ -75,7 +75,7 @@ function infraTables(m: Manifest): Record<string, string> {
   const envs = ["| Environment | Kind | Status | URL | wrangler |", "| --- | --- | --- | --- | --- |"];
   for (const [name, e] of Object.entries(m.environments)) envs.push(`| ${name} | ${e.kind} | ${e.status} | ${e.url} | ${e.kind === "local" ? "`wrangler dev`" : e.wrangler_env ? `\`--env ${e.wrangler_env}\`` : "top level"} |`);
   const flows = ["| Workflow | Triggers | Runs | Secrets |", "| --- | --- | --- | --- |"];
-  for (const w of m.ci_cd.workflows) flows.push(`| \`${w.file}\` | ${w.triggers.join(", ")} | ${cell(w.runs)} | ${w.secrets.length ? w.secrets.map((x) => `\`${x.name}\``).join(", ") : "none"} |`);
+  for (const w of m.ci_cd.workflows) flows.push(`| \`${w.file}\` | ${cell(w.when)} (${w.triggers.join(", ")}) | ${cell(w.runs)} | ${w.secrets.length ? w.secrets.map((x) => `\`${x.name}\``).join(", ") : "none"} |`);
   return { services: services.join("\n"), environments: envs.join("\n"), workflows: flows.join("\n") };
 }
 

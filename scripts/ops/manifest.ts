@@ -115,7 +115,9 @@ const workflowSchema = z
   .object({
     file: text,
     name: text,
-    triggers: z.array(text).min(1),
+    /** The events of the workflow's `on:` (pull_request, push, schedule, workflow_run, workflow_dispatch…). */
+    triggers: z.array(z.string().regex(/^[a-z_]+$/, "a GitHub event name, e.g. push")).min(1),
+    when: text,
     runs: text,
     secrets: z.array(z.object({ name: z.string().regex(/^[A-Z][A-Z0-9_]*$/), description: text, generate: text.optional() }).strict()),
   })

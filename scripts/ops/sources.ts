@@ -7,6 +7,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseToml } from "smol-toml";
+import { parse as parseYaml } from "yaml";
 import { configSchema } from "../../src/config.ts";
 import { repoRoot } from "./manifest.ts";
 
@@ -128,14 +129,19 @@ export function readReadmeTable(root = repoRoot): ReadmeRow[] {
   return rows;
 }
 
-/** `secrets.NAME` references per workflow file (`.github/workflows/<file>`). */
-export function readWorkflowSecrets(root = repoRoot): Map<string, string[]> {
+export type WorkflowFacts = { secrets: string[]; events: string[] };
+
+/** Per workflow file (`.github/workflows/<file>`): its `secrets.NAME` references and the events of `on:`. */
+export function readWorkflows(root = repoRoot): Map<string, WorkflowFacts> {
   const dir = join(root, ".github/workflows");
-  const out = new Map<string, string[]>();
+  const out = new Map<string, WorkflowFacts>();
   for (const file of readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort()) {
     const text = readFileSync(join(dir, file), "utf8");
+    // github.token's old name is not a secret anyone sets.
     const names = [...text.matchAll(/secrets\.([A-Z][A-Z0-9_]*)/g)].map((m) => m[1]!).filter((n) => n !== "GITHUB_TOKEN");
-    out.set(`.github/workflows/${file}`, [...new Set(names)].sort());
+    const on = (parseYaml(text) as { on?: unknown }).on;
+    const events = typeof on === "string" ? [on] : Array.isArray(on) ? on.map(String) : Object.keys((on as object | undefined) ?? {});
+    out.set(`.github/workflows/${file}`, { secrets: [...new Set(names)].sort(), events: events.sort() });
   }
   return out;
 }

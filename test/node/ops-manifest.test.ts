@@ -128,12 +128,13 @@ describe("the manifest agrees with wrangler.toml, .dev.vars.example, src/config.
   it("a new [env.*] section, binding or workflow secret fails until the manifest names it", () => {
     const dir = copyOfRepo();
     edit(dir, "wrangler.toml", (s) => s + '\n[[r2_buckets]]\nbinding = "UPLOADS"\nbucket_name = "blackroad-uploads"\n\n[env.qa]\n[env.qa.vars]\nENVIRONMENT = "production"\n');
-    edit(dir, ".github/workflows/deploy.yml", (s) => s.replace("${{ secrets.SECRET_KEY }}", "${{ secrets.SECRET_KEY }}${{ secrets.NEW_TOKEN }}"));
+    edit(dir, ".github/workflows/deploy.yml", (s) => s.replace("${{ secrets.SECRET_KEY }}", "${{ secrets.SECRET_KEY }}${{ secrets.NEW_TOKEN }}").replace(/^on:\n/m, "on:\n  release:\n"));
     const problems = describeProblems(checkConsistency(loadManifest(), dir));
     expect(problems).toContain("[[r2_buckets]] has [FILES, UPLOADS] but infra/manifest.yml services.edge-api.deployment.r2_buckets says [FILES]");
     expect(problems).toContain("wrangler.toml has [env.qa] — add environments.qa: { kind: cloudflare, wrangler_env: qa, url, description }");
     expect(problems).toContain("[env.qa.vars] lacks DEBUG");
     expect(problems).toContain(".github/workflows/deploy.yml reads secrets.NEW_TOKEN — add { name: NEW_TOKEN, description } to its ci_cd.workflows entry");
+    expect(problems).toMatch(/\.github\/workflows\/deploy\.yml runs on \[[a-z_, ]*release[a-z_, ]*\] — set its ci_cd\.workflows triggers to that/);
   });
 });
 
