@@ -16,6 +16,7 @@ import dashboard from "./routes/dashboard/dashboard.index.ts";
 import email from "./routes/email/email.index.ts";
 import files from "./routes/files/files.index.ts";
 import notifications from "./routes/notifications/notifications.index.ts";
+import vault from "./routes/vault/vault.index.ts";
 import { registerDocs } from "./routes/docs/docs.index.ts";
 import health from "./routes/health/health.index.ts";
 import integrations from "./routes/integrations/integrations.index.ts";
@@ -80,6 +81,7 @@ export function createApp() {
     .route("/", prism)
     .route("/", files)
     .route("/", notifications)
+    .route("/", vault)
     .route("/", integrations)
     .route("/", webhooks);
   registerDocs(app);
