@@ -37,8 +37,6 @@ const configSchema = z.object({
     .string()
     .optional()
     .transform((v) => (v ?? "https://blackroad.systems").split(",").map((s) => s.trim()).filter(Boolean)),
-  API_BASE_URL: optional,
-  FRONTEND_URL: optional,
   GIT_SHA: optional,
   BUILD_TIME: optional,
   DATABASE_URL: z.string({ error: "DATABASE_URL is not set" }).min(1, "DATABASE_URL is not set"),

@@ -4,6 +4,8 @@
  * and local development is not rate-limited across accounts (wrangler dev gives every local client
  * CF-Connecting-IP 127.0.0.1).
  */
+import { readdirSync, readFileSync } from "node:fs";
+import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSystem, type TestSystem } from "./system.ts";
 
@@ -49,4 +51,51 @@ describe("assets routing", () => {
     }
     expect(statuses).toEqual(Array(7).fill(201));
   });
+
+  // Last: it stops the system.
+  it("stops wrangler and workerd when npm run dev alone gets SIGTERM (what a process manager sends)", async () => {
+    const port = Number(new URL(system.url).port);
+    const started = descendants(system.pid);
+    expect(started.length).toBeGreaterThan(0);
+    process.kill(system.pid, "SIGTERM");
+    await expect.poll(() => accepts(port), { timeout: 20_000, interval: 200 }).toBe(false);
+    await expect.poll(() => started.filter(alive), { timeout: 20_000, interval: 200 }).toEqual([]);
+    await expect.poll(() => alive(system.pid), { timeout: 10_000, interval: 200 }).toBe(false);
+  });
 });
+
+const accepts = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = connect(port, "127.0.0.1");
+    socket.once("connect", () => (socket.destroy(), resolve(true)));
+    socket.once("error", () => resolve(false));
+  });
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return !readFileSync(`/proc/${pid}/stat`, "utf8").includes(") Z "); // a zombie is gone
+  } catch {
+    return false;
+  }
+};
+
+/** Every process below `pid` (Linux /proc), whatever process group it moved to. */
+function descendants(pid: number): number[] {
+  const parentOf = new Map<number, number>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      parentOf.set(Number(entry), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
+    } catch {
+      // exited meanwhile
+    }
+  }
+  const found: number[] = [];
+  const walk = (p: number) => {
+    for (const [child, parent] of parentOf) if (parent === p) (found.push(child), walk(child));
+  };
+  walk(pid);
+  return found;
+}

@@ -27,6 +27,8 @@ const run = promisify(execFile);
 
 export type TestSystem = {
   url: string;
+  /** scripts/dev.ts's process id (its own process group). */
+  pid: number;
   /** The system's Postgres, for scripts/make-admin.ts. */
   databaseUrl: string;
   /** Everything dev.ts printed so far. */
@@ -110,8 +112,6 @@ export async function startSystem(): Promise<TestSystem> {
     ENVIRONMENT: "development",
     DEBUG: "false",
     ALLOWED_ORIGINS: url,
-    API_BASE_URL: url,
-    FRONTEND_URL: url,
     GIT_SHA: "browser-test",
     DATABASE_URL: databaseUrl,
     NEON_PROXY_URL: `http://127.0.0.1:${neonPort}`,
@@ -183,6 +183,7 @@ export async function startSystem(): Promise<TestSystem> {
 
   return {
     url,
+    pid: child.pid!,
     databaseUrl,
     log: () => output,
     async makeAdmin(username) {
