@@ -154,6 +154,8 @@ function wranglerArgs(cloud: LocalCloud | undefined, vars: Map<string, string>):
   // The ports the local cloud really listens on (NEON_PROXY_PORT, UPSTASH_PORT), not the file's.
   if (cloud && isLoopback(vars.get("NEON_PROXY_URL"))) args.push("--var", `NEON_PROXY_URL:${cloud.neonProxyUrl}`);
   if (cloud && isLoopback(vars.get("UPSTASH_REDIS_REST_URL"))) args.push("--var", `UPSTASH_REDIS_REST_URL:${cloud.upstashUrl}`);
+  // Links the API hands out (share links) point at this server, whatever PORT is.
+  if (!vars.get("API_BASE_URL") || isLoopback(vars.get("API_BASE_URL"))) args.push("--var", `API_BASE_URL:http://127.0.0.1:${WORKER_PORT}`);
   if (process.env.DEV_VARS_FILE) args.push("--env-file", devVarsPath);
   if (process.env.WRANGLER_PERSIST_TO) args.push("--persist-to", resolve(process.env.WRANGLER_PERSIST_TO));
   return args;

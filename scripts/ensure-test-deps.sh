@@ -7,6 +7,7 @@ set -euo pipefail
 missing=()
 command -v redis-server >/dev/null || missing+=(redis-server)
 command -v chromium >/dev/null || [ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v promtool >/dev/null || missing+=(prometheus) # /metrics and the alert rules are checked by Prometheus' tools
 # A TEST_DATABASE_URL server replaces the throwaway one; else initdb from Debian's package or PATH.
 if [ -z "${TEST_DATABASE_URL:-}" ] && ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null && ! command -v initdb >/dev/null; then
   missing+=(postgresql)

@@ -80,7 +80,8 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): boolean {
 
 const groupAlive = (child: ChildProcess) => signalGroup(child, 0 as unknown as NodeJS.Signals);
 
-export async function startSystem(): Promise<TestSystem> {
+/** `extraVars` are added to the Worker's vars (e.g. METRICS_TOKEN for the metrics tests). */
+export async function startSystem(extraVars: Record<string, string> = {}): Promise<TestSystem> {
   const dir = mkdtempSync(join(tmpdir(), "blackroad-browser-"));
   const [port, postgresPort, neonPort, upstashPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
   const url = `http://127.0.0.1:${port}`;
@@ -112,6 +113,7 @@ export async function startSystem(): Promise<TestSystem> {
     ENVIRONMENT: "development",
     DEBUG: "false",
     ALLOWED_ORIGINS: url,
+    API_BASE_URL: url,
     GIT_SHA: "browser-test",
     DATABASE_URL: databaseUrl,
     NEON_PROXY_URL: `http://127.0.0.1:${neonPort}`,
@@ -121,6 +123,7 @@ export async function startSystem(): Promise<TestSystem> {
     WALLET_MASTER_KEY: "browser-test-wallet-master-key-0123456789abcdef012",
     BCRYPT_ROUNDS: "4",
     BLOCKCHAIN_DIFFICULTY: "1",
+    ...extraVars,
   };
   const varsFile = join(dir, "dev.vars");
   writeFileSync(varsFile, Object.entries(vars).map(([k, v]) => `${k}=${v}`).join("\n") + "\n", { mode: 0o600 });

@@ -9,3 +9,4 @@ export * from "./email.ts";
 export * from "./social.ts";
 export * from "./video.ts";
 export * from "./idempotency.ts";
+export * from "./files.ts";

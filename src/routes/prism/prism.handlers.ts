@@ -1,11 +1,14 @@
 import type { Context } from "hono";
+import { roadChainStub } from "../../durable-objects/roadchain.contract.ts";
 import { clientIp, userAgent } from "../../lib/client-info.ts";
 import { notFound } from "../../lib/errors.ts";
 import { getAuth } from "../../middleware/auth.ts";
 import { recordEventLater } from "../../services/audit.ts";
 import { formatAmount, parseAmount } from "../../services/chain/amount.ts";
 import { durableObjectLedger } from "../../services/chain/chain-writer.ts";
-import { blockPage, chainStats, resolveChain, TEST_CHAIN_HEADER, transactionsOfBlocks } from "../../services/chain/ledger.ts";
+import { resolveChain, TEST_CHAIN_HEADER } from "../../services/chain/ledger.ts";
+import { blockPage, transactionsOfBlocks } from "../../services/chain/reads.ts";
+import { chainStats } from "../../services/chain/stats.ts";
 import { verifyChain } from "../../services/chain/verify.ts";
 import { listEvents } from "../../services/prism/events.ts";
 import { createJob as queueJob, findJob, jobView, lastVerifyJob, listJobs as pageJobs, runJob, type JobRunnerDeps } from "../../services/prism/jobs.ts";
@@ -19,7 +22,7 @@ type Ctx = Context<AppBindings, any, any>;
 const chainOf = (c: Ctx) => resolveChain(c.var.config.ENVIRONMENT, c.req.header(TEST_CHAIN_HEADER));
 
 /** The chain's RoadChain Durable Object, with the routes' failure policy (503 when unreachable). */
-const ledgerOf = (env: Env, chain: string) => durableObjectLedger(env.ROADCHAIN.getByName(chain), chain);
+const ledgerOf = (env: Env, chain: string) => durableObjectLedger(roadChainStub(env.ROADCHAIN, chain), chain);
 
 export const stats: AppRouteHandler<typeof routes.stats> = async (c) => {
   c.header("Cache-Control", "no-store");
