@@ -70,6 +70,9 @@ const configSchema = z.object({
 
 export type AppConfig = z.infer<typeof configSchema>;
 
+/** Every binding name the config reads (the deploy's secret list is checked against it). */
+export const CONFIG_KEYS = Object.keys(configSchema.shape);
+
 export type ConfigResult = { ok: true; config: AppConfig } | { ok: false; problems: string[] };
 
 // Bindings do not change within an isolate, so each env object is parsed once.
