@@ -5,6 +5,7 @@ import { createMethodIndex, methodNotAllowed } from "./lib/method-not-allowed.ts
 import { configGuard } from "./middleware/config.ts";
 import { corsFromConfig, limitBody, requireKnownContentType } from "./middleware/http-guards.ts";
 import { requestContext } from "./middleware/request-context.ts";
+import { errorReporting } from "./middleware/error-reporting.ts";
 import { requestMetrics } from "./middleware/metrics.ts";
 import { rateLimit } from "./middleware/rate-limit.ts";
 import { services } from "./middleware/services.ts";
@@ -14,6 +15,7 @@ import blockchain from "./routes/blockchain/blockchain.index.ts";
 import dashboard from "./routes/dashboard/dashboard.index.ts";
 import email from "./routes/email/email.index.ts";
 import files from "./routes/files/files.index.ts";
+import notifications from "./routes/notifications/notifications.index.ts";
 import { registerDocs } from "./routes/docs/docs.index.ts";
 import health from "./routes/health/health.index.ts";
 import metricsRoutes from "./routes/metrics/metrics.index.ts";
@@ -45,9 +47,6 @@ const API_SECURITY_HEADERS = {
   removePoweredBy: false, // nothing sets X-Powered-By
 } as const;
 
-/** Route modules, each a router with full paths. Add new resources here. */
-const routers = [health, metricsRoutes, system, auth, aiChat, email, social, blockchain, video, miner, dashboard, prism, files];
-
 export function createApp() {
   const app = createRouter();
 
@@ -55,13 +54,30 @@ export function createApp() {
   app.use(secureHeaders(API_SECURITY_HEADERS));
   app.use(configGuard);
   app.use(requestMetrics);
+  app.use(errorReporting);
   app.use(corsFromConfig);
   app.use("/api/*", limitBody, requireKnownContentType);
   app.use("/api/*", services); // request-scoped clients; outside /api only /metrics does I/O
   app.use("/metrics", services);
   app.use("/api/*", rateLimit);
 
-  for (const router of routers) app.route("/", router);
+  // Route modules, each a router with full paths. Add new resources to this chain: chained (not
+  // looped) mounts keep every route's types in AppType, which hc<AppType> clients are checked against.
+  const routed = app
+    .route("/", health)
+    .route("/", metricsRoutes)
+    .route("/", system)
+    .route("/", auth)
+    .route("/", aiChat)
+    .route("/", email)
+    .route("/", social)
+    .route("/", blockchain)
+    .route("/", video)
+    .route("/", miner)
+    .route("/", dashboard)
+    .route("/", prism)
+    .route("/", files)
+    .route("/", notifications);
   registerDocs(app);
 
   const allowedMethods = createMethodIndex(app.routes);
@@ -70,7 +86,7 @@ export function createApp() {
     return allowed.length ? methodNotAllowed(c, allowed) : onNotFound(c);
   });
   app.onError(onError);
-  return app;
+  return routed;
 }
 
 export type AppType = ReturnType<typeof createApp>;

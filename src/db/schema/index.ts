@@ -10,3 +10,4 @@ export * from "./social.ts";
 export * from "./video.ts";
 export * from "./idempotency.ts";
 export * from "./files.ts";
+export * from "./notifications.ts";
