@@ -19,6 +19,7 @@ import notifications from "./routes/notifications/notifications.index.ts";
 import { registerDocs } from "./routes/docs/docs.index.ts";
 import health from "./routes/health/health.index.ts";
 import metricsRoutes from "./routes/metrics/metrics.index.ts";
+import observability from "./routes/observability/observability.index.ts";
 import miner from "./routes/miner/miner.index.ts";
 import prism from "./routes/prism/prism.index.ts";
 import social from "./routes/social/social.index.ts";
@@ -48,7 +49,7 @@ const API_SECURITY_HEADERS = {
 } as const;
 
 /** Route modules, each a router with full paths. Add new resources here. */
-const routers = [health, metricsRoutes, system, auth, aiChat, email, social, blockchain, video, miner, dashboard, prism, files, notifications];
+const routers = [health, metricsRoutes, system, auth, aiChat, email, social, blockchain, video, miner, dashboard, prism, observability, files, notifications];
 
 export function createApp() {
   const app = createRouter();
