@@ -48,9 +48,6 @@ const API_SECURITY_HEADERS = {
   removePoweredBy: false, // nothing sets X-Powered-By
 } as const;
 
-/** Route modules, each a router with full paths. Add new resources here. */
-const routers = [health, metricsRoutes, system, auth, aiChat, email, social, blockchain, video, miner, dashboard, prism, observability, files, notifications];
-
 export function createApp() {
   const app = createRouter();
 
@@ -65,7 +62,24 @@ export function createApp() {
   app.use("/metrics", services);
   app.use("/api/*", rateLimit);
 
-  for (const router of routers) app.route("/", router);
+  // Route modules, each a router with full paths. Add new resources to this chain: chained (not
+  // looped) mounts keep every route's types in AppType, which hc<AppType> clients are checked against.
+  const routed = app
+    .route("/", health)
+    .route("/", metricsRoutes)
+    .route("/", system)
+    .route("/", auth)
+    .route("/", aiChat)
+    .route("/", email)
+    .route("/", social)
+    .route("/", blockchain)
+    .route("/", video)
+    .route("/", miner)
+    .route("/", dashboard)
+    .route("/", prism)
+    .route("/", observability)
+    .route("/", files)
+    .route("/", notifications);
   registerDocs(app);
 
   const allowedMethods = createMethodIndex(app.routes);
@@ -74,7 +88,7 @@ export function createApp() {
     return allowed.length ? methodNotAllowed(c, allowed) : onNotFound(c);
   });
   app.onError(onError);
-  return app;
+  return routed;
 }
 
 export type AppType = ReturnType<typeof createApp>;

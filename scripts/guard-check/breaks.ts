@@ -92,8 +92,9 @@ export const BREAKS: Break[] = [
     name: "transfer-invalidates-cache",
     rule: "a transfer invalidates the cached chain reads (stats)",
     file: "src/routes/blockchain/blockchain.handlers.ts",
-    search: `    await invalidateCache(redis, ["chain"]);\n    return tx;`,
-    replace: `    return tx;`,
+    // Anchored on the transfer call it follows (the mining handler has its own invalidation).
+    search: `idempotency: claim, actor: actorOf(c) },\n    );\n    await invalidateCache(redis, ["chain"]);\n`,
+    replace: `idempotency: claim, actor: actorOf(c) },\n    );\n`,
     tests: ["test/integration/blockchain-blocks.test.ts"],
   },
   // ---- /verify checks that were caught at one layer only ----

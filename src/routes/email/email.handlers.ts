@@ -6,7 +6,7 @@ import * as compose from "../../services/email/compose.ts";
 import * as folders from "../../services/email/folders.ts";
 import * as mail from "../../services/email/messages.ts";
 import type { AppBindings, AppRouteHandler } from "../../types.ts";
-import { recordAppEvent } from "../app-events.ts";
+import { auditLater } from "../request-kit.ts";
 import type * as routes from "./email.routes.ts";
 import { emailJson, folderJson } from "./email.schemas.ts";
 
@@ -67,7 +67,7 @@ export const send: AppRouteHandler<typeof routes.send> = async (c) => {
   const b = c.req.valid("json");
   const result = await compose.sendEmail(c.var.services.db, userId, composeInput(b));
   await mailChanged(c, [userId, ...result.recipientIds]);
-  recordAppEvent(c, "email.sent", { email_id: result.senderCopyId, recipients: result.recipientIds.length });
+  auditLater(c, "email.sent", { email_id: result.senderCopyId, recipients: result.recipientIds.length });
   countEvent("blackroad_mail_sent_total");
   return c.json(await copyOf(c, userId, result.senderCopyId), 201);
 };
@@ -92,7 +92,7 @@ export const sendDraft: AppRouteHandler<typeof routes.sendDraft> = async (c) => 
   const { userId } = getAuth(c);
   const result = await compose.sendDraft(c.var.services.db, userId, c.req.valid("param").id);
   await mailChanged(c, [userId, ...result.recipientIds]);
-  recordAppEvent(c, "email.sent", { email_id: result.senderCopyId, recipients: result.recipientIds.length, from_draft: true });
+  auditLater(c, "email.sent", { email_id: result.senderCopyId, recipients: result.recipientIds.length, from_draft: true });
   countEvent("blackroad_mail_sent_total");
   return c.json(await copyOf(c, userId, result.senderCopyId), 200);
 };
