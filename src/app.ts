@@ -16,6 +16,7 @@ import dashboard from "./routes/dashboard/dashboard.index.ts";
 import email from "./routes/email/email.index.ts";
 import files from "./routes/files/files.index.ts";
 import notifications from "./routes/notifications/notifications.index.ts";
+import vault from "./routes/vault/vault.index.ts";
 import { registerDocs } from "./routes/docs/docs.index.ts";
 import health from "./routes/health/health.index.ts";
 import metricsRoutes from "./routes/metrics/metrics.index.ts";
@@ -79,7 +80,8 @@ export function createApp() {
     .route("/", prism)
     .route("/", observability)
     .route("/", files)
-    .route("/", notifications);
+    .route("/", notifications)
+    .route("/", vault);
   registerDocs(app);
 
   const allowedMethods = createMethodIndex(app.routes);
