@@ -16,9 +16,11 @@ import dashboard from "./routes/dashboard/dashboard.index.ts";
 import email from "./routes/email/email.index.ts";
 import files from "./routes/files/files.index.ts";
 import notifications from "./routes/notifications/notifications.index.ts";
+import vault from "./routes/vault/vault.index.ts";
 import { registerDocs } from "./routes/docs/docs.index.ts";
 import health from "./routes/health/health.index.ts";
 import metricsRoutes from "./routes/metrics/metrics.index.ts";
+import observability from "./routes/observability/observability.index.ts";
 import miner from "./routes/miner/miner.index.ts";
 import prism from "./routes/prism/prism.index.ts";
 import social from "./routes/social/social.index.ts";
@@ -76,8 +78,10 @@ export function createApp() {
     .route("/", miner)
     .route("/", dashboard)
     .route("/", prism)
+    .route("/", observability)
     .route("/", files)
-    .route("/", notifications);
+    .route("/", notifications)
+    .route("/", vault);
   registerDocs(app);
 
   const allowedMethods = createMethodIndex(app.routes);

@@ -125,6 +125,8 @@ export async function startSystem(extraVars: Record<string, string> = {}, opts: 
     WALLET_MASTER_KEY: "browser-test-wallet-master-key-0123456789abcdef012",
     BCRYPT_ROUNDS: "4",
     BLOCKCHAIN_DIFFICULTY: "1",
+    // Metrics on, as an operator would run it: Prism's Observability page charts them.
+    METRICS_TOKEN: "browser-test-metrics-token-0123456789abcdef",
     ...extraVars,
   };
   const varsFile = join(dir, "dev.vars");
@@ -167,7 +169,7 @@ export async function startSystem(extraVars: Record<string, string> = {}, opts: 
 
   try {
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error("the system did not start within 90 s")), 90_000);
+      const timer = setTimeout(() => reject(new Error("the system did not start within 180 s")), 180_000);
       const onData = () => {
         if (/BlackRoad OS is running/.test(output)) {
           clearTimeout(timer);
@@ -213,7 +215,7 @@ export function systemAndBrowser(): { readonly system: TestSystem; readonly brow
     if (b.status === "fulfilled") started.browser = b.value;
     if (s.status === "rejected") throw s.reason;
     if (b.status === "rejected") throw b.reason;
-  }, 120_000);
+  }, 240_000);
   afterAll(async () => {
     await started.browser?.close();
     await started.system?.stop();
