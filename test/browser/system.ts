@@ -27,6 +27,8 @@ const run = promisify(execFile);
 
 export type TestSystem = {
   url: string;
+  /** scripts/dev.ts's process id (its own process group). */
+  pid: number;
   /** The system's Postgres, for scripts/make-admin.ts. */
   databaseUrl: string;
   /** Everything dev.ts printed so far. */
@@ -98,6 +100,7 @@ export async function startSystem(extraVars: Record<string, string> = {}, opts: 
       // of its own (3–15, handed out by a counter), so one file's FLUSHDB never wipes another's
       // sessions and their rate-limit counters never add up.
       const db = 3 + ((await redis.incr("blackroad:browser-test-databases")) % 13);
+      await redis.expire("blackroad:browser-test-databases", 24 * 3600); // every key expires (README, Redis keys)
       await redis.select(db);
       await redis.flushdb();
       const u = new URL(process.env.REDIS_URL);
@@ -115,7 +118,6 @@ export async function startSystem(extraVars: Record<string, string> = {}, opts: 
     DEBUG: "false",
     ALLOWED_ORIGINS: url,
     API_BASE_URL: url,
-    FRONTEND_URL: url,
     GIT_SHA: "browser-test",
     DATABASE_URL: databaseUrl,
     NEON_PROXY_URL: `http://127.0.0.1:${neonPort}`,
@@ -190,6 +192,7 @@ export async function startSystem(extraVars: Record<string, string> = {}, opts: 
 
   return {
     url,
+    pid: child.pid!,
     databaseUrl,
     log: () => output,
     async makeAdmin(username) {
