@@ -1,8 +1,9 @@
 import type { Context } from "hono";
 import { clientIp, userAgent } from "../../lib/client-info.ts";
-import { notFound } from "../../lib/errors.ts";
+import { conflict, notFound } from "../../lib/errors.ts";
 import { getAuth } from "../../middleware/auth.ts";
 import { recordEventLater } from "../../services/audit.ts";
+import { setAccountActive } from "../../services/auth/account-state.ts";
 import { formatAmount, parseAmount } from "../../services/chain/amount.ts";
 import { durableObjectLedger } from "../../services/chain/chain-writer.ts";
 import { blockPage, chainStats, resolveChain, TEST_CHAIN_HEADER, transactionsOfBlocks } from "../../services/chain/ledger.ts";
@@ -104,6 +105,18 @@ export const chain: AppRouteHandler<typeof routes.chain> = async (c) => {
     },
     200,
   );
+};
+
+export const setAccountStatus: AppRouteHandler<typeof routes.setAccountStatus> = async (c) => {
+  const { userId } = getAuth(c);
+  const { id } = c.req.valid("param");
+  const { active, reason } = c.req.valid("json");
+  if (!active && id === userId) throw conflict("An administrator cannot disable their own account", "own-account");
+  const actor = { userId, ip: clientIp(c.req.raw.headers), userAgent: userAgent(c.req.raw.headers) };
+  const result = await setAccountActive(c.var.services, id, { active, reason, actor });
+  if (!result) throw notFound("User not found");
+  c.header("Cache-Control", "no-store");
+  return c.json({ id: result.id, username: result.username, is_active: result.isActive, sessions_ended: result.sessionsEnded }, 200);
 };
 
 export const health: AppRouteHandler<typeof routes.health> = (c) =>
