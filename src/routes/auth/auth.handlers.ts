@@ -4,6 +4,7 @@ import { clientIp, userAgent } from "../../lib/client-info.ts";
 import { ApiError } from "../../lib/errors.ts";
 import { getAuth } from "../../middleware/auth.ts";
 import * as auth from "../../services/auth/index.ts";
+import { deviceCookie, presentedDeviceToken } from "../../services/auth/device-token.ts";
 import type { AppBindings, AppRouteHandler } from "../../types.ts";
 import type * as routes from "./auth.routes.ts";
 import type { LoginFormSchema, LoginJsonSchema } from "./auth.schemas.ts";
@@ -47,8 +48,8 @@ export const login: AppRouteHandler<typeof routes.login> = async (c) => {
   } else {
     throw bodyRequired("username and password");
   }
-  const pair = await auth.login(deps(c), identifier, password);
-  return c.json(pair, 200, NO_STORE);
+  const { deviceToken, ...pair } = await auth.login(deps(c), identifier, password, presentedDeviceToken(c.req.raw.headers));
+  return c.json(pair, 200, { ...NO_STORE, "Set-Cookie": deviceCookie(deviceToken) });
 };
 
 export const refresh: AppRouteHandler<typeof routes.refresh> = async (c) => {
