@@ -4,64 +4,23 @@ import { createDatabase } from "../lib/db.ts";
 import { redisClient } from "../lib/redis.ts";
 import { invalidateCache } from "../lib/response-cache.ts";
 import { recordEvent } from "../services/audit.ts";
-import { addUnits, formatAmount, parseAmount } from "../services/chain/amount.ts";
 import { durableObjectLedger } from "../services/chain/chain-writer.ts";
 import { pendingTransactions } from "../services/chain/ledger.ts";
 import { DEFAULT_BLOCK_TRANSACTIONS } from "../services/chain/mining.ts";
+import { addRound, neverStartedSnapshot, ZERO_COUNTERS } from "../services/miner/counters.ts";
 import { markActive, markInactive } from "../services/miner/registry.ts";
 import { mineRound, type MinedBlock, type RoundResult } from "../services/miner/round.ts";
 import {
   FIRST_ROUND_MAX_DELAY_MS,
-  KEPT_ROUNDS,
   MAX_CONSECUTIVE_FAILURES,
   MAX_PROPOSALS_PER_ROUND,
   MAX_RUN_MS,
   minerIntervalMs,
   nextRoundDelay,
-  RECENT_ROUNDS,
 } from "../services/miner/settings.ts";
-
-/** Work totals; `coins_earned` is an exact 8-decimal amount. */
-export type MinerCounters = {
-  rounds: number;
-  failed_rounds: number;
-  hashes: number;
-  mining_ms: number;
-  shares_submitted: number;
-  shares_accepted: number;
-  shares_rejected: number;
-  blocks: number;
-  coins_earned: string;
-};
-
-export type MinerSnapshot = {
-  status: "running" | "stopped";
-  chain: string | null;
-  worker_id: string | null;
-  /** Epoch milliseconds throughout; the routes render ISO strings. */
-  started_at: number | null;
-  stopped_at: number | null;
-  stop_reason: string | null;
-  first_started_at: number | null;
-  interval_ms: number;
-  next_round_at: number | null;
-  last_round_at: number | null;
-  last_block: (MinedBlock & { mined_at: number }) | null;
-  last_error: { message: string; at: number } | null;
-  consecutive_failures: number;
-  /** Since the current (or last) start. */
-  session: MinerCounters;
-  /** Since this miner was first started. */
-  lifetime: MinerCounters;
-  /** The last RECENT_ROUNDS rounds of the current run: what the current hashrate is measured over. */
-  recent: { rounds: number; hashes: number; ms: number };
-};
-
-export type StartInput = { userId: number; chain: string; minerAddress: string; workerId: string | null };
-
-export type ControlOutcome =
-  | { result: "started" | "restarted" | "stopped"; snapshot: MinerSnapshot }
-  | { result: "already-running" | "not-running"; snapshot: MinerSnapshot };
+import { ensureRoundsTable, recentRounds, recordRound } from "./miner-rounds.ts";
+import type { ControlOutcome, MinerCounters, MinerRpc, MinerSnapshot, StartInput } from "./miner.contract.ts";
+import { roadChainStub } from "./roadchain.contract.ts";
 
 type MinerState = {
   userId: number;
@@ -82,21 +41,6 @@ type MinerState = {
   failures: number;
 };
 
-const ZERO: MinerCounters = {
-  rounds: 0,
-  failed_rounds: 0,
-  hashes: 0,
-  mining_ms: 0,
-  shares_submitted: 0,
-  shares_accepted: 0,
-  shares_rejected: 0,
-  blocks: 0,
-  coins_earned: "0.00000000",
-};
-
-/** The Durable Object name of a user's miner. */
-export const minerObjectName = (userId: number) => `user:${userId}`;
-
 /**
  * One user's miner. While running, an alarm fires every MINER_INTERVAL_MS and runs one round: it
  * mines ONE RoadChain block for the user's wallet through the chain's normal append path (the
@@ -112,7 +56,7 @@ export const minerObjectName = (userId: number) => `user:${userId}`;
  * other blocks keep landing first. Failures back off exponentially; MAX_CONSECUTIVE_FAILURES in
  * a row, or MAX_RUN_MS of running, stop the miner with the reason in its status.
  */
-export class MinerDO extends DurableObject<Env> {
+export class MinerDO extends DurableObject<Env> implements MinerRpc {
   /** A round in flight (alarms do not overlap, but a test may force one while another runs). */
   #busy = false;
 
@@ -170,7 +114,7 @@ export class MinerDO extends DurableObject<Env> {
       result = await mineRound(
         {
           // The same writer and pending-transaction source as POST /api/blockchain/blocks.
-          writer: durableObjectLedger(this.env.ROADCHAIN.getByName(state.chain), state.chain),
+          writer: durableObjectLedger(roadChainStub(this.env.ROADCHAIN, state.chain), state.chain),
           pending: (limit) => pendingTransactions(db, state.chain, limit),
           difficulty: config.BLOCKCHAIN_DIFFICULTY,
           reward: config.MINING_REWARD,
@@ -194,22 +138,9 @@ export class MinerDO extends DurableObject<Env> {
 
     const storage = this.ctx.storage;
     storage.transactionSync(() => {
-      storage.sql.exec(
-        `INSERT INTO rounds (run, started_at, duration_ms, hashes, submitted, accepted, rejected, height, error)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        state.run,
-        result.startedAt,
-        result.durationMs,
-        result.hashes,
-        result.submitted,
-        result.accepted,
-        result.rejected,
-        result.block?.height ?? null,
-        result.error,
-      );
-      storage.sql.exec(`DELETE FROM rounds WHERE id <= (SELECT max(id) FROM rounds) - ?`, KEPT_ROUNDS);
-      storage.kv.put("lifetime", addRound(storage.kv.get<MinerCounters>("lifetime") ?? ZERO, result));
-      if (sameRun) storage.kv.put("session", addRound(storage.kv.get<MinerCounters>("session") ?? ZERO, result));
+      recordRound(storage, state.run, result);
+      storage.kv.put("lifetime", addRound(storage.kv.get<MinerCounters>("lifetime") ?? ZERO_COUNTERS, result));
+      if (sameRun) storage.kv.put("session", addRound(storage.kv.get<MinerCounters>("session") ?? ZERO_COUNTERS, result));
       const at = result.startedAt + result.durationMs;
       storage.kv.put("state", {
         ...now,
@@ -258,9 +189,9 @@ export class MinerDO extends DurableObject<Env> {
     };
     const storage = this.ctx.storage;
     storage.transactionSync(() => {
-      ensureSchema(storage);
+      ensureRoundsTable(storage);
       storage.kv.put("state", state);
-      storage.kv.put("session", ZERO);
+      storage.kv.put("session", ZERO_COUNTERS);
     });
     await storage.setAlarm(state.nextRoundAt!);
     await markActive(redisClient(this.#config()), state.chain, state.userId, state.nextRoundAt!).catch((err) => logRedis("start", err));
@@ -301,34 +232,7 @@ export class MinerDO extends DurableObject<Env> {
     const kv = this.ctx.storage.kv;
     const state = this.#state();
     const interval = minerIntervalMs(this.env);
-    if (!state) {
-      return {
-        status: "stopped",
-        chain: null,
-        worker_id: null,
-        started_at: null,
-        stopped_at: null,
-        stop_reason: null,
-        first_started_at: null,
-        interval_ms: interval,
-        next_round_at: null,
-        last_round_at: null,
-        last_block: null,
-        last_error: null,
-        consecutive_failures: 0,
-        session: ZERO,
-        lifetime: ZERO,
-        recent: { rounds: 0, hashes: 0, ms: 0 },
-      };
-    }
-    const [recent] = this.ctx.storage.sql
-      .exec<{ n: number; hashes: number | null; ms: number | null }>(
-        `SELECT count(*) AS n, sum(hashes) AS hashes, sum(duration_ms) AS ms
-           FROM (SELECT hashes, duration_ms FROM rounds WHERE run = ? ORDER BY id DESC LIMIT ?)`,
-        state.run,
-        RECENT_ROUNDS,
-      )
-      .toArray();
+    if (!state) return neverStartedSnapshot(interval);
     return {
       status: state.status,
       chain: state.chain,
@@ -343,9 +247,9 @@ export class MinerDO extends DurableObject<Env> {
       last_block: state.lastBlock,
       last_error: state.lastError,
       consecutive_failures: state.failures,
-      session: kv.get<MinerCounters>("session") ?? ZERO,
-      lifetime: kv.get<MinerCounters>("lifetime") ?? ZERO,
-      recent: { rounds: recent?.n ?? 0, hashes: recent?.hashes ?? 0, ms: recent?.ms ?? 0 },
+      session: kv.get<MinerCounters>("session") ?? ZERO_COUNTERS,
+      lifetime: kv.get<MinerCounters>("lifetime") ?? ZERO_COUNTERS,
+      recent: recentRounds(this.ctx.storage, state.run),
     };
   }
 
@@ -354,36 +258,6 @@ export class MinerDO extends DurableObject<Env> {
     if (!loaded.ok) throw new Error(`Miner configuration invalid: ${loaded.problems.join("; ")}`);
     return loaded.config;
   }
-}
-
-function ensureSchema(storage: DurableObjectStorage): void {
-  storage.sql.exec(`CREATE TABLE IF NOT EXISTS rounds (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    run INTEGER NOT NULL,
-    started_at INTEGER NOT NULL,
-    duration_ms INTEGER NOT NULL,
-    hashes INTEGER NOT NULL,
-    submitted INTEGER NOT NULL,
-    accepted INTEGER NOT NULL,
-    rejected INTEGER NOT NULL,
-    height INTEGER,
-    error TEXT
-  )`);
-  storage.sql.exec(`CREATE INDEX IF NOT EXISTS rounds_run_idx ON rounds (run, id)`);
-}
-
-function addRound(c: MinerCounters, r: RoundResult): MinerCounters {
-  return {
-    rounds: c.rounds + 1,
-    failed_rounds: c.failed_rounds + (r.error ? 1 : 0),
-    hashes: c.hashes + r.hashes,
-    mining_ms: c.mining_ms + r.durationMs,
-    shares_submitted: c.shares_submitted + r.submitted,
-    shares_accepted: c.shares_accepted + r.accepted,
-    shares_rejected: c.shares_rejected + r.rejected,
-    blocks: c.blocks + (r.block ? 1 : 0),
-    coins_earned: r.block ? formatAmount(addUnits(parseAmount(c.coins_earned), parseAmount(r.block.reward))) : c.coins_earned,
-  };
 }
 
 function logRedis(op: string, err: unknown) {

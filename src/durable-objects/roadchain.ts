@@ -1,8 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { loadConfig, type AppConfig } from "../config.ts";
 import { createDatabase, isUniqueViolation, toDatabaseUnavailable, type Database } from "../lib/db.ts";
-import { formatAmount, parseAmount } from "../services/chain/amount.ts";
-import { genesisBlock, hashBlockHeader, meetsDifficulty, toBlockHeader } from "../services/chain/block-hash.ts";
+import { genesisBlock } from "../services/chain/block-hash.ts";
 import {
   blockAtHeight,
   blockView,
@@ -15,34 +14,20 @@ import {
   type BlockView,
   type ChainHead,
 } from "../services/chain/ledger.ts";
-import { merkleRoot } from "../services/chain/merkle.ts";
+import { checkProposal } from "../services/chain/proposal-check.ts";
 import { IdempotencySupersededError } from "../services/idempotency.ts";
-
-export type AppendResult =
-  | { status: "appended"; block: BlockView; head: ChainHead }
-  /** The proposal was not built on the current head (or its transactions moved): mine again on `head`. */
-  | { status: "stale"; head: ChainHead }
-  /** The proposal is not a valid next block; a bug in the caller. */
-  | { status: "rejected"; reason: string }
-  /** The request's Idempotency-Key claim was lost (released or taken over); nothing was written. */
-  | { status: "superseded" }
-  /** The database could not be reached, or the ledger needs an operator; nothing new is acknowledged. */
-  | { status: "unavailable"; reason: string };
-
-export type ChainAnchor = { head: ChainHead; tail: { height: number; hash: string } | null };
-
-/** The right to mine the next block: the head to build on and the ticket to hand back with it. */
-export type MiningTicket = { status: "granted"; head: ChainHead; ticket: string } | { status: "busy" };
+import { MiningTurns } from "./mining-turns.ts";
+import {
+  MINING_LEASE_MS,
+  MINING_WAIT_MS,
+  type AppendResult,
+  type ChainAnchor,
+  type MiningTicket,
+  type RoadChainRpc,
+} from "./roadchain.contract.ts";
 
 /** Unresolved append attempts at head.height + 1 whose commit outcome is unknown. */
 type Attempts = { height: number; hashes: string[] };
-
-/** Blocks may carry a timestamp at most this far ahead of the Durable Object's clock. */
-const MAX_FUTURE_MS = 2 * 60 * 1000;
-/** A miner's turn ends after this even if it never appends (it crashed); then the next miner goes. */
-export const MINING_LEASE_MS = 5_000;
-/** A miner waiting longer than this for its turn is told "busy" (the Worker answers 503). */
-export const MINING_WAIT_MS = 20_000;
 
 /**
  * The single writer of a RoadChain ledger: one instance per chain (production: only "main").
@@ -71,10 +56,9 @@ export const MINING_WAIT_MS = 20_000;
  *     block in Postgres on top of the stored head, and adopts it. A block this object did not
  *     attempt is never adopted (that is what /verify reports as written behind its back).
  */
-export class RoadChainDO extends DurableObject<Env> {
+export class RoadChainDO extends DurableObject<Env> implements RoadChainRpc {
   #queue: Promise<unknown> = Promise.resolve();
-  #lease: { ticket: string; timer: ReturnType<typeof setTimeout> } | undefined;
-  #leaseWaiters: Array<() => void> = [];
+  #turns = new MiningTurns();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -96,35 +80,19 @@ export class RoadChainDO extends DurableObject<Env> {
    * build on and a ticket for `append` / `release`. "busy" after MINING_WAIT_MS in the queue.
    */
   async reserve(chain: string): Promise<MiningTicket> {
-    const deadline = Date.now() + MINING_WAIT_MS;
-    while (this.#lease) {
-      const left = deadline - Date.now();
-      if (left <= 0) return { status: "busy" };
-      await new Promise<void>((resolve) => {
-        const waiter = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-        const timer = setTimeout(() => {
-          this.#leaseWaiters = this.#leaseWaiters.filter((w) => w !== waiter);
-          resolve();
-        }, left);
-        this.#leaseWaiters.push(waiter);
-      });
-    }
-    const ticket = crypto.randomUUID();
-    this.#lease = { ticket, timer: setTimeout(() => this.#endLease(ticket), MINING_LEASE_MS) };
+    const ticket = await this.#turns.take(MINING_WAIT_MS, MINING_LEASE_MS);
+    if (ticket === undefined) return { status: "busy" };
     try {
       return { status: "granted", head: await this.head(chain), ticket };
     } catch (err) {
-      this.#endLease(ticket);
+      this.#turns.end(ticket);
       throw err;
     }
   }
 
   /** Gives a turn back without appending (the miner failed). Unknown or expired tickets are ignored. */
   async release(ticket: string): Promise<void> {
-    this.#endLease(ticket);
+    this.#turns.end(ticket);
   }
 
   /** Head and the database's newest block, read with no append in flight (for /verify). */
@@ -141,7 +109,7 @@ export class RoadChainDO extends DurableObject<Env> {
     try {
       return await this.#append(chain, proposal);
     } finally {
-      if (ticket !== undefined) this.#endLease(ticket);
+      if (ticket !== undefined) this.#turns.end(ticket);
     }
   }
 
@@ -226,14 +194,6 @@ export class RoadChainDO extends DurableObject<Env> {
   }
 
   // ---- internals ----
-
-  /** Ends the lease held by `ticket` (if it still is the current one) and wakes the next waiter. */
-  #endLease(ticket: string): void {
-    if (this.#lease?.ticket !== ticket) return;
-    clearTimeout(this.#lease.timer);
-    this.#lease = undefined;
-    this.#leaseWaiters.shift()?.();
-  }
 
   /** Runs `fn` after every earlier exclusive call has settled (see the class comment, point 1). */
   #exclusive<T>(fn: () => Promise<T>): Promise<T> {
@@ -344,26 +304,9 @@ export class RoadChainDO extends DurableObject<Env> {
   }
 
   /** Why a proposal is not a valid successor of `head`, or undefined if it is. */
-  async #check(proposal: BlockProposal, head: ChainHead): Promise<string | undefined> {
+  #check(proposal: BlockProposal, head: ChainHead): Promise<string | undefined> {
     const config = this.#config();
-    let header;
-    try {
-      header = toBlockHeader(proposal.header);
-    } catch (err) {
-      return `malformed header: ${err instanceof Error ? err.message : String(err)}`;
-    }
-    if (header.difficulty !== config.BLOCKCHAIN_DIFFICULTY) return `difficulty must be ${config.BLOCKCHAIN_DIFFICULTY}`;
-    const reward = header.miner_address === null ? "0.00000000" : formatAmount(parseAmount(config.MINING_REWARD));
-    if (header.reward !== reward) return `reward must be ${reward}`;
-    if (header.timestamp < head.timestamp) return "timestamp is earlier than the head's";
-    if (header.timestamp > Date.now() + MAX_FUTURE_MS) return "timestamp is in the future";
-    if (header.transaction_count !== proposal.transactions.length) return "transaction_count does not match the transactions";
-    const ids = proposal.transactions.map((t) => t.id);
-    if (ids.some((id, i) => i > 0 && id <= ids[i - 1]!)) return "transactions must be in ascending id order";
-    if ((await merkleRoot(proposal.transactions.map((t) => t.hash))) !== header.merkle_root) return "merkle root does not match";
-    if ((await hashBlockHeader(header)) !== proposal.hash) return "hash does not match the header";
-    if (!meetsDifficulty(proposal.hash, header.difficulty)) return "hash does not meet the difficulty";
-    return undefined;
+    return checkProposal(proposal, head, { difficulty: config.BLOCKCHAIN_DIFFICULTY, reward: config.MINING_REWARD });
   }
 
   #broadcast(block: BlockView): void {

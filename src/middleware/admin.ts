@@ -1,7 +1,6 @@
-import { eq } from "drizzle-orm";
 import { createMiddleware } from "hono/factory";
-import { users } from "../db/schema/index.ts";
 import { forbidden } from "../lib/errors.ts";
+import { isActiveAdmin } from "../services/auth/users.ts";
 import type { AppBindings } from "../types.ts";
 import { getAuth } from "./auth.ts";
 
@@ -13,12 +12,6 @@ import { getAuth } from "./auth.ts";
  *   middleware: [requireAuth, requireAdmin]   → 401 without a valid token, 403 for non-admins
  */
 export const requireAdmin = createMiddleware<AppBindings>(async (c, next) => {
-  const { userId } = getAuth(c);
-  const [row] = await c.var.services.db
-    .select({ isAdmin: users.isAdmin, isActive: users.isActive })
-    .from(users)
-    .where(eq(users.id, userId))
-    .limit(1);
-  if (!row?.isAdmin || !row.isActive) throw forbidden("Administrator access required");
+  if (!(await isActiveAdmin(c.var.services.db, getAuth(c).userId))) throw forbidden("Administrator access required");
   await next();
 });

@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import { roadChainStub, type RoadChainNamespace } from "../durable-objects/roadchain.contract.ts";
 import type { Database } from "../lib/db.ts";
 import type { Redis } from "../lib/redis.ts";
 
@@ -39,8 +40,7 @@ export async function timedCheck(name: string, probe: () => Promise<unknown>, ti
 
 export const checkPostgres = (db: Database) => timedCheck("postgres", () => db.execute(sql`select 1`));
 export const checkRedis = (redis: Redis) => timedCheck("redis", () => redis.ping());
-export const checkRoadChain = (ns: DurableObjectNamespace<import("../durable-objects/roadchain.ts").RoadChainDO>) =>
-  timedCheck("roadchain", () => ns.getByName("main").ping());
+export const checkRoadChain = (ns: RoadChainNamespace) => timedCheck("roadchain", () => roadChainStub(ns, "main").ping());
 
 function round(ms: number) {
   return Math.round(ms * 10) / 10;

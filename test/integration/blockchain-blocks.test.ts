@@ -204,6 +204,25 @@ describe("reading blocks", () => {
     const top = await (await api("/api/blockchain/blocks?limit=1", { headers: chain.headers })).json<BlockJson[]>();
     expect(top[0]!.hash).toBe(added.hash);
   });
+
+  it("cached stats count a transfer as soon as it is made", async () => {
+    const own = testChain();
+    const payee = await createUser();
+    await mineOk(own, miner);
+    const stats = () => api("/api/blockchain/stats", { headers: own.headers });
+    // A HIT first (other writes to "chain" may turn a pair into two MISSes: try a few pairs).
+    let cached: { pending_transactions: number } | undefined;
+    for (let i = 0; i < 8 && !cached; i++) {
+      await (await stats()).text();
+      const again = await stats();
+      if (again.headers.get("X-Cache") === "HIT") cached = await again.json();
+      else await again.text();
+    }
+    expect(cached, "stats never became a HIT").toBeDefined();
+    expect((await transfer(own, miner, { to_address: (await walletOf(payee)).address, amount: "1" })).status).toBe(201);
+    const after = await (await stats()).json<{ pending_transactions: number }>();
+    expect(after.pending_transactions).toBe(cached!.pending_transactions + 1);
+  });
 });
 
 describe("bad input", () => {

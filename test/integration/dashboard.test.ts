@@ -3,7 +3,7 @@
 import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { minerObjectName } from "../../src/durable-objects/miner.ts";
+import { minerObjectName } from "../../src/durable-objects/miner.contract.ts";
 import { api, expectProblem, fetchWith } from "../helpers/api.ts";
 import { testChain, walletOf } from "../helpers/chain.ts";
 import { createUser, type TestUser } from "../helpers/users.ts";

@@ -4,7 +4,8 @@
 import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { minerObjectName, type MinerDO } from "../../src/durable-objects/miner.ts";
+import { minerObjectName } from "../../src/durable-objects/miner.contract.ts";
+import type { MinerDO } from "../../src/durable-objects/miner.ts";
 import { api, expectProblem } from "../helpers/api.ts";
 import { mineOk, testChain, verify, walletOf, type BlockJson, type TestChain } from "../helpers/chain.ts";
 import { createUser, type TestUser } from "../helpers/users.ts";

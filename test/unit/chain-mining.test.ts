@@ -138,7 +138,7 @@ describe("Durable Object failures", () => {
         calls++;
         throw Object.assign(new Error("Network connection lost."), { retryable: true });
       },
-    } as unknown as DurableObjectStub<import("../../src/durable-objects/roadchain.ts").RoadChainDO>;
+    } as unknown as import("../../src/durable-objects/roadchain.contract.ts").RoadChainStub;
     const err = await durableObjectLedger(stub, "main").head().catch((e) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect(err.status).toBe(503);

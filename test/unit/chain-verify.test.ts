@@ -1,7 +1,7 @@
 // verifyChain against in-memory chains: every kind of tampering is reported at the exact height.
 import { beforeAll, describe, expect, it } from "vitest";
 import { generateWallet, signWithWallet, type GeneratedWallet } from "../../src/lib/crypto/wallet-keys.ts";
-import { genesisBlock, GENESIS_HEADER } from "../../src/services/chain/block-hash.ts";
+import { genesisBlock, GENESIS_HEADER, hashBlockHeader, meetsDifficulty } from "../../src/services/chain/block-hash.ts";
 import type { BlockRow, ChainHead, TransactionRow } from "../../src/services/chain/ledger.ts";
 import { merkleRoot } from "../../src/services/chain/merkle.ts";
 import { mineHeader } from "../../src/services/chain/proof-of-work.ts";
@@ -288,5 +288,88 @@ describe("verifyChain", () => {
     await expect(verifyChain(failing, { pageSize: 5 })).rejects.toThrow(/Connection terminated/);
     await expect(verifyChain({ ...src, anchor: () => Promise.reject(new Error("ledger unavailable")) })).rejects.toThrow();
     await expect(verifyChain({ ...src, transactions: () => Promise.reject(new Error("timeout")) })).rejects.toThrow();
+  });
+});
+
+// One rule broken, everything else consistent: the block is re-hashed (or re-mined), every block
+// above it is re-mined onto it and the Durable Object's head follows, so the named check is the
+// only one that can see it (`npm run guard-check` removes each check and expects these to fail).
+describe("verifyChain: each check on its own", () => {
+  const headerOf = (b: BlockRow) => ({
+    height: b.height,
+    timestamp: b.timestampMs,
+    previous_hash: b.previousHash,
+    merkle_root: b.merkleRoot,
+    nonce: b.nonce,
+    difficulty: b.difficulty,
+    miner_address: b.minerAddress,
+    reward: b.reward,
+    transaction_count: b.transactionCount,
+  });
+
+  async function rehash(b: BlockRow, nonceRule: "mined" | "misses target"): Promise<void> {
+    const template = headerOf(b);
+    if (nonceRule === "mined") {
+      const mined = await mineHeader(template, b.difficulty);
+      Object.assign(b, { nonce: mined.nonce, hash: mined.hash });
+      return;
+    }
+    for (let nonce = 0; ; nonce++) {
+      const hash = await hashBlockHeader({ ...template, nonce });
+      if (!meetsDifficulty(hash, b.difficulty)) return void Object.assign(b, { nonce, hash });
+    }
+  }
+
+  /** Re-mines every block above `k` onto its (changed) parent; returns the new head. */
+  async function relinkAbove(chain: Chain, k: number): Promise<ChainHead> {
+    const top = chain.blocks.length - 1;
+    for (let h = k + 1; h <= top; h++) {
+      const b = at(chain, h);
+      b.previousHash = at(chain, h - 1).hash;
+      await rehash(b, "mined");
+    }
+    const last = at(chain, top);
+    return { height: last.height, hash: last.hash, timestamp: last.timestampMs };
+  }
+
+  const cases: Array<[string, (c: Chain, k: number) => Promise<void>, (k: number) => string]> = [
+    ["a hash that misses the proof-of-work target", (c, k) => rehash(at(c, k), "misses target"), () => "hash does not meet the proof-of-work difficulty 1"],
+    [
+      "a re-mined block dated before its parent",
+      async (c, k) => {
+        at(c, k).timestampMs = at(c, k - 1).timestampMs - 1;
+        await rehash(at(c, k), "mined");
+      },
+      (k) => `timestamp is earlier than block ${k - 1}'s`,
+    ],
+    [
+      "a re-mined block linked to a hash no block has",
+      async (c, k) => {
+        at(c, k).previousHash = "ab".repeat(32);
+        await rehash(at(c, k), "mined");
+      },
+      (k) => `previous_hash does not match the hash of block ${k - 1}`,
+    ],
+  ];
+  for (const [name, breakIt, reason] of cases) {
+    it(`names ${name}, and nothing else`, async () => {
+      for (const k of [1, 12, 24]) {
+        const chain = clone(base);
+        await breakIt(chain, k);
+        const r = await verifyChain(source(chain, await relinkAbove(chain, k)), { pageSize: 5 });
+        expect(r.errors, `${name} at ${k}`).toEqual([{ height: k, problem: reason(k) }]);
+        expect(r.valid).toBe(false);
+      }
+    });
+  }
+
+  it("names transactions reordered inside their block (only the merkle root sees it), and nothing else", async () => {
+    for (const k of [3, 12, 24]) {
+      const chain = clone(base);
+      const [a, b] = chain.txs.filter((t) => t.blockHeight === k);
+      [a!.id, b!.id] = [b!.id, a!.id];
+      const r = await verifyChain(source(chain), { pageSize: 5 });
+      expect(r.errors, `at ${k}`).toEqual([{ height: k, problem: "merkle root does not match the block's transactions" }]);
+    }
   });
 });

@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { roadChainStub } from "../../durable-objects/roadchain.contract.ts";
 import { clientIp, userAgent } from "../../lib/client-info.ts";
 import { ApiError, notFound, serviceUnavailable } from "../../lib/errors.ts";
 import { cachedJson, invalidateCache } from "../../lib/response-cache.ts";
@@ -21,16 +22,8 @@ import {
 import { DEFAULT_BLOCK_TRANSACTIONS, mineBlock } from "../../services/chain/mining.ts";
 import { createTransfer, primaryWallet } from "../../services/chain/transfer.ts";
 import { verifyChain as verify } from "../../services/chain/verify.ts";
-import {
-  beginIdempotent,
-  parseIdempotencyKey,
-  pruneExpiredIdempotencyKeys,
-  releaseIdempotent,
-  REPLAY_HEADER,
-  requestFingerprint,
-  type IdempotencyClaim,
-} from "../../services/idempotency.ts";
 import type { AppBindings, AppRouteHandler } from "../../types.ts";
+import { idempotent } from "../idempotent.ts";
 import type * as routes from "./blockchain.routes.ts";
 
 type Ctx = Context<AppBindings, any, any>;
@@ -39,42 +32,7 @@ type Ctx = Context<AppBindings, any, any>;
 const chainOf = (c: Ctx) => resolveChain(c.var.config.ENVIRONMENT, c.req.header(TEST_CHAIN_HEADER));
 
 function ledger(c: Ctx, chain: string) {
-  return durableObjectLedger(c.env.ROADCHAIN.getByName(chain), chain);
-}
-
-/**
- * Runs a creating POST under its Idempotency-Key (if any): a replay answers the stored result; a
- * failure releases the key so the client can retry. `run` must complete the claim inside its own
- * database transaction (see services/idempotency.ts).
- */
-async function idempotent<T>(
-  c: Ctx,
-  operation: string,
-  request: unknown,
-  run: (claim: IdempotencyClaim | undefined) => Promise<T>,
-): Promise<{ body: T; status: 201 }> {
-  const key = parseIdempotencyKey(c.req.header("Idempotency-Key"));
-  if (key === undefined) return { body: await run(undefined), status: 201 };
-  const db = c.var.services.db;
-  if (Math.random() < 1 / 64) {
-    c.executionCtx.waitUntil(pruneExpiredIdempotencyKeys(db).catch(() => undefined));
-  }
-  const begun = await beginIdempotent(db, {
-    userId: getAuth(c).userId,
-    key,
-    operation,
-    requestHash: await requestFingerprint(operation, request),
-  });
-  if (begun.kind === "replay") {
-    c.header(REPLAY_HEADER, "true");
-    return { body: begun.body as T, status: begun.status as 201 };
-  }
-  try {
-    return { body: await run(begun.claim), status: 201 };
-  } catch (err) {
-    await releaseIdempotent(db, begun.claim);
-    throw err;
-  }
+  return durableObjectLedger(roadChainStub(c.env.ROADCHAIN, chain), chain);
 }
 
 const actorOf = (c: Ctx): AuditActor => ({ userId: c.var.auth?.userId ?? null, ip: clientIp(c.req.raw.headers), userAgent: userAgent(c.req.raw.headers) });
@@ -220,7 +178,7 @@ export const liveBlocks: AppRouteHandler<typeof routes.liveBlocks> = async (c) =
   const url = new URL("https://roadchain.internal/ws");
   url.searchParams.set("chain", chain);
   const res = await callLedger(() =>
-    c.env.ROADCHAIN.getByName(chain).fetch(new Request(url, { headers: c.req.raw.headers })),
+    roadChainStub(c.env.ROADCHAIN, chain).fetch(new Request(url, { headers: c.req.raw.headers })),
   );
   if (res.status !== 101 || !res.webSocket) {
     throw serviceUnavailable("The live block stream is unavailable; retry shortly", "ledger-unavailable");

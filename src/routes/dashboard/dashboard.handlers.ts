@@ -1,15 +1,12 @@
 import type { Context } from "hono";
 import { integrations } from "../../config.ts";
-import type { MinerSnapshot } from "../../durable-objects/miner.ts";
-import { notFound } from "../../lib/errors.ts";
 import { cachedJson } from "../../lib/response-cache.ts";
 import { getAuth } from "../../middleware/auth.ts";
 import { resolveChain, TEST_CHAIN_HEADER } from "../../services/chain/ledger.ts";
-import { allServices, overallStatus, type Checks, type ServiceView } from "../../services/dashboard/catalog.ts";
-import { userCounts, type UserCounts } from "../../services/dashboard/counts.ts";
-import { checkPostgres, checkRedis, checkRoadChain, SLOW_CHECK_MS, type CheckResult } from "../../services/dependency-checks.ts";
+import { allServices, overallStatus, type Checks } from "../../services/dashboard/catalog.ts";
+import { gatherDashboard, minerHashrate, serviceCards, type DashboardDeps } from "../../services/dashboard/overview.ts";
+import { checkPostgres, checkRedis, checkRoadChain } from "../../services/dependency-checks.ts";
 import { formatHashrate } from "../../services/miner/chain-reads.ts";
-import { minerClient } from "../../services/miner/client.ts";
 import { describeEvent, listEvents } from "../../services/prism/events.ts";
 import type { AppBindings, AppRouteHandler } from "../../types.ts";
 import type * as routes from "./dashboard.routes.ts";
@@ -18,75 +15,10 @@ type Ctx = Context<AppBindings, any, any>;
 
 const chainOf = (c: Ctx) => resolveChain(c.var.config.ENVIRONMENT, c.req.header(TEST_CHAIN_HEADER));
 
-/** The miner's measured hashrate over its recent rounds (null: stopped or not measured yet). */
-function minerHashrate(s: MinerSnapshot | null): number | null {
-  if (!s || s.status !== "running" || s.recent.ms <= 0) return null;
-  return Math.round((s.recent.hashes / (s.recent.ms / 1000)) * 100) / 100;
-}
-
-/**
- * The user's counts (one SQL statement), their miner's state (one Durable Object call) and the
- * dependency checks, all at once. The counts query doubles as the Postgres check.
- */
-async function gather(c: Ctx, userId: number, opts: { checks: boolean }) {
+const dashboardDeps = (c: Ctx): DashboardDeps => {
   const { db, redis } = c.var.services;
-  const t0 = Date.now();
-  const countsP = userCounts(db, chainOf(c), userId).then((counts) => ({ counts, ms: Date.now() - t0 }));
-  const minerP = minerClient(c.env.MINER, userId)
-    .status()
-    .catch(() => null); // the miner card says "offline"; the rest of the overview still answers
-  const redisP = opts.checks ? checkRedis(redis) : undefined;
-  const chainP = opts.checks ? checkRoadChain(c.env.ROADCHAIN) : undefined;
-  const [{ counts, ms }, miner, redisCheck, roadchain] = await Promise.all([countsP, minerP, redisP, chainP]);
-  if (!counts) throw notFound("Your account no longer exists");
-  const postgres: CheckResult = { status: ms > SLOW_CHECK_MS ? "slow" : "up", latency_ms: ms };
-  const checks = redisCheck && roadchain ? ({ postgres, redis: redisCheck, roadchain } satisfies Checks) : undefined;
-  return { counts, miner, checks };
-}
-
-function cards(counts: UserCounts, miner: MinerSnapshot | null, services: ServiceView[]) {
-  const byId = new Map(services.map((s) => [s.id, s]));
-  const card = (id: string, stats: Record<string, number | string | boolean | null>, override?: Partial<ServiceView>) => {
-    const s = { ...byId.get(id)!, ...override };
-    return {
-      id: s.id,
-      name: s.name,
-      icon: s.icon,
-      status: s.status,
-      enabled: s.configured,
-      connected: s.status === "online" || s.status === "degraded",
-      endpoint: s.endpoint,
-      stats,
-    };
-  };
-  const hashrate = minerHashrate(miner);
-  return [
-    card("email", { total: counts.mail.inbox, unread: counts.mail.unread, starred: counts.mail.starred }),
-    card("social", {
-      posts: counts.social.posts,
-      followers: counts.social.followers,
-      following: counts.social.following,
-      likes_received: counts.social.likes_received,
-    }),
-    card("video", { videos: counts.video.videos, views: counts.video.views, likes: counts.video.likes }),
-    card("ai_chat", { conversations: counts.ai.conversations, messages: counts.ai.messages, tokens: counts.ai.tokens }),
-    card("wallet", {
-      balance: counts.wallet?.balance ?? null,
-      transactions: counts.chain.transactions,
-      pending_transactions: counts.chain.pending_transactions,
-    }),
-    card(
-      "miner",
-      {
-        state: miner ? miner.status : "unknown",
-        blocks_mined: counts.chain.blocks_mined,
-        coins_mined: counts.chain.coins_mined,
-        hashrate: formatHashrate(hashrate),
-      },
-      miner ? undefined : { status: "offline" },
-    ),
-  ];
-}
+  return { db, redis, miner: c.env.MINER, roadchain: c.env.ROADCHAIN };
+};
 
 export const overview: AppRouteHandler<typeof routes.overview> = async (c) => {
   const { userId } = getAuth(c);
@@ -100,7 +32,7 @@ export const overview: AppRouteHandler<typeof routes.overview> = async (c) => {
     userId,
     cacheable: () => complete,
     load: async () => {
-      const { counts, miner, checks } = await gather(c, userId, { checks: true });
+      const { counts, miner, checks } = await gatherDashboard(dashboardDeps(c), chain, userId, { checks: true });
       complete = miner !== null && Object.values(checks!).every((check) => check.status !== "down");
       const services = allServices(integrations(c.var.config), checks!);
       const apps = services.filter((s) => s.category === "apps");
@@ -114,7 +46,7 @@ export const overview: AppRouteHandler<typeof routes.overview> = async (c) => {
           wallet_address: counts.wallet?.address ?? null,
           balance: counts.wallet?.balance ?? null,
         },
-        services: cards(counts, miner, services),
+        services: serviceCards(counts, miner, services),
         system_health: {
           overall_status: overallStatus(checks!),
           services_online: apps.filter((s) => s.status === "online" || s.status === "degraded").length,
@@ -129,7 +61,7 @@ export const overview: AppRouteHandler<typeof routes.overview> = async (c) => {
 };
 
 export const quickStats: AppRouteHandler<typeof routes.quickStats> = async (c) => {
-  const { counts, miner } = await gather(c, getAuth(c).userId, { checks: false });
+  const { counts, miner } = await gatherDashboard(dashboardDeps(c), chainOf(c), getAuth(c).userId, { checks: false });
   c.header("Cache-Control", "no-store");
   return c.json(
     {

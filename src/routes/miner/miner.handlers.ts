@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import type { ControlOutcome, StartInput } from "../../durable-objects/miner.ts";
+import type { ControlOutcome, StartInput } from "../../durable-objects/miner.contract.ts";
 import { clientIp, userAgent } from "../../lib/client-info.ts";
 import { conflict, notFound } from "../../lib/errors.ts";
 import { invalidateCache } from "../../lib/response-cache.ts";
@@ -12,9 +12,9 @@ import { listMinedBlocks, minedTotals, networkPace } from "../../services/miner/
 import { minerClient } from "../../services/miner/client.ts";
 import { countActive } from "../../services/miner/registry.ts";
 import { minerIntervalMs } from "../../services/miner/settings.ts";
+import { minedBlockJson, minerStatsJson, minerStatusJson, poolInfoJson } from "../../services/miner/views.ts";
 import type { AppBindings, AppRouteHandler } from "../../types.ts";
 import type * as routes from "./miner.routes.ts";
-import { minedBlockJson, minerStatsJson, minerStatusJson, poolInfoJson } from "./miner.schemas.ts";
 
 type Ctx = Context<AppBindings, any, any>;
 

@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { roadChainStub } from "../../durable-objects/roadchain.contract.ts";
 import { clientIp, userAgent } from "../../lib/client-info.ts";
 import { conflict, notFound } from "../../lib/errors.ts";
 import { getAuth } from "../../middleware/auth.ts";
@@ -20,7 +21,7 @@ type Ctx = Context<AppBindings, any, any>;
 const chainOf = (c: Ctx) => resolveChain(c.var.config.ENVIRONMENT, c.req.header(TEST_CHAIN_HEADER));
 
 /** The chain's RoadChain Durable Object, with the routes' failure policy (503 when unreachable). */
-const ledgerOf = (env: Env, chain: string) => durableObjectLedger(env.ROADCHAIN.getByName(chain), chain);
+const ledgerOf = (env: Env, chain: string) => durableObjectLedger(roadChainStub(env.ROADCHAIN, chain), chain);
 
 export const stats: AppRouteHandler<typeof routes.stats> = async (c) => {
   c.header("Cache-Control", "no-store");

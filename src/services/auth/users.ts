@@ -88,3 +88,16 @@ export function identifierCondition(identifier: string) {
   const value = identifier.trim().toLowerCase();
   return value.includes("@") ? sql`lower(${users.email}) = ${value}` : sql`lower(${users.username}) = ${value}`;
 }
+
+/**
+ * Whether the user is an active administrator. Roles are never in the token, so this is read on
+ * every admin request (one primary-key lookup): revoking admin rights takes effect at once.
+ */
+export async function isActiveAdmin(db: Database, userId: number): Promise<boolean> {
+  const [row] = await db
+    .select({ isAdmin: users.isAdmin, isActive: users.isActive })
+    .from(users)
+    .where(eq(users.id, userId))
+    .limit(1);
+  return row?.isAdmin === true && row.isActive;
+}

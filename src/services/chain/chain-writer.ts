@@ -1,5 +1,5 @@
 // The Worker's handle on a chain's RoadChain Durable Object, with its failure policy.
-import type { AppendResult, ChainAnchor, MiningTicket, RoadChainDO } from "../../durable-objects/roadchain.ts";
+import type { AppendResult, ChainAnchor, MiningTicket, RoadChainStub } from "../../durable-objects/roadchain.contract.ts";
 import { ApiError, serviceUnavailable } from "../../lib/errors.ts";
 import type { BlockProposal, ChainHead } from "./ledger.ts";
 
@@ -49,7 +49,7 @@ export async function callLedger<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
-export function durableObjectLedger(stub: DurableObjectStub<RoadChainDO>, chain: string): ChainLedger {
+export function durableObjectLedger(stub: RoadChainStub, chain: string): ChainLedger {
   return {
     head: () => callLedger(() => stub.head(chain) as Promise<ChainHead>),
     reserve: () => callLedger(() => stub.reserve(chain) as Promise<MiningTicket>),

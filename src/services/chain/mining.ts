@@ -10,8 +10,8 @@
 // Durable Object answers "stale" and the Worker takes a new turn and mines again, re-reading the
 // pending transactions. The chain advances one block per successful check-and-set and can never
 // fork; the turns only keep the CPU spent per block close to one mining run.
+import type { AppendResult, MiningTicket } from "../../durable-objects/roadchain.contract.ts";
 import { ApiError, serviceUnavailable } from "../../lib/errors.ts";
-import type { AppendResult, MiningTicket } from "../../durable-objects/roadchain.ts";
 import type { IdempotencyClaim } from "../idempotency.ts";
 import { formatAmount, parseAmount } from "./amount.ts";
 import type { BlockProposal, BlockView, TransactionRow } from "./ledger.ts";

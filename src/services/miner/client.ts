@@ -1,5 +1,4 @@
-import type { ControlOutcome, MinerDO, MinerSnapshot, StartInput } from "../../durable-objects/miner.ts";
-import { minerObjectName } from "../../durable-objects/miner.ts";
+import { minerStub, type ControlOutcome, type MinerNamespace, type MinerSnapshot, type StartInput } from "../../durable-objects/miner.contract.ts";
 import { serviceUnavailable } from "../../lib/errors.ts";
 
 /** A call to a user's miner object; a call that failed before answering is a 503 (nothing was acknowledged). */
@@ -15,8 +14,8 @@ async function callMiner<T>(call: () => Promise<T>): Promise<T> {
 }
 
 /** The user's miner (its own Durable Object, named after the user). */
-export function minerClient(ns: DurableObjectNamespace<MinerDO>, userId: number) {
-  const stub = ns.getByName(minerObjectName(userId));
+export function minerClient(ns: MinerNamespace, userId: number) {
+  const stub = minerStub(ns, userId);
   return {
     status: () => callMiner(() => stub.status() as Promise<MinerSnapshot>),
     start: (input: StartInput) => callMiner(() => stub.start(input) as Promise<ControlOutcome>),

@@ -1,0 +1,245 @@
+// The deliberate breaks `npm run guard-check` applies, one at a time, to a scratch copy of the
+// repository. Each removes one rule guarding money, identity or data; the listed test files must
+// then fail (an assertion, not a load error). `search` must occur exactly once in `file`: when a
+// refactor moves or rewrites a check, the break reports "not applicable" and the run fails, so
+// this table is updated together with the code (never silently skipped).
+export type Break = {
+  /** Short id, also the filter on the command line (`npm run guard-check -- verify`). */
+  name: string;
+  /** The rule the break removes, in words. */
+  rule: string;
+  file: string;
+  search: string;
+  replace: string;
+  /** Test files (repository paths) that must fail once the rule is gone. */
+  tests: string[];
+};
+
+const VERIFY = "src/services/chain/verify.ts";
+const DO = "src/durable-objects/roadchain.ts";
+const PROPOSAL = "src/services/chain/proposal-check.ts";
+const VERIFY_TESTS = ["test/unit/chain-verify.test.ts", "test/integration/chain-verify-guards.test.ts"];
+const APPEND_TESTS = ["test/integration/chain-append-guards.test.ts"];
+const PROPOSAL_TESTS = ["test/unit/chain-proposal-check.test.ts", ...APPEND_TESTS];
+
+export const BREAKS: Break[] = [
+  // ---- the nine of issue 25 (unguarded until chain-verify-guards / chain-append-guards) ----
+  {
+    name: "verify-proof-of-work",
+    rule: "/verify: every block's hash meets its difficulty",
+    file: VERIFY,
+    search: `else if (typeof recomputed === "string" && !meetsDifficulty(recomputed, row.difficulty)) {`,
+    replace: `else if (false) {`,
+    tests: VERIFY_TESTS,
+  },
+  {
+    name: "verify-timestamp-order",
+    rule: "/verify: a block is not dated before its parent",
+    file: VERIFY,
+    search: `if (prev && row.timestampMs < prev.timestampMs) report(`,
+    replace: `if (false) report(`,
+    tests: VERIFY_TESTS,
+  },
+  {
+    name: "append-previous-hash",
+    rule: "RoadChain DO: a proposal must build on the head's hash (else stale)",
+    file: DO,
+    search: ` || header.previous_hash !== head.hash) return { status: "stale", head };`,
+    replace: `) return { status: "stale", head };`,
+    tests: APPEND_TESTS,
+  },
+  {
+    name: "append-merkle-root",
+    rule: "RoadChain DO (checkProposal): the header's merkle root covers the listed transactions",
+    file: PROPOSAL,
+    search: `if ((await merkleRoot(proposal.transactions.map((t) => t.hash))) !== header.merkle_root) return`,
+    replace: `if (false) return`,
+    tests: PROPOSAL_TESTS,
+  },
+  {
+    name: "append-proof-of-work",
+    rule: "RoadChain DO (checkProposal): the block hash meets the difficulty",
+    file: PROPOSAL,
+    search: `if (!meetsDifficulty(proposal.hash, header.difficulty)) return`,
+    replace: `if (false) return`,
+    tests: PROPOSAL_TESTS,
+  },
+  {
+    name: "append-timestamp",
+    rule: "RoadChain DO (checkProposal): a block is not dated before the head",
+    file: PROPOSAL,
+    search: `if (header.timestamp < head.timestamp) return`,
+    replace: `if (false) return`,
+    tests: PROPOSAL_TESTS,
+  },
+  {
+    name: "append-ascending-ids",
+    rule: "RoadChain DO (checkProposal): transactions are listed in ascending id order",
+    file: PROPOSAL,
+    search: `if (ids.some((id, i) => i > 0 && id <= ids[i - 1]!)) return`,
+    replace: `if (false) return`,
+    tests: PROPOSAL_TESTS,
+  },
+  {
+    name: "write-block-transaction-hashes",
+    rule: "writeBlock: listed transaction hashes equal the stored rows'",
+    file: "src/services/chain/ledger.ts",
+    search: ` && row.transactionHash === proposal.transactions[i]!.hash`,
+    replace: ``,
+    tests: ["test/integration/chain-append-guards.test.ts"],
+  },
+  {
+    name: "transfer-invalidates-cache",
+    rule: "a transfer invalidates the cached chain reads (stats)",
+    file: "src/routes/blockchain/blockchain.handlers.ts",
+    search: `    await invalidateCache(redis, ["chain"]);\n    return tx;`,
+    replace: `    return tx;`,
+    tests: ["test/integration/blockchain-blocks.test.ts"],
+  },
+  // ---- /verify checks that were caught at one layer only ----
+  {
+    name: "verify-previous-hash",
+    rule: "/verify: each previous_hash is the hash of the block below",
+    file: VERIFY,
+    search: `if (prev && row.previousHash !== prev.hash) report(`,
+    replace: `if (false) report(`,
+    tests: VERIFY_TESTS,
+  },
+  {
+    name: "verify-merkle-root",
+    rule: "/verify: the merkle root covers the block's stored transactions",
+    file: VERIFY,
+    search: `if (root !== undefined && root !== block.merkleRoot) problems.push(`,
+    replace: `if (false) problems.push(`,
+    tests: ["test/unit/chain-verify.test.ts", "test/integration/blockchain-tamper.test.ts"],
+  },
+  // ---- already caught before issue 25: kept caught ----
+  {
+    name: "balance-condition",
+    rule: "a transfer debits only a balance that covers it (the check on the locked row)",
+    file: "src/services/chain/transfer.ts",
+    search: `where id = \${sender.id} and balance >= \${debitText}::numeric`,
+    replace: `where id = \${sender.id}`,
+    tests: ["test/integration/blockchain-transactions.test.ts"],
+  },
+  {
+    name: "amount-decimals",
+    rule: "amounts have at most 8 decimal places",
+    file: "src/services/chain/amount.ts",
+    search: `if (fracPart.length > AMOUNT_DECIMALS) {`,
+    replace: `if (false) {`,
+    tests: ["test/unit/chain-amount.test.ts", "test/integration/blockchain-transactions.test.ts"],
+  },
+  {
+    name: "amount-negative",
+    rule: "amounts are not negative",
+    file: "src/services/chain/amount.ts",
+    search: `if (input.startsWith("-")) return fail(`,
+    replace: `if (false) return fail(`,
+    tests: ["test/unit/chain-amount.test.ts", "test/integration/blockchain-transactions.test.ts"],
+  },
+  {
+    name: "amount-minimum-transfer",
+    rule: "a transfer moves at least 0.0001 coins",
+    file: "src/services/chain/transfer.ts",
+    search: `if (input.amountUnits < MIN_TRANSFER_UNITS) {`,
+    replace: `if (false) {`,
+    tests: ["test/integration/blockchain-transactions.test.ts"],
+  },
+  {
+    name: "idempotency-body",
+    rule: "an Idempotency-Key reused with a different body is refused (422)",
+    file: "src/services/idempotency.ts",
+    search: `if (row.requestHash !== input.requestHash) {`,
+    replace: `if (false) {`,
+    tests: ["test/integration/blockchain-idempotency.test.ts"],
+  },
+  {
+    name: "token-typ",
+    rule: "an access token is not a refresh token and vice versa (JWT typ)",
+    file: "src/lib/jwt.ts",
+    search: `      typ: TYP[kind],\n      issuer: JWT_ISSUER,`,
+    replace: `      issuer: JWT_ISSUER,`,
+    tests: ["test/unit/jwt.test.ts", "test/integration/auth-tokens.test.ts"],
+  },
+  {
+    name: "family-revoked-refused",
+    rule: "a revoked refresh-token family cannot refresh",
+    file: "src/services/auth/tokens.ts",
+    search: `if (!family || family.userId !== userId || family.revokedAt) return`,
+    replace: `if (!family || family.userId !== userId) return`,
+    tests: ["test/integration/auth-refresh.test.ts"],
+  },
+  {
+    name: "family-revoked-on-reuse",
+    rule: "reusing a rotated refresh token revokes its whole family",
+    file: "src/services/auth/tokens.ts",
+    search: `.set({ revokedAt: now, revokedReason: "reuse_detected" satisfies RevokeReason })`,
+    replace: `.set({ lastUsedAt: now })`,
+    tests: ["test/integration/auth-refresh.test.ts"],
+  },
+  {
+    name: "owner-mail",
+    rule: "RoadMail: a message is read only by its own mailbox",
+    file: "src/services/email/messages.ts",
+    search: `const [row] = await selectMail(db).where(and(eq(emailMailbox.id, id), eq(emailMailbox.userId, userId)));`,
+    replace: `const [row] = await selectMail(db).where(eq(emailMailbox.id, id));`,
+    tests: ["test/integration/email.test.ts", "test/integration/email-mailbox.test.ts"],
+  },
+  {
+    name: "owner-social-post",
+    rule: "Social: only the author edits a post",
+    file: "src/services/social/posts.ts",
+    search: `const mine = and(eq(posts.id, id), eq(posts.userId, userId));`,
+    replace: `const mine = eq(posts.id, id);`,
+    tests: ["test/integration/social.test.ts"],
+  },
+  {
+    name: "owner-video",
+    rule: "BlackStream: only the uploader deletes a video",
+    file: "src/services/video/videos.ts",
+    search: `db.delete(videos).where(and(eq(videos.id, id), eq(videos.userId, userId)))`,
+    replace: `db.delete(videos).where(eq(videos.id, id))`,
+    tests: ["test/integration/video.test.ts"],
+  },
+  {
+    name: "owner-ai-conversation",
+    rule: "AI chat: a conversation belongs to its user",
+    file: "src/services/ai-chat/conversations.ts",
+    search: `const ownedBy = (userId: number, id: number) => and(eq(conversations.id, id), eq(conversations.userId, userId));`,
+    replace: `const ownedBy = (_userId: number, id: number) => eq(conversations.id, id);`,
+    tests: ["test/integration/ai-chat.test.ts"],
+  },
+  {
+    name: "owner-session",
+    rule: "Sessions: a user ends only their own sessions",
+    file: "src/services/auth/tokens.ts",
+    search: `.where(and(eq(refreshTokenFamilies.id, sessionId), eq(refreshTokenFamilies.userId, userId), isNull(refreshTokenFamilies.revokedAt)))`,
+    replace: `.where(and(eq(refreshTokenFamilies.id, sessionId), isNull(refreshTokenFamilies.revokedAt)))`,
+    tests: ["test/integration/auth-sessions.test.ts"],
+  },
+  {
+    name: "owner-wallet-transactions",
+    rule: "RoadChain: a user lists only their own wallets' transactions",
+    file: "src/services/chain/ledger.ts",
+    search: `.from(wallets).where(eq(wallets.userId, sql.placeholder("userId")))`,
+    replace: `.from(wallets).where(sql\`\${sql.placeholder("userId")}::int is not null\`)`,
+    tests: ["test/integration/blockchain-transactions.test.ts"],
+  },
+  {
+    name: "limiter-key-ip",
+    rule: "rate limits are counted per client IP",
+    file: "src/middleware/rate-limit.ts",
+    search: "const identifier = `${ip ? ipIdentity(ip) : \"unknown\"}:${endpoint}`;",
+    replace: "const identifier = `everyone:${endpoint}`;",
+    tests: ["test/integration/auth-rate-limit.test.ts"],
+  },
+  {
+    name: "limiter-key-endpoint",
+    rule: "rate limits are counted per route",
+    file: "src/middleware/rate-limit.ts",
+    search: "const identifier = `${ip ? ipIdentity(ip) : \"unknown\"}:${endpoint}`;",
+    replace: "const identifier = `${ip ? ipIdentity(ip) : \"unknown\"}`;",
+    tests: ["test/integration/auth-rate-limit.test.ts"],
+  },
+];

@@ -1,0 +1,48 @@
+// The RoadChain Durable Object's RPC surface: what the Worker may call on it and what it answers.
+// Services and routes import this module, never the class (roadchain.ts implements RoadChainRpc),
+// so the object's internals can change without touching its callers.
+import type { BlockProposal, BlockView, ChainHead } from "../services/chain/ledger.ts";
+
+export type AppendResult =
+  | { status: "appended"; block: BlockView; head: ChainHead }
+  /** The proposal was not built on the current head (or its transactions moved): mine again on `head`. */
+  | { status: "stale"; head: ChainHead }
+  /** The proposal is not a valid next block; a bug in the caller. */
+  | { status: "rejected"; reason: string }
+  /** The request's Idempotency-Key claim was lost (released or taken over); nothing was written. */
+  | { status: "superseded" }
+  /** The database could not be reached, or the ledger needs an operator; nothing new is acknowledged. */
+  | { status: "unavailable"; reason: string };
+
+export type ChainAnchor = { head: ChainHead; tail: { height: number; hash: string } | null };
+
+/** The right to mine the next block: the head to build on and the ticket to hand back with it. */
+export type MiningTicket = { status: "granted"; head: ChainHead; ticket: string } | { status: "busy" };
+
+/** A miner's turn ends after this even if it never appends (it crashed); then the next miner goes. */
+export const MINING_LEASE_MS = 5_000;
+/** A miner waiting longer than this for its turn is told "busy" (the Worker answers 503). */
+export const MINING_WAIT_MS = 20_000;
+
+/** One object per chain (production: only "main"); every method is serialised inside it. */
+export interface RoadChainRpc {
+  ping(): Promise<"pong">;
+  /** The current head (creating the genesis block for a new chain). */
+  head(chain: string): Promise<ChainHead>;
+  /** Waits for the caller's turn to mine; "busy" after MINING_WAIT_MS in the queue. */
+  reserve(chain: string): Promise<MiningTicket>;
+  /** Gives a turn back without appending. Unknown or expired tickets are ignored. */
+  release(ticket: string): Promise<void>;
+  /** Head and the database's newest block, read with no append in flight (for /verify). */
+  anchor(chain: string): Promise<ChainAnchor>;
+  /** Appends a mined block if it extends the current head (check-and-set); ends the turn of `ticket`. */
+  append(chain: string, proposal: BlockProposal, ticket?: string): Promise<AppendResult>;
+  /** A WebSocket upgrade (`?chain=`): a "hello" with the head, then every new block as it lands. */
+  fetch(request: Request): Promise<Response>;
+}
+
+export type RoadChainNamespace = DurableObjectNamespace<RoadChainRpc & Rpc.DurableObjectBranded>;
+export type RoadChainStub = DurableObjectStub<RoadChainRpc & Rpc.DurableObjectBranded>;
+
+/** The object that serves `chain`. */
+export const roadChainStub = (ns: RoadChainNamespace, chain: string): RoadChainStub => ns.getByName(chain);
