@@ -15,6 +15,7 @@ import email from "./routes/email/email.index.ts";
 import { registerDocs } from "./routes/docs/docs.index.ts";
 import health from "./routes/health/health.index.ts";
 import miner from "./routes/miner/miner.index.ts";
+import mining from "./routes/mining/mining.index.ts";
 import prism from "./routes/prism/prism.index.ts";
 import social from "./routes/social/social.index.ts";
 import system from "./routes/system/system.index.ts";
@@ -43,7 +44,7 @@ const API_SECURITY_HEADERS = {
 } as const;
 
 /** Route modules, each a router with full paths. Add new resources here. */
-const routers = [health, system, auth, aiChat, email, social, blockchain, video, miner, dashboard, prism];
+const routers = [health, system, auth, aiChat, email, social, blockchain, mining, video, miner, dashboard, prism];
 
 export function createApp() {
   const app = createRouter();

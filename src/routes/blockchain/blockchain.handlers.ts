@@ -21,6 +21,7 @@ import {
 } from "../../services/chain/ledger.ts";
 import { DEFAULT_BLOCK_TRANSACTIONS, mineBlock } from "../../services/chain/mining.ts";
 import { createTransfer, primaryWallet } from "../../services/chain/transfer.ts";
+import { assertServerMiningAllowed } from "../../services/chain/server-mining.ts";
 import { verifyChain as verify } from "../../services/chain/verify.ts";
 import type { AppBindings, AppRouteHandler } from "../../types.ts";
 import { idempotent } from "../idempotent.ts";
@@ -66,7 +67,7 @@ const mineHandler = async (c: Ctx) => {
   const body = (c.req.valid("json") ?? {}) as { max_transactions?: number };
   const maxTransactions = body.max_transactions ?? DEFAULT_BLOCK_TRANSACTIONS;
   const { db, redis } = c.var.services;
-  const { config } = c.var;
+  await assertServerMiningAllowed(c.var.config, db, userId);
 
   const result = await idempotent(c, "blockchain.mine", { chain, max_transactions: maxTransactions }, async (claim) => {
     const wallet = await primaryWallet(db, userId);
@@ -75,8 +76,6 @@ const mineHandler = async (c: Ctx) => {
       {
         writer: ledger(c, chain),
         pending: (limit) => pendingTransactions(db, chain, limit),
-        difficulty: config.BLOCKCHAIN_DIFFICULTY,
-        reward: config.MINING_REWARD,
       },
       { minerId: userId, minerAddress: wallet.address, maxTransactions, idempotency: claim },
     );
@@ -98,7 +97,7 @@ export const verifyChain: AppRouteHandler<typeof routes.verifyChain> = async (c)
     anchor: chainLedger.anchor,
     blocks: (after, upTo, limit) => blockPage(db, chain, after, upTo, limit),
     transactions: (from, to) => transactionsOfBlocks(db, chain, from, to),
-  });
+  }, { issuance: c.var.config });
   c.header("Cache-Control", "no-store");
   return c.json(report, 200);
 };

@@ -49,6 +49,8 @@ const mineDescription = [
   "Proof of work runs in this request; if another block lands first, the block is mined again on the new head,",
   "so concurrent requests produce consecutive blocks and never a fork. The body is optional.",
   "Server-owned fields (height, previous_hash, hash, timestamp, nonce…) are not accepted (422).",
+  "Only under ENVIRONMENT=development/test or for administrators (403 otherwise): everyone else mines with their own",
+  "CPU through GET /api/blockchain/mining/template and POST /api/blockchain/mining/submit.",
 ].join(" ");
 
 export const createBlock = createRoute({
@@ -60,7 +62,7 @@ export const createBlock = createRoute({
   request: { headers: IdempotencyHeaders, body: { required: false, content: { "application/json": { schema: MineBody } } } },
   responses: {
     201: json(BlockSchema, "The new block (or, for a replayed Idempotency-Key, the original one)"),
-    ...problemResponses(...AUTH_PROBLEM_STATUSES, 400, 404, 409, 413, 415, 422),
+    ...problemResponses(...AUTH_PROBLEM_STATUSES, 400, 403, 404, 409, 413, 415, 422),
   },
 });
 

@@ -23,11 +23,13 @@ export const control = createRoute({
   description:
     "While running, my miner mines one real RoadChain block per round for my primary wallet, through the chain's normal append path, " +
     "every MINER_INTERVAL_MS (it backs off after failures and stops by itself after 24 hours or 10 failed rounds in a row). " +
-    "Starting a running miner or stopping a stopped one is a 409; restart always leaves it running with a fresh session.",
+    "Starting a running miner or stopping a stopped one is a 409; restart always leaves it running with a fresh session. " +
+    "Server-side mining runs only under ENVIRONMENT=development/test or for administrators (403 otherwise); Pocket OS's " +
+    "Miner mines in the browser through /api/blockchain/mining/template and /submit.",
   request: { body: { required: true, content: { "application/json": { schema: ControlBody } } } },
   responses: {
     200: json(ControlResultSchema, "The miner's new state"),
-    ...problemResponses(...AUTH, 404, 409, 413, 415, 422),
+    ...problemResponses(...AUTH, 403, 404, 409, 413, 415, 422),
   },
 });
 

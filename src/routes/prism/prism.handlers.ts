@@ -59,7 +59,7 @@ export const createJob: AppRouteHandler<typeof routes.createJob> = async (c) => 
           return page;
         },
         transactions: (from, to) => transactionsOfBlocks(db, jobChain, from, to),
-      }),
+      }, { issuance: c.var.config }),
   };
   c.executionCtx.waitUntil(runJob(deps, row.id));
   recordEventLater(
