@@ -121,6 +121,7 @@ export async function startSystem(): Promise<TestSystem> {
     WALLET_MASTER_KEY: "browser-test-wallet-master-key-0123456789abcdef012",
     BCRYPT_ROUNDS: "4",
     BLOCKCHAIN_DIFFICULTY: "1",
+    BLOCKCHAIN_MAX_DIFFICULTY: "2",
   };
   const varsFile = join(dir, "dev.vars");
   writeFileSync(varsFile, Object.entries(vars).map(([k, v]) => `${k}=${v}`).join("\n") + "\n", { mode: 0o600 });
