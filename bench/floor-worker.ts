@@ -26,7 +26,7 @@ import { Hono } from "hono";
 import { createDatabase, type DatabaseEnv } from "../src/lib/db.ts";
 import { hashPassword, verifyPassword } from "../src/lib/password.ts";
 import { redisClient } from "../src/lib/redis.ts";
-import { listUserTransactions } from "../src/services/chain/ledger.ts";
+import { listUserTransactions } from "../src/services/chain/reads.ts";
 import { createTransfer } from "../src/services/chain/transfer.ts";
 import { runMiningBench } from "./mining-loop.ts";
 

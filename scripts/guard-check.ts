@@ -1,5 +1,6 @@
-// npm run guard-check [-- <name filter>...] [--changed-since <git rev>] [--no-baseline] [--list] [--keep]
+// npm run guard-check [-- <name filter>...] [--changed-since <git rev>] [--jobs N] [--no-baseline] [--list] [--keep]
 //
+// --jobs N: N scratch copies, N breaks at a time (each vitest run has its own local cloud).
 // --changed-since REV: only the breaks whose source file or test files differ from REV (what
 // .ci/run uses with HEAD~1); nothing to do → exits 0. The nightly CI job runs every break.
 // Proves that the rules guarding money, identity and data are guarded by tests: each break of
@@ -12,7 +13,7 @@
 // if the tests fail without a break, every break would look caught.
 //
 // Why a script and not StrykerJS: see docs/guard-check.md.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -20,10 +21,16 @@ import { BREAKS, type Break } from "./guard-check/breaks.ts";
 
 const repo = resolve(dirname(new URL(import.meta.url).pathname), "..");
 const args = process.argv.slice(2);
-const sinceAt = args.indexOf("--changed-since");
-const since = sinceAt >= 0 ? args[sinceAt + 1] : undefined;
-if (sinceAt >= 0 && !since) throw new Error("--changed-since needs a git revision");
-const filters = args.filter((a, i) => !a.startsWith("--") && (sinceAt < 0 || i !== sinceAt + 1));
+const VALUED = ["--changed-since", "--jobs"];
+const valueOf = (flag: string) => {
+  const at = args.indexOf(flag);
+  if (at >= 0 && (args[at + 1] === undefined || args[at + 1]!.startsWith("--"))) throw new Error(`${flag} needs a value`);
+  return at >= 0 ? args[at + 1] : undefined;
+};
+const since = valueOf("--changed-since");
+const jobs = Number(valueOf("--jobs") ?? 1);
+if (!Number.isInteger(jobs) || jobs < 1) throw new Error("--jobs must be a positive integer");
+const filters = args.filter((a, i) => !a.startsWith("--") && !VALUED.includes(args[i - 1] ?? ""));
 const changed = since === undefined ? undefined : changedFiles(since);
 // A changed table or runner is checked in full.
 const tableChanged = changed !== undefined && ["scripts/guard-check.ts", "scripts/guard-check/breaks.ts"].some((f) => changed.has(f));
@@ -87,18 +94,24 @@ type JsonReport = {
 };
 
 /** Runs the test files in the workers project of the scratch copy; reads vitest's JSON report. */
-function runTests(dir: string, tests: string[], label: string): RunResult {
+async function runTests(dir: string, tests: string[], label: string): Promise<RunResult> {
   const report = join(dir, `.guard-check-${label}.json`);
   rmSync(report, { force: true });
   const started = Date.now();
   const vitest = join(dir, "node_modules", "vitest", "vitest.mjs");
-  const run = spawnSync(
-    process.execPath,
-    [vitest, "run", "--project", "workers", "--reporter=json", `--outputFile=${report}`, ...tests],
-    { cwd: dir, encoding: "utf8", env: { ...process.env, FORCE_COLOR: "0" }, maxBuffer: 64 * 1024 * 1024 },
-  );
+  const run = await new Promise<{ status: number | null; output: string }>((done) => {
+    const child = spawn(process.execPath, [vitest, "run", "--project", "workers", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...tests], {
+      cwd: dir,
+      env: { ...process.env, PWD: dir, FORCE_COLOR: "0" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => void (output += chunk));
+    child.stderr.on("data", (chunk: Buffer) => void (output += chunk));
+    child.on("close", (status) => done({ status, output }));
+  });
   const seconds = (Date.now() - started) / 1000;
-  writeFileSync(join(dir, `.guard-check-${label}.log`), `${run.stdout}\n${run.stderr}`);
+  writeFileSync(join(dir, `.guard-check-${label}.log`), run.output);
   const failures: Failure[] = [];
   const loadErrors: string[] = [];
   let passed = 0;
@@ -122,25 +135,34 @@ function runTests(dir: string, tests: string[], label: string): RunResult {
 
 const firstLine = (s: string) => s.split("\n").find((l) => l.trim())?.trim().slice(0, 160) ?? "";
 
-function check(dir: string, b: Break): { verdict: Verdict; detail: string; seconds: number } {
+/** Why `b` cannot be applied to the file under `root`, or undefined. */
+function notApplicable(root: string, b: Break): string | undefined {
+  const path = join(root, b.file);
+  if (!existsSync(path)) return `break not applicable: ${b.file} does not exist`;
+  const n = countOccurrences(readFileSync(path, "utf8"), b.search);
+  if (n === 1) return undefined;
+  return `break not applicable: ${n === 0 ? "text not found" : `text found ${n} times`} in ${b.file}`;
+}
+
+async function check(dir: string, b: Break): Promise<{ verdict: Verdict; detail: string; seconds: number }> {
+  const why = notApplicable(dir, b);
+  if (why) return { verdict: "NOT APPLICABLE", detail: why, seconds: 0 };
   const path = join(dir, b.file);
-  if (!existsSync(path)) return { verdict: "NOT APPLICABLE", detail: `break not applicable: ${b.file} does not exist`, seconds: 0 };
   const original = readFileSync(path, "utf8");
-  const n = countOccurrences(original, b.search);
-  if (n !== 1) {
-    const why = n === 0 ? "text not found" : `text found ${n} times`;
-    return { verdict: "NOT APPLICABLE", detail: `break not applicable: ${why} in ${b.file}`, seconds: 0 };
-  }
   writeFileSync(path, original.replace(b.search, () => b.replace));
   try {
-    const r = runTests(dir, b.tests, b.name);
+    let r = await runTests(dir, b.tests, b.name);
+    // No assertion failed but vitest did (a worker that never started under load, a crash): that is
+    // no verdict, so it runs once more before it counts as an ERROR.
+    if (r.failures.length === 0 && (r.exitCode !== 0 || r.loadErrors.length > 0)) r = await runTests(dir, b.tests, `${b.name}-retry`);
     if (r.failures.length > 0) {
       const shown = r.failures.slice(0, 3).map((f) => `✗ ${f.test}\n      ${f.message}`);
       const more = r.failures.length > 3 ? [`(+${r.failures.length - 3} more)`] : [];
       return { verdict: "caught", detail: [...shown, ...more].join("\n    "), seconds: r.seconds };
     }
     if (r.exitCode !== 0 || r.loadErrors.length > 0) {
-      return { verdict: "ERROR", detail: `no test failed, yet vitest did: ${r.loadErrors.join("; ")}`, seconds: r.seconds };
+      const why = r.loadErrors.join("; ") || `exit ${r.exitCode}, ${r.passed} passed`;
+      return { verdict: "ERROR", detail: `no test failed, yet vitest did (twice): ${why}; see .guard-check-${b.name}-retry.log`, seconds: r.seconds };
     }
     return { verdict: "SURVIVED", detail: `all ${r.passed} tests passed with the rule removed`, seconds: r.seconds };
   } finally {
@@ -149,13 +171,23 @@ function check(dir: string, b: Break): { verdict: Verdict; detail: string; secon
 }
 
 const startedAll = Date.now();
-const dir = scratchCopy();
-console.log(`guard-check: ${selected.length} breaks, scratch copy ${dir}`);
+// Every break must still apply before anything slow runs: a moved check fails the run in seconds.
+const inapplicable = selected.flatMap((b) => {
+  const why = notApplicable(repo, b);
+  return why ? [`FAIL ${b.name} (${b.rule}) — NOT APPLICABLE\n    ${why}`] : [];
+});
+if (inapplicable.length > 0) {
+  console.log(inapplicable.join("\n"));
+  console.log(`guard-check: ${inapplicable.length} break(s) no longer apply; update scripts/guard-check/breaks.ts with the code`);
+  process.exit(1);
+}
+const dirs = Array.from({ length: Math.min(jobs, selected.length) }, scratchCopy);
+console.log(`guard-check: ${selected.length} breaks, ${dirs.length} at a time, scratch ${dirs.join(", ")}`);
 let ok = true;
 try {
   if (!args.includes("--no-baseline")) {
     const files = [...new Set(selected.flatMap((b) => b.tests))];
-    const base = runTests(dir, files, "baseline");
+    const base = await runTests(dirs[0]!, files, "baseline");
     console.log(`baseline (no break): ${files.length} files, ${base.passed} passed, ${base.failures.length} failed, ${base.seconds.toFixed(0)} s`);
     if (base.exitCode !== 0 || base.failures.length > 0 || base.loadErrors.length > 0) {
       for (const f of base.failures) console.log(`  ✗ ${f.test}: ${f.message}`);
@@ -166,20 +198,28 @@ try {
     }
   }
   if (ok) {
-    const rows: Array<[string, Verdict, number]> = [];
-    for (const b of selected) {
-      const r = check(dir, b);
-      rows.push([b.name, r.verdict, r.seconds]);
-      console.log(`${r.verdict === "caught" ? "ok  " : "FAIL"} ${b.name} (${b.rule}) — ${r.verdict}, ${r.seconds.toFixed(0)} s\n    ${r.detail}`);
-      if (r.verdict !== "caught") ok = false;
-    }
+    const rows: Array<[string, Verdict, number]> = new Array(selected.length);
+    let next = 0;
+    await Promise.all(
+      dirs.map(async (dir) => {
+        for (let i = next++; i < selected.length; i = next++) {
+          const b = selected[i]!;
+          const r = await check(dir, b);
+          rows[i] = [b.name, r.verdict, r.seconds];
+          console.log(`${r.verdict === "caught" ? "ok  " : "FAIL"} ${b.name} (${b.rule}) — ${r.verdict}, ${r.seconds.toFixed(0)} s\n    ${r.detail}`);
+          if (r.verdict !== "caught") ok = false;
+        }
+      }),
+    );
     console.log("\n| break | verdict | seconds |\n| --- | --- | --- |");
     for (const [name, verdict, s] of rows) console.log(`| ${name} | ${verdict} | ${s.toFixed(0)} |`);
     const caught = rows.filter((r) => r[1] === "caught").length;
-    console.log(`\nguard-check: ${caught}/${rows.length} breaks caught in ${((Date.now() - startedAll) / 1000).toFixed(0)} s`);
+    const total = rows.reduce((sum, r) => sum + r[2], 0);
+    const wall = (Date.now() - startedAll) / 1000;
+    console.log(`\nguard-check: ${caught}/${rows.length} breaks caught in ${wall.toFixed(0)} s (${total.toFixed(0)} s of break runs)`);
     if (!ok) process.exitCode = 1;
   }
 } finally {
-  if (ok && !args.includes("--keep")) rmSync(dir, { recursive: true, force: true });
-  else console.log(`scratch copy kept for inspection: ${dir} (logs: .guard-check-<break>.log)`);
+  if (ok && !args.includes("--keep")) for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  else console.log(`scratch copies kept for inspection: ${dirs.join(", ")} (logs: .guard-check-<break>.log)`);
 }

@@ -5,6 +5,8 @@ import { createMethodIndex, methodNotAllowed } from "./lib/method-not-allowed.ts
 import { configGuard } from "./middleware/config.ts";
 import { corsFromConfig, limitBody, requireKnownContentType } from "./middleware/http-guards.ts";
 import { requestContext } from "./middleware/request-context.ts";
+import { errorReporting } from "./middleware/error-reporting.ts";
+import { requestMetrics } from "./middleware/metrics.ts";
 import { rateLimit } from "./middleware/rate-limit.ts";
 import { services } from "./middleware/services.ts";
 import aiChat from "./routes/ai-chat/ai-chat.index.ts";
@@ -12,8 +14,11 @@ import auth from "./routes/auth/auth.index.ts";
 import blockchain from "./routes/blockchain/blockchain.index.ts";
 import dashboard from "./routes/dashboard/dashboard.index.ts";
 import email from "./routes/email/email.index.ts";
+import files from "./routes/files/files.index.ts";
+import notifications from "./routes/notifications/notifications.index.ts";
 import { registerDocs } from "./routes/docs/docs.index.ts";
 import health from "./routes/health/health.index.ts";
+import metricsRoutes from "./routes/metrics/metrics.index.ts";
 import miner from "./routes/miner/miner.index.ts";
 import mining from "./routes/mining/mining.index.ts";
 import prism from "./routes/prism/prism.index.ts";
@@ -44,7 +49,7 @@ const API_SECURITY_HEADERS = {
 } as const;
 
 /** Route modules, each a router with full paths. Add new resources here. */
-const routers = [health, system, auth, aiChat, email, social, blockchain, mining, video, miner, dashboard, prism];
+const routers = [health, metricsRoutes, system, auth, aiChat, email, social, blockchain, mining, video, miner, dashboard, prism, files, notifications];
 
 export function createApp() {
   const app = createRouter();
@@ -52,9 +57,12 @@ export function createApp() {
   app.use(requestContext);
   app.use(secureHeaders(API_SECURITY_HEADERS));
   app.use(configGuard);
+  app.use(requestMetrics);
+  app.use(errorReporting);
   app.use(corsFromConfig);
   app.use("/api/*", limitBody, requireKnownContentType);
-  app.use("/api/*", services); // request-scoped clients; nothing outside /api does I/O
+  app.use("/api/*", services); // request-scoped clients; outside /api only /metrics does I/O
+  app.use("/metrics", services);
   app.use("/api/*", rateLimit);
 
   for (const router of routers) app.route("/", router);

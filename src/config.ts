@@ -63,6 +63,8 @@ const configSchema = z.object({
     .optional()
     .default("50")
     .refine((v) => /^\d{1,10}(\.\d{1,8})?$/.test(v), { message: "MINING_REWARD must be a decimal amount" }),
+  FILES_MAX_FILE_BYTES: int(25 * 1024 * 1024, 1, 1024 * 1024 * 1024),
+  FILES_QUOTA_BYTES: int(1024 * 1024 * 1024, 1, Number.MAX_SAFE_INTEGER),
   OPENAI_API_KEY: optional,
   OPENAI_BASE_URL: optional.transform((v) => v ?? "https://api.openai.com/v1"),
   OPENAI_MODEL: optional.transform((v) => v ?? "gpt-4o-mini"),
@@ -70,6 +72,8 @@ const configSchema = z.object({
   GITHUB_WEBHOOK_SECRET: optional,
   STRIPE_SECRET_KEY: optional,
   SENTRY_DSN: optional,
+  // Bearer token a Prometheus scraper sends to GET /metrics; metrics are collected only when it is set.
+  METRICS_TOKEN: optional,
 });
 
 export type AppConfig = z.infer<typeof configSchema>;

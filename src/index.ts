@@ -1,10 +1,18 @@
 import { createApp } from "./app.ts";
+import { loadSentry, sentryOptions } from "./lib/sentry.ts";
 
 export { RoadChainDO } from "./durable-objects/roadchain.ts";
 export { MinerDO } from "./durable-objects/miner.ts";
+export { NotificationsDO } from "./durable-objects/notifications.ts";
 
 const app = createApp();
+let withErrorTracking: ExportedHandler<Env> | undefined;
 
 export default {
-  fetch: app.fetch,
+  async fetch(request: Request, env: Env, ctx: ExecutionContext) {
+    // Without SENTRY_DSN the SDK is never loaded and no scope is opened per request.
+    if (!env.SENTRY_DSN) return app.fetch(request, env, ctx);
+    withErrorTracking ??= (await loadSentry()).withSentry((e: Env) => sentryOptions(e as unknown as Record<string, unknown>), { fetch: app.fetch });
+    return withErrorTracking.fetch!(request as Parameters<NonNullable<ExportedHandler<Env>["fetch"]>>[0], env, ctx);
+  },
 } satisfies ExportedHandler<Env>;

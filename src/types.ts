@@ -22,6 +22,8 @@ export type AppBindings = {
     config: AppConfig;
     services: Services;
     auth?: AuthContext;
+    /** The error `onError` answered for, so the error-reporting middleware can report it. */
+    failure?: Error;
   };
 };
 

@@ -83,7 +83,7 @@ export const BREAKS: Break[] = [
   {
     name: "write-block-transaction-hashes",
     rule: "writeBlock: listed transaction hashes equal the stored rows'",
-    file: "src/services/chain/ledger.ts",
+    file: "src/services/chain/block-writer.ts",
     search: ` && row.transactionHash === proposal.transactions[i]!.hash`,
     replace: ``,
     tests: ["test/integration/chain-append-guards.test.ts"],
@@ -92,8 +92,9 @@ export const BREAKS: Break[] = [
     name: "transfer-invalidates-cache",
     rule: "a transfer invalidates the cached chain reads (stats)",
     file: "src/routes/blockchain/blockchain.handlers.ts",
-    search: `    await invalidateCache(redis, ["chain"]);\n    return tx;`,
-    replace: `    return tx;`,
+    // Anchored on the transfer call it follows (the mining handler has its own invalidation).
+    search: `idempotency: claim, actor: actorOf(c) },\n    );\n    await invalidateCache(redis, ["chain"]);\n`,
+    replace: `idempotency: claim, actor: actorOf(c) },\n    );\n`,
     tests: ["test/integration/blockchain-blocks.test.ts"],
   },
   // ---- /verify checks that were caught at one layer only ----
@@ -221,7 +222,7 @@ export const BREAKS: Break[] = [
   {
     name: "owner-wallet-transactions",
     rule: "RoadChain: a user lists only their own wallets' transactions",
-    file: "src/services/chain/ledger.ts",
+    file: "src/services/chain/reads.ts",
     search: `.from(wallets).where(eq(wallets.userId, sql.placeholder("userId")))`,
     replace: `.from(wallets).where(sql\`\${sql.placeholder("userId")}::int is not null\`)`,
     tests: ["test/integration/blockchain-transactions.test.ts"],

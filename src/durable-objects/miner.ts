@@ -5,7 +5,7 @@ import { redisClient } from "../lib/redis.ts";
 import { invalidateCache } from "../lib/response-cache.ts";
 import { recordEvent } from "../services/audit.ts";
 import { durableObjectLedger } from "../services/chain/chain-writer.ts";
-import { pendingTransactions } from "../services/chain/ledger.ts";
+import { pendingTransactions } from "../services/chain/reads.ts";
 import { DEFAULT_BLOCK_TRANSACTIONS } from "../services/chain/mining.ts";
 import { addRound, neverStartedSnapshot, ZERO_COUNTERS } from "../services/miner/counters.ts";
 import { markActive, markInactive } from "../services/miner/registry.ts";

@@ -2,7 +2,9 @@
 // Services and routes import this module, never the class (roadchain.ts implements RoadChainRpc),
 // so the object's internals can change without touching its callers.
 import type { NextBlockRules } from "../services/chain/issuance.ts";
-import type { BlockProposal, BlockView, ChainHead } from "../services/chain/ledger.ts";
+import type { BlockProposal } from "../services/chain/block-writer.ts";
+import type { ChainHead } from "../services/chain/ledger.ts";
+import type { BlockView } from "../services/chain/views.ts";
 
 export type AppendResult =
   | { status: "appended"; block: BlockView; head: ChainHead }

@@ -3,17 +3,14 @@ import { loadConfig, type AppConfig } from "../config.ts";
 import { createDatabase, isUniqueViolation, toDatabaseUnavailable, type Database } from "../lib/db.ts";
 import { genesisBlock } from "../services/chain/block-hash.ts";
 import {
-  blockAtHeight,
-  blockView,
-  chainTail,
   ensureGenesisRow,
   StaleProposalError,
-  transactionsOfBlocks,
   writeBlock,
   type BlockProposal,
-  type BlockView,
-  type ChainHead,
-} from "../services/chain/ledger.ts";
+} from "../services/chain/block-writer.ts";
+import type { ChainHead } from "../services/chain/ledger.ts";
+import { blockAtHeight, chainTail, transactionsOfBlocks } from "../services/chain/reads.ts";
+import { blockView, type BlockView } from "../services/chain/views.ts";
 import { difficultyAt, rewardAt, startsPeriod, type NextBlockRules } from "../services/chain/issuance.ts";
 import { checkProposal } from "../services/chain/proposal-check.ts";
 import { IdempotencySupersededError } from "../services/idempotency.ts";

@@ -21,6 +21,7 @@ import { drizzle as drizzleHttp, type NeonHttpDatabase } from "drizzle-orm/neon-
 import { drizzle as drizzleWs, type NeonDatabase } from "drizzle-orm/neon-serverless";
 import type { PgTransactionConfig } from "drizzle-orm/pg-core";
 import * as schema from "../db/schema/index.ts";
+import { timed } from "./metrics/record.ts";
 
 type Schema = typeof schema;
 export type Transaction = Parameters<Parameters<NeonDatabase<Schema>["transaction"]>[0]>[0];
@@ -61,7 +62,7 @@ neonConfig.fetchFunction = (url: string, init: RequestInit & Record<string, unkn
   const { [ENDPOINT]: endpoint, [DEADLINE]: ms, ...rest } = init;
   const timeout = AbortSignal.timeout(typeof ms === "number" ? ms : QUERY_TIMEOUT_MS);
   const signal = rest.signal ? AbortSignal.any([rest.signal, timeout]) : timeout;
-  return fetch(typeof endpoint === "string" ? endpoint : url, { ...rest, signal });
+  return timed("postgres", () => fetch(typeof endpoint === "string" ? endpoint : url, { ...rest, signal }));
 };
 
 type SocketOptions = Partial<Pick<NeonConfig, "wsProxy" | "useSecureWebSocket" | "pipelineConnect" | "coalesceWrites">>;
@@ -171,7 +172,7 @@ export function createDatabase(env: DatabaseEnv, ctx: { waitUntil(p: Promise<unk
       const { db: ws } = open();
       active++;
       try {
-        return await ws.transaction(fn, config);
+        return await timed("postgres_transaction", () => ws.transaction(fn, config));
       } finally {
         if (--active === 0) idleTimer = setTimeout(close, POOL_IDLE_MS);
       }

@@ -31,9 +31,13 @@ const TITLES: Record<number, string> = {
   404: "Not Found",
   405: "Method Not Allowed",
   409: "Conflict",
+  411: "Length Required",
+  412: "Precondition Failed",
   413: "Content Too Large",
   415: "Unsupported Media Type",
+  416: "Range Not Satisfiable",
   422: "Unprocessable Content",
+  426: "Upgrade Required",
   429: "Too Many Requests",
   500: "Internal Server Error",
   502: "Bad Gateway",
@@ -157,6 +161,7 @@ export function loggableError(err: Error): { message: string; stack?: string; ca
 }
 
 export function onError(err: Error, c: Context) {
+  c.set("failure", err);
   if (err instanceof ApiError) {
     return problem(c, err.status, err.code, err.detail, err.extra);
   }

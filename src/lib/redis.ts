@@ -1,5 +1,6 @@
 import { Redis } from "@upstash/redis/cloudflare";
 import type { AppConfig } from "../config.ts";
+import { timed } from "./metrics/record.ts";
 
 /** Redis calls give up after this long: a dead Redis must cost milliseconds, not the default ~4 s of retries. */
 export const REDIS_TIMEOUT_MS = 1_000;
@@ -34,6 +35,8 @@ export function redisClient(config: RedisConfig): Redis {
       enableAutoPipelining: false,
       enableTelemetry: false,
     });
+    // Every command is one HTTP request: counted and timed as a call to Redis (lib/metrics).
+    client.use((req, next) => timed("redis", () => next(req)));
     clients.set(key, client);
   }
   return client;

@@ -29,6 +29,7 @@
  * Only 200 JSON bodies are cached; a `load` that throws caches nothing, nor does an answer that
  * `cacheable` refuses (one that reports a dependency as down).
  */
+import { countEvent } from "./metrics/record.ts";
 import canonicalize from "canonicalize";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
@@ -208,6 +209,7 @@ async function initVersions(redis: Redis, keys: string[], current: (string | nul
 function respond(c: Context<AppBindings>, policy: CachePolicy, body: string, etag: string, state: "HIT" | "MISS") {
   c.header("ETag", etag);
   c.header("X-Cache", state);
+  countEvent("blackroad_cache_requests_total", { result: state === "HIT" ? "hit" : "miss" });
   // Clients may keep a copy but must revalidate (cheap: a 304) so they never show pre-write data.
   c.header("Cache-Control", `${policy.perUser ? "private" : "public"}, no-cache`);
   if (policy.perUser) c.header("Vary", "Authorization", { append: true });

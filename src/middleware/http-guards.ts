@@ -5,12 +5,40 @@ import type { AppBindings } from "../types.ts";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
+/**
+ * Uploads of the Files app: the multipart one is limited to FILES_MAX_FILE_BYTES plus room for the
+ * form's envelope (counted the same way); the raw PUTs stream to storage through a stream of exactly
+ * their Content-Length, checked against the limit before a byte is read, and accept any Content-Type.
+ */
+const MULTIPART_UPLOAD = /^\/api\/files\/upload\/?$/;
+const RAW_BODY = /^\/api\/files\/(stream|\d+\/content)\/?$/;
+export const UPLOAD_ENVELOPE_BYTES = 64 * 1024;
+const uploadLimits = new Map<number, ReturnType<typeof bodyLimit>>();
+function uploadLimit(maxFileBytes: number) {
+  let limit = uploadLimits.get(maxFileBytes);
+  if (!limit) {
+    limit = bodyLimit({
+      maxSize: maxFileBytes + UPLOAD_ENVELOPE_BYTES,
+      onError: () => {
+        throw new ApiError(413, "payload-too-large", `Files are limited to ${maxFileBytes} bytes`);
+      },
+    });
+    uploadLimits.set(maxFileBytes, limit);
+  }
+  return limit;
+}
+
 /** Counts the bytes actually read, so a missing or lying Content-Length cannot slip past. */
-export const limitBody = bodyLimit({
+const jsonBodyLimit = bodyLimit({
   maxSize: MAX_BODY_BYTES,
   onError: () => {
     throw new ApiError(413, "payload-too-large", `Request bodies are limited to ${MAX_BODY_BYTES} bytes`);
   },
+});
+export const limitBody = createMiddleware<AppBindings>((c, next) => {
+  if (c.req.method === "PUT" && RAW_BODY.test(c.req.path)) return next();
+  if (MULTIPART_UPLOAD.test(c.req.path)) return uploadLimit(c.var.config.FILES_MAX_FILE_BYTES)(c, next);
+  return jsonBodyLimit(c, next);
 });
 
 const ACCEPTED_BODY_TYPES = ["application/json", "application/x-www-form-urlencoded", "multipart/form-data"];
@@ -19,7 +47,7 @@ const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
 
 /** A body in a format no route reads is a 415, not a confusing validation error. */
 export const requireKnownContentType = createMiddleware<AppBindings>(async (c, next) => {
-  if (!BODY_METHODS.has(c.req.method)) return next();
+  if (!BODY_METHODS.has(c.req.method) || (c.req.method === "PUT" && RAW_BODY.test(c.req.path))) return next();
   const length = c.req.header("content-length");
   const hasBody = (length !== undefined && length !== "0") || c.req.header("transfer-encoding") !== undefined;
   if (hasBody) {

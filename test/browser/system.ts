@@ -78,7 +78,8 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): boolean {
 
 const groupAlive = (child: ChildProcess) => signalGroup(child, 0 as unknown as NodeJS.Signals);
 
-export async function startSystem(): Promise<TestSystem> {
+/** `extraVars` are added to the Worker's vars (e.g. METRICS_TOKEN for the metrics tests). */
+export async function startSystem(extraVars: Record<string, string> = {}): Promise<TestSystem> {
   const dir = mkdtempSync(join(tmpdir(), "blackroad-browser-"));
   const [port, postgresPort, neonPort, upstashPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
   const url = `http://127.0.0.1:${port}`;
@@ -122,6 +123,7 @@ export async function startSystem(): Promise<TestSystem> {
     BCRYPT_ROUNDS: "4",
     BLOCKCHAIN_DIFFICULTY: "1",
     BLOCKCHAIN_MAX_DIFFICULTY: "2",
+    ...extraVars,
   };
   const varsFile = join(dir, "dev.vars");
   writeFileSync(varsFile, Object.entries(vars).map(([k, v]) => `${k}=${v}`).join("\n") + "\n", { mode: 0o600 });

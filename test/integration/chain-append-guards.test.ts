@@ -6,7 +6,8 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { EMPTY_MERKLE_ROOT, hashBlockHeader, meetsDifficulty, type BlockHeader } from "../../src/services/chain/block-hash.ts";
-import type { BlockProposal, ChainHead } from "../../src/services/chain/ledger.ts";
+import type { BlockProposal } from "../../src/services/chain/block-writer.ts";
+import type { ChainHead } from "../../src/services/chain/ledger.ts";
 import { merkleRoot } from "../../src/services/chain/merkle.ts";
 import { mineHeader, type MiningTemplate } from "../../src/services/chain/proof-of-work.ts";
 import { api } from "../helpers/api.ts";

@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { ApiError } from "../../src/lib/errors.ts";
 import { EMPTY_MERKLE_ROOT, genesisBlock, hashBlockHeader, meetsDifficulty } from "../../src/services/chain/block-hash.ts";
 import { durableObjectLedger, ledgerUnavailable } from "../../src/services/chain/chain-writer.ts";
-import type { BlockProposal, ChainHead } from "../../src/services/chain/ledger.ts";
+import type { BlockProposal } from "../../src/services/chain/block-writer.ts";
+import type { ChainHead } from "../../src/services/chain/ledger.ts";
 import { merkleRoot } from "../../src/services/chain/merkle.ts";
 import { MAX_APPEND_ATTEMPTS, mineBlock, type AppendOutcome, type ChainWriter } from "../../src/services/chain/mining.ts";
 

@@ -2,7 +2,8 @@
 // that one reason (the Durable Object's side is in test/integration/chain-append-guards.test.ts).
 import { beforeAll, describe, expect, it } from "vitest";
 import { EMPTY_MERKLE_ROOT, genesisBlock, hashBlockHeader, meetsDifficulty } from "../../src/services/chain/block-hash.ts";
-import type { BlockProposal, ChainHead } from "../../src/services/chain/ledger.ts";
+import type { BlockProposal } from "../../src/services/chain/block-writer.ts";
+import type { ChainHead } from "../../src/services/chain/ledger.ts";
 import { merkleRoot } from "../../src/services/chain/merkle.ts";
 import { mineHeader, type MiningTemplate } from "../../src/services/chain/proof-of-work.ts";
 import { checkProposal } from "../../src/services/chain/proposal-check.ts";

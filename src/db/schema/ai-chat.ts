@@ -1,9 +1,7 @@
 import { sql } from "drizzle-orm";
 import { check, index, integer, pgTable, text, timestamp, varchar } from "drizzle-orm/pg-core";
+import { MESSAGE_ROLES } from "../../lib/constants.ts";
 import { users } from "./users.ts";
-
-export const MESSAGE_ROLES = ["user", "assistant", "system"] as const;
-export type MessageRole = (typeof MESSAGE_ROLES)[number];
 
 /** AI chat conversations: one user's thread with the model, with running totals. */
 export const conversations = pgTable(

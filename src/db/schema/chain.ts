@@ -13,14 +13,12 @@ import {
   uniqueIndex,
   varchar,
 } from "drizzle-orm/pg-core";
+import { MAIN_CHAIN } from "../../lib/constants.ts";
 import { users } from "./users.ts";
 
-/**
- * Which ledger a row belongs to. Production has exactly one chain, "main"; the column exists so
- * that tests can run isolated chains (tamper tests, concurrency tests) in the shared database
- * without ever touching "main" (see src/services/chain/chain-id.ts).
- */
-export const MAIN_CHAIN = "main";
+// `chain`: which ledger a row belongs to. Production has exactly one chain, MAIN_CHAIN; the column
+// exists so that tests can run isolated chains (tamper tests, concurrency tests) in the shared
+// database without ever touching "main" (see resolveChain in src/services/chain/ledger.ts).
 
 export const blocks = pgTable(
   "blocks",

@@ -11,10 +11,8 @@ import {
   uniqueIndex,
   varchar,
 } from "drizzle-orm/pg-core";
+import { EMAIL_FOLDER_TYPES, MAILBOX_ROLES } from "../../lib/constants.ts";
 import { users } from "./users.ts";
-
-export const EMAIL_FOLDER_TYPES = ["inbox", "sent", "drafts", "spam", "trash", "custom"] as const;
-export type EmailFolderType = (typeof EMAIL_FOLDER_TYPES)[number];
 
 /** Each user's folders: the five system folders (created on first use) plus custom ones. */
 export const emailFolders = pgTable(
@@ -68,9 +66,6 @@ export const emails = pgTable(
     check("emails_sent_unless_draft", sql`${t.isDraft} or ${t.sentAt} is not null`),
   ],
 );
-
-export const MAILBOX_ROLES = ["sender", "to", "cc", "bcc"] as const;
-export type MailboxRole = (typeof MAILBOX_ROLES)[number];
 
 /** One user's copy of a message: its folder and read/star state. The API's email `id` is this row's id. */
 export const emailMailbox = pgTable(

@@ -9,3 +9,5 @@ export * from "./email.ts";
 export * from "./social.ts";
 export * from "./video.ts";
 export * from "./idempotency.ts";
+export * from "./files.ts";
+export * from "./notifications.ts";

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { MESSAGE_ROLES } from "../../db/schema/ai-chat.ts";
+import { MESSAGE_ROLES } from "../../lib/constants.ts";
 import { idParam } from "../../lib/params.ts";
 import type { ConversationRow, MessageRow } from "../../services/ai-chat/conversations.ts";
 

@@ -1,4 +1,5 @@
 import type { z } from "@hono/zod-openapi";
+import { countEvent } from "../../lib/metrics/index.ts";
 import type { Context } from "hono";
 import { clientIp, userAgent } from "../../lib/client-info.ts";
 import { ApiError } from "../../lib/errors.ts";
@@ -32,6 +33,7 @@ const isJson = (c: Context) => /^application\/([a-z.-]+\+)?json/i.test(c.req.hea
 
 export const register: AppRouteHandler<typeof routes.register> = async (c) => {
   const user = await auth.registerUser(deps(c), c.req.valid("json"));
+  countEvent("blackroad_registrations_total");
   return c.json(user, 201);
 };
 
@@ -48,7 +50,11 @@ export const login: AppRouteHandler<typeof routes.login> = async (c) => {
   } else {
     throw bodyRequired("username and password");
   }
-  const { deviceToken, ...pair } = await auth.login(deps(c), identifier, password, presentedDeviceToken(c.req.raw.headers));
+  const { deviceToken, ...pair } = await auth.login(deps(c), identifier, password, presentedDeviceToken(c.req.raw.headers)).catch((err: unknown) => {
+    if (err instanceof ApiError && err.status === 401) countEvent("blackroad_logins_total", { outcome: "failed" });
+    throw err;
+  });
+  countEvent("blackroad_logins_total", { outcome: "ok" });
   return c.json(pair, 200, { ...NO_STORE, "Set-Cookie": deviceCookie(deviceToken) });
 };
 

@@ -2,23 +2,23 @@ import type { Context } from "hono";
 import { roadChainStub } from "../../durable-objects/roadchain.contract.ts";
 import { clientIp, userAgent } from "../../lib/client-info.ts";
 import { ApiError, notFound, serviceUnavailable } from "../../lib/errors.ts";
+import { countEvent } from "../../lib/metrics/index.ts";
 import { cachedJson, invalidateCache } from "../../lib/response-cache.ts";
 import { getAuth } from "../../middleware/auth.ts";
 import { recordEventLater, type AuditActor } from "../../services/audit.ts";
 import { formatAmount, parseAmount } from "../../services/chain/amount.ts";
 import { callLedger, durableObjectLedger } from "../../services/chain/chain-writer.ts";
+import { resolveChain, TEST_CHAIN_HEADER } from "../../services/chain/ledger.ts";
 import {
   blockPage,
-  chainStats,
   findBlock,
   findTransaction,
   listBlocks as listBlockRows,
   listUserTransactions,
-  resolveChain,
-  TEST_CHAIN_HEADER,
   pendingTransactions,
   transactionsOfBlocks,
-} from "../../services/chain/ledger.ts";
+} from "../../services/chain/reads.ts";
+import { chainStats } from "../../services/chain/stats.ts";
 import { DEFAULT_BLOCK_TRANSACTIONS, mineBlock } from "../../services/chain/mining.ts";
 import { createTransfer, primaryWallet } from "../../services/chain/transfer.ts";
 import { assertServerMiningAllowed } from "../../services/chain/server-mining.ts";
@@ -98,6 +98,7 @@ export const verifyChain: AppRouteHandler<typeof routes.verifyChain> = async (c)
     blocks: (after, upTo, limit) => blockPage(db, chain, after, upTo, limit),
     transactions: (from, to) => transactionsOfBlocks(db, chain, from, to),
   }, { issuance: c.var.config });
+  countEvent("blackroad_chain_verifications_total", { result: report.valid ? "valid" : "invalid" });
   c.header("Cache-Control", "no-store");
   return c.json(report, 200);
 };
@@ -134,6 +135,8 @@ export const createTransaction: AppRouteHandler<typeof routes.createTransaction>
       { userId, toAddress: input.to_address, amountUnits: input.amount, message, idempotency: claim, actor: actorOf(c) },
     );
     await invalidateCache(redis, ["chain"]);
+    countEvent("blackroad_transfers_total");
+    countEvent("blackroad_transfer_volume_coins_total", {}, Number(tx.amount));
     return tx;
   });
   return c.json(result.body, result.status);

@@ -19,6 +19,12 @@ export function registerDocs(app: AppOpenAPI) {
     flows: { password: { tokenUrl: "/api/auth/login", refreshUrl: "/api/auth/refresh", scopes: {} } },
   });
 
+  app.openAPIRegistry.registerComponent("securitySchemes", "metricsToken", {
+    type: "http",
+    scheme: "bearer",
+    description: "The METRICS_TOKEN secret, for Prometheus scrapers of GET /metrics",
+  });
+
   app.doc31("/api/openapi.json", {
     openapi: "3.1.0",
     info: {

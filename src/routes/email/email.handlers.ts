@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { countEvent } from "../../lib/metrics/index.ts";
 import { invalidateCache } from "../../lib/response-cache.ts";
 import { getAuth } from "../../middleware/auth.ts";
 import * as compose from "../../services/email/compose.ts";
@@ -68,6 +69,7 @@ export const send: AppRouteHandler<typeof routes.send> = async (c) => {
   const result = await boundRecipientProbes(c.var.services.redis, userId, () => compose.sendEmail(c.var.services.db, userId, composeInput(b)));
   await mailChanged(c, [userId, ...result.recipientIds]);
   recordAppEvent(c, "email.sent", { email_id: result.senderCopyId, recipients: result.recipientIds.length });
+  countEvent("blackroad_mail_sent_total");
   return c.json(await copyOf(c, userId, result.senderCopyId), 201);
 };
 
@@ -93,6 +95,7 @@ export const sendDraft: AppRouteHandler<typeof routes.sendDraft> = async (c) => 
   const result = await boundRecipientProbes(c.var.services.redis, userId, () => compose.sendDraft(c.var.services.db, userId, id));
   await mailChanged(c, [userId, ...result.recipientIds]);
   recordAppEvent(c, "email.sent", { email_id: result.senderCopyId, recipients: result.recipientIds.length, from_draft: true });
+  countEvent("blackroad_mail_sent_total");
   return c.json(await copyOf(c, userId, result.senderCopyId), 200);
 };
 

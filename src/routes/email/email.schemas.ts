@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { EMAIL_FOLDER_TYPES } from "../../db/schema/index.ts";
+import { EMAIL_FOLDER_TYPES } from "../../lib/constants.ts";
 import type { FolderRow } from "../../services/email/folders.ts";
 import type { MailRow } from "../../services/email/messages.ts";
 

@@ -7,7 +7,7 @@
  * echo parts of the key or the prompt); callers see the kind of failure and the upstream status.
  */
 import { z } from "zod";
-import type { MessageRole } from "../../db/schema/ai-chat.ts";
+import type { MessageRole } from "../../lib/constants.ts";
 
 export type FetchFn = (input: string, init: RequestInit) => Promise<Response>;
 

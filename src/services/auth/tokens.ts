@@ -1,4 +1,5 @@
 import { and, eq, isNull, ne, sql } from "drizzle-orm";
+import { countEvent } from "../../lib/metrics/index.ts";
 import { refreshTokenFamilies, refreshTokens, users } from "../../db/schema/index.ts";
 import type { Database } from "../../lib/db.ts";
 import { conflict, serviceUnavailable, unauthorized } from "../../lib/errors.ts";
@@ -180,6 +181,7 @@ export async function refreshSession(deps: AuthDeps, token: string): Promise<Tok
       throw conflict("This refresh token was just rotated by a concurrent request; use the newest token", "refresh-in-progress");
     case "reused":
     case "disabled":
+      if (outcome.kind === "reused") countEvent("blackroad_refresh_token_reuse_total");
       await endSessionQuietly(redis, userId, sessionId);
       recordEventLater(
         db,

@@ -1,7 +1,8 @@
 // The Worker's handle on a chain's RoadChain Durable Object, with its failure policy.
 import type { AppendResult, ChainAnchor, MiningTemplate, MiningTicket, RoadChainStub } from "../../durable-objects/roadchain.contract.ts";
 import { ApiError, serviceUnavailable } from "../../lib/errors.ts";
-import type { BlockProposal, ChainHead } from "./ledger.ts";
+import type { BlockProposal } from "./block-writer.ts";
+import type { ChainHead } from "./ledger.ts";
 
 export type ChainLedger = {
   head(): Promise<ChainHead>;

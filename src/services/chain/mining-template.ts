@@ -10,7 +10,9 @@
 import type { AppendResult, MiningTemplate } from "../../durable-objects/roadchain.contract.ts";
 import { ApiError, conflict, serviceUnavailable } from "../../lib/errors.ts";
 import { canonicalHeader, hashBlockHeader, meetsDifficulty, type BlockHeader } from "./block-hash.ts";
-import type { BlockProposal, BlockView, TransactionRow } from "./ledger.ts";
+import type { BlockProposal } from "./block-writer.ts";
+import type { TransactionRow } from "./ledger.ts";
+import type { BlockView } from "./views.ts";
 import { merkleRoot } from "./merkle.ts";
 
 /** A template can be submitted this long after it was made; then it is stale (409). */

@@ -13,7 +13,9 @@
 import type { AppendResult, MiningTicket } from "../../durable-objects/roadchain.contract.ts";
 import { ApiError, serviceUnavailable } from "../../lib/errors.ts";
 import type { IdempotencyClaim } from "../idempotency.ts";
-import type { BlockProposal, BlockView, TransactionRow } from "./ledger.ts";
+import type { BlockProposal } from "./block-writer.ts";
+import type { TransactionRow } from "./ledger.ts";
+import type { BlockView } from "./views.ts";
 import { merkleRoot } from "./merkle.ts";
 import { MiningLimitError, mineHeader } from "./proof-of-work.ts";
 

@@ -2,7 +2,8 @@
 // Object runs this before it writes anything (durable-objects/roadchain.ts, append).
 import { formatAmount, parseAmount } from "./amount.ts";
 import { hashBlockHeader, meetsDifficulty, toBlockHeader } from "./block-hash.ts";
-import type { BlockProposal, ChainHead } from "./ledger.ts";
+import type { BlockProposal } from "./block-writer.ts";
+import type { ChainHead } from "./ledger.ts";
 import { merkleRoot } from "./merkle.ts";
 
 /** Blocks may carry a timestamp at most this far ahead of the Durable Object's clock. */

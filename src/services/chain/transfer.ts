@@ -15,7 +15,7 @@ import {
 } from "../idempotency.ts";
 import { auditStatement, type AuditActor } from "../audit.ts";
 import { addUnits, formatAmount, MAX_UNITS, parseAmount } from "./amount.ts";
-import { transactionView, type TransactionView } from "./ledger.ts";
+import { transactionView, type TransactionView } from "./views.ts";
 import { hashTransaction, transactionSigningPayload, type TransactionPayload } from "./transaction-hash.ts";
 
 /** 0.0001 coins: the smallest transfer (the original's MIN_TRANSACTION_AMOUNT). */

@@ -18,7 +18,7 @@
 import { addressFromPublicKey, verifyWalletSignature } from "../../lib/crypto/wallet-keys.ts";
 import { genesisBlock, hashBlockHeader, MAX_DIFFICULTY, meetsDifficulty } from "./block-hash.ts";
 import type { BlockRow, ChainHead, TransactionRow } from "./ledger.ts";
-import { headerOf } from "./ledger.ts";
+import { headerOf } from "./views.ts";
 import { rewardAt, type IssuanceConfig } from "./issuance.ts";
 import { merkleRoot } from "./merkle.ts";
 import { hashTransaction, transactionSigningPayload, type TransactionPayload } from "./transaction-hash.ts";

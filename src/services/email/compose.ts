@@ -1,5 +1,6 @@
 import { and, eq, inArray, or, sql, type SQL } from "drizzle-orm";
-import { emailFolders, emailMailbox, emails, users, type MailboxRole } from "../../db/schema/index.ts";
+import { emailFolders, emailMailbox, emails, users } from "../../db/schema/index.ts";
+import type { MailboxRole } from "../../lib/constants.ts";
 import type { Database } from "../../lib/db.ts";
 import { ApiError, conflict, notFound, unprocessable } from "../../lib/errors.ts";
 import { ensureSystemFolders } from "./folders.ts";

@@ -1,5 +1,6 @@
 import { and, asc, eq, sql } from "drizzle-orm";
-import { emailFolders, emailMailbox, type EmailFolderType } from "../../db/schema/index.ts";
+import { emailFolders, emailMailbox } from "../../db/schema/index.ts";
+import type { EmailFolderType } from "../../lib/constants.ts";
 import { isUniqueViolation, type Database } from "../../lib/db.ts";
 import { conflict, notFound } from "../../lib/errors.ts";
 

@@ -1,5 +1,6 @@
 import { and, desc, eq, ne, sql, type SQL } from "drizzle-orm";
-import { emailFolders, emailMailbox, emails, type EmailFolderType, type MailboxRole } from "../../db/schema/index.ts";
+import { emailFolders, emailMailbox, emails } from "../../db/schema/index.ts";
+import type { EmailFolderType, MailboxRole } from "../../lib/constants.ts";
 import type { Database } from "../../lib/db.ts";
 import { conflict, notFound } from "../../lib/errors.ts";
 import type { Pagination } from "../../lib/pagination.ts";

@@ -4,7 +4,8 @@
 import { and, count, desc, eq, gt, sql } from "drizzle-orm";
 import { blocks } from "../../db/schema/index.ts";
 import { formatAmount, parseAmount } from "../chain/amount.ts";
-import { blockSummaryView, type BlockSummaryView, type Queryable } from "../chain/ledger.ts";
+import type { Queryable } from "../chain/ledger.ts";
+import { blockSummaryView, type BlockSummaryView } from "../chain/views.ts";
 
 export type MinedTotals = { blocks_mined: number; roadcoins_earned: string; last_block_time: number | null; first_block_time: number | null };
 

@@ -1,7 +1,7 @@
 // The miner's public JSON: its status, stats, mined blocks and the pool, from the Miner Durable
 // Object's snapshot and the chain reads (the route schemas in routes/miner describe these shapes).
 import type { MinerCounters, MinerSnapshot } from "../../durable-objects/miner.contract.ts";
-import type { BlockSummaryView } from "../chain/ledger.ts";
+import type { BlockSummaryView } from "../chain/views.ts";
 import { formatHashrate, type MinedTotals, type NetworkPace } from "./chain-reads.ts";
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());

@@ -10,6 +10,7 @@
 //   verify-chain   re-derives the whole RoadChain from its stored rows (services/chain/verify.ts),
 //                  anchored to the RoadChain Durable Object's head; the result is the report
 //                  (valid, height, checked blocks/transactions, the first problems found).
+import { countEvent } from "../../lib/metrics/index.ts";
 import { and, count, desc, eq, inArray, lt, or, sql, type SQL } from "drizzle-orm";
 import { jobs, users } from "../../db/schema/index.ts";
 import type { Database } from "../../lib/db.ts";
@@ -200,6 +201,7 @@ async function execute(deps: JobRunnerDeps, job: JobRow, progress: () => Promise
     case "verify-chain": {
       const chain = typeof job.payload.chain === "string" ? job.payload.chain : "main";
       const report = await deps.verifyChain(chain, progress);
+      countEvent("blackroad_chain_verifications_total", { result: report.valid ? "valid" : "invalid" });
       const problems = report.errors.length + report.errors_omitted;
       return {
         chain,
