@@ -16,6 +16,7 @@ import dashboard from "./routes/dashboard/dashboard.index.ts";
 import email from "./routes/email/email.index.ts";
 import files from "./routes/files/files.index.ts";
 import notifications from "./routes/notifications/notifications.index.ts";
+import vault from "./routes/vault/vault.index.ts";
 import { registerDocs } from "./routes/docs/docs.index.ts";
 import health from "./routes/health/health.index.ts";
 import metricsRoutes from "./routes/metrics/metrics.index.ts";
@@ -48,9 +49,6 @@ const API_SECURITY_HEADERS = {
   removePoweredBy: false, // nothing sets X-Powered-By
 } as const;
 
-/** Route modules, each a router with full paths. Add new resources here. */
-const routers = [health, metricsRoutes, system, auth, aiChat, email, social, blockchain, mining, video, miner, dashboard, prism, files, notifications];
-
 export function createApp() {
   const app = createRouter();
 
@@ -65,7 +63,25 @@ export function createApp() {
   app.use("/metrics", services);
   app.use("/api/*", rateLimit);
 
-  for (const router of routers) app.route("/", router);
+  // Route modules, each a router with full paths. Add new resources to this chain: chained (not
+  // looped) mounts keep every route's types in AppType, which hc<AppType> clients are checked against.
+  const routed = app
+    .route("/", health)
+    .route("/", metricsRoutes)
+    .route("/", system)
+    .route("/", auth)
+    .route("/", aiChat)
+    .route("/", email)
+    .route("/", social)
+    .route("/", blockchain)
+    .route("/", mining)
+    .route("/", video)
+    .route("/", miner)
+    .route("/", dashboard)
+    .route("/", prism)
+    .route("/", files)
+    .route("/", notifications)
+    .route("/", vault);
   registerDocs(app);
 
   const allowedMethods = createMethodIndex(app.routes);
@@ -74,7 +90,7 @@ export function createApp() {
     return allowed.length ? methodNotAllowed(c, allowed) : onNotFound(c);
   });
   app.onError(onError);
-  return app;
+  return routed;
 }
 
 export type AppType = ReturnType<typeof createApp>;

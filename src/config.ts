@@ -27,7 +27,7 @@ const flag = z
 const int = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).optional().default(fallback);
 
-const configSchema = z.object({
+export const configSchema = z.object({
   // Unset means production: the relaxed behaviours of development/test (no rate limit without
   // CF-Connecting-IP, the X-Test-Chain header) must be asked for, never fallen into (for example by
   // a wrangler [env.*] section, which does not inherit [vars]).

@@ -13,6 +13,9 @@ export type MessageRole = (typeof MESSAGE_ROLES)[number];
 export const EMAIL_FOLDER_TYPES = ["inbox", "sent", "drafts", "spam", "trash", "custom"] as const;
 export type EmailFolderType = (typeof EMAIL_FOLDER_TYPES)[number];
 
+/** How prominently Pocket OS shows a notification. */
+export const NOTIFICATION_IMPORTANCE = ["low", "normal", "high"] as const;
+
 /** A RoadMail user's part in a message. */
 export const MAILBOX_ROLES = ["sender", "to", "cc", "bcc"] as const;
 export type MailboxRole = (typeof MAILBOX_ROLES)[number];

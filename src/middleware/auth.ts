@@ -15,18 +15,9 @@ import type { AppBindings, AuthContext } from "../types.ts";
  *                 is present but invalid is still a 401, never a silent downgrade to anonymous.
  *   getAuth(c)    the AuthContext inside a handler behind requireAuth (typed, non-optional).
  *
- * Using it on an OpenAPI route (the scheme shows in /api/docs and Swagger's Authorize works):
- *
- *   export const getThing = createRoute({
- *     method: "get", path: "/api/things/{id}",
- *     middleware: [requireAuth] as const,
- *     security: BEARER_SECURITY,
- *     responses: { 200: ..., ...problemResponses(401, 404, 503) },
- *   });
- *   // handler: const { userId } = getAuth(c);
- *
- * or for a whole router: `router.use("/api/things/*", requireAuth)` (still list `security` on each
- * route for the docs). Roles (is_admin) are never in the token: read them from the database.
+ * Routes get these through the presets of src/routes/route-kit.ts (`user`, `maybeUser`, `admin`),
+ * which also set the matching OpenAPI `security`; a handler behind `user` reads `getAuth(c).userId`.
+ * Roles (is_admin) are never in the token: read them from the database.
  *
  * Per request this costs one HMAC verification and one Redis round trip (session check + slide).
  */

@@ -1,8 +1,7 @@
-import type { Context } from "hono";
 import { getAuth } from "../middleware/auth.ts";
 import { IDEMPOTENCY_HEADER, REPLAY_HEADER, type IdempotencyClaim } from "../services/idempotency.ts";
 import { runIdempotent } from "../services/idempotent-request.ts";
-import type { AppBindings } from "../types.ts";
+import type { Ctx } from "./request-kit.ts";
 
 /**
  * Runs a creating POST of the signed-in user under its Idempotency-Key (if any): a replay answers
@@ -11,7 +10,7 @@ import type { AppBindings } from "../types.ts";
  * services/idempotent-request.ts). Answer with `c.json(result.body, result.status)`.
  */
 export async function idempotent<T>(
-  c: Context<AppBindings, any, any>,
+  c: Ctx,
   operation: string,
   request: unknown,
   run: (claim: IdempotencyClaim | undefined) => Promise<T>,

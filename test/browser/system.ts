@@ -78,16 +78,19 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): boolean {
 
 const groupAlive = (child: ChildProcess) => signalGroup(child, 0 as unknown as NodeJS.Signals);
 
-/** `extraVars` are added to the Worker's vars (e.g. METRICS_TOKEN for the metrics tests). */
-export async function startSystem(extraVars: Record<string, string> = {}): Promise<TestSystem> {
+/**
+ * `extraVars` are added to the Worker's vars (e.g. METRICS_TOKEN for the metrics tests); `redisUrl`: a
+ * Redis of the caller's own (for example one it will stop), instead of REDIS_URL's.
+ */
+export async function startSystem(extraVars: Record<string, string> = {}, opts: { redisUrl?: string } = {}): Promise<TestSystem> {
   const dir = mkdtempSync(join(tmpdir(), "blackroad-browser-"));
   const [port, postgresPort, neonPort, upstashPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
   const url = `http://127.0.0.1:${port}`;
   const adminUrl = process.env.TEST_DATABASE_URL;
   const dbName = `blackroad_browser_${process.pid}`;
   const databaseUrl = adminUrl ? await freshDatabase(adminUrl, dbName) : `postgres://postgres:postgres@127.0.0.1:${postgresPort}/postgres`;
-  let redisUrl: string | undefined;
-  if (process.env.REDIS_URL) {
+  let redisUrl: string | undefined = opts.redisUrl;
+  if (!redisUrl && process.env.REDIS_URL) {
     const redis = new Redis(process.env.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2 });
     try {
       await redis.connect();

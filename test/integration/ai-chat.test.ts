@@ -189,7 +189,11 @@ describe("the original's path /api/ai-chat", () => {
     expect(await res.json()).toMatchObject({ id: c.id, title: "Via canonical" });
     const created = await as(alice, "/api/ai-chat/conversations", { method: "POST", json: { title: "Via alias" } });
     expect(created.status).toBe(201);
-    await expectProblem(await as(alice, "/api/ai-chat/conversations/abc"), 422);
+    expect(created.headers.get("Deprecation")).toMatch(/^@\d+$/);
+    expect(created.headers.get("Sunset")).toMatch(/GMT$/);
+    const bad = await as(alice, "/api/ai-chat/conversations/abc");
+    expect(bad.headers.get("Link")).toBe('</api/ai_chat/conversations/abc>; rel="successor-version"');
+    await expectProblem(bad, 422);
 
     const doc = await (await api("/api/openapi.json")).json<{ paths: Record<string, unknown> }>();
     const paths = Object.keys(doc.paths);

@@ -21,7 +21,7 @@ describe("OpenAPI for /api/auth", () => {
       expect(op.security).toContainEqual({ bearerAuth: [] });
       expect(op.responses).toHaveProperty("401");
     }
-    expect(doc.paths["/api/auth/login"]!.post!.security).toBeUndefined();
+    expect(doc.paths["/api/auth/login"]!.post!.security).toEqual([]); // public: no token
     expect(Object.keys(doc.paths["/api/auth/login"]!.post!.requestBody!.content).sort()).toEqual([
       "application/json",
       "application/x-www-form-urlencoded",

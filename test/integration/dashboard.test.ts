@@ -4,11 +4,12 @@ import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { minerObjectName } from "../../src/durable-objects/miner.contract.ts";
+import type { ServiceCard } from "../../src/services/dashboard/overview.ts";
 import { api, expectProblem, fetchWith } from "../helpers/api.ts";
 import { testChain, walletOf } from "../helpers/chain.ts";
 import { createUser, type TestUser } from "../helpers/users.ts";
 
-type Card = { id: string; name: string; status: string; enabled: boolean; connected: boolean; endpoint: string | null; stats: Record<string, unknown> };
+type Card = ServiceCard;
 type Overview = {
   user: { id: number; username: string; email: string; wallet_address: string | null; balance: string | null };
   services: Card[];

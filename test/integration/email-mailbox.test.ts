@@ -43,6 +43,7 @@ describe("RoadMail ownership", () => {
     const [theirs] = await inbox(c!);
     for (const id of [mine.id, theirs!.id]) {
       await expectProblem(await api(`/api/email/${id}`, { headers: b!.headers }), 404);
+      await expectProblem(await api(`/api/email/threads/${id}`, { headers: b!.headers }), 404);
       await expectProblem(await api(`/api/email/${id}/thread`, { headers: b!.headers }), 404);
       await expectProblem(await api(`/api/email/${id}`, { method: "PATCH", headers: b!.headers, json: { is_starred: true } }), 404);
       await expectProblem(await del(b!, id), 404);
@@ -168,7 +169,11 @@ describe("RoadMail drafts and threads", () => {
     const [got] = await inbox(b!);
     const reply = await send(b!, { to: a!.email, subject: "Re: plan", in_reply_to: got!.id });
     expect(reply).toMatchObject({ thread_id: first.message_id, in_reply_to: first.message_id });
-    const thread = await ok<Email[]>(await api(`/api/email/${first.id}/thread`, { headers: a!.headers }));
+    const thread = await ok<Email[]>(await api(`/api/email/threads/${first.id}`, { headers: a!.headers }));
+    // The earlier path answers the same, marked deprecated with its successor.
+    const legacy = await api(`/api/email/${first.id}/thread`, { headers: a!.headers });
+    expect(legacy.headers.get("Link")).toBe(`</api/email/threads/${first.id}>; rel="successor-version"`);
+    expect(await ok<Email[]>(legacy)).toEqual(thread);
     expect(thread.map((e) => e.subject)).toEqual(["plan", "Re: plan"]);
     await expectProblem(await api("/api/email/send", { method: "POST", headers: a!.headers, json: { to: b!.email, subject: "x", body: "y", in_reply_to: got!.id } }), 404);
 

@@ -6,46 +6,14 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { minerObjectName } from "../../src/durable-objects/miner.contract.ts";
 import type { MinerDO } from "../../src/durable-objects/miner.ts";
+import type { MinedBlockView, MinerStatsView, MinerStatusView } from "../../src/services/miner/views.ts";
 import { api, expectProblem } from "../helpers/api.ts";
 import { mineOk, testChain, verify, walletOf, type BlockJson, type TestChain } from "../helpers/chain.ts";
 import { createUser, type TestUser } from "../helpers/users.ts";
 
-type Status = {
-  is_mining: boolean;
-  status: "running" | "stopped";
-  chain: string | null;
-  worker_id: string | null;
-  hashrate_hs: number | null;
-  shares_submitted: number;
-  shares_accepted: number;
-  shares_rejected: number;
-  blocks_found: number;
-  rounds: number;
-  uptime_seconds: number;
-  started_at: string | null;
-  stop_reason: string | null;
-  next_round_at: string | null;
-  last_block: { height: number; hash: string; reward: string } | null;
-  last_error: { message: string; at: string } | null;
-  consecutive_failures: number;
-};
-type Stats = {
-  blocks_mined: number;
-  roadcoins_earned: string;
-  current_hashrate_hs: number | null;
-  average_hashrate_hs: number | null;
-  total_hashes: number;
-  total_shares: number;
-  accepted_shares: number;
-  rejected_shares: number;
-  last_block_time: string | null;
-  mining_since: string | null;
-  since: string | null;
-  is_mining: boolean;
-  session: { blocks: number; hashes: number; rounds: number };
-  lifetime: { blocks: number; hashes: number; rounds: number; coins_earned: string };
-};
-type MinedBlock = { height: number; block_index: number; hash: string; block_hash: string; reward: string; nonce: number; difficulty: number };
+type Status = MinerStatusView;
+type Stats = MinerStatsView;
+type MinedBlock = MinedBlockView;
 
 const stubOf = (user: TestUser) => env.MINER.getByName(minerObjectName(user.id));
 

@@ -5,6 +5,8 @@ import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { blocks, jobs, users } from "../../src/db/schema/index.ts";
 import { createDatabase } from "../../src/lib/db.ts";
+import type { EventView } from "../../src/services/prism/events.ts";
+import type { JobView } from "../../src/services/prism/jobs.ts";
 import { api, expectProblem } from "../helpers/api.ts";
 import { mineOk, testChain, type TestChain } from "../helpers/chain.ts";
 import { createUser, type TestUser } from "../helpers/users.ts";
@@ -25,20 +27,8 @@ afterAll(async () => {
 });
 
 type Page<T> = { items: T[]; total: number; limit: number; offset: number };
-type EventJson = { id: number; type: string; user_id: number | null; username: string | null; ip: string | null; metadata: Record<string, unknown>; created_at: string };
-type JobJson = {
-  id: number;
-  type: string;
-  status: string;
-  payload: Record<string, unknown>;
-  result: Record<string, unknown> | null;
-  error: string | null;
-  attempts: number;
-  user_id: number | null;
-  username: string | null;
-  created_at: string;
-  updated_at: string;
-};
+type EventJson = EventView;
+type JobJson = JobView;
 
 async function get<T>(path: string, who: TestUser, headers: Record<string, string> = {}): Promise<T> {
   const res = await api(path, { headers: { ...who.headers, ...headers } });

@@ -178,6 +178,14 @@ describe("BlackStream alias /api/videos", () => {
     expect((await ok<Video[]>(await api("/api/videos/mine", { headers: a.headers }))).map((x) => x.id)).toEqual([v.id]);
     expect(await react(a, v.id, true)).toMatchObject({ liked: true });
 
+    // Deprecated (RFC 9745 / RFC 8594), naming its successor, on success and on errors alike; never on the canonical path.
+    for (const res of [await api(`/api/videos/${v.id}`, { headers: a.headers }), await api("/api/videos/abc", { headers: a.headers })]) {
+      expect(res.headers.get("Deprecation")).toMatch(/^@\d+$/);
+      expect(new Date(res.headers.get("Sunset")!).getTime()).toBeGreaterThan(Date.now());
+      expect(res.headers.get("Link")).toMatch(/^<\/api\/video\/(\d+|abc)>; rel="successor-version"$/);
+    }
+    expect((await api(`/api/video/${v.id}`, { headers: a.headers })).headers.get("Deprecation")).toBeNull();
+
     const doc = await ok<{ paths: Record<string, unknown> }>(await api("/api/openapi.json"));
     expect(doc.paths).toHaveProperty(["/api/video"]);
     expect(doc.paths).toHaveProperty(["/api/video/{id}/like"]);

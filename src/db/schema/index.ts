@@ -11,3 +11,4 @@ export * from "./video.ts";
 export * from "./idempotency.ts";
 export * from "./files.ts";
 export * from "./notifications.ts";
+export * from "./vault.ts";

@@ -1,8 +1,7 @@
 import { sql } from "drizzle-orm";
 import { check, index, integer, pgTable, timestamp, varchar } from "drizzle-orm/pg-core";
+import { NOTIFICATION_IMPORTANCE } from "../../lib/constants.ts";
 import { users } from "./users.ts";
-
-export const NOTIFICATION_IMPORTANCE = ["low", "normal", "high"] as const;
 
 /**
  * A user's notifications. They are written by row triggers on the tables where the events happen

@@ -1,7 +1,6 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { problemResponses } from "../../lib/errors.ts";
 import { PaginationQuery } from "../../lib/pagination.ts";
-import { AUTH_PROBLEM_STATUSES, BEARER_SECURITY, requireAuth } from "../../middleware/auth.ts";
 import {
   ConversationDetailSchema,
   ConversationIdParams,
@@ -11,98 +10,88 @@ import {
   RenameConversationBody,
   SendMessageBody,
 } from "./ai-chat.schemas.ts";
+import { json, jsonBody, routeKit } from "../route-kit.ts";
+
+const { user } = routeKit("AI chat", "Conversations with the AI assistant (any OpenAI-compatible provider); 503 when none is configured");
 
 /** Canonical prefix; the original's spelling `/api/ai-chat` is an undocumented alias (see ai-chat.index.ts). */
 export const AI_CHAT_PREFIX = "/api/ai_chat";
 export const AI_CHAT_ALIAS_PREFIX = "/api/ai-chat";
 
-const common = {
-  tags: ["AI chat"],
-  middleware: [requireAuth],
-  security: BEARER_SECURITY,
-};
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { "application/json": { schema } },
-});
-const jsonBody = <T extends z.ZodType>(schema: T, required = true) => ({
-  body: { required, content: { "application/json": { schema } } },
-});
-
-export const listConversations = createRoute({
-  ...common,
+export const listConversations = user({
+  operationId: "listChatConversations",
   method: "get",
   path: "/api/ai_chat/conversations",
   summary: "My conversations, most recently active first",
   request: { query: PaginationQuery },
   responses: {
     200: json(z.array(ConversationSchema), "A page of conversations"),
-    ...problemResponses(...AUTH_PROBLEM_STATUSES, 422),
+    ...problemResponses(422),
   },
 });
 
-export const createConversation = createRoute({
-  ...common,
+export const createConversation = user({
+  operationId: "createChatConversation",
   method: "post",
   path: "/api/ai_chat/conversations",
   summary: "Start a conversation (the body is optional)",
   request: jsonBody(CreateConversationBody, false),
   responses: {
     201: json(ConversationSchema, "The new conversation"),
-    ...problemResponses(...AUTH_PROBLEM_STATUSES, 413, 415, 422),
+    ...problemResponses(413, 415, 422),
   },
 });
 
-export const getConversation = createRoute({
-  ...common,
+export const getConversation = user({
+  operationId: "getChatConversation",
   method: "get",
   path: "/api/ai_chat/conversations/{id}",
   summary: "One of my conversations, with its latest messages",
   request: { params: ConversationIdParams },
   responses: {
     200: json(ConversationDetailSchema, "The conversation"),
-    ...problemResponses(...AUTH_PROBLEM_STATUSES, 404, 422),
+    ...problemResponses(404, 422),
   },
 });
 
-export const renameConversation = createRoute({
-  ...common,
+export const renameConversation = user({
+  operationId: "renameChatConversation",
   method: "patch",
   path: "/api/ai_chat/conversations/{id}",
   summary: "Rename a conversation",
   request: { params: ConversationIdParams, ...jsonBody(RenameConversationBody) },
   responses: {
     200: json(ConversationSchema, "The renamed conversation"),
-    ...problemResponses(...AUTH_PROBLEM_STATUSES, 404, 413, 415, 422),
+    ...problemResponses(404, 413, 415, 422),
   },
 });
 
-export const deleteConversation = createRoute({
-  ...common,
+export const deleteConversation = user({
+  operationId: "deleteChatConversation",
   method: "delete",
   path: "/api/ai_chat/conversations/{id}",
   summary: "Delete a conversation and its messages",
   request: { params: ConversationIdParams },
   responses: {
     204: { description: "Deleted" },
-    ...problemResponses(...AUTH_PROBLEM_STATUSES, 404, 422),
+    ...problemResponses(404, 422),
   },
 });
 
-export const listMessages = createRoute({
-  ...common,
+export const listMessages = user({
+  operationId: "listChatMessages",
   method: "get",
   path: "/api/ai_chat/conversations/{id}/messages",
   summary: "Messages of a conversation, oldest first",
   request: { params: ConversationIdParams, query: PaginationQuery },
   responses: {
     200: json(z.array(MessageSchema), "A page of messages"),
-    ...problemResponses(...AUTH_PROBLEM_STATUSES, 404, 422),
+    ...problemResponses(404, 422),
   },
 });
 
-export const sendMessage = createRoute({
-  ...common,
+export const sendMessage = user({
+  operationId: "sendChatMessage",
   method: "post",
   path: "/api/ai_chat/conversations/{id}/messages",
   summary: "Send a message and get the model's reply (streamed with Accept: text/event-stream)",
@@ -127,6 +116,6 @@ export const sendMessage = createRoute({
         "text/event-stream": { schema: z.string().openapi({ example: 'event: delta\ndata: {"content":"Proof"}\n\n' }) },
       },
     },
-    ...problemResponses(...AUTH_PROBLEM_STATUSES, 404, 413, 415, 422, 502, 504),
+    ...problemResponses(404, 413, 415, 422, 502, 504),
   },
 });

@@ -1,6 +1,5 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { problemResponses } from "../../lib/errors.ts";
-import { BEARER_SECURITY, requireAuth } from "../../middleware/auth.ts";
 import {
   ChangePasswordBodySchema,
   LoginFormSchema,
@@ -17,16 +16,17 @@ import {
   TokenPairSchema,
   UserSchema,
 } from "./auth.schemas.ts";
+import { routeKit } from "../route-kit.ts";
 
-const tags = ["Auth"];
+const { anyone, user } = routeKit("Auth", "Accounts, tokens (OAuth2 password and refresh grants) and signed-in sessions");
+
 /** What every signed-in route shares (as in blockchain.routes.ts). */
-const authed = { tags, middleware: [requireAuth], security: BEARER_SECURITY };
 const tokenResponse = { description: "A new access/refresh token pair", content: { "application/json": { schema: TokenPairSchema } } };
 
-export const register = createRoute({
+export const register = anyone({
+  operationId: "register",
   method: "post",
   path: "/api/auth/register",
-  tags,
   summary: "Create an account (and its primary RoadChain wallet with 100 coins)",
   request: { body: { required: true, content: { "application/json": { schema: RegisterBodySchema } } } },
   responses: {
@@ -35,10 +35,10 @@ export const register = createRoute({
   },
 });
 
-export const login = createRoute({
+export const login = anyone({
+  operationId: "login",
   method: "post",
   path: "/api/auth/login",
-  tags,
   summary: "Log in with username (or email) and password",
   description:
     "JSON `{username | email, password}` or form-encoded `username` / `password` (OAuth2 password grant, as sent by " +
@@ -56,10 +56,10 @@ export const login = createRoute({
   responses: { 200: tokenResponse, ...problemResponses(401, 403, 415, 422, 429, 503) },
 });
 
-export const refresh = createRoute({
+export const refresh = anyone({
+  operationId: "refreshTokens",
   method: "post",
   path: "/api/auth/refresh",
-  tags,
   summary: "Exchange a refresh token for a new pair (rotation)",
   description:
     "Every refresh token works once. Presenting one that was already rotated revokes its whole session (reuse " +
@@ -76,10 +76,10 @@ export const refresh = createRoute({
   responses: { 200: tokenResponse, ...problemResponses(401, 409, 415, 422, 429, 503) },
 });
 
-export const me = createRoute({
+export const me = user({
+  operationId: "getMe",
   method: "get",
   path: "/api/auth/me",
-  ...authed,
   summary: "The current user",
   responses: {
     200: { description: "The current user", content: { "application/json": { schema: MeSchema } } },
@@ -87,10 +87,10 @@ export const me = createRoute({
   },
 });
 
-export const logout = createRoute({
+export const logout = user({
+  operationId: "logout",
   method: "post",
   path: "/api/auth/logout",
-  ...authed,
   summary: "End this session now (or every session with ?all=true)",
   description:
     "The access token is refused from the next request on, and the session's refresh tokens are revoked. " +
@@ -102,10 +102,10 @@ export const logout = createRoute({
   },
 });
 
-export const changePassword = createRoute({
+export const changePassword = user({
+  operationId: "changePassword",
   method: "post",
   path: "/api/auth/password",
-  ...authed,
   summary: "Change the password (ends every other session)",
   request: { body: { required: true, content: { "application/json": { schema: ChangePasswordBodySchema } } } },
   responses: {
@@ -114,10 +114,10 @@ export const changePassword = createRoute({
   },
 });
 
-export const listSessions = createRoute({
+export const listSessions = user({
+  operationId: "listSessions",
   method: "get",
   path: "/api/auth/sessions",
-  ...authed,
   summary: "My signed-in sessions (one per device), the most recently active first",
   responses: {
     200: { description: "Live sessions", content: { "application/json": { schema: z.array(SessionSchema) } } },
@@ -125,10 +125,10 @@ export const listSessions = createRoute({
   },
 });
 
-export const endSession = createRoute({
+export const endSession = user({
+  operationId: "endSession",
   method: "delete",
   path: "/api/auth/sessions/{id}",
-  ...authed,
   summary: "End one of my sessions now (for example a lost device)",
   description: "Its refresh tokens are revoked and its access token is refused from the next request on. 404 if it is not a live session of mine.",
   request: { params: SessionIdParamSchema },

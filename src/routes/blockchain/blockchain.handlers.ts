@@ -1,11 +1,8 @@
-import type { Context } from "hono";
 import { roadChainStub } from "../../durable-objects/roadchain.contract.ts";
-import { clientIp, userAgent } from "../../lib/client-info.ts";
 import { ApiError, notFound, serviceUnavailable } from "../../lib/errors.ts";
 import { countEvent } from "../../lib/metrics/index.ts";
 import { cachedJson, invalidateCache } from "../../lib/response-cache.ts";
 import { getAuth } from "../../middleware/auth.ts";
-import { recordEventLater, type AuditActor } from "../../services/audit.ts";
 import { formatAmount, parseAmount } from "../../services/chain/amount.ts";
 import { callLedger, durableObjectLedger } from "../../services/chain/chain-writer.ts";
 import { resolveChain, TEST_CHAIN_HEADER } from "../../services/chain/ledger.ts";
@@ -23,23 +20,13 @@ import { DEFAULT_BLOCK_TRANSACTIONS, mineBlock } from "../../services/chain/mini
 import { createTransfer, primaryWallet } from "../../services/chain/transfer.ts";
 import { assertServerMiningAllowed } from "../../services/chain/server-mining.ts";
 import { verifyChain as verify } from "../../services/chain/verify.ts";
-import type { AppBindings, AppRouteHandler } from "../../types.ts";
+import type { AppRouteHandler } from "../../types.ts";
 import { idempotent } from "../idempotent.ts";
+import { actorOf, auditLater, chainOf, type Ctx } from "../request-kit.ts";
 import type * as routes from "./blockchain.routes.ts";
-
-type Ctx = Context<AppBindings, any, any>;
-
-/** "main", or an isolated test chain under ENVIRONMENT=test (see resolveChain). */
-const chainOf = (c: Ctx) => resolveChain(c.var.config.ENVIRONMENT, c.req.header(TEST_CHAIN_HEADER));
 
 function ledger(c: Ctx, chain: string) {
   return durableObjectLedger(roadChainStub(c.env.ROADCHAIN, chain), chain);
-}
-
-const actorOf = (c: Ctx): AuditActor => ({ userId: c.var.auth?.userId ?? null, ip: clientIp(c.req.raw.headers), userAgent: userAgent(c.req.raw.headers) });
-
-function audit(c: Ctx, type: string, metadata: Record<string, unknown>) {
-  recordEventLater(c.var.services.db, { type, ...actorOf(c), metadata }, (p) => c.executionCtx.waitUntil(p));
 }
 
 // ---- blocks ----
@@ -80,7 +67,7 @@ const mineHandler = async (c: Ctx) => {
       { minerId: userId, minerAddress: wallet.address, maxTransactions, idempotency: claim },
     );
     await invalidateCache(redis, ["chain"]);
-    audit(c, "chain.block_mined", { chain, height: mined.block.height, attempts: mined.attempts });
+    auditLater(c, "chain.block_mined", { chain, height: mined.block.height, attempts: mined.attempts });
     return mined.block;
   });
   return c.json(result.body, result.status);

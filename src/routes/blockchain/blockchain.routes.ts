@@ -1,6 +1,5 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { problemResponses } from "../../lib/errors.ts";
-import { AUTH_PROBLEM_STATUSES, BEARER_SECURITY, requireAuth } from "../../middleware/auth.ts";
 import {
   BalanceSchema,
   BlockRefParams,
@@ -17,16 +16,12 @@ import {
   VerifySchema,
   WalletSchema,
 } from "./blockchain.schemas.ts";
+import { json, routeKit } from "../route-kit.ts";
 
-const tags = ["RoadChain"];
-const authed = { tags, middleware: [requireAuth], security: BEARER_SECURITY };
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { "application/json": { schema } },
-});
+const { anyone, user } = routeKit("RoadChain", "The hash-chained proof-of-work ledger: blocks, wallets, transfers and verification");
 
-export const listBlocks = createRoute({
-  tags,
+export const listBlocks = anyone({
+  operationId: "listBlocks",
   method: "get",
   path: "/api/blockchain/blocks",
   summary: "Blocks, newest first",
@@ -34,8 +29,8 @@ export const listBlocks = createRoute({
   responses: { 200: json(z.array(BlockSummarySchema), "A page of blocks (without their transactions)"), ...problemResponses(422) },
 });
 
-export const getBlock = createRoute({
-  tags,
+export const getBlock = anyone({
+  operationId: "getBlock",
   method: "get",
   path: "/api/blockchain/blocks/{block_id}",
   summary: "One block with its transactions, by height or by hash",
@@ -49,31 +44,30 @@ const mineDescription = [
   "Proof of work runs in this request; if another block lands first, the block is mined again on the new head,",
   "so concurrent requests produce consecutive blocks and never a fork. The body is optional.",
   "Server-owned fields (height, previous_hash, hash, timestamp, nonce…) are not accepted (422).",
-  "Only under ENVIRONMENT=development/test or for administrators (403 otherwise): everyone else mines with their own",
-  "CPU through GET /api/blockchain/mining/template and POST /api/blockchain/mining/submit.",
 ].join(" ");
 
-export const createBlock = createRoute({
-  ...authed,
+const mineBlockOperation = {
   method: "post",
-  path: "/api/blockchain/blocks",
   summary: "Mine and append a block",
   description: mineDescription,
   request: { headers: IdempotencyHeaders, body: { required: false, content: { "application/json": { schema: MineBody } } } },
   responses: {
     201: json(BlockSchema, "The new block (or, for a replayed Idempotency-Key, the original one)"),
-    ...problemResponses(...AUTH_PROBLEM_STATUSES, 400, 403, 404, 409, 413, 415, 422),
+    ...problemResponses(400, 403, 404, 409, 413, 415, 422),
   },
-});
+} as const;
 
-export const mine = createRoute({
-  ...createBlock,
+export const createBlock = user({ ...mineBlockOperation, operationId: "createBlock", path: "/api/blockchain/blocks" });
+
+export const mine = user({
+  ...mineBlockOperation,
+  operationId: "mineBlock",
   path: "/api/blockchain/mine",
   summary: "Mine and append a block (the original API's name for POST /blocks)",
 });
 
-export const verifyChain = createRoute({
-  tags,
+export const verifyChain = anyone({
+  operationId: "verifyChain",
   method: "get",
   path: "/api/blockchain/verify",
   summary: "Re-verify the whole chain",
@@ -86,24 +80,24 @@ export const verifyChain = createRoute({
   responses: { 200: json(VerifySchema, "The verification report"), ...problemResponses(503) },
 });
 
-export const getWallet = createRoute({
-  ...authed,
+export const getWallet = user({
+  operationId: "getWallet",
   method: "get",
   path: "/api/blockchain/wallet",
   summary: "My primary wallet",
-  responses: { 200: json(WalletSchema, "Address, balance and label"), ...problemResponses(...AUTH_PROBLEM_STATUSES, 404) },
+  responses: { 200: json(WalletSchema, "Address, balance and label"), ...problemResponses(404) },
 });
 
-export const getBalance = createRoute({
-  ...authed,
+export const getBalance = user({
+  operationId: "getBalance",
   method: "get",
   path: "/api/blockchain/balance",
   summary: "My primary wallet's balance",
-  responses: { 200: json(BalanceSchema, "Address and balance"), ...problemResponses(...AUTH_PROBLEM_STATUSES, 404) },
+  responses: { 200: json(BalanceSchema, "Address and balance"), ...problemResponses(404) },
 });
 
-export const createTransaction = createRoute({
-  ...authed,
+export const createTransaction = user({
+  operationId: "createTransaction",
   method: "post",
   path: "/api/blockchain/transactions",
   summary: "Send coins",
@@ -116,21 +110,21 @@ export const createTransaction = createRoute({
   request: { headers: IdempotencyHeaders, body: { required: true, content: { "application/json": { schema: TransferBody } } } },
   responses: {
     201: json(TransactionSchema, "The pending transaction (or, for a replayed Idempotency-Key, the original one)"),
-    ...problemResponses(...AUTH_PROBLEM_STATUSES, 400, 404, 409, 413, 415, 422),
+    ...problemResponses(400, 404, 409, 413, 415, 422),
   },
 });
 
-export const listTransactions = createRoute({
-  ...authed,
+export const listTransactions = user({
+  operationId: "listTransactions",
   method: "get",
   path: "/api/blockchain/transactions",
   summary: "My transactions (sent and received), newest first",
   request: { query: TransactionsQuery },
-  responses: { 200: json(z.array(TransactionSchema), "A page of transactions"), ...problemResponses(...AUTH_PROBLEM_STATUSES, 422) },
+  responses: { 200: json(z.array(TransactionSchema), "A page of transactions"), ...problemResponses(422) },
 });
 
-export const getTransaction = createRoute({
-  tags,
+export const getTransaction = anyone({
+  operationId: "getTransaction",
   method: "get",
   path: "/api/blockchain/transactions/{tx_hash}",
   summary: "One transaction by hash",
@@ -138,16 +132,16 @@ export const getTransaction = createRoute({
   responses: { 200: json(TransactionSchema, "The transaction"), ...problemResponses(404, 422) },
 });
 
-export const getStats = createRoute({
-  tags,
+export const getStats = anyone({
+  operationId: "getChainStats",
   method: "get",
   path: "/api/blockchain/stats",
   summary: "Chain statistics",
   responses: { 200: json(StatsSchema, "Height, head, counts, difficulty, reward and average block time") },
 });
 
-export const liveBlocks = createRoute({
-  tags,
+export const liveBlocks = anyone({
+  operationId: "liveBlocks",
   method: "get",
   path: "/api/blockchain/ws",
   summary: "Live blocks over a WebSocket",

@@ -1,19 +1,14 @@
-import type { Context } from "hono";
 import { integrations } from "../../config.ts";
 import { cachedJson } from "../../lib/response-cache.ts";
 import { getAuth } from "../../middleware/auth.ts";
-import { resolveChain, TEST_CHAIN_HEADER } from "../../services/chain/ledger.ts";
 import { allServices, overallStatus, type Checks } from "../../services/dashboard/catalog.ts";
 import { gatherDashboard, minerHashrate, serviceCards, type DashboardDeps } from "../../services/dashboard/overview.ts";
 import { checkPostgres, checkRedis, checkRoadChain } from "../../services/dependency-checks.ts";
 import { formatHashrate } from "../../services/miner/chain-reads.ts";
 import { describeEvent, listEvents } from "../../services/prism/events.ts";
-import type { AppBindings, AppRouteHandler } from "../../types.ts";
+import type { AppRouteHandler } from "../../types.ts";
+import { chainOf, type Ctx } from "../request-kit.ts";
 import type * as routes from "./dashboard.routes.ts";
-
-type Ctx = Context<AppBindings, any, any>;
-
-const chainOf = (c: Ctx) => resolveChain(c.var.config.ENVIRONMENT, c.req.header(TEST_CHAIN_HEADER));
 
 const dashboardDeps = (c: Ctx): DashboardDeps => {
   const { db, redis } = c.var.services;

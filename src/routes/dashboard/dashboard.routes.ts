@@ -1,14 +1,12 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { problemResponses } from "../../lib/errors.ts";
-import { AUTH_PROBLEM_STATUSES, BEARER_SECURITY, requireAuth } from "../../middleware/auth.ts";
 import { ActivityPageSchema, ActivityQuery, OverviewSchema, QuickStatsSchema, ServicesSchema } from "./dashboard.schemas.ts";
+import { json, routeKit } from "../route-kit.ts";
 
-const common = { tags: ["Dashboard"], middleware: [requireAuth], security: BEARER_SECURITY };
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
-const AUTH = AUTH_PROBLEM_STATUSES;
+const { user } = routeKit("Dashboard", "My overview across the apps: counts, wallet, miner, activity and service health");
 
-export const overview = createRoute({
-  ...common,
+export const overview = user({
+  operationId: "getDashboardOverview",
   method: "get",
   path: "/api/dashboard/overview",
   summary: "My overview: one card per app with real counts, my wallet, my miner, system health",
@@ -21,31 +19,30 @@ export const overview = createRoute({
       content: { "application/json": { schema: OverviewSchema } },
     },
     304: { description: "Not modified (If-None-Match matched the ETag)" },
-    ...problemResponses(...AUTH),
   },
 });
 
-export const quickStats = createRoute({
-  ...common,
+export const quickStats = user({
+  operationId: "getQuickStats",
   method: "get",
   path: "/api/dashboard/quick-stats",
   summary: "A handful of my numbers, computed now",
-  responses: { 200: json(QuickStatsSchema, "Quick stats"), ...problemResponses(...AUTH) },
+  responses: { 200: json(QuickStatsSchema, "Quick stats") },
 });
 
-export const activity = createRoute({
-  ...common,
+export const activity = user({
+  operationId: "listMyActivity",
   method: "get",
   path: "/api/dashboard/activity",
   summary: "My recent activity from the audit log, newest first",
   request: { query: ActivityQuery },
-  responses: { 200: json(ActivityPageSchema, "A page of my events"), ...problemResponses(...AUTH, 422) },
+  responses: { 200: json(ActivityPageSchema, "A page of my events"), ...problemResponses(422) },
 });
 
-export const services = createRoute({
-  ...common,
+export const services = user({
+  operationId: "listServices",
   method: "get",
   path: "/api/dashboard/services",
   summary: "The apps and integrations: configured or not, and healthy from live dependency checks",
-  responses: { 200: json(ServicesSchema, "Services"), ...problemResponses(...AUTH) },
+  responses: { 200: json(ServicesSchema, "Services") },
 });

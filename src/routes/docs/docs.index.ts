@@ -1,5 +1,40 @@
 import type { AppOpenAPI } from "../../types.ts";
+import { TAGS } from "../route-kit.ts";
 import { APP_NAME, APP_VERSION } from "../../version.ts";
+
+const DOCUMENT_CONFIG: Parameters<AppOpenAPI["getOpenAPI31Document"]>[0] = {
+  openapi: "3.1.0",
+  info: {
+    title: APP_NAME,
+    version: APP_VERSION,
+    description:
+      "BlackRoad OS on Cloudflare Workers. Every error is an RFC 9457 problem (`application/problem+json`) with a `request_id`. " +
+      "Compatibility promise: docs/api-versioning.md.",
+  },
+  servers: [{ url: "/" }],
+};
+
+/**
+ * A nullable reference comes out of the generator as `allOf: [{$ref}, {type: [object, null]}]`, which
+ * no null can pass; written as `anyOf: [{$ref}, {type: null}]` it means what the zod schema means.
+ */
+function fixNullableRefs(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(fixNullableRefs);
+  if (!node || typeof node !== "object") return node;
+  const o = node as Record<string, unknown>;
+  const allOf = o.allOf as Array<Record<string, unknown>> | undefined;
+  if (Array.isArray(allOf) && allOf.length === 2 && allOf[0]?.$ref && Array.isArray(allOf[1]?.type) && (allOf[1].type as string[]).includes("null")) {
+    const { allOf: _, ...rest } = o;
+    return { ...fixNullableRefs(rest) as object, anyOf: [allOf[0], { type: "null" }] };
+  }
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, fixNullableRefs(v)]));
+}
+
+/** The OpenAPI document of the app: what /api/openapi.json serves and scripts/openapi/build.ts writes. */
+export function openApiDocument(app: AppOpenAPI) {
+  const doc = app.getOpenAPI31Document({ ...DOCUMENT_CONFIG, tags: [...TAGS].map(([name, description]) => ({ name, description })) });
+  return fixNullableRefs(doc) as typeof doc;
+}
 
 /**
  * `/api/openapi.json` is generated from the zod schemas of every route; `/api/docs` is Swagger UI,
@@ -25,16 +60,8 @@ export function registerDocs(app: AppOpenAPI) {
     description: "The METRICS_TOKEN secret, for Prometheus scrapers of GET /metrics",
   });
 
-  app.doc31("/api/openapi.json", {
-    openapi: "3.1.0",
-    info: {
-      title: APP_NAME,
-      version: APP_VERSION,
-      description:
-        "BlackRoad OS on Cloudflare Workers. Every error is an RFC 9457 problem (`application/problem+json`) with a `request_id`.",
-    },
-    servers: [{ url: "/" }],
-  });
+  let document: ReturnType<typeof openApiDocument> | undefined; // built on first request, once per isolate
+  app.get("/api/openapi.json", (c) => c.json((document ??= openApiDocument(app)) as object));
 
   app.get("/api/docs", (c) => {
     // An HTML page, unlike the rest of the API: the browser-side policies apply here.

@@ -7,7 +7,7 @@ import { boundRecipientProbes } from "../../services/email/recipient-probes.ts";
 import * as folders from "../../services/email/folders.ts";
 import * as mail from "../../services/email/messages.ts";
 import type { AppBindings, AppRouteHandler } from "../../types.ts";
-import { recordAppEvent } from "../app-events.ts";
+import { auditLater } from "../request-kit.ts";
 import type * as routes from "./email.routes.ts";
 import { emailJson, folderJson } from "./email.schemas.ts";
 
@@ -68,7 +68,7 @@ export const send: AppRouteHandler<typeof routes.send> = async (c) => {
   const b = c.req.valid("json");
   const result = await boundRecipientProbes(c.var.services.redis, userId, () => compose.sendEmail(c.var.services.db, userId, composeInput(b)));
   await mailChanged(c, [userId, ...result.recipientIds]);
-  recordAppEvent(c, "email.sent", { email_id: result.senderCopyId, recipients: result.recipientIds.length });
+  auditLater(c, "email.sent", { email_id: result.senderCopyId, recipients: result.recipientIds.length });
   countEvent("blackroad_mail_sent_total");
   return c.json(await copyOf(c, userId, result.senderCopyId), 201);
 };
@@ -94,7 +94,7 @@ export const sendDraft: AppRouteHandler<typeof routes.sendDraft> = async (c) => 
   const { id } = c.req.valid("param");
   const result = await boundRecipientProbes(c.var.services.redis, userId, () => compose.sendDraft(c.var.services.db, userId, id));
   await mailChanged(c, [userId, ...result.recipientIds]);
-  recordAppEvent(c, "email.sent", { email_id: result.senderCopyId, recipients: result.recipientIds.length, from_draft: true });
+  auditLater(c, "email.sent", { email_id: result.senderCopyId, recipients: result.recipientIds.length, from_draft: true });
   countEvent("blackroad_mail_sent_total");
   return c.json(await copyOf(c, userId, result.senderCopyId), 200);
 };

@@ -1,4 +1,5 @@
 import { createRouter } from "../../lib/create-router.ts";
+import { legacyRoute } from "../../lib/route-alias.ts";
 import * as handlers from "./email.handlers.ts";
 import * as routes from "./email.routes.ts";
 
@@ -18,5 +19,6 @@ export default createRouter()
   .openapi(routes.sendDraft, handlers.sendDraft)
   .openapi(routes.getEmail, handlers.getEmail)
   .openapi(routes.getThread, handlers.getThread)
+  .openapi(legacyRoute(routes.getThread, routes.LEGACY_THREAD_PATH), handlers.getThread)
   .openapi(routes.updateEmail, handlers.updateEmail)
   .openapi(routes.deleteEmail, handlers.deleteEmail);

@@ -1,18 +1,20 @@
-import { createRoute } from "@hono/zod-openapi";
 import { HealthSchema, HealthSummarySchema } from "./health.schemas.ts";
+import { routeKit } from "../route-kit.ts";
 
-export const health = createRoute({
+const { anyone } = routeKit("System", "Liveness, readiness, version, public configuration and metrics");
+
+export const health = anyone({
+  operationId: "getHealth",
   method: "get",
   path: "/health",
-  tags: ["System"],
   summary: "Liveness: answers without touching any dependency",
   responses: { 200: { description: "The Worker is up", content: { "application/json": { schema: HealthSchema } } } },
 });
 
-export const healthSummary = createRoute({
+export const healthSummary = anyone({
+  operationId: "getHealthSummary",
   method: "get",
   path: "/api/health/summary",
-  tags: ["System"],
   summary: "Readiness: live checks of Postgres, Redis and the RoadChain Durable Object",
   responses: {
     200: { description: "Healthy or degraded", content: { "application/json": { schema: HealthSummarySchema } } },

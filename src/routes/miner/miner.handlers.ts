@@ -1,12 +1,8 @@
-import type { Context } from "hono";
 import type { ControlOutcome, StartInput } from "../../durable-objects/miner.contract.ts";
-import { clientIp, userAgent } from "../../lib/client-info.ts";
 import { conflict, notFound } from "../../lib/errors.ts";
 import { invalidateCache } from "../../lib/response-cache.ts";
 import { getAuth } from "../../middleware/auth.ts";
-import { recordEventLater } from "../../services/audit.ts";
 import { formatAmount, parseAmount } from "../../services/chain/amount.ts";
-import { resolveChain, TEST_CHAIN_HEADER } from "../../services/chain/ledger.ts";
 import { primaryWallet } from "../../services/chain/transfer.ts";
 import { listMinedBlocks, minedTotals, networkPace } from "../../services/miner/chain-reads.ts";
 import { minerClient } from "../../services/miner/client.ts";
@@ -14,12 +10,9 @@ import { countActive } from "../../services/miner/registry.ts";
 import { minerIntervalMs } from "../../services/miner/settings.ts";
 import { minedBlockJson, minerStatsJson, minerStatusJson, poolInfoJson } from "../../services/miner/views.ts";
 import { assertServerMiningAllowed } from "../../services/chain/server-mining.ts";
-import type { AppBindings, AppRouteHandler } from "../../types.ts";
+import type { AppRouteHandler } from "../../types.ts";
+import { auditLater, chainOf } from "../request-kit.ts";
 import type * as routes from "./miner.routes.ts";
-
-type Ctx = Context<AppBindings, any, any>;
-
-const chainOf = (c: Ctx) => resolveChain(c.var.config.ENVIRONMENT, c.req.header(TEST_CHAIN_HEADER));
 
 const MESSAGES = {
   started: "Miner started successfully",
@@ -49,17 +42,7 @@ export const control: AppRouteHandler<typeof routes.control> = async (c) => {
   const result = outcome.result as keyof typeof MESSAGES;
 
   await invalidateCache(redis, [`miner:${userId}`]);
-  recordEventLater(
-    db,
-    {
-      type: `miner.${action}`,
-      userId,
-      ip: clientIp(c.req.raw.headers),
-      userAgent: userAgent(c.req.raw.headers),
-      metadata: { chain: outcome.snapshot.chain ?? chain, ...(worker_id ? { worker_id } : {}) },
-    },
-    (p) => c.executionCtx.waitUntil(p),
-  );
+  auditLater(c, `miner.${action}`, { chain: outcome.snapshot.chain ?? chain, ...(worker_id ? { worker_id } : {}) });
   c.header("Cache-Control", "no-store");
   return c.json(
     { message: MESSAGES[result], status: outcome.snapshot.status, miner: minerStatusJson(outcome.snapshot) },

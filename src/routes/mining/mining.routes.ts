@@ -1,14 +1,12 @@
-import { createRoute, z } from "@hono/zod-openapi";
 import { problemResponses } from "../../lib/errors.ts";
-import { AUTH_PROBLEM_STATUSES, BEARER_SECURITY, requireAuth } from "../../middleware/auth.ts";
 import { BlockSchema } from "../blockchain/blockchain.schemas.ts";
+import { json, routeKit } from "../route-kit.ts";
 import { SubmitBody, TemplateQuery, TemplateSchema } from "./mining.schemas.ts";
 
-const authed = { tags: ["RoadChain"], middleware: [requireAuth], security: BEARER_SECURITY };
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
+const { user } = routeKit("RoadChain", "The hash-chained proof-of-work ledger: blocks, wallets, transfers and verification");
 
-export const template = createRoute({
-  ...authed,
+export const template = user({
+  operationId: "getMiningTemplate",
   method: "get",
   path: "/api/blockchain/mining/template",
   summary: "The next block to mine: its header without the nonce, for your wallet",
@@ -20,12 +18,12 @@ export const template = createRoute({
   request: { query: TemplateQuery },
   responses: {
     200: json(TemplateSchema, "The template"),
-    ...problemResponses(...AUTH_PROBLEM_STATUSES, 404, 422),
+    ...problemResponses(404, 422),
   },
 });
 
-export const submit = createRoute({
-  ...authed,
+export const submit = user({
+  operationId: "submitMinedBlock",
   method: "post",
   path: "/api/blockchain/mining/submit",
   summary: "Submit the nonce you found: the server checks it with one hash and appends the block",
@@ -36,6 +34,6 @@ export const submit = createRoute({
   request: { body: { required: true, content: { "application/json": { schema: SubmitBody } } } },
   responses: {
     201: json(BlockSchema, "The new block"),
-    ...problemResponses(...AUTH_PROBLEM_STATUSES, 409, 413, 415, 422),
+    ...problemResponses(409, 413, 415, 422),
   },
 });

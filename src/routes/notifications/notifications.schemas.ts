@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { idParam } from "../../lib/params.ts";
-import { NOTIFICATION_IMPORTANCE } from "../../db/schema/notifications.ts";
+import { NOTIFICATION_IMPORTANCE } from "../../lib/constants.ts";
 
 export const IdParams = z.object({ id: idParam("id") });
 

@@ -1,26 +1,19 @@
-import type { Context } from "hono";
 import { roadChainStub } from "../../durable-objects/roadchain.contract.ts";
 import { clientIp, userAgent } from "../../lib/client-info.ts";
 import { conflict, notFound } from "../../lib/errors.ts";
 import { getAuth } from "../../middleware/auth.ts";
-import { recordEventLater } from "../../services/audit.ts";
 import { setAccountActive } from "../../services/auth/account-state.ts";
 import { formatAmount, parseAmount } from "../../services/chain/amount.ts";
 import { durableObjectLedger } from "../../services/chain/chain-writer.ts";
-import { resolveChain, TEST_CHAIN_HEADER } from "../../services/chain/ledger.ts";
 import { blockPage, transactionsOfBlocks } from "../../services/chain/reads.ts";
 import { chainStats } from "../../services/chain/stats.ts";
 import { verifyChain } from "../../services/chain/verify.ts";
 import { listEvents } from "../../services/prism/events.ts";
 import { createJob as queueJob, findJob, jobView, lastVerifyJob, listJobs as pageJobs, runJob, type JobRunnerDeps } from "../../services/prism/jobs.ts";
 import { prismStats } from "../../services/prism/stats.ts";
-import type { AppBindings, AppRouteHandler } from "../../types.ts";
+import type { AppRouteHandler } from "../../types.ts";
+import { auditLater, chainOf } from "../request-kit.ts";
 import type * as routes from "./prism.routes.ts";
-
-type Ctx = Context<AppBindings, any, any>;
-
-/** "main", or an isolated test chain under ENVIRONMENT=test (see resolveChain). */
-const chainOf = (c: Ctx) => resolveChain(c.var.config.ENVIRONMENT, c.req.header(TEST_CHAIN_HEADER));
 
 /** The chain's RoadChain Durable Object, with the routes' failure policy (503 when unreachable). */
 const ledgerOf = (env: Env, chain: string) => durableObjectLedger(roadChainStub(env.ROADCHAIN, chain), chain);
@@ -61,14 +54,10 @@ export const createJob: AppRouteHandler<typeof routes.createJob> = async (c) => 
           return page;
         },
         transactions: (from, to) => transactionsOfBlocks(db, jobChain, from, to),
-      }, { issuance: c.var.config }),
+      }),
   };
   c.executionCtx.waitUntil(runJob(deps, row.id));
-  recordEventLater(
-    db,
-    { type: "prism.job_created", userId, ip: clientIp(c.req.raw.headers), userAgent: userAgent(c.req.raw.headers), metadata: { job_id: row.id, job_type: type, chain } },
-    (p) => c.executionCtx.waitUntil(p),
-  );
+  auditLater(c, "prism.job_created", { job_id: row.id, job_type: type, chain });
   c.header("Location", `/api/prism/jobs/${row.id}`);
   return c.json(jobView(row), 202);
 };

@@ -1,7 +1,5 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { problemResponses } from "../../lib/errors.ts";
-import { requireAdmin } from "../../middleware/admin.ts";
-import { BEARER_SECURITY, requireAuth } from "../../middleware/auth.ts";
 import {
   ChainStatusSchema,
   CreateJobBody,
@@ -17,40 +15,40 @@ import {
   AccountStatusSchema,
   UserIdParams,
 } from "./prism.schemas.ts";
+import { json, routeKit } from "../route-kit.ts";
+
+const { anyone, admin } = routeKit("Prism", "The admin console: counts, the audit log, background jobs and chain status (administrators only)");
 
 /** Every /api/prism route: a valid token (401) of an admin (403). */
-const admin = { tags: ["Prism"], middleware: [requireAuth, requireAdmin], security: BEARER_SECURITY };
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
-const ADMIN = [401, 403, 503] as const;
 
-export const stats = createRoute({
-  ...admin,
+export const stats = admin({
+  operationId: "getPrismStats",
   method: "get",
   path: "/api/prism/stats",
   summary: "Counts: users, blocks, transactions, pending transactions, audit events, jobs",
-  responses: { 200: json(PrismStatsSchema, "Counts"), ...problemResponses(...ADMIN) },
+  responses: { 200: json(PrismStatsSchema, "Counts") },
 });
 
-export const events = createRoute({
-  ...admin,
+export const events = admin({
+  operationId: "listAuditEvents",
   method: "get",
   path: "/api/prism/events",
   summary: "The audit log, newest first, filtered by type, user and time",
   request: { query: EventsQuery },
-  responses: { 200: json(EventPageSchema, "A page of events and the total matching the filters"), ...problemResponses(...ADMIN, 422) },
+  responses: { 200: json(EventPageSchema, "A page of events and the total matching the filters"), ...problemResponses(422) },
 });
 
-export const listJobs = createRoute({
-  ...admin,
+export const listJobs = admin({
+  operationId: "listJobs",
   method: "get",
   path: "/api/prism/jobs",
   summary: "Jobs, newest first",
   request: { query: JobsQuery },
-  responses: { 200: json(JobPageSchema, "A page of jobs and the total"), ...problemResponses(...ADMIN, 422) },
+  responses: { 200: json(JobPageSchema, "A page of jobs and the total"), ...problemResponses(422) },
 });
 
-export const createJob = createRoute({
-  ...admin,
+export const createJob = admin({
+  operationId: "createJob",
   method: "post",
   path: "/api/prism/jobs",
   summary: "Queue a job; it runs right after the response (poll GET /api/prism/jobs/{id})",
@@ -58,29 +56,29 @@ export const createJob = createRoute({
   request: { body: { required: true, content: { "application/json": { schema: CreateJobBody } } } },
   responses: {
     202: { ...json(JobSchema, "The queued job"), headers: z.object({ Location: z.string() }) },
-    ...problemResponses(...ADMIN, 409, 413, 415, 422),
+    ...problemResponses(409, 413, 415, 422),
   },
 });
 
-export const getJob = createRoute({
-  ...admin,
+export const getJob = admin({
+  operationId: "getJob",
   method: "get",
   path: "/api/prism/jobs/{id}",
   summary: "One job with its result or error",
   request: { params: JobIdParams },
-  responses: { 200: json(JobSchema, "The job"), ...problemResponses(...ADMIN, 404, 422) },
+  responses: { 200: json(JobSchema, "The job"), ...problemResponses(404, 422) },
 });
 
-export const chain = createRoute({
-  ...admin,
+export const chain = admin({
+  operationId: "getPrismChainStatus",
   method: "get",
   path: "/api/prism/chain",
   summary: "Chain status: the head, the database's height, and the last verification",
-  responses: { 200: json(ChainStatusSchema, "Chain status"), ...problemResponses(...ADMIN) },
+  responses: { 200: json(ChainStatusSchema, "Chain status") },
 });
 
-export const setAccountStatus = createRoute({
-  ...admin,
+export const setAccountStatus = admin({
+  operationId: "setAccountStatus",
   method: "put",
   path: "/api/prism/users/{id}/status",
   summary: "Disable or enable an account, with a reason (audited)",
@@ -89,11 +87,11 @@ export const setAccountStatus = createRoute({
     "access tokens are refused from their next request, login answers 403 and refresh 401. Recorded in the audit log as " +
     "`prism.account_disabled` / `prism.account_enabled` with the reason. An administrator cannot disable their own account (409).",
   request: { params: UserIdParams, body: { required: true, content: { "application/json": { schema: AccountStatusBody } } } },
-  responses: { 200: json(AccountStatusSchema, "The account's new state"), ...problemResponses(...ADMIN, 404, 409, 413, 415, 422) },
+  responses: { 200: json(AccountStatusSchema, "The account's new state"), ...problemResponses(404, 409, 413, 415, 422) },
 });
 
-export const health = createRoute({
-  tags: ["Prism"],
+export const health = anyone({
+  operationId: "getPrismHealth",
   method: "get",
   path: "/prism/health",
   summary: "The Prism console is served (public; no dependency is checked)",

@@ -5,7 +5,7 @@ import * as comments from "../../services/social/comments.ts";
 import * as people from "../../services/social/people.ts";
 import * as posts from "../../services/social/posts.ts";
 import type { AppRouteHandler } from "../../types.ts";
-import { recordAppEvent } from "../app-events.ts";
+import { auditLater } from "../request-kit.ts";
 import type * as routes from "./social.routes.ts";
 import { commentJson, personJson, postJson, profileJson } from "./social.schemas.ts";
 
@@ -31,7 +31,7 @@ export const createPost: AppRouteHandler<typeof routes.createPost> = async (c) =
     videoUrl: b.video_url,
     isPublic: b.is_public,
   });
-  recordAppEvent(c, "social.post_created", { post_id: row.id });
+  auditLater(c, "social.post_created", { post_id: row.id });
   return c.json(postJson(row), 201);
 };
 
@@ -52,7 +52,7 @@ export const updatePost: AppRouteHandler<typeof routes.updatePost> = async (c) =
 export const deletePost: AppRouteHandler<typeof routes.deletePost> = async (c) => {
   const { id } = c.req.valid("param");
   await posts.deletePost(c.var.services.db, getAuth(c).userId, id);
-  recordAppEvent(c, "social.post_deleted", { post_id: id });
+  auditLater(c, "social.post_deleted", { post_id: id });
   return c.body(null, 204);
 };
 
@@ -77,7 +77,7 @@ export const addComment: AppRouteHandler<typeof routes.addComment> = async (c) =
     content: b.content,
     parentId: b.parent_id,
   });
-  recordAppEvent(c, "social.commented", { post_id: row.postId, comment_id: row.id });
+  auditLater(c, "social.commented", { post_id: row.postId, comment_id: row.id });
   return c.json(commentJson(row), 201);
 };
 
@@ -108,13 +108,13 @@ export const following: AppRouteHandler<typeof routes.following> = async (c) => 
 export const follow: AppRouteHandler<typeof routes.follow> = async (c) => {
   const { id } = c.req.valid("param");
   const r = await people.setFollow(c.var.services.db, getAuth(c).userId, id, true);
-  recordAppEvent(c, "social.followed", { user_id: id });
+  auditLater(c, "social.followed", { user_id: id });
   return c.json({ following: r.following, followers_count: r.followersCount }, 200);
 };
 
 export const unfollow: AppRouteHandler<typeof routes.unfollow> = async (c) => {
   const { id } = c.req.valid("param");
   const r = await people.setFollow(c.var.services.db, getAuth(c).userId, id, false);
-  recordAppEvent(c, "social.unfollowed", { user_id: id });
+  auditLater(c, "social.unfollowed", { user_id: id });
   return c.json({ following: r.following, followers_count: r.followersCount }, 200);
 };

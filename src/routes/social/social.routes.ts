@@ -1,7 +1,6 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { problemResponses } from "../../lib/errors.ts";
 import { PaginationQuery } from "../../lib/pagination.ts";
-import { AUTH_PROBLEM_STATUSES, BEARER_SECURITY, optionalAuth, requireAuth } from "../../middleware/auth.ts";
 import {
   CommentIdParams,
   CommentSchema,
@@ -17,21 +16,18 @@ import {
   UpdatePostBody,
   UserIdParams,
 } from "./social.schemas.ts";
+import { json, jsonBody, routeKit } from "../route-kit.ts";
 
-const common = { tags: ["Social"], middleware: [requireAuth], security: BEARER_SECURITY };
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
-const jsonBody = <T extends z.ZodType>(schema: T) => ({ body: { required: true, content: { "application/json": { schema } } } });
-const AUTH = AUTH_PROBLEM_STATUSES;
+const { maybeUser, user } = routeKit("Social", "Posts, comments, likes, profiles and follows");
+
 const cachedHeaders = z.object({
   "X-Cache": z.enum(["HIT", "MISS"]),
   ETag: z.string().openapi({ description: "Send it back as If-None-Match for a 304" }),
 });
 
-export const feed = createRoute({
-  tags: ["Social"],
-  middleware: [optionalAuth],
+export const feed = maybeUser({
+  operationId: "getFeed",
   // The public scope needs no token; `following` does.
-  security: [...BEARER_SECURITY, {}],
   method: "get",
   path: "/api/social/feed",
   summary: "The feed, newest first: mine and the people I follow, or everyone's public posts (?scope=public)",
@@ -40,141 +36,141 @@ export const feed = createRoute({
   responses: {
     200: { description: "A page of posts", headers: cachedHeaders, content: { "application/json": { schema: z.array(PostSchema) } } },
     304: { description: "Not modified (If-None-Match matched the ETag)" },
-    ...problemResponses(...AUTH, 422),
+    ...problemResponses(422),
   },
 });
 
-export const createPost = createRoute({
-  ...common,
+export const createPost = user({
+  operationId: "createPost",
   method: "post",
   path: "/api/social/posts",
   summary: "Publish a post (optional image/video URL, http or https)",
   request: jsonBody(CreatePostBody),
-  responses: { 201: json(PostSchema, "The new post"), ...problemResponses(...AUTH, 413, 415, 422) },
+  responses: { 201: json(PostSchema, "The new post"), ...problemResponses(413, 415, 422) },
 });
 
-export const getPost = createRoute({
-  ...common,
+export const getPost = user({
+  operationId: "getPost",
   method: "get",
   path: "/api/social/posts/{id}",
   summary: "One post (public, or my own)",
   request: { params: PostIdParams },
-  responses: { 200: json(PostSchema, "The post"), ...problemResponses(...AUTH, 404, 422) },
+  responses: { 200: json(PostSchema, "The post"), ...problemResponses(404, 422) },
 });
 
-export const updatePost = createRoute({
-  ...common,
+export const updatePost = user({
+  operationId: "updatePost",
   method: "patch",
   path: "/api/social/posts/{id}",
   summary: "Edit my post (only the fields given; null or \"\" clears a URL)",
   request: { params: PostIdParams, ...jsonBody(UpdatePostBody) },
-  responses: { 200: json(PostSchema, "The post"), ...problemResponses(...AUTH, 404, 413, 415, 422) },
+  responses: { 200: json(PostSchema, "The post"), ...problemResponses(404, 413, 415, 422) },
 });
 
-export const deletePost = createRoute({
-  ...common,
+export const deletePost = user({
+  operationId: "deletePost",
   method: "delete",
   path: "/api/social/posts/{id}",
   summary: "Delete my post (with its likes and comments)",
   request: { params: PostIdParams },
-  responses: { 204: { description: "Deleted" }, ...problemResponses(...AUTH, 404, 422) },
+  responses: { 204: { description: "Deleted" }, ...problemResponses(404, 422) },
 });
 
-export const likePost = createRoute({
-  ...common,
+export const likePost = user({
+  operationId: "likePost",
   method: "post",
   path: "/api/social/posts/{id}/like",
   summary: "Like a post (idempotent: liking twice is one like)",
   request: { params: PostIdParams },
-  responses: { 200: json(LikeResultSchema, "Liked, with the exact count"), ...problemResponses(...AUTH, 404, 422) },
+  responses: { 200: json(LikeResultSchema, "Liked, with the exact count"), ...problemResponses(404, 422) },
 });
 
-export const unlikePost = createRoute({
-  ...common,
+export const unlikePost = user({
+  operationId: "unlikePost",
   method: "delete",
   path: "/api/social/posts/{id}/like",
   summary: "Remove my like (idempotent)",
   request: { params: PostIdParams },
-  responses: { 200: json(LikeResultSchema, "Not liked, with the exact count"), ...problemResponses(...AUTH, 404, 422) },
+  responses: { 200: json(LikeResultSchema, "Not liked, with the exact count"), ...problemResponses(404, 422) },
 });
 
-export const listComments = createRoute({
-  ...common,
+export const listComments = user({
+  operationId: "listPostComments",
   method: "get",
   path: "/api/social/posts/{id}/comments",
   summary: "Comments, oldest first; each top-level comment is followed by its replies",
   request: { params: PostIdParams, query: PaginationQuery },
-  responses: { 200: json(z.array(CommentSchema), "A page of comments"), ...problemResponses(...AUTH, 404, 422) },
+  responses: { 200: json(z.array(CommentSchema), "A page of comments"), ...problemResponses(404, 422) },
 });
 
-export const addComment = createRoute({
-  ...common,
+export const addComment = user({
+  operationId: "addPostComment",
   method: "post",
   path: "/api/social/posts/{id}/comments",
   summary: "Comment on a post, or reply to a comment (one level of replies)",
   request: { params: PostIdParams, ...jsonBody(CreateCommentBody) },
-  responses: { 201: json(CommentSchema, "The comment"), ...problemResponses(...AUTH, 404, 413, 415, 422) },
+  responses: { 201: json(CommentSchema, "The comment"), ...problemResponses(404, 413, 415, 422) },
 });
 
-export const deleteComment = createRoute({
-  ...common,
+export const deleteComment = user({
+  operationId: "deletePostComment",
   method: "delete",
   path: "/api/social/posts/{id}/comments/{commentId}",
   summary: "Delete my comment, or any comment on my post (its replies go with it)",
   request: { params: CommentIdParams },
-  responses: { 204: { description: "Deleted" }, ...problemResponses(...AUTH, 404, 422) },
+  responses: { 204: { description: "Deleted" }, ...problemResponses(404, 422) },
 });
 
-export const getProfile = createRoute({
-  ...common,
+export const getProfile = user({
+  operationId: "getProfile",
   method: "get",
   path: "/api/social/users/{id}",
   summary: "A user's public profile with post, follower and following counts",
   request: { params: UserIdParams },
-  responses: { 200: json(ProfileSchema, "The profile"), ...problemResponses(...AUTH, 404, 422) },
+  responses: { 200: json(ProfileSchema, "The profile"), ...problemResponses(404, 422) },
 });
 
-export const userPosts = createRoute({
-  ...common,
+export const userPosts = user({
+  operationId: "listUserPosts",
   method: "get",
   path: "/api/social/users/{id}/posts",
   summary: "A user's posts (the public ones, or all of mine), newest first",
   request: { params: UserIdParams, query: PaginationQuery },
-  responses: { 200: json(z.array(PostSchema), "A page of posts"), ...problemResponses(...AUTH, 404, 422) },
+  responses: { 200: json(z.array(PostSchema), "A page of posts"), ...problemResponses(404, 422) },
 });
 
-export const followers = createRoute({
-  ...common,
+export const followers = user({
+  operationId: "listFollowers",
   method: "get",
   path: "/api/social/users/{id}/followers",
   summary: "Who follows this user, most recent first",
   request: { params: UserIdParams, query: PaginationQuery },
-  responses: { 200: json(z.array(PersonSchema), "A page of followers"), ...problemResponses(...AUTH, 404, 422) },
+  responses: { 200: json(z.array(PersonSchema), "A page of followers"), ...problemResponses(404, 422) },
 });
 
-export const following = createRoute({
-  ...common,
+export const following = user({
+  operationId: "listFollowing",
   method: "get",
   path: "/api/social/users/{id}/following",
   summary: "Whom this user follows, most recent first",
   request: { params: UserIdParams, query: PaginationQuery },
-  responses: { 200: json(z.array(PersonSchema), "A page of followed users"), ...problemResponses(...AUTH, 404, 422) },
+  responses: { 200: json(z.array(PersonSchema), "A page of followed users"), ...problemResponses(404, 422) },
 });
 
-export const follow = createRoute({
-  ...common,
+export const follow = user({
+  operationId: "follow",
   method: "post",
   path: "/api/social/users/{id}/follow",
   summary: "Follow a user (idempotent; not myself)",
   request: { params: UserIdParams },
-  responses: { 200: json(FollowResultSchema, "Following, with their exact follower count"), ...problemResponses(...AUTH, 400, 404, 422) },
+  responses: { 200: json(FollowResultSchema, "Following, with their exact follower count"), ...problemResponses(400, 404, 422) },
 });
 
-export const unfollow = createRoute({
-  ...common,
+export const unfollow = user({
+  operationId: "unfollow",
   method: "delete",
   path: "/api/social/users/{id}/follow",
   summary: "Stop following a user (idempotent)",
   request: { params: UserIdParams },
-  responses: { 200: json(FollowResultSchema, "Not following, with their exact follower count"), ...problemResponses(...AUTH, 400, 404, 422) },
+  responses: { 200: json(FollowResultSchema, "Not following, with their exact follower count"), ...problemResponses(400, 404, 422) },
 });

@@ -3,7 +3,7 @@ import { getAuth } from "../../middleware/auth.ts";
 import * as reactions from "../../services/video/reactions.ts";
 import * as videos from "../../services/video/videos.ts";
 import type { AppRouteHandler } from "../../types.ts";
-import { recordAppEvent } from "../app-events.ts";
+import { auditLater } from "../request-kit.ts";
 import type * as routes from "./video.routes.ts";
 import { videoCommentJson, videoJson } from "./video.schemas.ts";
 
@@ -35,7 +35,7 @@ export const listVideos: AppRouteHandler<typeof routes.listVideos> = async (c) =
 export const createVideo: AppRouteHandler<typeof routes.createVideo> = async (c) => {
   const b = c.req.valid("json");
   const row = await videos.createVideo(c.var.services.db, getAuth(c).userId, { ...toInput(b), title: b.title, videoUrl: b.video_url });
-  recordAppEvent(c, "video.uploaded", { video_id: row.id });
+  auditLater(c, "video.uploaded", { video_id: row.id });
   return c.json(videoJson(row), 201);
 };
 
@@ -59,7 +59,7 @@ export const updateVideo: AppRouteHandler<typeof routes.updateVideo> = async (c)
 export const deleteVideo: AppRouteHandler<typeof routes.deleteVideo> = async (c) => {
   const { id } = c.req.valid("param");
   await videos.deleteVideo(c.var.services.db, getAuth(c).userId, id);
-  recordAppEvent(c, "video.deleted", { video_id: id });
+  auditLater(c, "video.deleted", { video_id: id });
   return c.body(null, 204);
 };
 
@@ -75,7 +75,7 @@ export const listComments: AppRouteHandler<typeof routes.listComments> = async (
 
 export const addComment: AppRouteHandler<typeof routes.addComment> = async (c) => {
   const row = await reactions.addVideoComment(c.var.services.db, getAuth(c).userId, c.req.valid("param").id, c.req.valid("json").content);
-  recordAppEvent(c, "video.commented", { video_id: row.videoId, comment_id: row.id });
+  auditLater(c, "video.commented", { video_id: row.videoId, comment_id: row.id });
   return c.json(videoCommentJson(row), 201);
 };
 

@@ -1,17 +1,10 @@
-import type { RouteConfig } from "@hono/zod-openapi";
-import { aliasRoute } from "../../lib/route-alias.ts";
 import { createRouter } from "../../lib/create-router.ts";
 import { invalidateOnWrite } from "../../lib/response-cache.ts";
 import * as handlers from "./video.handlers.ts";
 import * as routes from "./video.routes.ts";
 
-/**
- * `/api/video` (canonical, in the docs) and the original's `/api/videos`: the alias routes share the
- * handlers, validation and cache entries, and are hidden so each operation is documented once.
- */
-const alias = <R extends RouteConfig>(route: R): R => aliasRoute(route, routes.VIDEO_PREFIX, routes.VIDEO_ALIAS_PREFIX);
-
-const router = createRouter();
+// The original's spelling of the prefix answers too, deprecated and undocumented (lib/route-alias.ts).
+const router = createRouter({ alias: { canonical: routes.VIDEO_PREFIX, alias: routes.VIDEO_ALIAS_PREFIX } });
 
 // Every successful write (upload, edit, delete, reaction, comment) invalidates the cached video
 // lists before its response leaves; a counted view does so in getVideo. (`/x/*` also matches `/x`.)
@@ -30,13 +23,3 @@ export default router
   .openapi(routes.listComments, handlers.listComments)
   .openapi(routes.addComment, handlers.addComment)
   .openapi(routes.deleteComment, handlers.deleteComment)
-  .openapi(alias(routes.listVideos), handlers.listVideos)
-  .openapi(alias(routes.createVideo), handlers.createVideo)
-  .openapi(alias(routes.myVideos), handlers.myVideos)
-  .openapi(alias(routes.getVideo), handlers.getVideo)
-  .openapi(alias(routes.updateVideo), handlers.updateVideo)
-  .openapi(alias(routes.deleteVideo), handlers.deleteVideo)
-  .openapi(alias(routes.react), handlers.react)
-  .openapi(alias(routes.listComments), handlers.listComments)
-  .openapi(alias(routes.addComment), handlers.addComment)
-  .openapi(alias(routes.deleteComment), handlers.deleteComment);

@@ -1,7 +1,6 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { problemResponses } from "../../lib/errors.ts";
 import { PaginationQuery } from "../../lib/pagination.ts";
-import { AUTH_PROBLEM_STATUSES, BEARER_SECURITY, requireAuth } from "../../middleware/auth.ts";
 import {
   CreateVideoBody,
   CreateVideoCommentBody,
@@ -14,18 +13,16 @@ import {
   VideoListQuery,
   VideoSchema,
 } from "./video.schemas.ts";
+import { json, jsonBody, routeKit } from "../route-kit.ts";
+
+const { user } = routeKit("BlackStream", "Videos, reactions, views and comments");
 
 /** Canonical prefix; the original's `/api/videos` is an undocumented alias (see video.index.ts). */
 export const VIDEO_PREFIX = "/api/video";
 export const VIDEO_ALIAS_PREFIX = "/api/videos";
 
-const common = { tags: ["BlackStream"], middleware: [requireAuth], security: BEARER_SECURITY };
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
-const jsonBody = <T extends z.ZodType>(schema: T) => ({ body: { required: true, content: { "application/json": { schema } } } });
-const AUTH = AUTH_PROBLEM_STATUSES;
-
-export const listVideos = createRoute({
-  ...common,
+export const listVideos = user({
+  operationId: "listVideos",
   method: "get",
   path: "/api/video",
   summary: "Public videos, by category and/or tag, newest or most viewed first",
@@ -38,87 +35,87 @@ export const listVideos = createRoute({
       content: { "application/json": { schema: z.array(VideoSchema) } },
     },
     304: { description: "Not modified (If-None-Match matched the ETag)" },
-    ...problemResponses(...AUTH, 422),
+    ...problemResponses(422),
   },
 });
 
-export const createVideo = createRoute({
-  ...common,
+export const createVideo = user({
+  operationId: "createVideo",
   method: "post",
   path: "/api/video",
   summary: "Publish a video record (its video and thumbnail are http(s) URLs; no upload)",
   request: jsonBody(CreateVideoBody),
-  responses: { 201: json(VideoSchema, "The new video"), ...problemResponses(...AUTH, 413, 415, 422) },
+  responses: { 201: json(VideoSchema, "The new video"), ...problemResponses(413, 415, 422) },
 });
 
-export const myVideos = createRoute({
-  ...common,
+export const myVideos = user({
+  operationId: "listMyVideos",
   method: "get",
   path: "/api/video/mine",
   summary: "My videos, private ones included, newest first",
   request: { query: PaginationQuery },
-  responses: { 200: json(z.array(VideoSchema), "A page of my videos"), ...problemResponses(...AUTH, 422) },
+  responses: { 200: json(z.array(VideoSchema), "A page of my videos"), ...problemResponses(422) },
 });
 
-export const getVideo = createRoute({
-  ...common,
+export const getVideo = user({
+  operationId: "getVideo",
   method: "get",
   path: "/api/video/{id}",
   summary: "One video; counts one view per viewer per hour",
   request: { params: VideoIdParams },
-  responses: { 200: json(VideoSchema, "The video"), ...problemResponses(...AUTH, 404, 422) },
+  responses: { 200: json(VideoSchema, "The video"), ...problemResponses(404, 422) },
 });
 
-export const updateVideo = createRoute({
-  ...common,
+export const updateVideo = user({
+  operationId: "updateVideo",
   method: "patch",
   path: "/api/video/{id}",
   summary: "Edit my video (only the fields given)",
   request: { params: VideoIdParams, ...jsonBody(UpdateVideoBody) },
-  responses: { 200: json(VideoSchema, "The video"), ...problemResponses(...AUTH, 404, 413, 415, 422) },
+  responses: { 200: json(VideoSchema, "The video"), ...problemResponses(404, 413, 415, 422) },
 });
 
-export const deleteVideo = createRoute({
-  ...common,
+export const deleteVideo = user({
+  operationId: "deleteVideo",
   method: "delete",
   path: "/api/video/{id}",
   summary: "Delete my video (with its views, reactions and comments)",
   request: { params: VideoIdParams },
-  responses: { 204: { description: "Deleted" }, ...problemResponses(...AUTH, 404, 422) },
+  responses: { 204: { description: "Deleted" }, ...problemResponses(404, 422) },
 });
 
-export const react = createRoute({
-  ...common,
+export const react = user({
+  operationId: "reactToVideo",
   method: "post",
   path: "/api/video/{id}/like",
   summary: "Like (?is_like=true) or dislike (?is_like=false): the same again removes it, the other switches",
   request: { params: VideoIdParams, query: ReactionQuery },
-  responses: { 200: json(ReactionSchema, "My reaction and the exact counts"), ...problemResponses(...AUTH, 404, 422) },
+  responses: { 200: json(ReactionSchema, "My reaction and the exact counts"), ...problemResponses(404, 422) },
 });
 
-export const listComments = createRoute({
-  ...common,
+export const listComments = user({
+  operationId: "listVideoComments",
   method: "get",
   path: "/api/video/{id}/comments",
   summary: "Comments on a video, oldest first",
   request: { params: VideoIdParams, query: PaginationQuery },
-  responses: { 200: json(z.array(VideoCommentSchema), "A page of comments"), ...problemResponses(...AUTH, 404, 422) },
+  responses: { 200: json(z.array(VideoCommentSchema), "A page of comments"), ...problemResponses(404, 422) },
 });
 
-export const addComment = createRoute({
-  ...common,
+export const addComment = user({
+  operationId: "addVideoComment",
   method: "post",
   path: "/api/video/{id}/comments",
   summary: "Comment on a video",
   request: { params: VideoIdParams, ...jsonBody(CreateVideoCommentBody) },
-  responses: { 201: json(VideoCommentSchema, "The comment"), ...problemResponses(...AUTH, 404, 413, 415, 422) },
+  responses: { 201: json(VideoCommentSchema, "The comment"), ...problemResponses(404, 413, 415, 422) },
 });
 
-export const deleteComment = createRoute({
-  ...common,
+export const deleteComment = user({
+  operationId: "deleteVideoComment",
   method: "delete",
   path: "/api/video/{id}/comments/{commentId}",
   summary: "Delete my comment, or any comment on my video",
   request: { params: VideoCommentParams },
-  responses: { 204: { description: "Deleted" }, ...problemResponses(...AUTH, 404, 422) },
+  responses: { 204: { description: "Deleted" }, ...problemResponses(404, 422) },
 });

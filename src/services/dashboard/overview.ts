@@ -83,3 +83,5 @@ export function serviceCards(counts: UserCounts, miner: MinerSnapshot | null, se
     ),
   ];
 }
+
+export type ServiceCard = ReturnType<typeof serviceCards>[number];

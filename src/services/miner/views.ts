@@ -127,3 +127,7 @@ export function poolInfoJson(input: {
     round_interval_seconds: input.intervalMs / 1000,
   };
 }
+
+export type MinerStatusView = ReturnType<typeof minerStatusJson>;
+export type MinerStatsView = ReturnType<typeof minerStatsJson>;
+export type MinedBlockView = ReturnType<typeof minedBlockJson>;
