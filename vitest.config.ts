@@ -52,6 +52,7 @@ export default defineConfig({
           name: "node",
           environment: "node",
           include: ["test/node/**/*.test.ts", "test/browser/**/*.test.ts"],
+          globalSetup: ["./test/node-global-setup.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

@@ -8,11 +8,15 @@
  * file to use instead of .dev.vars, passed to wrangler as --env-file); LOCAL_CLOUD_DATA_DIR (where
  * the local cloud keeps its data, `:memory:` for none); WRANGLER_PERSIST_TO (wrangler's local
  * state, e.g. the Durable Objects' storage); DATABASE_URL / REDIS_URL (a real PostgreSQL / Redis).
+ *
+ * Before starting anything it checks the configuration with the Worker's own schema and the ports
+ * (scripts/dev/preflight.ts). Any stopping signal stops everything it started.
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { configProblems, portProblems, type PortUse } from "./dev/preflight.ts";
 import { startLocalCloud, type LocalCloud } from "./local-cloud/index.ts";
 
 const root = join(import.meta.dirname, "..");
@@ -60,6 +64,7 @@ const isLoopback = (url: string | undefined) => !!url && /^https?:\/\/(127\.0\.0
 async function main() {
   const vars = ensureDevVars();
   const useLocalCloud = isLoopback(vars.get("NEON_PROXY_URL")) || isLoopback(vars.get("UPSTASH_REDIS_REST_URL"));
+  await preflight(vars, useLocalCloud);
   let cloud: LocalCloud | undefined;
   if (useLocalCloud) {
     cloud = await startLocalCloud({
@@ -74,10 +79,22 @@ async function main() {
     });
   }
 
-  const wrangler = spawn("npx", ["wrangler", "dev", "--port", WORKER_PORT, "--ip", "127.0.0.1", ...wranglerArgs(cloud)], {
+  // wrangler itself (not through npx), in a process group of its own: stopping kills the whole
+  // group, so wrangler's workerd never outlives us, whichever signal stopped us.
+  const wranglerBin = join(root, "node_modules/wrangler/bin/wrangler.js");
+  const wrangler = spawn(process.execPath, [wranglerBin, "dev", "--port", WORKER_PORT, "--ip", "127.0.0.1", ...wranglerArgs(cloud, vars)], {
     cwd: root,
     stdio: ["inherit", "pipe", "inherit"],
+    detached: true,
   });
+  const signalWrangler = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-wrangler.pid!, signal);
+    } catch {
+      // the group is gone already
+    }
+  };
+  process.once("exit", () => signalWrangler("SIGKILL"));
   let announced = false;
   wrangler.stdout.on("data", (chunk: Buffer) => {
     process.stdout.write(chunk);
@@ -94,31 +111,62 @@ async function main() {
     }
   });
 
-  const stop = async () => {
-    wrangler.kill("SIGTERM");
+  const wranglerExited = new Promise<number>((done) => wrangler.once("exit", (code) => done(code ?? 0)));
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    signalWrangler("SIGTERM");
+    const timer = setTimeout(() => signalWrangler("SIGKILL"), 5_000);
+    await wranglerExited;
+    clearTimeout(timer);
+    signalWrangler("SIGKILL"); // anything of the group still around (workerd)
     await cloud?.close();
-    process.exit(0);
+    process.exit(code);
   };
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
-  wrangler.on("exit", async (code) => {
-    await cloud?.close();
-    process.exit(code ?? 0);
-  });
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"] as const) process.on(signal, () => void stop(0));
+  void wranglerExited.then((code) => stop(code));
+}
+
+/** Refuses to start, naming every problem, when the Worker could not run or a port is taken. */
+async function preflight(vars: Map<string, string>, useLocalCloud: boolean) {
+  // The local cloud's URLs replace these (wranglerArgs), so the file's values are not what the Worker gets.
+  const overrides: Record<string, string> = useLocalCloud ? { DATABASE_URL: "postgres://local-cloud" } : {};
+  const problems = configProblems(join(root, "wrangler.toml"), vars, overrides).map((p) => `${devVarsPath}: ${p}`);
+  const ports: PortUse[] = [{ port: Number(WORKER_PORT), service: "wrangler dev, the Worker", envVar: "PORT" }];
+  if (useLocalCloud) {
+    if (!process.env.DATABASE_URL) ports.push({ port: POSTGRES_PORT, service: "the local cloud's PostgreSQL (PGlite)", envVar: "POSTGRES_PORT" });
+    ports.push({ port: NEON_PROXY_PORT, service: "the local cloud's Neon proxy", envVar: "NEON_PROXY_PORT" });
+    ports.push({ port: UPSTASH_PORT, service: "the local cloud's Upstash REST server", envVar: "UPSTASH_PORT" });
+  }
+  problems.push(...(await portProblems(ports)));
+  if (problems.length === 0) return;
+  console.error(`npm run dev cannot start:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  process.exit(1);
 }
 
 /**
  * The local cloud's real Postgres URL (the proxy's target) overrides the placeholder in .dev.vars;
  * a DEV_VARS_FILE replaces .dev.vars (wrangler reads no .dev.vars when given --env-file).
  */
-function wranglerArgs(cloud: LocalCloud | undefined): string[] {
+function wranglerArgs(cloud: LocalCloud | undefined, vars: Map<string, string>): string[] {
   const args = cloud ? ["--var", `DATABASE_URL:${cloud.databaseUrl}`] : [];
+  // The ports the local cloud really listens on (NEON_PROXY_PORT, UPSTASH_PORT), not the file's.
+  if (cloud && isLoopback(vars.get("NEON_PROXY_URL"))) args.push("--var", `NEON_PROXY_URL:${cloud.neonProxyUrl}`);
+  if (cloud && isLoopback(vars.get("UPSTASH_REDIS_REST_URL"))) args.push("--var", `UPSTASH_REDIS_REST_URL:${cloud.upstashUrl}`);
+  // Links the API hands out (share links) point at this server, whatever PORT is.
+  if (!vars.get("API_BASE_URL") || isLoopback(vars.get("API_BASE_URL"))) args.push("--var", `API_BASE_URL:http://127.0.0.1:${WORKER_PORT}`);
   if (process.env.DEV_VARS_FILE) args.push("--env-file", devVarsPath);
   if (process.env.WRANGLER_PERSIST_TO) args.push("--persist-to", resolve(process.env.WRANGLER_PERSIST_TO));
   return args;
 }
 
 main().catch((err) => {
-  console.error(err);
+  const e = err as NodeJS.ErrnoException & { port?: number };
+  if (e.code === "EADDRINUSE") {
+    console.error(`npm run dev cannot start: ${e.message} (taken since the check; see PORT, POSTGRES_PORT, NEON_PROXY_PORT, UPSTASH_PORT)`);
+  } else {
+    console.error(err);
+  }
   process.exit(1);
 });

@@ -1,4 +1,5 @@
-// Copies Swagger UI from node_modules into public/vendor/ so /api/docs loads nothing from a CDN.
+// Copies Swagger UI (for /api/docs) and uPlot (Prism's charts) from node_modules into public/vendor/,
+// so no page loads anything from a CDN.
 // Run by wrangler's [build] step (dev and deploy); the copy is git-ignored.
 import { copyFileSync, mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -9,3 +10,9 @@ const source = dirname(require.resolve("swagger-ui-dist/package.json"));
 const target = join(import.meta.dirname ?? dirname(new URL(import.meta.url).pathname), "..", "public", "vendor", "swagger-ui");
 mkdirSync(target, { recursive: true });
 for (const file of ["swagger-ui-bundle.js", "swagger-ui.css"]) copyFileSync(join(source, file), join(target, file));
+
+// uPlot: a 50 KB canvas chart library (no dependencies) for the Observability page.
+const uplotSource = join(dirname(require.resolve("uplot/package.json")), "dist");
+const uplotTarget = join(target, "..", "uplot");
+mkdirSync(uplotTarget, { recursive: true });
+for (const file of ["uPlot.iife.min.js", "uPlot.min.css"]) copyFileSync(join(uplotSource, file), join(uplotTarget, file));

@@ -20,6 +20,7 @@ import vault from "./routes/vault/vault.index.ts";
 import { registerDocs } from "./routes/docs/docs.index.ts";
 import health from "./routes/health/health.index.ts";
 import metricsRoutes from "./routes/metrics/metrics.index.ts";
+import observability from "./routes/observability/observability.index.ts";
 import miner from "./routes/miner/miner.index.ts";
 import mining from "./routes/mining/mining.index.ts";
 import prism from "./routes/prism/prism.index.ts";
@@ -79,6 +80,7 @@ export function createApp() {
     .route("/", miner)
     .route("/", dashboard)
     .route("/", prism)
+    .route("/", observability)
     .route("/", files)
     .route("/", notifications)
     .route("/", vault);

@@ -38,7 +38,6 @@ export const configSchema = z.object({
     .optional()
     .transform((v) => (v ?? "https://blackroad.systems").split(",").map((s) => s.trim()).filter(Boolean)),
   API_BASE_URL: optional,
-  FRONTEND_URL: optional,
   GIT_SHA: optional,
   BUILD_TIME: optional,
   DATABASE_URL: z.string({ error: "DATABASE_URL is not set" }).min(1, "DATABASE_URL is not set"),
@@ -77,6 +76,9 @@ export const configSchema = z.object({
 });
 
 export type AppConfig = z.infer<typeof configSchema>;
+
+/** Every binding name the config reads (the deploy's secret list is checked against it). */
+export const CONFIG_KEYS = Object.keys(configSchema.shape);
 
 export type ConfigResult = { ok: true; config: AppConfig } | { ok: false; problems: string[] };
 

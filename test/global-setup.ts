@@ -5,6 +5,7 @@
  */
 import type { TestProject } from "vitest/node";
 import { spawnLocalCloud } from "../scripts/local-cloud/spawn.ts";
+import { assertEveryKeyExpires } from "./redis-ttl-audit.ts";
 
 export default async function setup(project: TestProject) {
   const cloud = await spawnLocalCloud();
@@ -15,7 +16,14 @@ export default async function setup(project: TestProject) {
     upstashUrl: cloud.upstashUrl,
     upstashToken: cloud.upstashToken,
   });
-  return () => cloud.stop();
+  return async () => {
+    try {
+      // Every key the Worker wrote must expire (or be documented as permanent): fails the run otherwise.
+      await assertEveryKeyExpires({ url: cloud.upstashUrl, token: cloud.upstashToken });
+    } finally {
+      await cloud.stop();
+    }
+  };
 }
 
 declare module "vitest" {

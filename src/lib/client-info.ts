@@ -12,6 +12,15 @@ export function clientIp(headers: Headers): string | null {
   return expandIpv6(raw) ? raw.toLowerCase() : null;
 }
 
+/** 127.0.0.0/8 or ::1 (also as ::ffff:127.x.x.x): what `wrangler dev` reports for local clients. */
+export function isLoopback(ip: string): boolean {
+  if (IPV4.test(ip)) return ip.startsWith("127.");
+  const groups = expandIpv6(ip);
+  if (!groups) return false;
+  if (groups.slice(0, 7).every((g) => g === 0) && groups[7] === 1) return true;
+  return groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff && groups[6]! >> 8 === 127;
+}
+
 export function userAgent(headers: Headers): string | null {
   const ua = headers.get("User-Agent");
   return ua ? ua.slice(0, 500) : null;

@@ -74,6 +74,12 @@ export type CachedEndpoint = keyof typeof CACHE_POLICIES;
 /** Bodies above this are served but not stored (lists are capped at 100 items, so this is a guard). */
 const MAX_ENTRY_BYTES = 512 * 1024;
 const KEY_PREFIX = "api:cache:";
+/**
+ * Version tokens expire too (Redis must not grow with the number of users), but always after every
+ * entry stored under them: each entry write pushes its tokens' expiry to this, which is longer than
+ * any policy's TTL. A token that expires anyway is only a miss: a new random token matches nothing.
+ */
+export const VERSION_TTL_SECONDS = 60 * MINUTE;
 export const versionKey = (dataset: string) => `${KEY_PREFIX}version:${dataset}`;
 
 /** What Redis holds: the data-set tokens it was loaded under, its ETag and the JSON body as text. */
@@ -160,9 +166,11 @@ export async function cachedJson<T>(
   const body = JSON.stringify(value);
   const etag = await etagOf(body);
   if (versions && body.length <= MAX_ENTRY_BYTES && (opts.cacheable?.(value) ?? true)) {
-    // Awaited (not waitUntil) so the next request is a hit: one SET, on the miss path only.
+    // Awaited (not waitUntil) so the next request is a hit: one pipelined call, on the miss path only.
     const entry: Entry = { v: versions, e: etag, b: body };
-    await redis.set(key, serializeEntry(entry), { ex: policy.ttl }).catch((err) => logCacheFailure(c, "write", err));
+    const write = redis.pipeline().set(key, serializeEntry(entry), { ex: policy.ttl });
+    for (const k of versionKeys) write.expire(k, VERSION_TTL_SECONDS);
+    await write.exec().catch((err) => logCacheFailure(c, "write", err));
   }
   return respond(c, policy, body, etag, "MISS");
 }
@@ -171,7 +179,9 @@ export async function cachedJson<T>(
 export async function invalidateCache(redis: Redis, datasets: readonly string[]): Promise<void> {
   if (datasets.length === 0) return;
   try {
-    await redis.mset(Object.fromEntries(datasets.map((d) => [versionKey(d), crypto.randomUUID()])));
+    const bump = redis.pipeline();
+    for (const d of datasets) bump.set(versionKey(d), crypto.randomUUID(), { ex: VERSION_TTL_SECONDS });
+    await bump.exec();
   } catch (err) {
     // Entries built before this write may be served until their TTL; nothing better is possible
     // while Redis is unreachable (and reads then miss anyway).
@@ -196,7 +206,7 @@ export function invalidateOnWrite(datasets: readonly string[] | ((c: Context<App
 async function initVersions(redis: Redis, keys: string[], current: (string | null)[]): Promise<string[]> {
   const missing = keys.filter((_, i) => current[i] === null);
   const pipe = redis.pipeline();
-  for (const k of missing) pipe.set(k, crypto.randomUUID(), { nx: true }).get(k);
+  for (const k of missing) pipe.set(k, crypto.randomUUID(), { nx: true, ex: VERSION_TTL_SECONDS }).get(k);
   const results = (await pipe.exec()) as unknown[];
   const created = new Map(missing.map((k, i) => [k, results[i * 2 + 1]]));
   return keys.map((k, i) => {

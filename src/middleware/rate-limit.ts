@@ -3,7 +3,7 @@ import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { matchedRoutes } from "hono/route";
 import { ApiError, serviceUnavailable } from "../lib/errors.ts";
-import { clientIp, ipIdentity } from "../lib/client-info.ts";
+import { clientIp, ipIdentity, isLoopback } from "../lib/client-info.ts";
 import { redisScript, type Redis } from "../lib/redis.ts";
 import { WindowCounters, type SyncCounts } from "../lib/window-counters.ts";
 import type { AppBindings } from "../types.ts";
@@ -32,6 +32,9 @@ import type { AppBindings } from "../types.ts";
  * client sent. Under ENVIRONMENT=development or test they are not limited (so local tools and
  * benchmarks are not throttled); under production (also the default when ENVIRONMENT is unset)
  * they share one `unknown` bucket, so the exemption cannot be reached from the internet.
+ * `wrangler dev` sets CF-Connecting-IP to the loopback address for every local client, so under
+ * development and test a loopback IP counts as "off Cloudflare" too (several accounts from one
+ * machine are not one client); production still limits it like any other IP.
  */
 export type RateLimitRule = {
   requests: number;
@@ -143,7 +146,7 @@ export function ruleFor(endpoint: string): RateLimitRule {
 export const rateLimit = createMiddleware<AppBindings>(async (c, next) => {
   const config = c.var.config;
   const ip = clientIp(c.req.raw.headers);
-  if (!ip && config.ENVIRONMENT !== "production") return next();
+  if ((!ip || isLoopback(ip)) && config.ENVIRONMENT !== "production") return next();
 
   const endpoint = endpointOf(c);
   const rule = ruleFor(endpoint);

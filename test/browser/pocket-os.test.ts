@@ -319,6 +319,12 @@ describe("Prism console", () => {
       await chain.getByRole("button", { name: "Verify chain" }).click();
       await visible(chain.getByRole("status").filter({ hasText: /^Valid\. 3 blocks checked/ }));
       await visible(page.getByRole("region", { name: "System health" }).locator(".badge", { hasText: /^(Ok|Healthy)$/ }));
+      // Observability: charts of the last hour (uPlot canvases with text alternatives) and the busiest routes.
+      const observability = page.getByRole("region", { name: "Observability" });
+      await visible(observability.getByRole("img", { name: /^Requests and 5xx per minute over the last hour\. requests: highest \d+/ }));
+      await visible(observability.getByRole("img", { name: /^p95 latency \(ms\) over the last hour/ }));
+      expect(await observability.locator("canvas").count()).toBeGreaterThanOrEqual(4);
+      await visible(observability.locator("tbody tr", { hasText: "POST /api/auth/login" }));
       await settled(page.locator("main"));
       await page.evaluate("window.scrollTo(0, 0)");
       await screenshot(page, "prism-admin-1280x800", { fullPage: true });

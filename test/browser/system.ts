@@ -27,6 +27,8 @@ const run = promisify(execFile);
 
 export type TestSystem = {
   url: string;
+  /** scripts/dev.ts's process id (its own process group). */
+  pid: number;
   /** The system's Postgres, for scripts/make-admin.ts. */
   databaseUrl: string;
   /** Everything dev.ts printed so far. */
@@ -98,6 +100,7 @@ export async function startSystem(extraVars: Record<string, string> = {}, opts: 
       // of its own (3–15, handed out by a counter), so one file's FLUSHDB never wipes another's
       // sessions and their rate-limit counters never add up.
       const db = 3 + ((await redis.incr("blackroad:browser-test-databases")) % 13);
+      await redis.expire("blackroad:browser-test-databases", 24 * 3600); // every key expires (README, Redis keys)
       await redis.select(db);
       await redis.flushdb();
       const u = new URL(process.env.REDIS_URL);
@@ -115,7 +118,6 @@ export async function startSystem(extraVars: Record<string, string> = {}, opts: 
     DEBUG: "false",
     ALLOWED_ORIGINS: url,
     API_BASE_URL: url,
-    FRONTEND_URL: url,
     GIT_SHA: "browser-test",
     DATABASE_URL: databaseUrl,
     NEON_PROXY_URL: `http://127.0.0.1:${neonPort}`,
@@ -126,6 +128,8 @@ export async function startSystem(extraVars: Record<string, string> = {}, opts: 
     BCRYPT_ROUNDS: "4",
     BLOCKCHAIN_DIFFICULTY: "1",
     BLOCKCHAIN_MAX_DIFFICULTY: "2",
+    // Metrics on, as an operator would run it: Prism's Observability page charts them.
+    METRICS_TOKEN: "browser-test-metrics-token-0123456789abcdef",
     ...extraVars,
   };
   const varsFile = join(dir, "dev.vars");
@@ -168,7 +172,7 @@ export async function startSystem(extraVars: Record<string, string> = {}, opts: 
 
   try {
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error("the system did not start within 90 s")), 90_000);
+      const timer = setTimeout(() => reject(new Error("the system did not start within 180 s")), 180_000);
       const onData = () => {
         if (/BlackRoad OS is running/.test(output)) {
           clearTimeout(timer);
@@ -189,6 +193,7 @@ export async function startSystem(extraVars: Record<string, string> = {}, opts: 
 
   return {
     url,
+    pid: child.pid!,
     databaseUrl,
     log: () => output,
     async makeAdmin(username) {
@@ -214,7 +219,7 @@ export function systemAndBrowser(): { readonly system: TestSystem; readonly brow
     if (b.status === "fulfilled") started.browser = b.value;
     if (s.status === "rejected") throw s.reason;
     if (b.status === "rejected") throw b.reason;
-  }, 120_000);
+  }, 240_000);
   afterAll(async () => {
     await started.browser?.close();
     await started.system?.stop();

@@ -122,6 +122,34 @@ describe("rate limiting", () => {
     );
   });
 
+  it("does not limit a developer's several accounts from one machine (wrangler dev's loopback CF-Connecting-IP)", async () => {
+    for (const ip of ["127.0.0.1", "::1"]) {
+      for (let i = 0; i < 7; i++) {
+        const username = unique("dev");
+        const res = await fetchWith({ ENVIRONMENT: "development" }, "/api/auth/register", {
+          method: "POST",
+          json: { username, email: `${username}@example.com`, password: PASSWORD },
+          headers: { "CF-Connecting-IP": ip },
+        });
+        expect(res.status, `${ip} registration ${i + 1}: ${await res.text()}`).toBe(201);
+      }
+    }
+  });
+
+  it("still limits a loopback CF-Connecting-IP in production, like any other IP", async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const res = await fetchWith({ ENVIRONMENT: "production" }, "/api/auth/register", {
+        method: "POST",
+        json: {},
+        headers: { "CF-Connecting-IP": "127.0.0.1" },
+      });
+      statuses.push(res.status);
+    }
+    expect(statuses.slice(0, 5).every((s) => s === 422 || s === 429), statuses.join()).toBe(true);
+    expect(statuses[5]).toBe(429);
+  });
+
   it("limits other routes generously, keyed by route pattern, and reports the headers", async () => {
     const ip = randomIp();
     const res = await api("/api/system/version", { headers: { "CF-Connecting-IP": ip } });

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import { notFound, onError } from "../../src/lib/errors.ts";
-import { CACHE_POLICIES, cachedJson, cacheKey, versionKey } from "../../src/lib/response-cache.ts";
+import { CACHE_POLICIES, cachedJson, cacheKey, invalidateCache, VERSION_TTL_SECONDS, versionKey } from "../../src/lib/response-cache.ts";
 import { redisClient, type Redis } from "../../src/lib/redis.ts";
 import type { AppBindings, Services } from "../../src/types.ts";
 import { api, expectProblem } from "../helpers/api.ts";
@@ -173,6 +173,22 @@ describe("response cache internals", () => {
     const res = await app.request("/probe");
     expect(res.headers.get("X-Cache")).toBe("MISS");
     expect(await res.json()).toEqual({ n: 2 });
+  });
+
+  it("version tokens expire, always after the entries stored under them (Redis does not grow with users)", async () => {
+    const redis = testRedis();
+    const params = { probe: crypto.randomUUID() };
+    await probeApp(redis, async () => ({ ok: true }), params).request("/probe");
+    const entryTtl = await redis.ttl(await cacheKey("/api/video", params, 0));
+    expect(entryTtl).toBeGreaterThan(0);
+    expect(entryTtl).toBeLessThanOrEqual(CACHE_POLICIES["/api/video"].ttl);
+    const versionTtl = await redis.ttl(versionKey("video"));
+    expect(versionTtl).toBeGreaterThan(entryTtl);
+    expect(VERSION_TTL_SECONDS).toBeGreaterThan(Math.max(...Object.values(CACHE_POLICIES).map((p) => p.ttl)));
+    // A bump (a write) keeps the expiry: per-user tokens such as ai:{id} never pile up.
+    const dataset = `ai:${crypto.randomUUID()}`;
+    await invalidateCache(redis, [dataset]);
+    expect(await redis.ttl(versionKey(dataset))).toBeGreaterThan(VERSION_TTL_SECONDS - 60);
   });
 
   it("a Redis failure is a miss: served from the origin, never an error", async () => {

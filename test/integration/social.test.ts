@@ -16,6 +16,7 @@ type Post = {
   likes_count: number;
   comments_count: number;
   is_liked: boolean;
+  feed_reason?: "own" | "following" | "public";
 };
 type Comment = { id: number; post_id: number; user_id: number; parent_id: number | null; content: string };
 type Profile = { id: number; posts_count: number; followers_count: number; following_count: number; is_following: boolean; follows_you: boolean };
@@ -159,11 +160,14 @@ describe("Social follows and feed", () => {
     const privB = await post(b!, { content: "b private", is_public: false });
     const mine = await post(a!, { content: "from a" });
 
-    expect((await feed(a!)).map((p) => p.id)).toEqual([mine.id]);
+    // Following nobody: my posts and everyone's public ones, each labelled (no empty first feed).
+    const reasons = async () => new Map((await feed(a!, "?limit=100")).map((p) => [p.id, p.feed_reason]));
+    let seen = await reasons();
+    expect([seen.get(mine.id), seen.get(fromB.id), seen.get(fromC.id), seen.has(privB.id)]).toEqual(["own", "public", "public", false]);
     const follow = () => api(`/api/social/users/${b!.id}/follow`, { method: "POST", headers: a!.headers });
     expect(await ok(await follow())).toEqual({ following: true, followers_count: 1 });
     expect(await ok(await follow())).toEqual({ following: true, followers_count: 1 });
-    expect((await feed(a!)).map((p) => p.id)).toEqual([mine.id, fromB.id]);
+    expect((await feed(a!)).map((p) => [p.id, p.feed_reason])).toEqual([[mine.id, "own"], [fromB.id, "following"]]);
     const pub = (await feed(a!, "?scope=public&limit=100")).map((p) => p.id);
     expect(pub).toEqual(expect.arrayContaining([mine.id, fromB.id, fromC.id]));
     expect(pub).not.toContain(privB.id);
@@ -178,7 +182,8 @@ describe("Social follows and feed", () => {
     const unfollow = () => api(`/api/social/users/${b!.id}/follow`, { method: "DELETE", headers: a!.headers });
     expect(await ok(await unfollow())).toEqual({ following: false, followers_count: 0 });
     expect(await ok(await unfollow())).toEqual({ following: false, followers_count: 0 });
-    expect((await feed(a!)).map((p) => p.id)).toEqual([mine.id]);
+    seen = await reasons();
+    expect([seen.get(mine.id), seen.get(fromB.id), seen.get(fromC.id)]).toEqual(["own", "public", "public"]);
 
     const self = await expectProblem(await api(`/api/social/users/${a!.id}/follow`, { method: "POST", headers: a!.headers }), 400);
     expect(self.detail).toMatch(/yourself/);

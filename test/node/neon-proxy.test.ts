@@ -2,9 +2,8 @@
  * The local Neon proxy against the real `@neondatabase/serverless` client and drizzle, on both
  * backends of the local cloud: PGlite (embedded default) and a real PostgreSQL.
  *
- * The real-PostgreSQL variant never skips: CI starts the server (see .ci/run). Locally:
- *   pg_ctlcluster --skip-systemctl-redirect 15 main start   (+ the blackroad_ci role from .ci/run)
- * or point TEST_DATABASE_URL at any PostgreSQL whose role may CREATE DATABASE.
+ * The real-PostgreSQL variant never skips: the test run starts a throwaway server
+ * (test/node-global-setup.ts), or uses TEST_DATABASE_URL (any PostgreSQL whose role may CREATE DATABASE).
  */
 import { NeonDbError, neon, neonConfig, Pool, type NeonQueryFunction } from "@neondatabase/serverless";
 import { asc, eq, inArray, sql } from "drizzle-orm";
@@ -12,13 +11,13 @@ import { drizzle as drizzleHttp } from "drizzle-orm/neon-http";
 import { drizzle as drizzleWs } from "drizzle-orm/neon-serverless";
 import { integer, numeric, pgTable, text } from "drizzle-orm/pg-core";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import WebSocket from "ws";
 import { startNeonProxy, type NeonProxy } from "../../scripts/local-cloud/neon-proxy.ts";
 import { createDatabaseIfMissing, startPostgres, type StartedPostgres } from "../../scripts/local-cloud/postgres.ts";
 import { createDatabase, isUniqueViolation, toDatabaseUnavailable } from "../../src/lib/db.ts";
 
-const REAL_POSTGRES_ADMIN_URL = process.env.TEST_DATABASE_URL || "postgres://blackroad_ci@127.0.0.1:5432/blackroad_ci";
+const REAL_POSTGRES_ADMIN_URL = inject("realPostgresUrl");
 const TEST_DATABASE = "blackroad_neon_proxy_test";
 
 const accounts = pgTable("proxy_accounts", {
@@ -60,7 +59,7 @@ describe.each(["pglite", "postgres"] as const)("Neon proxy on %s", (backend) => 
       } catch (err) {
         throw new Error(
           `real PostgreSQL is required for this suite and is not reachable at ${REAL_POSTGRES_ADMIN_URL} ` +
-            `(CI starts it; locally start it or set TEST_DATABASE_URL): ${(err as Error).message}`,
+            `(the node project's global setup provides it): ${(err as Error).message}`,
         );
       }
     }

@@ -67,3 +67,30 @@ describe("exposition", () => {
     expect(text.endsWith("\n")).toBe(true);
   });
 });
+
+describe("timeline for Prism", () => {
+  it("computes per-minute requests, errors, p95 and dependency latency, and ranks routes", async () => {
+    const { buildTimeline, quantile } = await import("../../src/services/metrics/timeline.ts");
+    const r = new MetricsRegistry();
+    for (let i = 0; i < 9; i++) {
+      r.inc("blackroad_http_requests_total", { route: "/a", method: "GET", status: "2xx" });
+      r.observe("blackroad_http_request_duration_seconds", { route: "/a", method: "GET" }, 0.02);
+    }
+    r.inc("blackroad_http_requests_total", { route: "/b", method: "POST", status: "5xx" });
+    r.observe("blackroad_http_request_duration_seconds", { route: "/b", method: "POST" }, 3);
+    r.inc("blackroad_dependency_calls_total", { dependency: "redis", outcome: "ok" });
+    r.observe("blackroad_dependency_duration_seconds", { dependency: "redis" }, 0.004);
+    r.inc("blackroad_logins_total", { outcome: "failed" }, 2);
+    const t = buildTimeline([{ minute: 100, series: new Map() }, { minute: 101, series: new Map(r.drain()) }]);
+    expect(t.minutes[0]).toMatchObject({ t: 6_000_000, requests: 0, errors: 0, p95_ms: null });
+    const m = t.minutes[1]!;
+    expect(m).toMatchObject({ t: 6_060_000, requests: 10, errors: 1, business: { logins_failed: 2 } });
+    // 95th of 10: the 9.5th observation, in the (2.5 s, 5 s] bucket where the slow one sits.
+    expect(m.p95_ms).toBe(3750);
+    expect(m.dependencies.redis).toEqual({ calls: 1, errors: 0, avg_ms: 4 });
+    expect(t.routes.map((x) => [x.method, x.route, x.requests, x.error_ratio])).toEqual([["GET", "/a", 9, 0], ["POST", "/b", 1, 1]]);
+    // 95th of 9 observations in the (10 ms, 25 ms] bucket: 10 + 15 × 8.55/9 = 24.25 ms.
+    expect(t.routes[0]!.p95_ms).toBe(24.3);
+    expect(quantile(0.5, new Map([[0.1, 0], [Number.POSITIVE_INFINITY, 4]]))).toBe(0.1);
+  });
+});

@@ -52,7 +52,8 @@ export function mount(_body, ctx) {
               app && h('button', { type: 'button', class: 'btn small', onclick: () => ctx.open(app) }, `Open ${c.name}`));
           }),
           sys && h('section', { class: 'card stack' }, h('div', { class: 'spread' }, h('h3', null, 'System'), badge(sys.overall_status ?? sys.status)),
-            kv(sys, [], ['overall_status', 'status', 'checks', 'dependencies']),
+            kv(sys, [], ['overall_status', 'status', 'checks', 'dependencies', 'checked_at']),
+            sys.checked_at && h('span', { class: 'muted' }, `Health checked ${ago(sys.checked_at)} (live in System)`),
             h('button', { type: 'button', class: 'btn small', onclick: () => ctx.open('system') }, 'Open System')));
         if (!cards.childElementCount) cards.append(empty('Nothing to show yet.'));
       } catch (e) { showError(cards, e, loadOverview); }

@@ -15,7 +15,8 @@ export function mount(body, ctx) {
   const verifyOut = h('div', { 'aria-live': 'polite' });
   const main = h('div', { class: 'stack' });
   const q = h('input', { name: 'q', placeholder: 'Height, block hash or transaction hash', 'aria-label': 'Find a block or transaction' });
-  const find = h('form', { class: 'row nowrap grow' }, q, h('button', { type: 'submit', class: 'btn' }, 'Find'));
+  // chain-find: never narrower than its input and button, so on a phone Verify wraps below it.
+  const find = h('form', { class: 'row nowrap grow chain-find' }, q, h('button', { type: 'submit', class: 'btn' }, 'Find'));
   const verifyBtn = h('button', { type: 'button', class: 'btn primary', onclick: () => busy(verifyBtn, verify) }, 'Verify chain');
   body.append(h('div', { class: 'pad stack' }, h('div', { class: 'row' }, find, verifyBtn, live), stats, verifyOut, main));
 

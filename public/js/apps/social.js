@@ -46,6 +46,10 @@ export function mount(_body, ctx) {
       try {
         const list = asList(await api(`/api/social/feed?limit=${PAGE}&offset=${offset}${scope === 'public' ? '&scope=public' : ''}`, { signal }), 'posts');
         if (reset) feed.replaceChildren();
+        // Following nobody who has posted: the API fills the feed with everyone's public posts, labelled.
+        if (!offset && scope === 'following' && list.some((p) => p.feed_reason === 'public')) {
+          feed.append(h('p', { class: 'card muted', role: 'note' }, 'You follow nobody who has posted yet, so this is everyone\'s public feed. Follow people to make this feed yours.'));
+        }
         offset += list.length;
         feed.append(...list.map(card));
         if (!offset) feed.append(empty(scope === 'public' ? 'Nobody has posted yet. Be the first!' : 'Your feed is empty. Post something, or follow people from the Everyone tab.'));
@@ -105,7 +109,7 @@ export function mount(_body, ctx) {
       const img = safeUrl(p.image_url);
       return h('article', { class: 'card stack post' },
         h('div', { class: 'spread' }, h('button', { type: 'button', class: 'btn link', onclick: () => profile(p.user_id) }, p.username ?? 'someone'),
-          h('span', { class: 'muted', title: fmtTime(p.created_at) }, ago(p.created_at))),
+          h('span', { class: 'muted', title: fmtTime(p.created_at) }, scope === 'following' && p.feed_reason === 'public' ? 'Public feed · ' : '', ago(p.created_at))),
         h('p', { class: 'pre' }, p.content ?? ''),
         img && h('img', { src: img, alt: `Image posted by ${p.username ?? 'a user'}`, loading: 'lazy', referrerpolicy: 'no-referrer', class: 'post-img' }),
         h('div', { class: 'row' }, likeBtn, cBtn), err, comments);

@@ -54,6 +54,18 @@ function parse(series: string): Parsed | undefined {
   return { family, suffix, labelsWithoutLe: rest.join(","), le, series };
 }
 
+/** A series' metric name and labels (values unescaped). */
+export function parseSeries(series: string): { name: string; labels: Record<string, string> } {
+  const brace = series.indexOf("{");
+  const labels: Record<string, string> = {};
+  if (brace !== -1) {
+    for (const [, key, value] of series.slice(brace + 1, -1).matchAll(LABEL)) {
+      labels[key!] = value!.replace(/\\(["\\n])/g, (_, ch: string) => (ch === "n" ? "\n" : ch));
+    }
+  }
+  return { name: brace === -1 ? series : series.slice(0, brace), labels };
+}
+
 const SUFFIX_ORDER: Record<string, number> = { "": 0, _bucket: 0, _sum: 1, _count: 2 };
 
 function formatValue(value: number): string {

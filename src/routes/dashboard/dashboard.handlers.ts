@@ -29,8 +29,7 @@ export const overview: AppRouteHandler<typeof routes.overview> = async (c) => {
     load: async () => {
       const { counts, miner, checks } = await gatherDashboard(dashboardDeps(c), chain, userId, { checks: true });
       complete = miner !== null && Object.values(checks!).every((check) => check.status !== "down");
-      const services = allServices(integrations(c.var.config), checks!);
-      const apps = services.filter((s) => s.category === "apps");
+      const listed = serviceCards(counts, miner, allServices(integrations(c.var.config), checks!));
       const now = new Date().toISOString();
       return {
         user: {
@@ -41,11 +40,12 @@ export const overview: AppRouteHandler<typeof routes.overview> = async (c) => {
           wallet_address: counts.wallet?.address ?? null,
           balance: counts.wallet?.balance ?? null,
         },
-        services: serviceCards(counts, miner, services),
+        services: listed,
         system_health: {
           overall_status: overallStatus(checks!),
-          services_online: apps.filter((s) => s.status === "online" || s.status === "degraded").length,
-          services_total: apps.length,
+          // Counted over the cards above, so the numbers match what the overview lists.
+          services_online: listed.filter((s) => s.connected).length,
+          services_total: listed.length,
           checks: checks!,
           checked_at: now,
         },

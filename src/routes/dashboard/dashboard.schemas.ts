@@ -26,7 +26,9 @@ export const SystemHealthSchema = z
     services_online: z.number().int(),
     services_total: z.number().int(),
     checks: Checks,
-    checked_at: z.string().openapi({ description: "When these checks ran (the overview is cached for up to 5 minutes)" }),
+    checked_at: z.string().openapi({
+      description: "When these checks ran: the overview is cached, so they can be up to 5 minutes old (GET /api/dashboard/services checks live)",
+    }),
   })
   .openapi("DashboardSystemHealth");
 

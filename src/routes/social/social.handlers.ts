@@ -7,7 +7,7 @@ import * as posts from "../../services/social/posts.ts";
 import type { AppRouteHandler } from "../../types.ts";
 import { auditLater } from "../request-kit.ts";
 import type * as routes from "./social.routes.ts";
-import { commentJson, personJson, postJson, profileJson } from "./social.schemas.ts";
+import { commentJson, feedPostJson, personJson, postJson, profileJson } from "./social.schemas.ts";
 
 export const feed: AppRouteHandler<typeof routes.feed> = async (c) => {
   const query = c.req.valid("query");
@@ -19,7 +19,7 @@ export const feed: AppRouteHandler<typeof routes.feed> = async (c) => {
     endpoint: "/api/social/feed",
     params: query,
     userId: viewer,
-    load: async () => (await posts.listFeed(c.var.services.db, viewer, query.scope, query)).map(postJson),
+    load: async () => (await posts.listFeed(c.var.services.db, viewer, query.scope, query)).map(feedPostJson),
   });
 };
 

@@ -6,6 +6,7 @@ import {
   CommentSchema,
   CreateCommentBody,
   CreatePostBody,
+  FeedPostSchema,
   FeedQuery,
   FollowResultSchema,
   LikeResultSchema,
@@ -30,11 +31,11 @@ export const feed = maybeUser({
   // The public scope needs no token; `following` does.
   method: "get",
   path: "/api/social/feed",
-  summary: "The feed, newest first: mine and the people I follow, or everyone's public posts (?scope=public)",
+  summary: "The feed, newest first: mine and the people I follow (everyone's public posts, labelled, while they have posted nothing), or everyone's (?scope=public)",
   description: "Cached (see X-Cache); any social write invalidates it, so a reader never sees a feed older than its own write.",
   request: { query: FeedQuery },
   responses: {
-    200: { description: "A page of posts", headers: cachedHeaders, content: { "application/json": { schema: z.array(PostSchema) } } },
+    200: { description: "A page of posts", headers: cachedHeaders, content: { "application/json": { schema: z.array(FeedPostSchema) } } },
     304: { description: "Not modified (If-None-Match matched the ETag)" },
     ...problemResponses(422),
   },

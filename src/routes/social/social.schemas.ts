@@ -3,7 +3,7 @@ import { PaginationQuery } from "../../lib/pagination.ts";
 import { idParam } from "../../lib/params.ts";
 import type { CommentRow } from "../../services/social/comments.ts";
 import type { PersonRow, ProfileRow } from "../../services/social/people.ts";
-import type { PostRow } from "../../services/social/posts.ts";
+import type { FeedRow, PostRow } from "../../services/social/posts.ts";
 
 export const MAX_POST_CHARS = 5_000;
 export const MAX_COMMENT_CHARS = 2_000;
@@ -32,7 +32,10 @@ export const FeedQuery = PaginationQuery.extend({
   scope: z
     .enum(["following", "public"])
     .default("following")
-    .openapi({ description: "`following`: mine and the people I follow (needs a token); `public`: everyone's public posts" }),
+    .openapi({
+      description:
+        "`following`: mine and the people I follow (needs a token), filled with everyone's public posts (feed_reason `public`) while nobody I follow has posted; `public`: everyone's public posts",
+    }),
 });
 
 export const CreatePostBody = z
@@ -84,6 +87,13 @@ export const PostSchema = z
     is_liked: z.boolean().openapi({ description: "Whether the caller likes it (false for anonymous callers)" }),
   })
   .openapi("Post");
+
+export const FeedPostSchema = PostSchema.extend({
+  feed_reason: z.enum(["own", "following", "public"]).openapi({
+    description:
+      "Why it is in the feed: `own`, by someone I `follow`, or `public`: everyone's public posts, shown in my feed while nobody I follow has posted (and always under ?scope=public)",
+  }),
+}).openapi("FeedPost");
 
 export const CommentSchema = z
   .object({
@@ -144,6 +154,8 @@ export const postJson = (p: PostRow): z.infer<typeof PostSchema> => ({
   updated_at: p.updatedAt.toISOString(),
   is_liked: p.isLiked,
 });
+
+export const feedPostJson = (p: FeedRow): z.infer<typeof FeedPostSchema> => ({ ...postJson(p), feed_reason: p.feedReason });
 
 export const commentJson = (c: CommentRow): z.infer<typeof CommentSchema> => ({
   id: c.id,

@@ -1,5 +1,3 @@
-import { eq } from "drizzle-orm";
-import { users } from "../../db/schema/index.ts";
 import { getAuth } from "../../middleware/auth.ts";
 import { resolveChain, TEST_CHAIN_HEADER } from "../../services/chain/ledger.ts";
 import { buildProof, requestAnchor } from "../../services/vault/anchor.ts";
@@ -11,8 +9,7 @@ export const create: AppRouteHandler<typeof routes.create> = async (c) => {
   const { userId } = getAuth(c);
   const b = c.req.valid("json");
   const db = c.var.services.db;
-  const author = b.author ?? (await db.select({ username: users.username }).from(users).where(eq(users.id, userId)))[0]?.username ?? "unknown";
-  return c.json(entries.entryJson(await entries.createEntry(db, userId, { idea: b.idea, title: b.title, author })), 201);
+  return c.json(entries.entryJson(await entries.createEntry(db, userId, { idea: b.idea, title: b.title, author: b.author })), 201);
 };
 
 export const list: AppRouteHandler<typeof routes.list> = async (c) => {

@@ -5,18 +5,26 @@
  * stop removes it. A miner that died without stopping (its Durable Object was reset) simply falls
  * out when its deadline passes, so the count never keeps ghosts.
  *
+ * The key expires with its latest deadline, so a chain whose miners all died leaves nothing behind.
+ *
  * Advisory data: the miner's own Durable Object is the truth about one miner. Every function here
  * throws on Redis errors; callers decide (the miner logs and carries on, the pool reports null).
  */
-import type { Redis } from "../../lib/redis.ts";
+import { redisScript, type Redis } from "../../lib/redis.ts";
 
 /** Slack after the next scheduled round before a silent miner stops counting as active. */
 export const ACTIVE_GRACE_MS = 2 * 60 * 1000;
 
 export const activeMinersKey = (chain: string) => `miner:active:${chain}`;
 
+// Adds the member, then expires the set at its highest score (the last deadline of any miner in it).
+const MARK_ACTIVE = `redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
+local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+redis.call('PEXPIREAT', KEYS[1], last[2])
+return 1`;
+
 export async function markActive(redis: Redis, chain: string, userId: number, nextRoundAt: number): Promise<void> {
-  await redis.zadd(activeMinersKey(chain), { score: nextRoundAt + ACTIVE_GRACE_MS, member: String(userId) });
+  await redisScript<number>(redis, MARK_ACTIVE).exec([activeMinersKey(chain)], [String(nextRoundAt + ACTIVE_GRACE_MS), String(userId)]);
 }
 
 export async function markInactive(redis: Redis, chain: string, userId: number): Promise<void> {

@@ -31,9 +31,11 @@ export const postNotFound = () => notFound("Post not found");
 export const visibleTo = (viewerId: number | null): SQL =>
   viewerId === null ? sql`${posts.isPublic}` : or(eq(posts.isPublic, true), eq(posts.userId, viewerId))!;
 
-function selectPosts(db: Database, viewerId: number | null) {
+/** The post columns (+ `extra` computed ones) as seen by the viewer. */
+function selectPosts<E extends Record<string, SQL> = Record<never, SQL>>(db: Database, viewerId: number | null, extra?: E) {
   return db
     .select({
+      ...(extra as E),
       id: posts.id,
       userId: posts.userId,
       username: users.username,
@@ -56,22 +58,27 @@ function selectPosts(db: Database, viewerId: number | null) {
     .innerJoin(users, eq(users.id, posts.userId));
 }
 
+/** Why a post is in my feed: mine, by someone I follow, or the public fallback (see listFeed). */
+export type FeedReason = "own" | "following" | "public";
+export type FeedRow = PostRow & { feedReason: FeedReason };
+
 /**
- * The feed, newest first. `following`: my posts and the public posts of the people I follow;
- * `public`: everyone's public posts (the only scope open to anonymous callers).
+ * The feed, newest first. `following`: my posts and the public posts of the people I follow; while
+ * nobody I follow has posted anything public (a new user follows nobody), everyone's public posts
+ * fill it, each labelled `public` so the client can say so. `public`: everyone's public posts (the
+ * only scope open to anonymous callers). One statement, so pages stay consistent.
  */
-export function listFeed(db: Database, viewerId: number | null, scope: FeedScope, page: Pagination): Promise<PostRow[]> {
-  const where =
-    scope === "public" || viewerId === null
-      ? eq(posts.isPublic, true)
-      : or(
-          eq(posts.userId, viewerId),
-          and(
-            eq(posts.isPublic, true),
-            sql`${posts.userId} in (select f.following_id from ${follows} f where f.follower_id = ${viewerId})`,
-          ),
-        );
-  return selectPosts(db, viewerId).where(where).orderBy(desc(posts.id)).limit(page.limit).offset(page.offset);
+export function listFeed(db: Database, viewerId: number | null, scope: FeedScope, page: Pagination): Promise<FeedRow[]> {
+  const reason = (r: FeedReason) => sql<FeedReason>`${r}::text`;
+  if (scope === "public" || viewerId === null) {
+    return selectPosts(db, viewerId, { feedReason: reason("public") }).where(eq(posts.isPublic, true)).orderBy(desc(posts.id)).limit(page.limit).offset(page.offset);
+  }
+  const followed = sql`${posts.userId} in (select f.following_id from ${follows} f where f.follower_id = ${viewerId})`;
+  const followedHavePosted = sql`exists (select 1 from ${posts} p join ${follows} f on f.following_id = p.user_id
+    where f.follower_id = ${viewerId} and p.is_public)`;
+  const feedReason = sql<FeedReason>`case when ${posts.userId} = ${viewerId} then 'own' when ${followed} then 'following' else 'public' end`;
+  const where = or(eq(posts.userId, viewerId), and(eq(posts.isPublic, true), or(followed, sql`not ${followedHavePosted}`)));
+  return selectPosts(db, viewerId, { feedReason }).where(where).orderBy(desc(posts.id)).limit(page.limit).offset(page.offset);
 }
 
 /** A user's posts as the viewer may see them, newest first; 404 if the user does not exist. */

@@ -1,5 +1,5 @@
 import { and, asc, count, desc, eq, sql } from "drizzle-orm";
-import { transactions, vaultEntries, vaultEvents } from "../../db/schema/index.ts";
+import { transactions, users, vaultEntries, vaultEvents } from "../../db/schema/index.ts";
 import type { Database } from "../../lib/db.ts";
 import { notFound } from "../../lib/errors.ts";
 import { canonicalText, hashCanonical } from "./canonical.ts";
@@ -17,12 +17,14 @@ const columns = {
 
 const select = (db: Database) => db.select(columns).from(vaultEntries).leftJoin(transactions, eq(transactions.transactionHash, vaultEntries.anchorTxHash));
 
-export async function createEntry(db: Database, userId: number, input: { idea: string; title?: string | null; author: string }): Promise<EntryRow> {
+/** A new entry; the author defaults to the user's username. */
+export async function createEntry(db: Database, userId: number, input: { idea: string; title?: string | null; author?: string }): Promise<EntryRow> {
   const canonical = canonicalText(input.idea);
+  const author = input.author ?? (await db.select({ username: users.username }).from(users).where(eq(users.id, userId)))[0]?.username ?? "unknown";
   const h = await hashCanonical(canonical);
   const [row] = await db
     .insert(vaultEntries)
-    .values({ userId, author: input.author, title: input.title ?? null, canonicalText: canonical, sha256: h.sha256, sha512: h.sha512, sha3256: h.sha3_256, canonicalSize: h.size })
+    .values({ userId, author, title: input.title ?? null, canonicalText: canonical, sha256: h.sha256, sha512: h.sha512, sha3256: h.sha3_256, canonicalSize: h.size })
     .returning({ id: vaultEntries.id });
   await db.insert(vaultEvents).values({ entryId: row!.id, type: "created", detail: { sha256: h.sha256 } });
   return getEntry(db, userId, row!.id);
