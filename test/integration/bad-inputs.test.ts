@@ -694,7 +694,9 @@ describe("special operations", () => {
   });
 
   it("SSE: a valid message with no provider configured is the documented 503 problem, for JSON and for streams", async () => {
-    const url = fillPath(SSE_PATH, realIds(SSE_PATH));
+    // A conversation of the caller's own (the destructive cases deleted the shared one; ownership is checked first).
+    const own = await created(await api("/api/ai_chat/conversations", { method: "POST", headers: caller.headers, json: {} }));
+    const url = fillPath(SSE_PATH, { id: String(own.id) });
     for (const accept of ["application/json", "text/event-stream"]) {
       const res = await api(url, { method: "POST", headers: { ...caller.headers, Accept: accept }, json: { content: "hello" } });
       expect(res.status).toBe(503);

@@ -5,6 +5,7 @@ import { clientIp, userAgent } from "../../lib/client-info.ts";
 import { ApiError } from "../../lib/errors.ts";
 import { getAuth } from "../../middleware/auth.ts";
 import * as auth from "../../services/auth/index.ts";
+import { deviceCookie, presentedDeviceToken } from "../../services/auth/device-token.ts";
 import type { AppBindings, AppRouteHandler } from "../../types.ts";
 import type * as routes from "./auth.routes.ts";
 import type { LoginFormSchema, LoginJsonSchema } from "./auth.schemas.ts";
@@ -49,12 +50,12 @@ export const login: AppRouteHandler<typeof routes.login> = async (c) => {
   } else {
     throw bodyRequired("username and password");
   }
-  const pair = await auth.login(authDeps(c), identifier, password).catch((err: unknown) => {
+  const { deviceToken, ...pair } = await auth.login(authDeps(c), identifier, password, presentedDeviceToken(c.req.raw.headers)).catch((err: unknown) => {
     if (err instanceof ApiError && err.status === 401) countEvent("blackroad_logins_total", { outcome: "failed" });
     throw err;
   });
   countEvent("blackroad_logins_total", { outcome: "ok" });
-  return c.json(pair, 200, NO_STORE);
+  return c.json(pair, 200, { ...NO_STORE, "Set-Cookie": deviceCookie(deviceToken) });
 };
 
 export const refresh: AppRouteHandler<typeof routes.refresh> = async (c) => {
