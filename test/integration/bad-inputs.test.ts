@@ -225,7 +225,8 @@ const LEAKS: Array<[string, RegExp]> = [
   ["a stack trace", /\n\s+at \S|\bat [\w$.<>]+ \(.*:\d+:\d+\)|\.ts:\d+:\d+/],
   ["SQL", /\b(Failed query|SELECT\b[\s\S]{0,200}\bFROM|INSERT INTO|UPDATE \S+ SET|DELETE FROM|syntax error at or near|violates (unique|foreign key|check|not-null) constraint|relation "\w+")/i],
   ["a vendor name", /neon|upstash/i],
-  ["a connection string", /\b(postgres(ql)?|rediss?|wss?):\/\/|DATABASE_URL|UPSTASH_REDIS/i],
+  // The API's own public WebSocket URLs (a live-feed ticket's `url`) are answers, not leaks.
+  ["a connection string", /\b(postgres(ql)?|rediss?):\/\/|\bwss?:\/\/(?!api\.example\.test\/)|DATABASE_URL|UPSTASH_REDIS/i],
 ];
 /**
  * What no error body may contain either. Success bodies may name their dependencies (the health

@@ -1,7 +1,7 @@
 import { createRouter } from "../../lib/create-router.ts";
 import * as handlers from "./auth.handlers.ts";
 import * as routes from "./auth.routes.ts";
-import { token, tokenHook } from "./token.handlers.ts";
+import { token, tokenErrors, tokenHook } from "./token.handlers.ts";
 
 export default createRouter()
   .openapi(routes.register, handlers.register)
@@ -12,4 +12,5 @@ export default createRouter()
   .openapi(routes.logout, handlers.logout)
   .openapi(routes.changePassword, handlers.changePassword)
   .openapi(routes.listSessions, handlers.listSessions)
-  .openapi(routes.endSession, handlers.endSession);
+  .openapi(routes.endSession, handlers.endSession)
+  .onError(tokenErrors);

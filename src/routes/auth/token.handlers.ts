@@ -1,5 +1,6 @@
 import type { Context } from "hono";
-import { ApiError } from "../../lib/errors.ts";
+import { HTTPException } from "hono/http-exception";
+import { ApiError, onError } from "../../lib/errors.ts";
 import * as auth from "../../services/auth/index.ts";
 import type { AppRouteHandler } from "../../types.ts";
 import { authDeps } from "./auth.handlers.ts";
@@ -26,7 +27,9 @@ export const token: AppRouteHandler<typeof routes.token> = async (c) => {
     let pair;
     if (form.grant_type === "password") {
       if (!form.username || !form.password) return oauthError(c, "invalid_request", "The password grant needs username and password");
-      pair = await auth.login(authDeps(c), form.username, form.password);
+      // The device token is for the first-party sign-in (its cookie); OAuth2 clients get the token pair only.
+      const { deviceToken: _device, ...tokens } = await auth.login(authDeps(c), form.username, form.password);
+      pair = tokens;
     } else if (form.grant_type === "refresh_token") {
       if (!form.refresh_token) return oauthError(c, "invalid_request", "The refresh_token grant needs refresh_token");
       pair = await auth.refreshSession(authDeps(c), form.refresh_token);
@@ -44,3 +47,13 @@ export const token: AppRouteHandler<typeof routes.token> = async (c) => {
 /** A malformed token request is `invalid_request` (§5.2), not a 422 problem. */
 export const tokenHook = (result: { success: boolean }, c: Context) =>
   result.success ? undefined : oauthError(c, "invalid_request", "Malformed token request: send grant_type and its parameters form-encoded");
+
+/**
+ * A body the runtime cannot even parse (multipart without a boundary, a broken form) fails before
+ * the hook; at the token endpoint that is `invalid_request` too. Every other error of the router
+ * gets the API's one format.
+ */
+export const tokenErrors = (err: Error, c: Context) =>
+  c.req.path === "/api/auth/token" && err instanceof HTTPException && err.status === 400
+    ? oauthError(c, "invalid_request", "Malformed token request: send grant_type and its parameters form-encoded")
+    : onError(err, c);
