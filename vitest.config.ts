@@ -30,6 +30,8 @@ export default defineConfig({
                   // Cheap hashing and easy proof of work keep the suite fast; production uses 12 and 4.
                   BCRYPT_ROUNDS: "4",
                   BLOCKCHAIN_DIFFICULTY: "1",
+                  // Retargets can raise it by one step (a burst of test blocks), never to costly levels.
+                  BLOCKCHAIN_MAX_DIFFICULTY: "2",
                   ...TEST_SECRETS,
                 },
               },

@@ -23,6 +23,7 @@ import integrations from "./routes/integrations/integrations.index.ts";
 import metricsRoutes from "./routes/metrics/metrics.index.ts";
 import observability from "./routes/observability/observability.index.ts";
 import miner from "./routes/miner/miner.index.ts";
+import mining from "./routes/mining/mining.index.ts";
 import prism from "./routes/prism/prism.index.ts";
 import social from "./routes/social/social.index.ts";
 import system from "./routes/system/system.index.ts";
@@ -76,6 +77,7 @@ export function createApp() {
     .route("/", email)
     .route("/", social)
     .route("/", blockchain)
+    .route("/", mining)
     .route("/", video)
     .route("/", miner)
     .route("/", dashboard)

@@ -50,6 +50,13 @@ export const configSchema = z.object({
   REFRESH_TOKEN_EXPIRE_DAYS: int(7, 1, 365),
   BCRYPT_ROUNDS: int(12, 4, 15),
   BLOCKCHAIN_DIFFICULTY: int(4, 0, 8),
+  // Issuance (README "RoadChain rules"): difficulty retargets between BLOCKCHAIN_DIFFICULTY and this
+  // every BLOCKCHAIN_RETARGET_BLOCKS blocks toward one block per BLOCKCHAIN_BLOCK_INTERVAL_SECONDS;
+  // the reward halves every MINING_HALVING_BLOCKS blocks.
+  BLOCKCHAIN_MAX_DIFFICULTY: int(6, 0, 8),
+  BLOCKCHAIN_RETARGET_BLOCKS: int(10, 2, 100_000),
+  BLOCKCHAIN_BLOCK_INTERVAL_SECONDS: int(60, 1, 86_400),
+  MINING_HALVING_BLOCKS: int(100_000, 1, 1_000_000_000),
   MINING_REWARD: z
     .string()
     .optional()

@@ -125,7 +125,7 @@ for (const [name, fn, what] of [
     .addOption(urlOpt())
     .addOption(timeout())
     .addOption(json())
-    .action(action((m, env: string, o: Common & { dryRun?: boolean; yes?: boolean; url?: string; timeout: string }) => fn(m, env, { dryRun: Boolean(o.dryRun), yes: Boolean(o.yes), url: o.url, timeoutMs: positive(o.timeout) })));
+    .action(action((m, env: string, o: Common & { dryRun?: boolean; yes?: boolean; url?: string; timeout: string }) => fn(m, env, { dryRun: Boolean(o.dryRun), yes: Boolean(o.yes), url: o.url, timeoutMs: positive(o.timeout), json: Boolean(o.json) })));
 }
 
 function positive(v: string): number {

@@ -1,55 +1,39 @@
 /**
- * `ops deploy <env>` / `ops rollback <env>`: by hand, the steps the deploy workflow runs —
- * migrations (Neon's direct URL), the secrets check, `wrangler deploy` with the build metadata,
- * then a smoke check of the deployed URL, rolling back to the previous version when it fails.
- * `--dry-run` runs nothing that changes a deployment: it prints the plan and builds the bundle.
+ * `ops deploy <env>` / `ops rollback <env>`: by hand, exactly what the deploy workflow runs —
+ * scripts/deploy/deploy.sh (migrations, secrets, `wrangler deploy` with the git sha, smoke check,
+ * rollback when the smoke check fails), with the environment's URL from the manifest. Before it
+ * starts, the ops CLI checks that every variable the script needs is set, and names the missing ones.
+ * `--dry-run` changes nothing: it prints the steps and builds the bundle with `wrangler deploy --dry-run`.
  */
-import { execFile } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
+import { secretsFrom } from "../deploy/secrets.ts";
+import { smokeCheck } from "../deploy/smoke.ts";
 import { getEnvironment } from "./catalog.ts";
-import { workerService } from "./consistency.ts";
-import { envCheck, wranglerBin } from "./env-check.ts";
-import { health, status, type LiveOptions } from "./live.ts";
+import { wranglerBin } from "./env-check.ts";
 import { repoRoot, type Manifest } from "./manifest.ts";
 import { EXIT, header, UsageError, type Outcome } from "./output.ts";
 
-const run = promisify(execFile);
+export type DeployOptions = { dryRun: boolean; yes: boolean; url?: string; timeoutMs: number; json: boolean };
+type Step = { name: string; status: "planned" | "ok" | "failed" | "skipped"; detail: string };
 
-export type DeployOptions = LiveOptions & { dryRun: boolean; yes: boolean };
-type Step = { name: string; command: string; status: "planned" | "ok" | "failed" | "skipped"; detail: string };
+const STEPS = ["migrations", "secrets", "deploy", "smoke", "rollback"] as const;
 
-async function sh(cmd: string, args: string[], env: Record<string, string> = {}): Promise<{ ok: boolean; out: string }> {
-  try {
-    const { stdout, stderr } = await run(cmd, args, { cwd: repoRoot, env: { ...process.env, WRANGLER_SEND_METRICS: "false", ...env }, timeout: 10 * 60_000, maxBuffer: 32 << 20 });
-    return { ok: true, out: (stdout + stderr).trim() };
-  } catch (err) {
-    const e = err as { stdout?: string; stderr?: string; message: string };
-    return { ok: false, out: ((e.stdout ?? "") + (e.stderr ?? "") || e.message).trim() };
-  }
-}
-
-const tail = (s: string) => s.split("\n").filter(Boolean).slice(-3).join(" ⏎ ");
-
-async function gitSha(): Promise<string> {
-  const r = await sh("git", ["rev-parse", "HEAD"]);
-  return r.ok ? r.out : "unknown";
-}
-
-/** status and health of the Worker must both pass; a fresh deploy may take a few seconds to answer. */
-async function smoke(m: Manifest, env: string, opts: LiveOptions): Promise<{ ok: boolean; detail: string }> {
-  const [service] = workerService(m);
-  let detail = "";
-  for (let attempt = 1; attempt <= 3; attempt++) {
-    const [s, h] = await Promise.all([status(m, env, opts), health(m, service, env, opts)]);
-    const st = s.json as { status: string };
-    if (s.exitCode === EXIT.ok && h.exitCode === EXIT.ok) return { ok: true, detail: `status ${st.status}; every health entrypoint ok` };
-    detail = `status ${st.status}; health exit ${h.exitCode}`;
-    if (attempt < 3) await new Promise((r) => setTimeout(r, 5000));
-  }
-  return { ok: false, detail };
+/** Runs a command; its output goes to the terminal unless `--json` (then it is kept for the steps). */
+function run(cmd: string, args: string[], env: Record<string, string>, quiet: boolean): Promise<{ code: number; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: repoRoot, env: { ...process.env, WRANGLER_SEND_METRICS: "false", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    const take = (stream: NodeJS.WriteStream) => (c: Buffer) => {
+      out += c.toString();
+      if (!quiet) stream.write(c);
+    };
+    child.stdout.on("data", take(process.stderr));
+    child.stderr.on("data", take(process.stderr));
+    child.on("close", (code) => resolve({ code: code ?? 1, out }));
+  });
 }
 
 function target(m: Manifest, envName: string, opts: DeployOptions) {
@@ -58,95 +42,82 @@ function target(m: Manifest, envName: string, opts: DeployOptions) {
   if (e.kind !== "cloudflare") throw new UsageError(`${env} is not deployed with wrangler (use \`npm run dev\`)`, cloud);
   if (e.status !== "active") throw new UsageError(`${env} is ${e.status}: wrangler.toml has no [env.${e.wrangler_env}] yet`, cloud.filter((k) => m.environments[k]!.status === "active"));
   if (env === "production" && !opts.dryRun && !opts.yes) throw new UsageError("deploying or rolling back production changes what users get: pass --yes");
-  return { env, envArgs: e.wrangler_env ? ["--env", e.wrangler_env] : [] };
+  return { env, url: opts.url ?? e.url, envArgs: e.wrangler_env ? ["--env", e.wrangler_env] : [] };
 }
 
-function outcome(kind: string, env: string, dryRun: boolean, steps: Step[]): Outcome {
+function outcome(action: string, env: string, url: string, dryRun: boolean, steps: Step[], extra: Record<string, unknown> = {}): Outcome {
   const failed = steps.some((s) => s.status === "failed");
   return {
     exitCode: failed ? EXIT.failed : EXIT.ok,
-    json: { action: kind, environment: env, dry_run: dryRun, ok: !failed, steps },
+    json: { action, environment: env, url, dry_run: dryRun, ok: !failed, steps, ...extra },
     text: (c) => [
-      header(c, `${kind} ${env}${dryRun ? " (dry run)" : ""}`),
-      ...steps.map((s) => `  ${s.status === "ok" ? c.green("ok     ") : s.status === "failed" ? c.red("FAILED ") : c.dim(s.status.padEnd(7))} ${s.name}: ${c.dim(s.command)}${s.detail ? `\n          ${s.detail}` : ""}`),
+      header(c, `${action} ${env} (${url})${dryRun ? " — dry run" : ""}`),
+      ...steps.map((s) => `  ${s.status === "ok" ? c.green("ok     ") : s.status === "failed" ? c.red("FAILED ") : c.dim(s.status.padEnd(7))} ${s.name}${s.detail ? `  ${c.dim(s.detail)}` : ""}`),
     ],
   };
 }
 
+/** What deploy.sh needs from the environment, named before anything runs. */
+export function missingForDeploy(env: NodeJS.ProcessEnv): string[] {
+  const missing = secretsFrom(env).missing;
+  if (!env.DATABASE_URL_UNPOOLED) missing.unshift("DATABASE_URL_UNPOOLED");
+  return missing;
+}
+
 export async function deploy(m: Manifest, envName: string, opts: DeployOptions): Promise<Outcome> {
-  const { env, envArgs } = target(m, envName, opts);
-  const [service] = workerService(m);
-  const sha = await gitSha();
-  const buildTime = new Date().toISOString();
-  const deployArgs = ["deploy", ...envArgs, "--var", `GIT_SHA:${sha}`, "--var", `BUILD_TIME:${buildTime}`];
-  const steps: Step[] = [
-    { name: "migrations", command: "DATABASE_URL=$DATABASE_URL_UNPOOLED npm run db:migrate", status: "planned", detail: "" },
-    { name: "secrets", command: `npm run ops -- env ${service} --check --env ${env}`, status: "planned", detail: "" },
-    { name: "deploy", command: `wrangler ${deployArgs.join(" ")}`, status: "planned", detail: "" },
-    { name: "smoke", command: `npm run ops -- status ${env} && npm run ops -- health ${service} ${env}`, status: "planned", detail: "" },
-    { name: "rollback", command: `wrangler rollback ${envArgs.join(" ")} --yes (only when the smoke check fails)`, status: "planned", detail: "" },
-  ];
-  const [migrations, secrets, deployStep, smokeStep, rollbackStep] = steps as [Step, Step, Step, Step, Step];
+  const { env, url, envArgs } = target(m, envName, opts);
+  const steps: Step[] = STEPS.map((name) => ({ name, status: "planned", detail: "" }));
   if (opts.dryRun) {
     const out = mkdtempSync(join(tmpdir(), "ops-deploy-"));
-    const r = await sh(process.execPath, [wranglerBin, "deploy", "--dry-run", "--outdir", out, ...envArgs]);
+    const r = await run(process.execPath, [wranglerBin, "deploy", "--dry-run", "--outdir", out, ...envArgs], {}, true);
     rmSync(out, { recursive: true, force: true });
-    deployStep.status = r.ok ? "ok" : "failed";
-    deployStep.detail = `wrangler deploy --dry-run: ${tail(r.out)}`;
-    return outcome("deploy", env, true, steps);
+    steps[2]!.status = r.code === 0 ? "ok" : "failed";
+    steps[2]!.detail = `wrangler deploy --dry-run ${envArgs.join(" ")}: ${r.code === 0 ? "bundle and bindings ok" : r.out.trim().split("\n").slice(-3).join(" ")}`;
+    steps[1]!.detail = (() => {
+      const missing = missingForDeploy(process.env);
+      return missing.length ? `not set here: ${missing.join(", ")}` : "every required secret is set here";
+    })();
+    return outcome("deploy", env, url, true, steps, { script: `scripts/deploy/deploy.sh ${env}` });
   }
-  const stop = (from: Step[]) => from.forEach((s) => (s.status = "skipped"));
-
-  const direct = process.env.DATABASE_URL_UNPOOLED;
-  if (!direct) {
-    migrations.status = "failed";
-    migrations.detail = "DATABASE_URL_UNPOOLED is not set (Neon's direct connection string; the workflow reads it from GitHub secrets)";
-    stop([secrets, deployStep, smokeStep, rollbackStep]);
-    return outcome("deploy", env, false, steps);
+  const missing = missingForDeploy(process.env);
+  if (missing.length) {
+    steps[0]!.status = "skipped";
+    steps[1]!.status = "failed";
+    steps[1]!.detail = `not set: ${missing.join(", ")} — export them (the workflow takes them from GitHub secrets)`;
+    return outcome("deploy", env, url, false, steps);
   }
-  const mig = await sh("npm", ["run", "db:migrate"], { DATABASE_URL: direct });
-  migrations.status = mig.ok ? "ok" : "failed";
-  migrations.detail = tail(mig.out);
-  if (!mig.ok) return stop([secrets, deployStep, smokeStep, rollbackStep]), outcome("deploy", env, false, steps);
-
-  const check = await envCheck(m, service, env, {});
-  const cj = check.json as { missing_required?: string[]; error?: string };
-  secrets.status = check.exitCode === EXIT.ok ? "ok" : "failed";
-  secrets.detail = cj.error ?? (cj.missing_required?.length ? `missing: ${cj.missing_required.join(", ")}` : "every required secret is set");
-  if (check.exitCode !== EXIT.ok) return stop([deployStep, smokeStep, rollbackStep]), outcome("deploy", env, false, steps);
-
-  const dep = await sh(process.execPath, [wranglerBin, ...deployArgs]);
-  deployStep.status = dep.ok ? "ok" : "failed";
-  deployStep.detail = tail(dep.out);
-  if (!dep.ok) return stop([smokeStep, rollbackStep]), outcome("deploy", env, false, steps);
-
-  const sm = await smoke(m, env, opts);
-  smokeStep.status = sm.ok ? "ok" : "failed";
-  smokeStep.detail = sm.detail;
-  if (sm.ok) {
-    rollbackStep.status = "skipped";
-    return outcome("deploy", env, false, steps);
-  }
-  const rb = await sh(process.execPath, [wranglerBin, "rollback", ...envArgs, "--yes", "--message", `ops deploy: smoke check failed (${sm.detail})`]);
-  rollbackStep.status = rb.ok ? "ok" : "failed";
-  rollbackStep.detail = tail(rb.out);
-  return outcome("deploy", env, false, steps);
+  const r = await run("bash", [join(repoRoot, "scripts/deploy/deploy.sh"), env], { DEPLOY_URL: url }, opts.json);
+  // deploy.sh announces "== n/5 <step>"; the last one announced is where a failure happened.
+  const reached = Math.max(0, ...[...r.out.matchAll(/^== (\d)\/5/gm)].map((x) => Number(x[1])));
+  steps.forEach((s, i) => (s.status = i + 1 < reached ? "ok" : "skipped"));
+  if (r.code === 0) steps.slice(0, 4).forEach((s) => (s.status = "ok"));
+  else if (/smoke check failed: rolling/.test(r.out)) {
+    steps[3]!.status = "failed";
+    steps[4]!.status = "ok";
+    steps[4]!.detail = "rolled back to the previous version";
+  } else if (reached > 0) steps[reached - 1]!.status = "failed";
+  else steps[0]!.status = "failed";
+  const failedStep = steps.find((s) => s.status === "failed");
+  if (failedStep && !failedStep.detail) failedStep.detail = r.out.trim().split("\n").slice(-2).join(" ");
+  return outcome("deploy", env, url, false, steps, { exit_code: r.code });
 }
 
 export async function rollback(m: Manifest, envName: string, opts: DeployOptions): Promise<Outcome> {
-  const { env, envArgs } = target(m, envName, opts);
-  const args = ["rollback", ...envArgs, "--yes", "--message", "ops rollback"];
+  const { env, url, envArgs } = target(m, envName, opts);
   const steps: Step[] = [
-    { name: "rollback", command: `wrangler ${args.join(" ")}`, status: "planned", detail: "" },
-    { name: "smoke", command: `npm run ops -- status ${env}`, status: "planned", detail: "" },
+    { name: `wrangler rollback ${envArgs.join(" ")}`.trim(), status: "planned", detail: "" },
+    { name: "smoke", status: "planned", detail: "scripts/deploy/smoke.ts" },
   ];
-  if (opts.dryRun) return outcome("rollback", env, true, steps);
-  const rb = await sh(process.execPath, [wranglerBin, ...args]);
-  steps[0]!.status = rb.ok ? "ok" : "failed";
-  steps[0]!.detail = tail(rb.out);
-  if (!rb.ok) return (steps[1]!.status = "skipped"), outcome("rollback", env, false, steps);
-  const sm = await smoke(m, env, opts);
-  steps[1]!.status = sm.ok ? "ok" : "failed";
-  steps[1]!.detail = sm.detail;
-  return outcome("rollback", env, false, steps);
+  if (opts.dryRun) return outcome("rollback", env, url, true, steps);
+  const r = await run(process.execPath, [wranglerBin, "rollback", ...envArgs, "--yes", "--message", "ops rollback"], {}, opts.json);
+  steps[0]!.status = r.code === 0 ? "ok" : "failed";
+  steps[0]!.detail = r.out.trim().split("\n").slice(-1).join("");
+  if (r.code !== 0) {
+    steps[1]!.status = "skipped";
+    return outcome("rollback", env, url, false, steps);
+  }
+  const failures = await smokeCheck(url, undefined, 3, 5_000);
+  steps[1]!.status = failures.length ? "failed" : "ok";
+  steps[1]!.detail = failures.join("; ");
+  return outcome("rollback", env, url, false, steps);
 }

@@ -1,6 +1,7 @@
 // The RoadChain Durable Object's RPC surface: what the Worker may call on it and what it answers.
 // Services and routes import this module, never the class (roadchain.ts implements RoadChainRpc),
 // so the object's internals can change without touching its callers.
+import type { NextBlockRules } from "../services/chain/issuance.ts";
 import type { BlockProposal } from "../services/chain/block-writer.ts";
 import type { ChainHead } from "../services/chain/ledger.ts";
 import type { BlockView } from "../services/chain/views.ts";
@@ -18,8 +19,11 @@ export type AppendResult =
 
 export type ChainAnchor = { head: ChainHead; tail: { height: number; hash: string } | null };
 
-/** The right to mine the next block: the head to build on and the ticket to hand back with it. */
-export type MiningTicket = { status: "granted"; head: ChainHead; ticket: string } | { status: "busy" };
+/** What the next block builds on: the head, and the difficulty and reward it must carry (issuance.ts). */
+export type MiningTemplate = { head: ChainHead; rules: NextBlockRules };
+
+/** The right to mine the next block: the head to build on, its rules, and the ticket to hand back with it. */
+export type MiningTicket = ({ status: "granted"; ticket: string } & MiningTemplate) | { status: "busy" };
 
 /** A miner's turn ends after this even if it never appends (it crashed); then the next miner goes. */
 export const MINING_LEASE_MS = 5_000;
@@ -33,6 +37,8 @@ export interface RoadChainRpc {
   head(chain: string): Promise<ChainHead>;
   /** Waits for the caller's turn to mine; "busy" after MINING_WAIT_MS in the queue. */
   reserve(chain: string): Promise<MiningTicket>;
+  /** The head and the next block's rules, without taking a turn (the mining template). */
+  template(chain: string): Promise<MiningTemplate>;
   /** Gives a turn back without appending. Unknown or expired tickets are ignored. */
   release(ticket: string): Promise<void>;
   /** Head and the database's newest block, read with no append in flight (for /verify). */

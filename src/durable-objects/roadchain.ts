@@ -11,6 +11,7 @@ import {
 import type { ChainHead } from "../services/chain/ledger.ts";
 import { blockAtHeight, chainTail, transactionsOfBlocks } from "../services/chain/reads.ts";
 import { blockView, type BlockView } from "../services/chain/views.ts";
+import { difficultyAt, rewardAt, startsPeriod, type NextBlockRules } from "../services/chain/issuance.ts";
 import { checkProposal } from "../services/chain/proposal-check.ts";
 import { IdempotencySupersededError } from "../services/idempotency.ts";
 import { MiningTurns } from "./mining-turns.ts";
@@ -19,6 +20,7 @@ import {
   MINING_WAIT_MS,
   type AppendResult,
   type ChainAnchor,
+  type MiningTemplate,
   type MiningTicket,
   type RoadChainRpc,
 } from "./roadchain.contract.ts";
@@ -56,6 +58,8 @@ type Attempts = { height: number; hashes: string[] };
 export class RoadChainDO extends DurableObject<Env> implements RoadChainRpc {
   #queue: Promise<unknown> = Promise.resolve();
   #turns = new MiningTurns();
+  /** The rules of the block after the head with this hash (difficulty and reward; see issuance.ts). */
+  #rules: { after: string; rules: NextBlockRules } | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -80,11 +84,19 @@ export class RoadChainDO extends DurableObject<Env> implements RoadChainRpc {
     const ticket = await this.#turns.take(MINING_WAIT_MS, MINING_LEASE_MS);
     if (ticket === undefined) return { status: "busy" };
     try {
-      return { status: "granted", head: await this.head(chain), ticket };
+      return { status: "granted", ...(await this.template(chain)), ticket };
     } catch (err) {
       this.#turns.end(ticket);
       throw err;
     }
+  }
+
+  /** The head and the rules (difficulty, reward) the next block must follow: a miner's template. */
+  async template(chain: string): Promise<MiningTemplate> {
+    return this.#withDb(async (db) => {
+      const head = await this.#ready(chain, db);
+      return { head, rules: await this.#nextRules(chain, db, head) };
+    });
   }
 
   /** Gives a turn back without appending (the miner failed). Unknown or expired tickets are ignored. */
@@ -116,7 +128,7 @@ export class RoadChainDO extends DurableObject<Env> implements RoadChainRpc {
         const head = await this.#ready(chain, db);
         const { header, hash } = proposal;
         if (header.height !== head.height + 1 || header.previous_hash !== head.hash) return { status: "stale", head };
-        const invalid = await this.#check(proposal, head);
+        const invalid = await this.#check(proposal, head, await this.#nextRules(chain, db, head));
         if (invalid) return { status: "rejected", reason: invalid };
 
         this.#recordAttempt(header.height, hash);
@@ -301,9 +313,30 @@ export class RoadChainDO extends DurableObject<Env> implements RoadChainRpc {
   }
 
   /** Why a proposal is not a valid successor of `head`, or undefined if it is. */
-  #check(proposal: BlockProposal, head: ChainHead): Promise<string | undefined> {
+  #check(proposal: BlockProposal, head: ChainHead, rules: NextBlockRules): Promise<string | undefined> {
+    return checkProposal(proposal, head, { difficulty: rules.difficulty, reward: rules.reward });
+  }
+
+  /**
+   * The difficulty and reward of the block after `head` (issuance.ts): the head block's difficulty,
+   * retargeted from the last period's time span when the next block starts a period. Two indexed
+   * reads at most, once per head (cached by its hash).
+   */
+  async #nextRules(chain: string, db: Database, head: ChainHead): Promise<NextBlockRules> {
+    if (this.#rules?.after === head.hash) return this.#rules.rules;
     const config = this.#config();
-    return checkProposal(proposal, head, { difficulty: config.BLOCKCHAIN_DIFFICULTY, reward: config.MINING_REWARD });
+    const height = head.height + 1;
+    const window = config.BLOCKCHAIN_RETARGET_BLOCKS;
+    const headRow = head.height === 0 ? undefined : await blockAtHeight(db, chain, head.height);
+    const previous = { height: head.height, difficulty: headRow?.difficulty ?? 0 };
+    let span: { from: number; to: number } | undefined;
+    if (startsPeriod(height, window)) {
+      const first = await blockAtHeight(db, chain, head.height - window + 1);
+      if (first) span = { from: first.timestampMs, to: head.timestamp };
+    }
+    const rules: NextBlockRules = { height, difficulty: difficultyAt(config, height, previous, span), reward: rewardAt(config, height) };
+    this.#rules = { after: head.hash, rules };
+    return rules;
   }
 
   #broadcast(block: BlockView): void {

@@ -1,7 +1,8 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
-import { ApiError, serviceUnavailable, unauthorized } from "../lib/errors.ts";
+import { ApiError, problem, serviceUnavailable, unauthorized } from "../lib/errors.ts";
 import { TokenError, bearerToken, verifyToken } from "../lib/jwt.ts";
+import { accountUsable } from "../services/auth/account-state.ts";
 import { SessionStoreError, touchSession } from "../services/sessions.ts";
 import type { AppBindings, AuthContext } from "../types.ts";
 
@@ -56,17 +57,41 @@ async function authenticate(c: Context<AppBindings, any, any>, header: string): 
   return { userId: claims.userId, sessionId: claims.sessionId };
 }
 
+/**
+ * A request that failed unexpectedly (500) may have failed because the caller's account is gone: a
+ * deleted user's token is still a valid token of a live session, and their writes fail on foreign
+ * keys. Only then (never on the hot path) the account is looked up: gone or disabled → 401 and its
+ * sessions end, so a deleted account never sees a 500.
+ */
+async function refuseVanishedAccount(c: Context<AppBindings, any, any>) {
+  const auth = c.var.auth;
+  if (!auth || !c.error || c.res.status !== 500) return;
+  let usable = true;
+  try {
+    usable = await accountUsable(c.var.services, auth.userId);
+  } catch {
+    return; // the database is down: the 500 stands
+  }
+  if (usable) return;
+  c.res = undefined; // replace, not merge: the 500's headers go too
+  c.res = problem(c, 401, "account-unavailable", "This account no longer exists or is disabled; the session has ended", {
+    headers: { "WWW-Authenticate": 'Bearer error="invalid_token"' },
+  });
+}
+
 export const requireAuth = createMiddleware<AppBindings>(async (c, next) => {
   const header = c.req.header("Authorization");
   if (header === undefined) throw notAuthenticated();
   c.set("auth", await authenticate(c, header));
   await next();
+  await refuseVanishedAccount(c);
 });
 
 export const optionalAuth = createMiddleware<AppBindings>(async (c, next) => {
   const header = c.req.header("Authorization");
   if (header !== undefined) c.set("auth", await authenticate(c, header));
   await next();
+  await refuseVanishedAccount(c);
 });
 
 /** The caller of a route behind `requireAuth`. Throws 401 if the route forgot the middleware. */

@@ -49,6 +49,7 @@ export type RateLimitRule = {
 export const RATE_LIMITS: Record<string, RateLimitRule> & { default: RateLimitRule } = {
   "/api/auth/register": { requests: 5, window: "1 m", failClosed: true, exact: true },
   "/api/auth/login": { requests: 10, window: "1 m", failClosed: true, exact: true },
+  "/api/auth/token": { requests: 30, window: "1 m", failClosed: true, exact: true },
   "/api/auth/refresh": { requests: 30, window: "1 m", failClosed: true, exact: true },
   "/api/auth/password": { requests: 5, window: "1 m", failClosed: true, exact: true },
   // Public and costly: re-derives the whole chain (about 1 s of work per 10,000 blocks).

@@ -127,6 +127,7 @@ export async function startSystem(extraVars: Record<string, string> = {}, opts: 
     WALLET_MASTER_KEY: "browser-test-wallet-master-key-0123456789abcdef012",
     BCRYPT_ROUNDS: "4",
     BLOCKCHAIN_DIFFICULTY: "1",
+    BLOCKCHAIN_MAX_DIFFICULTY: "2",
     // Metrics on, as an operator would run it: Prism's Observability page charts them.
     METRICS_TOKEN: "browser-test-metrics-token-0123456789abcdef",
     ...extraVars,

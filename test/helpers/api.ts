@@ -1,6 +1,7 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import worker from "../../src/index.ts";
+import { buildContract, checkResponse, type Contract } from "./contract.ts";
 
 export const BASE = "https://api.example.test";
 
@@ -13,9 +14,28 @@ function buildRequest(path: string, init: ApiInit): Request {
   return new Request(BASE + path, { ...rest, headers, body: json !== undefined ? JSON.stringify(json) : rest.body });
 }
 
-/** Calls the Worker's own fetch handler inside workerd, as the edge would. */
-export function api(path: string, init: ApiInit = {}) {
+let contract: Promise<Contract> | undefined;
+/** The document the Worker serves, fetched once per test file. */
+function theContract(): Promise<Contract> {
+  contract ??= exports.default.fetch(new Request(`${BASE}/api/openapi.json`)).then(async (res) => buildContract(await res.json()));
+  return contract;
+}
+
+/**
+ * Calls the Worker's own fetch handler inside workerd, as the edge would, and checks the response
+ * against the OpenAPI document (test/helpers/contract.ts): an undocumented status, content type,
+ * body shape or missing declared header fails the test that made the call.
+ */
+/** Without the contract check: for the bad-input matrix, which judges its edge cases by its own rules. */
+export function uncheckedApi(path: string, init: ApiInit = {}) {
   return exports.default.fetch(buildRequest(path, init));
+}
+
+export async function api(path: string, init: ApiInit = {}) {
+  const request = buildRequest(path, init);
+  const res = await exports.default.fetch(request);
+  await checkResponse(await theContract(), request.method, request.url, res);
+  return res;
 }
 
 /** One request through the Worker with some bindings replaced (a dead Redis URL, a weak secret…). */

@@ -99,8 +99,10 @@ export async function checkResponse(contract: Contract, method: string, url: str
       if (text.length > 0) fail("a body where the document declares none", text);
       return;
     }
-    if (!types.includes(contentType)) fail(`content type ${contentType || "(none)"} not declared (declared: ${types.join(", ")})`);
-    if (!contentType.endsWith("json")) return; // event streams and other text: the type is the contract
+    // `*/*` declares "whatever the resource is" (a downloaded file): any type passes, the body is not JSON-checked.
+    const anyType = !types.includes(contentType) && types.includes("*/*");
+    if (!types.includes(contentType) && !anyType) fail(`content type ${contentType || "(none)"} not declared (declared: ${types.join(", ")})`);
+    if (anyType || !contentType.endsWith("json")) return; // event streams and other text: the type is the contract
     schema = content[contentType].schema;
   }
   const text = await res.clone().text();

@@ -133,7 +133,7 @@ describe("env --check", () => {
 });
 
 describe("deploy and rollback", () => {
-  it("production needs --yes; a planned environment is refused with the deployable ones", async () => {
+  it("production needs --yes; development is refused with the deployable environments", async () => {
     const prod = await ops(["deploy", "production"]);
     expect(prod.code).toBe(2);
     expect(prod.stderr).toContain("pass --yes");
@@ -142,13 +142,21 @@ describe("deploy and rollback", () => {
     expect(rb.stderr).toContain("development is not deployed with wrangler");
   });
 
-  it("--dry-run prints the workflow's steps and builds the bundle with wrangler", async () => {
-    const out = await ops(["deploy", "production", "--dry-run", "--json"]);
+  it("--dry-run prints deploy.sh's steps and builds the bundle with wrangler; the secrets it would lack are named", async () => {
+    const out = await ops(["deploy", "production", "--dry-run", "--json"], { DATABASE_URL_UNPOOLED: "", SECRET_KEY: "", WALLET_MASTER_KEY: "" });
     expect(out.code).toBe(0);
+    expect(out.json).toMatchObject({ script: "scripts/deploy/deploy.sh production", url: "https://blackroad.systems", dry_run: true });
     expect(out.json.steps.map((s: { name: string }) => s.name)).toEqual(["migrations", "secrets", "deploy", "smoke", "rollback"]);
-    const deploy = out.json.steps[2];
-    expect(deploy).toMatchObject({ status: "ok" });
-    expect(deploy.command).toMatch(/^wrangler deploy --var GIT_SHA:[0-9a-f]{40} --var BUILD_TIME:/);
-    expect(deploy.detail).toContain("--dry-run: exiting now");
+    expect(out.json.steps[2]).toMatchObject({ status: "ok", detail: expect.stringContaining("bundle and bindings ok") });
+    expect(out.json.steps[1].detail).toMatch(/^not set here: DATABASE_URL_UNPOOLED, .*SECRET_KEY, WALLET_MASTER_KEY$/);
+  });
+
+  it("a real deploy with a required secret missing stops before anything runs, naming it", async () => {
+    const out = await ops(["deploy", "staging", "--json"], { DATABASE_URL_UNPOOLED: "postgres://x", DATABASE_URL: "postgres://x", UPSTASH_REDIS_REST_URL: "https://x", UPSTASH_REDIS_REST_TOKEN: "t", SECRET_KEY: "", WALLET_MASTER_KEY: "k".repeat(40) });
+    expect(out.code).toBe(1);
+    expect(out.json.steps.slice(0, 2)).toEqual([
+      { name: "migrations", status: "skipped", detail: "" },
+      { name: "secrets", status: "failed", detail: "not set: SECRET_KEY — export them (the workflow takes them from GitHub secrets)" },
+    ]);
   });
 });

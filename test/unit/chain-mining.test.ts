@@ -17,12 +17,12 @@ async function genesisHead(): Promise<ChainHead> {
 }
 
 /** Accepts a proposal only on its current head; `beforeAppend` can move the head first (a rival). */
-function fakeChain(head: ChainHead, beforeAppend?: (n: number) => ChainHead | undefined) {
+function fakeChain(head: ChainHead, beforeAppend?: (n: number) => ChainHead | undefined, difficulty = 2) {
   const proposals: BlockProposal[] = [];
   const released: string[] = [];
   let calls = 0;
   const writer: ChainWriter = {
-    reserve: async () => ({ status: "granted", head, ticket: `t${calls}` }),
+    reserve: async () => ({ status: "granted", head, ticket: `t${calls}`, rules: { height: head.height + 1, difficulty, reward: "50.00000000" } }),
     release: async (ticket) => void released.push(ticket),
     append: async (p, ticket): Promise<AppendOutcome> => {
       expect(ticket).toMatch(/^t\d+$/);
@@ -45,7 +45,7 @@ describe("mineBlock", () => {
       { id: 3, transactionHash: "aa".repeat(32) },
       { id: 7, transactionHash: "bb".repeat(32) },
     ];
-    const r = await mineBlock({ writer, pending: async () => pending, difficulty: 2, reward: "50" }, input);
+    const r = await mineBlock({ writer, pending: async () => pending }, input);
     expect(r.attempts).toBe(1);
     const p = proposals[0]!;
     expect(p.header).toMatchObject({ height: 1, previous_hash: head.hash, difficulty: 2, reward: "50.00000000", transaction_count: 2 });
@@ -64,7 +64,7 @@ describe("mineBlock", () => {
     const rival: ChainHead = { height: 1, hash: "0f".repeat(32), timestamp: head.timestamp + 10 };
     const { writer, proposals } = fakeChain(head, (n) => (n === 1 ? rival : undefined));
     let reads = 0;
-    const r = await mineBlock({ writer, pending: async () => (reads++, []), difficulty: 1, reward: "50" }, input);
+    const r = await mineBlock({ writer, pending: async () => (reads++, []) }, input);
     expect(r.attempts).toBe(2);
     expect(reads).toBe(2);
     expect(proposals[1]!.header).toMatchObject({ height: 2, previous_hash: rival.hash, merkle_root: EMPTY_MERKLE_ROOT });
@@ -75,7 +75,7 @@ describe("mineBlock", () => {
     const head = await genesisHead();
     let h = head;
     const { writer } = fakeChain(head, () => (h = { height: h.height + 1, hash: crypto.randomUUID().replaceAll("-", "").padEnd(64, "0"), timestamp: h.timestamp }));
-    const err = await mineBlock({ writer, pending: async () => [], difficulty: 0, reward: "50" }, input).catch((e) => e);
+    const err = await mineBlock({ writer, pending: async () => [] }, input).catch((e) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect(err.status).toBe(503);
     expect(h.height).toBe(MAX_APPEND_ATTEMPTS);
@@ -87,25 +87,25 @@ describe("mineBlock", () => {
   ] as const)("maps %j to %i", async (outcome, status) => {
     const head = await genesisHead();
     const writer: ChainWriter = {
-      reserve: async () => ({ status: "granted", head, ticket: "t" }),
+      reserve: async () => ({ status: "granted", head, ticket: "t", rules: { height: head.height + 1, difficulty: 0, reward: "50.00000000" } }),
       release: async () => {},
       append: async () => outcome as AppendOutcome,
     };
-    const err = await mineBlock({ writer, pending: async () => [], difficulty: 0, reward: "50" }, input).catch((e) => e);
+    const err = await mineBlock({ writer, pending: async () => [] }, input).catch((e) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect(err.status).toBe(status);
   });
 
   it("no turn within the wait (busy) → 503", async () => {
     const writer: ChainWriter = { reserve: async () => ({ status: "busy" }), release: async () => {}, append: async () => ({ status: "superseded" }) };
-    const err = await mineBlock({ writer, pending: async () => [], difficulty: 0, reward: "50" }, input).catch((e) => e);
+    const err = await mineBlock({ writer, pending: async () => [] }, input).catch((e) => e);
     expect(err.status).toBe(503);
   });
 
   it("gives its turn back when it fails before appending", async () => {
     const head = await genesisHead();
     const { writer, released, proposals } = fakeChain(head);
-    const err = await mineBlock({ writer, pending: () => Promise.reject(new Error("db down")), difficulty: 0, reward: "50" }, input).catch((e) => e);
+    const err = await mineBlock({ writer, pending: () => Promise.reject(new Error("db down")) }, input).catch((e) => e);
     expect(String(err.message)).toBe("db down");
     expect(released).toEqual(["t0"]);
     expect(proposals).toHaveLength(0);
@@ -114,11 +114,11 @@ describe("mineBlock", () => {
   it("a rejected block is a bug (500), never silently retried", async () => {
     const head = await genesisHead();
     const writer: ChainWriter = {
-      reserve: async () => ({ status: "granted", head, ticket: "t" }),
+      reserve: async () => ({ status: "granted", head, ticket: "t", rules: { height: head.height + 1, difficulty: 0, reward: "50.00000000" } }),
       release: async () => {},
       append: async () => ({ status: "rejected", reason: "x" }),
     };
-    const err = await mineBlock({ writer, pending: async () => [], difficulty: 0, reward: "50" }, input).catch((e) => e);
+    const err = await mineBlock({ writer, pending: async () => [] }, input).catch((e) => e);
     expect(err).not.toBeInstanceOf(ApiError);
     expect(String(err.message)).toMatch(/rejected/);
   });

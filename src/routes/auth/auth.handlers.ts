@@ -5,11 +5,12 @@ import { clientIp, userAgent } from "../../lib/client-info.ts";
 import { ApiError } from "../../lib/errors.ts";
 import { getAuth } from "../../middleware/auth.ts";
 import * as auth from "../../services/auth/index.ts";
+import { deviceCookie, presentedDeviceToken } from "../../services/auth/device-token.ts";
 import type { AppBindings, AppRouteHandler } from "../../types.ts";
 import type * as routes from "./auth.routes.ts";
 import type { LoginFormSchema, LoginJsonSchema } from "./auth.schemas.ts";
 
-function deps(c: Context<AppBindings, any, any>): auth.AuthDeps {
+export function authDeps(c: Context<AppBindings, any, any>): auth.AuthDeps {
   return {
     db: c.var.services.db,
     redis: c.var.services.redis,
@@ -31,7 +32,7 @@ const isForm = (c: Context) => /^(application\/x-www-form-urlencoded|multipart\/
 const isJson = (c: Context) => /^application\/([a-z.-]+\+)?json/i.test(c.req.header("Content-Type") ?? "");
 
 export const register: AppRouteHandler<typeof routes.register> = async (c) => {
-  const user = await auth.registerUser(deps(c), c.req.valid("json"));
+  const user = await auth.registerUser(authDeps(c), c.req.valid("json"));
   countEvent("blackroad_registrations_total");
   return c.json(user, 201);
 };
@@ -49,12 +50,12 @@ export const login: AppRouteHandler<typeof routes.login> = async (c) => {
   } else {
     throw bodyRequired("username and password");
   }
-  const pair = await auth.login(deps(c), identifier, password).catch((err: unknown) => {
+  const { deviceToken, ...pair } = await auth.login(authDeps(c), identifier, password, presentedDeviceToken(c.req.raw.headers)).catch((err: unknown) => {
     if (err instanceof ApiError && err.status === 401) countEvent("blackroad_logins_total", { outcome: "failed" });
     throw err;
   });
   countEvent("blackroad_logins_total", { outcome: "ok" });
-  return c.json(pair, 200, NO_STORE);
+  return c.json(pair, 200, { ...NO_STORE, "Set-Cookie": deviceCookie(deviceToken) });
 };
 
 export const refresh: AppRouteHandler<typeof routes.refresh> = async (c) => {
@@ -62,7 +63,7 @@ export const refresh: AppRouteHandler<typeof routes.refresh> = async (c) => {
   if (isJson(c)) token = c.req.valid("json").refresh_token;
   else if (isForm(c)) token = c.req.valid("form").refresh_token;
   else throw bodyRequired("refresh_token");
-  const pair = await auth.refreshSession(deps(c), token);
+  const pair = await auth.refreshSession(authDeps(c), token);
   return c.json(pair, 200, NO_STORE);
 };
 
@@ -77,13 +78,13 @@ export const me: AppRouteHandler<typeof routes.me> = async (c) => {
 
 export const logout: AppRouteHandler<typeof routes.logout> = async (c) => {
   const { all } = c.req.valid("query");
-  const result = await auth.logout(deps(c), getAuth(c), { all });
+  const result = await auth.logout(authDeps(c), getAuth(c), { all });
   return c.json({ message: "Successfully logged out", ...result }, 200);
 };
 
 export const changePassword: AppRouteHandler<typeof routes.changePassword> = async (c) => {
   const { current_password, new_password } = c.req.valid("json");
-  const result = await auth.changePassword(deps(c), getAuth(c), current_password, new_password);
+  const result = await auth.changePassword(authDeps(c), getAuth(c), current_password, new_password);
   return c.json({ message: "Password changed", ...result }, 200);
 };
 
@@ -91,10 +92,10 @@ export const changePassword: AppRouteHandler<typeof routes.changePassword> = asy
 
 export const listSessions: AppRouteHandler<typeof routes.listSessions> = async (c) => {
   c.header("Cache-Control", "no-store");
-  return c.json(await auth.mySessions(deps(c), getAuth(c)), 200);
+  return c.json(await auth.mySessions(authDeps(c), getAuth(c)), 200);
 };
 
 export const endSession: AppRouteHandler<typeof routes.endSession> = async (c) => {
-  await auth.endMySession(deps(c), getAuth(c), c.req.valid("param").id);
+  await auth.endMySession(authDeps(c), getAuth(c), c.req.valid("param").id);
   return c.body(null, 204);
 };

@@ -5,6 +5,7 @@ import {
   LoginFormSchema,
   LoginJsonSchema,
   LogoutQuerySchema,
+  OAuthErrorSchema,
   LogoutResponseSchema,
   MeSchema,
   PasswordChangedSchema,
@@ -14,6 +15,7 @@ import {
   SessionIdParamSchema,
   SessionSchema,
   TokenPairSchema,
+  TokenRequestSchema,
   UserSchema,
 } from "./auth.schemas.ts";
 import { routeKit } from "../route-kit.ts";
@@ -133,4 +135,22 @@ export const endSession = user({
   description: "Its refresh tokens are revoked and its access token is refused from the next request on. 404 if it is not a live session of mine.",
   request: { params: SessionIdParamSchema },
   responses: { 204: { description: "Ended" }, ...problemResponses(401, 404, 422, 503) },
+});
+
+export const token = anyone({
+  operationId: "oauthToken",
+  method: "post",
+  path: "/api/auth/token",
+  summary: "OAuth2 token endpoint: password and refresh_token grants (RFC 6749)",
+  description:
+    "For standard OAuth2 clients. `grant_type=password` with `username` (or email) and `password`; `grant_type=refresh_token` " +
+    "with `refresh_token` (rotation and reuse detection as at /api/auth/refresh). Errors are RFC 6749 §5.2 bodies " +
+    "(`invalid_request`, `invalid_grant`, `unsupported_grant_type`), not problems; every answer is `Cache-Control: no-store`. " +
+    "Client credentials are not required (public clients) and are ignored.",
+  request: { body: { required: true, content: { "application/x-www-form-urlencoded": { schema: TokenRequestSchema } } } },
+  responses: {
+    200: { description: "A new access/refresh token pair", content: { "application/json": { schema: TokenPairSchema } } },
+    400: { description: "RFC 6749 §5.2 error", content: { "application/json": { schema: OAuthErrorSchema } } },
+    ...problemResponses(415),
+  },
 });

@@ -155,3 +155,24 @@ export const SessionIdParamSchema = z.object({
     .regex(/^[A-Za-z0-9_-]{16,64}$/, "id: not a session id")
     .openapi({ param: { name: "id", in: "path" }, example: "2f1kPq9Zr0m5b6Xw3yT7uVa8sD4eF1gH" }),
 });
+
+/** The OAuth2 token endpoint's form (RFC 6749 §4.3.2, §6): one grant per request; unknown parameters are ignored (§3.2). */
+export const TokenRequestSchema = z
+  .object({
+    grant_type: z.string().max(64).openapi({ description: "`password` or `refresh_token`", example: "password" }),
+    username: z.string().max(MAX_SECRET_CHARS).optional().openapi({ description: "Username or email (password grant)" }),
+    password: SecretSchema.optional().openapi({ description: "Password (password grant)" }),
+    refresh_token: z.string().max(4096).optional().openapi({ description: "Refresh token (refresh_token grant); it works once" }),
+    scope: z.string().max(1024).optional(),
+    client_id: z.string().max(1024).optional(),
+    client_secret: z.string().max(1024).optional(),
+  })
+  .openapi("TokenRequest");
+
+/** RFC 6749 §5.2: what the token endpoint answers instead of a problem. */
+export const OAuthErrorSchema = z
+  .object({
+    error: z.enum(["invalid_request", "invalid_grant", "unsupported_grant_type"]),
+    error_description: z.string().optional(),
+  })
+  .openapi("OAuthError", { example: { error: "invalid_grant", error_description: "Incorrect username or password" } });

@@ -18,6 +18,7 @@ import {
 import { chainStats } from "../../services/chain/stats.ts";
 import { DEFAULT_BLOCK_TRANSACTIONS, mineBlock } from "../../services/chain/mining.ts";
 import { createTransfer, primaryWallet } from "../../services/chain/transfer.ts";
+import { assertServerMiningAllowed } from "../../services/chain/server-mining.ts";
 import { verifyChain as verify } from "../../services/chain/verify.ts";
 import type { AppRouteHandler } from "../../types.ts";
 import { idempotent } from "../idempotent.ts";
@@ -53,7 +54,7 @@ const mineHandler = async (c: Ctx) => {
   const body = (c.req.valid("json") ?? {}) as { max_transactions?: number };
   const maxTransactions = body.max_transactions ?? DEFAULT_BLOCK_TRANSACTIONS;
   const { db, redis } = c.var.services;
-  const { config } = c.var;
+  await assertServerMiningAllowed(c.var.config, db, userId);
 
   const result = await idempotent(c, "blockchain.mine", { chain, max_transactions: maxTransactions }, async (claim) => {
     const wallet = await primaryWallet(db, userId);
@@ -62,8 +63,6 @@ const mineHandler = async (c: Ctx) => {
       {
         writer: ledger(c, chain),
         pending: (limit) => pendingTransactions(db, chain, limit),
-        difficulty: config.BLOCKCHAIN_DIFFICULTY,
-        reward: config.MINING_REWARD,
       },
       { minerId: userId, minerAddress: wallet.address, maxTransactions, idempotency: claim },
     );
@@ -85,7 +84,7 @@ export const verifyChain: AppRouteHandler<typeof routes.verifyChain> = async (c)
     anchor: chainLedger.anchor,
     blocks: (after, upTo, limit) => blockPage(db, chain, after, upTo, limit),
     transactions: (from, to) => transactionsOfBlocks(db, chain, from, to),
-  });
+  }, { issuance: c.var.config });
   countEvent("blackroad_chain_verifications_total", { result: report.valid ? "valid" : "invalid" });
   c.header("Cache-Control", "no-store");
   return c.json(report, 200);

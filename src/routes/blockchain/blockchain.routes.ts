@@ -53,7 +53,7 @@ const mineBlockOperation = {
   request: { headers: IdempotencyHeaders, body: { required: false, content: { "application/json": { schema: MineBody } } } },
   responses: {
     201: json(BlockSchema, "The new block (or, for a replayed Idempotency-Key, the original one)"),
-    ...problemResponses(400, 404, 409, 413, 415, 422),
+    ...problemResponses(400, 403, 404, 409, 413, 415, 422),
   },
 } as const;
 

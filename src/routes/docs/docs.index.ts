@@ -51,7 +51,7 @@ export function registerDocs(app: AppOpenAPI) {
   app.openAPIRegistry.registerComponent("securitySchemes", "oauth2Password", {
     type: "oauth2",
     description: "Swagger's Authorize button: username (or email) and password",
-    flows: { password: { tokenUrl: "/api/auth/login", refreshUrl: "/api/auth/refresh", scopes: {} } },
+    flows: { password: { tokenUrl: "/api/auth/token", refreshUrl: "/api/auth/token", scopes: {} } },
   });
 
   app.openAPIRegistry.registerComponent("securitySchemes", "metricsToken", {

@@ -3,6 +3,7 @@ import { countEvent } from "../../lib/metrics/index.ts";
 import { invalidateCache } from "../../lib/response-cache.ts";
 import { getAuth } from "../../middleware/auth.ts";
 import * as compose from "../../services/email/compose.ts";
+import { boundRecipientProbes } from "../../services/email/recipient-probes.ts";
 import * as folders from "../../services/email/folders.ts";
 import * as mail from "../../services/email/messages.ts";
 import type { AppBindings, AppRouteHandler } from "../../types.ts";
@@ -65,7 +66,7 @@ export const drafts: AppRouteHandler<typeof routes.drafts> = async (c) =>
 export const send: AppRouteHandler<typeof routes.send> = async (c) => {
   const { userId } = getAuth(c);
   const b = c.req.valid("json");
-  const result = await compose.sendEmail(c.var.services.db, userId, composeInput(b));
+  const result = await boundRecipientProbes(c.var.services.redis, userId, () => compose.sendEmail(c.var.services.db, userId, composeInput(b)));
   await mailChanged(c, [userId, ...result.recipientIds]);
   auditLater(c, "email.sent", { email_id: result.senderCopyId, recipients: result.recipientIds.length });
   countEvent("blackroad_mail_sent_total");
@@ -90,7 +91,8 @@ export const updateDraft: AppRouteHandler<typeof routes.updateDraft> = async (c)
 
 export const sendDraft: AppRouteHandler<typeof routes.sendDraft> = async (c) => {
   const { userId } = getAuth(c);
-  const result = await compose.sendDraft(c.var.services.db, userId, c.req.valid("param").id);
+  const { id } = c.req.valid("param");
+  const result = await boundRecipientProbes(c.var.services.redis, userId, () => compose.sendDraft(c.var.services.db, userId, id));
   await mailChanged(c, [userId, ...result.recipientIds]);
   auditLater(c, "email.sent", { email_id: result.senderCopyId, recipients: result.recipientIds.length, from_draft: true });
   countEvent("blackroad_mail_sent_total");

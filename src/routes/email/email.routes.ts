@@ -91,7 +91,7 @@ export const send = user({
   path: "/api/email/send",
   summary: "Send an email to registered users (to, cc and bcc are all delivered; bcc stays hidden)",
   request: jsonBody(SendEmailBody),
-  responses: { 201: json(EmailSchema, "My sent copy"), ...problemResponses(404, 413, 415, 422) },
+  responses: { 201: json(EmailSchema, "My sent copy"), ...problemResponses(404, 413, 415, 422, 429) },
 });
 
 export const createDraft = user({
@@ -118,7 +118,7 @@ export const sendDraft = user({
   path: "/api/email/drafts/{id}/send",
   summary: "Send a draft (once: a second send is a 409)",
   request: { params: IdParams },
-  responses: { 200: json(EmailSchema, "My sent copy"), ...problemResponses(404, 409, 422) },
+  responses: { 200: json(EmailSchema, "My sent copy"), ...problemResponses(404, 409, 422, 429) },
 });
 
 export const getEmail = user({

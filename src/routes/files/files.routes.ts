@@ -8,7 +8,8 @@ const { anyone, maybeUser, user } = routeKit("Files", "My files and folders: upl
 const bytes = (description: string) => ({
   description,
   headers: z.object({ ETag: z.string(), "Content-Disposition": z.string(), "Accept-Ranges": z.literal("bytes") }),
-  content: { "application/octet-stream": { schema: z.string().openapi({ format: "binary" }) } },
+  // A file is served with its own Content-Type, so any media type may come back.
+  content: { "*/*": { schema: z.string().openapi({ format: "binary" }) } },
 });
 const downloadResponses = {
   200: bytes("The whole file, with its Content-Type"),

@@ -9,6 +9,7 @@ import { minerClient } from "../../services/miner/client.ts";
 import { countActive } from "../../services/miner/registry.ts";
 import { minerIntervalMs } from "../../services/miner/settings.ts";
 import { minedBlockJson, minerStatsJson, minerStatusJson, poolInfoJson } from "../../services/miner/views.ts";
+import { assertServerMiningAllowed } from "../../services/chain/server-mining.ts";
 import type { AppRouteHandler } from "../../types.ts";
 import { auditLater, chainOf } from "../request-kit.ts";
 import type * as routes from "./miner.routes.ts";
@@ -31,6 +32,7 @@ export const control: AppRouteHandler<typeof routes.control> = async (c) => {
     outcome = await miner.stop();
     if (outcome.result === "not-running") throw conflict("Miner is not running", "miner-not-running");
   } else {
+    await assertServerMiningAllowed(c.var.config, db, userId);
     const wallet = await primaryWallet(db, userId);
     if (!wallet) throw notFound("You have no wallet to receive mining rewards");
     const input: StartInput = { userId, chain, minerAddress: wallet.address, workerId: worker_id ?? null };

@@ -25,7 +25,7 @@ export const control = user({
   request: { body: { required: true, content: { "application/json": { schema: ControlBody } } } },
   responses: {
     200: json(ControlResultSchema, "The miner's new state"),
-    ...problemResponses(404, 409, 413, 415, 422),
+    ...problemResponses(403, 404, 409, 413, 415, 422),
   },
 });
 

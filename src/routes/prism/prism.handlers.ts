@@ -1,6 +1,8 @@
 import { roadChainStub } from "../../durable-objects/roadchain.contract.ts";
-import { notFound } from "../../lib/errors.ts";
+import { clientIp, userAgent } from "../../lib/client-info.ts";
+import { conflict, notFound } from "../../lib/errors.ts";
 import { getAuth } from "../../middleware/auth.ts";
+import { setAccountActive } from "../../services/auth/account-state.ts";
 import { formatAmount, parseAmount } from "../../services/chain/amount.ts";
 import { durableObjectLedger } from "../../services/chain/chain-writer.ts";
 import { blockPage, transactionsOfBlocks } from "../../services/chain/reads.ts";
@@ -95,6 +97,18 @@ export const chain: AppRouteHandler<typeof routes.chain> = async (c) => {
     },
     200,
   );
+};
+
+export const setAccountStatus: AppRouteHandler<typeof routes.setAccountStatus> = async (c) => {
+  const { userId } = getAuth(c);
+  const { id } = c.req.valid("param");
+  const { active, reason } = c.req.valid("json");
+  if (!active && id === userId) throw conflict("An administrator cannot disable their own account", "own-account");
+  const actor = { userId, ip: clientIp(c.req.raw.headers), userAgent: userAgent(c.req.raw.headers) };
+  const result = await setAccountActive(c.var.services, id, { active, reason, actor });
+  if (!result) throw notFound("User not found");
+  c.header("Cache-Control", "no-store");
+  return c.json({ id: result.id, username: result.username, is_active: result.isActive, sessions_ended: result.sessionsEnded }, 200);
 };
 
 export const health: AppRouteHandler<typeof routes.health> = (c) =>

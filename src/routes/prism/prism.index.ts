@@ -10,4 +10,5 @@ export default createRouter()
   .openapi(routes.createJob, handlers.createJob)
   .openapi(routes.getJob, handlers.getJob)
   .openapi(routes.chain, handlers.chain)
+  .openapi(routes.setAccountStatus, handlers.setAccountStatus)
   .openapi(routes.health, handlers.health);

@@ -11,6 +11,9 @@ import {
   JobsQuery,
   PrismHealthSchema,
   PrismStatsSchema,
+  AccountStatusBody,
+  AccountStatusSchema,
+  UserIdParams,
 } from "./prism.schemas.ts";
 import { json, routeKit } from "../route-kit.ts";
 
@@ -72,6 +75,19 @@ export const chain = admin({
   path: "/api/prism/chain",
   summary: "Chain status: the head, the database's height, and the last verification",
   responses: { 200: json(ChainStatusSchema, "Chain status") },
+});
+
+export const setAccountStatus = admin({
+  operationId: "setAccountStatus",
+  method: "put",
+  path: "/api/prism/users/{id}/status",
+  summary: "Disable or enable an account, with a reason (audited)",
+  description:
+    "Disabling sets the account inactive, revokes every refresh token and ends every live session at once: the account's " +
+    "access tokens are refused from their next request, login answers 403 and refresh 401. Recorded in the audit log as " +
+    "`prism.account_disabled` / `prism.account_enabled` with the reason. An administrator cannot disable their own account (409).",
+  request: { params: UserIdParams, body: { required: true, content: { "application/json": { schema: AccountStatusBody } } } },
+  responses: { 200: json(AccountStatusSchema, "The account's new state"), ...problemResponses(404, 409, 413, 415, 422) },
 });
 
 export const health = anyone({

@@ -121,3 +121,21 @@ export const ChainStatusSchema = z
 export const PrismHealthSchema = z
   .object({ service: z.literal("prism-console"), status: z.literal("healthy") })
   .openapi("PrismHealth");
+
+export const UserIdParams = z.object({ id: idParam("id") });
+
+export const AccountStatusBody = z
+  .strictObject({
+    active: z.boolean().openapi({ description: "false disables the account (every session ends at once), true enables it again" }),
+    reason: z.string().trim().min(3, "give a reason (3–500 characters)").max(500).openapi({ example: "Spam reported by three users" }),
+  })
+  .openapi("AccountStatusChange");
+
+export const AccountStatusSchema = z
+  .object({
+    id: z.number().int(),
+    username: z.string(),
+    is_active: z.boolean(),
+    sessions_ended: z.number().int().openapi({ description: "Live sessions ended by this change (0 when enabling)" }),
+  })
+  .openapi("AccountStatus");

@@ -3,7 +3,7 @@
  * context, store the complete reply with its token usage.
  *
  * What is stored when something fails:
- * - provider not configured: nothing (checked before any write) → 503;
+ * - provider not configured: nothing (checked after ownership, before any write) → 503;
  * - provider error / unreachable / malformed reply → 502, timeout → 504: the user's message is kept
  *   (it was sent; the client can show it and retry), and no assistant message exists;
  * - a stream that breaks off midway: the partial reply is discarded (never stored), the stream ends
@@ -58,8 +58,9 @@ const conversationNotFound = () => notFound("Conversation not found");
 
 /** Checks everything that can refuse the request, then stores the user's message. */
 async function begin(deps: ChatDeps, userId: number, conversationId: number, content: string) {
-  const settings = providerSettings(deps.config);
+  // Ownership first: another user's conversation is a 404 whether or not a provider is configured.
   if (!(await findConversation(deps.db, userId, conversationId))) throw conversationNotFound();
+  const settings = providerSettings(deps.config);
   const stored = await appendUserMessage(deps.db, userId, conversationId, content);
   if (!stored) throw conversationNotFound();
   return { settings, ...stored };

@@ -3,6 +3,7 @@ import { users } from "../../db/schema/index.ts";
 import { ApiError, forbidden } from "../../lib/errors.ts";
 import { hashPassword, verifyPassword } from "../../lib/password.ts";
 import { recordEventLater } from "../audit.ts";
+import { issueDeviceToken, trustedDevice } from "./device-token.ts";
 import { accountIdentity, refundAccountAttempt, reserveAccountAttempt } from "./login-throttle.ts";
 import { startSession } from "./tokens.ts";
 import type { AuthDeps, TokenPair } from "./types.ts";
@@ -25,8 +26,18 @@ export const invalidCredentials = () =>
  * the per-account throttle (after the cheap user lookup, so a username and an email of one account
  * share one budget), both before any bcrypt work. A disabled account is told so (403) only after a
  * correct password.
+ *
+ * `deviceToken` (see device-token.ts): a genuine token of this account, from an earlier successful
+ * login on this device, moves the attempt from the account's budget to the device's own, so a
+ * lock-out by strangers does not lock out the owner's known devices. Every success returns a new
+ * device token.
  */
-export async function login(deps: AuthDeps, identifier: string, password: string): Promise<TokenPair> {
+export async function login(
+  deps: AuthDeps,
+  identifier: string,
+  password: string,
+  deviceToken?: string,
+): Promise<TokenPair & { deviceToken: string }> {
   const { db, redis, config, client } = deps;
 
   const wellFormed = identifier.trim().length > 0 && identifier.length <= MAX_IDENTIFIER_LENGTH && password.length > 0;
@@ -37,7 +48,8 @@ export async function login(deps: AuthDeps, identifier: string, password: string
         .where(identifierCondition(identifier))
         .limit(1)
     : [];
-  const throttle = await accountIdentity(user ? { userId: user.id } : { identifier });
+  const device = user ? await trustedDevice(config.SECRET_KEY, deviceToken, user.id) : null;
+  const throttle = device ?? (await accountIdentity(user ? { userId: user.id } : { identifier }));
   await reserveAccountAttempt(redis, throttle);
 
   const check = await verifyPassword(password, user?.hashedPassword ?? null, config.BCRYPT_ROUNDS);
@@ -69,6 +81,10 @@ export async function login(deps: AuthDeps, identifier: string, password: string
       .returning({ id: users.id }),
     onGuardFailed: invalidCredentials,
   });
-  recordEventLater(db, { type: "auth.login", userId: user.id, ...client, metadata: rehashed ? { rehashed: true } : {} }, deps.waitUntil);
-  return pair;
+  recordEventLater(
+    db,
+    { type: "auth.login", userId: user.id, ...client, metadata: { ...(rehashed ? { rehashed: true } : {}), ...(device ? { known_device: true } : {}) } },
+    deps.waitUntil,
+  );
+  return { ...pair, deviceToken: await issueDeviceToken(config.SECRET_KEY, user.id) };
 }

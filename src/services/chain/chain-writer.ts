@@ -1,5 +1,5 @@
 // The Worker's handle on a chain's RoadChain Durable Object, with its failure policy.
-import type { AppendResult, ChainAnchor, MiningTicket, RoadChainStub } from "../../durable-objects/roadchain.contract.ts";
+import type { AppendResult, ChainAnchor, MiningTemplate, MiningTicket, RoadChainStub } from "../../durable-objects/roadchain.contract.ts";
 import { ApiError, serviceUnavailable } from "../../lib/errors.ts";
 import type { BlockProposal } from "./block-writer.ts";
 import type { ChainHead } from "./ledger.ts";
@@ -7,6 +7,7 @@ import type { ChainHead } from "./ledger.ts";
 export type ChainLedger = {
   head(): Promise<ChainHead>;
   reserve(): Promise<MiningTicket>;
+  template(): Promise<MiningTemplate>;
   append(proposal: BlockProposal, ticket?: string): Promise<AppendResult>;
   release(ticket: string): Promise<void>;
   anchor(): Promise<ChainAnchor>;
@@ -54,6 +55,7 @@ export function durableObjectLedger(stub: RoadChainStub, chain: string): ChainLe
   return {
     head: () => callLedger(() => stub.head(chain) as Promise<ChainHead>),
     reserve: () => callLedger(() => stub.reserve(chain) as Promise<MiningTicket>),
+    template: () => callLedger(() => stub.template(chain) as Promise<MiningTemplate>),
     append: (p, ticket) => callLedger(() => stub.append(chain, p, ticket) as Promise<AppendResult>),
     // Best effort: an unreleased turn ends by itself after MINING_LEASE_MS.
     release: (ticket) => stub.release(ticket).catch(() => undefined),

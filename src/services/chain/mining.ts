@@ -13,7 +13,6 @@
 import type { AppendResult, MiningTicket } from "../../durable-objects/roadchain.contract.ts";
 import { ApiError, serviceUnavailable } from "../../lib/errors.ts";
 import type { IdempotencyClaim } from "../idempotency.ts";
-import { formatAmount, parseAmount } from "./amount.ts";
 import type { BlockProposal } from "./block-writer.ts";
 import type { TransactionRow } from "./ledger.ts";
 import type { BlockView } from "./views.ts";
@@ -40,9 +39,6 @@ export type MineDeps = {
   writer: ChainWriter;
   /** The oldest pending transactions of the chain, ascending id (ledger.ts pendingTransactions). */
   pending: (limit: number) => Promise<Pick<TransactionRow, "id" | "transactionHash">[]>;
-  difficulty: number;
-  /** MINING_REWARD as configured ("50" → "50.00000000"). */
-  reward: string;
   now?: () => number;
 };
 
@@ -57,11 +53,11 @@ export type MineResult = { block: BlockView; attempts: number };
 
 export async function mineBlock(deps: MineDeps, input: MineInput): Promise<MineResult> {
   const now = deps.now ?? Date.now;
-  const reward = formatAmount(parseAmount(deps.reward));
   for (let attempt = 1; attempt <= MAX_APPEND_ATTEMPTS; attempt++) {
     const turn = await deps.writer.reserve();
     if (turn.status === "busy") break;
-    const { head, ticket } = turn;
+    // Difficulty and reward come from the chain (the Durable Object's issuance rules), never the caller.
+    const { head, ticket, rules } = turn;
     let proposal: BlockProposal;
     try {
       const pending = await deps.pending(input.maxTransactions);
@@ -72,10 +68,10 @@ export async function mineBlock(deps: MineDeps, input: MineInput): Promise<MineR
           previous_hash: head.hash,
           merkle_root: await merkleRoot(pending.map((t) => t.transactionHash)),
           miner_address: input.minerAddress,
-          reward,
+          reward: rules.reward,
           transaction_count: pending.length,
         },
-        deps.difficulty,
+        rules.difficulty,
       );
       proposal = {
         header: mined.header,

@@ -19,6 +19,7 @@ import { addressFromPublicKey, verifyWalletSignature } from "../../lib/crypto/wa
 import { genesisBlock, hashBlockHeader, MAX_DIFFICULTY, meetsDifficulty } from "./block-hash.ts";
 import type { BlockRow, ChainHead, TransactionRow } from "./ledger.ts";
 import { headerOf } from "./views.ts";
+import { rewardAt, type IssuanceConfig } from "./issuance.ts";
 import { merkleRoot } from "./merkle.ts";
 import { hashTransaction, transactionSigningPayload, type TransactionPayload } from "./transaction-hash.ts";
 
@@ -53,7 +54,14 @@ export interface VerifySource {
   transactions(from: number, to: number): Promise<TransactionRow[]>;
 }
 
-export async function verifyChain(source: VerifySource, opts: { pageSize?: number } = {}): Promise<VerifyResult> {
+/**
+ * `issuance`: when given, every block's reward must follow the schedule (issuance.ts rewardAt; 0 for
+ * a block without a miner address): coins exist only as the chain's rules create them.
+ */
+export async function verifyChain(
+  source: VerifySource,
+  opts: { pageSize?: number; issuance?: IssuanceConfig } = {},
+): Promise<VerifyResult> {
   const started = Date.now();
   const pageSize = opts.pageSize ?? PAGE_SIZE;
   const { head, tail } = await source.anchor();
@@ -95,6 +103,10 @@ export async function verifyChain(source: VerifySource, opts: { pageSize?: numbe
         prev = undefined; // nothing to link to
       }
       checkBlock(row, recomputed[i]!, prev, genesis.hash, report);
+      if (opts.issuance && row.height > 0) {
+        const due = row.minerAddress === null ? "0.00000000" : rewardAt(opts.issuance, row.height);
+        if (row.reward !== due) report(row.height, `reward ${row.reward} differs from the schedule's ${due}`);
+      }
       for (const p of txFindings[i]!.problems) report(row.height, p);
       checkedTxs += txFindings[i]!.count;
       checkedBlocks++;

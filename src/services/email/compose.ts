@@ -2,7 +2,7 @@ import { and, eq, inArray, or, sql, type SQL } from "drizzle-orm";
 import { emailFolders, emailMailbox, emails, users } from "../../db/schema/index.ts";
 import type { MailboxRole } from "../../lib/constants.ts";
 import type { Database } from "../../lib/db.ts";
-import { conflict, notFound, unprocessable } from "../../lib/errors.ts";
+import { ApiError, conflict, notFound, unprocessable } from "../../lib/errors.ts";
 import { ensureSystemFolders } from "./folders.ts";
 import { mailNotFound } from "./messages.ts";
 
@@ -14,6 +14,16 @@ export type DraftPatch = Partial<ComposeInput>;
 export type SendResult = { senderCopyId: number; recipientIds: number[] };
 
 type Party = { id: number; email: string; name: string };
+
+/** A 404 naming the first unknown address; `distinct` counts the unknown ones (see recipient-probes.ts). */
+export class UnknownRecipientError extends ApiError {
+  constructor(
+    first: string,
+    readonly distinct: number,
+  ) {
+    super(404, "not-found", `Recipient not found: ${first}`);
+  }
+}
 
 /**
  * Looks up me and every address (case-insensitively: emails are unique regardless of case).
@@ -28,9 +38,8 @@ async function lookupParties(db: Database, userId: number, addresses: string[]) 
   const byAddress = new Map(rows.map((r) => [r.email.toLowerCase(), r as Party]));
   const sender = rows.find((r) => r.id === userId);
   if (!sender) throw notFound("User not found");
-  for (const address of addresses) {
-    if (!byAddress.has(address.toLowerCase())) throw notFound(`Recipient not found: ${address}`);
-  }
+  const unknown = addresses.filter((a) => !byAddress.has(a.toLowerCase()));
+  if (unknown.length) throw new UnknownRecipientError(unknown[0]!, new Set(unknown.map((a) => a.toLowerCase())).size);
   return { sender, resolve: (a: string) => byAddress.get(a.toLowerCase())! };
 }
 

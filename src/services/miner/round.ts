@@ -77,7 +77,7 @@ export async function mineRound(deps: RoundDeps, input: RoundInput): Promise<Rou
   let error: string | null = null;
   try {
     const mined = await mineBlock(
-      { writer: counting, pending: deps.pending, difficulty: deps.difficulty, reward: deps.reward },
+      { writer: counting, pending: deps.pending },
       { minerId: input.minerId, minerAddress: input.minerAddress, maxTransactions: input.maxTransactions },
     );
     const b = mined.block;
