@@ -17,6 +17,7 @@ import email from "./routes/email/email.index.ts";
 import files from "./routes/files/files.index.ts";
 import notifications from "./routes/notifications/notifications.index.ts";
 import vault from "./routes/vault/vault.index.ts";
+import search from "./routes/search/search.index.ts";
 import { registerDocs } from "./routes/docs/docs.index.ts";
 import health from "./routes/health/health.index.ts";
 import integrations from "./routes/integrations/integrations.index.ts";
@@ -86,6 +87,7 @@ export function createApp() {
     .route("/", files)
     .route("/", notifications)
     .route("/", vault)
+    .route("/", search)
     .route("/", integrations)
     .route("/", webhooks);
   registerDocs(app);

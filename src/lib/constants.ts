@@ -19,3 +19,7 @@ export const NOTIFICATION_IMPORTANCE = ["low", "normal", "high"] as const;
 /** A RoadMail user's part in a message. */
 export const MAILBOX_ROLES = ["sender", "to", "cc", "bcc"] as const;
 export type MailboxRole = (typeof MAILBOX_ROLES)[number];
+
+/** What `/api/search` looks through (one kind per searchable table). */
+export const SEARCH_KINDS = ["mail", "post", "video", "file", "vault"] as const;
+export type SearchKind = (typeof SEARCH_KINDS)[number];
