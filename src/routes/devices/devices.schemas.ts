@@ -16,7 +16,7 @@ export const CommandIdParams = DeviceIdParams.extend({
   command_id: z.uuid("command_id must be a UUID").openapi({ param: { name: "command_id", in: "path" }, example: "0b1f6e5c-4d0a-4f59-9c1e-2b7f0a6d9e11" }),
 });
 
-const tag = z.string().regex(/^[\p{L}\p{N}._:-]{1,32}$/u, "a tag is 1–32 letters, digits, '.', '_', ':' or '-'");
+const tag = z.string().regex(/^[A-Za-z0-9._:-]{1,32}$/, "a tag is 1–32 characters of A-Z, a-z, 0-9, '.', '_', ':' or '-'");
 const text = (max: number) => z.string().trim().min(1).max(max).refine((s) => !/[\u0000-\u001f\u007f]/.test(s), "no control characters");
 
 export const CreateDeviceBody = z
