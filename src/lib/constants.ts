@@ -30,3 +30,6 @@ export const DEVICE_RUN_ACTIONS = ["reboot", "update_packages", "collect_logs", 
 export const DEVICE_COMMAND_STATUSES = ["queued", "delivered", "succeeded", "failed", "expired"] as const;
 export type DeviceCommandStatus = (typeof DEVICE_COMMAND_STATUSES)[number];
 export type DeviceCommandAction = (typeof DEVICE_COMMAND_ACTIONS)[number];
+/** What `/api/search` looks through (one kind per searchable table). */
+export const SEARCH_KINDS = ["mail", "post", "video", "file", "vault"] as const;
+export type SearchKind = (typeof SEARCH_KINDS)[number];
