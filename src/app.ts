@@ -13,6 +13,7 @@ import aiChat from "./routes/ai-chat/ai-chat.index.ts";
 import auth from "./routes/auth/auth.index.ts";
 import blockchain from "./routes/blockchain/blockchain.index.ts";
 import dashboard from "./routes/dashboard/dashboard.index.ts";
+import devices from "./routes/devices/devices.index.ts";
 import email from "./routes/email/email.index.ts";
 import files from "./routes/files/files.index.ts";
 import notifications from "./routes/notifications/notifications.index.ts";
@@ -86,6 +87,7 @@ export function createApp() {
     .route("/", files)
     .route("/", notifications)
     .route("/", vault)
+    .route("/", devices)
     .route("/", search)
     .route("/", vscode);
   registerDocs(app);

@@ -228,6 +228,22 @@ export const BREAKS: Break[] = [
     tests: ["test/integration/blockchain-transactions.test.ts"],
   },
   {
+    name: "owner-device",
+    rule: "Devices: a device (its metrics, commands and token) belongs to its owner",
+    file: "src/services/devices/registry.ts",
+    search: "const mine = (userId: number, deviceId: string) => and(eq(devices.userId, userId), eq(devices.deviceId, deviceId));",
+    replace: "const mine = (_userId: number, deviceId: string) => eq(devices.deviceId, deviceId);",
+    tests: ["test/integration/devices.test.ts"],
+  },
+  {
+    name: "device-token-names-device",
+    rule: "Devices: a heartbeat's token must be the token of the device in its path",
+    file: "src/services/devices/heartbeat.ts",
+    search: "if (!row || row.deviceId !== deviceId) throw deviceUnauthorized();",
+    replace: "if (!row) throw deviceUnauthorized();",
+    tests: ["test/integration/devices.test.ts"],
+  },
+  {
     name: "limiter-key-ip",
     rule: "rate limits are counted per client IP",
     file: "src/middleware/rate-limit.ts",

@@ -191,6 +191,7 @@ let doomed: TestUser;
 const real: Record<string, number> = {};
 
 const TEST_CHAIN = "t_badinputs";
+const MATRIX_DEVICE = "matrix-pi";
 
 /** Path params that name a real row: the first pattern a path matches wins. */
 function realIds(path: string): Record<string, string> {
@@ -205,6 +206,7 @@ function realIds(path: string): Record<string, string> {
   if (path.startsWith("/api/files/folders/")) return id(real.fileFolder);
   if (path.startsWith("/api/files/shared/")) return { token: "x" };
   if (path.startsWith("/api/files/")) return { ...id(real.file), shareId: "00000000-0000-4000-8000-000000000000" };
+  if (path.startsWith("/api/devices/")) return { device_id: MATRIX_DEVICE, command_id: "00000000-0000-4000-8000-000000000000" };
   if (path.startsWith("/api/blockchain/blocks/")) return { block_id: "0" };
   if (path.startsWith("/api/blockchain/transactions/")) return { tx_hash: "a".repeat(64) };
   return {};
@@ -574,6 +576,7 @@ beforeAll(async () => {
   const upload = new FormData();
   upload.append("file", new File(["matrix"], "matrix.txt", { type: "text/plain" }));
   real.file = (await created(await api("/api/files/upload", { method: "POST", headers: caller.headers, body: upload }))).id;
+  await created(await as(caller, "/api/devices", { device_id: MATRIX_DEVICE, name: "matrix" }));
 }, 60_000);
 
 /**
@@ -590,6 +593,8 @@ function ownershipExpectation(op: Op): Pick<Case, "expectStatus" | "allow503"> |
   if (p.startsWith("/api/ai_chat/conversations/{id}") || p.startsWith("/api/email/")) return { expectStatus: [404] };
   // Files are private to their owner (a public file may be read: the caller's row here is private).
   if (p.startsWith("/api/files/") && !p.startsWith("/api/files/shared/")) return { expectStatus: op.method === "PUT" ? [404, 411] : [404] };
+  // Devices are private to their owner; a heartbeat takes a device token, so a user's token is a 401 there.
+  if (p.startsWith("/api/devices/{device_id}")) return { expectStatus: p.endsWith("/heartbeat") ? [401] : [404] };
   if ((p === "/api/social/posts/{id}" || p === "/api/video/{id}") && op.method !== "GET") return { expectStatus: [404] };
   if (p.endsWith("/comments/{commentId}") && op.method === "DELETE") return { expectStatus: [404] };
   return undefined;
@@ -671,6 +676,7 @@ describe("bad-input matrix over every documented operation", () => {
       `/api/video/${real.video}`,
       `/api/files/${real.file}/download`,
       `/api/files/folders?parent_id=${real.fileFolder}`,
+      `/api/devices/${MATRIX_DEVICE}`,
     ]) {
       expect((await api(path, { headers: caller.headers })).status, path).toBe(200);
     }
