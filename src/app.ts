@@ -19,6 +19,7 @@ import files from "./routes/files/files.index.ts";
 import notifications from "./routes/notifications/notifications.index.ts";
 import vault from "./routes/vault/vault.index.ts";
 import search from "./routes/search/search.index.ts";
+import vscode from "./routes/vscode/vscode.index.ts";
 import { registerDocs } from "./routes/docs/docs.index.ts";
 import health from "./routes/health/health.index.ts";
 import integrations from "./routes/integrations/integrations.index.ts";
@@ -90,6 +91,7 @@ export function createApp() {
     .route("/", vault)
     .route("/", devices)
     .route("/", search)
+    .route("/", vscode)
     .route("/", integrations)
     .route("/", webhooks);
   registerDocs(app);
