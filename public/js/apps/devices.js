@@ -176,9 +176,9 @@ function deviceView(box, host, signal, current, gone, showToken) {
     plot?.destroy();
     const holder = /** @type {HTMLElement} */ (figure.querySelector('.chart'));
     plot = new uPlot({
-      width: Math.max(240, Math.min(640, box.clientWidth - 24)), height: 180, scales: { x: { time: true } },
+      width: Math.max(240, Math.min(640, box.clientWidth - 24)), height: 180, scales: { x: { time: true }, y: { range: (/** @type {any} */ _u, /** @type {number} */ _min, /** @type {number} */ max) => [0, Math.max(100, max ?? 0)] } },
       axes: [{ stroke: '#9aa3b5', grid: { stroke: '#232838' } }, { stroke: '#9aa3b5', grid: { stroke: '#232838' }, size: 44 }],
-      series: [{}, { label: 'CPU %', stroke: '#7aa2ff', width: 2, spanGaps: false }, { label: 'Temperature °C', stroke: '#ff6b6b', width: 2, spanGaps: false }],
+      series: [{}, { label: 'CPU %', stroke: '#7aa2ff', width: 2, spanGaps: false, points: { show: true, size: 5 } }, { label: 'Temperature °C', stroke: '#ff6b6b', width: 2, spanGaps: false, points: { show: true, size: 5 } }],
     }, [xs, cpu, temp], holder);
     chartAt = Date.now();
   }
