@@ -19,6 +19,7 @@ import files from "./routes/files/files.index.ts";
 import notifications from "./routes/notifications/notifications.index.ts";
 import vault from "./routes/vault/vault.index.ts";
 import search from "./routes/search/search.index.ts";
+import vscode from "./routes/vscode/vscode.index.ts";
 import { registerDocs } from "./routes/docs/docs.index.ts";
 import health from "./routes/health/health.index.ts";
 import metricsRoutes from "./routes/metrics/metrics.index.ts";
@@ -87,7 +88,8 @@ export function createApp() {
     .route("/", notifications)
     .route("/", vault)
     .route("/", devices)
-    .route("/", search);
+    .route("/", search)
+    .route("/", vscode);
   registerDocs(app);
 
   const allowedMethods = createMethodIndex(app.routes);
