@@ -30,6 +30,7 @@ export const APPS = [
   { id: 'social', title: 'Social', glyph: 'So', hue: 322, w: 620, h: 620, load: () => import('./apps/social.js') },
   { id: 'stream', title: 'BlackStream', glyph: 'BS', hue: 350, w: 820, h: 600, load: () => import('./apps/blackstream.js') },
   { id: 'chat', title: 'AI Chat', glyph: 'AI', hue: 262, w: 760, h: 560, load: () => import('./apps/ai-chat.js') },
+  { id: 'devices', title: 'Devices', glyph: 'Dv', hue: 168, w: 820, h: 640, load: () => import('./apps/devices.js') },
   { id: 'system', title: 'System', glyph: 'Sy', hue: 225, w: 640, h: 560, load: () => import('./apps/system.js') },
   { id: 'terminal', title: 'Terminal', glyph: '>_', hue: 100, w: 680, h: 440, load: () => import('./apps/terminal.js') },
   { id: 'account', title: 'Account', glyph: '@', hue: 12, w: 440, h: 560, load: () => import('./apps/sign-in.js') },
