@@ -24,6 +24,7 @@ import search from "./routes/search/search.index.ts";
 import vscode from "./routes/vscode/vscode.index.ts";
 import { registerDocs } from "./routes/docs/docs.index.ts";
 import health from "./routes/health/health.index.ts";
+import integrations from "./routes/integrations/integrations.index.ts";
 import metricsRoutes from "./routes/metrics/metrics.index.ts";
 import observability from "./routes/observability/observability.index.ts";
 import miner from "./routes/miner/miner.index.ts";
@@ -32,6 +33,7 @@ import prism from "./routes/prism/prism.index.ts";
 import social from "./routes/social/social.index.ts";
 import system from "./routes/system/system.index.ts";
 import video from "./routes/video/video.index.ts";
+import webhooks from "./routes/webhooks/webhooks.index.ts";
 
 /**
  * Security headers for what the Worker answers: JSON. Per OWASP's REST Security Cheat Sheet an API
@@ -93,7 +95,9 @@ export function createApp() {
     .route("/", capture)
     .route("/", compliance)
     .route("/", search)
-    .route("/", vscode);
+    .route("/", vscode)
+    .route("/", integrations)
+    .route("/", webhooks);
   registerDocs(app);
 
   const allowedMethods = createMethodIndex(app.routes);
