@@ -14,6 +14,8 @@ import auth from "./routes/auth/auth.index.ts";
 import blockchain from "./routes/blockchain/blockchain.index.ts";
 import dashboard from "./routes/dashboard/dashboard.index.ts";
 import devices from "./routes/devices/devices.index.ts";
+import capture from "./routes/capture/capture.index.ts";
+import compliance from "./routes/compliance/compliance.index.ts";
 import email from "./routes/email/email.index.ts";
 import files from "./routes/files/files.index.ts";
 import notifications from "./routes/notifications/notifications.index.ts";
@@ -90,6 +92,8 @@ export function createApp() {
     .route("/", notifications)
     .route("/", vault)
     .route("/", devices)
+    .route("/", capture)
+    .route("/", compliance)
     .route("/", search)
     .route("/", vscode)
     .route("/", integrations)

@@ -268,6 +268,22 @@ export const BREAKS: Break[] = [
     tests: ["test/integration/vscode.test.ts"],
   },
   {
+    name: "owner-capture-item",
+    rule: "Capture: an item belongs to its user",
+    file: "src/services/capture/items.ts",
+    search: "const mine = (userId: number, id: number) => and(eq(captureItems.id, id), eq(captureItems.userId, userId));",
+    replace: "const mine = (_userId: number, id: number) => eq(captureItems.id, id);",
+    tests: ["test/integration/capture.test.ts"],
+  },
+  {
+    name: "compliance-own-events",
+    rule: "Compliance: a user reads only their own audit events (administrators anyone's)",
+    file: "src/routes/compliance/compliance.handlers.ts",
+    search: "return { userId: admin ? q.user_id : me, type: q.type, from: q.from, to: q.to };",
+    replace: "return { userId: q.user_id, type: q.type, from: q.from, to: q.to };",
+    tests: ["test/integration/compliance.test.ts"],
+  },
+  {
     name: "limiter-key-ip",
     rule: "rate limits are counted per client IP",
     file: "src/middleware/rate-limit.ts",

@@ -33,3 +33,8 @@ export type DeviceCommandAction = (typeof DEVICE_COMMAND_ACTIONS)[number];
 /** What `/api/search` looks through (one kind per searchable table). */
 export const SEARCH_KINDS = ["mail", "post", "video", "file", "vault"] as const;
 export type SearchKind = (typeof SEARCH_KINDS)[number];
+
+/** Capture ("Chaos Inbox") item types and their status workflow. */
+export const CAPTURE_TYPES = ["note", "link", "idea", "task", "quote", "image"] as const;
+export const CAPTURE_STATUSES = ["inbox", "triaged", "done", "archived"] as const;
+export type CaptureStatus = (typeof CAPTURE_STATUSES)[number];

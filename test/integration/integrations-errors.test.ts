@@ -192,3 +192,31 @@ describe("cached reads", () => {
     expect(fake.calls.length).toBe(2);
   });
 });
+
+describe("integration metrics", () => {
+  const TOKEN = "metrics-token-for-tests-0123456789abcdef";
+  const withMetrics = { ...CONFIGURED, METRICS_TOKEN: TOKEN };
+  const scrape = async (): Promise<Map<string, number>> => {
+    const r = await call(null, "/metrics", { headers: { Authorization: `Bearer ${TOKEN}` } }, withMetrics);
+    expect(r.status, r.text).toBe(200);
+    const series = new Map<string, number>();
+    for (const line of r.text.split("\n")) if (line && !line.startsWith("#")) series.set(line.slice(0, line.lastIndexOf(" ")), Number(line.slice(line.lastIndexOf(" ") + 1)));
+    return series;
+  };
+  const series = (outcome: string) => `blackroad_dependency_calls_total{dependency="integration:github",outcome="${outcome}"}`;
+
+  it("counts every upstream attempt as a dependency call: answered below 500 is ok, a 5xx or no answer is an error", async () => {
+    const before = await scrape();
+    fake.on("GET github/repos/octo/", () => errorBody("GitHub", 404, "Not Found"));
+    expect((await call(admin, fresh(TARGETS[0]!), {}, withMetrics)).status).toBe(404);
+    fake.on("POST github/repos/octo/demo/issues", () => errorBody("GitHub", 503, "down"));
+    expect((await call(admin, TARGETS[0]!.write.path, { method: "POST", json: TARGETS[0]!.write.json }, withMetrics)).status).toBe(502);
+    fake.on("POST github/repos/octo/demo/issues", unreachable);
+    expect((await call(admin, TARGETS[0]!.write.path, { method: "POST", json: TARGETS[0]!.write.json }, withMetrics)).status).toBe(502);
+    const after = await scrape();
+    const delta = (s: string) => (after.get(s) ?? 0) - (before.get(s) ?? 0);
+    expect(delta(series("ok"))).toBe(1);
+    expect(delta(series("error"))).toBe(2);
+    expect(delta('blackroad_dependency_duration_seconds_count{dependency="integration:github"}')).toBe(3);
+  });
+});

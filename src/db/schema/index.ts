@@ -13,3 +13,4 @@ export * from "./files.ts";
 export * from "./notifications.ts";
 export * from "./vault.ts";
 export * from "./devices.ts";
+export * from "./capture.ts";

@@ -17,6 +17,7 @@
 import canonicalize from "canonicalize";
 import type { AppConfig } from "../../config.ts";
 import { ApiError, notFound } from "../../lib/errors.ts";
+import { recordDependency } from "../../lib/metrics/record.ts";
 import type { Redis } from "../../lib/redis.ts";
 import type { AuthStyle, Connector, Operation, OperationInput, UpstreamRequest } from "./types.ts";
 
@@ -116,6 +117,9 @@ export async function callUpstream(ctx: CallContext, connector: Connector, op: O
       attempts++;
       let res: Response | undefined;
       let text = "";
+      const attemptStarted = performance.now();
+      // One dependency series per service: each attempt, ok unless unreachable, too slow or a 5xx.
+      const record = (ok: boolean) => recordDependency(`integration:${connector.name}`, (performance.now() - attemptStarted) / 1000, ok);
       try {
         res = await fetch(buildUrl(ctx.config, connector, op, req), {
           method: req.method,
@@ -124,7 +128,9 @@ export async function callUpstream(ctx: CallContext, connector: Connector, op: O
           signal: controller.signal,
         });
         text = await readCapped(res, controller.signal);
+        record(res.status < 500);
       } catch (err) {
+        record(false);
         if (expired) throw failure(504, "upstream-timeout", `${connector.title} did not answer within ${timeoutMs / 1000} s`);
         if (err instanceof ApiError) throw err;
         if (attempts < maxAttempts && (await backoff(attempts, started, timeoutMs))) continue;
