@@ -92,15 +92,15 @@ export function mount(_body, ctx) {
 
     function render() {
       // The root ("My files") with the folder tree under it.
-      const top = h('ul', { role: 'tree', 'aria-label': 'Folders' },
-        h('li', { role: 'treeitem', 'aria-selected': String(folderId === null) },
-          h('button', { type: 'button', class: `btn small link${folderId === null ? ' current' : ''}`, onclick: () => { folderId = null; render(); } }, 'My files'),
+      const top = h('ul', null,
+        h('li', null,
+          h('button', { type: 'button', class: `btn small link${folderId === null ? ' current' : ''}`, 'aria-current': folderId === null && 'true', onclick: () => { folderId = null; render(); } }, 'My files'),
           data.folders.some((f) => f.parent_id === null) ? sub(null) : null));
       /** @param {number | null} parent @returns {HTMLElement} */
       function sub(parent) {
-        return h('ul', { role: 'group' }, data.folders.filter((f) => f.parent_id === parent).map((f) =>
-          h('li', { role: 'treeitem', 'aria-selected': String(f.id === folderId) },
-            h('button', { type: 'button', class: `btn small link${f.id === folderId ? ' current' : ''}`, onclick: () => { folderId = f.id; render(); } }, f.name),
+        return h('ul', null, data.folders.filter((f) => f.parent_id === parent).map((f) =>
+          h('li', null,
+            h('button', { type: 'button', class: `btn small link${f.id === folderId ? ' current' : ''}`, 'aria-current': f.id === folderId && 'true', onclick: () => { folderId = f.id; render(); } }, f.name),
             data.folders.some((c) => c.parent_id === f.id) ? sub(f.id) : null)));
       }
       fill(tree, top);
