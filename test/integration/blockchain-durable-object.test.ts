@@ -4,6 +4,7 @@ import { abortAllDurableObjects, evictDurableObject, runInDurableObject } from "
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { blocks } from "../../src/db/schema/index.ts";
+import { feedShardName, feedShardOf } from "../../src/durable-objects/block-feed.contract.ts";
 import type { RoadChainDO } from "../../src/durable-objects/roadchain.ts";
 import { EMPTY_MERKLE_ROOT } from "../../src/services/chain/block-hash.ts";
 import type { ChainHead } from "../../src/services/chain/ledger.ts";
@@ -205,7 +206,9 @@ describe("GET /ws", () => {
     expect((await a.waitFor(1))[0]).toMatchObject({ type: "hello", head: { height: first.height, hash: first.hash } });
 
     const mined = [await mineOk(chain, miner), await mineOk(chain, miner)];
-    await evictDurableObject(stubOf(chain)); // the sockets hibernate; the object goes away
+    // The sockets hibernate; the feed's shard (it holds them) and the writer both go away.
+    await evictDurableObject(env.BLOCK_FEED.getByName(feedShardName(chain.id, feedShardOf("unknown", Number(env.BLOCKCHAIN_WS_SHARDS)))));
+    await evictDurableObject(stubOf(chain));
     mined.push(await mineOk(chain, miner), await mineOk(chain, miner));
 
     for (const client of [a, b]) {
