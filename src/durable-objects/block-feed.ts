@@ -7,24 +7,29 @@ import { admit, feedLimits, isIdle, messageBytes, newSocketState, sweepEveryMs, 
 import { roadChainStub } from "./roadchain.contract.ts";
 
 /**
- * One shard of a chain's live block feed (GET /api/blockchain/ws): holds the sockets (hibernation
- * API) and sends each block the RoadChain writer publishes after its commit. The writer never holds
- * a socket, so no amount of client traffic here can delay an append (issue 14).
+ * One shard of a chain's live block feed (GET /api/blockchain/ws): holds the sockets and sends each
+ * block the RoadChain writer publishes after its commit. The writer holds no socket, so no amount
+ * of client traffic here can delay an append (issue 14).
  *
  * Every socket of one address lands on the same shard (block-feed.contract.ts, feedShardOf), which
- * therefore enforces the per-address cap alone, with its sockets tagged by address. Each client
- * message is judged by feed-guard.ts (size → 1009, rate → 1008); an alarm closes sockets that sent
- * nothing for the idle time. There is no runtime auto-response for "ping": every client message,
- * pings included, counts against the rate (a ping flood is a flood).
+ * therefore enforces the per-address cap alone. Each client message is judged by feed-guard.ts
+ * (size → 1009, rate → 1008); an alarm closes sockets that sent nothing for the idle time.
  *
- * The head for "hello" is the last one published here (kept in storage); a shard that has never
- * seen a block asks the writer once.
+ * Why `accept()` and not the hibernation API (`ctx.acceptWebSocket`): under hibernation the runtime
+ * turns every incoming message into a separate event for the object, also the ones still in flight
+ * after we close a flooding socket, and keeps reading until the client answers the close. Measured
+ * on `wrangler dev` (docs/security.md): 3,000 small messages took ~5.9 s and left workerd ~140 MiB
+ * larger; with `accept()` they took ~0.8 s with flat memory. A flood must cost next to nothing per
+ * message, so the sockets are accepted here and handled by in-memory listeners. The price: a shard
+ * with open sockets stays in memory (BLOCKCHAIN_WS_SHARDS objects per chain, not one per user).
  */
 export class BlockFeedDO extends DurableObject<Env> implements BlockFeedRpc {
+  #sockets = new Map<WebSocket, SocketState & { listener: (e: MessageEvent) => void }>();
+  #perAddress = new Map<string, number>();
   #headLookup: Promise<ChainHead | null> | undefined;
 
   async connections(): Promise<number> {
-    return this.ctx.getWebSockets().length;
+    return this.#sockets.size;
   }
 
   override async fetch(request: Request): Promise<Response> {
@@ -35,71 +40,100 @@ export class BlockFeedDO extends DurableObject<Env> implements BlockFeedRpc {
     const chain = url.searchParams.get("chain") ?? "main";
     const address = url.searchParams.get("address") ?? "unknown";
     const limits = this.#limits();
-    const tag = `address:${address}`;
-    // Checked and accepted with no await in between: concurrent upgrades cannot both take the last place.
-    if (this.ctx.getWebSockets(tag).length >= limits.maxConnectionsPerAddress) {
+    // Counted and taken with no await in between: concurrent upgrades cannot both take the last place.
+    if ((this.#perAddress.get(address) ?? 0) >= limits.maxConnectionsPerAddress) {
       return new Response("Too many live connections from this address", { status: 429, headers: { [FEED_REFUSED_HEADER]: "connection-cap" } });
     }
     const pair = new WebSocketPair();
     const server = pair[1];
-    this.ctx.acceptWebSocket(server, [tag]);
-    server.serializeAttachment(newSocketState(address, limits, Date.now()));
+    server.binaryType = "arraybuffer"; // sized without reading a Blob (the standard default is "blob")
+    server.accept();
+    const listener = (e: MessageEvent) => this.#onMessage(server, e.data);
+    this.#sockets.set(server, { ...newSocketState(address, limits, Date.now()), listener });
+    this.#perAddress.set(address, (this.#perAddress.get(address) ?? 0) + 1);
+    server.addEventListener("message", listener);
+    server.addEventListener("close", (e) => this.#drop(server, { code: e.code === 1005 || e.code === 1006 ? 1000 : e.code, reason: e.reason }));
+    server.addEventListener("error", () => this.#drop(server, { code: 1011, reason: "error" }));
     if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + sweepEveryMs(limits));
-    this.#send(server, { type: "hello", chain, head: await this.#head(chain) });
+    send(server, { type: "hello", chain, head: await this.#head(chain) });
     return new Response(null, { status: 101, webSocket: pair[0] });
   }
 
   async publish(chain: string, block: BlockView, head: ChainHead): Promise<number> {
     const known = this.ctx.storage.kv.get<ChainHead>("head");
     if (!known || head.height > known.height) this.ctx.storage.kv.put("head", head);
-    this.ctx.storage.kv.put("chain", chain);
     const message = JSON.stringify({ type: "block", block } satisfies FeedMessage);
     let sent = 0;
-    for (const ws of this.ctx.getWebSockets()) {
+    for (const [ws, state] of this.#sockets) {
+      if (state.closed) continue;
       try {
         ws.send(message);
         sent++;
       } catch {
-        // a socket that is closing; the runtime removes it
+        // closing; its close event removes it
       }
     }
     return sent;
   }
 
-  override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
-    const state = ws.deserializeAttachment() as SocketState | null;
-    if (!state || state.closed) return; // already closed by us; messages still in flight are dropped
+  /** Closes every socket that has been idle at `now`; returns how many. The alarm runs it. */
+  closeIdle(now: number): number {
     const limits = this.#limits();
-    const judged = admit(state, messageBytes(message, limits.maxFrameBytes), limits, Date.now());
-    ws.serializeAttachment(judged.state);
-    if (judged.verdict === "too-big") return close(ws, FEED_CLOSE.tooBig);
-    if (judged.verdict === "flood") return close(ws, FEED_CLOSE.flood);
-    // The only requests a client needs: a keep-alive and the current head. Anything else is ignored.
-    if (message === "ping") ws.send("pong");
-    else if (message === "head") this.#send(ws, { type: "head", head: this.ctx.storage.kv.get<ChainHead>("head") ?? null });
-  }
-
-  /** Closes sockets idle for the idle time; runs while any socket is open. */
-  override async alarm(): Promise<void> {
-    const limits = this.#limits();
-    const now = Date.now();
-    for (const ws of this.ctx.getWebSockets()) {
-      const state = ws.deserializeAttachment() as SocketState | null;
-      if (state && !state.closed && isIdle(state, limits, now)) {
-        ws.serializeAttachment({ ...state, closed: true });
-        close(ws, FEED_CLOSE.idle);
+    let closed = 0;
+    for (const [ws, state] of this.#sockets) {
+      if (!state.closed && isIdle(state, limits, now)) {
+        this.#close(ws, state, FEED_CLOSE.idle);
+        closed++;
       }
     }
-    const open = this.ctx.getWebSockets().filter((ws) => !(ws.deserializeAttachment() as SocketState | null)?.closed);
-    if (open.length) await this.ctx.storage.setAlarm(Date.now() + sweepEveryMs(limits));
+    return closed;
   }
 
-  override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
-    close(ws, { code: code === 1005 || code === 1006 ? 1000 : code, reason });
+  override async alarm(): Promise<void> {
+    this.closeIdle(Date.now());
+    if (this.#sockets.size) await this.ctx.storage.setAlarm(Date.now() + sweepEveryMs(this.#limits()));
   }
 
-  override async webSocketError(): Promise<void> {
-    // The runtime drops the socket; all per-socket state is in its attachment.
+  #onMessage(ws: WebSocket, message: string | ArrayBuffer): void {
+    const state = this.#sockets.get(ws);
+    if (!state || state.closed) return;
+    const limits = this.#limits();
+    const judged = admit(state, messageBytes(message, limits.maxFrameBytes), limits, Date.now());
+    Object.assign(state, judged.state);
+    if (judged.verdict === "too-big") return this.#close(ws, state, FEED_CLOSE.tooBig);
+    if (judged.verdict === "flood") return this.#close(ws, state, FEED_CLOSE.flood);
+    // The only requests a client needs: a keep-alive and the current head. Anything else is ignored.
+    if (message === "ping") ws.send("pong");
+    else if (message === "head") send(ws, { type: "head", head: this.ctx.storage.kv.get<ChainHead>("head") ?? null });
+  }
+
+  #close(ws: WebSocket, state: SocketState & { listener: (e: MessageEvent) => void }, how: { code: number; reason: string }): void {
+    state.closed = true;
+    // Messages still in flight (a flood pipelines thousands before it reads our close) reach no code of ours.
+    ws.removeEventListener("message", state.listener);
+    try {
+      ws.close(how.code, how.reason);
+    } catch {
+      // already closed
+    }
+    // Its place under the per-address cap is given back when the close completes (#drop).
+  }
+
+  /** The client closed (or the close we started completed): forget the socket. */
+  #drop(ws: WebSocket, how: { code: number; reason: string }): void {
+    const state = this.#sockets.get(ws);
+    if (!state) return;
+    this.#sockets.delete(ws);
+    const left = (this.#perAddress.get(state.address) ?? 1) - 1;
+    if (left > 0) this.#perAddress.set(state.address, left);
+    else this.#perAddress.delete(state.address);
+    if (!state.closed) {
+      try {
+        ws.close(how.code, how.reason);
+      } catch {
+        // already closed
+      }
+    }
   }
 
   #limits(): FeedLimits {
@@ -123,20 +157,12 @@ export class BlockFeedDO extends DurableObject<Env> implements BlockFeedRpc {
       .finally(() => (this.#headLookup = undefined));
     return this.#headLookup;
   }
-
-  #send(ws: WebSocket, message: FeedMessage): void {
-    try {
-      ws.send(JSON.stringify(message));
-    } catch {
-      // closing
-    }
-  }
 }
 
-function close(ws: WebSocket, how: { code: number; reason: string }): void {
+function send(ws: WebSocket, message: FeedMessage): void {
   try {
-    ws.close(how.code, how.reason);
+    ws.send(JSON.stringify(message));
   } catch {
-    // already closed (the runtime may answer the close handshake itself)
+    // closing
   }
 }

@@ -1,9 +1,6 @@
 import type { AppConfig } from "../config.ts";
 
-/**
- * The per-socket rules of the live block feed (block-feed.ts), as plain functions over a socket's
- * state: the state lives in the socket's attachment, so it survives the object hibernating.
- */
+/** The per-socket rules of the live block feed (block-feed.ts), as plain functions over a socket's state. */
 export type FeedLimits = {
   maxConnectionsPerAddress: number;
   maxFrameBytes: number;
@@ -25,7 +22,7 @@ export type SocketState = {
   lastSeen: number;
   tokens: number;
   tokensAt: number;
-  /** Set once the feed has closed it: later queued messages are ignored. */
+  /** Set once the feed has closed it: messages still in flight are ignored. */
   closed?: boolean;
 };
 
@@ -39,7 +36,8 @@ export const newSocketState = (address: string, limits: FeedLimits, now: number)
 export type Verdict = "ok" | "too-big" | "flood";
 
 /** UTF-8 length of a text message without encoding it when it is obviously too long. */
-export function messageBytes(message: string | ArrayBuffer, max: number): number {
+export function messageBytes(message: string | ArrayBuffer | Blob, max: number): number {
+  if (message instanceof Blob) return message.size;
   if (typeof message !== "string") return message.byteLength;
   if (message.length > max) return message.length; // ≥ its UTF-16 length in bytes
   return new TextEncoder().encode(message).byteLength;
