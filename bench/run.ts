@@ -240,6 +240,10 @@ await api_("GET /api/blockchain/transactions, vs its own query", "rt", { next: t
 await api_("GET /api/blockchain/transactions/{hash}", "h", {
   next: (i) => ({ path: `/api/blockchain/transactions/${pick(data.sampleTxHashes, i)}` }),
 }, "one indexed SELECT");
+// Full-text search over the seeded posts and mail (100,000+ indexed rows): a word and a prefix as typed.
+await api_("GET /api/search", "rh", {
+  next: (i) => ({ path: `/api/search?q=${encodeURIComponent(pick(data.searchQueries, i))}`, headers: auth(i) }),
+}, "100,000 posts + mail indexed; floor: one SELECT");
 await api_("GET /api/dashboard/overview (cached, HIT)", "rr", { next: (i) => ({ path: "/api/dashboard/overview", headers: auth(i) }) });
 
 // Cache misses, one request at a time: before each, the data set's version token is replaced (as

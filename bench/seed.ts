@@ -10,7 +10,8 @@
  *   blocks            the fixed genesis block, then real proof of work (src/services/chain/proof-of-work.ts)
  *                     at a low difficulty over real merkle roots: GET /verify over them is a full check
  *   balances          exact: start + received − sent + mining rewards
- *   mail, posts       system folders, messages with sender/recipient copies, posts, likes, follows
+ *   mail, posts       system folders, messages with sender/recipient copies, posts (100,000, full-text
+ *                     indexed, words from SEARCH_VOCABULARY: the search benchmark), likes, follows
  *
  * The RoadChain Durable Object starts with empty storage and adopts the database's tail as its
  * head on first use (RoadChainDO #initialise: "trust on first use"); run.ts checks with /verify.
@@ -50,6 +51,8 @@ export type SeedResult = {
   users: SeedUser[];
   /** Hashes of some seeded transactions (for GET /api/blockchain/transactions/{hash}). */
   sampleTxHashes: string[];
+  /** Queries for GET /api/search: a mid-frequency word (a few hundred posts) and the prefix of another, as typed. */
+  searchQueries: string[];
   tip: { height: number; hash: string };
   counts: Record<string, number>;
   seconds: Record<string, number>;
@@ -79,7 +82,7 @@ export async function seed(opts: SeedOptions): Promise<SeedResult> {
     pending: 5_000,
     chainDifficulty: 2,
     emails: 5_000,
-    posts: 3_000,
+    posts: 100_000,
     likes: 10_000,
     follows: 5_000,
     ...opts,
@@ -271,7 +274,7 @@ export async function seed(opts: SeedOptions): Promise<SeedResult> {
       await insert(
         "posts",
         [["id", "int"], ["user_id", "int"], ["content", "text"], ["created_at", "timestamptz"]],
-        Array.from({ length: o.posts }, (_, i) => [i + 1, users[pick(o.users)]!.id, `Post ${i + 1}: notes from the road.`, new Date(now - pick(30 * 86_400_000)).toISOString()]),
+        Array.from({ length: o.posts }, (_, i) => [i + 1, users[pick(o.users)]!.id, `Post ${i + 1}: ${postWords(rand)}`, new Date(now - pick(30 * 86_400_000)).toISOString()]),
         OVERRIDE,
       );
       const likes = new Set<string>();
@@ -301,7 +304,8 @@ export async function seed(opts: SeedOptions): Promise<SeedResult> {
 
   const tip = chain[chain.length - 1]!;
   const sampleTxHashes = Array.from({ length: 1_000 }, () => txs[pick(txs.length)]!.hash);
-  return { password: SEED_PASSWORD, users, sampleTxHashes, tip: { height: tip.height, hash: tip.hash }, counts, seconds };
+  const searchQueries = Array.from({ length: 200 }, () => `${SEARCH_VOCABULARY[300 + pick(500)]} ${SEARCH_VOCABULARY[300 + pick(500)]!.slice(0, 4)}`);
+  return { password: SEED_PASSWORD, users, sampleTxHashes, searchQueries, tip: { height: tip.height, hash: tip.hash }, counts, seconds };
 }
 
 /** Runs `fn(i)` for i in 0..n-1, `width` at a time; results in order. */
@@ -316,6 +320,17 @@ async function inBatches<T>(n: number, width: number, fn: (i: number) => Promise
 }
 
 /** Small deterministic PRNG, so every run seeds the same shape of data. */
+/** 4,096 made-up words of two to four syllables; posts pick them Zipf-like (the first ones often). */
+const SYLLABLES = ["ka", "lo", "mi", "ra", "ne", "to", "su", "vi", "de", "po", "ba", "fe", "gu", "hi", "ju", "zo"];
+const SEARCH_VOCABULARY = Array.from({ length: 4_096 }, (_, i) => {
+  let word = "";
+  for (let n = i + 16; n > 0; n = Math.floor(n / 16)) word += SYLLABLES[n % 16];
+  return word;
+});
+function postWords(rand: () => number): string {
+  return Array.from({ length: 10 }, () => SEARCH_VOCABULARY[Math.floor(SEARCH_VOCABULARY.length * rand() ** 3)]).join(" ");
+}
+
 function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {

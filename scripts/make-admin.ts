@@ -61,7 +61,8 @@ async function viaPglite(dataDir: string): Promise<Runner> {
   return {
     name: `the stopped local cloud (${dataDir})`,
     async run(params) {
-      const db = await PGlite.create({ dataDir });
+      const { unaccent } = await import("@electric-sql/pglite/contrib/unaccent");
+      const db = await PGlite.create({ dataDir, extensions: { unaccent } });
       try {
         return (await db.query<UserRow>(STATEMENT, params)).rows;
       } finally {

@@ -13,12 +13,18 @@ import aiChat from "./routes/ai-chat/ai-chat.index.ts";
 import auth from "./routes/auth/auth.index.ts";
 import blockchain from "./routes/blockchain/blockchain.index.ts";
 import dashboard from "./routes/dashboard/dashboard.index.ts";
+import devices from "./routes/devices/devices.index.ts";
+import capture from "./routes/capture/capture.index.ts";
+import compliance from "./routes/compliance/compliance.index.ts";
 import email from "./routes/email/email.index.ts";
 import files from "./routes/files/files.index.ts";
 import notifications from "./routes/notifications/notifications.index.ts";
 import vault from "./routes/vault/vault.index.ts";
+import search from "./routes/search/search.index.ts";
+import vscode from "./routes/vscode/vscode.index.ts";
 import { registerDocs } from "./routes/docs/docs.index.ts";
 import health from "./routes/health/health.index.ts";
+import integrations from "./routes/integrations/integrations.index.ts";
 import metricsRoutes from "./routes/metrics/metrics.index.ts";
 import observability from "./routes/observability/observability.index.ts";
 import miner from "./routes/miner/miner.index.ts";
@@ -27,6 +33,7 @@ import prism from "./routes/prism/prism.index.ts";
 import social from "./routes/social/social.index.ts";
 import system from "./routes/system/system.index.ts";
 import video from "./routes/video/video.index.ts";
+import webhooks from "./routes/webhooks/webhooks.index.ts";
 
 /**
  * Security headers for what the Worker answers: JSON. Per OWASP's REST Security Cheat Sheet an API
@@ -83,7 +90,14 @@ export function createApp() {
     .route("/", observability)
     .route("/", files)
     .route("/", notifications)
-    .route("/", vault);
+    .route("/", vault)
+    .route("/", devices)
+    .route("/", capture)
+    .route("/", compliance)
+    .route("/", search)
+    .route("/", vscode)
+    .route("/", integrations)
+    .route("/", webhooks);
   registerDocs(app);
 
   const allowedMethods = createMethodIndex(app.routes);

@@ -1,5 +1,6 @@
 import { createApp } from "./app.ts";
 import { loadSentry, sentryOptions } from "./lib/sentry.ts";
+import { runScheduled } from "./scheduled.ts";
 
 export { RoadChainDO } from "./durable-objects/roadchain.ts";
 export { MinerDO } from "./durable-objects/miner.ts";
@@ -16,4 +17,6 @@ export default {
     withErrorTracking ??= (await loadSentry()).withSentry((e: Env) => sentryOptions(e as unknown as Record<string, unknown>), { fetch: app.fetch });
     return withErrorTracking.fetch!(request as Parameters<NonNullable<ExportedHandler<Env>["fetch"]>>[0], env, ctx);
   },
+  // Cron Triggers (wrangler.toml [triggers]): device metrics roll-ups and retention.
+  scheduled: (controller: ScheduledController, env: Env, ctx: ExecutionContext) => runScheduled(controller, env, ctx),
 } satisfies ExportedHandler<Env>;

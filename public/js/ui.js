@@ -101,7 +101,7 @@ export function confirmSheet(host, o) {
 export function badge(s) {
   const t = String(s ?? 'unknown');
   const cls = /^(ok|up|healthy|true|connected|online|running|valid|configured|confirmed|done|succeeded|completed)$/i.test(t) ? 'ok'
-    : /^(degraded|pending|queued|running_late|not_configured|stopped|false|idle|unknown|skipped|disabled|slow|retrying)$/i.test(t) ? 'warn' : 'err';
+    : /^(degraded|pending|queued|delivered|running_late|not_configured|stopped|false|idle|unknown|skipped|disabled|slow|retrying)$/i.test(t) ? 'warn' : 'err';
   return h('span', { class: `badge ${cls}` }, humanize(t));
 }
 

@@ -38,8 +38,10 @@ export async function startPostgres(opts: { dataDir?: string; databaseUrl?: stri
 
   // Imported lazily so that the real-PostgreSQL path never loads the WASM build.
   const { PGlite } = await import("@electric-sql/pglite");
+  // unaccent: the search configuration's dictionary (migration `search`); PGlite loads contrib on demand.
+  const { unaccent } = await import("@electric-sql/pglite/contrib/unaccent");
   if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
-  const db = await PGlite.create(opts.dataDir ? { dataDir: opts.dataDir } : {});
+  const db = await PGlite.create({ ...(opts.dataDir ? { dataDir: opts.dataDir } : {}), extensions: { unaccent } });
   let server: Awaited<ReturnType<typeof servePglite>>;
   try {
     server = await servePglite(db, opts.port ?? 0);

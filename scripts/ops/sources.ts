@@ -27,7 +27,8 @@ export type WranglerConfig = {
   envs: Record<string, WranglerSection>;
 };
 
-function section(t: TomlTable): WranglerSection {
+/** One section; an [env.*] one inherits the top level's `triggers` (wrangler's rule: triggers are inheritable). */
+function section(t: TomlTable, top?: WranglerSection): WranglerSection {
   const durable = (t.durable_objects as TomlTable | undefined)?.bindings as TomlTable[] | undefined;
   const r2 = t.r2_buckets as TomlTable[] | undefined;
   const triggers = t.triggers as TomlTable | undefined;
@@ -35,14 +36,15 @@ function section(t: TomlTable): WranglerSection {
     vars: Object.fromEntries(Object.entries((t.vars as TomlTable | undefined) ?? {}).map(([k, v]) => [k, String(v)])),
     durableObjects: (durable ?? []).map((b) => String(b.name)),
     r2Buckets: (r2 ?? []).map((b) => String(b.binding)),
-    crons: ((triggers?.crons as unknown[] | undefined) ?? []).map(String),
+    crons: triggers ? ((triggers.crons as unknown[] | undefined) ?? []).map(String) : (top?.crons ?? []),
   };
 }
 
 export function readWrangler(root = repoRoot, file = "wrangler.toml"): WranglerConfig {
   const t = parseToml(readFileSync(join(root, file), "utf8")) as TomlTable;
-  const envs = Object.fromEntries(Object.entries((t.env as Record<string, TomlTable> | undefined) ?? {}).map(([k, v]) => [k, section(v)]));
-  return { name: String(t.name), top: section(t), envs };
+  const top = section(t);
+  const envs = Object.fromEntries(Object.entries((t.env as Record<string, TomlTable> | undefined) ?? {}).map(([k, v]) => [k, section(v, top)]));
+  return { name: String(t.name), top, envs };
 }
 
 /** NAME=value lines of a vars file (comments and blank lines skipped). */

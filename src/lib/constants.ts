@@ -19,3 +19,22 @@ export const NOTIFICATION_IMPORTANCE = ["low", "normal", "high"] as const;
 /** A RoadMail user's part in a message. */
 export const MAILBOX_ROLES = ["sender", "to", "cc", "bcc"] as const;
 export type MailboxRole = (typeof MAILBOX_ROLES)[number];
+
+/** What a registered device is (Devices app). */
+export const DEVICE_KINDS = ["raspberry_pi", "server", "desktop", "laptop", "phone", "iot", "other"] as const;
+/** Commands a device may be sent: nothing but these (never a shell line). */
+export const DEVICE_COMMAND_ACTIONS = ["restart_service", "deploy_version", "run_action"] as const;
+/** The named actions `run_action` may run (the agent maps each to its own fixed procedure). */
+export const DEVICE_RUN_ACTIONS = ["reboot", "update_packages", "collect_logs", "sync_time", "ping"] as const;
+/** A command's life: queued → delivered (in a heartbeat answer) → succeeded | failed, or expired. */
+export const DEVICE_COMMAND_STATUSES = ["queued", "delivered", "succeeded", "failed", "expired"] as const;
+export type DeviceCommandStatus = (typeof DEVICE_COMMAND_STATUSES)[number];
+export type DeviceCommandAction = (typeof DEVICE_COMMAND_ACTIONS)[number];
+/** What `/api/search` looks through (one kind per searchable table). */
+export const SEARCH_KINDS = ["mail", "post", "video", "file", "vault"] as const;
+export type SearchKind = (typeof SEARCH_KINDS)[number];
+
+/** Capture ("Chaos Inbox") item types and their status workflow. */
+export const CAPTURE_TYPES = ["note", "link", "idea", "task", "quote", "image"] as const;
+export const CAPTURE_STATUSES = ["inbox", "triaged", "done", "archived"] as const;
+export type CaptureStatus = (typeof CAPTURE_STATUSES)[number];

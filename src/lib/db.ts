@@ -200,8 +200,9 @@ export class DatabaseUnavailableError extends Error {
 }
 
 // SQLSTATE classes/codes that mean "not reachable / not now": connection exceptions, shutdowns,
-// too many connections, and our own statement_timeout.
-const UNAVAILABLE_CODE = /^(08|57P0[123]|53300|57014)/;
+// too many connections, our own statement_timeout, and a transaction PostgreSQL chose to abort
+// (deadlock victim 40P01, serialization failure 40001): nothing of it was written, a retry succeeds.
+const UNAVAILABLE_CODE = /^(08|57P0[123]|53300|57014|40P01|40001)/;
 const UNAVAILABLE_TEXT =
   /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|Connection terminated|timeout exceeded when trying to connect|Query read timeout|WebSocket|network error|Error connecting to database|Server error \(HTTP status 5\d\d\)|network connection lost/i;
 

@@ -38,6 +38,12 @@ export const ALLOWED: readonly Allowed[] = [
     status: 403,
     why: "Prism's admin check: the console asks for the stats and shows 'Admin only' when the API refuses a non-admin",
   },
+  {
+    method: "GET",
+    path: "/api/stripe/balance",
+    status: 503,
+    why: "Prism's Integrations page opens a read view of a service the test system has not configured, to show the API's 'not configured: set …'",
+  },
 ];
 
 /**

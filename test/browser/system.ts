@@ -211,10 +211,10 @@ export async function startSystem(extraVars: Record<string, string> = {}, opts: 
  * A test file's system and browser: both started before its tests (in parallel) and stopped after
  * them. Read `.system` and `.browser` inside tests and hooks, once they have started.
  */
-export function systemAndBrowser(): { readonly system: TestSystem; readonly browser: Browser } {
+export function systemAndBrowser(extraVars: Record<string, string> = {}): { readonly system: TestSystem; readonly browser: Browser } {
   const started: { system?: TestSystem; browser?: Browser } = {};
   beforeAll(async () => {
-    const [s, b] = await Promise.allSettled([startSystem(), launchBrowser()]);
+    const [s, b] = await Promise.allSettled([startSystem(extraVars), launchBrowser()]);
     if (s.status === "fulfilled") started.system = s.value;
     if (b.status === "fulfilled") started.browser = b.value;
     if (s.status === "rejected") throw s.reason;

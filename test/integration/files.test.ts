@@ -166,6 +166,22 @@ describe("Files: limits and consistency between R2 and Postgres", () => {
     expect(tree.files).toEqual([]);
   });
 
+  it("R2 failing around a committed save: the save stands; R2 failing to store: 503, nothing written", async () => {
+    const a = await createUser();
+    const f = await ok<FileJson>(await upload(a, "notes.txt", "v1"), 201);
+    const deps = (bucket: R2Bucket) => ({ db: testDb(), bucket, limits: { maxFileBytes: 1e6, quotaBytes: 1e9 } });
+    const input = (text: string) => ({ userId: a.id, folderId: null, name: "notes.txt", body: { bytes: new TextEncoder().encode(text) }, replace: { id: f.id } });
+    // The old version's object cannot be removed after the new row is committed: the answer is the new version.
+    const noDelete = new Proxy(env.FILES, { get: (t, k) => (k === "delete" ? () => Promise.reject(new Error("injected: R2 delete failed")) : Reflect.get(t, k).bind(t)) });
+    const v2 = await storeFile(deps(noDelete), input("v2"));
+    expect(v2.version).toBe(2);
+    expect(await (await api(`/api/files/${f.id}/download`, { headers: a.headers })).text()).toBe("v2");
+    // R2 refuses the new object: a retryable 503 problem, the row still at v2.
+    const noPut = new Proxy(env.FILES, { get: (t, k) => (k === "put" ? () => Promise.reject(new Error("injected: R2 put failed")) : Reflect.get(t, k).bind(t)) });
+    await expect(storeFile(deps(noPut), input("v3"))).rejects.toMatchObject({ status: 503, code: "storage-unavailable" });
+    expect(await ok<FileJson>(await api(`/api/files/${f.id}`, { headers: a.headers }))).toMatchObject({ version: 2, size: 2 });
+  });
+
   it("a new version replaces the object only with the right If-Match (412 otherwise, nothing overwritten)", async () => {
     const a = await createUser();
     const f = await ok<FileJson>(await upload(a, "doc.md", "# v1\n"), 201);

@@ -425,6 +425,35 @@ describe.each(["pglite", "postgres"] as const)("Neon proxy on %s", (backend) => 
       await setup.delete(accounts).where(inArray(accounts.id, [from!.id, to!.id]));
     });
 
+    // PGlite has one session: transactions queue there, they cannot deadlock.
+    if (backend === "postgres") it("classifies a deadlock victim as a retryable outage (503), not an unexpected error (500)", async () => {
+      const setup = createDatabase(env(), { waitUntil: () => {} });
+      const [a, b] = await setup.insert(accounts).values([{ name: "dl-a", balance: "1" }, { name: "dl-b", balance: "1" }]).returning();
+      // Two transactions lock the same two rows in opposite orders; both hold their first lock before
+      // either asks for its second, so PostgreSQL must abort one of them (SQLSTATE 40P01).
+      let arrived = 0;
+      let release!: () => void;
+      const bothLocked = new Promise<void>((r) => (release = r));
+      const crossing = (first: number, second: number) => async () => {
+        const db = createDatabase(env(), { waitUntil: () => {} });
+        try {
+          await db.transaction(async (tx) => {
+            await tx.select().from(accounts).where(eq(accounts.id, first)).for("update");
+            if (++arrived === 2) release();
+            await bothLocked;
+            await tx.select().from(accounts).where(eq(accounts.id, second)).for("update");
+          });
+        } finally {
+          db.$close();
+        }
+      };
+      const results = await Promise.allSettled([crossing(a!.id, b!.id)(), crossing(b!.id, a!.id)()]);
+      const failed = results.filter((r) => r.status === "rejected").map((r) => (r as PromiseRejectedResult).reason);
+      expect(failed).toHaveLength(1);
+      expect(toDatabaseUnavailable(failed[0])?.name).toBe("DatabaseUnavailableError");
+      await setup.delete(accounts).where(inArray(accounts.id, [a!.id, b!.id]));
+    });
+
     it("fails fast with DatabaseUnavailableError when the database cannot be reached", async () => {
       const dead = createDatabase({ DATABASE_URL: database.url, NEON_PROXY_URL: "http://127.0.0.1:9" }, { waitUntil: () => {} });
       const started = Date.now();

@@ -10,6 +10,7 @@ import { healthPanel } from './health-panel.js';
 import { countsPanel, chainPanel } from './chain-panel.js';
 import { eventsPanel } from './events-panel.js';
 import { jobsPanel } from './jobs-panel.js';
+import { integrationsPanel } from './integrations-panel.js';
 import { accountsPanel } from './accounts-panel.js';
 import { observabilityPanel } from './observability-panel.js';
 
@@ -41,7 +42,7 @@ async function enter() {
   fill(root, h('div', { class: 'narrow' }, loading('Checking admin access…')));
   try {
     const stats = await api('/api/prism/stats', { signal });
-    const panels = [countsPanel(signal, stats), healthPanel(signal), observabilityPanel(signal), chainPanel(signal), jobsPanel(signal), accountsPanel(), eventsPanel(signal)];
+    const panels = [countsPanel(signal, stats), healthPanel(signal), observabilityPanel(signal), chainPanel(signal), jobsPanel(signal), integrationsPanel(signal), accountsPanel(), eventsPanel(signal)];
     fill(root, panels.map((p) => p.el));
   } catch (e) {
     if (signal.aborted) return;

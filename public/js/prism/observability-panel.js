@@ -8,20 +8,7 @@
 import { h, fill, every } from '../dom.js';
 import { api, ApiError } from '../api-client.js';
 import { loading, showError } from '../ui.js';
-
-/** @type {Promise<any> | null} */ let uPlotLoading = null;
-
-/** uPlot, loaded on first use (a script tag: it ships as an IIFE that defines window.uPlot). */
-function loadUPlot() {
-  uPlotLoading ??= new Promise((resolve, reject) => {
-    const css = h('link', { rel: 'stylesheet', href: '/vendor/uplot/uPlot.min.css' });
-    const js = h('script', { src: '/vendor/uplot/uPlot.iife.min.js' });
-    js.addEventListener('load', () => resolve(/** @type {any} */ (window).uPlot));
-    js.addEventListener('error', () => { uPlotLoading = null; reject(new Error('The chart library could not be loaded')); });
-    document.head.append(css, js);
-  });
-  return uPlotLoading;
-}
+import { loadUPlot } from '../uplot-loader.js';
 
 const COLOURS = ['#7aa2ff', '#ff6b6b', '#4fd1a5', '#f5b94c', '#c792ea', '#5ccfe6'];
 const hhmm = (/** @type {number} */ t) => new Date(t).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });

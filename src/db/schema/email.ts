@@ -12,6 +12,7 @@ import {
   varchar,
 } from "drizzle-orm/pg-core";
 import { EMAIL_FOLDER_TYPES, MAILBOX_ROLES } from "../../lib/constants.ts";
+import { tsvector } from "./search.ts";
 import { users } from "./users.ts";
 
 /** Each user's folders: the five system folders (created on first use) plus custom ones. */
@@ -58,11 +59,15 @@ export const emails = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
     sentAt: timestamp("sent_at", { withTimezone: true }),
+    searchVector: tsvector("search_vector").generatedAlwaysAs(
+      sql`setweight(to_tsvector('blackroad_search', left(coalesce(subject, ''), 100000)), 'A') || setweight(to_tsvector('blackroad_search', left(coalesce(body, ''), 100000)), 'B') || setweight(to_tsvector('blackroad_search', left(coalesce(sender_name, '') || ' ' || sender_email, 100000)), 'C')`,
+    ),
   },
   (t) => [
     index("emails_thread_id_idx").on(t.threadId),
     index("emails_sender_id_idx").on(t.senderId),
     index("emails_in_reply_to_idx").on(t.inReplyTo),
+    index("emails_search_idx").using("gin", t.searchVector),
     check("emails_sent_unless_draft", sql`${t.isDraft} or ${t.sentAt} is not null`),
   ],
 );

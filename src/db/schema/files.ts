@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { type AnyPgColumn, bigint, boolean, check, index, integer, pgTable, text, timestamp, uniqueIndex, uuid, varchar } from "drizzle-orm/pg-core";
+import { tsvector } from "./search.ts";
 import { users } from "./users.ts";
 
 /**
@@ -44,12 +45,14 @@ export const files = pgTable(
     textContent: text("text_content"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    searchVector: tsvector("search_vector").generatedAlwaysAs(sql`setweight(to_tsvector('blackroad_search', left(coalesce(name, ''), 100000)), 'A') || setweight(to_tsvector('blackroad_search', left(coalesce(text_content, ''), 100000)), 'B')`),
   },
   (t) => [
     uniqueIndex("files_storage_key_key").on(t.storageKey),
     index("files_user_folder_idx").on(t.userId, t.folderId, t.id),
     index("files_folder_idx").on(t.folderId),
     index("files_public_idx").on(t.id).where(sql`${t.isPublic}`),
+    index("files_search_idx").using("gin", t.searchVector),
     check("files_size_non_negative", sql`${t.size} >= 0`),
   ],
 );

@@ -12,3 +12,5 @@ export * from "./idempotency.ts";
 export * from "./files.ts";
 export * from "./notifications.ts";
 export * from "./vault.ts";
+export * from "./devices.ts";
+export * from "./capture.ts";

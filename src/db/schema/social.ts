@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { type AnyPgColumn, boolean, check, index, integer, pgTable, primaryKey, text, timestamp, varchar } from "drizzle-orm/pg-core";
+import { tsvector } from "./search.ts";
 import { users } from "./users.ts";
 
 /**
@@ -21,10 +22,12 @@ export const posts = pgTable(
     sharesCount: integer("shares_count").notNull().default(0),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    searchVector: tsvector("search_vector").generatedAlwaysAs(sql`setweight(to_tsvector('blackroad_search', left(coalesce(content, ''), 100000)), 'B')`),
   },
   (t) => [
     index("posts_user_id_idx").on(t.userId, t.id),
     index("posts_public_idx").on(t.id).where(sql`${t.isPublic}`),
+    index("posts_search_idx").using("gin", t.searchVector),
     check("posts_likes_count_non_negative", sql`${t.likesCount} >= 0`),
     check("posts_comments_count_non_negative", sql`${t.commentsCount} >= 0`),
     check("posts_shares_count_non_negative", sql`${t.sharesCount} >= 0`),

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { bigint, index, integer, jsonb, pgTable, text, timestamp, uuid, varchar } from "drizzle-orm/pg-core";
+import { tsvector } from "./search.ts";
 import { users } from "./users.ts";
 
 /**
@@ -24,8 +25,11 @@ export const vaultEntries = pgTable(
     anchorRequestedAt: timestamp("anchor_requested_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    searchVector: tsvector("search_vector").generatedAlwaysAs(
+      sql`setweight(to_tsvector('blackroad_search', left(coalesce(title, ''), 100000)), 'A') || setweight(to_tsvector('blackroad_search', left(coalesce(canonical_text, ''), 100000)), 'B') || setweight(to_tsvector('blackroad_search', left(coalesce(author, ''), 100000)), 'C')`,
+    ),
   },
-  (t) => [index("vault_entries_user_idx").on(t.userId, t.createdAt), index("vault_entries_sha256_idx").on(t.sha256), index("vault_entries_anchor_tx_idx").on(t.anchorTxHash)],
+  (t) => [index("vault_entries_user_idx").on(t.userId, t.createdAt), index("vault_entries_sha256_idx").on(t.sha256), index("vault_entries_anchor_tx_idx").on(t.anchorTxHash), index("vault_entries_search_idx").using("gin", t.searchVector)],
 );
 
 export const vaultEvents = pgTable(

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { boolean, check, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, varchar } from "drizzle-orm/pg-core";
+import { tsvector } from "./search.ts";
 import { users } from "./users.ts";
 
 /**
@@ -26,6 +27,9 @@ export const videos = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
     publishedAt: timestamp("published_at", { withTimezone: true }).notNull().defaultNow(),
+    searchVector: tsvector("search_vector").generatedAlwaysAs(
+      sql`setweight(to_tsvector('blackroad_search', left(coalesce(title, ''), 100000)), 'A') || setweight(to_tsvector('blackroad_search', left(coalesce(description, ''), 100000)), 'B') || setweight(to_tsvector('blackroad_search', left(coalesce(category, '') || ' ' || search_words(tags), 100000)), 'C')`,
+    ),
   },
   (t) => [
     index("videos_user_id_idx").on(t.userId, t.id),
@@ -33,6 +37,7 @@ export const videos = pgTable(
     index("videos_public_most_viewed_idx").on(t.viewsCount, t.id).where(sql`${t.isPublic}`),
     index("videos_category_idx").on(sql`lower(${t.category})`, t.id),
     index("videos_tags_idx").using("gin", t.tags),
+    index("videos_search_idx").using("gin", t.searchVector),
     check("videos_views_count_non_negative", sql`${t.viewsCount} >= 0`),
     check("videos_likes_count_non_negative", sql`${t.likesCount} >= 0`),
     check("videos_dislikes_count_non_negative", sql`${t.dislikesCount} >= 0`),

@@ -59,6 +59,12 @@ export function registerDocs(app: AppOpenAPI) {
     scheme: "bearer",
     description: "The METRICS_TOKEN secret, for Prometheus scrapers of GET /metrics",
   });
+  app.openAPIRegistry.registerComponent("securitySchemes", "deviceToken", {
+    type: "apiKey",
+    in: "header",
+    name: "Authorization",
+    description: "`Device <token>`: the device token from POST /api/devices (or its rotation), for the device agent's heartbeats",
+  });
 
   let document: ReturnType<typeof openApiDocument> | undefined; // built on first request, once per isolate
   app.get("/api/openapi.json", (c) => c.json((document ??= openApiDocument(app)) as object));

@@ -1,5 +1,6 @@
 import { integrations } from "../../config.ts";
 import { checkPostgres, checkRedis, checkRoadChain } from "../../services/dependency-checks.ts";
+import { configuredIntegrations } from "../../services/integrations/status.ts";
 import type { AppRouteHandler } from "../../types.ts";
 import { APP_VERSION, SERVICE_NAME } from "../../version.ts";
 import type { health, healthSummary } from "./health.routes.ts";
@@ -30,9 +31,10 @@ export const getHealthSummary: AppRouteHandler<typeof healthSummary> = async (c)
     : all.some((x) => x.status === "slow")
       ? ("degraded" as const)
       : ("healthy" as const);
-  const configured = Object.fromEntries(
-    Object.entries(integrations(c.var.config)).map(([name, on]) => [name, { configured: on }]),
-  );
+  // Configuration only: readiness never calls an external service (GET /api/health/all probes them).
+  const flags = { ...integrations(c.var.config), ...configuredIntegrations(c.var.config) };
+  const configured = Object.fromEntries(Object.entries(flags).map(([name, on]) => [name, { configured: on }]));
+  const on = Object.values(flags).filter(Boolean).length;
   const body = {
     status,
     service: SERVICE_NAME,
@@ -41,6 +43,7 @@ export const getHealthSummary: AppRouteHandler<typeof healthSummary> = async (c)
     timestamp: new Date().toISOString(),
     checks,
     integrations: configured,
+    integration_counts: { total: Object.keys(flags).length, configured: on, not_configured: Object.keys(flags).length - on },
   };
   c.header("Cache-Control", "no-store");
   return status === "unhealthy" ? c.json(body, 503) : c.json(body, 200);

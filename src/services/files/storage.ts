@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "../../lib/db.ts";
-import { ApiError, notFound } from "../../lib/errors.ts";
+import { ApiError, notFound, serviceUnavailable } from "../../lib/errors.ts";
 import { isUniqueViolation } from "../../lib/db.ts";
 import { isForeignKeyViolation } from "../db-errors.ts";
 import { checkContentType, isTextual } from "./content-type.ts";
@@ -87,16 +87,20 @@ export async function storeFile(
   let object: R2Object;
   if ("bytes" in input.body) {
     capture(input.body.bytes);
-    object = await bucket.put(storageKey, input.body.bytes, { httpMetadata: { contentType } });
+    object = await bucket.put(storageKey, input.body.bytes, { httpMetadata: { contentType } }).catch(storageUnavailable);
   } else {
     const fixed = new FixedLengthStream(length);
+    // The body's fault (too short, too long, cut off) is the client's 400; R2's own failure is our 503.
+    let bodyFailed = false;
     const pump = rest!
       .pipeThrough(new TransformStream<Uint8Array, Uint8Array>({ transform: (chunk, ctl) => (capture(chunk), ctl.enqueue(chunk)) }))
-      .pipeTo(fixed.writable);
+      .pipeTo(fixed.writable)
+      .catch((err: unknown) => { bodyFailed = true; throw err; });
     try {
       [object] = await Promise.all([bucket.put(storageKey, fixed.readable, { httpMetadata: { contentType } }), pump]);
     } catch (err) {
-      await bucket.delete(storageKey).catch(() => {});
+      await bestEffortDelete(bucket, storageKey);
+      if (!bodyFailed) storageUnavailable(err);
       throw new ApiError(400, "incomplete-body", `The body did not carry exactly ${length} bytes (Content-Length)`);
     }
   }
@@ -110,19 +114,20 @@ export async function storeFile(
   try {
     result = await (deps.writeRow ?? writeRow)(db, pending);
   } catch (err) {
-    await bucket.delete(storageKey);
+    await bestEffortDelete(bucket, storageKey);
     if (isForeignKeyViolation(err)) throw notFound("Folder not found");
     if (isUniqueViolation(err)) throw new ApiError(409, "conflict", "Try again");
     throw err;
   }
   if ("refused" in result) {
-    await bucket.delete(storageKey);
+    await bestEffortDelete(bucket, storageKey);
     if (result.refused === "quota") throw tooLarge(`Your storage quota of ${limits.quotaBytes} bytes would be exceeded`);
     if (result.refused === "folder") throw notFound("Folder not found");
     if (result.refused === "precondition") throw new ApiError(412, "precondition-failed", "The file changed since you read it (If-Match did not match); nothing was saved");
     throw fileNotFound();
   }
-  if (result.oldKey) await bucket.delete(result.oldKey);
+  // The new version is committed: failing to remove the old bytes must not fail the save.
+  if (result.oldKey) await bestEffortDelete(bucket, result.oldKey);
   const { oldKey: _, ...row } = result;
   return row;
 }
@@ -132,7 +137,9 @@ export async function storeFile(
  * queue here and the quota sum is exact, then one conditional statement.
  */
 export async function writeRow(db: Database, p: PendingRow): Promise<(FileRow & { oldKey?: string }) | RowRefusal> {
-  const lock = db.execute(sql`select id from users where id = ${p.userId} for update`);
+  // NO KEY UPDATE queues this user's uploads without blocking other writes that merely reference the
+  // user (foreign-key checks take KEY SHARE): FOR UPDATE would, and could deadlock with them.
+  const lock = db.execute(sql`select id from users where id = ${p.userId} for no key update`);
   const used = sql`(select coalesce(sum(size), 0) from files where user_id = ${p.userId})`;
   if (!p.replace) {
     const folderOk = p.folderId === null ? sql`true` : sql`exists (select 1 from file_folders where id = ${p.folderId} and user_id = ${p.userId})`;
@@ -166,6 +173,25 @@ export async function writeRow(db: Database, p: PendingRow): Promise<(FileRow & 
   const current = state.rows[0] as { etag: string } | undefined;
   if (!current) return { refused: "missing" };
   return { refused: ifMatch !== undefined && current.etag !== ifMatch ? "precondition" : "quota" };
+}
+
+/** R2 failed on its own (not the body's fault): a 503 the client can retry. */
+function storageUnavailable(err: unknown): never {
+  console.error(JSON.stringify({ level: "error", msg: "file storage unavailable", error: String((err as Error)?.message ?? err) }));
+  throw serviceUnavailable("File storage is unavailable right now; nothing was saved. Retry shortly.", "storage-unavailable");
+}
+
+/**
+ * Deletes an object whose row does not (or no longer) points at it. A failure is logged with the key
+ * and does not replace the request's own outcome: an orphaned object costs storage, a wrong answer
+ * would cost the user's work.
+ */
+async function bestEffortDelete(bucket: R2Bucket, key: string): Promise<void> {
+  try {
+    await bucket.delete(key);
+  } catch (err) {
+    console.error(JSON.stringify({ level: "error", msg: "orphaned file object", key, error: String((err as Error)?.message ?? err) }));
+  }
 }
 
 /** Reads the first SNIFF_BYTES of a stream (or takes them from the bytes) and gives back the rest, unread. */

@@ -4,7 +4,7 @@ import type { Database } from "../../lib/db.ts";
 import { notFound } from "../../lib/errors.ts";
 import { canonicalText, hashCanonical } from "./canonical.ts";
 
-export type EntryRow = typeof vaultEntries.$inferSelect & { anchorBlockHeight: number | null; anchoredAt: Date | null };
+export type EntryRow = Omit<typeof vaultEntries.$inferSelect, "searchVector"> & { anchorBlockHeight: number | null; anchoredAt: Date | null };
 export const entryNotFound = () => notFound("Vault entry not found");
 
 const columns = {

@@ -1,0 +1,145 @@
+/**
+ * One search over everything the caller may read: their mail (their own mailbox copies), public
+ * posts and videos plus their own private ones, their files (names and text) and their vault
+ * entries. Postgres full-text search on the generated `search_vector` columns (GIN-indexed, see
+ * src/db/schema/search.ts), ranked by `ts_rank_cd`, snippets by `ts_headline` for the page only.
+ *
+ * One statement: each kind's subquery applies its own visibility rule, the keyset cursor and a
+ * LIMIT (so each reads only its best rows), the union keeps the best `limit + 1`, and only those
+ * get a headline. Order: rank descending, then kind and key ascending (a total order, so keyset
+ * pages never repeat or skip a row).
+ */
+import { sql, type SQL } from "drizzle-orm";
+import { SEARCH_CONFIG } from "../../db/schema/search.ts";
+import type { Database } from "../../lib/db.ts";
+import type { SearchKind } from "../../lib/constants.ts";
+import { type Cursor, encodeCursor, type HighlightPart, MATCH_START, MATCH_STOP, parseQuery, splitHighlights } from "./query.ts";
+
+export type SearchInput = { userId: number; q: string; kinds: readonly SearchKind[]; limit: number; cursor: Cursor | null };
+
+export type SearchHit = {
+  type: SearchKind;
+  id: number | string;
+  title: string;
+  snippet: string;
+  highlights: HighlightPart[];
+  rank: number;
+  created_at: string;
+  /** Where Pocket OS opens it (`app:<id>#<ref>`, as notifications link). */
+  link: string;
+  /** The API resource of the hit. */
+  api_path: string;
+};
+
+export type SearchPage = { results: SearchHit[]; next_cursor: string | null };
+
+const HEADLINE_OPTIONS = `StartSel="${MATCH_START}", StopSel="${MATCH_STOP}", MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`;
+const CONFIG = sql.raw(`'${SEARCH_CONFIG}'`);
+
+/** Per kind: its rows as `(int_id, uuid_id, key, rank)`, restricted to what `userId` may read. */
+function hitsOf(kind: SearchKind, userId: number): { from: SQL; vector: SQL; visible: SQL; intId: SQL; uuidId: SQL; key: SQL } {
+  const int = (id: SQL) => ({ intId: id, uuidId: sql`null::uuid`, key: sql`lpad(${id}::text, 10, '0')` });
+  switch (kind) {
+    case "mail": // my copies only: the API's email id is the mailbox row
+      return { from: sql`email_mailbox m join emails e on e.id = m.email_id`, vector: sql`e.search_vector`, visible: sql`m.user_id = ${userId}`, ...int(sql`m.id`) };
+    case "post":
+      return { from: sql`posts p`, vector: sql`p.search_vector`, visible: sql`(p.is_public or p.user_id = ${userId})`, ...int(sql`p.id`) };
+    case "video":
+      return { from: sql`videos v`, vector: sql`v.search_vector`, visible: sql`(v.is_public or v.user_id = ${userId})`, ...int(sql`v.id`) };
+    case "file":
+      return { from: sql`files f`, vector: sql`f.search_vector`, visible: sql`f.user_id = ${userId}`, ...int(sql`f.id`) };
+    case "vault":
+      return { from: sql`vault_entries ve`, vector: sql`ve.search_vector`, visible: sql`ve.user_id = ${userId}`, intId: sql`null::int`, uuidId: sql`ve.id`, key: sql`ve.id::text` };
+  }
+}
+
+/** Rows after the cursor in (rank desc, kind asc, key asc) order, for a subquery whose kind is fixed. */
+function afterCursor(kind: SearchKind, rank: SQL, key: SQL, c: Cursor | null): SQL {
+  if (!c) return sql`true`;
+  const r = sql`${c.rank}::real`;
+  if (kind < c.kind) return sql`${rank} < ${r}`;
+  if (kind > c.kind) return sql`${rank} <= ${r}`;
+  return sql`(${rank} < ${r} or (${rank} = ${r} and ${key} collate "C" > ${c.key} collate "C"))`;
+}
+
+export async function search(db: Database, input: SearchInput): Promise<SearchPage> {
+  const parsed = parseQuery(input.q);
+  const web = sql`websearch_to_tsquery(${CONFIG}, ${parsed.web})`;
+  const tsquery = parsed.prefix === null ? web : sql`(${web} && to_tsquery(${CONFIG}, ${parsed.prefix}))`;
+  const take = input.limit + 1;
+
+  const subqueries = input.kinds.map((kind) => {
+    const h = hitsOf(kind, input.userId);
+    const rank = sql`ts_rank_cd(${h.vector}, q.q, 32)`;
+    // Kind and key sort bytewise (collation "C"), the same on every server, and as the cursor compares them.
+    return sql`(select ${kind}::text collate "C" as kind, ${h.intId} as int_id, ${h.uuidId} as uuid_id, ${h.key} collate "C" as key, ${rank} as rank
+      from ${h.from} cross join q
+      where ${h.vector} @@ q.q and ${h.visible} and ${afterCursor(kind, rank, h.key, input.cursor)}
+      order by rank desc, key limit ${take})`;
+  });
+
+  const result = await db.execute(sql`
+    with q as (select ${tsquery} as q),
+    hits as (select * from (${sql.join(subqueries, sql` union all `)}) u order by rank desc, kind, key limit ${take})
+    select h.kind, coalesce(h.int_id::text, h.uuid_id::text) as id, h.key, h.rank, h.rank::text as rank_text,
+      case h.kind
+        when 'mail' then coalesce(nullif(e.subject, ''), '(no subject)')
+        when 'post' then '@' || pu.username
+        when 'video' then v.title
+        when 'file' then f.name
+        else coalesce(nullif(ve.title, ''), left(split_part(ve.canonical_text, E'\\n', 1), 120))
+      end as title,
+      ts_headline(${CONFIG}, translate(left(case h.kind
+        when 'mail' then e.body
+        when 'post' then p.content
+        when 'video' then coalesce(nullif(v.description, ''), v.title)
+        when 'file' then coalesce(f.text_content, f.name)
+        else ve.canonical_text
+      end, 100000), ${MATCH_START + MATCH_STOP}, ''), q.q, ${HEADLINE_OPTIONS}) as headline,
+      case h.kind
+        when 'mail' then coalesce(e.sent_at, e.created_at)
+        when 'post' then p.created_at
+        when 'video' then v.published_at
+        when 'file' then f.updated_at
+        else ve.created_at
+      end as created_at
+    from hits h cross join q
+    left join email_mailbox m on h.kind = 'mail' and m.id = h.int_id
+    left join emails e on e.id = m.email_id
+    left join posts p on h.kind = 'post' and p.id = h.int_id
+    left join users pu on pu.id = p.user_id
+    left join videos v on h.kind = 'video' and v.id = h.int_id
+    left join files f on h.kind = 'file' and f.id = h.int_id
+    left join vault_entries ve on h.kind = 'vault' and ve.id = h.uuid_id
+    order by h.rank desc, h.kind, h.key`);
+
+  const rows = result.rows as Array<Record<string, unknown>>;
+  const page = rows.slice(0, input.limit).map(hitView);
+  const last = rows.length > input.limit ? rows[input.limit - 1] : undefined;
+  return {
+    results: page,
+    next_cursor: last ? encodeCursor({ rank: String(last.rank_text), kind: last.kind as SearchKind, key: String(last.key) }) : null,
+  };
+}
+
+const LINKS: Record<SearchKind, (id: string) => { link: string; api_path: string }> = {
+  mail: (id) => ({ link: `app:roadmail#${id}`, api_path: `/api/email/${id}` }),
+  post: (id) => ({ link: `app:social#post-${id}`, api_path: `/api/social/posts/${id}` }),
+  video: (id) => ({ link: `app:blackstream#video-${id}`, api_path: `/api/video/${id}` }),
+  file: (id) => ({ link: `app:files#file-${id}`, api_path: `/api/files/${id}` }),
+  vault: (id) => ({ link: `app:vault#leo-${id}`, api_path: `/api/vault/leos/${id}` }),
+};
+
+function hitView(r: Record<string, unknown>): SearchHit {
+  const kind = r.kind as SearchKind;
+  const id = String(r.id);
+  return {
+    type: kind,
+    id: kind === "vault" ? id : Number(id),
+    title: String(r.title ?? ""),
+    ...splitHighlights(String(r.headline ?? "")),
+    rank: Number(r.rank),
+    created_at: new Date(r.created_at as string).toISOString(),
+    ...LINKS[kind](id),
+  };
+}
