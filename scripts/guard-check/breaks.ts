@@ -260,6 +260,14 @@ export const BREAKS: Break[] = [
     tests: ["test/integration/search.test.ts"],
   },
   {
+    name: "search-own-capture",
+    rule: "Search: only my own capture items appear",
+    file: "src/services/search/search.ts",
+    search: "visible: sql`ci.user_id = ${userId}`",
+    replace: "visible: sql`true`",
+    tests: ["test/integration/search.test.ts"],
+  },
+  {
     name: "editor-if-match",
     rule: "Code editor: a save over a version other than the one opened stores nothing (412)",
     file: "src/services/vscode/editor.ts",

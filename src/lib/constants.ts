@@ -31,7 +31,7 @@ export const DEVICE_COMMAND_STATUSES = ["queued", "delivered", "succeeded", "fai
 export type DeviceCommandStatus = (typeof DEVICE_COMMAND_STATUSES)[number];
 export type DeviceCommandAction = (typeof DEVICE_COMMAND_ACTIONS)[number];
 /** What `/api/search` looks through (one kind per searchable table). */
-export const SEARCH_KINDS = ["mail", "post", "video", "file", "vault"] as const;
+export const SEARCH_KINDS = ["mail", "post", "video", "file", "vault", "capture"] as const;
 export type SearchKind = (typeof SEARCH_KINDS)[number];
 
 /** Capture ("Chaos Inbox") item types and their status workflow. */
