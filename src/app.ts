@@ -14,6 +14,9 @@ import auth from "./routes/auth/auth.index.ts";
 import blockchain from "./routes/blockchain/blockchain.index.ts";
 import dashboard from "./routes/dashboard/dashboard.index.ts";
 import devices from "./routes/devices/devices.index.ts";
+import capture from "./routes/capture/capture.index.ts";
+import compliance from "./routes/compliance/compliance.index.ts";
+import creator from "./routes/creator/creator.index.ts";
 import email from "./routes/email/email.index.ts";
 import files from "./routes/files/files.index.ts";
 import notifications from "./routes/notifications/notifications.index.ts";
@@ -91,6 +94,9 @@ export function createApp() {
     .route("/", notifications)
     .route("/", vault)
     .route("/", devices)
+    .route("/", capture)
+    .route("/", compliance)
+    .route("/", creator)
     .route("/", search)
     .route("/", vscode)
     .route("/", graphql)

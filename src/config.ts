@@ -62,6 +62,14 @@ export const configSchema = z.object({
     .optional()
     .default("50")
     .refine((v) => /^\d{1,10}(\.\d{1,8})?$/.test(v), { message: "MINING_REWARD must be a decimal amount" }),
+  // The live block feed (GET /api/blockchain/ws, durable-objects/block-feed.ts): per-address socket
+  // cap, largest client message, client messages per minute per socket (then close 1008), idle
+  // timeout (no client message for this long: closed), and broadcaster shards per chain.
+  BLOCKCHAIN_WS_MAX_CONNECTIONS_PER_ADDRESS: int(10, 1, 10_000),
+  BLOCKCHAIN_WS_MAX_FRAME_BYTES: int(1024, 16, 1024 * 1024),
+  BLOCKCHAIN_WS_MAX_MESSAGES_PER_MINUTE: int(30, 1, 6_000),
+  BLOCKCHAIN_WS_IDLE_SECONDS: int(90, 1, 86_400),
+  BLOCKCHAIN_WS_SHARDS: int(4, 1, 64),
   FILES_MAX_FILE_BYTES: int(25 * 1024 * 1024, 1, 1024 * 1024 * 1024),
   FILES_QUOTA_BYTES: int(1024 * 1024 * 1024, 1, Number.MAX_SAFE_INTEGER),
   OPENAI_API_KEY: optional,

@@ -5,6 +5,7 @@ import { runScheduled } from "./scheduled.ts";
 export { RoadChainDO } from "./durable-objects/roadchain.ts";
 export { MinerDO } from "./durable-objects/miner.ts";
 export { NotificationsDO } from "./durable-objects/notifications.ts";
+export { BlockFeedDO } from "./durable-objects/block-feed.ts";
 
 const app = createApp();
 let withErrorTracking: ExportedHandler<Env> | undefined;

@@ -7,6 +7,8 @@ import { initWindows, openWindow, findWindow, openWindows } from './window-manag
 import { APPS } from './app-registry.js';
 import { errorBox, loading, empty, toast } from './ui.js';
 import { ApiError } from './api-client.js';
+import { initSearch } from './search-box.js';
+import { initNotifications } from './notification-tray.js';
 
 const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const startBtn = /** @type {HTMLButtonElement} */ ($('start-btn'));
@@ -150,6 +152,8 @@ store.events.addEventListener('change', (e) => {
 
 async function boot() {
   initWindows($('windows'), $('task-list'));
+  initSearch((id, arg) => void launch(id, arg));
+  initNotifications((id, arg) => void launch(id, arg));
   renderIcons();
   renderUser();
   tick();

@@ -22,7 +22,28 @@ export const OPTIONAL_SECRETS = [
   "STRIPE_SECRET_KEY",
   "SENTRY_DSN",
   "METRICS_TOKEN",
+  // Integrations (docs/integrations.md): each one stays "not configured" until its secrets are set.
+  "HUGGINGFACE_TOKEN",
+  "DIGITALOCEAN_TOKEN",
+  "RAILWAY_TOKEN",
+  "VERCEL_TOKEN",
+  "STRIPE_PUBLISHABLE_KEY",
+  "STRIPE_WEBHOOK_SECRET",
+  "TWILIO_ACCOUNT_SID",
+  "TWILIO_AUTH_TOKEN",
+  "SLACK_BOT_TOKEN",
+  "SLACK_WEBHOOK_URL",
+  "DISCORD_BOT_TOKEN",
+  "DISCORD_WEBHOOK_URL",
+  "SENTRY_AUTH_TOKEN",
+  "CLOUDFLARE_API_TOKEN",
 ] as const;
+
+/**
+ * Worker secrets read from another variable of the deploy's environment, because their own name means
+ * something else there: CLOUDFLARE_API_TOKEN is the deploy's token, never to be pushed into the Worker.
+ */
+export const SOURCE_VARIABLE: Partial<Record<string, string>> = { CLOUDFLARE_API_TOKEN: "INTEGRATION_CLOUDFLARE_API_TOKEN" };
 
 /** Config keys that are neither [vars] nor secrets, and why. */
 export const NOT_SECRETS: Record<string, string> = {
@@ -40,7 +61,7 @@ export function secretsFrom(env: Record<string, string | undefined>): { secrets:
     else missing.push(name);
   }
   for (const name of OPTIONAL_SECRETS) {
-    const value = env[name]?.trim();
+    const value = env[SOURCE_VARIABLE[name] ?? name]?.trim();
     if (value) secrets[name] = value;
   }
   return { secrets, missing };

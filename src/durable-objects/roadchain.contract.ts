@@ -45,8 +45,6 @@ export interface RoadChainRpc {
   anchor(chain: string): Promise<ChainAnchor>;
   /** Appends a mined block if it extends the current head (check-and-set); ends the turn of `ticket`. */
   append(chain: string, proposal: BlockProposal, ticket?: string): Promise<AppendResult>;
-  /** A WebSocket upgrade (`?chain=`): a "hello" with the head, then every new block as it lands. */
-  fetch(request: Request): Promise<Response>;
 }
 
 export type RoadChainNamespace = DurableObjectNamespace<RoadChainRpc & Rpc.DurableObjectBranded>;

@@ -14,6 +14,7 @@ import { blockView, type BlockView } from "../services/chain/views.ts";
 import { difficultyAt, rewardAt, startsPeriod, type NextBlockRules } from "../services/chain/issuance.ts";
 import { checkProposal } from "../services/chain/proposal-check.ts";
 import { IdempotencySupersededError } from "../services/idempotency.ts";
+import { blockFeedStub, feedShardName, type BlockFeedStub } from "./block-feed.contract.ts";
 import { MiningTurns } from "./mining-turns.ts";
 import {
   MINING_LEASE_MS,
@@ -30,8 +31,9 @@ type Attempts = { height: number; hashes: string[] };
 
 /**
  * The single writer of a RoadChain ledger: one instance per chain (production: only "main").
- * It holds the chain head (height, hash, timestamp) in its own SQLite storage, serialises appends,
- * and streams each new block to WebSocket clients (hibernation API).
+ * It holds the chain head (height, hash, timestamp) in its own SQLite storage and serialises appends.
+ * It holds no WebSocket: after each commit it hands the block to the live feed's shards
+ * (block-feed.ts) without waiting for them, so read-side traffic cannot delay an append.
  *
  * Why appends cannot fork, although input gates do not cover the Postgres round trips:
  *  1. Every append, head read and anchor read runs inside `#exclusive`, an in-memory promise chain:
@@ -61,11 +63,8 @@ export class RoadChainDO extends DurableObject<Env> implements RoadChainRpc {
   /** The rules of the block after the head with this hash (difficulty and reward; see issuance.ts). */
   #rules: { after: string; rules: NextBlockRules } | undefined;
 
-  constructor(ctx: DurableObjectState, env: Env) {
-    super(ctx, env);
-    // Answered by the runtime without waking a hibernating object.
-    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
-  }
+  /** One stub per feed shard, kept so that blocks published to a shard arrive in order. */
+  #feeds = new Map<string, BlockFeedStub>();
 
   async ping(): Promise<"pong"> {
     return "pong";
@@ -157,7 +156,7 @@ export class RoadChainDO extends DurableObject<Env> implements RoadChainRpc {
         const next: ChainHead = { height: header.height, hash, timestamp: header.timestamp };
         this.#commitHead(next);
         const block = blockView(written.block, written.transactions);
-        this.#broadcast(block);
+        this.#publish(chain, block, next);
         return { status: "appended", block, head: next };
       });
     } catch (err) {
@@ -165,41 +164,6 @@ export class RoadChainDO extends DurableObject<Env> implements RoadChainRpc {
       if (down) return { status: "unavailable", reason: "database unavailable" };
       throw err;
     }
-  }
-
-  // ---- WebSockets (hibernation API) ----
-
-  override async fetch(request: Request): Promise<Response> {
-    if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
-      return new Response("Expected a WebSocket upgrade", { status: 426, headers: { Upgrade: "websocket" } });
-    }
-    const chain = new URL(request.url).searchParams.get("chain") ?? "main";
-    const head = await this.head(chain);
-    const pair = new WebSocketPair();
-    const [client, server] = [pair[0], pair[1]];
-    this.ctx.acceptWebSocket(server);
-    server.send(JSON.stringify({ type: "hello", chain, head }));
-    return new Response(null, { status: 101, webSocket: client });
-  }
-
-  override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
-    // "ping" is answered by the auto-response; the only other request is the current head.
-    if (message === "head") {
-      const head = this.ctx.storage.kv.get<ChainHead>("head");
-      ws.send(JSON.stringify({ type: "head", head: head ?? null }));
-    }
-  }
-
-  override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
-    try {
-      ws.close(code === 1005 || code === 1006 ? 1000 : code, reason);
-    } catch {
-      // already closed (the runtime may answer the close handshake itself)
-    }
-  }
-
-  override async webSocketError(): Promise<void> {
-    // The runtime drops the socket; nothing is held per connection.
   }
 
   // ---- internals ----
@@ -284,7 +248,7 @@ export class RoadChainDO extends DurableObject<Env> implements RoadChainRpc {
     const next: ChainHead = { height: row.height, hash: row.hash, timestamp: row.timestampMs };
     this.#commitHead(next);
     console.warn(JSON.stringify({ level: "warn", msg: "RoadChain head recovered from an interrupted append", chain, height: row.height }));
-    this.#broadcast(blockView(row, await transactionsOfBlocks(db, chain, row.height, row.height)));
+    this.#publish(chain, blockView(row, await transactionsOfBlocks(db, chain, row.height, row.height)), next);
     return next;
   }
 
@@ -339,15 +303,25 @@ export class RoadChainDO extends DurableObject<Env> implements RoadChainRpc {
     return rules;
   }
 
-  #broadcast(block: BlockView): void {
-    const message = JSON.stringify({ type: "block", block });
-    for (const ws of this.ctx.getWebSockets()) {
-      try {
-        ws.send(message);
-      } catch {
-        // a socket that is closing; the runtime removes it
-      }
+  /**
+   * Hands a committed block to every shard of the chain's live feed. Not awaited: the append answers
+   * at once, and a slow or failing shard only delays (or loses) its own clients' copy.
+   */
+  #publish(chain: string, block: BlockView, head: ChainHead): void {
+    const shards = this.#config().BLOCKCHAIN_WS_SHARDS;
+    const sends: Promise<unknown>[] = [];
+    for (let shard = 0; shard < shards; shard++) {
+      const name = feedShardName(chain, shard);
+      let stub = this.#feeds.get(name);
+      if (!stub) this.#feeds.set(name, (stub = blockFeedStub(this.env.BLOCK_FEED, chain, shard)));
+      sends.push(Promise.resolve(stub.publish(chain, block, head)));
     }
+    this.ctx.waitUntil(
+      Promise.allSettled(sends).then((results) => {
+        const failed = results.filter((r) => r.status === "rejected").length;
+        if (failed) console.warn(JSON.stringify({ level: "warn", msg: "live feed publish failed", chain, height: head.height, failed_shards: failed }));
+      }),
+    );
   }
 }
 

@@ -31,5 +31,16 @@ export const DEVICE_COMMAND_STATUSES = ["queued", "delivered", "succeeded", "fai
 export type DeviceCommandStatus = (typeof DEVICE_COMMAND_STATUSES)[number];
 export type DeviceCommandAction = (typeof DEVICE_COMMAND_ACTIONS)[number];
 /** What `/api/search` looks through (one kind per searchable table). */
-export const SEARCH_KINDS = ["mail", "post", "video", "file", "vault"] as const;
+export const SEARCH_KINDS = ["mail", "post", "video", "file", "vault", "capture"] as const;
 export type SearchKind = (typeof SEARCH_KINDS)[number];
+
+/** Capture ("Chaos Inbox") item types and their status workflow. */
+export const CAPTURE_TYPES = ["note", "link", "idea", "task", "quote", "image"] as const;
+export const CAPTURE_STATUSES = ["inbox", "triaged", "done", "archived"] as const;
+export type CaptureStatus = (typeof CAPTURE_STATUSES)[number];
+
+/** Creator Studio: project types, status workflow and kinds of revenue. */
+export const CREATOR_TYPES = ["music", "video", "writing", "art", "podcast", "software", "mixed"] as const;
+export const CREATOR_STATUSES = ["idea", "in_progress", "published", "archived"] as const;
+export type CreatorStatus = (typeof CREATOR_STATUSES)[number];
+export const REVENUE_KINDS = ["sales", "subscription", "sponsorship", "ads", "licensing", "donations", "other"] as const;

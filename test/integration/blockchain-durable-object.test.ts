@@ -1,5 +1,5 @@
 // The RoadChain Durable Object: eviction and aborts mid-sequence, recovery of an interrupted
-// append, check-and-set under interleaving, and the WebSocket stream across hibernation.
+// append, check-and-set under interleaving, and the WebSocket stream across an eviction of the writer.
 import { abortAllDurableObjects, evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -197,7 +197,7 @@ describe("GET /ws", () => {
     return { ws, messages, waitFor };
   }
 
-  it("says hello with the head, then sends every new block once, across hibernation", async () => {
+  it("says hello with the head, then sends every new block once, across an eviction of the writer", async () => {
     const chain = testChain();
     const first = await mineOk(chain, miner);
     const a = await connect(chain);
@@ -205,7 +205,8 @@ describe("GET /ws", () => {
     expect((await a.waitFor(1))[0]).toMatchObject({ type: "hello", head: { height: first.height, hash: first.hash } });
 
     const mined = [await mineOk(chain, miner), await mineOk(chain, miner)];
-    await evictDurableObject(stubOf(chain)); // the sockets hibernate; the object goes away
+    // The writer goes away; the sockets are held by the feed's shards (block-feed.ts), which it feeds again once back.
+    await evictDurableObject(stubOf(chain));
     mined.push(await mineOk(chain, miner), await mineOk(chain, miner));
 
     for (const client of [a, b]) {

@@ -20,6 +20,8 @@ const video = async (u: TestUser, title: string, isPublic = true, extra: Record<
   (await ok<{ id: number }>(await api("/api/video", { method: "POST", headers: u.headers, json: { title, video_url: "https://cdn.example.com/v.mp4", is_public: isPublic, ...extra } }), 201)).id;
 const vault = async (u: TestUser, idea: string, title?: string) =>
   (await ok<{ id: string }>(await api("/api/vault/leos", { method: "POST", headers: u.headers, json: { idea, title } }), 201)).id;
+const capture = async (u: TestUser, text: string, tags: string[]) =>
+  (await ok<{ id: number }>(await api("/api/capture/items", { method: "POST", headers: u.headers, json: { raw_content: text, tags } }), 201)).id;
 async function file(u: TestUser, name: string, text: string): Promise<number> {
   const form = new FormData();
   form.append("file", new File([text], name, { type: "text/plain" }));
@@ -33,7 +35,7 @@ async function mail(from: TestUser, to: TestUser, subject: string, body: string)
 }
 
 describe("Search: what each user may see", () => {
-  it("finds my mail, posts, videos, files and vault entries, and public posts and videos of others — never anything else of theirs", async () => {
+  it("finds my mail, posts, videos, files, vault entries and capture items, and public posts and videos of others — never anything else of theirs", async () => {
     const [a, b, c] = (await createUsers(3)) as [TestUser, TestUser, TestUser];
     const w = unique("kiln");
     const aMail = await mail(a, b, `Plans ${w}`, "see attached");
@@ -47,12 +49,14 @@ describe("Search: what each user may see", () => {
     const bPrivatePost = await post(b, `b private ${w}`, false);
     const bFile = await file(b, `${w}.txt`, "b's file");
     const bVault = await vault(b, `b idea ${w}`);
+    const aCapture = await capture(a, "call the plumber", [w]); // found by its tag
+    const bCapture = await capture(b, `b note ${w}`, []);
 
     expect(keys(await search(a, w))).toEqual(
-      [`mail:${aMail.sent}`, `post:${aPublicPost}`, `post:${aPrivatePost}`, `video:${aPrivateVideo}`, `file:${aFile}`, `vault:${aVault}`, `video:${bPublicVideo}`].sort(),
+      [`mail:${aMail.sent}`, `post:${aPublicPost}`, `post:${aPrivatePost}`, `video:${aPrivateVideo}`, `file:${aFile}`, `vault:${aVault}`, `video:${bPublicVideo}`, `capture:${aCapture}`].sort(),
     );
     expect(keys(await search(b, w))).toEqual(
-      [`mail:${aMail.received}`, `mail:${bcMail.sent}`, `post:${aPublicPost}`, `post:${bPrivatePost}`, `video:${bPublicVideo}`, `file:${bFile}`, `vault:${bVault}`].sort(),
+      [`mail:${aMail.received}`, `mail:${bcMail.sent}`, `post:${aPublicPost}`, `post:${bPrivatePost}`, `video:${bPublicVideo}`, `file:${bFile}`, `vault:${bVault}`, `capture:${bCapture}`].sort(),
     );
     expect(keys(await search(c, w))).toEqual([`mail:${bcMail.received}`, `post:${aPublicPost}`, `video:${bPublicVideo}`].sort());
 

@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { unstable_readConfig } from "wrangler";
 import { CONFIG_KEYS } from "../../src/config.ts";
 import { NOT_SECRETS, OPTIONAL_SECRETS, REQUIRED_SECRETS, secretsFrom } from "../../scripts/deploy/secrets.ts";
+import { loadManifest, setIn } from "../../scripts/ops/manifest.ts";
 import { smokeCheck } from "../../scripts/deploy/smoke.ts";
 import { lintWorkflows, workflowFiles } from "../../scripts/lint-workflows.ts";
 
@@ -21,8 +22,10 @@ const staging = unstable_readConfig({ config: join(root, "wrangler.toml"), env: 
 describe("deploy configuration", () => {
   it("pushes every binding the config reads that is not a [vars] entry, as a required or optional secret", () => {
     const vars = new Set(Object.keys(production.vars));
+    // Settings whose production value is the config's own default (the manifest says so) need no push.
+    const defaults = new Set(loadManifest().services["edge-api"]!.env.filter((v) => v.kind === "var" && setIn(v) === "default").map((v) => v.name));
     const secrets = new Set<string>([...REQUIRED_SECRETS, ...OPTIONAL_SECRETS]);
-    const uncovered = CONFIG_KEYS.filter((k) => !vars.has(k) && !secrets.has(k) && !(k in NOT_SECRETS));
+    const uncovered = CONFIG_KEYS.filter((k) => !vars.has(k) && !secrets.has(k) && !defaults.has(k) && !(k in NOT_SECRETS));
     expect(uncovered).toEqual([]);
     expect([...secrets].filter((k) => !CONFIG_KEYS.includes(k))).toEqual([]); // nothing stale
   });
@@ -31,6 +34,9 @@ describe("deploy configuration", () => {
     const { secrets, missing } = secretsFrom({ SECRET_KEY: "s", OPENAI_API_KEY: "", SENTRY_DSN: "https://x@sentry.example/1" });
     expect(missing).toEqual(REQUIRED_SECRETS.filter((k) => k !== "SECRET_KEY"));
     expect(Object.keys(secrets).sort()).toEqual(["SECRET_KEY", "SENTRY_DSN"]);
+    // The deploy's own Cloudflare token is never pushed into the Worker; the integration's has its own variable.
+    expect(secretsFrom({ CLOUDFLARE_API_TOKEN: "deploy-token" }).secrets).toEqual({});
+    expect(secretsFrom({ CLOUDFLARE_API_TOKEN: "deploy-token", INTEGRATION_CLOUDFLARE_API_TOKEN: "cf" }).secrets).toEqual({ CLOUDFLARE_API_TOKEN: "cf" });
   });
 
   it("gives staging its own Worker with production's vars (its own URLs), Durable Objects and migrations", () => {

@@ -144,11 +144,15 @@ export function mount(body, ctx) {
   }
 
   // Live blocks: {type:"hello", head} on connect, then {type:"block", block}. Reconnects with backoff.
+  // A "ping" every 30 s keeps the socket from the feed's idle timeout (BLOCKCHAIN_WS_IDLE_SECONDS).
   let tries = 0;
   /** @type {WebSocket | null} */ let ws = null;
+  /** @type {ReturnType<typeof setInterval> | undefined} */ let keepAlive;
   function connect() {
     if (signal.aborted) return;
-    ws = new WebSocket(wsUrl('/api/blockchain/ws'));
+    const socket = (ws = new WebSocket(wsUrl('/api/blockchain/ws')));
+    clearInterval(keepAlive);
+    keepAlive = setInterval(() => { if (socket.readyState === WebSocket.OPEN) socket.send('ping'); }, 30_000);
     ws.onopen = () => { tries = 0; };
     ws.onmessage = (ev) => {
       let m;
@@ -166,7 +170,7 @@ export function mount(body, ctx) {
       if (!signal.aborted) setTimeout(connect, Math.min(30_000, 1000 * 2 ** tries++));
     };
   }
-  signal.addEventListener('abort', () => ws?.close(), { once: true });
+  signal.addEventListener('abort', () => { clearInterval(keepAlive); ws?.close(); }, { once: true });
 
   void loadStats();
   void showList();

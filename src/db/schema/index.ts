@@ -13,3 +13,5 @@ export * from "./files.ts";
 export * from "./notifications.ts";
 export * from "./vault.ts";
 export * from "./devices.ts";
+export * from "./capture.ts";
+export * from "./creator.ts";

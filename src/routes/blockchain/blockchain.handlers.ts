@@ -1,4 +1,6 @@
+import { blockFeedStub, FEED_REFUSED_HEADER, feedShardOf } from "../../durable-objects/block-feed.contract.ts";
 import { roadChainStub } from "../../durable-objects/roadchain.contract.ts";
+import { clientIp, ipIdentity } from "../../lib/client-info.ts";
 import { ApiError, notFound, serviceUnavailable } from "../../lib/errors.ts";
 import { countEvent } from "../../lib/metrics/index.ts";
 import { cachedJson, invalidateCache } from "../../lib/response-cache.ts";
@@ -164,11 +166,21 @@ export const liveBlocks: AppRouteHandler<typeof routes.liveBlocks> = async (c) =
     });
   }
   const chain = chainOf(c);
-  const url = new URL("https://roadchain.internal/ws");
+  // The feed's own shards hold the sockets (durable-objects/block-feed.ts), never the ledger's writer.
+  const ip = clientIp(c.req.raw.headers);
+  const address = ip ? ipIdentity(ip) : "unknown";
+  const shard = feedShardOf(address, c.var.config.BLOCKCHAIN_WS_SHARDS);
+  const url = new URL("https://block-feed.internal/ws");
   url.searchParams.set("chain", chain);
+  url.searchParams.set("address", address);
   const res = await callLedger(() =>
-    roadChainStub(c.env.ROADCHAIN, chain).fetch(new Request(url, { headers: c.req.raw.headers })),
+    blockFeedStub(c.env.BLOCK_FEED, chain, shard).fetch(new Request(url, { headers: c.req.raw.headers })),
   );
+  if (res.headers.get(FEED_REFUSED_HEADER) === "connection-cap") {
+    throw new ApiError(429, "too-many-connections", `At most ${c.var.config.BLOCKCHAIN_WS_MAX_CONNECTIONS_PER_ADDRESS} live connections per address; close one first`, {
+      headers: { "Retry-After": "30" },
+    });
+  }
   if (res.status !== 101 || !res.webSocket) {
     throw serviceUnavailable("The live block stream is unavailable; retry shortly", "ledger-unavailable");
   }

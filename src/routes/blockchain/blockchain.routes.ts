@@ -148,10 +148,13 @@ export const liveBlocks = anyone({
   description: [
     "Upgrade to a WebSocket. The first message is `{\"type\":\"hello\",\"chain\":\"main\",\"head\":{height,hash,timestamp}}`;",
     "then `{\"type\":\"block\",\"block\":Block}` arrives once for every appended block. Sending `ping` answers `pong`;",
-    "sending `head` answers `{\"type\":\"head\",\"head\":…}`. Connections survive the Durable Object hibernating.",
+    "sending `head` answers `{\"type\":\"head\",\"head\":…}`. Connections survive the ledger's writer restarting.",
+    "Limits (README, Security limits): a few connections per client address (more: 429); a client message over",
+    "BLOCKCHAIN_WS_MAX_FRAME_BYTES closes the socket with 1009, more than BLOCKCHAIN_WS_MAX_MESSAGES_PER_MINUTE with 1008;",
+    "a socket that sends nothing for BLOCKCHAIN_WS_IDLE_SECONDS is closed (1000, `idle timeout`): send `ping` every 30 s.",
   ].join(" "),
   responses: {
     101: { description: "Switching to the WebSocket protocol" },
-    ...problemResponses(426, 503),
+    ...problemResponses(426, 429, 503),
   },
 });

@@ -5,7 +5,7 @@
  * fields of the upstream answer we return. One executor (executor.ts) runs every operation, so
  * deadlines, error mapping, retries, caching and logging are the same for all eleven services.
  */
-import type { z } from "@hono/zod-openapi";
+import type { z } from "zod";
 import type { AppConfig } from "../../config.ts";
 
 /** A configuration variable a connector reads (all optional in src/config.ts). */

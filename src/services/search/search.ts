@@ -1,7 +1,7 @@
 /**
  * One search over everything the caller may read: their mail (their own mailbox copies), public
- * posts and videos plus their own private ones, their files (names and text) and their vault
- * entries. Postgres full-text search on the generated `search_vector` columns (GIN-indexed, see
+ * posts and videos plus their own private ones, their files (names and text), their vault entries
+ * and their capture items. Postgres full-text search on the generated `search_vector` columns (GIN-indexed, see
  * src/db/schema/search.ts), ranked by `ts_rank_cd`, snippets by `ts_headline` for the page only.
  *
  * One statement: each kind's subquery applies its own visibility rule, the keyset cursor and a
@@ -48,6 +48,8 @@ function hitsOf(kind: SearchKind, userId: number): { from: SQL; vector: SQL; vis
       return { from: sql`videos v`, vector: sql`v.search_vector`, visible: sql`(v.is_public or v.user_id = ${userId})`, ...int(sql`v.id`) };
     case "file":
       return { from: sql`files f`, vector: sql`f.search_vector`, visible: sql`f.user_id = ${userId}`, ...int(sql`f.id`) };
+    case "capture":
+      return { from: sql`capture_items ci`, vector: sql`ci.search_vector`, visible: sql`ci.user_id = ${userId}`, ...int(sql`ci.id`) };
     case "vault":
       return { from: sql`vault_entries ve`, vector: sql`ve.search_vector`, visible: sql`ve.user_id = ${userId}`, intId: sql`null::int`, uuidId: sql`ve.id`, key: sql`ve.id::text` };
   }
@@ -87,6 +89,7 @@ export async function search(db: Database, input: SearchInput): Promise<SearchPa
         when 'post' then '@' || pu.username
         when 'video' then v.title
         when 'file' then f.name
+        when 'capture' then left(split_part(ci.raw_content, E'\\n', 1), 120)
         else coalesce(nullif(ve.title, ''), left(split_part(ve.canonical_text, E'\\n', 1), 120))
       end as title,
       ts_headline(${CONFIG}, translate(left(case h.kind
@@ -94,6 +97,7 @@ export async function search(db: Database, input: SearchInput): Promise<SearchPa
         when 'post' then p.content
         when 'video' then coalesce(nullif(v.description, ''), v.title)
         when 'file' then coalesce(f.text_content, f.name)
+        when 'capture' then ci.raw_content
         else ve.canonical_text
       end, 100000), ${MATCH_START + MATCH_STOP}, ''), q.q, ${HEADLINE_OPTIONS}) as headline,
       case h.kind
@@ -101,6 +105,7 @@ export async function search(db: Database, input: SearchInput): Promise<SearchPa
         when 'post' then p.created_at
         when 'video' then v.published_at
         when 'file' then f.updated_at
+        when 'capture' then ci.created_at
         else ve.created_at
       end as created_at
     from hits h cross join q
@@ -111,6 +116,7 @@ export async function search(db: Database, input: SearchInput): Promise<SearchPa
     left join videos v on h.kind = 'video' and v.id = h.int_id
     left join files f on h.kind = 'file' and f.id = h.int_id
     left join vault_entries ve on h.kind = 'vault' and ve.id = h.uuid_id
+    left join capture_items ci on h.kind = 'capture' and ci.id = h.int_id
     order by h.rank desc, h.kind, h.key`);
 
   const rows = result.rows as Array<Record<string, unknown>>;
@@ -128,6 +134,7 @@ const LINKS: Record<SearchKind, (id: string) => { link: string; api_path: string
   video: (id) => ({ link: `app:blackstream#video-${id}`, api_path: `/api/video/${id}` }),
   file: (id) => ({ link: `app:files#file-${id}`, api_path: `/api/files/${id}` }),
   vault: (id) => ({ link: `app:vault#leo-${id}`, api_path: `/api/vault/leos/${id}` }),
+  capture: (id) => ({ link: `app:capture#item-${id}`, api_path: `/api/capture/items/${id}` }),
 };
 
 function hitView(r: Record<string, unknown>): SearchHit {

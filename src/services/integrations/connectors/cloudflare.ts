@@ -1,4 +1,4 @@
-import { z } from "@hono/zod-openapi";
+import { z } from "zod";
 import { defineConnector, type UpstreamVerdict } from "../types.ts";
 
 /**
@@ -10,8 +10,7 @@ import { defineConnector, type UpstreamVerdict } from "../types.ts";
 const Hex32 = z.string().regex(/^[0-9a-f]{32}$/, "a Cloudflare id (32 hex digits)");
 const RecordType = z.enum(["A", "AAAA", "CNAME", "TXT", "MX", "NS", "SRV", "CAA"]);
 const DnsRecord = z
-  .object({ id: z.string(), type: z.string(), name: z.string(), content: z.string(), proxied: z.boolean().optional(), ttl: z.number(), comment: z.string().nullable().optional() })
-  .openapi("CloudflareDnsRecord");
+  .object({ id: z.string(), type: z.string(), name: z.string(), content: z.string(), proxied: z.boolean().optional(), ttl: z.number(), comment: z.string().nullable().optional() });
 const result = (b: any) => b?.result;
 
 function inspect(body: any): UpstreamVerdict | undefined {

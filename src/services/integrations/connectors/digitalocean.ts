@@ -1,4 +1,4 @@
-import { z } from "@hono/zod-openapi";
+import { z } from "zod";
 import { defineConnector } from "../types.ts";
 
 /** DigitalOcean API v2 (https://docs.digitalocean.com/reference/api/), DIGITALOCEAN_TOKEN as a bearer token. Infrastructure: admins only. */
@@ -20,8 +20,7 @@ const Droplet = z
     public_ipv4: z.string().nullable(),
     tags: z.array(z.string()),
     created_at: z.string(),
-  })
-  .openapi("DigitalOceanDroplet");
+  });
 const dropletJson = (d: any) =>
   d && typeof d === "object"
     ? {

@@ -1,4 +1,4 @@
-import { z } from "@hono/zod-openapi";
+import { z } from "zod";
 import { defineConnector } from "../types.ts";
 
 /**
@@ -14,8 +14,7 @@ const Embed = z.strictObject({
   color: z.number().int().min(0).max(0xffffff).optional(),
 });
 const Message = z
-  .object({ id: z.string(), channel_id: z.string(), content: z.string(), timestamp: z.string(), author: z.string().nullable() })
-  .openapi("DiscordMessage");
+  .object({ id: z.string(), channel_id: z.string(), content: z.string(), timestamp: z.string(), author: z.string().nullable() });
 const messageJson = (m: any) => (m && typeof m === "object" ? { ...m, author: m.author?.username ?? null } : m);
 
 export const discord = defineConnector({

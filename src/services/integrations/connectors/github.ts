@@ -1,4 +1,4 @@
-import { z } from "@hono/zod-openapi";
+import { z } from "zod";
 import { notFound } from "../../../lib/errors.ts";
 import { defineConnector } from "../types.ts";
 
@@ -25,8 +25,7 @@ const Repo = z
     forks_count: z.number().optional(),
     open_issues_count: z.number().optional(),
     updated_at: z.string().nullable().optional(),
-  })
-  .openapi("GitHubRepository");
+  });
 
 const Commit = z.object({ sha: z.string(), message: z.string(), author: z.string().nullable(), date: z.string().nullable(), html_url: z.string() });
 const Pull = z.object({

@@ -1,4 +1,4 @@
-import { z } from "@hono/zod-openapi";
+import { z } from "zod";
 import { notFound } from "../../../lib/errors.ts";
 import { defineConnector } from "../types.ts";
 
@@ -26,7 +26,7 @@ const HubItem = z.object({
   tags: z.array(z.string()).optional(),
   lastModified: z.string().nullable().optional(),
 });
-const Model = HubItem.extend({ pipeline_tag: z.string().nullable().optional(), library_name: z.string().nullable().optional() }).openapi("HuggingFaceModel");
+const Model = HubItem.extend({ pipeline_tag: z.string().nullable().optional(), library_name: z.string().nullable().optional() });
 const Space = HubItem.extend({ sdk: z.string().nullable().optional() });
 
 const onlyPublic = (items: Array<{ private: boolean }>) => items.filter((i) => !i.private);

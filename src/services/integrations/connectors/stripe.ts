@@ -1,4 +1,4 @@
-import { z } from "@hono/zod-openapi";
+import { z } from "zod";
 import { notFound } from "../../../lib/errors.ts";
 import { defineConnector, type OperationInput } from "../types.ts";
 
@@ -25,11 +25,9 @@ const PaymentIntent = z
     created: z.number(),
     livemode: z.boolean(),
     metadata: z.record(z.string(), z.string()).optional(),
-  })
-  .openapi("StripePaymentIntent");
+  });
 const Customer = z
-  .object({ id: z.string(), email: z.string().nullable(), name: z.string().nullable().optional(), description: z.string().nullable().optional(), created: z.number(), livemode: z.boolean() })
-  .openapi("StripeCustomer");
+  .object({ id: z.string(), email: z.string().nullable(), name: z.string().nullable().optional(), description: z.string().nullable().optional(), created: z.number(), livemode: z.boolean() });
 const Product = z.object({ id: z.string(), name: z.string(), active: z.boolean(), description: z.string().nullable().optional(), created: z.number() });
 const Price = z.object({
   id: z.string(),

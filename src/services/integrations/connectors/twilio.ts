@@ -1,4 +1,4 @@
-import { z } from "@hono/zod-openapi";
+import { z } from "zod";
 import { defineConnector } from "../types.ts";
 
 /**
@@ -21,8 +21,7 @@ const Message = z
     date_created: z.string().nullable(),
     date_sent: z.string().nullable().optional(),
     error_code: z.number().nullable().optional(),
-  })
-  .openapi("TwilioMessage");
+  });
 
 const accountPath = (sid: string | undefined) => `/2010-04-01/Accounts/${encodeURIComponent(sid ?? "")}`;
 

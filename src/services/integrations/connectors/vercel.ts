@@ -1,4 +1,4 @@
-import { z } from "@hono/zod-openapi";
+import { z } from "zod";
 import { defineConnector } from "../types.ts";
 
 /**
@@ -14,8 +14,7 @@ const enc = encodeURIComponent;
 
 const Project = z.object({ id: z.string(), name: z.string(), framework: z.string().nullable().optional(), createdAt: z.number().optional(), updatedAt: z.number().optional() });
 const Deployment = z
-  .object({ id: z.string(), name: z.string(), url: z.string().nullable(), state: z.string().nullable(), target: z.string().nullable().optional(), created: z.number().nullable() })
-  .openapi("VercelDeployment");
+  .object({ id: z.string(), name: z.string(), url: z.string().nullable(), state: z.string().nullable(), target: z.string().nullable().optional(), created: z.number().nullable() });
 const deploymentJson = (d: any) =>
   d && typeof d === "object" ? { ...d, id: d.uid ?? d.id, state: d.state ?? d.readyState ?? null, created: d.created ?? d.createdAt ?? null, url: d.url ?? null } : d;
 const Env = z.object({ id: z.string(), key: z.string(), target: z.array(z.string()), type: z.string() });

@@ -1,0 +1,2 @@
+ALTER TABLE "capture_items" ADD COLUMN "search_vector" "tsvector" GENERATED ALWAYS AS (setweight(to_tsvector('blackroad_search', left(raw_content, 100000)), 'B') || setweight(to_tsvector('blackroad_search', tags), 'C')) STORED;--> statement-breakpoint
+CREATE INDEX "capture_items_search_idx" ON "capture_items" USING gin ("search_vector");

@@ -1,0 +1,58 @@
+import type { AppConfig } from "../config.ts";
+
+/** The per-socket rules of the live block feed (block-feed.ts), as plain functions over a socket's state. */
+export type FeedLimits = {
+  maxConnectionsPerAddress: number;
+  maxFrameBytes: number;
+  /** Token bucket: this many messages at once, refilled evenly over a minute. */
+  maxMessagesPerMinute: number;
+  idleMs: number;
+};
+
+export const feedLimits = (config: AppConfig): FeedLimits => ({
+  maxConnectionsPerAddress: config.BLOCKCHAIN_WS_MAX_CONNECTIONS_PER_ADDRESS,
+  maxFrameBytes: config.BLOCKCHAIN_WS_MAX_FRAME_BYTES,
+  maxMessagesPerMinute: config.BLOCKCHAIN_WS_MAX_MESSAGES_PER_MINUTE,
+  idleMs: config.BLOCKCHAIN_WS_IDLE_SECONDS * 1000,
+});
+
+export type SocketState = {
+  address: string;
+  /** Last client message (or the connection), ms since the epoch. */
+  lastSeen: number;
+  tokens: number;
+  tokensAt: number;
+  /** Set once the feed has closed it: messages still in flight are ignored. */
+  closed?: boolean;
+};
+
+export const newSocketState = (address: string, limits: FeedLimits, now: number): SocketState => ({
+  address,
+  lastSeen: now,
+  tokens: limits.maxMessagesPerMinute,
+  tokensAt: now,
+});
+
+export type Verdict = "ok" | "too-big" | "flood";
+
+/** UTF-8 length of a text message without encoding it when it is obviously too long. */
+export function messageBytes(message: string | ArrayBuffer | Blob, max: number): number {
+  if (message instanceof Blob) return message.size;
+  if (typeof message !== "string") return message.byteLength;
+  if (message.length > max) return message.length; // ≥ its UTF-16 length in bytes
+  return new TextEncoder().encode(message).byteLength;
+}
+
+/** Judges one client message and returns the socket's next state. */
+export function admit(state: SocketState, bytes: number, limits: FeedLimits, now: number): { verdict: Verdict; state: SocketState } {
+  if (bytes > limits.maxFrameBytes) return { verdict: "too-big", state: { ...state, closed: true } };
+  const refill = ((now - state.tokensAt) / 60_000) * limits.maxMessagesPerMinute;
+  const tokens = Math.min(limits.maxMessagesPerMinute, state.tokens + refill);
+  if (tokens < 1) return { verdict: "flood", state: { ...state, tokens, tokensAt: now, closed: true } };
+  return { verdict: "ok", state: { ...state, tokens: tokens - 1, tokensAt: now, lastSeen: now } };
+}
+
+export const isIdle = (state: SocketState, limits: FeedLimits, now: number) => now - state.lastSeen >= limits.idleMs;
+
+/** How often idle sockets are looked for: closed between idle and idle + this. */
+export const sweepEveryMs = (limits: FeedLimits) => Math.min(30_000, Math.max(500, Math.floor(limits.idleMs / 4)));
