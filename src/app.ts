@@ -16,6 +16,7 @@ import dashboard from "./routes/dashboard/dashboard.index.ts";
 import devices from "./routes/devices/devices.index.ts";
 import capture from "./routes/capture/capture.index.ts";
 import compliance from "./routes/compliance/compliance.index.ts";
+import creator from "./routes/creator/creator.index.ts";
 import email from "./routes/email/email.index.ts";
 import files from "./routes/files/files.index.ts";
 import notifications from "./routes/notifications/notifications.index.ts";
@@ -94,6 +95,7 @@ export function createApp() {
     .route("/", devices)
     .route("/", capture)
     .route("/", compliance)
+    .route("/", creator)
     .route("/", search)
     .route("/", vscode)
     .route("/", integrations)

@@ -292,6 +292,22 @@ export const BREAKS: Break[] = [
     tests: ["test/integration/compliance.test.ts"],
   },
   {
+    name: "owner-creator-project",
+    rule: "Creator: a project belongs to its user",
+    file: "src/services/creator/projects.ts",
+    search: "const mine = (userId: number, id: number) => and(eq(creativeProjects.id, id), eq(creativeProjects.userId, userId));",
+    replace: "const mine = (_userId: number, id: number) => eq(creativeProjects.id, id);",
+    tests: ["test/integration/creator.test.ts"],
+  },
+  {
+    name: "owner-creator-asset-file",
+    rule: "Creator: only the owner's own files can be linked as assets",
+    file: "src/services/creator/projects.ts",
+    search: "f as (select id from ${files} where id = ${fileId} and user_id = ${userId}),",
+    replace: "f as (select id from ${files} where id = ${fileId}),",
+    tests: ["test/integration/creator.test.ts"],
+  },
+  {
     name: "limiter-key-ip",
     rule: "rate limits are counted per client IP",
     file: "src/middleware/rate-limit.ts",

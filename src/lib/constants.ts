@@ -38,3 +38,9 @@ export type SearchKind = (typeof SEARCH_KINDS)[number];
 export const CAPTURE_TYPES = ["note", "link", "idea", "task", "quote", "image"] as const;
 export const CAPTURE_STATUSES = ["inbox", "triaged", "done", "archived"] as const;
 export type CaptureStatus = (typeof CAPTURE_STATUSES)[number];
+
+/** Creator Studio: project types, status workflow and kinds of revenue. */
+export const CREATOR_TYPES = ["music", "video", "writing", "art", "podcast", "software", "mixed"] as const;
+export const CREATOR_STATUSES = ["idea", "in_progress", "published", "archived"] as const;
+export type CreatorStatus = (typeof CREATOR_STATUSES)[number];
+export const REVENUE_KINDS = ["sales", "subscription", "sponsorship", "ads", "licensing", "donations", "other"] as const;

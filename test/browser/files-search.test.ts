@@ -8,6 +8,7 @@
  */
 import type { Locator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
+import { accessibilityProblems } from "./axe.ts";
 import { openPage, screenshot, type Watched } from "./browser.ts";
 import { systemAndBrowser } from "./system.ts";
 
@@ -71,6 +72,7 @@ describe("Files, Editor and search", () => {
       await files.getByTestId("drop-zone").dispatchEvent("drop", { dataTransfer });
       await visible(files.locator('tr[data-file="dropped.txt"]'));
       await screenshot(files, "app-files");
+      expect(await accessibilityProblems(files)).toEqual([]);
 
       // Edit in the Editor and save a new version.
       await files.locator(`tr[data-file="${name}"]`).getByRole("button", { name: "Edit" }).click();
@@ -82,6 +84,7 @@ describe("Files, Editor and search", () => {
       await editor.getByRole("button", { name: "Save" }).click();
       await visible(editor.getByText("version 2 · saved", { exact: false }));
       await screenshot(editor, "app-editor");
+      expect(await accessibilityProblems(editor)).toEqual([]);
       await editor.getByRole("button", { name: "Close", exact: true }).click();
 
       // Share: the link opens without signing in and serves the saved version.
@@ -109,6 +112,10 @@ describe("Files, Editor and search", () => {
       const hit = await visible(results.getByRole("button", { name: new RegExp(name) }));
       await visible(hit.locator("mark"));
       await screenshot(page, "search-results");
+      expect(await accessibilityProblems(results)).toEqual([]);
+      // The hit opens its app: the Files window shows the file, highlighted.
+      await hit.click();
+      await visible(files.locator(`tr.highlight[data-file="${name}"]`));
       expect(desk.problems()).toEqual([]);
     } finally {
       await desk.close();
@@ -129,6 +136,7 @@ describe("Files, Editor and search", () => {
       await bell.click();
       const panel = await visible(page.getByRole("dialog", { name: "Notifications" }));
       await visible(panel.getByText(`Hello ${run}`, { exact: false }));
+      expect(await accessibilityProblems(panel)).toEqual([]);
       await panel.getByRole("button", { name: "Mark all read" }).click();
       await expect.poll(() => bell.getAttribute("aria-label")).toBe("Notifications: 0 unread");
       expect(desk.problems()).toEqual([]);

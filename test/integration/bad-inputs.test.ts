@@ -207,6 +207,7 @@ function realIds(path: string): Record<string, string> {
   if (path.startsWith("/api/files/shared/")) return { token: "x" };
   if (path.startsWith("/api/files/")) return { ...id(real.file), shareId: "00000000-0000-4000-8000-000000000000" };
   if (path.startsWith("/api/capture/items/")) return id(real.captureItem);
+  if (path.startsWith("/api/creator/projects/")) return { ...id(real.creatorProject), fileId: String(real.file) };
   if (path.startsWith("/api/devices/")) return { device_id: MATRIX_DEVICE, command_id: "00000000-0000-4000-8000-000000000000" };
   if (path.startsWith("/api/blockchain/blocks/")) return { block_id: "0" };
   if (path.startsWith("/api/blockchain/transactions/")) return { tx_hash: "a".repeat(64) };
@@ -585,6 +586,7 @@ beforeAll(async () => {
   real.file = (await created(await api("/api/files/upload", { method: "POST", headers: caller.headers, body: upload }))).id;
   await created(await as(caller, "/api/devices", { device_id: MATRIX_DEVICE, name: "matrix" }));
   real.captureItem = (await created(await as(caller, "/api/capture/items", { raw_content: "matrix" }))).id;
+  real.creatorProject = (await created(await as(caller, "/api/creator/projects", { title: "matrix" }))).id;
 }, MATRIX_TIMEOUT_MS);
 
 /**
@@ -602,7 +604,7 @@ function ownershipExpectation(op: Op): Pick<Case, "expectStatus" | "allow503"> |
   // Files are private to their owner (a public file may be read: the caller's row here is private).
   if (p.startsWith("/api/files/") && !p.startsWith("/api/files/shared/")) return { expectStatus: op.method === "PUT" ? [404, 411] : [404] };
   // Devices are private to their owner; a heartbeat takes a device token, so a user's token is a 401 there.
-  if (p.startsWith("/api/capture/items/{id}")) return { expectStatus: [404] };
+  if (p.startsWith("/api/capture/items/{id}") || p.startsWith("/api/creator/projects/{id}")) return { expectStatus: [404] };
   if (p.startsWith("/api/devices/{device_id}")) return { expectStatus: p.endsWith("/heartbeat") ? [401] : [404] };
   if ((p === "/api/social/posts/{id}" || p === "/api/video/{id}") && op.method !== "GET") return { expectStatus: [404] };
   if (p.endsWith("/comments/{commentId}") && op.method === "DELETE") return { expectStatus: [404] };
@@ -687,6 +689,7 @@ describe("bad-input matrix over every documented operation", () => {
       `/api/files/folders?parent_id=${real.fileFolder}`,
       `/api/devices/${MATRIX_DEVICE}`,
       `/api/capture/items/${real.captureItem}`,
+      `/api/creator/projects/${real.creatorProject}`,
     ]) {
       expect((await api(path, { headers: caller.headers })).status, path).toBe(200);
     }

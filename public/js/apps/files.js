@@ -38,8 +38,16 @@ function uploadWithProgress(file, folderId, onProgress) {
   });
 }
 
-/** @param {HTMLElement} _body @param {import('../app-registry.js').AppContext} ctx */
-export function mount(_body, ctx) {
+/** The file a search result or notification points at (`{ ref: 'file-<id>' }`), or null. @param {unknown} arg */
+const fileRef = (arg) => {
+  const m = /^file-(\d+)$/.exec(String(/** @type {{ ref?: unknown } | null} */ (arg)?.ref ?? ''));
+  return m ? Number(m[1]) : null;
+};
+
+/** @param {HTMLElement} _body @param {import('../app-registry.js').AppContext} ctx @param {unknown} [arg] */
+export function mount(_body, ctx, arg) {
+  let wanted = fileRef(arg);
+  /** @type {(() => void) | null} */ let reveal = null;
   ctx.gate(({ body, signal }) => {
     /** @type {number | null} */ let folderId = null;
     /** @type {{ folders: Folder[], files: FileRow[] }} */ let data = { folders: [], files: [] };
@@ -86,21 +94,29 @@ export function mount(_body, ctx) {
     async function load() {
       try {
         data = await api('/api/files/tree', { signal });
+        const target = wanted === null ? undefined : data.files.find((f) => f.id === wanted);
+        if (target) folderId = target.folder_id;
         render();
+        if (target) {
+          const tr = list.querySelector(`tr[data-id="${target.id}"]`);
+          tr?.classList.add('highlight');
+          tr?.scrollIntoView({ block: 'nearest' });
+          wanted = null;
+        }
       } catch (e) { showError(list, e, load); }
     }
 
     function render() {
       // The root ("My files") with the folder tree under it.
-      const top = h('ul', { role: 'tree', 'aria-label': 'Folders' },
-        h('li', { role: 'treeitem', 'aria-selected': String(folderId === null) },
-          h('button', { type: 'button', class: `btn small link${folderId === null ? ' current' : ''}`, onclick: () => { folderId = null; render(); } }, 'My files'),
+      const top = h('ul', null,
+        h('li', null,
+          h('button', { type: 'button', class: `btn small link${folderId === null ? ' current' : ''}`, 'aria-current': folderId === null && 'true', onclick: () => { folderId = null; render(); } }, 'My files'),
           data.folders.some((f) => f.parent_id === null) ? sub(null) : null));
       /** @param {number | null} parent @returns {HTMLElement} */
       function sub(parent) {
-        return h('ul', { role: 'group' }, data.folders.filter((f) => f.parent_id === parent).map((f) =>
-          h('li', { role: 'treeitem', 'aria-selected': String(f.id === folderId) },
-            h('button', { type: 'button', class: `btn small link${f.id === folderId ? ' current' : ''}`, onclick: () => { folderId = f.id; render(); } }, f.name),
+        return h('ul', null, data.folders.filter((f) => f.parent_id === parent).map((f) =>
+          h('li', null,
+            h('button', { type: 'button', class: `btn small link${f.id === folderId ? ' current' : ''}`, 'aria-current': f.id === folderId && 'true', onclick: () => { folderId = f.id; render(); } }, f.name),
             data.folders.some((c) => c.parent_id === f.id) ? sub(f.id) : null)));
       }
       fill(tree, top);
@@ -117,7 +133,7 @@ export function mount(_body, ctx) {
       const share = h('button', { type: 'button', class: 'btn small', onclick: () => void shareDialog(f) }, 'Share');
       const del = h('button', { type: 'button', class: 'btn small danger', onclick: () => void remove(f) }, 'Delete');
       const edit = TEXTUAL.test(f.content_type) && h('button', { type: 'button', class: 'btn small', onclick: () => ctx.open('editor', { id: f.id }) }, 'Edit');
-      return h('tr', { 'data-file': f.name },
+      return h('tr', { 'data-file': f.name, 'data-id': f.id },
         h('td', null, f.name), h('td', null, fmtSize(f.size)), h('td', null, fmtTime(f.updated_at)),
         h('td', null, h('div', { class: 'row' }, edit, dl, share, del)));
     }
@@ -167,8 +183,9 @@ export function mount(_body, ctx) {
       expiry.focus();
     }
 
+    reveal = () => void load();
     fill(list, loading('Loading files…'));
     void load();
   });
-  return () => {};
+  return (/** @type {unknown} */ next) => { wanted = fileRef(next); if (wanted !== null) reveal?.(); };
 }

@@ -14,3 +14,4 @@ export * from "./notifications.ts";
 export * from "./vault.ts";
 export * from "./devices.ts";
 export * from "./capture.ts";
+export * from "./creator.ts";
