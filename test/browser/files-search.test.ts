@@ -113,6 +113,9 @@ describe("Files, Editor and search", () => {
       await visible(hit.locator("mark"));
       await screenshot(page, "search-results");
       expect(await accessibilityProblems(results)).toEqual([]);
+      // The hit opens its app: the Files window shows the file, highlighted.
+      await hit.click();
+      await visible(files.locator(`tr.highlight[data-file="${name}"]`));
       expect(desk.problems()).toEqual([]);
     } finally {
       await desk.close();

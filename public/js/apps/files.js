@@ -38,8 +38,16 @@ function uploadWithProgress(file, folderId, onProgress) {
   });
 }
 
-/** @param {HTMLElement} _body @param {import('../app-registry.js').AppContext} ctx */
-export function mount(_body, ctx) {
+/** The file a search result or notification points at (`{ ref: 'file-<id>' }`), or null. @param {unknown} arg */
+const fileRef = (arg) => {
+  const m = /^file-(\d+)$/.exec(String(/** @type {{ ref?: unknown } | null} */ (arg)?.ref ?? ''));
+  return m ? Number(m[1]) : null;
+};
+
+/** @param {HTMLElement} _body @param {import('../app-registry.js').AppContext} ctx @param {unknown} [arg] */
+export function mount(_body, ctx, arg) {
+  let wanted = fileRef(arg);
+  /** @type {(() => void) | null} */ let reveal = null;
   ctx.gate(({ body, signal }) => {
     /** @type {number | null} */ let folderId = null;
     /** @type {{ folders: Folder[], files: FileRow[] }} */ let data = { folders: [], files: [] };
@@ -86,7 +94,15 @@ export function mount(_body, ctx) {
     async function load() {
       try {
         data = await api('/api/files/tree', { signal });
+        const target = wanted === null ? undefined : data.files.find((f) => f.id === wanted);
+        if (target) folderId = target.folder_id;
         render();
+        if (target) {
+          const tr = list.querySelector(`tr[data-id="${target.id}"]`);
+          tr?.classList.add('highlight');
+          tr?.scrollIntoView({ block: 'nearest' });
+          wanted = null;
+        }
       } catch (e) { showError(list, e, load); }
     }
 
@@ -117,7 +133,7 @@ export function mount(_body, ctx) {
       const share = h('button', { type: 'button', class: 'btn small', onclick: () => void shareDialog(f) }, 'Share');
       const del = h('button', { type: 'button', class: 'btn small danger', onclick: () => void remove(f) }, 'Delete');
       const edit = TEXTUAL.test(f.content_type) && h('button', { type: 'button', class: 'btn small', onclick: () => ctx.open('editor', { id: f.id }) }, 'Edit');
-      return h('tr', { 'data-file': f.name },
+      return h('tr', { 'data-file': f.name, 'data-id': f.id },
         h('td', null, f.name), h('td', null, fmtSize(f.size)), h('td', null, fmtTime(f.updated_at)),
         h('td', null, h('div', { class: 'row' }, edit, dl, share, del)));
     }
@@ -167,8 +183,9 @@ export function mount(_body, ctx) {
       expiry.focus();
     }
 
+    reveal = () => void load();
     fill(list, loading('Loading files…'));
     void load();
   });
-  return () => {};
+  return (/** @type {unknown} */ next) => { wanted = fileRef(next); if (wanted !== null) reveal?.(); };
 }
