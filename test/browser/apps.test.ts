@@ -236,7 +236,8 @@ describe("Terminal", () => {
         const input = term.getByLabel("Command");
         await input.fill(command);
         await input.press("Enter");
-        await expect.poll(() => input.isEditable()).toBe(true); // read-only while a command runs
+        // Read-only while a command runs (mine: proof of work on this device, a few seconds under load).
+        await expect.poll(() => input.isEditable(), { timeout: 30_000 }).toBe(true);
         return (await lines()).slice(before + 1);
       };
       await visible(term.getByText(`${username}@pocket:~$`));

@@ -6,6 +6,7 @@ import { isAbort, errorText } from '../ui.js';
 import * as store from '../auth-store.js';
 import { signOut } from '../session.js';
 import { APPS } from '../app-registry.js';
+import { browserMiner } from './browser-miner.js';
 
 const HELP = [
   'help                     this list',
@@ -75,9 +76,13 @@ export function mount(body, ctx) {
         return say(`Sent. Transaction ${t?.transaction_hash ?? ''} is pending until the next block.`, 'ok');
       }
       case 'mine': {
-        say('Mining… (proof of work can take a few seconds)');
-        const b = await api('/api/blockchain/mine', { method: 'POST', signal, timeout: 120_000, headers: { 'Idempotency-Key': uuid() } });
-        return say(`Mined block #${b.height ?? b.index}  ${b.hash}  reward ${fmtAmount(b.reward)}`, 'ok');
+        // Proof of work on this device (Web Workers), as the Miner app does; the server checks it.
+        const miner = browserMiner();
+        say(`Mining on this device (${miner.workers} worker${miner.workers > 1 ? 's' : ''})…`);
+        try {
+          const b = await miner.mineOne(signal);
+          return say(`Mined block #${b.height ?? b.index}  ${b.hash}  reward ${fmtAmount(b.reward)}`, 'ok');
+        } finally { miner.dispose(); }
       }
       case 'blocks': {
         const n = Math.min(100, Math.max(1, Number(args[0]) || 5));
