@@ -17,6 +17,7 @@ import devices from "./routes/devices/devices.index.ts";
 import capture from "./routes/capture/capture.index.ts";
 import compliance from "./routes/compliance/compliance.index.ts";
 import creator from "./routes/creator/creator.index.ts";
+import identity from "./routes/identity/identity.index.ts";
 import email from "./routes/email/email.index.ts";
 import files from "./routes/files/files.index.ts";
 import notifications from "./routes/notifications/notifications.index.ts";
@@ -97,6 +98,7 @@ export function createApp() {
     .route("/", capture)
     .route("/", compliance)
     .route("/", creator)
+    .route("/", identity)
     .route("/", search)
     .route("/", vscode)
     .route("/", graphql)

@@ -308,6 +308,22 @@ export const BREAKS: Break[] = [
     tests: ["test/integration/creator.test.ts"],
   },
   {
+    name: "identity-avatar-own-file",
+    rule: "Identity: the avatar is one of the user's own files",
+    file: "src/services/identity/profile.ts",
+    search: "const [f] = await db.select({ type: files.contentType }).from(files).where(and(eq(files.id, input.avatarFileId), eq(files.userId, userId)));",
+    replace: "const [f] = await db.select({ type: files.contentType }).from(files).where(eq(files.id, input.avatarFileId));",
+    tests: ["test/integration/identity.test.ts"],
+  },
+  {
+    name: "identity-github-proof",
+    rule: "Identity: a GitHub account is linked only with a token GitHub accepts",
+    file: "src/services/identity/profile.ts",
+    search: "if (res.status === 401 || res.status === 403) throw new ApiError(422,",
+    replace: "if (false) throw new ApiError(422,",
+    tests: ["test/integration/identity.test.ts"],
+  },
+  {
     name: "limiter-key-ip",
     rule: "rate limits are counted per client IP",
     file: "src/middleware/rate-limit.ts",

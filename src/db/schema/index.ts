@@ -15,3 +15,4 @@ export * from "./vault.ts";
 export * from "./devices.ts";
 export * from "./capture.ts";
 export * from "./creator.ts";
+export * from "./identity.ts";
