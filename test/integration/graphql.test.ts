@@ -114,3 +114,32 @@ describe("GraphQL: queries over the REST services", () => {
     expect(r.statements).toBeLessThanOrEqual(2); // the page, then (if it has blocks) their transactions
   });
 });
+
+describe("GraphQL: automatic persisted queries", () => {
+  const sha256 = async (text: string) =>
+    [...new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)))].map((b) => b.toString(16).padStart(2, "0")).join("");
+  const send = async (body: Record<string, unknown>) => {
+    const res = await api("/api/graphql", { method: "POST", json: body });
+    expect(res.status).toBe(200);
+    return (await res.json()) as any;
+  };
+
+  it("an unknown hash asks for the query; the query with its hash is stored; a wrong hash is refused", async () => {
+    const query = `{ blocks(first: 1) { nodes { height } } } # ${crypto.randomUUID()}`;
+    const hash = await sha256(query);
+    const ext = { persistedQuery: { version: 1, sha256Hash: hash } };
+    const miss = await send({ extensions: ext });
+    expect(miss.errors).toEqual([expect.objectContaining({ message: "PersistedQueryNotFound", extensions: expect.objectContaining({ code: "persisted-query-not-found" }) })]);
+    const registered = await send({ query, extensions: ext });
+    expect(registered.errors).toBeUndefined();
+    const hit = await send({ extensions: ext });
+    expect(hit.errors).toBeUndefined();
+    expect(hit.data).toEqual(registered.data);
+
+    const other = `{ blocks(first: 2) { nodes { hash } } }`;
+    const forged = await send({ query: other, extensions: ext });
+    expect(forged.errors[0].extensions.code).toBe("persisted-query-hash-mismatch");
+    expect((await send({ extensions: ext })).errors).toBeUndefined(); // still the original query
+    await expectProblem(await api("/api/graphql", { method: "POST", json: { variables: {} } }), 422);
+  });
+});

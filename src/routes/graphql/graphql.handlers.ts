@@ -1,10 +1,12 @@
 import { execute as run, getOperationAST, GraphQLError, parse, specifiedRules, validate, type DocumentNode } from "graphql";
+import type { z } from "@hono/zod-openapi";
 import { ApiError } from "../../lib/errors.ts";
 import type { AppRouteHandler } from "../../types.ts";
 import { chainOf, type Ctx } from "../request-kit.ts";
 import { apiErrorJson, formatError, requestError, type GraphQLErrorJson } from "./graphql.errors.ts";
 import type * as routes from "./graphql.routes.ts";
-import { MAX_QUERY_TOKENS } from "./graphql.schemas.ts";
+import { lookupPersisted, sha256Hex, storePersisted } from "./graphql.persisted.ts";
+import { GraphQLRequestBody, MAX_QUERY_TOKENS } from "./graphql.schemas.ts";
 import type { GraphQLContext } from "./schema/context.ts";
 import { graphqlSchema } from "./schema/index.ts";
 import { measureOperation } from "./schema/limits.ts";
@@ -14,15 +16,38 @@ type Result = { data?: Record<string, unknown> | null; errors?: GraphQLErrorJson
 
 const refused = (errors: GraphQLErrorJson[]): Result => ({ errors });
 
+type GraphQLRequest = z.output<typeof GraphQLRequestBody>;
+
+/** The query to run: the one sent, or the stored one its persisted-query hash names (see graphql.persisted.ts). */
+async function resolvePersisted(c: Ctx, body: GraphQLRequest): Promise<{ query: string; store?: string } | { errors: GraphQLErrorJson[] }> {
+  const hash = body.extensions?.persistedQuery?.sha256Hash;
+  if (hash === undefined) return { query: body.query! };
+  if (body.query !== undefined) {
+    if ((await sha256Hex(body.query)) !== hash) {
+      return refused([requestError("persisted-query-hash-mismatch", "extensions.persistedQuery.sha256Hash is not the SHA-256 of the query")]) as { errors: GraphQLErrorJson[] };
+    }
+    return { query: body.query, store: hash };
+  }
+  const stored = await lookupPersisted(c.var.services.redis, hash);
+  if (stored === undefined) {
+    // The message is the APQ protocol's: clients (Apollo's link among them) retry with the query.
+    return { errors: [requestError("persisted-query-not-found", "PersistedQueryNotFound")] };
+  }
+  return { query: stored };
+}
+
 /**
  * Parse, validate, measure, then execute: everything before `run` is in memory, so a document
  * that is malformed, invalid or over a limit is refused before any database or Redis call.
  */
 export async function executeGraphQL(
   c: Ctx,
-  body: { query: string; variables?: Record<string, unknown> | null; operationName?: string | null },
+  request: GraphQLRequest,
 ): Promise<Result> {
   const { schema } = graphqlSchema();
+  const persisted = await resolvePersisted(c, request);
+  if ("errors" in persisted) return persisted;
+  const body = { ...request, query: persisted.query };
   let document: DocumentNode;
   try {
     document = parse(body.query, { maxTokens: MAX_QUERY_TOKENS, noLocation: false });
@@ -34,6 +59,7 @@ export async function executeGraphQL(
   if (invalid.length) {
     return refused(invalid.map((e) => requestError("graphql-validation-failed", e.message, e.locations ? { locations: [...e.locations] } : {})));
   }
+  if (persisted.store) await storePersisted(c.var.services.redis, persisted.store, body.query); // valid documents only
   const operation = getOperationAST(document, body.operationName ?? undefined);
   if (!operation) {
     const message = body.operationName ? `No operation named ${body.operationName}` : "The document has several operations: name one in operationName";
