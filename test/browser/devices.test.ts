@@ -129,4 +129,27 @@ describe("Devices window with the device agent", () => {
       await desk.close();
     }
   }, 180_000);
+
+  it("Chaos Inbox: captures with Enter, triages, finishes and archives items", async () => {
+    const { desk, page } = await desktopAs("cap");
+    try {
+      await page.locator("#icons").getByRole("button", { name: "Chaos Inbox", exact: true }).click();
+      const w = await visible(win(page, "Chaos Inbox"));
+      await visible(w.getByText("Inbox zero", { exact: false }));
+      await w.getByLabel("Tags").fill("home, errands");
+      await w.getByLabel("Capture").fill("Call the plumber");
+      await w.getByLabel("Capture").press("Enter");
+      const item = w.locator("li", { hasText: "Call the plumber" });
+      await visible(item.getByText("#home", { exact: false }));
+      await item.getByRole("button", { name: "Triage" }).click();
+      await visible(w.getByText("Inbox zero", { exact: false }));
+      await w.getByRole("tab", { name: "Triaged" }).click();
+      await w.locator("li", { hasText: "Call the plumber" }).getByRole("button", { name: "Done" }).click();
+      await w.getByRole("tab", { name: "Done" }).click();
+      await visible(w.locator("li", { hasText: "Call the plumber" }).getByText("Done"));
+      expect(desk.problems()).toEqual([]);
+    } finally {
+      await desk.close();
+    }
+  }, 120_000);
 });
