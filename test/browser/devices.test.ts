@@ -4,7 +4,7 @@
  * (scripts/device-agent.mjs, run as its own Node process) heartbeats with the shown token, the
  * window shows it online with its metrics and a chart, a command queued in the window reaches the
  * agent in a heartbeat answer, and the agent's result comes back to the window. Also: the agent
- * refuses what its own allow-list does not enable, and stops on a revoked token.
+ * refuses what its own allow-list does not enable, and stops on a revoked token. And the Chaos Inbox window.
  */
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -130,7 +130,7 @@ describe("Devices window with the device agent", () => {
     }
   }, 180_000);
 
-  it("Chaos Inbox: captures with Enter, triages, finishes and archives items", async () => {
+  it("Chaos Inbox: captures with Enter (with tags), triages and finishes an item", async () => {
     const { desk, page } = await desktopAs("cap");
     try {
       await page.locator("#icons").getByRole("button", { name: "Chaos Inbox", exact: true }).click();
