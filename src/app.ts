@@ -24,6 +24,7 @@ import notifications from "./routes/notifications/notifications.index.ts";
 import vault from "./routes/vault/vault.index.ts";
 import search from "./routes/search/search.index.ts";
 import vscode from "./routes/vscode/vscode.index.ts";
+import graphql from "./routes/graphql/graphql.index.ts";
 import { registerDocs } from "./routes/docs/docs.index.ts";
 import health from "./routes/health/health.index.ts";
 import integrations from "./routes/integrations/integrations.index.ts";
@@ -100,6 +101,7 @@ export function createApp() {
     .route("/", identity)
     .route("/", search)
     .route("/", vscode)
+    .route("/", graphql)
     .route("/", integrations)
     .route("/", webhooks);
   registerDocs(app);

@@ -1,0 +1,75 @@
+import { execute as run, getOperationAST, GraphQLError, parse, specifiedRules, validate, type DocumentNode } from "graphql";
+import { ApiError } from "../../lib/errors.ts";
+import type { AppRouteHandler } from "../../types.ts";
+import { chainOf, type Ctx } from "../request-kit.ts";
+import { apiErrorJson, formatError, requestError, type GraphQLErrorJson } from "./graphql.errors.ts";
+import type * as routes from "./graphql.routes.ts";
+import { MAX_QUERY_TOKENS } from "./graphql.schemas.ts";
+import type { GraphQLContext } from "./schema/context.ts";
+import { graphqlSchema } from "./schema/index.ts";
+import { measureOperation } from "./schema/limits.ts";
+import { createLoaders } from "./schema/loaders.ts";
+
+type Result = { data?: Record<string, unknown> | null; errors?: GraphQLErrorJson[]; extensions?: { cost: number; depth: number } };
+
+const refused = (errors: GraphQLErrorJson[]): Result => ({ errors });
+
+/**
+ * Parse, validate, measure, then execute: everything before `run` is in memory, so a document
+ * that is malformed, invalid or over a limit is refused before any database or Redis call.
+ */
+export async function executeGraphQL(
+  c: Ctx,
+  body: { query: string; variables?: Record<string, unknown> | null; operationName?: string | null },
+): Promise<Result> {
+  const { schema } = graphqlSchema();
+  let document: DocumentNode;
+  try {
+    document = parse(body.query, { maxTokens: MAX_QUERY_TOKENS, noLocation: false });
+  } catch (err) {
+    if (!(err instanceof GraphQLError)) throw err;
+    return refused([requestError("graphql-parse-failed", err.message, err.locations ? { locations: [...err.locations] } : {})]);
+  }
+  const invalid = validate(schema, document, specifiedRules, { maxErrors: 10 });
+  if (invalid.length) {
+    return refused(invalid.map((e) => requestError("graphql-validation-failed", e.message, e.locations ? { locations: [...e.locations] } : {})));
+  }
+  const operation = getOperationAST(document, body.operationName ?? undefined);
+  if (!operation) {
+    const message = body.operationName ? `No operation named ${body.operationName}` : "The document has several operations: name one in operationName";
+    return refused([requestError("graphql-validation-failed", message)]);
+  }
+  if (operation.operation === "subscription") {
+    return refused([requestError("graphql-validation-failed", "Subscriptions are not served over POST")]);
+  }
+  const variables = body.variables ?? {};
+  let measure;
+  try {
+    measure = measureOperation(schema, document, operation, variables);
+  } catch (err) {
+    if (err instanceof ApiError) return refused([apiErrorJson(err)]);
+    throw err;
+  }
+
+  const viewerId = c.var.auth?.userId ?? null;
+  const chain = chainOf(c);
+  const db = c.var.services.db;
+  const contextValue: GraphQLContext = { c, db, viewerId, chain, loaders: createLoaders(db, chain) };
+  const result = await run({ schema, document, operationName: body.operationName ?? null, variableValues: variables, contextValue });
+  return {
+    ...(result.data !== undefined ? { data: result.data as Record<string, unknown> | null } : {}),
+    ...(result.errors?.length ? { errors: result.errors.map((e) => formatError(c, e)) } : {}),
+    extensions: measure,
+  };
+}
+
+export const execute: AppRouteHandler<typeof routes.execute> = async (c) => {
+  const result = await executeGraphQL(c, c.req.valid("json"));
+  c.header("Cache-Control", "no-store");
+  return c.json(result as never, 200);
+};
+
+export const sdl: AppRouteHandler<typeof routes.sdl> = async (c) => {
+  c.header("Cache-Control", "public, max-age=300");
+  return c.text(graphqlSchema().sdl, 200);
+};

@@ -1,0 +1,25 @@
+import { z } from "@hono/zod-openapi";
+import { problemResponses } from "../../lib/errors.ts";
+import { json, jsonBody, routeKit } from "../route-kit.ts";
+import { GraphQLRequestBody, GraphQLResponse } from "./graphql.schemas.ts";
+
+const { anyone, maybeUser } = routeKit(
+  "GraphQL",
+  "One query language over the same services as REST (docs/graphql.md): same authorisation, validation, errors and limits",
+);
+
+export const execute = maybeUser({
+  operationId: "executeGraphQL", method: "post", path: "/api/graphql",
+  summary: "Run a GraphQL query or mutation (the schema: GET /api/graphql/schema.graphql)",
+  description:
+    "Authenticated like REST (an optional bearer token; a bad one is a 401). Depth, cost and page size are checked before anything runs. " +
+    "Errors come back as GraphQL errors whose extensions.code is the problem type REST would answer.",
+  request: { ...jsonBody(GraphQLRequestBody) },
+  responses: { 200: json(GraphQLResponse, "The result: data and/or errors"), ...problemResponses(413, 415, 422) },
+});
+
+export const sdl = anyone({
+  operationId: "getGraphQLSchema", method: "get", path: "/api/graphql/schema.graphql",
+  summary: "The GraphQL schema in SDL",
+  responses: { 200: { description: "The schema", content: { "text/plain": { schema: z.string() } } } },
+});

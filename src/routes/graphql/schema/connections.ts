@@ -1,0 +1,99 @@
+import type { ObjectRef, SchemaTypes } from "@pothos/core";
+import { z } from "@hono/zod-openapi";
+import { unprocessable } from "../../../lib/errors.ts";
+import { builder } from "./builder.ts";
+
+/**
+ * Relay-style connections. Cursors are opaque to clients. Underneath, the REST services page by
+ * offset (social, mail, files, blocks, transactions) or by keyset (notifications): the cursor
+ * carries that position (`o:<offset>` or `k:<id>`), so a GraphQL page is exactly a REST page.
+ */
+export const MAX_PAGE_SIZE = 50;
+export const DEFAULT_PAGE_SIZE = 20;
+
+export type Page<T> = { nodes: T[]; cursors: string[]; hasNextPage: boolean };
+
+const encode = (kind: "o" | "k", n: number) => btoa(`${kind}:${n}`).replaceAll("=", "");
+function decode(kind: "o" | "k", cursor: string): number {
+  let text = "";
+  try {
+    text = atob(cursor);
+  } catch {
+    /* not base64: refused below */
+  }
+  const match = /^([ok]):(\d{1,15})$/.exec(text);
+  if (!match || match[1] !== kind) throw unprocessable("after: not a cursor this connection handed out", [{ path: "after", message: "invalid cursor" }]);
+  return Number(match[2]);
+}
+
+const PageArgs = z.object({
+  first: z.number().int().min(1, "first must be at least 1").max(MAX_PAGE_SIZE, `first is limited to ${MAX_PAGE_SIZE}`),
+  after: z.string().max(64).nullish(),
+});
+
+function pageArgs(args: { first?: number | null; after?: string | null }) {
+  const parsed = PageArgs.safeParse({ first: args.first ?? DEFAULT_PAGE_SIZE, after: args.after });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw unprocessable(`${issue.path.join(".")}: ${issue.message}`, [{ path: issue.path.join("."), message: issue.message }]);
+  }
+  return parsed.data;
+}
+
+/** A page from an offset-paged service: asks for one row more than `first` to know whether more follow. */
+export async function offsetPage<T>(
+  args: { first?: number | null; after?: string | null },
+  load: (page: { limit: number; offset: number }) => Promise<T[]>,
+): Promise<Page<T>> {
+  const { first, after } = pageArgs(args);
+  const offset = after ? decode("o", after) : 0;
+  const rows = await load({ limit: first + 1, offset });
+  const nodes = rows.slice(0, first);
+  return { nodes, cursors: nodes.map((_, i) => encode("o", offset + i + 1)), hasNextPage: rows.length > first };
+}
+
+/** A page from a keyset-paged service (newest first by id): the cursor is the last id seen. */
+export async function keysetPage<T extends { id: number }>(
+  args: { first?: number | null; after?: string | null },
+  load: (page: { limit: number; before?: number }) => Promise<T[]>,
+): Promise<Page<T>> {
+  const { first, after } = pageArgs(args);
+  const rows = await load({ limit: first + 1, ...(after ? { before: decode("k", after) } : {}) });
+  const nodes = rows.slice(0, first);
+  return { nodes, cursors: nodes.map((n) => encode("k", n.id)), hasNextPage: rows.length > first };
+}
+
+export const connectionArgs = builder.args((t) => ({
+  first: t.int({ description: `Page size, 1–${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE})` }),
+  after: t.string({ description: "The endCursor of the previous page" }),
+}));
+
+const PageInfo = builder
+  .objectRef<{ hasNextPage: boolean; endCursor: string | null }>("PageInfo")
+  .implement({
+    fields: (t) => ({
+      hasNextPage: t.exposeBoolean("hasNextPage"),
+      endCursor: t.exposeString("endCursor", { nullable: true }),
+    }),
+  });
+
+/** `<Name>Connection { edges { cursor node } nodes pageInfo }` over a node type. */
+export function connection<Types extends SchemaTypes, T>(name: string, node: ObjectRef<Types, T>) {
+  const nodeRef = node as unknown as ObjectRef<any, T>;
+  const Edge = builder.objectRef<{ node: T; cursor: string }>(`${name}Edge`).implement({
+    fields: (t) => ({
+      cursor: t.exposeString("cursor"),
+      node: t.field({ type: nodeRef, resolve: (e) => e.node as never }),
+    }),
+  });
+  return builder.objectRef<Page<T>>(`${name}Connection`).implement({
+    fields: (t) => ({
+      edges: t.field({ type: [Edge], resolve: (p) => p.nodes.map((node, i) => ({ node, cursor: p.cursors[i]! })) }),
+      nodes: t.field({ type: [nodeRef], resolve: (p) => p.nodes as never }),
+      pageInfo: t.field({
+        type: PageInfo,
+        resolve: (p) => ({ hasNextPage: p.hasNextPage, endCursor: p.cursors.at(-1) ?? null }),
+      }),
+    }),
+  });
+}
