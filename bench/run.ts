@@ -201,7 +201,7 @@ const FLOOR_SPECS: Record<string, { path: (i: number) => string; note?: string }
   const: { path: () => "/const", note: "bare Worker, constant body" },
   "const+log": { path: () => "/const?log=1", note: "and one JSON log line, as every API request writes" },
   hono: { path: () => "/hono", note: "the same body from a bare Hono app: the framework alone" },
-  ...Object.fromEntries(["r", "h", "p", "rr", "rh", "rhr", "rhbr"].map((seq) => [seq, { path: () => `/io/${seq}` }])),
+  ...Object.fromEntries(["r", "h", "p", "rr", "rh", "rhr", "rhbr", "rhhh"].map((seq) => [seq, { path: () => `/io/${seq}` }])),
   // The list route's own query for the same users it is asked for (auth(i) below).
   rt: { path: (i) => `/io/rt?user=${sessions[i % sessions.length]!.user.id}`, note: "session GET, then the list route's own query and rows" },
   // The transfer route's own work for the same payer and payee as the load below: session GET, the
@@ -244,6 +244,16 @@ await api_("GET /api/blockchain/transactions/{hash}", "h", {
 await api_("GET /api/search", "rh", {
   next: (i) => ({ path: `/api/search?q=${encodeURIComponent(pick(data.searchQueries, i))}`, headers: auth(i) }),
 }, "100,000 posts + mail indexed; floor: one SELECT");
+// GraphQL next to the REST routes that return the same data (docs/graphql.md). The feed query's three
+// statements (posts, authors, first comments) run one after another, hence the floor rhhh.
+const graphql = (query: string) => (i: number) => ({ method: "POST", path: "/api/graphql", headers: auth(i), body: JSON.stringify({ query }) });
+await api_("GET /api/social/feed?scope=public", "rh", { next: (i) => ({ path: "/api/social/feed?scope=public&limit=20", headers: auth(i) }) });
+await api_("POST /api/graphql feed(20) + authors + first comments", "rhhh", {
+  next: graphql("{ feed(scope: public, first: 20) { nodes { id content likeCount author { username fullName } comments(first: 2) { nodes { content } } } } }"),
+}, "3 statements: feed, authors, comments");
+await api_("POST /api/graphql me { wallet transactions(20) }", "rhhh", {
+  next: graphql("{ me { wallet { balance } transactions(first: 20) { nodes { hash amount toAddress } } } }"),
+}, "REST needs GET /api/auth/me + /wallet + /transactions for the same");
 await api_("GET /api/dashboard/overview (cached, HIT)", "rr", { next: (i) => ({ path: "/api/dashboard/overview", headers: auth(i) }) });
 
 // Cache misses, one request at a time: before each, the data set's version token is replaced (as
