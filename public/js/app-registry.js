@@ -32,6 +32,7 @@ export const APPS = [
   { id: 'files', title: 'Files', glyph: 'Fi', hue: 38, w: 820, h: 580, load: () => import('./apps/files.js') },
   { id: 'editor', title: 'Editor', glyph: '{}', hue: 170, w: 760, h: 580, hidden: true, load: () => import('./apps/editor.js') },
   { id: 'chat', title: 'AI Chat', glyph: 'AI', hue: 262, w: 760, h: 560, load: () => import('./apps/ai-chat.js') },
+  { id: 'capture', title: 'Chaos Inbox', glyph: 'CI', hue: 290, w: 620, h: 560, load: () => import('./apps/capture.js') },
   { id: 'devices', title: 'Devices', glyph: 'Dv', hue: 168, w: 820, h: 640, load: () => import('./apps/devices.js') },
   { id: 'system', title: 'System', glyph: 'Sy', hue: 225, w: 640, h: 560, load: () => import('./apps/system.js') },
   { id: 'terminal', title: 'Terminal', glyph: '>_', hue: 100, w: 680, h: 440, load: () => import('./apps/terminal.js') },

@@ -4,7 +4,7 @@
  * (scripts/device-agent.mjs, run as its own Node process) heartbeats with the shown token, the
  * window shows it online with its metrics and a chart, a command queued in the window reaches the
  * agent in a heartbeat answer, and the agent's result comes back to the window. Also: the agent
- * refuses what its own allow-list does not enable, and stops on a revoked token.
+ * refuses what its own allow-list does not enable, and stops on a revoked token. And the Chaos Inbox window.
  */
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -129,4 +129,27 @@ describe("Devices window with the device agent", () => {
       await desk.close();
     }
   }, 180_000);
+
+  it("Chaos Inbox: captures with Enter (with tags), triages and finishes an item", async () => {
+    const { desk, page } = await desktopAs("cap");
+    try {
+      await page.locator("#icons").getByRole("button", { name: "Chaos Inbox", exact: true }).click();
+      const w = await visible(win(page, "Chaos Inbox"));
+      await visible(w.getByText("Inbox zero", { exact: false }));
+      await w.getByLabel("Tags").fill("home, errands");
+      await w.getByLabel("Capture").fill("Call the plumber");
+      await w.getByLabel("Capture").press("Enter");
+      const item = w.locator("li", { hasText: "Call the plumber" });
+      await visible(item.getByText("#home", { exact: false }));
+      await item.getByRole("button", { name: "Triage" }).click();
+      await visible(w.getByText("Inbox zero", { exact: false }));
+      await w.getByRole("tab", { name: "Triaged" }).click();
+      await w.locator("li", { hasText: "Call the plumber" }).getByRole("button", { name: "Done" }).click();
+      await w.getByRole("tab", { name: "Done" }).click();
+      await visible(w.locator("li", { hasText: "Call the plumber" }).getByText("Done"));
+      expect(desk.problems()).toEqual([]);
+    } finally {
+      await desk.close();
+    }
+  }, 120_000);
 });
