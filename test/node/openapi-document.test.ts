@@ -5,7 +5,7 @@
  * accepted findings in .redocly.lint-ignore.yaml), and compared with the last release's snapshot:
  * a breaking change fails unless docs/api-changelog.md names it (docs/api-versioning.md).
  */
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -36,6 +36,18 @@ describe("the OpenAPI document", () => {
     const result = await new Validator().validate(structuredClone(doc) as Parameters<Validator["validate"]>[0]);
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);
+  });
+
+  it("gives every named schema its own component name (a second one with the same name would silently replace the first)", () => {
+    const files = execFileSync("git", ["ls-files", "src"], { cwd: root, encoding: "utf8" }).split("\n").filter((f) => f.endsWith(".ts"));
+    const owners = new Map<string, string[]>();
+    for (const file of files) {
+      for (const m of readFileSync(join(root, file), "utf8").matchAll(/\.openapi\(\s*"([A-Za-z0-9_]+)"/g)) {
+        owners.set(m[1]!, [...(owners.get(m[1]!) ?? []), file]);
+      }
+    }
+    expect(owners.size).toBeGreaterThan(20);
+    expect([...owners].filter(([, where]) => where.length > 1)).toEqual([]);
   });
 
   it("passes Redocly's recommended ruleset with no error and no warning", async () => {

@@ -40,7 +40,7 @@ export const PublicQuery = z.object({
   before: z.coerce.number().int().min(1).max(2_147_483_647).optional().openapi({ description: "Keyset cursor: the last id of the previous page" }),
 });
 
-export const CreateFolderBody = z.strictObject({ name: Name.openapi({ example: "Projects" }), parent_id: NullableFolderId.optional() }).openapi("CreateFolder");
+export const CreateFolderBody = z.strictObject({ name: Name.openapi({ example: "Projects" }), parent_id: NullableFolderId.optional() }).openapi("CreateFileFolder");
 export const UpdateFolderBody = z.strictObject({ name: Name.optional(), parent_id: NullableFolderId.optional() }).openapi("UpdateFolder");
 export const UpdateFileBody = z
   .strictObject({ name: Name.optional(), folder_id: NullableFolderId.optional(), is_public: z.boolean().optional() })
