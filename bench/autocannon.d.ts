@@ -6,11 +6,16 @@ declare module "autocannon" {
     duration?: number;
     amount?: number;
     timeout?: number;
-    requests?: Array<{ setupRequest?: (request: Record<string, unknown>, context: Record<string, unknown>) => Record<string, unknown> }>;
+    requests?: Array<{
+      setupRequest?: (request: Record<string, unknown>, context: Record<string, unknown>) => Record<string, unknown>;
+    }>;
   };
   type Result = { duration: number; errors: number; timeouts: number; non2xx: number };
   type Instance = PromiseLike<Result> & {
-    on(event: "response", listener: (client: unknown, statusCode: number, resBytes: number, responseTime: number) => void): Instance;
+    on(
+      event: "response",
+      listener: (client: unknown, statusCode: number, resBytes: number, responseTime: number) => void,
+    ): Instance;
   };
   export default function autocannon(options: Options): Instance;
 }

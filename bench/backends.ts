@@ -14,7 +14,7 @@ import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync
 import { delimiter, dirname, join } from "node:path";
 import pg from "pg";
 import { applyMigrations } from "../scripts/local-cloud/postgres.ts";
-import { spawnLocalCloud, type LocalCloudProcess } from "../scripts/local-cloud/spawn.ts";
+import { type LocalCloudProcess, spawnLocalCloud } from "../scripts/local-cloud/spawn.ts";
 import type { SeedResult } from "./seed.ts";
 
 export const BENCH_DATABASE = "blackroad_bench";
@@ -120,7 +120,10 @@ class Unreachable extends Error {}
  * Real PostgreSQL: (re)builds the seed template when its key changed (or BENCH_RESEED=1), then
  * makes the bench database a fresh copy of it. Nothing else is connected to either database.
  */
-async function prepareDatabase(adminUrl: string, plan: SeedPlan): Promise<{ url: string; seed: SeedResult; cached: boolean }> {
+async function prepareDatabase(
+  adminUrl: string,
+  plan: SeedPlan,
+): Promise<{ url: string; seed: SeedResult; cached: boolean }> {
   const admin = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 3_000 });
   try {
     await admin.connect();
@@ -134,7 +137,9 @@ async function prepareDatabase(adminUrl: string, plan: SeedPlan): Promise<{ url:
       "select shobj_description(oid, 'pg_database') as key from pg_database where datname = $1",
       [SEED_DATABASE],
     );
-    const cache = existsSync(plan.cacheFile) ? (JSON.parse(readFileSync(plan.cacheFile, "utf8")) as { key: string; seed: SeedResult }) : undefined;
+    const cache = existsSync(plan.cacheFile)
+      ? (JSON.parse(readFileSync(plan.cacheFile, "utf8")) as { key: string; seed: SeedResult })
+      : undefined;
     let seed: SeedResult;
     let cached = false;
     if (process.env.BENCH_RESEED !== "1" && rows[0]?.key === key && cache?.key === key) {
@@ -165,7 +170,10 @@ function seedKey(options: unknown): string {
     ...["amount", "block-hash", "merkle", "proof-of-work", "transaction-hash"].map((f) => `src/services/chain/${f}.ts`),
     "src/lib/crypto/wallet-keys.ts",
     "src/lib/password.ts",
-    ...readdirSync(join(ROOT, "drizzle")).filter((f) => f.endsWith(".sql")).sort().map((f) => `drizzle/${f}`),
+    ...readdirSync(join(ROOT, "drizzle"))
+      .filter((f) => f.endsWith(".sql"))
+      .sort()
+      .map((f) => `drizzle/${f}`),
   ];
   for (const f of files) hash.update(f).update(readFileSync(join(ROOT, f)));
   return hash.digest("hex").slice(0, 32);

@@ -62,9 +62,18 @@ function topInputs(metafile: string): { name: string; bytes: number }[] {
   for (const output of Object.values(meta.outputs)) {
     for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
       const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
-      const name = m ? m[1]! : input.replace(/^(\.\.\/)*/, "").split("/").slice(0, 2).join("/");
+      const name = m
+        ? m[1]!
+        : input
+            .replace(/^(\.\.\/)*/, "")
+            .split("/")
+            .slice(0, 2)
+            .join("/");
       byName.set(name, (byName.get(name) ?? 0) + bytesInOutput);
     }
   }
-  return [...byName].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes).slice(0, 12);
+  return [...byName]
+    .map(([name, bytes]) => ({ name, bytes }))
+    .sort((a, b) => b.bytes - a.bytes)
+    .slice(0, 12);
 }

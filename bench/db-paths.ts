@@ -27,7 +27,11 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 10);
 const ROWS = 1_000;
 
-const items = pgTable("bench_items", { id: integer("id").primaryKey(), name: text("name").notNull(), qty: integer("qty").notNull() });
+const items = pgTable("bench_items", {
+  id: integer("id").primaryKey(),
+  name: text("name").notNull(),
+  qty: integer("qty").notNull(),
+});
 
 // The database and the proxy run in a child process, as in the local cloud (the Worker is another
 // process): sharing one event loop with the load generator would distort every number.
@@ -37,17 +41,28 @@ if (process.argv[2] === "--serve") {
   console.log(JSON.stringify({ url: database.url, backend: database.backend, proxyUrl: proxy.url }));
   process.stdin.setEncoding("utf8");
   process.stdin.on("data", () => console.log(JSON.stringify(proxy.stats()))); // any line: report stats
-  process.stdin.on("end", () => void proxy.close().then(() => database.close()).then(() => process.exit(0)));
+  process.stdin.on(
+    "end",
+    () =>
+      void proxy
+        .close()
+        .then(() => database.close())
+        .then(() => process.exit(0)),
+  );
   await new Promise(() => {});
 }
 
-const server = spawn(process.execPath, [fileURLToPath(import.meta.url), "--serve"], { stdio: ["pipe", "pipe", "inherit"] });
+const server = spawn(process.execPath, [fileURLToPath(import.meta.url), "--serve"], {
+  stdio: ["pipe", "pipe", "inherit"],
+});
 const lines = createInterface({ input: server.stdout! })[Symbol.asyncIterator]();
 const nextLine = async () => JSON.parse((await lines.next()).value as string);
 const database = (await nextLine()) as { url: string; backend: string; proxyUrl: string };
 const proxy = {
   url: database.proxyUrl,
-  stats: async () => (server.stdin!.write("stats\n"), (await nextLine()) as { httpQueries: number; openSockets: number }),
+  stats: async () => (
+    server.stdin!.write("stats\n"), (await nextLine()) as { httpQueries: number; openSockets: number }
+  ),
 };
 const proxyHost = new URL(proxy.url).host;
 neonConfig.fetchEndpoint = `${proxy.url}/sql`;
@@ -82,7 +97,10 @@ const scenarios: Record<string, () => Promise<unknown>> = {
     const id = randomId();
     await db.transaction(async (tx) => {
       const [row] = await tx.select().from(items).where(eq(items.id, id)).for("update");
-      await tx.update(items).set({ qty: sql`${items.qty} - 1` }).where(eq(items.id, row!.id));
+      await tx
+        .update(items)
+        .set({ qty: sql`${items.qty} - 1` })
+        .where(eq(items.id, row!.id));
     });
     db.$close();
   },
@@ -122,7 +140,9 @@ async function run(name: string, fn: () => Promise<unknown>) {
   };
 }
 
-console.log(`backend: ${database.backend}; ${CONCURRENCY} concurrent, ${SECONDS}s per scenario; Node ${process.version}`);
+console.log(
+  `backend: ${database.backend}; ${CONCURRENCY} concurrent, ${SECONDS}s per scenario; Node ${process.version}`,
+);
 const only = process.argv.slice(2);
 const results = [];
 for (const [name, fn] of Object.entries(scenarios)) {

@@ -30,9 +30,19 @@ import { listUserTransactions } from "../src/services/chain/reads.ts";
 import { createTransfer } from "../src/services/chain/transfer.ts";
 import { runMiningBench } from "./mining-loop.ts";
 
-type FloorEnv = DatabaseEnv & { UPSTASH_REDIS_REST_URL: string; UPSTASH_REDIS_REST_TOKEN: string; WALLET_MASTER_KEY: string };
+type FloorEnv = DatabaseEnv & {
+  UPSTASH_REDIS_REST_URL: string;
+  UPSTASH_REDIS_REST_TOKEN: string;
+  WALLET_MASTER_KEY: string;
+};
 
-const CONSTANT = JSON.stringify({ status: "healthy", service: "floor", environment: "bench", version: "0.0.0", timestamp: "2026-01-01T00:00:00.000Z" });
+const CONSTANT = JSON.stringify({
+  status: "healthy",
+  service: "floor",
+  environment: "bench",
+  version: "0.0.0",
+  timestamp: "2026-01-01T00:00:00.000Z",
+});
 const JSON_HEADERS = { "Content-Type": "application/json" };
 const bareHono = new Hono().get("/hono", (c) => c.json(JSON.parse(CONSTANT) as Record<string, string>));
 // Set by the harness (bench/run.ts) to a small value; Worker modules may export only handlers.
@@ -43,7 +53,17 @@ export default {
     const url = new URL(request.url);
     if (url.pathname === "/const") {
       if (url.searchParams.has("log")) {
-        console.log(JSON.stringify({ level: "info", msg: "request", request_id: crypto.randomUUID(), method: "GET", path: "/const", status: 200, duration_ms: 0.1 }));
+        console.log(
+          JSON.stringify({
+            level: "info",
+            msg: "request",
+            request_id: crypto.randomUUID(),
+            method: "GET",
+            path: "/const",
+            status: 200,
+            duration_ms: 0.1,
+          }),
+        );
       }
       return new Response(CONSTANT, { headers: JSON_HEADERS });
     }
@@ -60,19 +80,28 @@ export default {
         for (const step of seq) {
           if (step === "r") await redis.get(FLOOR_REDIS_KEY);
           else if (step === "h") await db.execute(sql`select 1`);
-          else if (step === "b") await db.batch([db.execute(sql`select 1`), db.execute(sql`select 1`), db.execute(sql`select 1`)]);
+          else if (step === "b")
+            await db.batch([db.execute(sql`select 1`), db.execute(sql`select 1`), db.execute(sql`select 1`)]);
           else if (step === "t") {
-            const page = await listUserTransactions(db, "main", Number(url.searchParams.get("user")), { limit: 20, offset: 0 });
+            const page = await listUserTransactions(db, "main", Number(url.searchParams.get("user")), {
+              limit: 20,
+              offset: 0,
+            });
             body = JSON.stringify(page);
           } else if (step === "w") {
             const userId = Number(url.searchParams.get("user"));
             const tx = await createTransfer(
               { db, masterKey: env.WALLET_MASTER_KEY, chain: "main" },
-              { userId, toAddress: String(url.searchParams.get("to")), amountUnits: 100_000n, message: null, actor: { userId, ip: null, userAgent: null } },
+              {
+                userId,
+                toAddress: String(url.searchParams.get("to")),
+                amountUnits: 100_000n,
+                message: null,
+                actor: { userId, ip: null, userAgent: null },
+              },
             );
             body = JSON.stringify(tx);
-          }
-          else await db.transaction((tx) => tx.execute(sql`select 1`));
+          } else await db.transaction((tx) => tx.execute(sql`select 1`));
         }
       } finally {
         db.$close();

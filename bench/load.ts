@@ -30,7 +30,12 @@ export type LoadSpec = {
 
 export type ProcessGroup = { name: string; pids: () => Promise<number[]> | number[] };
 
-export type CloudStats = { httpQueries: number; openSockets: number; redisCommands: number; serverConnections?: number };
+export type CloudStats = {
+  httpQueries: number;
+  openSockets: number;
+  redisCommands: number;
+  serverConnections?: number;
+};
 
 export type LoadResult = {
   name: string;
@@ -102,7 +107,8 @@ export async function runLoad(spec: LoadSpec, ctx: LoadContext): Promise<LoadRes
   const after = await snapshot(ctx);
 
   latencies.sort((a, b) => a - b);
-  const pct = (p: number) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]! : NaN);
+  const pct = (p: number) =>
+    latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]! : NaN;
   const ok = latencies.length;
   const failed = Object.entries(statuses).reduce((n, [code, count]) => (expect.has(Number(code)) ? n : n + count), 0);
   const per = (x: number) => (ok ? Math.round((x / ok) * 100) / 100 : NaN);

@@ -5,7 +5,7 @@
 // Hazard: deployed workerd freezes the clock during pure computation (it moves only on I/O),
 // so every loop is also capped by a batch count and a zero elapsed time is reported as such.
 import { type BlockHeader, canonicalHeader } from "../src/services/chain/block-hash.ts";
-import { MiningLimitError, mineHeader, type MiningTemplate } from "../src/services/chain/proof-of-work.ts";
+import { MiningLimitError, type MiningTemplate, mineHeader } from "../src/services/chain/proof-of-work.ts";
 
 const TEMPLATE: MiningTemplate = {
   height: 123_456,
@@ -129,7 +129,9 @@ function print(report: BenchReport): void {
   const [mining, raw] = [report.rows[0]!.hashesPerSec, report.rows[1]!.hashesPerSec];
   console.log(`mining loop / awaited subtle.digest = ${(mining / raw).toFixed(2)}x`);
   for (const m of report.mines) {
-    console.log(`difficulty ${m.difficulty}: nonce ${m.nonce}, ${m.attempts} attempts in ${m.ms.toFixed(1)} ms, ${m.hash}`);
+    console.log(
+      `difficulty ${m.difficulty}: nonce ${m.nonce}, ${m.attempts} attempts in ${m.ms.toFixed(1)} ms, ${m.hash}`,
+    );
   }
   console.log(JSON.stringify({ bench: "mining-loop", ...report }));
 }

@@ -14,7 +14,13 @@ import WebSocket from "ws";
 
 type CallFrame = { functionName: string; url: string; lineNumber: number; columnNumber: number };
 type ProfileNode = { id: number; callFrame: CallFrame; hitCount?: number; children?: number[] };
-export type CpuProfile = { nodes: ProfileNode[]; startTime: number; endTime: number; samples: number[]; timeDeltas: number[] };
+export type CpuProfile = {
+  nodes: ProfileNode[];
+  startTime: number;
+  endTime: number;
+  samples: number[];
+  timeDeltas: number[];
+};
 
 export type Profiler = { stop(): Promise<CpuProfile> };
 
@@ -67,7 +73,9 @@ export function summarize(profile: CpuProfile, bundlePath: string): ProfileSumma
   const moduleAt = moduleLocator(bundlePath);
   const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<number, number>();
-  profile.samples.forEach((nodeId, i) => self.set(nodeId, (self.get(nodeId) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000));
+  profile.samples.forEach((nodeId, i) =>
+    self.set(nodeId, (self.get(nodeId) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000),
+  );
   const byModule = new Map<string, number>();
   const byFunction = new Map<string, { module: string; ms: number }>();
   let total = 0;

@@ -12,7 +12,8 @@ export type Row = LoadResult & {
 };
 
 const f = (x: number | undefined, digits = 1) => (x === undefined || Number.isNaN(x) ? "—" : x.toFixed(digits));
-const int = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? "—" : Math.round(x).toLocaleString("en-US"));
+const int = (x: number | undefined) =>
+  x === undefined || Number.isNaN(x) ? "—" : Math.round(x).toLocaleString("en-US");
 
 export function ratios(row: Row): { rpsShare: number | undefined; p50Times: number | undefined } {
   if (!row.floor || !row.floorRps || !row.floorP50) return { rpsShare: undefined, p50Times: undefined };
@@ -50,7 +51,8 @@ export function consoleTable(rows: Row[]): string {
     ];
   });
   const widths = cols.map((c, i) => Math.max(c.length, ...data.map((d) => d[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 || i === 6 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 || i === 6 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
   return [line(cols), line(widths.map((w) => "-".repeat(w))), ...data.map(line)].join("\n");
 }
 

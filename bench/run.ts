@@ -22,11 +22,11 @@ import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { startBackends } from "./backends.ts";
 import { buildApi, buildFloor } from "./build.ts";
-import { nextClientIp, processCpuMs, runLoad, type LoadContext, type LoadSpec, type RequestParts } from "./load.ts";
+import { type LoadContext, type LoadSpec, nextClientIp, processCpuMs, type RequestParts, runLoad } from "./load.ts";
 import { startProfiler, summarize } from "./profile.ts";
-import { consoleTable, floorTable, markdownTable, ratios, type Row } from "./report.ts";
+import { consoleTable, floorTable, markdownTable, type Row, ratios } from "./report.ts";
 import { childPid, measureStartup, readWranglerSettings, startRuntime } from "./runtime.ts";
-import { seed, type SeedOptions } from "./seed.ts";
+import { type SeedOptions, seed } from "./seed.ts";
 
 const ROOT = join(import.meta.dirname, "..");
 const OUT = join(ROOT, "bench-results");
@@ -57,7 +57,9 @@ const machine = {
   miniflare: packageVersion("miniflare"),
   wrangler: packageVersion("wrangler"),
 };
-log(`machine: ${machine.nproc} × ${machine.cpuModel}, load ${machine.loadAtStart.join(" ")}; node ${machine.node}, workerd ${machine.workerd}`);
+log(
+  `machine: ${machine.nproc} × ${machine.cpuModel}, load ${machine.loadAtStart.join(" ")}; node ${machine.node}, workerd ${machine.workerd}`,
+);
 
 // ---- build ----
 const buildDir = join(OUT, ".build");
@@ -69,7 +71,9 @@ const settings = readWranglerSettings();
 log(`bundle: ${kib(api.bytes)} KiB, ${kib(api.gzipBytes)} KiB gzip`);
 const startup = await measureStartup(api.path, settings, 3);
 const floorStartup = await measureStartup(floorScript, settings, 3);
-log(`start-up (module evaluation in workerd): ${startup.median.toFixed(1)} ms (floor Worker ${floorStartup.median.toFixed(1)} ms)`);
+log(
+  `start-up (module evaluation in workerd): ${startup.median.toFixed(1)} ms (floor Worker ${floorStartup.median.toFixed(1)} ms)`,
+);
 
 // ---- backends and data ----
 const BCRYPT_ROUNDS = Number(settings.vars.BCRYPT_ROUNDS ?? 12);
@@ -85,7 +89,9 @@ const backends = await startBackends({
   cacheFile: join(OUT, ".seed-cache.json"),
 });
 const data = backends.seed;
-log(`backends: postgres ${backends.kind.postgres}; redis ${backends.kind.redis}${backends.seedCached ? "; seed from the template database" : ""}`);
+log(
+  `backends: postgres ${backends.kind.postgres}; redis ${backends.kind.redis}${backends.seedCached ? "; seed from the template database" : ""}`,
+);
 const cloudPid = childPid("serve.ts");
 const redisPid = cloudPid ? childPid("redis-server", cloudPid) : undefined;
 
@@ -128,7 +134,8 @@ const verifyFirst = await getJson(`${runtime.apiUrl}/api/blockchain/verify`);
 log(
   `verify (first, adopts the head): valid=${verifyFirst.valid} blocks=${verifyFirst.checked_blocks} txs=${verifyFirst.checked_transactions} in ${verifyFirst.duration_ms} ms`,
 );
-if (!verifyFirst.valid || verifyFirst.height !== data.tip.height) throw new Error(`the seeded chain does not verify: ${JSON.stringify(verifyFirst).slice(0, 500)}`);
+if (!verifyFirst.valid || verifyFirst.height !== data.tip.height)
+  throw new Error(`the seeded chain does not verify: ${JSON.stringify(verifyFirst).slice(0, 500)}`);
 const pgBaseline = await backends.connectionCount();
 
 const sessions: { token: string; user: (typeof data.users)[number] }[] = [];
@@ -136,7 +143,10 @@ for (let i = 0; i < LOGGED_IN_USERS; i += 2) {
   await Promise.all(
     [i, i + 1].map(async (k) => {
       const user = data.users[k * 7]!;
-      const pair = await postJson(`${runtime.apiUrl}/api/auth/login`, { username: user.username, password: data.password });
+      const pair = await postJson(`${runtime.apiUrl}/api/auth/login`, {
+        username: user.username,
+        password: data.password,
+      });
       sessions.push({ token: pair.access_token, user });
     }),
   );
@@ -160,13 +170,22 @@ async function measure(
   const isFloor = group === "floor";
   if (!isFloor && ONLY && !ONLY.test(name)) return undefined;
   if (floor) await measureFloor(floor, spec.connections);
-  const full: LoadSpec = { name, url: isFloor ? runtime.floorUrl : runtime.apiUrl, connections: CONNECTIONS, seconds: SECONDS, ...spec };
+  const full: LoadSpec = {
+    name,
+    url: isFloor ? runtime.floorUrl : runtime.apiUrl,
+    connections: CONNECTIONS,
+    seconds: SECONDS,
+    ...spec,
+  };
   // Warm-up: JIT tiers, caches (a cached GET's first request is its miss), pools. Cheap routes
   // run WARMUP_SECONDS at full concurrency (V8 needs thousands of calls to optimise the stack);
   // slow ones a fixed number of requests, run to completion so none overlaps the measured run.
   if (spec.warmup === undefined) await runLoad({ ...full, seconds: WARMUP_SECONDS }, ctx);
-  else if (spec.warmup > 0) await runLoad({ ...full, amount: spec.warmup, connections: Math.min(full.connections, spec.warmup) }, ctx);
-  const profiler = PROFILE?.test(name) ? await startProfiler(await runtime.inspectorUrl(), isFloor ? "floor" : "api") : undefined;
+  else if (spec.warmup > 0)
+    await runLoad({ ...full, amount: spec.warmup, connections: Math.min(full.connections, spec.warmup) }, ctx);
+  const profiler = PROFILE?.test(name)
+    ? await startProfiler(await runtime.inspectorUrl(), isFloor ? "floor" : "api")
+    : undefined;
   const result = await runLoad(full, ctx);
   if (profiler) {
     const profile = await profiler.stop();
@@ -201,13 +220,19 @@ const FLOOR_SPECS: Record<string, { path: (i: number) => string; note?: string }
   const: { path: () => "/const", note: "bare Worker, constant body" },
   "const+log": { path: () => "/const?log=1", note: "and one JSON log line, as every API request writes" },
   hono: { path: () => "/hono", note: "the same body from a bare Hono app: the framework alone" },
-  ...Object.fromEntries(["r", "h", "p", "rr", "rh", "rhr", "rhbr", "rhhh"].map((seq) => [seq, { path: () => `/io/${seq}` }])),
+  ...Object.fromEntries(
+    ["r", "h", "p", "rr", "rh", "rhr", "rhbr", "rhhh"].map((seq) => [seq, { path: () => `/io/${seq}` }]),
+  ),
   // The list route's own query for the same users it is asked for (auth(i) below).
-  rt: { path: (i) => `/io/rt?user=${sessions[i % sessions.length]!.user.id}`, note: "session GET, then the list route's own query and rows" },
+  rt: {
+    path: (i) => `/io/rt?user=${sessions[i % sessions.length]!.user.id}`,
+    note: "session GET, then the list route's own query and rows",
+  },
   // The transfer route's own work for the same payer and payee as the load below: session GET, the
   // transfer service (read, key unwrap and signature, one batch), one Redis write (the invalidation).
   rwr: {
-    path: (i) => `/io/rwr?user=${sessions[i % sessions.length]!.user.id}&to=${sessions[(i + 1) % sessions.length]!.user.address}`,
+    path: (i) =>
+      `/io/rwr?user=${sessions[i % sessions.length]!.user.id}&to=${sessions[(i + 1) % sessions.length]!.user.address}`,
     note: "session GET, the transfer's own service call, one Redis write",
   },
 };
@@ -217,8 +242,12 @@ async function measureFloor(name: string, connections = CONNECTIONS) {
 }
 if (!ONLY) await measureFloor("const+log"); // reference only: what one log line costs a bare Worker
 
-const api_ = (name: string, floor: string | null, spec: Partial<LoadSpec> & { next: (i: number) => RequestParts; warmup?: number }, note?: string) =>
-  measure("api", name, floor, spec, note);
+const api_ = (
+  name: string,
+  floor: string | null,
+  spec: Partial<LoadSpec> & { next: (i: number) => RequestParts; warmup?: number },
+  note?: string,
+) => measure("api", name, floor, spec, note);
 
 await api_("GET /health", "const", { next: () => ({ path: "/health" }) });
 // The same route against a bare Hono app: what our middleware (request id, security headers,
@@ -226,46 +255,99 @@ await api_("GET /health", "const", { next: () => ({ path: "/health" }) });
 await api_("GET /health, vs a bare Hono app", "hono", { next: () => ({ path: "/health" }) });
 // The rate limiter's Redis call on these routes runs after the response (see rate-limit.ts), so the
 // floors hold only the I/O on the request path; the Redis/req column counts both.
-await api_("GET /api/system/version", "const", { next: () => ({ path: "/api/system/version" }) }, "limiter synced after the response");
+await api_(
+  "GET /api/system/version",
+  "const",
+  { next: () => ({ path: "/api/system/version" }) },
+  "limiter synced after the response",
+);
 await api_("GET /api/blockchain/stats (cached, HIT)", "r", { next: () => ({ path: "/api/blockchain/stats" }) });
 await api_("GET /api/auth/me", "rh", { next: (i) => ({ path: "/api/auth/me", headers: auth(i) }) });
-await api_("GET /api/blockchain/blocks (random page)", "rhr", {
-  next: (i) => ({ path: `/api/blockchain/blocks?limit=20&offset=${(i * 7919) % 9_980}` }),
-}, "mostly MISS");
+await api_(
+  "GET /api/blockchain/blocks (random page)",
+  "rhr",
+  {
+    next: (i) => ({ path: `/api/blockchain/blocks?limit=20&offset=${(i * 7919) % 9_980}` }),
+  },
+  "mostly MISS",
+);
 const transactionsPage = (i: number) => ({ path: "/api/blockchain/transactions?limit=20", headers: auth(i) });
 await api_("GET /api/blockchain/transactions", "rh", { next: transactionsPage });
 // The same route against a floor that runs its own query (a `select 1` returns no rows to shape):
 // the ratio is then what the API adds around the data (middleware, JWT, validation, serialisation).
 await api_("GET /api/blockchain/transactions, vs its own query", "rt", { next: transactionsPage });
-await api_("GET /api/blockchain/transactions/{hash}", "h", {
-  next: (i) => ({ path: `/api/blockchain/transactions/${pick(data.sampleTxHashes, i)}` }),
-}, "one indexed SELECT");
+await api_(
+  "GET /api/blockchain/transactions/{hash}",
+  "h",
+  {
+    next: (i) => ({ path: `/api/blockchain/transactions/${pick(data.sampleTxHashes, i)}` }),
+  },
+  "one indexed SELECT",
+);
 // Full-text search over the seeded posts and mail (100,000+ indexed rows): a word and a prefix as typed.
-await api_("GET /api/search", "rh", {
-  next: (i) => ({ path: `/api/search?q=${encodeURIComponent(pick(data.searchQueries, i))}`, headers: auth(i) }),
-}, "100,000 posts + mail indexed; floor: one SELECT");
+await api_(
+  "GET /api/search",
+  "rh",
+  {
+    next: (i) => ({ path: `/api/search?q=${encodeURIComponent(pick(data.searchQueries, i))}`, headers: auth(i) }),
+  },
+  "100,000 posts + mail indexed; floor: one SELECT",
+);
 // GraphQL next to the REST routes that return the same data (docs/graphql.md). The feed query's three
 // statements (posts, authors, first comments) run one after another, hence the floor rhhh.
-const graphql = (query: string) => (i: number) => ({ method: "POST", path: "/api/graphql", headers: auth(i), body: JSON.stringify({ query }) });
-await api_("GET /api/social/feed?scope=public", "rh", { next: (i) => ({ path: "/api/social/feed?scope=public&limit=20", headers: auth(i) }) });
-await api_("POST /api/graphql feed(20) + authors + first comments", "rhhh", {
-  next: graphql("{ feed(scope: public, first: 20) { nodes { id content likeCount author { username fullName } comments(first: 2) { nodes { content } } } } }"),
-}, "3 statements: feed, authors, comments");
-await api_("POST /api/graphql me { wallet transactions(20) }", "rhhh", {
-  next: graphql("{ me { wallet { balance } transactions(first: 20) { nodes { hash amount toAddress } } } }"),
-}, "REST needs GET /api/auth/me + /wallet + /transactions for the same");
-await api_("GET /api/dashboard/overview (cached, HIT)", "rr", { next: (i) => ({ path: "/api/dashboard/overview", headers: auth(i) }) });
+const graphql = (query: string) => (i: number) => ({
+  method: "POST",
+  path: "/api/graphql",
+  headers: auth(i),
+  body: JSON.stringify({ query }),
+});
+await api_("GET /api/social/feed?scope=public", "rh", {
+  next: (i) => ({ path: "/api/social/feed?scope=public&limit=20", headers: auth(i) }),
+});
+await api_(
+  "POST /api/graphql feed(20) + authors + first comments",
+  "rhhh",
+  {
+    next: graphql(
+      "{ feed(scope: public, first: 20) { nodes { id content likeCount author { username fullName } comments(first: 2) { nodes { content } } } } }",
+    ),
+  },
+  "3 statements: feed, authors, comments",
+);
+await api_(
+  "POST /api/graphql me { wallet transactions(20) }",
+  "rhhh",
+  {
+    next: graphql("{ me { wallet { balance } transactions(first: 20) { nodes { hash amount toAddress } } } }"),
+  },
+  "REST needs GET /api/auth/me + /wallet + /transactions for the same",
+);
+await api_("GET /api/dashboard/overview (cached, HIT)", "rr", {
+  next: (i) => ({ path: "/api/dashboard/overview", headers: auth(i) }),
+});
 
 // Cache misses, one request at a time: before each, the data set's version token is replaced (as
 // a write does), so the route loads from Postgres and stores the entry again.
-await missSequence("GET /api/dashboard/overview (MISS)", "chain", (i) => ({ path: "/api/dashboard/overview", headers: auth(i) }));
+await missSequence("GET /api/dashboard/overview (MISS)", "chain", (i) => ({
+  path: "/api/dashboard/overview",
+  headers: auth(i),
+}));
 await missSequence("GET /api/blockchain/stats (MISS)", "chain", () => ({ path: "/api/blockchain/stats" }));
 
 // Without the rate limiter (no CF-Connecting-IP: skipped outside production), against the route's own I/O.
 const bare = { clientIps: false };
-await measure("no-limiter", "GET /api/system/version, no limiter", "const", { ...bare, next: () => ({ path: "/api/system/version" }) });
-await measure("no-limiter", "GET /api/blockchain/stats (HIT), no limiter", "r", { ...bare, next: () => ({ path: "/api/blockchain/stats" }) });
-await measure("no-limiter", "GET /api/auth/me, no limiter", "rh", { ...bare, next: (i) => ({ path: "/api/auth/me", headers: auth(i) }) });
+await measure("no-limiter", "GET /api/system/version, no limiter", "const", {
+  ...bare,
+  next: () => ({ path: "/api/system/version" }),
+});
+await measure("no-limiter", "GET /api/blockchain/stats (HIT), no limiter", "r", {
+  ...bare,
+  next: () => ({ path: "/api/blockchain/stats" }),
+});
+await measure("no-limiter", "GET /api/auth/me, no limiter", "rh", {
+  ...bare,
+  next: (i) => ({ path: "/api/auth/me", headers: auth(i) }),
+});
 await measure("no-limiter", "GET /api/blockchain/transactions/{hash}, no limiter", "h", {
   ...bare,
   next: (i) => ({ path: `/api/blockchain/transactions/${pick(data.sampleTxHashes, i)}` }),
@@ -283,20 +365,43 @@ const transferSpec = {
   }),
 };
 await api_("POST /api/blockchain/transactions (transfer)", "rhbr", transferSpec);
-await api_("POST /api/blockchain/transactions (transfer), 1 connection", "rhbr", { ...transferSpec, connections: 1, warmup: 20 });
+await api_("POST /api/blockchain/transactions (transfer), 1 connection", "rhbr", {
+  ...transferSpec,
+  connections: 1,
+  warmup: 20,
+});
 // Against a floor that does the transfer's own work (a batch of trivial statements writes nothing):
 // the ratio is then what the API adds around it (middleware, JWT, validation, idempotency, JSON).
 await api_("POST /api/blockchain/transactions (transfer), vs its own work", "rwr", transferSpec);
 
 // CPU-bound routes: fewer connections (this machine has few cores), no floor.
-await api_("POST /api/auth/login", null, {
-  connections: 2,
-  warmup: 2,
-  next: (i) => ({ method: "POST", path: "/api/auth/login", body: JSON.stringify({ username: pick(data.users, i).username, password: data.password }) }),
-}, `bcrypt cost ${BCRYPT_ROUNDS}`);
-await api_("GET /api/blockchain/verify", null, { connections: 1, amount: 3, warmup: 0, next: () => ({ path: "/api/blockchain/verify" }) }, `${verifyFirst.checked_blocks} blocks`);
+await api_(
+  "POST /api/auth/login",
+  null,
+  {
+    connections: 2,
+    warmup: 2,
+    next: (i) => ({
+      method: "POST",
+      path: "/api/auth/login",
+      body: JSON.stringify({ username: pick(data.users, i).username, password: data.password }),
+    }),
+  },
+  `bcrypt cost ${BCRYPT_ROUNDS}`,
+);
+await api_(
+  "GET /api/blockchain/verify",
+  null,
+  { connections: 1, amount: 3, warmup: 0, next: () => ({ path: "/api/blockchain/verify" }) },
+  `${verifyFirst.checked_blocks} blocks`,
+);
 
-const mineSpec = { connections: 1, warmup: 3, expect: [201], next: (i: number) => ({ method: "POST", path: "/api/blockchain/blocks", headers: auth(i), body: "{}" }) };
+const mineSpec = {
+  connections: 1,
+  warmup: 3,
+  expect: [201],
+  next: (i: number) => ({ method: "POST", path: "/api/blockchain/blocks", headers: auth(i), body: "{}" }),
+};
 await api_("POST /api/blockchain/blocks (difficulty 4)", null, mineSpec);
 if (!ONLY || ONLY.test("POST /api/blockchain/blocks (difficulty 1)")) {
   await runtime.setApiBindings({ BLOCKCHAIN_DIFFICULTY: "1" });
@@ -313,7 +418,9 @@ async function missSequence(name: string, dataset: string, next: (i: number) => 
     await upstash(["SET", `api:cache:version:${dataset}`, randomUUID()]);
     const parts = next(i);
     const t0 = performance.now();
-    const res = await fetch(`${runtime.apiUrl}${parts.path}`, { headers: { ...parts.headers, "cf-connecting-ip": nextClientIp() } });
+    const res = await fetch(`${runtime.apiUrl}${parts.path}`, {
+      headers: { ...parts.headers, "cf-connecting-ip": nextClientIp() },
+    });
     await res.arrayBuffer();
     const ms = performance.now() - t0;
     statuses[res.status] = (statuses[res.status] ?? 0) + 1;
@@ -328,26 +435,42 @@ async function missSequence(name: string, dataset: string, next: (i: number) => 
   const seconds = (performance.now() - started) / 1000;
   const after = { stats: await cloud.stats(), cpu: runtime.pid ? processCpuMs(runtime.pid) : 0 };
   latencies.sort((a, b) => a - b);
-  const pct = (p: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]! * 100) / 100;
+  const pct = (p: number) =>
+    Math.round(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]! * 100) / 100;
   const per = (x: number) => Math.round((x / n) * 100) / 100;
   const row: Row = {
-    name, group: "api", floor: null, note: "sequential, version token bumped before each",
-    connections: 1, seconds, requests: latencies.length, rps: Math.round((n / seconds) * 10) / 10,
-    p50: pct(50), p90: pct(90), p99: pct(99), max: latencies[latencies.length - 1] ?? NaN, errors, statuses,
+    name,
+    group: "api",
+    floor: null,
+    note: "sequential, version token bumped before each",
+    connections: 1,
+    seconds,
+    requests: latencies.length,
+    rps: Math.round((n / seconds) * 10) / 10,
+    p50: pct(50),
+    p90: pct(90),
+    p99: pct(99),
+    max: latencies[latencies.length - 1] ?? NaN,
+    errors,
+    statuses,
     sqlPerReq: per(after.stats.httpQueries - before.stats.httpQueries),
     redisPerReq: per(after.stats.redisCommands - before.stats.redisCommands) - 1, // minus our SET
     openSocketsAfter: after.stats.openSockets,
     cpuMsPerReq: { workerd: per(after.cpu - before.cpu) },
   };
   rows.push(row);
-  log(`${name.padEnd(44)} p50 ${row.p50.toFixed(2)}  p99 ${row.p99.toFixed(2)} ms  errors ${errors}  sql ${row.sqlPerReq} redis ${row.redisPerReq}`);
+  log(
+    `${name.padEnd(44)} p50 ${row.p50.toFixed(2)}  p99 ${row.p99.toFixed(2)} ms  errors ${errors}  sql ${row.sqlPerReq} redis ${row.redisPerReq}`,
+  );
 }
 
 // ---- single measurements in workerd ----
 const bcrypt = await getJson(`${runtime.floorUrl}/bcrypt?cost=${BCRYPT_ROUNDS}&runs=5`);
 const mining = await getJson(`${runtime.floorUrl}/mining?ms=2000`);
 const verifyAfter = await getJson(`${runtime.apiUrl}/api/blockchain/verify`);
-log(`verify after the writes: valid=${verifyAfter.valid} blocks=${verifyAfter.checked_blocks} txs=${verifyAfter.checked_transactions} in ${verifyAfter.duration_ms} ms`);
+log(
+  `verify after the writes: valid=${verifyAfter.valid} blocks=${verifyAfter.checked_blocks} txs=${verifyAfter.checked_transactions} in ${verifyAfter.duration_ms} ms`,
+);
 
 // ---- connections: back to baseline once the relays' idle pools let go ----
 const pgAfterRuns = await backends.connectionCount();
@@ -359,7 +482,10 @@ while (pgSettled !== null && pgBaseline !== null && pgSettled > pgBaseline && Da
 }
 const finalStats = await cloud.stats();
 
-const miningRows = (mining.rows as { name: string; hashesPerSec: number }[]).map((r) => ({ ...r, hashesPerSec: Math.round(r.hashesPerSec) }));
+const miningRows = (mining.rows as { name: string; hashesPerSec: number }[]).map((r) => ({
+  ...r,
+  hashesPerSec: Math.round(r.hashesPerSec),
+}));
 const loop = miningRows[0]!.hashesPerSec;
 const rawBest = Math.max(miningRows[1]!.hashesPerSec, miningRows[2]!.hashesPerSec);
 const sortedBcrypt = [...(bcrypt.ms as number[])].sort((a, b) => a - b);
@@ -367,15 +493,33 @@ const summary = {
   started: started.toISOString(),
   machine: { ...machine, loadAtEnd: loadavg().map((x) => Math.round(x * 100) / 100) },
   backends: backends.kind,
-  settings: { seconds: SECONDS, connections: CONNECTIONS, bcryptRounds: BCRYPT_ROUNDS, difficulty: settings.vars.BLOCKCHAIN_DIFFICULTY },
+  settings: {
+    seconds: SECONDS,
+    connections: CONNECTIONS,
+    bcryptRounds: BCRYPT_ROUNDS,
+    difficulty: settings.vars.BLOCKCHAIN_DIFFICULTY,
+  },
   bundle: { bytes: api.bytes, gzipBytes: api.gzipBytes, top: api.top },
   startupMs: { api: startup, floor: floorStartup },
   seed: { counts: data.users.length, tip: data.tip, cached: backends.seedCached, seconds: data.seconds },
-  bcryptInWorkerdMs: { cost: BCRYPT_ROUNDS, median: sortedBcrypt[Math.floor(sortedBcrypt.length / 2)], samples: bcrypt.ms },
+  bcryptInWorkerdMs: {
+    cost: BCRYPT_ROUNDS,
+    median: sortedBcrypt[Math.floor(sortedBcrypt.length / 2)],
+    samples: bcrypt.ms,
+  },
   mining: { rows: miningRows, loopVsRawSha256: Math.round((loop / rawBest) * 100) / 100, mines: mining.mines },
   verify: { first: pickVerify(verifyFirst), after: pickVerify(verifyAfter) },
-  postgresConnections: { baseline: pgBaseline, peak: pgPeak.n, afterRuns: pgAfterRuns, settled: pgSettled, leak: pgBaseline !== null && pgSettled !== null && pgSettled > pgBaseline },
-  relay: { openSocketsAtEnd: finalStats.openSockets, serverConnections: (finalStats as { serverConnections?: number }).serverConnections },
+  postgresConnections: {
+    baseline: pgBaseline,
+    peak: pgPeak.n,
+    afterRuns: pgAfterRuns,
+    settled: pgSettled,
+    leak: pgBaseline !== null && pgSettled !== null && pgSettled > pgBaseline,
+  },
+  relay: {
+    openSocketsAtEnd: finalStats.openSockets,
+    serverConnections: (finalStats as { serverConnections?: number }).serverConnections,
+  },
   workerLogLines: workerLines,
   rows,
 };
@@ -387,8 +531,8 @@ writeFileSync(join(OUT, `bench-${stamp}.json`), JSON.stringify(summary, null, 2)
 writeFileSync(join(OUT, `bench-${stamp}.md`), md);
 writeFileSync(join(OUT, "latest.json"), JSON.stringify(summary, null, 2));
 writeFileSync(join(OUT, "latest.md"), md);
-console.log("\n" + consoleTable(rows.filter((r) => r.group !== "floor")) + "\n");
-console.log(floorTable(rows) + "\n");
+console.log(`\n${consoleTable(rows.filter((r) => r.group !== "floor"))}\n`);
+console.log(`${floorTable(rows)}\n`);
 console.log(extrasText(summary));
 log(`results: bench-results/bench-${stamp}.{json,md} (and latest.*)`);
 
@@ -418,7 +562,10 @@ function renderMarkdown(s: typeof summary): string {
 function extrasText(s: typeof summary): string {
   const m = s.mining;
   return [
-    `bundle: ${kib(s.bundle.bytes)} KiB, ${kib(s.bundle.gzipBytes)} KiB gzip; largest: ${s.bundle.top.slice(0, 6).map((t) => `${t.name} ${kib(t.bytes)} KiB`).join(", ")}`,
+    `bundle: ${kib(s.bundle.bytes)} KiB, ${kib(s.bundle.gzipBytes)} KiB gzip; largest: ${s.bundle.top
+      .slice(0, 6)
+      .map((t) => `${t.name} ${kib(t.bytes)} KiB`)
+      .join(", ")}`,
     `start-up (module evaluation in workerd, median of 3): ${s.startupMs.api.median.toFixed(1)} ms (floor Worker: ${s.startupMs.floor.median.toFixed(1)} ms)`,
     `password check at bcrypt cost ${s.bcryptInWorkerdMs.cost} in workerd: ${Number(s.bcryptInWorkerdMs.median).toFixed(0)} ms (median of 5)`,
     `mining loop: ${m.rows.map((r) => `${r.name}: ${r.hashesPerSec.toLocaleString("en-US")} H/s`).join("; ")}`,
@@ -432,7 +579,13 @@ function extrasText(s: typeof summary): string {
 }
 
 function pickVerify(v: Record<string, unknown>) {
-  return { valid: v.valid, checked_blocks: v.checked_blocks, checked_transactions: v.checked_transactions, duration_ms: v.duration_ms, height: v.height };
+  return {
+    valid: v.valid,
+    checked_blocks: v.checked_blocks,
+    checked_transactions: v.checked_transactions,
+    duration_ms: v.duration_ms,
+    height: v.height,
+  };
 }
 
 async function getJson(url: string): Promise<Record<string, any>> {
@@ -443,21 +596,30 @@ async function getJson(url: string): Promise<Record<string, any>> {
 }
 
 async function postJson(url: string, body: unknown): Promise<Record<string, any>> {
-  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
   const text = await res.text();
   if (!res.ok) throw new Error(`POST ${url} answered ${res.status}: ${text.slice(0, 300)}`);
   return JSON.parse(text);
 }
 
 async function upstash(command: string[]): Promise<unknown> {
-  const res = await fetch(cloud.upstashUrl, { method: "POST", headers: { authorization: `Bearer ${cloud.upstashToken}` }, body: JSON.stringify(command) });
+  const res = await fetch(cloud.upstashUrl, {
+    method: "POST",
+    headers: { authorization: `Bearer ${cloud.upstashToken}` },
+    body: JSON.stringify(command),
+  });
   if (!res.ok) throw new Error(`Upstash ${command[0]} answered ${res.status}`);
   return res.json();
 }
 
 function packageVersion(name: string): string | undefined {
   try {
-    return (JSON.parse(readFileSync(join(ROOT, "node_modules", name, "package.json"), "utf8")) as { version: string }).version;
+    return (JSON.parse(readFileSync(join(ROOT, "node_modules", name, "package.json"), "utf8")) as { version: string })
+      .version;
   } catch {
     return undefined;
   }

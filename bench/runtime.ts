@@ -22,7 +22,9 @@ export type WranglerSettings = {
 
 export function readWranglerSettings(): WranglerSettings {
   const config = unstable_readConfig({ config: join(ROOT, "wrangler.toml") });
-  const sqlite = new Set(config.migrations.flatMap((m: { new_sqlite_classes?: string[] }) => m.new_sqlite_classes ?? []));
+  const sqlite = new Set(
+    config.migrations.flatMap((m: { new_sqlite_classes?: string[] }) => m.new_sqlite_classes ?? []),
+  );
   const durableObjects: WranglerSettings["durableObjects"] = {};
   for (const b of config.durable_objects.bindings) {
     durableObjects[b.name] = { className: b.class_name, useSQLite: sqlite.has(b.class_name) };
@@ -123,7 +125,11 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
  * clock of a local workerd moves during computation, so performance.now() measures it. Fresh
  * runtime each sample, median of `samples`.
  */
-export async function measureStartup(script: string, settings: WranglerSettings, samples = 3): Promise<{ ms: number[]; median: number }> {
+export async function measureStartup(
+  script: string,
+  settings: WranglerSettings,
+  samples = 3,
+): Promise<{ ms: number[]; median: number }> {
   const wrapper = `export default { async fetch() {
     const t0 = performance.now();
     await import("./${basename(script)}");

@@ -5,10 +5,11 @@
  * the Worker and the HTTP path; this isolates the database's share. Writes into the database given
  * (a scratch one: it adds a user and 100,000 posts once).
  */
-import pg from "pg";
+
 import { drizzle } from "drizzle-orm/node-postgres";
-import { search } from "../src/services/search/search.ts";
+import pg from "pg";
 import { SEARCH_KINDS } from "../src/lib/constants.ts";
+import { search } from "../src/services/search/search.ts";
 
 const url = process.argv[2];
 if (!url) throw new Error("usage: node bench/search-sql.ts <postgres-url>");
@@ -21,16 +22,26 @@ const VOCAB = Array.from({ length: 4_096 }, (_, i) => {
   return w;
 });
 let seed = 20260101;
-const rand = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+const rand = () => (seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 const pick = (n: number) => Math.floor(rand() * n);
 
-const { rows: [u] } = await client.query("insert into users (username, email, hashed_password) values ('search_bench', 'search_bench@bench.test', 'x') on conflict do nothing returning id");
+const {
+  rows: [u],
+} = await client.query(
+  "insert into users (username, email, hashed_password) values ('search_bench', 'search_bench@bench.test', 'x') on conflict do nothing returning id",
+);
 const userId = u?.id ?? (await client.query("select id from users where username = 'search_bench'")).rows[0].id;
-const { rows: [{ n }] } = await client.query("select count(*)::int as n from posts where user_id = $1", [userId]);
+const {
+  rows: [{ n }],
+} = await client.query("select count(*)::int as n from posts where user_id = $1", [userId]);
 if (n < 100_000) {
   const t0 = performance.now();
   for (let start = n; start < 100_000; start += 5_000) {
-    const texts = Array.from({ length: 5_000 }, (_, i) => `Post ${start + i}: ${Array.from({ length: 10 }, () => VOCAB[Math.floor(VOCAB.length * rand() ** 3)]).join(" ")}`);
+    const texts = Array.from(
+      { length: 5_000 },
+      (_, i) =>
+        `Post ${start + i}: ${Array.from({ length: 10 }, () => VOCAB[Math.floor(VOCAB.length * rand() ** 3)]).join(" ")}`,
+    );
     await client.query("insert into posts (user_id, content) select $1, unnest($2::text[])", [userId, texts]);
   }
   await client.query("analyze posts");
@@ -53,11 +64,21 @@ async function time(name: string, fn: (i: number) => Promise<unknown>, runs = 40
   console.log(`${name.padEnd(48)} p50 ${p(0.5)} ms  p90 ${p(0.9)} ms  p99 ${p(0.99)} ms`);
 }
 let hits = 0;
-await time("one indexed SELECT (post by id)", (i) => client.query("select * from posts where id = $1", [ids[i % ids.length]]));
+await time("one indexed SELECT (post by id)", (i) =>
+  client.query("select * from posts where id = $1", [ids[i % ids.length]]),
+);
 await time("search: word + prefix, all kinds, 20 results", async (i) => {
-  const page = await search(db, { userId, q: queries[i % queries.length]!, kinds: SEARCH_KINDS, limit: 20, cursor: null });
+  const page = await search(db, {
+    userId,
+    q: queries[i % queries.length]!,
+    kinds: SEARCH_KINDS,
+    limit: 20,
+    cursor: null,
+  });
   hits += page.results.length;
 });
-await time("search: one word, all kinds, 20 results", (i) => search(db, { userId, q: queries[i % queries.length]!.split(" ")[0]!, kinds: SEARCH_KINDS, limit: 20, cursor: null }));
+await time("search: one word, all kinds, 20 results", (i) =>
+  search(db, { userId, q: queries[i % queries.length]!.split(" ")[0]!, kinds: SEARCH_KINDS, limit: 20, cursor: null }),
+);
 console.log(`average results per word+prefix query: ${(hits / 420).toFixed(1)}`);
 await client.end();

@@ -18,13 +18,17 @@
  */
 import { randomUUID } from "node:crypto";
 import pg from "pg";
+import { generateWallet, signWithWallet } from "../src/lib/crypto/wallet-keys.ts";
+import { hashPassword } from "../src/lib/password.ts";
 import { formatAmount, parseAmount } from "../src/services/chain/amount.ts";
 import { genesisBlock } from "../src/services/chain/block-hash.ts";
 import { merkleRoot } from "../src/services/chain/merkle.ts";
 import { mineHeader } from "../src/services/chain/proof-of-work.ts";
-import { hashTransaction, transactionSigningPayload, type TransactionPayload } from "../src/services/chain/transaction-hash.ts";
-import { generateWallet, signWithWallet } from "../src/lib/crypto/wallet-keys.ts";
-import { hashPassword } from "../src/lib/password.ts";
+import {
+  hashTransaction,
+  type TransactionPayload,
+  transactionSigningPayload,
+} from "../src/services/chain/transaction-hash.ts";
 
 export type SeedOptions = {
   databaseUrl: string;
@@ -102,7 +106,11 @@ export async function seed(opts: SeedOptions): Promise<SeedResult> {
   // ---- users and wallets ----
   const hashedPassword = await timed("bcrypt", () => hashPassword(SEED_PASSWORD, o.bcryptRounds));
   const wallets = await timed("wallets", () => inBatches(o.users, 100, () => generateWallet(opts.masterKey)));
-  const users = wallets.map((w, i) => ({ id: i + 1, username: `user${String(i + 1).padStart(4, "0")}`, address: w.address }));
+  const users = wallets.map((w, i) => ({
+    id: i + 1,
+    username: `user${String(i + 1).padStart(4, "0")}`,
+    address: w.address,
+  }));
   const balances = users.map(() => START_BALANCE_UNITS);
 
   // ---- transactions (confirmed ones first, in block order; then the pending ones) ----
@@ -113,9 +121,18 @@ export async function seed(opts: SeedOptions): Promise<SeedResult> {
   const confirmedCount = o.transactions - o.pending;
   const minedBlocks = o.blocks - 1;
   // Transactions per mined block: an even spread of the confirmed ones, remainder to the first blocks.
-  const perBlock = (h: number) => Math.floor(confirmedCount / minedBlocks) + (h <= confirmedCount % minedBlocks ? 1 : 0);
+  const perBlock = (h: number) =>
+    Math.floor(confirmedCount / minedBlocks) + (h <= confirmedCount % minedBlocks ? 1 : 0);
 
-  type Tx = { payload: TransactionPayload; sender: number; recipient: number; units: bigint; blockHeight: number | null; hash: string; signature: string };
+  type Tx = {
+    payload: TransactionPayload;
+    sender: number;
+    recipient: number;
+    units: bigint;
+    blockHeight: number | null;
+    hash: string;
+    signature: string;
+  };
   const txs: Tx[] = [];
   for (let h = 1; h <= minedBlocks; h++) {
     for (let j = 0, n = perBlock(h); j < n; j++) txs.push(draft(h, blockTs(h) - 30_000 + j));
@@ -153,10 +170,30 @@ export async function seed(opts: SeedOptions): Promise<SeedResult> {
   );
 
   // ---- blocks: genesis, then proof of work on top of each other ----
-  type Block = { height: number; ts: number; prev: string; merkle: string; nonce: number; difficulty: number; miner: number | null; hash: string; count: number };
+  type Block = {
+    height: number;
+    ts: number;
+    prev: string;
+    merkle: string;
+    nonce: number;
+    difficulty: number;
+    miner: number | null;
+    hash: string;
+    count: number;
+  };
   const genesis = await genesisBlock();
   const chain: Block[] = [
-    { height: 0, ts: genesis.header.timestamp, prev: genesis.header.previous_hash, merkle: genesis.header.merkle_root, nonce: 0, difficulty: 0, miner: null, hash: genesis.hash, count: 0 },
+    {
+      height: 0,
+      ts: genesis.header.timestamp,
+      prev: genesis.header.previous_hash,
+      merkle: genesis.header.merkle_root,
+      nonce: 0,
+      difficulty: 0,
+      miner: null,
+      hash: genesis.hash,
+      count: 0,
+    },
   ];
   await timed("mine", async () => {
     let k = 0;
@@ -179,7 +216,17 @@ export async function seed(opts: SeedOptions): Promise<SeedResult> {
         },
         o.chainDifficulty,
       );
-      chain.push({ height: h, ts: blockTs(h), prev: prev.hash, merkle: mined.header.merkle_root, nonce: mined.nonce, difficulty: o.chainDifficulty, miner, hash: mined.hash, count: n });
+      chain.push({
+        height: h,
+        ts: blockTs(h),
+        prev: prev.hash,
+        merkle: mined.header.merkle_root,
+        nonce: mined.nonce,
+        difficulty: o.chainDifficulty,
+        miner,
+        hash: mined.hash,
+        count: n,
+      });
     }
   });
   if (balances.some((b) => b < 0n)) throw new Error("seed: a balance went negative; lower the amounts");
@@ -204,43 +251,140 @@ export async function seed(opts: SeedOptions): Promise<SeedResult> {
       await client.query("begin");
       await insert(
         "users",
-        [["id", "int"], ["username", "text"], ["email", "text"], ["hashed_password", "text"], ["full_name", "text"], ["is_verified", "bool"]],
-        users.map((u) => [u.id, u.username, `${u.username}@bench.blackroad.test`, hashedPassword, `Bench User ${u.id}`, rand() < 0.5]),
+        [
+          ["id", "int"],
+          ["username", "text"],
+          ["email", "text"],
+          ["hashed_password", "text"],
+          ["full_name", "text"],
+          ["is_verified", "bool"],
+        ],
+        users.map((u) => [
+          u.id,
+          u.username,
+          `${u.username}@bench.blackroad.test`,
+          hashedPassword,
+          `Bench User ${u.id}`,
+          rand() < 0.5,
+        ]),
         OVERRIDE,
       );
       await insert(
         "wallets",
-        [["id", "int"], ["user_id", "int"], ["address", "text"], ["public_key", "text"], ["encrypted_private_key", "text"], ["balance", "numeric"], ["label", "text"], ["is_primary", "bool"]],
-        users.map((u, i) => [u.id, u.id, u.address, wallets[i]!.publicKey, wallets[i]!.encryptedPrivateKey, formatAmount(balances[i]!), "Primary Wallet", true]),
+        [
+          ["id", "int"],
+          ["user_id", "int"],
+          ["address", "text"],
+          ["public_key", "text"],
+          ["encrypted_private_key", "text"],
+          ["balance", "numeric"],
+          ["label", "text"],
+          ["is_primary", "bool"],
+        ],
+        users.map((u, i) => [
+          u.id,
+          u.id,
+          u.address,
+          wallets[i]!.publicKey,
+          wallets[i]!.encryptedPrivateKey,
+          formatAmount(balances[i]!),
+          "Primary Wallet",
+          true,
+        ]),
         OVERRIDE,
       );
       await insert(
         "blocks",
-        [["id", "int"], ["chain", "text"], ["height", "int"], ["timestamp_ms", "bigint"], ["previous_hash", "text"], ["merkle_root", "text"], ["nonce", "bigint"], ["difficulty", "int"], ["miner_id", "int"], ["miner_address", "text"], ["reward", "numeric"], ["transaction_count", "int"], ["hash", "text"], ["created_at", "timestamptz"]],
+        [
+          ["id", "int"],
+          ["chain", "text"],
+          ["height", "int"],
+          ["timestamp_ms", "bigint"],
+          ["previous_hash", "text"],
+          ["merkle_root", "text"],
+          ["nonce", "bigint"],
+          ["difficulty", "int"],
+          ["miner_id", "int"],
+          ["miner_address", "text"],
+          ["reward", "numeric"],
+          ["transaction_count", "int"],
+          ["hash", "text"],
+          ["created_at", "timestamptz"],
+        ],
         chain.map((b) => [
-          b.height + 1, "main", b.height, b.ts, b.prev, b.merkle, b.nonce, b.difficulty,
-          b.miner === null ? null : users[b.miner]!.id, b.miner === null ? null : users[b.miner]!.address,
-          b.miner === null ? "0" : REWARD, b.count, b.hash, new Date(b.height === 0 ? firstBlockTs : b.ts).toISOString(),
+          b.height + 1,
+          "main",
+          b.height,
+          b.ts,
+          b.prev,
+          b.merkle,
+          b.nonce,
+          b.difficulty,
+          b.miner === null ? null : users[b.miner]!.id,
+          b.miner === null ? null : users[b.miner]!.address,
+          b.miner === null ? "0" : REWARD,
+          b.count,
+          b.hash,
+          new Date(b.height === 0 ? firstBlockTs : b.ts).toISOString(),
         ]),
         OVERRIDE,
       );
       await insert(
         "transactions",
-        [["id", "int"], ["chain", "text"], ["transaction_hash", "text"], ["from_address", "text"], ["to_address", "text"], ["amount", "numeric"], ["fee", "numeric"], ["message", "text"], ["nonce", "text"], ["timestamp_ms", "bigint"], ["signature", "text"], ["sender_public_key", "text"], ["block_height", "int"], ["is_confirmed", "bool"], ["created_at", "timestamptz"], ["confirmed_at", "timestamptz"]],
+        [
+          ["id", "int"],
+          ["chain", "text"],
+          ["transaction_hash", "text"],
+          ["from_address", "text"],
+          ["to_address", "text"],
+          ["amount", "numeric"],
+          ["fee", "numeric"],
+          ["message", "text"],
+          ["nonce", "text"],
+          ["timestamp_ms", "bigint"],
+          ["signature", "text"],
+          ["sender_public_key", "text"],
+          ["block_height", "int"],
+          ["is_confirmed", "bool"],
+          ["created_at", "timestamptz"],
+          ["confirmed_at", "timestamptz"],
+        ],
         txs.map((t, i) => [
-          i + 1, "main", t.hash, t.payload.from_address, t.payload.to_address, t.payload.amount, t.payload.fee, t.payload.message,
-          t.payload.nonce, t.payload.timestamp, t.signature, wallets[t.sender]!.publicKey, t.blockHeight, t.blockHeight !== null,
-          new Date(t.payload.timestamp).toISOString(), t.blockHeight === null ? null : new Date(blockTs(t.blockHeight)).toISOString(),
+          i + 1,
+          "main",
+          t.hash,
+          t.payload.from_address,
+          t.payload.to_address,
+          t.payload.amount,
+          t.payload.fee,
+          t.payload.message,
+          t.payload.nonce,
+          t.payload.timestamp,
+          t.signature,
+          wallets[t.sender]!.publicKey,
+          t.blockHeight,
+          t.blockHeight !== null,
+          new Date(t.payload.timestamp).toISOString(),
+          t.blockHeight === null ? null : new Date(blockTs(t.blockHeight)).toISOString(),
         ]),
         OVERRIDE,
       );
 
       // Mail: the five system folders of every user, messages with the sender's and the recipient's copy.
-      const folderId = (user: number, type: string) => (user - 1) * SYSTEM_FOLDERS.length + SYSTEM_FOLDERS.findIndex((f) => f.folderType === type) + 1;
+      const folderId = (user: number, type: string) =>
+        (user - 1) * SYSTEM_FOLDERS.length + SYSTEM_FOLDERS.findIndex((f) => f.folderType === type) + 1;
       await insert(
         "email_folders",
-        [["id", "int"], ["user_id", "int"], ["name", "text"], ["folder_type", "text"], ["icon", "text"]],
-        users.flatMap((u) => SYSTEM_FOLDERS.map((f) => [folderId(u.id, f.folderType), u.id, f.name, f.folderType, f.icon])),
+        [
+          ["id", "int"],
+          ["user_id", "int"],
+          ["name", "text"],
+          ["folder_type", "text"],
+          ["icon", "text"],
+        ],
+        users.flatMap((u) =>
+          SYSTEM_FOLDERS.map((f) => [folderId(u.id, f.folderType), u.id, f.name, f.folderType, f.icon]),
+        ),
         OVERRIDE,
       );
       const emailRows: unknown[][] = [];
@@ -250,7 +394,18 @@ export async function seed(opts: SeedOptions): Promise<SeedResult> {
         let to = users[pick(o.users)]!;
         if (to.id === from.id) to = users[from.id % o.users]!;
         const sentAt = new Date(now - pick(30 * 86_400_000)).toISOString();
-        emailRows.push([i, from.id, `${from.username}@bench.blackroad.test`, `Bench User ${from.id}`, [`${to.username}@bench.blackroad.test`], `Subject ${i}`, `Hello ${to.username}, message ${i}.`, false, sentAt, sentAt]);
+        emailRows.push([
+          i,
+          from.id,
+          `${from.username}@bench.blackroad.test`,
+          `Bench User ${from.id}`,
+          [`${to.username}@bench.blackroad.test`],
+          `Subject ${i}`,
+          `Hello ${to.username}, message ${i}.`,
+          false,
+          sentAt,
+          sentAt,
+        ]);
         mailboxRows.push([from.id, i, folderId(from.id, "sent"), "sender", true, false]);
         mailboxRows.push([to.id, i, folderId(to.id, "inbox"), "to", rand() < 0.5, rand() < 0.1]);
       }
@@ -266,27 +421,58 @@ export async function seed(opts: SeedOptions): Promise<SeedResult> {
       counts.emails = emailRows.length;
       await insert(
         "email_mailbox",
-        [["user_id", "int"], ["email_id", "int"], ["folder_id", "int"], ["role", "text"], ["is_read", "bool"], ["is_starred", "bool"]],
+        [
+          ["user_id", "int"],
+          ["email_id", "int"],
+          ["folder_id", "int"],
+          ["role", "text"],
+          ["is_read", "bool"],
+          ["is_starred", "bool"],
+        ],
         mailboxRows,
       );
 
       // Social: posts, unique likes (the counters follow through the triggers), unique follows.
       await insert(
         "posts",
-        [["id", "int"], ["user_id", "int"], ["content", "text"], ["created_at", "timestamptz"]],
-        Array.from({ length: o.posts }, (_, i) => [i + 1, users[pick(o.users)]!.id, `Post ${i + 1}: ${postWords(rand)}`, new Date(now - pick(30 * 86_400_000)).toISOString()]),
+        [
+          ["id", "int"],
+          ["user_id", "int"],
+          ["content", "text"],
+          ["created_at", "timestamptz"],
+        ],
+        Array.from({ length: o.posts }, (_, i) => [
+          i + 1,
+          users[pick(o.users)]!.id,
+          `Post ${i + 1}: ${postWords(rand)}`,
+          new Date(now - pick(30 * 86_400_000)).toISOString(),
+        ]),
         OVERRIDE,
       );
       const likes = new Set<string>();
       while (likes.size < Math.min(o.likes, o.posts * o.users)) likes.add(`${1 + pick(o.posts)}:${1 + pick(o.users)}`);
-      await insert("post_likes", [["post_id", "int"], ["user_id", "int"]], [...likes].map((k) => k.split(":").map(Number)));
+      await insert(
+        "post_likes",
+        [
+          ["post_id", "int"],
+          ["user_id", "int"],
+        ],
+        [...likes].map((k) => k.split(":").map(Number)),
+      );
       const follows = new Set<string>();
       while (follows.size < Math.min(o.follows, o.users * (o.users - 1))) {
         const a = 1 + pick(o.users);
         const b = 1 + pick(o.users);
         if (a !== b) follows.add(`${a}:${b}`);
       }
-      await insert("follows", [["follower_id", "int"], ["following_id", "int"]], [...follows].map((k) => k.split(":").map(Number)));
+      await insert(
+        "follows",
+        [
+          ["follower_id", "int"],
+          ["following_id", "int"],
+        ],
+        [...follows].map((k) => k.split(":").map(Number)),
+      );
 
       for (const table of ["users", "wallets", "blocks", "transactions", "email_folders", "emails", "posts"]) {
         await client.query(`select setval(pg_get_serial_sequence('${table}', 'id'), (select max(id) from ${table}))`);
@@ -304,8 +490,19 @@ export async function seed(opts: SeedOptions): Promise<SeedResult> {
 
   const tip = chain[chain.length - 1]!;
   const sampleTxHashes = Array.from({ length: 1_000 }, () => txs[pick(txs.length)]!.hash);
-  const searchQueries = Array.from({ length: 200 }, () => `${SEARCH_VOCABULARY[300 + pick(500)]} ${SEARCH_VOCABULARY[300 + pick(500)]!.slice(0, 4)}`);
-  return { password: SEED_PASSWORD, users, sampleTxHashes, searchQueries, tip: { height: tip.height, hash: tip.hash }, counts, seconds };
+  const searchQueries = Array.from(
+    { length: 200 },
+    () => `${SEARCH_VOCABULARY[300 + pick(500)]} ${SEARCH_VOCABULARY[300 + pick(500)]!.slice(0, 4)}`,
+  );
+  return {
+    password: SEED_PASSWORD,
+    users,
+    sampleTxHashes,
+    searchQueries,
+    tip: { height: tip.height, hash: tip.hash },
+    counts,
+    seconds,
+  };
 }
 
 /** Runs `fn(i)` for i in 0..n-1, `width` at a time; results in order. */
@@ -328,7 +525,9 @@ const SEARCH_VOCABULARY = Array.from({ length: 4_096 }, (_, i) => {
   return word;
 });
 function postWords(rand: () => number): string {
-  return Array.from({ length: 10 }, () => SEARCH_VOCABULARY[Math.floor(SEARCH_VOCABULARY.length * rand() ** 3)]).join(" ");
+  return Array.from({ length: 10 }, () => SEARCH_VOCABULARY[Math.floor(SEARCH_VOCABULARY.length * rand() ** 3)]).join(
+    " ",
+  );
 }
 
 function mulberry32(seed: number): () => number {

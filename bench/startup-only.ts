@@ -13,5 +13,7 @@ const floor = await buildFloor(dir);
 const settings = readWranglerSettings();
 const a = await measureStartup(api.path, settings, samples);
 const f = await measureStartup(floor, settings, samples);
-console.log(`bundle ${(api.bytes / 1024).toFixed(0)} KiB (${(api.gzipBytes / 1024).toFixed(0)} KiB gzip); start-up median of ${samples}: ${a.median.toFixed(1)} ms (floor ${f.median.toFixed(1)} ms)`);
+console.log(
+  `bundle ${(api.bytes / 1024).toFixed(0)} KiB (${(api.gzipBytes / 1024).toFixed(0)} KiB gzip); start-up median of ${samples}: ${a.median.toFixed(1)} ms (floor ${f.median.toFixed(1)} ms)`,
+);
 rmSync(dir, { recursive: true, force: true });

@@ -20,10 +20,14 @@ import pg from "pg";
 import { unstable_dev } from "wrangler";
 import { spawnLocalCloud } from "../scripts/local-cloud/spawn.ts";
 import { generateWallet, signWithWallet } from "../src/lib/crypto/wallet-keys.ts";
-import { genesisBlock, type BlockHeader } from "../src/services/chain/block-hash.ts";
+import { type BlockHeader, genesisBlock } from "../src/services/chain/block-hash.ts";
 import { merkleRoot } from "../src/services/chain/merkle.ts";
 import { mineHeader } from "../src/services/chain/proof-of-work.ts";
-import { hashTransaction, transactionSigningPayload, type TransactionPayload } from "../src/services/chain/transaction-hash.ts";
+import {
+  hashTransaction,
+  type TransactionPayload,
+  transactionSigningPayload,
+} from "../src/services/chain/transaction-hash.ts";
 
 const DIFFICULTY = Number(process.env.BENCH_DIFFICULTY ?? 4);
 const BLOCKS = Number(process.env.BENCH_BLOCKS ?? 10_000);
@@ -31,8 +35,34 @@ const APPENDS = Number(process.env.BENCH_APPENDS ?? 30);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 10);
 const VERIFY_RUNS = Number(process.env.BENCH_VERIFY_RUNS ?? 3);
 const MASTER_KEY = randomBytes(32).toString("base64url");
-const BLOCK_COLUMNS = ["chain", "height", "timestamp_ms", "previous_hash", "merkle_root", "nonce", "difficulty", "miner_address", "reward", "transaction_count", "hash"];
-const TX_COLUMNS = ["chain", "transaction_hash", "from_address", "to_address", "amount", "fee", "message", "nonce", "timestamp_ms", "signature", "sender_public_key", "block_height", "is_confirmed"];
+const BLOCK_COLUMNS = [
+  "chain",
+  "height",
+  "timestamp_ms",
+  "previous_hash",
+  "merkle_root",
+  "nonce",
+  "difficulty",
+  "miner_address",
+  "reward",
+  "transaction_count",
+  "hash",
+];
+const TX_COLUMNS = [
+  "chain",
+  "transaction_hash",
+  "from_address",
+  "to_address",
+  "amount",
+  "fee",
+  "message",
+  "nonce",
+  "timestamp_ms",
+  "signature",
+  "sender_public_key",
+  "block_height",
+  "is_confirmed",
+];
 
 const cloud = await spawnLocalCloud();
 console.log(`postgres: ${cloud.backends.postgres}; redis: ${cloud.backends.redis}; difficulty ${DIFFICULTY}`);
@@ -56,7 +86,11 @@ const worker = await unstable_dev("src/index.ts", {
 
 async function call(path: string, init: { method?: string; headers?: Record<string, string>; json?: unknown } = {}) {
   const headers = { ...init.headers, ...(init.json !== undefined ? { "Content-Type": "application/json" } : {}) };
-  const res = await worker.fetch(path, { method: init.method ?? "GET", headers, body: init.json !== undefined ? JSON.stringify(init.json) : undefined });
+  const res = await worker.fetch(path, {
+    method: init.method ?? "GET",
+    headers,
+    body: init.json !== undefined ? JSON.stringify(init.json) : undefined,
+  });
   const text = await res.text();
   if (res.status >= 300) throw new Error(`${init.method ?? "GET"} ${path} → ${res.status}: ${text.slice(0, 300)}`);
   return JSON.parse(text);
@@ -67,7 +101,10 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 try {
   const username = `bench${randomBytes(4).toString("hex")}`;
-  await call("/api/auth/register", { method: "POST", json: { username, email: `${username}@example.com`, password: "bench-password-12345" } });
+  await call("/api/auth/register", {
+    method: "POST",
+    json: { username, email: `${username}@example.com`, password: "bench-password-12345" },
+  });
   const login = await call("/api/auth/login", { method: "POST", json: { username, password: "bench-password-12345" } });
   const auth = { Authorization: `Bearer ${login.access_token}` };
 
@@ -93,7 +130,8 @@ try {
   t0 = performance.now();
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
-      for (let i = 0; i < perClient; i++) await call("/api/blockchain/blocks", { method: "POST", headers: { ...auth, ...par } });
+      for (let i = 0; i < perClient; i++)
+        await call("/api/blockchain/blocks", { method: "POST", headers: { ...auth, ...par } });
     }),
   );
   const parSeconds = (performance.now() - t0) / 1000;
@@ -109,13 +147,16 @@ try {
   const chain = big["X-Test-Chain"];
   const seedStart = performance.now();
   const txCount = await seed(chain, BLOCKS);
-  console.log(`seeded ${BLOCKS} blocks with ${txCount} signed transfers in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
+  console.log(
+    `seeded ${BLOCKS} blocks with ${txCount} signed transfers in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`,
+  );
   const runs: { wall: number; server: number }[] = [];
   for (let i = 0; i < VERIFY_RUNS; i++) {
     const s = performance.now();
     const report = await call("/api/blockchain/verify", { headers: big });
     const wall = performance.now() - s;
-    if (!report.valid || report.checked_blocks !== BLOCKS + 1) throw new Error(`unexpected verify report: ${JSON.stringify(report).slice(0, 500)}`);
+    if (!report.valid || report.checked_blocks !== BLOCKS + 1)
+      throw new Error(`unexpected verify report: ${JSON.stringify(report).slice(0, 500)}`);
     runs.push({ wall, server: report.duration_ms });
   }
   console.log(
@@ -159,8 +200,27 @@ async function seed(chain: string, n: number): Promise<number> {
           nonce: `seed${h}`,
         };
         const hash = await hashTransaction(payload);
-        const signature = await signWithWallet(alice.encryptedPrivateKey, alice.address, MASTER_KEY, transactionSigningPayload(payload));
-        txRows.push([chain, hash, alice.address, bob.address, "1", "0", null, payload.nonce, payload.timestamp, signature, alice.publicKey, h, true]);
+        const signature = await signWithWallet(
+          alice.encryptedPrivateKey,
+          alice.address,
+          MASTER_KEY,
+          transactionSigningPayload(payload),
+        );
+        txRows.push([
+          chain,
+          hash,
+          alice.address,
+          bob.address,
+          "1",
+          "0",
+          null,
+          payload.nonce,
+          payload.timestamp,
+          signature,
+          alice.publicKey,
+          h,
+          true,
+        ]);
         hashes.push(hash);
         txCount++;
       }
@@ -187,9 +247,20 @@ async function seed(chain: string, n: number): Promise<number> {
   return txCount;
 }
 
-
 function rowOf(chain: string, h: BlockHeader, hash: string): unknown[] {
-  return [chain, h.height, h.timestamp, h.previous_hash, h.merkle_root, h.nonce, h.difficulty, h.miner_address, h.reward, h.transaction_count, hash];
+  return [
+    chain,
+    h.height,
+    h.timestamp,
+    h.previous_hash,
+    h.merkle_root,
+    h.nonce,
+    h.difficulty,
+    h.miner_address,
+    h.reward,
+    h.transaction_count,
+    hash,
+  ];
 }
 
 async function insert(client: pg.Client, table: string, columns: string[], rows: unknown[][]) {

@@ -16,8 +16,8 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { configProblems, portProblems, type PortUse } from "./dev/preflight.ts";
-import { startLocalCloud, type LocalCloud } from "./local-cloud/index.ts";
+import { configProblems, type PortUse, portProblems } from "./dev/preflight.ts";
+import { type LocalCloud, startLocalCloud } from "./local-cloud/index.ts";
 
 const root = join(import.meta.dirname, "..");
 const devVarsPath = process.env.DEV_VARS_FILE ? resolve(process.env.DEV_VARS_FILE) : join(root, ".dev.vars");
@@ -52,7 +52,9 @@ function ensureDevVars(): Map<string, string> {
       ALLOWED_ORIGINS: `http://localhost:${WORKER_PORT},http://127.0.0.1:${WORKER_PORT}`,
     };
     const example = readFileSync(join(root, ".dev.vars.example"), "utf8");
-    const text = example.replace(/^([A-Z0-9_]+)=.*$/gm, (line, name: string) => (name in filled ? `${name}=${filled[name]}` : line));
+    const text = example.replace(/^([A-Z0-9_]+)=.*$/gm, (line, name: string) =>
+      name in filled ? `${name}=${filled[name]}` : line,
+    );
     writeFileSync(devVarsPath, text, { mode: 0o600 });
     console.log(`Wrote ${devVarsPath} with generated local secrets.`);
   }
@@ -82,11 +84,15 @@ async function main() {
   // wrangler itself (not through npx), in a process group of its own: stopping kills the whole
   // group, so wrangler's workerd never outlives us, whichever signal stopped us.
   const wranglerBin = join(root, "node_modules/wrangler/bin/wrangler.js");
-  const wrangler = spawn(process.execPath, [wranglerBin, "dev", "--port", WORKER_PORT, "--ip", "127.0.0.1", ...wranglerArgs(cloud, vars)], {
-    cwd: root,
-    stdio: ["inherit", "pipe", "inherit"],
-    detached: true,
-  });
+  const wrangler = spawn(
+    process.execPath,
+    [wranglerBin, "dev", "--port", WORKER_PORT, "--ip", "127.0.0.1", ...wranglerArgs(cloud, vars)],
+    {
+      cwd: root,
+      stdio: ["inherit", "pipe", "inherit"],
+      detached: true,
+    },
+  );
   const signalWrangler = (signal: NodeJS.Signals) => {
     try {
       process.kill(-wrangler.pid!, signal);
@@ -105,8 +111,8 @@ async function main() {
     Pocket OS     http://127.0.0.1:${WORKER_PORT}/
     API docs      http://127.0.0.1:${WORKER_PORT}/api/docs
     Prism         http://127.0.0.1:${WORKER_PORT}/prism
-    Postgres      ${cloud ? cloud.backends.postgres + " via the Neon proxy at " + cloud.neonProxyUrl : "from .dev.vars (remote)"}
-    Redis         ${cloud ? cloud.backends.redis + " via the Upstash REST server at " + cloud.upstashUrl : "from .dev.vars (remote)"}
+    Postgres      ${cloud ? `${cloud.backends.postgres} via the Neon proxy at ${cloud.neonProxyUrl}` : "from .dev.vars (remote)"}
+    Redis         ${cloud ? `${cloud.backends.redis} via the Upstash REST server at ${cloud.upstashUrl}` : "from .dev.vars (remote)"}
 `);
     }
   });
@@ -135,7 +141,8 @@ async function preflight(vars: Map<string, string>, useLocalCloud: boolean) {
   const problems = configProblems(join(root, "wrangler.toml"), vars, overrides).map((p) => `${devVarsPath}: ${p}`);
   const ports: PortUse[] = [{ port: Number(WORKER_PORT), service: "wrangler dev, the Worker", envVar: "PORT" }];
   if (useLocalCloud) {
-    if (!process.env.DATABASE_URL) ports.push({ port: POSTGRES_PORT, service: "the local cloud's PostgreSQL (PGlite)", envVar: "POSTGRES_PORT" });
+    if (!process.env.DATABASE_URL)
+      ports.push({ port: POSTGRES_PORT, service: "the local cloud's PostgreSQL (PGlite)", envVar: "POSTGRES_PORT" });
     ports.push({ port: NEON_PROXY_PORT, service: "the local cloud's Neon proxy", envVar: "NEON_PROXY_PORT" });
     ports.push({ port: UPSTASH_PORT, service: "the local cloud's Upstash REST server", envVar: "UPSTASH_PORT" });
   }
@@ -153,9 +160,11 @@ function wranglerArgs(cloud: LocalCloud | undefined, vars: Map<string, string>):
   const args = cloud ? ["--var", `DATABASE_URL:${cloud.databaseUrl}`] : [];
   // The ports the local cloud really listens on (NEON_PROXY_PORT, UPSTASH_PORT), not the file's.
   if (cloud && isLoopback(vars.get("NEON_PROXY_URL"))) args.push("--var", `NEON_PROXY_URL:${cloud.neonProxyUrl}`);
-  if (cloud && isLoopback(vars.get("UPSTASH_REDIS_REST_URL"))) args.push("--var", `UPSTASH_REDIS_REST_URL:${cloud.upstashUrl}`);
+  if (cloud && isLoopback(vars.get("UPSTASH_REDIS_REST_URL")))
+    args.push("--var", `UPSTASH_REDIS_REST_URL:${cloud.upstashUrl}`);
   // Links the API hands out (share links) point at this server, whatever PORT is.
-  if (!vars.get("API_BASE_URL") || isLoopback(vars.get("API_BASE_URL"))) args.push("--var", `API_BASE_URL:http://127.0.0.1:${WORKER_PORT}`);
+  if (!vars.get("API_BASE_URL") || isLoopback(vars.get("API_BASE_URL")))
+    args.push("--var", `API_BASE_URL:http://127.0.0.1:${WORKER_PORT}`);
   if (process.env.DEV_VARS_FILE) args.push("--env-file", devVarsPath);
   if (process.env.WRANGLER_PERSIST_TO) args.push("--persist-to", resolve(process.env.WRANGLER_PERSIST_TO));
   return args;
@@ -164,7 +173,9 @@ function wranglerArgs(cloud: LocalCloud | undefined, vars: Map<string, string>):
 main().catch((err) => {
   const e = err as NodeJS.ErrnoException & { port?: number };
   if (e.code === "EADDRINUSE") {
-    console.error(`npm run dev cannot start: ${e.message} (taken since the check; see PORT, POSTGRES_PORT, NEON_PROXY_PORT, UPSTASH_PORT)`);
+    console.error(
+      `npm run dev cannot start: ${e.message} (taken since the check; see PORT, POSTGRES_PORT, NEON_PROXY_PORT, UPSTASH_PORT)`,
+    );
   } else {
     console.error(err);
   }

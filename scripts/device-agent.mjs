@@ -40,8 +40,18 @@ function parseArgs(argv) {
 /** CPU busy share since the previous call (the first call measures over 200 ms). */
 let lastCpu;
 async function cpuPercent() {
-  const snap = () => os.cpus().reduce((a, c) => { const t = Object.values(c.times).reduce((x, y) => x + y, 0); return { idle: a.idle + c.times.idle, total: a.total + t }; }, { idle: 0, total: 0 });
-  if (!lastCpu) { lastCpu = snap(); await new Promise((r) => setTimeout(r, 200)); }
+  const snap = () =>
+    os.cpus().reduce(
+      (a, c) => {
+        const t = Object.values(c.times).reduce((x, y) => x + y, 0);
+        return { idle: a.idle + c.times.idle, total: a.total + t };
+      },
+      { idle: 0, total: 0 },
+    );
+  if (!lastCpu) {
+    lastCpu = snap();
+    await new Promise((r) => setTimeout(r, 200));
+  }
   const now = snap();
   const total = now.total - lastCpu.total;
   const busy = total > 0 ? 1 - (now.idle - lastCpu.idle) / total : 0;
@@ -53,7 +63,9 @@ function temperature() {
   try {
     const milli = Number(readFileSync("/sys/class/thermal/thermal_zone0/temp", "utf8").trim());
     return Number.isFinite(milli) && milli > -60_000 && milli < 150_000 ? Math.round(milli / 100) / 10 : null;
-  } catch { return null; }
+  } catch {
+    return null;
+  }
 }
 
 function serviceStatus(name) {
@@ -88,7 +100,11 @@ function run(argv) {
     execFile(argv[0], argv.slice(1), { timeout: COMMAND_TIMEOUT_MS, maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
       const output = `${stdout}${stderr}`.slice(-OUTPUT_LIMIT);
       const code = err ? (typeof err.code === "number" ? err.code : -1) : 0;
-      resolve({ status: code === 0 ? "succeeded" : "failed", exit_code: Math.max(-1, Math.min(255, code)), output: output || (err ? err.message.slice(0, 500) : "") });
+      resolve({
+        status: code === 0 ? "succeeded" : "failed",
+        exit_code: Math.max(-1, Math.min(255, code)),
+        output: output || (err ? err.message.slice(0, 500) : ""),
+      });
     });
   });
 }
@@ -98,33 +114,52 @@ const refuse = (why) => ({ status: "failed", exit_code: -1, output: why });
 /** Runs one delivered command by this device's own allow-list (the server has its own, too). */
 export async function execute(command, config = {}) {
   const { action, target } = command;
-  if (action === "run_action" && target === "ping") return { status: "succeeded", exit_code: 0, output: `pong from ${os.hostname()} (agent ${AGENT_VERSION})` };
+  if (action === "run_action" && target === "ping")
+    return { status: "succeeded", exit_code: 0, output: `pong from ${os.hostname()} (agent ${AGENT_VERSION})` };
   if (action === "run_action") {
     const argv = config.actions?.[target];
     return Array.isArray(argv) && argv.length ? run(argv) : refuse(`action ${target} is not enabled on this device`);
   }
   if (action === "restart_service") {
     if (!(config.services ?? []).includes(target)) return refuse(`service ${target} is not managed by this agent`);
-    return Array.isArray(config.restart) && config.restart.length ? run([...config.restart, target]) : refuse("restarting services is not enabled on this device");
+    return Array.isArray(config.restart) && config.restart.length
+      ? run([...config.restart, target])
+      : refuse("restarting services is not enabled on this device");
   }
   if (action === "deploy_version") {
-    return Array.isArray(config.deploy) && config.deploy.length ? run([...config.deploy, target]) : refuse("deploys are not enabled on this device");
+    return Array.isArray(config.deploy) && config.deploy.length
+      ? run([...config.deploy, target])
+      : refuse("deploys are not enabled on this device");
   }
   return refuse(`unknown action ${action}`);
 }
 
 async function post(url, headers, body) {
-  const res = await fetch(url, { method: "POST", headers: { "Content-Type": "application/json", ...headers }, body: JSON.stringify(body), signal: AbortSignal.timeout(15_000) });
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", ...headers },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(15_000),
+  });
   const text = await res.text();
   let json;
-  try { json = text ? JSON.parse(text) : undefined; } catch { json = undefined; }
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
   return { status: res.status, headers: res.headers, json, text };
 }
 
 export async function register({ url, userToken, deviceId, name, kind = "other", tokenFile }) {
-  const res = await post(`${url}/api/devices`, { Authorization: `Bearer ${userToken}` }, { device_id: deviceId, name: name ?? deviceId, kind });
-  if (res.status !== 201) throw new Error(`registration failed (${res.status}): ${res.json?.detail ?? res.text.slice(0, 200)}`);
-  if (tokenFile) writeFileSync(tokenFile, res.json.device_token + "\n", { mode: 0o600 });
+  const res = await post(
+    `${url}/api/devices`,
+    { Authorization: `Bearer ${userToken}` },
+    { device_id: deviceId, name: name ?? deviceId, kind },
+  );
+  if (res.status !== 201)
+    throw new Error(`registration failed (${res.status}): ${res.json?.detail ?? res.text.slice(0, 200)}`);
+  if (tokenFile) writeFileSync(tokenFile, `${res.json.device_token}\n`, { mode: 0o600 });
   return res.json;
 }
 
@@ -139,7 +174,11 @@ export async function runAgent({ url, deviceId, token, config = {}, beats, log =
   let failures = 0;
   for (let n = 0; beats === undefined || n < beats; n++) {
     let wait;
-    const body = { metrics: await collectMetrics(config), agent_version: AGENT_VERSION, ...(results.length ? { results } : {}) };
+    const body = {
+      metrics: await collectMetrics(config),
+      agent_version: AGENT_VERSION,
+      ...(results.length ? { results } : {}),
+    };
     let res;
     try {
       res = await post(endpoint, { Authorization: `Device ${token}` }, body);
@@ -184,11 +223,26 @@ async function main() {
     process.exit(2);
   }
   if (command === "register") {
-    const d = await register({ url, userToken: flags["user-token"] ?? process.env.BLACKROAD_USER_TOKEN, deviceId, name: flags.name, kind: flags.kind, tokenFile });
-    console.log(tokenFile ? `registered ${d.device_id}; token written to ${tokenFile}` : `registered ${d.device_id}; token (shown once): ${d.device_token}`);
+    const d = await register({
+      url,
+      userToken: flags["user-token"] ?? process.env.BLACKROAD_USER_TOKEN,
+      deviceId,
+      name: flags.name,
+      kind: flags.kind,
+      tokenFile,
+    });
+    console.log(
+      tokenFile
+        ? `registered ${d.device_id}; token written to ${tokenFile}`
+        : `registered ${d.device_id}; token (shown once): ${d.device_token}`,
+    );
     return;
   }
-  const token = (flags.token ?? process.env.DEVICE_TOKEN ?? (tokenFile && existsSync(tokenFile) ? readFileSync(tokenFile, "utf8") : "")).trim();
+  const token = (
+    flags.token ??
+    process.env.DEVICE_TOKEN ??
+    (tokenFile && existsSync(tokenFile) ? readFileSync(tokenFile, "utf8") : "")
+  ).trim();
   if (!token) throw new Error("no device token: --token-file, --token or DEVICE_TOKEN");
   const configPath = flags.config ?? process.env.AGENT_CONFIG;
   const config = configPath ? JSON.parse(readFileSync(configPath, "utf8")) : {};

@@ -24,7 +24,8 @@ const args = process.argv.slice(2);
 const VALUED = ["--changed-since", "--jobs"];
 const valueOf = (flag: string) => {
   const at = args.indexOf(flag);
-  if (at >= 0 && (args[at + 1] === undefined || args[at + 1]!.startsWith("--"))) throw new Error(`${flag} needs a value`);
+  if (at >= 0 && (args[at + 1] === undefined || args[at + 1]!.startsWith("--")))
+    throw new Error(`${flag} needs a value`);
   return at >= 0 ? args[at + 1] : undefined;
 };
 const since = valueOf("--changed-since");
@@ -33,7 +34,8 @@ if (!Number.isInteger(jobs) || jobs < 1) throw new Error("--jobs must be a posit
 const filters = args.filter((a, i) => !a.startsWith("--") && !VALUED.includes(args[i - 1] ?? ""));
 const changed = since === undefined ? undefined : changedFiles(since);
 // A changed table or runner is checked in full.
-const tableChanged = changed !== undefined && ["scripts/guard-check.ts", "scripts/guard-check/breaks.ts"].some((f) => changed.has(f));
+const tableChanged =
+  changed !== undefined && ["scripts/guard-check.ts", "scripts/guard-check/breaks.ts"].some((f) => changed.has(f));
 const selected = BREAKS.filter(
   (b) =>
     (filters.length === 0 || filters.some((f) => b.name.includes(f))) &&
@@ -66,7 +68,10 @@ if (selected.length === 0) {
 /** The repository's tracked and new (not ignored) files copied to a temp dir, node_modules linked. */
 function scratchCopy(): string {
   const dir = mkdtempSync(join(tmpdir(), "guard-check-"));
-  const listed = spawnSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: repo, encoding: "utf8" });
+  const listed = spawnSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
+    cwd: repo,
+    encoding: "utf8",
+  });
   if (listed.status !== 0) throw new Error(`git ls-files failed: ${listed.stderr}`);
   for (const file of listed.stdout.split("\0").filter(Boolean)) {
     const from = join(repo, file);
@@ -100,11 +105,24 @@ async function runTests(dir: string, tests: string[], label: string): Promise<Ru
   const started = Date.now();
   const vitest = join(dir, "node_modules", "vitest", "vitest.mjs");
   const run = await new Promise<{ status: number | null; output: string }>((done) => {
-    const child = spawn(process.execPath, [vitest, "run", "--project", "workers", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...tests], {
-      cwd: dir,
-      env: { ...process.env, PWD: dir, FORCE_COLOR: "0" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        vitest,
+        "run",
+        "--project",
+        "workers",
+        "--reporter=default",
+        "--reporter=json",
+        `--outputFile.json=${report}`,
+        ...tests,
+      ],
+      {
+        cwd: dir,
+        env: { ...process.env, PWD: dir, FORCE_COLOR: "0" },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => void (output += chunk));
     child.stderr.on("data", (chunk: Buffer) => void (output += chunk));
@@ -120,11 +138,12 @@ async function runTests(dir: string, tests: string[], label: string): Promise<Ru
     for (const file of json.testResults ?? []) {
       const assertions = file.assertionResults ?? [];
       if (file.status === "failed" && assertions.every((a) => a.status !== "failed")) {
-        loadErrors.push(`${file.name.replace(dir + "/", "")}: ${(file.message ?? "failed").split("\n")[0]}`);
+        loadErrors.push(`${file.name.replace(`${dir}/`, "")}: ${(file.message ?? "failed").split("\n")[0]}`);
       }
       for (const a of assertions) {
         if (a.status === "passed") passed++;
-        if (a.status === "failed") failures.push({ test: a.fullName, message: firstLine(a.failureMessages?.[0] ?? "") });
+        if (a.status === "failed")
+          failures.push({ test: a.fullName, message: firstLine(a.failureMessages?.[0] ?? "") });
       }
     }
   } else {
@@ -133,7 +152,12 @@ async function runTests(dir: string, tests: string[], label: string): Promise<Ru
   return { exitCode: run.status ?? 1, failures, loadErrors, passed, seconds };
 }
 
-const firstLine = (s: string) => s.split("\n").find((l) => l.trim())?.trim().slice(0, 160) ?? "";
+const firstLine = (s: string) =>
+  s
+    .split("\n")
+    .find((l) => l.trim())
+    ?.trim()
+    .slice(0, 160) ?? "";
 
 /** Why `b` cannot be applied to the file under `root`, or undefined. */
 function notApplicable(root: string, b: Break): string | undefined {
@@ -149,12 +173,16 @@ async function check(dir: string, b: Break): Promise<{ verdict: Verdict; detail:
   if (why) return { verdict: "NOT APPLICABLE", detail: why, seconds: 0 };
   const path = join(dir, b.file);
   const original = readFileSync(path, "utf8");
-  writeFileSync(path, original.replace(b.search, () => b.replace));
+  writeFileSync(
+    path,
+    original.replace(b.search, () => b.replace),
+  );
   try {
     let r = await runTests(dir, b.tests, b.name);
     // No assertion failed but vitest did (a worker that never started under load, a crash): that is
     // no verdict, so it runs once more before it counts as an ERROR.
-    if (r.failures.length === 0 && (r.exitCode !== 0 || r.loadErrors.length > 0)) r = await runTests(dir, b.tests, `${b.name}-retry`);
+    if (r.failures.length === 0 && (r.exitCode !== 0 || r.loadErrors.length > 0))
+      r = await runTests(dir, b.tests, `${b.name}-retry`);
     if (r.failures.length > 0) {
       const shown = r.failures.slice(0, 3).map((f) => `✗ ${f.test}\n      ${f.message}`);
       const more = r.failures.length > 3 ? [`(+${r.failures.length - 3} more)`] : [];
@@ -162,7 +190,11 @@ async function check(dir: string, b: Break): Promise<{ verdict: Verdict; detail:
     }
     if (r.exitCode !== 0 || r.loadErrors.length > 0) {
       const why = r.loadErrors.join("; ") || `exit ${r.exitCode}, ${r.passed} passed`;
-      return { verdict: "ERROR", detail: `no test failed, yet vitest did (twice): ${why}; see .guard-check-${b.name}-retry.log`, seconds: r.seconds };
+      return {
+        verdict: "ERROR",
+        detail: `no test failed, yet vitest did (twice): ${why}; see .guard-check-${b.name}-retry.log`,
+        seconds: r.seconds,
+      };
     }
     return { verdict: "SURVIVED", detail: `all ${r.passed} tests passed with the rule removed`, seconds: r.seconds };
   } finally {
@@ -178,7 +210,9 @@ const inapplicable = selected.flatMap((b) => {
 });
 if (inapplicable.length > 0) {
   console.log(inapplicable.join("\n"));
-  console.log(`guard-check: ${inapplicable.length} break(s) no longer apply; update scripts/guard-check/breaks.ts with the code`);
+  console.log(
+    `guard-check: ${inapplicable.length} break(s) no longer apply; update scripts/guard-check/breaks.ts with the code`,
+  );
   process.exit(1);
 }
 const dirs = Array.from({ length: Math.min(jobs, selected.length) }, scratchCopy);
@@ -188,7 +222,9 @@ try {
   if (!args.includes("--no-baseline")) {
     const files = [...new Set(selected.flatMap((b) => b.tests))];
     const base = await runTests(dirs[0]!, files, "baseline");
-    console.log(`baseline (no break): ${files.length} files, ${base.passed} passed, ${base.failures.length} failed, ${base.seconds.toFixed(0)} s`);
+    console.log(
+      `baseline (no break): ${files.length} files, ${base.passed} passed, ${base.failures.length} failed, ${base.seconds.toFixed(0)} s`,
+    );
     if (base.exitCode !== 0 || base.failures.length > 0 || base.loadErrors.length > 0) {
       for (const f of base.failures) console.log(`  ✗ ${f.test}: ${f.message}`);
       for (const e of base.loadErrors) console.log(`  ✗ ${e}`);
@@ -206,7 +242,9 @@ try {
           const b = selected[i]!;
           const r = await check(dir, b);
           rows[i] = [b.name, r.verdict, r.seconds];
-          console.log(`${r.verdict === "caught" ? "ok  " : "FAIL"} ${b.name} (${b.rule}) — ${r.verdict}, ${r.seconds.toFixed(0)} s\n    ${r.detail}`);
+          console.log(
+            `${r.verdict === "caught" ? "ok  " : "FAIL"} ${b.name} (${b.rule}) — ${r.verdict}, ${r.seconds.toFixed(0)} s\n    ${r.detail}`,
+          );
           if (r.verdict !== "caught") ok = false;
         }
       }),
@@ -216,7 +254,9 @@ try {
     const caught = rows.filter((r) => r[1] === "caught").length;
     const total = rows.reduce((sum, r) => sum + r[2], 0);
     const wall = (Date.now() - startedAll) / 1000;
-    console.log(`\nguard-check: ${caught}/${rows.length} breaks caught in ${wall.toFixed(0)} s (${total.toFixed(0)} s of break runs)`);
+    console.log(
+      `\nguard-check: ${caught}/${rows.length} breaks caught in ${wall.toFixed(0)} s (${total.toFixed(0)} s of break runs)`,
+    );
     if (!ok) process.exitCode = 1;
   }
 } finally {

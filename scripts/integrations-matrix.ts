@@ -5,15 +5,14 @@
  */
 import { CONNECTORS } from "../src/services/integrations/registry.ts";
 
-const lines = [
-  "| Service | Operation | Who | Needs | Cached |",
-  "| --- | --- | --- | --- | --- |",
-];
+const lines = ["| Service | Operation | Who | Needs | Cached |", "| --- | --- | --- | --- | --- |"];
 for (const c of CONNECTORS) {
   for (const op of c.operations) {
     const needs = op.replaceRequires ? (op.requires ?? []) : [...c.requires, ...(op.requires ?? [])];
     const who = op.access === "admin" ? "admin" : "signed-in user (30/min)";
-    lines.push(`| ${c.title} | \`${op.method.toUpperCase()} /api/${c.name}${op.path}\` — ${op.summary} | ${who} | ${needs.map((v) => `\`${v}\``).join(", ")} | ${op.cacheTtl ? `${op.cacheTtl} s` : "—"} |`);
+    lines.push(
+      `| ${c.title} | \`${op.method.toUpperCase()} /api/${c.name}${op.path}\` — ${op.summary} | ${who} | ${needs.map((v) => `\`${v}\``).join(", ")} | ${op.cacheTtl ? `${op.cacheTtl} s` : "—"} |`,
+    );
   }
 }
 console.log(lines.join("\n"));

@@ -13,13 +13,17 @@ const root = join(import.meta.dirname, "..");
 export async function lintWorkflows(files: string[]): Promise<string[]> {
   const lint = await createLinter();
   return files.flatMap((file) =>
-    lint(readFileSync(file, "utf8"), relative(root, file)).map((r) => `${r.file}:${r.line}:${r.column}: ${r.message} [${r.kind}]`),
+    lint(readFileSync(file, "utf8"), relative(root, file)).map(
+      (r) => `${r.file}:${r.line}:${r.column}: ${r.message} [${r.kind}]`,
+    ),
   );
 }
 
 export const workflowFiles = () => {
   const dir = join(root, ".github/workflows");
-  return readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).map((f) => join(dir, f));
+  return readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .map((f) => join(dir, f));
 };
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {

@@ -107,11 +107,15 @@ async function main() {
   const runner = await pickRunner();
   const rows = await runner.run([who[0]!, !revoke]);
   if (rows.length === 0) {
-    console.error(`No user "${who[0]}" in ${runner.name}. Register first (Pocket OS sign-in window or POST /api/auth/register).`);
+    console.error(
+      `No user "${who[0]}" in ${runner.name}. Register first (Pocket OS sign-in window or POST /api/auth/register).`,
+    );
     process.exit(1);
   }
   for (const u of rows) {
-    console.log(`${u.username} <${u.email}> (id ${u.id}) is ${revoke ? "no longer an administrator" : "now an administrator"} — ${runner.name}.`);
+    console.log(
+      `${u.username} <${u.email}> (id ${u.id}) is ${revoke ? "no longer an administrator" : "now an administrator"} — ${runner.name}.`,
+    );
   }
   if (!revoke) console.log("Open /prism and sign in as that user.");
 }

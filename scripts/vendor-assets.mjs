@@ -7,7 +7,13 @@ import { dirname, join } from "node:path";
 
 const require = createRequire(import.meta.url);
 const source = dirname(require.resolve("swagger-ui-dist/package.json"));
-const target = join(import.meta.dirname ?? dirname(new URL(import.meta.url).pathname), "..", "public", "vendor", "swagger-ui");
+const target = join(
+  import.meta.dirname ?? dirname(new URL(import.meta.url).pathname),
+  "..",
+  "public",
+  "vendor",
+  "swagger-ui",
+);
 mkdirSync(target, { recursive: true });
 for (const file of ["swagger-ui-bundle.js", "swagger-ui.css"]) copyFileSync(join(source, file), join(target, file));
 
@@ -15,4 +21,5 @@ for (const file of ["swagger-ui-bundle.js", "swagger-ui.css"]) copyFileSync(join
 const uplotSource = join(dirname(require.resolve("uplot/package.json")), "dist");
 const uplotTarget = join(target, "..", "uplot");
 mkdirSync(uplotTarget, { recursive: true });
-for (const file of ["uPlot.iife.min.js", "uPlot.min.css"]) copyFileSync(join(uplotSource, file), join(uplotTarget, file));
+for (const file of ["uPlot.iife.min.js", "uPlot.min.css"])
+  copyFileSync(join(uplotSource, file), join(uplotTarget, file));

@@ -13,14 +13,31 @@ const enc = new TextEncoder();
 const hex = (buf) => [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, "0")).join("");
 const unhex = (h) => Uint8Array.from(h.match(/../g) ?? [], (x) => parseInt(x, 16));
 const b64url = (s) => Uint8Array.from(atob(s.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
-const sha256 = async (data) => new Uint8Array(await crypto.subtle.digest("SHA-256", typeof data === "string" ? enc.encode(data) : data));
+const sha256 = async (data) =>
+  new Uint8Array(await crypto.subtle.digest("SHA-256", typeof data === "string" ? enc.encode(data) : data));
 // RFC 8785 for these flat objects: keys sorted, JSON.stringify's escaping.
 const jcs = (obj) => JSON.stringify(Object.fromEntries(Object.entries(obj).sort(([a], [b]) => (a < b ? -1 : 1))));
-const HEADER = ["difficulty", "height", "merkle_root", "miner_address", "nonce", "previous_hash", "reward", "timestamp", "transaction_count"];
+const HEADER = [
+  "difficulty",
+  "height",
+  "merkle_root",
+  "miner_address",
+  "nonce",
+  "previous_hash",
+  "reward",
+  "timestamp",
+  "transaction_count",
+];
 
 /** The vault's canonical form: trim, CRLF → LF, trim lines, collapse runs of spaces, drop blank lines. */
 export function canonicalText(text) {
-  return text.trim().replace(/\r\n?/g, "\n").split("\n").map((l) => l.trim().replace(/ {2,}/g, " ")).filter((l) => l !== "").join("\n");
+  return text
+    .trim()
+    .replace(/\r\n?/g, "\n")
+    .split("\n")
+    .map((l) => l.trim().replace(/ {2,}/g, " "))
+    .filter((l) => l !== "")
+    .join("\n");
 }
 
 async function headerHash(h) {
@@ -33,17 +50,31 @@ export async function verifyVaultProof(proof, originalText) {
   const fail = (p) => problems.push(p);
   const { entry, transaction: t, merkle, block, chain } = proof;
 
-  if (hex(await sha256(entry.canonical_text)) !== entry.sha256) fail("the canonical text does not hash to the entry's sha256");
-  if (originalText !== undefined && canonicalText(originalText) !== entry.canonical_text) fail("the original text does not canonicalise to the proof's canonical text");
-  if (t.message !== `roadchain-vault-v1:sha256:${entry.sha256}`) fail("the transaction does not carry the entry's sha256");
+  if (hex(await sha256(entry.canonical_text)) !== entry.sha256)
+    fail("the canonical text does not hash to the entry's sha256");
+  if (originalText !== undefined && canonicalText(originalText) !== entry.canonical_text)
+    fail("the original text does not canonicalise to the proof's canonical text");
+  if (t.message !== `roadchain-vault-v1:sha256:${entry.sha256}`)
+    fail("the transaction does not carry the entry's sha256");
 
-  const payload = jcs({ amount: t.amount, domain: "roadchain-tx-v1", fee: t.fee, from_address: t.from_address, message: t.message, nonce: t.nonce, timestamp: t.timestamp, to_address: t.to_address });
+  const payload = jcs({
+    amount: t.amount,
+    domain: "roadchain-tx-v1",
+    fee: t.fee,
+    from_address: t.from_address,
+    message: t.message,
+    nonce: t.nonce,
+    timestamp: t.timestamp,
+    to_address: t.to_address,
+  });
   if (hex(await sha256(payload)) !== t.transaction_hash) fail("transaction hash");
   const rawKey = b64url(t.public_key);
-  if ("RD" + hex(await sha256(rawKey)).slice(0, 38) !== t.from_address) fail("the public key is not the sending address's");
+  if (`RD${hex(await sha256(rawKey)).slice(0, 38)}` !== t.from_address)
+    fail("the public key is not the sending address's");
   try {
     const key = await crypto.subtle.importKey("raw", rawKey, { name: "Ed25519" }, false, ["verify"]);
-    if (!(await crypto.subtle.verify({ name: "Ed25519" }, key, b64url(t.signature), enc.encode(payload)))) fail("signature");
+    if (!(await crypto.subtle.verify({ name: "Ed25519" }, key, b64url(t.signature), enc.encode(payload))))
+      fail("signature");
   } catch {
     fail("signature (unreadable key or signature)");
   }
@@ -56,7 +87,8 @@ export async function verifyVaultProof(proof, originalText) {
     buf.set(step.position === "left" ? node : sib, 32);
     node = await sha256(buf);
   }
-  if (hex(node) !== block.merkle_root || merkle.root !== block.merkle_root) fail("merkle path does not lead to the block's merkle root");
+  if (hex(node) !== block.merkle_root || merkle.root !== block.merkle_root)
+    fail("merkle path does not lead to the block's merkle root");
   if (t.block_height !== block.height) fail("the transaction names another block");
 
   const blockHash = await headerHash(block.header ?? block);
@@ -79,11 +111,19 @@ export async function verifyVaultProof(proof, originalText) {
 }
 
 // CLI (Node): node scripts/verify-vault-proof.mjs proof.json [original-text.txt]
-if (typeof process !== "undefined" && process.argv?.[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+if (
+  typeof process !== "undefined" &&
+  process.argv?.[1] &&
+  import.meta.url === new URL(`file://${process.argv[1]}`).href
+) {
   const { readFile } = await import("node:fs/promises");
   const proof = JSON.parse(await readFile(process.argv[2], "utf8"));
   const text = process.argv[3] ? await readFile(process.argv[3], "utf8") : undefined;
   const result = await verifyVaultProof(proof, text);
-  console.log(result.valid ? `valid: anchored in block ${proof.block.height}, ${result.head.height - proof.block.height} blocks below head ${result.head.hash}` : `INVALID: ${result.problems.join("; ")}`);
+  console.log(
+    result.valid
+      ? `valid: anchored in block ${proof.block.height}, ${result.head.height - proof.block.height} blocks below head ${result.head.hash}`
+      : `INVALID: ${result.problems.join("; ")}`,
+  );
   process.exitCode = result.valid ? 0 : 1;
 }

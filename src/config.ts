@@ -36,7 +36,12 @@ export const configSchema = z.object({
   ALLOWED_ORIGINS: z
     .string()
     .optional()
-    .transform((v) => (v ?? "https://blackroad.systems").split(",").map((s) => s.trim()).filter(Boolean)),
+    .transform((v) =>
+      (v ?? "https://blackroad.systems")
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
   API_BASE_URL: optional,
   GIT_SHA: optional,
   BUILD_TIME: optional,

@@ -2,10 +2,10 @@ import { createApp } from "./app.ts";
 import { loadSentry, sentryOptions } from "./lib/sentry.ts";
 import { runScheduled } from "./scheduled.ts";
 
-export { RoadChainDO } from "./durable-objects/roadchain.ts";
+export { BlockFeedDO } from "./durable-objects/block-feed.ts";
 export { MinerDO } from "./durable-objects/miner.ts";
 export { NotificationsDO } from "./durable-objects/notifications.ts";
-export { BlockFeedDO } from "./durable-objects/block-feed.ts";
+export { RoadChainDO } from "./durable-objects/roadchain.ts";
 
 const app = createApp();
 let withErrorTracking: ExportedHandler<Env> | undefined;
@@ -14,7 +14,10 @@ export default {
   async fetch(request: Request, env: Env, ctx: ExecutionContext) {
     // Without SENTRY_DSN the SDK is never loaded and no scope is opened per request.
     if (!env.SENTRY_DSN) return app.fetch(request, env, ctx);
-    withErrorTracking ??= (await loadSentry()).withSentry((e: Env) => sentryOptions(e as unknown as Record<string, unknown>), { fetch: app.fetch });
+    withErrorTracking ??= (await loadSentry()).withSentry(
+      (e: Env) => sentryOptions(e as unknown as Record<string, unknown>),
+      { fetch: app.fetch },
+    );
     return withErrorTracking.fetch!(request as Parameters<NonNullable<ExportedHandler<Env>["fetch"]>>[0], env, ctx);
   },
   // Cron Triggers (wrangler.toml [triggers]): device metrics roll-ups and retention.

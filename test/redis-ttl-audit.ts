@@ -28,7 +28,11 @@ export async function keysWithoutTtl(upstash: Upstash): Promise<string[]> {
     cursor = String(result[0]);
     const keys = result[1];
     if (keys.length === 0) continue;
-    const ttls = await call<Array<{ result: number }>>(upstash, "/pipeline", keys.map((k) => ["PTTL", k]));
+    const ttls = await call<Array<{ result: number }>>(
+      upstash,
+      "/pipeline",
+      keys.map((k) => ["PTTL", k]),
+    );
     keys.forEach((key, i) => {
       if (ttls[i]!.result === -1 && !PERMANENT_KEYS.some((p) => p.pattern.test(key))) offenders.push(key);
     });

@@ -52,11 +52,18 @@ export class ApiError extends Error {
 const TIMEOUT_MS = 30_000;
 const EARLY_MS = 60_000;
 const WORDS = /** @type {Record<number, string>} */ ({
-  400: 'The request was not accepted.', 401: 'Please sign in to continue.', 403: 'You are not allowed to do that.',
-  404: 'Not found.', 409: 'That conflicts with the current state.', 413: 'That is too large.',
-  422: 'Some fields need attention.', 429: 'Too many requests. Wait a moment and try again.',
-  500: 'The server hit an unexpected error.', 502: 'An upstream service failed.',
-  503: 'This service is unavailable right now.', 504: 'An upstream service took too long to answer.',
+  400: 'The request was not accepted.',
+  401: 'Please sign in to continue.',
+  403: 'You are not allowed to do that.',
+  404: 'Not found.',
+  409: 'That conflicts with the current state.',
+  413: 'That is too large.',
+  422: 'Some fields need attention.',
+  429: 'Too many requests. Wait a moment and try again.',
+  500: 'The server hit an unexpected error.',
+  502: 'An upstream service failed.',
+  503: 'This service is unavailable right now.',
+  504: 'An upstream service took too long to answer.',
 });
 
 /** @type {Promise<boolean> | null} */ let inflight = null;
@@ -64,7 +71,9 @@ const WORDS = /** @type {Record<number, string>} */ ({
 
 /** Exchange the refresh token for a new pair; concurrent callers share one request. */
 export function refreshSession() {
-  inflight ??= doRefresh().finally(() => { inflight = null; });
+  inflight ??= doRefresh().finally(() => {
+    inflight = null;
+  });
   return inflight;
 }
 
@@ -74,10 +83,14 @@ async function doRefresh() {
   let res;
   try {
     res = await fetch('/api/auth/refresh', {
-      method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify({ refresh_token: token }), signal: AbortSignal.timeout(TIMEOUT_MS),
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ refresh_token: token }),
+      signal: AbortSignal.timeout(TIMEOUT_MS),
     });
-  } catch { return false; } // offline or slow: keep the token and try again later
+  } catch {
+    return false;
+  } // offline or slow: keep the token and try again later
   if (store.getRefreshToken() !== token) return false; // signed out meanwhile
   if (!res.ok) {
     if (res.status >= 400 && res.status < 500 && res.status !== 429) store.expire();
@@ -103,7 +116,8 @@ store.events.addEventListener('tokens', () => {
 export async function api(path, o = {}) {
   const useAuth = o.auth !== false;
   // Timers sleep in background tabs: if the token is (nearly) expired, refresh first.
-  if (useAuth && store.getRefreshToken() && store.msUntilExpiry() < Math.min(15_000, store.tokenLifetime() / 4)) await refreshSession();
+  if (useAuth && store.getRefreshToken() && store.msUntilExpiry() < Math.min(15_000, store.tokenLifetime() / 4))
+    await refreshSession();
   let res = await send(path, o, useAuth);
   if (res.status === 401 && useAuth && !o.quiet) {
     if (store.getRefreshToken() && (await refreshSession())) res = await send(path, o, useAuth);
@@ -118,14 +132,20 @@ async function send(path, o, useAuth) {
   const headers = { accept: 'application/json, application/problem+json', ...o.headers };
   /** @type {BodyInit | undefined} */ let body;
   if (o.body instanceof URLSearchParams || o.body instanceof FormData) body = o.body;
-  else if (o.body !== undefined) { body = JSON.stringify(o.body); headers['content-type'] = 'application/json'; }
+  else if (o.body !== undefined) {
+    body = JSON.stringify(o.body);
+    headers['content-type'] = 'application/json';
+  }
   const token = useAuth ? store.getAccessToken() : null;
   if (token) headers.authorization = `Bearer ${token}`;
   const limit = o.stream ? null : AbortSignal.timeout(o.timeout ?? TIMEOUT_MS);
   const signals = /** @type {AbortSignal[]} */ ([o.signal, limit].filter(Boolean));
   try {
     return await fetch(path, {
-      method: o.method ?? (o.body === undefined ? 'GET' : 'POST'), headers, body, cache: 'no-store',
+      method: o.method ?? (o.body === undefined ? 'GET' : 'POST'),
+      headers,
+      body,
+      cache: 'no-store',
       signal: signals.length > 1 ? AbortSignal.any(signals) : signals[0],
     });
   } catch (e) {
@@ -141,11 +161,19 @@ async function read(res, o) {
     if (o.stream) return res;
     const text = res.status === 204 ? '' : await res.text();
     if (!text) return null;
-    try { return JSON.parse(text); } catch { return text; }
+    try {
+      return JSON.parse(text);
+    } catch {
+      return text;
+    }
   }
   const text = await res.text().catch(() => '');
   /** @type {unknown} */ let body = null;
-  try { body = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    /* not JSON */
+  }
   const p = body && typeof body === 'object' ? /** @type {Problem} */ (body) : null;
   throw new ApiError(res.status, describe(res, p), p, body);
 }
@@ -153,7 +181,15 @@ async function read(res, o) {
 /** Plain words for an error response. @param {Response} res @param {Problem | null} p */
 function describe(res, p) {
   const d = p?.detail;
-  let m = typeof d === 'string' ? d : Array.isArray(d) ? d.map((x) => x?.msg).filter(Boolean).join('; ') : '';
+  let m =
+    typeof d === 'string'
+      ? d
+      : Array.isArray(d)
+        ? d
+            .map((x) => x?.msg)
+            .filter(Boolean)
+            .join('; ')
+        : '';
   m ||= p?.title || WORDS[res.status] || `The server answered with an error (${res.status}).`;
   const wait = res.headers.get('retry-after');
   if (res.status === 429 && wait) m += ` Try again in ${wait} s.`;

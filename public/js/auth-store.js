@@ -44,7 +44,11 @@ export const getAccessToken = () => access;
 export const getUser = () => user;
 
 export function getRefreshToken() {
-  try { return sessionStorage.getItem(KEY); } catch { return null; }
+  try {
+    return sessionStorage.getItem(KEY);
+  } catch {
+    return null;
+  }
 }
 
 /** Milliseconds until the access token expires (−Infinity when there is none). */
@@ -58,26 +62,42 @@ export function setTokens(t) {
   access = t.access_token;
   lifetime = (Number(t.expires_in) > 0 ? Number(t.expires_in) : 1800) * 1000;
   expiresAt = Date.now() + lifetime;
-  try { if (t.refresh_token) sessionStorage.setItem(KEY, t.refresh_token); } catch { /* storage off: session lasts until reload */ }
+  try {
+    if (t.refresh_token) sessionStorage.setItem(KEY, t.refresh_token);
+  } catch {
+    /* storage off: session lasts until reload */
+  }
   emit('tokens');
 }
 
 /** @param {User} u */
 export function setUser(u) {
   user = u;
-  try { sessionStorage.setItem(LAST, u.username); } catch { /* ignore */ }
+  try {
+    sessionStorage.setItem(LAST, u.username);
+  } catch {
+    /* ignore */
+  }
   emit('change', { user: u, reason: /** @type {ChangeReason} */ ('signin') });
 }
 
 /** The last username signed in on this tab, to prefill the sign-in form. */
 export function lastUsername() {
-  try { return sessionStorage.getItem(LAST) ?? ''; } catch { return ''; }
+  try {
+    return sessionStorage.getItem(LAST) ?? '';
+  } catch {
+    return '';
+  }
 }
 
 function drop() {
   access = null;
   expiresAt = 0;
-  try { sessionStorage.removeItem(KEY); } catch { /* ignore */ }
+  try {
+    sessionStorage.removeItem(KEY);
+  } catch {
+    /* ignore */
+  }
   emit('tokens');
 }
 

@@ -1,14 +1,15 @@
 // @ts-check
 /** Pocket OS entry: boot screen, desktop icons, start menu, taskbar, clock, and app launching. */
-import { h, fill, trapTab } from './dom.js';
-import * as store from './auth-store.js';
-import { restore } from './session.js';
-import { initWindows, openWindow, findWindow, openWindows } from './window-manager.js';
-import { APPS } from './app-registry.js';
-import { errorBox, loading, empty, toast } from './ui.js';
+
 import { ApiError } from './api-client.js';
-import { initSearch } from './search-box.js';
+import { APPS } from './app-registry.js';
+import * as store from './auth-store.js';
+import { fill, h, trapTab } from './dom.js';
 import { initNotifications } from './notification-tray.js';
+import { initSearch } from './search-box.js';
+import { restore } from './session.js';
+import { empty, errorBox, loading, toast } from './ui.js';
+import { findWindow, initWindows, openWindow, openWindows } from './window-manager.js';
 
 const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const startBtn = /** @type {HTMLButtonElement} */ ($('start-btn'));
@@ -23,18 +24,45 @@ export async function launch(id, arg) {
   const app = APPS.find((a) => a.id === id);
   if (!app) return;
   const open = findWindow(id);
-  if (open) { open.focus(true); open.onArg?.(arg); return; }
-  const win = openWindow({ key: id, title: app.title, glyph: app.glyph, hue: app.hue, width: app.w, height: app.h, escCloses: id === 'account' });
+  if (open) {
+    open.focus(true);
+    open.onArg?.(arg);
+    return;
+  }
+  const win = openWindow({
+    key: id,
+    title: app.title,
+    glyph: app.glyph,
+    hue: app.hue,
+    width: app.w,
+    height: app.h,
+    escCloses: id === 'account',
+  });
   win.body.append(loading(`Starting ${app.title}…`));
   try {
     const mod = await app.load();
     if (win.signal.aborted) return;
     win.body.replaceChildren();
-    const onArg = mod.mount(win.body, { win, signal: win.signal, open: (i, a) => void launch(i, a), gate: (r) => gate(win, app.title, r) }, arg);
+    const onArg = mod.mount(
+      win.body,
+      { win, signal: win.signal, open: (i, a) => void launch(i, a), gate: (r) => gate(win, app.title, r) },
+      arg,
+    );
     if (typeof onArg === 'function') win.onArg = onArg;
     win.focusInside();
   } catch (e) {
-    fill(win.body, h('div', { class: 'pad' }, errorBox(e instanceof TypeError ? new ApiError(0, `${app.title} could not be loaded. Check your connection and reopen it.`) : e)));
+    fill(
+      win.body,
+      h(
+        'div',
+        { class: 'pad' },
+        errorBox(
+          e instanceof TypeError
+            ? new ApiError(0, `${app.title} could not be loaded. Check your connection and reopen it.`)
+            : e,
+        ),
+      ),
+    );
   }
 }
 
@@ -53,25 +81,49 @@ function gate(win, title, render) {
     win.body.replaceChildren();
     shownFor = user?.id ?? null;
     if (!user) {
-      win.body.append(h('div', { class: 'pad' }, empty(`Sign in to use ${title}.`,
-        h('button', { type: 'button', class: 'btn primary', onclick: () => launch('account') }, 'Sign in'))));
+      win.body.append(
+        h(
+          'div',
+          { class: 'pad' },
+          empty(
+            `Sign in to use ${title}.`,
+            h('button', { type: 'button', class: 'btn primary', onclick: () => launch('account') }, 'Sign in'),
+          ),
+        ),
+      );
       return;
     }
     ctrl = new AbortController();
     win.signal.addEventListener('abort', () => ctrl?.abort(), { once: true });
     render({ body: win.body, signal: ctrl.signal, user });
   };
-  store.events.addEventListener('change', (e) => {
-    const { user, reason } = /** @type {CustomEvent} */ (e).detail;
-    if (reason === 'signout' || (reason === 'signin' && user?.id !== shownFor)) draw();
-  }, { signal: win.signal });
+  store.events.addEventListener(
+    'change',
+    (e) => {
+      const { user, reason } = /** @type {CustomEvent} */ (e).detail;
+      if (reason === 'signout' || (reason === 'signin' && user?.id !== shownFor)) draw();
+    },
+    { signal: win.signal },
+  );
   draw();
 }
 
 function renderIcons() {
-  fill($('icons'), APPS.filter((a) => !a.hidden).map((a) => h('li', null,
-    h('button', { type: 'button', class: 'icon', onclick: () => launch(a.id) },
-      h('span', { class: 'glyph', style: `--hue:${a.hue}`, 'aria-hidden': 'true' }, a.glyph), h('span', null, a.title)))));
+  fill(
+    $('icons'),
+    APPS.filter((a) => !a.hidden).map((a) =>
+      h(
+        'li',
+        null,
+        h(
+          'button',
+          { type: 'button', class: 'icon', onclick: () => launch(a.id) },
+          h('span', { class: 'glyph', style: `--hue:${a.hue}`, 'aria-hidden': 'true' }, a.glyph),
+          h('span', null, a.title),
+        ),
+      ),
+    ),
+  );
 }
 
 // ---- start menu (role=menu; arrows, Home/End, letters, Escape) ----
@@ -80,15 +132,39 @@ function menuItems() {
 }
 function openMenu() {
   const u = store.getUser();
-  const item = (/** @type {string} */ label, /** @type {() => void} */ fn, /** @type {number} */ hue, /** @type {string} */ glyph) =>
-    h('button', { type: 'button', role: 'menuitem', tabindex: '-1', onclick: () => { closeMenu(false); fn(); } },
-      h('span', { class: 'glyph', style: `--hue:${hue}`, 'aria-hidden': 'true' }, glyph), label);
-  fill(menu,
+  const item = (
+    /** @type {string} */ label,
+    /** @type {() => void} */ fn,
+    /** @type {number} */ hue,
+    /** @type {string} */ glyph,
+  ) =>
+    h(
+      'button',
+      {
+        type: 'button',
+        role: 'menuitem',
+        tabindex: '-1',
+        onclick: () => {
+          closeMenu(false);
+          fn();
+        },
+      },
+      h('span', { class: 'glyph', style: `--hue:${hue}`, 'aria-hidden': 'true' }, glyph),
+      label,
+    );
+  fill(
+    menu,
     h('p', { class: 'who', role: 'presentation' }, u ? `Signed in as ${u.username}` : 'Not signed in'),
     APPS.filter((a) => a.id !== 'account').map((a) => item(a.title, () => launch(a.id), a.hue, a.glyph)),
     h('div', { role: 'separator' }),
     item(u ? 'Account' : 'Sign in / Register', () => launch('account'), 12, '@'),
-    h('a', { role: 'menuitem', tabindex: '-1', href: '/prism' }, h('span', { class: 'glyph', style: '--hue:280', 'aria-hidden': 'true' }, 'Pr'), 'Prism console (admin)'));
+    h(
+      'a',
+      { role: 'menuitem', tabindex: '-1', href: '/prism' },
+      h('span', { class: 'glyph', style: '--hue:280', 'aria-hidden': 'true' }, 'Pr'),
+      'Prism console (admin)',
+    ),
+  );
   menu.hidden = false;
   startBtn.setAttribute('aria-expanded', 'true');
   menuItems()[0]?.focus();
@@ -101,18 +177,28 @@ function closeMenu(refocus) {
   if (refocus) startBtn.focus();
 }
 startBtn.addEventListener('click', () => (menu.hidden ? openMenu() : closeMenu(true)));
-startBtn.addEventListener('keydown', (e) => { if (e.key === 'ArrowDown' || e.key === 'ArrowUp') { e.preventDefault(); openMenu(); } });
+startBtn.addEventListener('keydown', (e) => {
+  if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+    e.preventDefault();
+    openMenu();
+  }
+});
 menu.addEventListener('keydown', (e) => {
   const items = menuItems();
   const i = items.indexOf(/** @type {HTMLElement} */ (document.activeElement));
   /** @param {number} n */
-  const go = (n) => { e.preventDefault(); items[(n + items.length) % items.length]?.focus(); };
+  const go = (n) => {
+    e.preventDefault();
+    items[(n + items.length) % items.length]?.focus();
+  };
   if (e.key === 'ArrowDown') go(i + 1);
   else if (e.key === 'ArrowUp') go(i - 1);
   else if (e.key === 'Home') go(0);
   else if (e.key === 'End') go(items.length - 1);
-  else if (e.key === 'Escape') { e.preventDefault(); closeMenu(true); }
-  else if (e.key === 'Tab') closeMenu(false);
+  else if (e.key === 'Escape') {
+    e.preventDefault();
+    closeMenu(true);
+  } else if (e.key === 'Tab') closeMenu(false);
   else if (e.key.length === 1 && /\S/.test(e.key)) {
     const k = e.key.toLowerCase();
     const j = items.findIndex((el, n) => n > i && el.textContent?.trim().toLowerCase().startsWith(k));

@@ -22,10 +22,12 @@ export function h(tag, props, ...kids) {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(props ?? {})) {
     if (v == null || v === false) continue;
-    if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), /** @type {EventListener} */ (v));
+    if (k.startsWith('on') && typeof v === 'function')
+      el.addEventListener(k.slice(2), /** @type {EventListener} */ (v));
     else if (k === 'class') el.className = String(v);
     else if (k === 'text') el.textContent = String(v);
-    else if (k === 'style') el.style.cssText = String(v); // CSSOM, so a strict style-src CSP allows it
+    else if (k === 'style')
+      el.style.cssText = String(v); // CSSOM, so a strict style-src CSP allows it
     else if (PROPS.has(k)) /** @type {any} */ (el)[k] = v;
     else el.setAttribute(k, v === true ? '' : String(v));
   }
@@ -45,22 +47,31 @@ export function fill(el, ...kids) {
   return append(el, kids);
 }
 
-const FOCUSABLE = 'a[href],button:not([disabled]),input:not([disabled]):not([type=hidden]),select:not([disabled]),' +
+const FOCUSABLE =
+  'a[href],button:not([disabled]),input:not([disabled]):not([type=hidden]),select:not([disabled]),' +
   'textarea:not([disabled]),video[controls],[tabindex]:not([tabindex="-1"])';
 
 /** Visible, enabled, tabbable elements inside root. @param {Element} root @returns {HTMLElement[]} */
 export function focusables(root) {
-  return /** @type {HTMLElement[]} */ ([...root.querySelectorAll(FOCUSABLE)]).filter((e) => e.getClientRects().length > 0);
+  return /** @type {HTMLElement[]} */ ([...root.querySelectorAll(FOCUSABLE)]).filter(
+    (e) => e.getClientRects().length > 0,
+  );
 }
 
 /** Keep Tab / Shift+Tab inside root (for modal sheets and menus). @param {Element} root @param {KeyboardEvent} e */
 export function trapTab(root, e) {
   if (e.key !== 'Tab') return;
   const f = focusables(root);
-  const first = f[0], last = f[f.length - 1];
+  const first = f[0],
+    last = f[f.length - 1];
   if (!first || !last) return e.preventDefault();
-  if (e.shiftKey && (document.activeElement === first || !root.contains(document.activeElement))) { e.preventDefault(); last.focus(); }
-  else if (!e.shiftKey && document.activeElement === last) { e.preventDefault(); first.focus(); }
+  if (e.shiftKey && (document.activeElement === first || !root.contains(document.activeElement))) {
+    e.preventDefault();
+    last.focus();
+  } else if (!e.shiftKey && document.activeElement === last) {
+    e.preventDefault();
+    first.focus();
+  }
 }
 
 /** @param {unknown} v ISO string, epoch seconds or ms */
@@ -104,8 +115,12 @@ export function short(v, n = 8) {
 }
 
 /** "blocks_mined" → "Blocks mined", "ai_conversations" → "AI conversations". @param {string} k */
-export const humanize = (k) => k.replace(/[_-]+/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').replace(/^./, (c) => c.toUpperCase())
-  .replace(/\b(ai|id|ip|api|url)\b/gi, (w) => w.toUpperCase());
+export const humanize = (k) =>
+  k
+    .replace(/[_-]+/g, ' ')
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .replace(/^./, (c) => c.toUpperCase())
+    .replace(/\b(ai|id|ip|api|url)\b/gi, (w) => w.toUpperCase());
 
 /** Only http(s) URLs may reach src/href attributes. @param {unknown} u @returns {string | null} */
 export function safeUrl(u) {
@@ -113,7 +128,9 @@ export function safeUrl(u) {
   try {
     const x = new URL(u, location.href);
     return x.protocol === 'https:' || x.protocol === 'http:' ? x.href : null;
-  } catch { return null; }
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -139,7 +156,8 @@ export function every(ms, fn, signal) {
 export function uuid() {
   if (crypto.randomUUID) return crypto.randomUUID();
   const b = crypto.getRandomValues(new Uint8Array(16));
-  b[6] = ((b[6] ?? 0) & 15) | 64; b[8] = ((b[8] ?? 0) & 63) | 128;
+  b[6] = ((b[6] ?? 0) & 15) | 64;
+  b[8] = ((b[8] ?? 0) & 63) | 128;
   const x = [...b].map((n) => n.toString(16).padStart(2, '0')).join('');
   return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
 }

@@ -32,15 +32,22 @@ export async function register(data, signal) {
 /** End this session (or all of them) on the server, then forget it here whatever happens. @param {boolean} [all] */
 export async function signOut(all = false) {
   try {
-    if (store.getAccessToken()) await api(`/api/auth/logout${all ? '?all=true' : ''}`, { method: 'POST', quiet: true, timeout: 8000 });
-  } catch { /* the local sign-out below still happens */ }
+    if (store.getAccessToken())
+      await api(`/api/auth/logout${all ? '?all=true' : ''}`, { method: 'POST', quiet: true, timeout: 8000 });
+  } catch {
+    /* the local sign-out below still happens */
+  }
   store.signedOut();
 }
 
 /** After a reload: trade the tab's refresh token for a new session. Resolves to the user or null. */
 export async function restore() {
   if (!store.getRefreshToken() || !(await refreshSession())) return null;
-  try { return await loadMe(); } catch { return null; }
+  try {
+    return await loadMe();
+  } catch {
+    return null;
+  }
 }
 
 /** @param {string} current_password @param {string} new_password @param {AbortSignal} [signal] */

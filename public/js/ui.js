@@ -1,7 +1,8 @@
 // @ts-check
 /** Shared widgets: error boxes, loading lines, busy buttons, field errors, confirm sheets, key/value lists. */
-import { h, fill, trapTab, humanize, fmtTime, trimDec, fmtAmount } from './dom.js';
+
 import { ApiError } from './api-client.js';
+import { fill, fmtAmount, fmtTime, h, humanize, trapTab, trimDec } from './dom.js';
 
 /** @param {unknown} e */
 export const isAbort = (e) => e instanceof DOMException && e.name === 'AbortError';
@@ -18,10 +19,18 @@ export function errorText(e) {
  */
 export function errorBox(e, retry = null, shown = []) {
   const fields = e instanceof ApiError ? e.fields.filter((f) => !shown.includes(f.path)) : [];
-  return h('div', { class: 'msg error', role: 'alert' },
+  return h(
+    'div',
+    { class: 'msg error', role: 'alert' },
     h('p', null, errorText(e)),
-    fields.length > 0 && h('ul', null, fields.map((f) => h('li', null, f.path ? `${humanize(f.path)}: ${f.message}` : f.message))),
-    retry && h('button', { type: 'button', class: 'btn small', style: 'margin-top:6px', onclick: retry }, 'Try again'));
+    fields.length > 0 &&
+      h(
+        'ul',
+        null,
+        fields.map((f) => h('li', null, f.path ? `${humanize(f.path)}: ${f.message}` : f.message)),
+      ),
+    retry && h('button', { type: 'button', class: 'btn small', style: 'margin-top:6px', onclick: retry }, 'Try again'),
+  );
 }
 
 /** Show an error in place of target's content (ignores aborts: the window is gone). @param {Element} target @param {unknown} e @param {(() => void) | null} [retry] */
@@ -43,7 +52,12 @@ export async function busy(btn, fn) {
   if (btn.disabled) return undefined;
   btn.disabled = true;
   btn.setAttribute('aria-busy', 'true');
-  try { return await fn(); } finally { btn.disabled = false; btn.removeAttribute('aria-busy'); }
+  try {
+    return await fn();
+  } finally {
+    btn.disabled = false;
+    btn.removeAttribute('aria-busy');
+  }
 }
 
 /** Labelled control. @param {string} label @param {HTMLElement} control @param {string} [hint] */
@@ -57,18 +71,22 @@ export function field(label, control, hint) {
  */
 export function formErrors(form, e, out) {
   for (const el of form.querySelectorAll('.field-error')) el.remove();
-  for (const el of form.querySelectorAll('[aria-invalid]')) { el.removeAttribute('aria-invalid'); el.removeAttribute('aria-describedby'); }
+  for (const el of form.querySelectorAll('[aria-invalid]')) {
+    el.removeAttribute('aria-invalid');
+    el.removeAttribute('aria-describedby');
+  }
   if (isAbort(e)) return;
   /** @type {string[]} */ const shown = [];
-  if (e instanceof ApiError) for (const f of e.fields) {
-    const input = form.querySelector(`[name="${CSS.escape(f.path)}"]`);
-    if (!input) continue;
-    const id = `${form.id || 'f'}-${f.path}-err`;
-    input.setAttribute('aria-invalid', 'true');
-    input.setAttribute('aria-describedby', id);
-    input.after(h('span', { class: 'field-error', id }, f.message));
-    shown.push(f.path);
-  }
+  if (e instanceof ApiError)
+    for (const f of e.fields) {
+      const input = form.querySelector(`[name="${CSS.escape(f.path)}"]`);
+      if (!input) continue;
+      const id = `${form.id || 'f'}-${f.path}-err`;
+      input.setAttribute('aria-invalid', 'true');
+      input.setAttribute('aria-describedby', id);
+      input.after(h('span', { class: 'field-error', id }, f.message));
+      shown.push(f.path);
+    }
   fill(out, errorBox(e, null, shown));
 }
 
@@ -83,14 +101,35 @@ export function confirmSheet(host, o) {
   const id = `sheet-${Math.random().toString(36).slice(2)}`;
   return new Promise((resolve) => {
     /** @param {boolean} v */
-    const done = (v) => { sheet.remove(); back?.focus(); resolve(v); };
-    const okBtn = h('button', { type: 'button', class: `btn ${o.danger ? 'danger' : 'primary'}`, onclick: () => done(true) }, o.ok ?? 'Confirm');
-    const box = h('div', { class: 'sheet-box', role: 'alertdialog', 'aria-modal': 'true', 'aria-labelledby': id },
-      h('h3', { id }, o.title), ...(o.body ?? []),
-      h('div', { class: 'row end' }, h('button', { type: 'button', class: 'btn', onclick: () => done(false) }, 'Cancel'), okBtn));
+    const done = (v) => {
+      sheet.remove();
+      back?.focus();
+      resolve(v);
+    };
+    const okBtn = h(
+      'button',
+      { type: 'button', class: `btn ${o.danger ? 'danger' : 'primary'}`, onclick: () => done(true) },
+      o.ok ?? 'Confirm',
+    );
+    const box = h(
+      'div',
+      { class: 'sheet-box', role: 'alertdialog', 'aria-modal': 'true', 'aria-labelledby': id },
+      h('h3', { id }, o.title),
+      ...(o.body ?? []),
+      h(
+        'div',
+        { class: 'row end' },
+        h('button', { type: 'button', class: 'btn', onclick: () => done(false) }, 'Cancel'),
+        okBtn,
+      ),
+    );
     const sheet = h('div', { class: 'sheet' }, box);
     sheet.addEventListener('keydown', (e) => {
-      if (e.key === 'Escape') { e.preventDefault(); e.stopPropagation(); done(false); } else trapTab(box, e);
+      if (e.key === 'Escape') {
+        e.preventDefault();
+        e.stopPropagation();
+        done(false);
+      } else trapTab(box, e);
     });
     host.append(sheet);
     okBtn.focus();
@@ -100,8 +139,14 @@ export function confirmSheet(host, o) {
 /** Status word → badge colour. @param {unknown} s */
 export function badge(s) {
   const t = String(s ?? 'unknown');
-  const cls = /^(ok|up|healthy|true|connected|online|running|valid|configured|confirmed|done|succeeded|completed)$/i.test(t) ? 'ok'
-    : /^(degraded|pending|queued|delivered|running_late|not_configured|stopped|false|idle|unknown|skipped|disabled|slow|retrying)$/i.test(t) ? 'warn' : 'err';
+  const cls =
+    /^(ok|up|healthy|true|connected|online|running|valid|configured|confirmed|done|succeeded|completed)$/i.test(t)
+      ? 'ok'
+      : /^(degraded|pending|queued|delivered|running_late|not_configured|stopped|false|idle|unknown|skipped|disabled|slow|retrying)$/i.test(
+            t,
+          )
+        ? 'warn'
+        : 'err';
   return h('span', { class: `badge ${cls}` }, humanize(t));
 }
 
@@ -118,7 +163,12 @@ export function fmtValue(k, v) {
     const [d, u] = n >= 1e9 ? [1e9, 'GH/s'] : n >= 1e6 ? [1e6, 'MH/s'] : n >= 1e3 ? [1e3, 'kH/s'] : [1, 'H/s'];
     return `${Math.round((n / d) * 100) / 100} ${u}`;
   }
-  if (/_seconds$/.test(k) && Number.isFinite(n)) return n >= 3600 ? `${Math.floor(n / 3600)} h ${Math.floor((n % 3600) / 60)} min` : n >= 60 ? `${Math.floor(n / 60)} min ${Math.round(n % 60)} s` : `${n} s`;
+  if (/_seconds$/.test(k) && Number.isFinite(n))
+    return n >= 3600
+      ? `${Math.floor(n / 3600)} h ${Math.floor((n % 3600) / 60)} min`
+      : n >= 60
+        ? `${Math.floor(n / 60)} min ${Math.round(n % 60)} s`
+        : `${n} s`;
   if (/balance|earned|reward|amount|fee/.test(k) && Number.isFinite(n)) return fmtAmount(v);
   return trimDec(v);
 }
@@ -129,9 +179,15 @@ export function fmtValue(k, v) {
  */
 export function kv(obj, first = [], skip = []) {
   const o = obj ?? {};
-  const keys = [...first.filter((k) => k in o), ...Object.keys(o).filter((k) => !first.includes(k))].filter((k) => !skip.includes(k));
+  const keys = [...first.filter((k) => k in o), ...Object.keys(o).filter((k) => !first.includes(k))].filter(
+    (k) => !skip.includes(k),
+  );
   // The unit of a *_seconds or *_hs value is in the value ("2 min 5 s", "3 kH/s"), not the label.
-  return h('dl', { class: 'kv' }, keys.flatMap((k) => [h('dt', null, humanize(k.replace(/_(seconds|hs)$/, ''))), h('dd', null, fmtValue(k, o[k]))]));
+  return h(
+    'dl',
+    { class: 'kv' },
+    keys.flatMap((k) => [h('dt', null, humanize(k.replace(/_(seconds|hs)$/, ''))), h('dd', null, fmtValue(k, o[k]))]),
+  );
 }
 
 /**
@@ -147,14 +203,28 @@ export function tabs(items, current, onSelect) {
     onSelect(id);
   };
   for (const it of items) {
-    list.append(h('button', { type: 'button', role: 'tab', 'data-id': it.id, 'aria-selected': String(it.id === current), tabindex: it.id === current ? '0' : '-1', onclick: () => select(it.id) }, it.label));
+    list.append(
+      h(
+        'button',
+        {
+          type: 'button',
+          role: 'tab',
+          'data-id': it.id,
+          'aria-selected': String(it.id === current),
+          tabindex: it.id === current ? '0' : '-1',
+          onclick: () => select(it.id),
+        },
+        it.label,
+      ),
+    );
   }
   list.addEventListener('keydown', (e) => {
     if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
     const btns = /** @type {HTMLElement[]} */ ([...list.children]);
     const i = btns.indexOf(/** @type {HTMLElement} */ (document.activeElement));
     const next = btns[(i + (e.key === 'ArrowRight' ? 1 : btns.length - 1)) % btns.length];
-    next?.focus(); next?.click();
+    next?.focus();
+    next?.click();
   });
   return list;
 }

@@ -10,7 +10,10 @@ export function loadUPlot() {
     const css = h('link', { rel: 'stylesheet', href: '/vendor/uplot/uPlot.min.css' });
     const js = h('script', { src: '/vendor/uplot/uPlot.iife.min.js' });
     js.addEventListener('load', () => resolve(/** @type {any} */ (window).uPlot));
-    js.addEventListener('error', () => { uPlotLoading = null; reject(new Error('The chart library could not be loaded')); });
+    js.addEventListener('error', () => {
+      uPlotLoading = null;
+      reject(new Error('The chart library could not be loaded'));
+    });
     document.head.append(css, js);
   });
   return uPlotLoading;

@@ -11,7 +11,13 @@ import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-export const REQUIRED_SECRETS = ["DATABASE_URL", "UPSTASH_REDIS_REST_URL", "UPSTASH_REDIS_REST_TOKEN", "SECRET_KEY", "WALLET_MASTER_KEY"] as const;
+export const REQUIRED_SECRETS = [
+  "DATABASE_URL",
+  "UPSTASH_REDIS_REST_URL",
+  "UPSTASH_REDIS_REST_TOKEN",
+  "SECRET_KEY",
+  "WALLET_MASTER_KEY",
+] as const;
 
 export const OPTIONAL_SECRETS = [
   "OPENAI_API_KEY",
@@ -43,7 +49,9 @@ export const OPTIONAL_SECRETS = [
  * Worker secrets read from another variable of the deploy's environment, because their own name means
  * something else there: CLOUDFLARE_API_TOKEN is the deploy's token, never to be pushed into the Worker.
  */
-export const SOURCE_VARIABLE: Partial<Record<string, string>> = { CLOUDFLARE_API_TOKEN: "INTEGRATION_CLOUDFLARE_API_TOKEN" };
+export const SOURCE_VARIABLE: Partial<Record<string, string>> = {
+  CLOUDFLARE_API_TOKEN: "INTEGRATION_CLOUDFLARE_API_TOKEN",
+};
 
 /** Config keys that are neither [vars] nor secrets, and why. */
 export const NOT_SECRETS: Record<string, string> = {
@@ -52,7 +60,10 @@ export const NOT_SECRETS: Record<string, string> = {
   NEON_PROXY_URL: "the local cloud's proxy; empty in production",
 };
 
-export function secretsFrom(env: Record<string, string | undefined>): { secrets: Record<string, string>; missing: string[] } {
+export function secretsFrom(env: Record<string, string | undefined>): {
+  secrets: Record<string, string>;
+  missing: string[];
+} {
   const secrets: Record<string, string> = {};
   const missing: string[] = [];
   for (const name of REQUIRED_SECRETS) {
@@ -75,7 +86,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1
   }
   const { secrets, missing } = secretsFrom(process.env);
   if (missing.length) {
-    console.error(`Required secrets are not set: ${missing.join(", ")} (GitHub: Settings → Environments → <env> → secrets)`);
+    console.error(
+      `Required secrets are not set: ${missing.join(", ")} (GitHub: Settings → Environments → <env> → secrets)`,
+    );
     process.exit(1);
   }
   writeFileSync(out, JSON.stringify(secrets), { mode: 0o600 });

@@ -15,12 +15,17 @@ const CHECKS: Check[] = [
     path: "/api/health/summary",
     ok: (res, body) => {
       const status = (body as { status?: string } | null)?.status;
-      return res.status === 200 && status === "healthy" ? null : `HTTP ${res.status}, status ${status ?? "missing"}: ${JSON.stringify(body)}`;
+      return res.status === 200 && status === "healthy"
+        ? null
+        : `HTTP ${res.status}, status ${status ?? "missing"}: ${JSON.stringify(body)}`;
     },
   },
   {
     path: "/api/openapi.json",
-    ok: (res, body) => (res.status === 200 && typeof (body as { paths?: unknown } | null)?.paths === "object" ? null : `HTTP ${res.status}, no paths`),
+    ok: (res, body) =>
+      res.status === 200 && typeof (body as { paths?: unknown } | null)?.paths === "object"
+        ? null
+        : `HTTP ${res.status}, no paths`,
   },
 ];
 
@@ -38,7 +43,10 @@ async function once(base: string, sha: string | undefined): Promise<string[]> {
   const failures: string[] = [];
   for (const check of checks) {
     try {
-      const res = await fetch(new URL(check.path, base), { headers: { Accept: "application/json" }, signal: AbortSignal.timeout(10_000) });
+      const res = await fetch(new URL(check.path, base), {
+        headers: { Accept: "application/json" },
+        signal: AbortSignal.timeout(10_000),
+      });
       const body: unknown = await res.json().catch(() => null);
       const problem = check.ok(res, body);
       if (problem) failures.push(`${check.path}: ${problem}`);
@@ -65,7 +73,12 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1
     console.error("usage: node scripts/deploy/smoke.ts <base URL> [expected git sha]");
     process.exit(2);
   }
-  const failures = await smokeCheck(base, sha, Number(process.env.SMOKE_ATTEMPTS ?? 7), Number(process.env.SMOKE_PAUSE_MS ?? 10_000));
+  const failures = await smokeCheck(
+    base,
+    sha,
+    Number(process.env.SMOKE_ATTEMPTS ?? 7),
+    Number(process.env.SMOKE_PAUSE_MS ?? 10_000),
+  );
   if (failures.length) {
     console.error(`Smoke check of ${base} failed:\n  ${failures.join("\n  ")}`);
     process.exit(1);

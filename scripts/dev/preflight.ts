@@ -25,7 +25,11 @@ export function wranglerVars(tomlText: string): Record<string, string> {
 }
 
 /** What the Worker's config schema says about these bindings: [] when it would start. */
-export function configProblems(wranglerToml: string, devVars: Map<string, string>, overrides: Record<string, string> = {}): string[] {
+export function configProblems(
+  wranglerToml: string,
+  devVars: Map<string, string>,
+  overrides: Record<string, string> = {},
+): string[] {
   const env = { ...wranglerVars(readFileSync(wranglerToml, "utf8")), ...Object.fromEntries(devVars), ...overrides };
   const result = loadConfig(env);
   return result.ok ? [] : result.problems;
@@ -46,5 +50,8 @@ export async function portProblems(uses: PortUse[]): Promise<string[]> {
   const taken = await Promise.all(uses.map(async (u) => ((await portFree(u.port)) ? null : u)));
   return taken
     .filter((u): u is PortUse => u !== null)
-    .map((u) => `port ${u.port} (${u.service}) is already in use: stop what holds it, or choose another with ${u.envVar}=<port> npm run dev`);
+    .map(
+      (u) =>
+        `port ${u.port} (${u.service}) is already in use: stop what holds it, or choose another with ${u.envVar}=<port> npm run dev`,
+    );
 }

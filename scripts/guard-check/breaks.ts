@@ -231,7 +231,8 @@ export const BREAKS: Break[] = [
     name: "owner-device",
     rule: "Devices: a device (its metrics, commands and token) belongs to its owner",
     file: "src/services/devices/registry.ts",
-    search: "const mine = (userId: number, deviceId: string) => and(eq(devices.userId, userId), eq(devices.deviceId, deviceId));",
+    search:
+      "const mine = (userId: number, deviceId: string) => and(eq(devices.userId, userId), eq(devices.deviceId, deviceId));",
     replace: "const mine = (_userId: number, deviceId: string) => eq(devices.deviceId, deviceId);",
     tests: ["test/integration/devices.test.ts"],
   },
@@ -279,7 +280,8 @@ export const BREAKS: Break[] = [
     name: "owner-capture-item",
     rule: "Capture: an item belongs to its user",
     file: "src/services/capture/items.ts",
-    search: "const mine = (userId: number, id: number) => and(eq(captureItems.id, id), eq(captureItems.userId, userId));",
+    search:
+      "const mine = (userId: number, id: number) => and(eq(captureItems.id, id), eq(captureItems.userId, userId));",
     replace: "const mine = (_userId: number, id: number) => eq(captureItems.id, id);",
     tests: ["test/integration/capture.test.ts"],
   },
@@ -295,7 +297,8 @@ export const BREAKS: Break[] = [
     name: "owner-creator-project",
     rule: "Creator: a project belongs to its user",
     file: "src/services/creator/projects.ts",
-    search: "const mine = (userId: number, id: number) => and(eq(creativeProjects.id, id), eq(creativeProjects.userId, userId));",
+    search:
+      "const mine = (userId: number, id: number) => and(eq(creativeProjects.id, id), eq(creativeProjects.userId, userId));",
     replace: "const mine = (_userId: number, id: number) => eq(creativeProjects.id, id);",
     tests: ["test/integration/creator.test.ts"],
   },
@@ -311,8 +314,10 @@ export const BREAKS: Break[] = [
     name: "identity-avatar-own-file",
     rule: "Identity: the avatar is one of the user's own files",
     file: "src/services/identity/profile.ts",
-    search: "const [f] = await db.select({ type: files.contentType }).from(files).where(and(eq(files.id, input.avatarFileId), eq(files.userId, userId)));",
-    replace: "const [f] = await db.select({ type: files.contentType }).from(files).where(eq(files.id, input.avatarFileId));",
+    search:
+      "const [f] = await db.select({ type: files.contentType }).from(files).where(and(eq(files.id, input.avatarFileId), eq(files.userId, userId)));",
+    replace:
+      "const [f] = await db.select({ type: files.contentType }).from(files).where(eq(files.id, input.avatarFileId));",
     tests: ["test/integration/identity.test.ts"],
   },
   {
@@ -327,7 +332,7 @@ export const BREAKS: Break[] = [
     name: "limiter-key-ip",
     rule: "rate limits are counted per client IP",
     file: "src/middleware/rate-limit.ts",
-    search: "const identifier = `${ip ? ipIdentity(ip) : \"unknown\"}:${endpoint}`;",
+    search: 'const identifier = `${ip ? ipIdentity(ip) : "unknown"}:${endpoint}`;',
     replace: "const identifier = `everyone:${endpoint}`;",
     tests: ["test/integration/auth-rate-limit.test.ts"],
   },
@@ -335,8 +340,8 @@ export const BREAKS: Break[] = [
     name: "limiter-key-endpoint",
     rule: "rate limits are counted per route",
     file: "src/middleware/rate-limit.ts",
-    search: "const identifier = `${ip ? ipIdentity(ip) : \"unknown\"}:${endpoint}`;",
-    replace: "const identifier = `${ip ? ipIdentity(ip) : \"unknown\"}`;",
+    search: 'const identifier = `${ip ? ipIdentity(ip) : "unknown"}:${endpoint}`;',
+    replace: 'const identifier = `${ip ? ipIdentity(ip) : "unknown"}`;',
     tests: ["test/integration/auth-rate-limit.test.ts"],
   },
   {

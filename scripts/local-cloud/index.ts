@@ -77,7 +77,10 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
       upstashUrl: upstash.url,
       upstashToken: opts.upstashToken,
       backends: {
-        postgres: postgres.backend === "pglite" ? `PGlite (${opts.dataDir ? "persisted" : "in memory"})` : `PostgreSQL at ${redact(postgres.url)}`,
+        postgres:
+          postgres.backend === "pglite"
+            ? `PGlite (${opts.dataDir ? "persisted" : "in memory"})`
+            : `PostgreSQL at ${redact(postgres.url)}`,
         redis: redisBackend,
       },
       stats: () => ({ ...proxy.stats(), redisCommands: upstash.commandCount() }),

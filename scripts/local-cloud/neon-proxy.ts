@@ -55,7 +55,9 @@ export async function startNeonProxy(opts: { port?: number; databaseUrl: string 
     const address = new URL(req.url ?? "/", "http://proxy.local").searchParams.get("address") ?? "";
     const requested = parseAddress(address);
     if (!requested || !sameTarget(requested, target)) {
-      socket.end(`HTTP/1.1 403 Forbidden\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\nthis proxy only relays to ${target.host}:${target.port}\n`);
+      socket.end(
+        `HTTP/1.1 403 Forbidden\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\nthis proxy only relays to ${target.host}:${target.port}\n`,
+      );
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => sessions.relay(ws));

@@ -15,9 +15,9 @@ import { createServer, type Socket } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { PGlite } from "@electric-sql/pglite";
-import pg from "pg";
 import { drizzle } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
+import pg from "pg";
 
 export type StartedPostgres = {
   /** postgres:// URL of the server; user/password are ignored by PGlite. */
@@ -29,7 +29,11 @@ export type StartedPostgres = {
 const MIGRATIONS_FOLDER = join(dirname(fileURLToPath(import.meta.url)), "../../drizzle");
 
 /** `port` fixes PGlite's port (npm run dev, so .dev.vars can name it); 0 or absent picks a free one. */
-export async function startPostgres(opts: { dataDir?: string; databaseUrl?: string; port?: number }): Promise<StartedPostgres> {
+export async function startPostgres(opts: {
+  dataDir?: string;
+  databaseUrl?: string;
+  port?: number;
+}): Promise<StartedPostgres> {
   if (opts.databaseUrl) {
     await checkAnswers(opts.databaseUrl);
     // Not ours to stop: the caller (or CI) owns the real server.
@@ -174,8 +178,10 @@ async function servePglite(db: PGlite, port: number): Promise<{ port: number; cl
         const length = b.readInt32BE(0);
         const code = b.readInt32BE(4);
         session.buffer = b.subarray(length);
-        if (code === 80877103 || code === 80877104) session.socket.write("N"); // no SSL/GSS
-        else if (code === 80877102) return void session.socket.destroy(); // cancel: unsupported
+        if (code === 80877103 || code === 80877104)
+          session.socket.write("N"); // no SSL/GSS
+        else if (code === 80877102)
+          return void session.socket.destroy(); // cancel: unsupported
         else {
           session.started = true;
           turns.push({ session, messages: [b.subarray(0, length)] });

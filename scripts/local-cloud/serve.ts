@@ -17,18 +17,18 @@ const cloud = await startLocalCloud({
 });
 
 process.stdout.write(
-  JSON.stringify({
+  `${JSON.stringify({
     ready: true,
     databaseUrl: cloud.databaseUrl,
     neonProxyUrl: cloud.neonProxyUrl,
     upstashUrl: cloud.upstashUrl,
     upstashToken: cloud.upstashToken,
     backends: cloud.backends,
-  }) + "\n",
+  })}\n`,
 );
 
 // Report protocol counters on request (benchmarks count round trips and leaked sockets).
-process.on("SIGUSR2", () => process.stdout.write(JSON.stringify({ stats: cloud.stats() }) + "\n"));
+process.on("SIGUSR2", () => process.stdout.write(`${JSON.stringify({ stats: cloud.stats() })}\n`));
 
 let closing = false;
 const shutdown = async () => {

@@ -1,7 +1,7 @@
 /** Starts `serve.ts` in a child process and resolves with its URLs (for test and bench harnesses). */
 import { spawn } from "node:child_process";
-import { createInterface } from "node:readline";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
 
 export type LocalCloudProcess = {
   databaseUrl: string;

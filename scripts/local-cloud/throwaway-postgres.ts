@@ -23,7 +23,9 @@ export function findPostgresBinaries(): string | null {
   if (process.env.PG_BIN) candidates.push(process.env.PG_BIN);
   const debian = "/usr/lib/postgresql";
   if (existsSync(debian)) {
-    const versions = readdirSync(debian).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a));
+    const versions = readdirSync(debian)
+      .filter((v) => /^\d+$/.test(v))
+      .sort((a, b) => Number(b) - Number(a));
     candidates.push(...versions.map((v) => join(debian, v, "bin")));
   }
   candidates.push(...(process.env.PATH ?? "").split(delimiter).filter(Boolean));
@@ -74,7 +76,8 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
       ["-D", data, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync"],
       { ...user, encoding: "utf8", cwd: dir },
     );
-    if (init.status !== 0) throw new Error(`initdb failed: ${(init.stderr || init.stdout || String(init.error)).trim()}`);
+    if (init.status !== 0)
+      throw new Error(`initdb failed: ${(init.stderr || init.stdout || String(init.error)).trim()}`);
     for (let attempt = 1; ; attempt++) {
       try {
         return await launch(bin, data, dir, user, await freePort(), remove);

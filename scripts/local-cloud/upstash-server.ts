@@ -34,13 +34,18 @@ type Engine = {
 
 const MAX_BODY = 10 * 1024 * 1024;
 // Redis' command table (arity, flags) as shipped with ioredis, which depends on it.
-const SPEC: Record<string, { arity: number; flags: string[] }> =
-  createRequire(import.meta.url)("@ioredis/commands/built/commands.json");
+const SPEC: Record<string, { arity: number; flags: string[] }> = createRequire(import.meta.url)(
+  "@ioredis/commands/built/commands.json",
+);
 const specOf = (name: string) => (Object.hasOwn(SPEC, name) ? SPEC[name] : undefined); // not "constructor"...
 // Connection-state and pub/sub commands would hijack the shared backend connection; Upstash
 // refuses them over REST too (transactions go through /multi-exec).
-const REFUSED = new Set(("multi exec discard watch unwatch select swapdb quit reset hello auth client monitor sync " +
-  "psync replicaof slaveof shutdown subscribe psubscribe ssubscribe unsubscribe punsubscribe sunsubscribe").split(" "));
+const REFUSED = new Set(
+  (
+    "multi exec discard watch unwatch select swapdb quit reset hello auth client monitor sync " +
+    "psync replicaof slaveof shutdown subscribe psubscribe ssubscribe unsubscribe punsubscribe sunsubscribe"
+  ).split(" "),
+);
 // Shebang flags Redis 7 knows. @upstash/ratelimit sends `#!lua flags=allow-key-locking`, an
 // Upstash-only flag that plain Redis rejects ("Unexpected flag in script shebang").
 const REDIS_SCRIPT_FLAGS = new Set(["no-writes", "allow-oom", "allow-stale", "no-cluster", "allow-cross-slot-keys"]);
@@ -90,8 +95,16 @@ async function redisEngine(url: string): Promise<Engine> {
         if (blocking) conn.disconnect();
       }
     },
-    adaptScript: (src) => src.replace(/^(#!lua[^\n]*?flags=)(\S*)/, (_, head: string, flags: string) =>
-      head + flags.split(",").filter((f) => REDIS_SCRIPT_FLAGS.has(f)).join(",")),
+    adaptScript: (src) =>
+      src.replace(
+        /^(#!lua[^\n]*?flags=)(\S*)/,
+        (_, head: string, flags: string) =>
+          head +
+          flags
+            .split(",")
+            .filter((f) => REDIS_SCRIPT_FLAGS.has(f))
+            .join(","),
+      ),
     close: async () => void (await client.quit().catch(() => client.disconnect())),
   };
 }
@@ -100,7 +113,8 @@ async function redisEngine(url: string): Promise<Engine> {
 // (breaks `v == false` checks, e.g. HMGET in ratelimit's token bucket), nested arrays are
 // 0-based and pcall errors are ["error", msg]. This wraps redis.call/pcall to give plain Lua
 // tables as Redis does. Kept on one line so error line numbers still match the script.
-const LUA_PRELUDE = "local __fix; __fix = function(v, base) if type(v) ~= 'userdata' then return v end " +
+const LUA_PRELUDE =
+  "local __fix; __fix = function(v, base) if type(v) ~= 'userdata' then return v end " +
   "local ok, n = pcall(function() return #v end) if not ok then return false end " +
   "local t = {} for i = 1, n do t[i] = __fix(v[i - 1 + base], 0) end return t end " +
   "local __call, __pcall = redis.call, redis.pcall redis.call = function(...) return __fix(__call(...), 1) end " +
@@ -109,11 +123,51 @@ const LUA_PRELUDE = "local __fix; __fix = function(v, base) if type(v) ~= 'userd
 
 // The client sends options in lower case ("set k v ex 60"); ioredis-mock only knows upper case.
 // Where a command's options start, and how many values each option takes.
-const OPTIONS_AT: Record<string, number> = { set: 2, getex: 1, zadd: 1, zrange: 3, zrevrange: 3, zrangebyscore: 3,
-  zrevrangebyscore: 3, linsert: 1, lmove: 2, lpos: 2, scan: 1, sscan: 2, hscan: 2, zscan: 2 };
-const OPTION_ARGS: Record<string, number> = { NX: 0, XX: 0, GT: 0, LT: 0, CH: 0, INCR: 0, GET: 0, KEEPTTL: 0,
-  PERSIST: 0, WITHSCORES: 0, BYSCORE: 0, BYLEX: 0, REV: 0, BEFORE: 0, AFTER: 0, LEFT: 0, RIGHT: 0,
-  EX: 1, PX: 1, EXAT: 1, PXAT: 1, MATCH: 1, COUNT: 1, TYPE: 1, RANK: 1, MAXLEN: 1, LIMIT: 2 };
+const OPTIONS_AT: Record<string, number> = {
+  set: 2,
+  getex: 1,
+  zadd: 1,
+  zrange: 3,
+  zrevrange: 3,
+  zrangebyscore: 3,
+  zrevrangebyscore: 3,
+  linsert: 1,
+  lmove: 2,
+  lpos: 2,
+  scan: 1,
+  sscan: 2,
+  hscan: 2,
+  zscan: 2,
+};
+const OPTION_ARGS: Record<string, number> = {
+  NX: 0,
+  XX: 0,
+  GT: 0,
+  LT: 0,
+  CH: 0,
+  INCR: 0,
+  GET: 0,
+  KEEPTTL: 0,
+  PERSIST: 0,
+  WITHSCORES: 0,
+  BYSCORE: 0,
+  BYLEX: 0,
+  REV: 0,
+  BEFORE: 0,
+  AFTER: 0,
+  LEFT: 0,
+  RIGHT: 0,
+  EX: 1,
+  PX: 1,
+  EXAT: 1,
+  PXAT: 1,
+  MATCH: 1,
+  COUNT: 1,
+  TYPE: 1,
+  RANK: 1,
+  MAXLEN: 1,
+  LIMIT: 2,
+};
 function upperOptions(name: string, args: string[]): string[] {
   const out = [...args];
   for (let i = OPTIONS_AT[name] ?? out.length; OPTION_ARGS[out[i]?.toUpperCase() ?? ""] !== undefined; ) {
@@ -142,8 +196,10 @@ function embeddedEngine(): Engine {
     const spec = specOf(name);
     if (!spec) return `ERR unknown command '${raw}', with args beginning with: ${args.map((a) => `'${a}'`).join(" ")}`;
     const argc = args.length + 1;
-    if (spec.arity > 0 ? argc !== spec.arity : argc < -spec.arity) return `ERR wrong number of arguments for '${name}' command`;
-    if (typeof mock[name] !== "function") return `ERR '${name}' is not supported by the embedded engine; use redis-server`;
+    if (spec.arity > 0 ? argc !== spec.arity : argc < -spec.arity)
+      return `ERR wrong number of arguments for '${name}' command`;
+    if (typeof mock[name] !== "function")
+      return `ERR '${name}' is not supported by the embedded engine; use redis-server`;
   }
 
   async function runOne(cmd: Cmd): Promise<Outcome> {
@@ -153,7 +209,8 @@ function embeddedEngine(): Engine {
     try {
       // The mock would store NaN; counters are too common to let that pass silently.
       const current = /^(incr|decr)(by)?$/.test(name) ? [await mock.get!(args[0]), args[1]] : [];
-      if (current.some((v) => v != null && !/^-?\d+$/.test(String(v)))) throw new Error("ERR value is not an integer or out of range");
+      if (current.some((v) => v != null && !/^-?\d+$/.test(String(v))))
+        throw new Error("ERR value is not an integer or out of range");
       return { result: plain(await mock[name]!(...upperOptions(name, args)), name.startsWith("eval")) };
     } catch (err) {
       return { error: errText(err) };
@@ -167,7 +224,8 @@ function embeddedEngine(): Engine {
       // interleaves with another request even if some mock command really awaits.
       const job = tail.then(async () => {
         const bad = tx ? cmds.map(queueError).filter(Boolean) : [];
-        if (bad.length) throw new Error(`EXECABORT Transaction discarded because of previous errors. (${bad.join("; ")})`);
+        if (bad.length)
+          throw new Error(`EXECABORT Transaction discarded because of previous errors. (${bad.join("; ")})`);
         const out: Outcome[] = [];
         for (const cmd of cmds) out.push(await runOne(cmd));
         return out;
@@ -222,9 +280,18 @@ export async function startUpstashServer(opts: UpstashServerOptions): Promise<Up
     executed += cmds.length;
     const out: Outcome[] = new Array(cmds.length);
     const forward: { at: number; cmd: Cmd; result?: unknown }[] = [];
-    for (const [at, p] of cmds.map(prepare).entries()) if ("local" in p) out[at] = p.local; else forward.push({ at, ...p });
-    const replies = forward.length ? await engine.run(forward.map((f) => f.cmd), tx) : [];
-    forward.forEach((f, i) => (out[f.at] = "result" in replies[i]! && f.result !== undefined ? { result: f.result } : replies[i]!));
+    for (const [at, p] of cmds.map(prepare).entries())
+      if ("local" in p) out[at] = p.local;
+      else forward.push({ at, ...p });
+    const replies = forward.length
+      ? await engine.run(
+          forward.map((f) => f.cmd),
+          tx,
+        )
+      : [];
+    forward.forEach(
+      (f, i) => (out[f.at] = "result" in replies[i]! && f.result !== undefined ? { result: f.result } : replies[i]!),
+    );
     return out;
   }
 
@@ -250,10 +317,17 @@ export async function startUpstashServer(opts: UpstashServerOptions): Promise<Up
 
     if (path === "/pipeline" || path === "/multi-exec") {
       if (method !== "POST" && method !== "PUT") return send(res, 405, { error: "Method Not Allowed" });
-      const parsed = parseJson(body), cmds = Array.isArray(parsed) && parsed.length ? parsed.map(toCommand) : [null];
-      if (cmds.some((c) => c === null)) return send(res, 400, { error: "ERR body must be a non-empty JSON array of commands" });
+      const parsed = parseJson(body),
+        cmds = Array.isArray(parsed) && parsed.length ? parsed.map(toCommand) : [null];
+      if (cmds.some((c) => c === null))
+        return send(res, 400, { error: "ERR body must be a non-empty JSON array of commands" });
       return execute(cmds as Cmd[], path === "/multi-exec").then(
-        (outs) => send(res, 200, outs.map((o) => encode(o, base64))),
+        (outs) =>
+          send(
+            res,
+            200,
+            outs.map((o) => encode(o, base64)),
+          ),
         (err) => send(res, 400, { error: errText(err) }), // EXECABORT
       );
     }
@@ -261,7 +335,9 @@ export async function startUpstashServer(opts: UpstashServerOptions): Promise<Up
     if (path === "" && body !== "") cmd = toCommand(parseJson(body));
     else {
       // Path form: /set/key?EX=100 with the value as the body means SET key <body> EX 100.
-      try { cmd = path.split("/").slice(1).map(decodeURIComponent); } catch {
+      try {
+        cmd = path.split("/").slice(1).map(decodeURIComponent);
+      } catch {
         return send(res, 400, { error: "ERR malformed percent-encoding in path" });
       }
       if (body !== "") cmd.push(body);
@@ -272,9 +348,12 @@ export async function startUpstashServer(opts: UpstashServerOptions): Promise<Up
     return send(res, "error" in out! ? 400 : 200, encode(out!, base64));
   }
 
-  const server = createServer((req, res) => void handle(req, res).catch((err) => send(res, 500, { error: `ERR ${errText(err)}` })));
+  const server = createServer(
+    (req, res) => void handle(req, res).catch((err) => send(res, 500, { error: `ERR ${errText(err)}` })),
+  );
   await new Promise<void>((resolve, reject) =>
-    server.once("error", reject).listen(opts.port ?? 0, opts.host ?? "127.0.0.1", resolve));
+    server.once("error", reject).listen(opts.port ?? 0, opts.host ?? "127.0.0.1", resolve),
+  );
   const { address, port } = server.address() as AddressInfo;
   return {
     url: `http://${address.includes(":") ? `[${address}]` : address}:${port}`,
@@ -298,7 +377,11 @@ function toCommand(v: unknown): Cmd | null {
 
 /** undefined for invalid JSON, which callers then report as "not a command array". */
 function parseJson(body: string): unknown {
-  try { return JSON.parse(body); } catch { return undefined; }
+  try {
+    return JSON.parse(body);
+  } catch {
+    return undefined;
+  }
 }
 
 /**

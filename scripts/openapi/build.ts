@@ -46,6 +46,6 @@ export async function buildOpenApiDocument(): Promise<unknown> {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const doc = await buildOpenApiDocument();
   mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, JSON.stringify(doc, null, 2) + "\n");
+  writeFileSync(out, `${JSON.stringify(doc, null, 2)}\n`);
   console.log(`wrote ${out}`);
 }

@@ -33,7 +33,8 @@ function types(doc: Json, schema: Json): string[] {
   const variants = s.anyOf ?? s.oneOf;
   if (Array.isArray(variants)) return [...new Set(variants.flatMap((v: Json) => types(doc, v)))].sort();
   if (Array.isArray(s.allOf)) return types(doc, s.allOf[0]);
-  if (s.const !== undefined) return [s.const === null ? "null" : typeof s.const === "number" ? "number" : typeof s.const];
+  if (s.const !== undefined)
+    return [s.const === null ? "null" : typeof s.const === "number" ? "number" : typeof s.const];
   const t = s.type ?? (s.properties ? "object" : s.enum ? "enum" : "any");
   return (Array.isArray(t) ? t : [t]).map((x: string) => (x === "integer" ? "number" : x)).sort();
 }
@@ -61,24 +62,44 @@ function enumValues(doc: Json, schema: Json): unknown[] | undefined {
  * accepted fields or values, narrower types break). `response`: the client reads it (removed fields,
  * fields no longer always present, new types or enum values it cannot parse break).
  */
-function compareSchema(oldDoc: Json, newDoc: Json, a: Json, b: Json, where: string, side: "request" | "response", out: Change[], depth = 0) {
+function compareSchema(
+  oldDoc: Json,
+  newDoc: Json,
+  a: Json,
+  b: Json,
+  where: string,
+  side: "request" | "response",
+  out: Change[],
+  depth = 0,
+) {
   if (depth > 8 || !a || !b) return;
   const ta = types(oldDoc, a);
   const tb = types(newDoc, b);
   if (!ta.includes("any") && !tb.includes("any")) {
     const lost = ta.filter((t) => !tb.includes(t));
     const gained = tb.filter((t) => !ta.includes(t));
-    if (side === "request" && lost.length) out.push({ breaking: true, text: `${where}: no longer accepts ${lost.join(", ")}` });
-    if (side === "response" && gained.length) out.push({ breaking: true, text: `${where}: may now be ${gained.join(", ")}` });
-    if (side === "request" && gained.length) out.push({ breaking: false, text: `${where}: now also accepts ${gained.join(", ")}` });
+    if (side === "request" && lost.length)
+      out.push({ breaking: true, text: `${where}: no longer accepts ${lost.join(", ")}` });
+    if (side === "response" && gained.length)
+      out.push({ breaking: true, text: `${where}: may now be ${gained.join(", ")}` });
+    if (side === "request" && gained.length)
+      out.push({ breaking: false, text: `${where}: now also accepts ${gained.join(", ")}` });
   }
   const ea = enumValues(oldDoc, a);
   const eb = enumValues(newDoc, b);
   if (ea && eb) {
     const removed = ea.filter((v) => !eb.includes(v));
     const added = eb.filter((v) => !ea.includes(v));
-    if (removed.length) out.push({ breaking: side === "request", text: `${where}: value ${removed.map((v) => JSON.stringify(v)).join(", ")} removed` });
-    if (added.length) out.push({ breaking: side === "response", text: `${where}: value ${added.map((v) => JSON.stringify(v)).join(", ")} added` });
+    if (removed.length)
+      out.push({
+        breaking: side === "request",
+        text: `${where}: value ${removed.map((v) => JSON.stringify(v)).join(", ")} removed`,
+      });
+    if (added.length)
+      out.push({
+        breaking: side === "response",
+        text: `${where}: value ${added.map((v) => JSON.stringify(v)).join(", ")} added`,
+      });
   }
   if (ta.includes("object") && tb.includes("object")) {
     const pa = properties(oldDoc, a);
@@ -114,7 +135,8 @@ const jsonSchemaOf = (doc: Json, holder: Json) => {
 };
 
 function compareOperation(oldDoc: Json, newDoc: Json, op: string, a: Json, b: Json, out: Change[]) {
-  if (a.operationId === undefined && b.operationId !== undefined) out.push({ breaking: false, text: `${op}: operationId \`${b.operationId}\`` });
+  if (a.operationId === undefined && b.operationId !== undefined)
+    out.push({ breaking: false, text: `${op}: operationId \`${b.operationId}\`` });
   else if (a.operationId !== b.operationId) {
     out.push({ breaking: true, text: `${op}: operationId \`${a.operationId}\` renamed to \`${b.operationId}\`` });
   }
@@ -123,7 +145,9 @@ function compareOperation(oldDoc: Json, newDoc: Json, op: string, a: Json, b: Js
   if (wasPublic && !isPublic) out.push({ breaking: true, text: `${op}: now requires authentication` });
 
   const params = (o: Json, doc: Json) =>
-    new Map<string, Json>((o.parameters ?? []).map((p: Json) => resolve(doc, p)).map((p: Json) => [`${p.in} ${p.name}`, p]));
+    new Map<string, Json>(
+      (o.parameters ?? []).map((p: Json) => resolve(doc, p)).map((p: Json) => [`${p.in} ${p.name}`, p]),
+    );
   const pa = params(a, oldDoc);
   const pb = params(b, newDoc);
   for (const [key, p] of pb) {
@@ -143,8 +167,18 @@ function compareOperation(oldDoc: Json, newDoc: Json, op: string, a: Json, b: Js
   if (ra && rb) {
     if (!ra.required && rb.required) out.push({ breaking: true, text: `${op}: request body now required` });
     for (const type of Object.keys(ra.content ?? {})) {
-      if (!(type in (rb.content ?? {}))) out.push({ breaking: true, text: `${op}: request body no longer accepts ${type}` });
-      else compareSchema(oldDoc, newDoc, ra.content[type].schema, rb.content[type].schema, `${op} request body`, "request", out);
+      if (!(type in (rb.content ?? {})))
+        out.push({ breaking: true, text: `${op}: request body no longer accepts ${type}` });
+      else
+        compareSchema(
+          oldDoc,
+          newDoc,
+          ra.content[type].schema,
+          rb.content[type].schema,
+          `${op} request body`,
+          "request",
+          out,
+        );
     }
   }
 
@@ -154,7 +188,15 @@ function compareOperation(oldDoc: Json, newDoc: Json, op: string, a: Json, b: Js
       if (status.startsWith("2")) out.push({ breaking: true, text: `${op}: response ${status} removed` });
       continue;
     }
-    compareSchema(oldDoc, newDoc, jsonSchemaOf(oldDoc, response), jsonSchemaOf(newDoc, next), `${op} response ${status}`, "response", out);
+    compareSchema(
+      oldDoc,
+      newDoc,
+      jsonSchemaOf(oldDoc, response),
+      jsonSchemaOf(newDoc, next),
+      `${op} response ${status}`,
+      "response",
+      out,
+    );
   }
   for (const status of Object.keys(b.responses ?? {})) {
     if (!(status in (a.responses ?? {}))) out.push({ breaking: false, text: `${op}: may answer ${status}` });
@@ -174,7 +216,8 @@ export function diffDocuments(oldDoc: Json, newDoc: Json): Change[] {
   }
   for (const [path, item] of Object.entries<Json>(newDoc.paths ?? {})) {
     for (const method of METHODS) {
-      if (item[method] && !oldDoc.paths?.[path]?.[method]) out.push({ breaking: false, text: `${method.toUpperCase()} ${path}: operation added` });
+      if (item[method] && !oldDoc.paths?.[path]?.[method])
+        out.push({ breaking: false, text: `${method.toUpperCase()} ${path}: operation added` });
     }
   }
   return out;

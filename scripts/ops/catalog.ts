@@ -3,10 +3,15 @@
  * plus the local git checkout for `repo`.
  */
 import { execFileSync } from "node:child_process";
-import { IMPORTANCES, repoRoot, setIn, type Environment, type Manifest, type Service } from "./manifest.ts";
-import { header, EXIT, UsageError, type Outcome } from "./output.ts";
+import { type Environment, IMPORTANCES, type Manifest, repoRoot, type Service, setIn } from "./manifest.ts";
+import { EXIT, header, type Outcome, UsageError } from "./output.ts";
 
-const ALIASES: Record<string, string> = { prod: "production", stage: "staging", dev: "development", local: "development" };
+const ALIASES: Record<string, string> = {
+  prod: "production",
+  stage: "staging",
+  dev: "development",
+  local: "development",
+};
 
 export function getService(m: Manifest, name: string | undefined): [string, Service] {
   const valid = Object.keys(m.services);
@@ -35,7 +40,15 @@ export function list(m: Manifest): Outcome {
     status,
     services: Object.entries(m.services)
       .filter(([, s]) => s.status === status)
-      .map(([name, s]) => ({ name, title: s.title, kind: s.kind, provider: s.provider, phase: s.phase, target: s.target ?? null, urls: urls(m, s) })),
+      .map(([name, s]) => ({
+        name,
+        title: s.title,
+        kind: s.kind,
+        provider: s.provider,
+        phase: s.phase,
+        target: s.target ?? null,
+        urls: urls(m, s),
+      })),
   }));
   return {
     exitCode: EXIT.ok,
@@ -45,11 +58,15 @@ export function list(m: Manifest): Outcome {
       for (const g of groups.filter((g) => g.services.length)) {
         lines.push(header(c, `${g.status.toUpperCase()} (${g.services.length})`));
         for (const s of g.services) {
-          lines.push(`  ${c.bold(s.name.padEnd(12))} ${s.kind.padEnd(12)} ${s.provider.padEnd(20)} phase ${s.phase}${s.target ? `  target ${s.target}` : ""}`);
+          lines.push(
+            `  ${c.bold(s.name.padEnd(12))} ${s.kind.padEnd(12)} ${s.provider.padEnd(20)} phase ${s.phase}${s.target ? `  target ${s.target}` : ""}`,
+          );
           for (const [env, url] of Object.entries(s.urls)) lines.push(`    ${c.dim(env.padEnd(12))} ${url}`);
         }
       }
-      lines.push(c.dim(`${Object.keys(m.services).length} services; environments: ${Object.keys(m.environments).join(", ")}`));
+      lines.push(
+        c.dim(`${Object.keys(m.services).length} services; environments: ${Object.keys(m.environments).join(", ")}`),
+      );
       return lines;
     },
   };
@@ -66,7 +83,10 @@ export function envOf(m: Manifest, name: string, envName?: string): Outcome {
     exitCode: EXIT.ok,
     json: { service, environment, vars },
     text: (c) => {
-      if (s.env.length === 0) return [`${service} has no variables of its own${s.used_by.length ? ` (it is configured through ${s.used_by.join(", ")})` : ""}`];
+      if (s.env.length === 0)
+        return [
+          `${service} has no variables of its own${s.used_by.length ? ` (it is configured through ${s.used_by.join(", ")})` : ""}`,
+        ];
       const lines = [header(c, `${service} — variables (${environment})`)];
       for (const g of vars.filter((g) => g.vars.length)) {
         lines.push("", c.bold(g.importance.toUpperCase()));
@@ -94,7 +114,14 @@ export function repo(m: Manifest, name: string): Outcome {
   const [service, s] = getService(m, name);
   const repository = s.repo ?? null;
   const branch = s.branch ?? (repository ? "main" : null);
-  const local = s.deployment?.config === "wrangler.toml" ? { branch: git(["rev-parse", "--abbrev-ref", "HEAD"]), sha: git(["rev-parse", "--short", "HEAD"]), path: repoRoot } : null;
+  const local =
+    s.deployment?.config === "wrangler.toml"
+      ? {
+          branch: git(["rev-parse", "--abbrev-ref", "HEAD"]),
+          sha: git(["rev-parse", "--short", "HEAD"]),
+          path: repoRoot,
+        }
+      : null;
   const json = {
     service,
     repo: repository,
@@ -124,7 +151,13 @@ export function open(m: Manifest, name: string, envName?: string): Outcome {
   const [service, s] = getService(m, name);
   const [environment, e] = getEnvironment(m, envName);
   const url = urls(m, s)[environment];
-  if (!url) throw new UsageError(`${service} has no URL (${s.status}, provided by ${s.provider}); services with URLs`, Object.entries(m.services).filter(([, x]) => Object.keys(urls(m, x)).length).map(([k]) => k));
+  if (!url)
+    throw new UsageError(
+      `${service} has no URL (${s.status}, provided by ${s.provider}); services with URLs`,
+      Object.entries(m.services)
+        .filter(([, x]) => Object.keys(urls(m, x)).length)
+        .map(([k]) => k),
+    );
   return {
     exitCode: EXIT.ok,
     json: { service, environment, url, status: e.status },

@@ -13,8 +13,8 @@ import { secretsFrom } from "../deploy/secrets.ts";
 import { smokeCheck } from "../deploy/smoke.ts";
 import { getEnvironment } from "./catalog.ts";
 import { wranglerBin } from "./env-check.ts";
-import { repoRoot, type Manifest } from "./manifest.ts";
-import { EXIT, header, UsageError, type Outcome } from "./output.ts";
+import { type Manifest, repoRoot } from "./manifest.ts";
+import { EXIT, header, type Outcome, UsageError } from "./output.ts";
 
 export type DeployOptions = { dryRun: boolean; yes: boolean; url?: string; timeoutMs: number; json: boolean };
 type Step = { name: string; status: "planned" | "ok" | "failed" | "skipped"; detail: string };
@@ -22,9 +22,18 @@ type Step = { name: string; status: "planned" | "ok" | "failed" | "skipped"; det
 const STEPS = ["migrations", "secrets", "deploy", "smoke", "rollback"] as const;
 
 /** Runs a command; its output goes to the terminal unless `--json` (then it is kept for the steps). */
-function run(cmd: string, args: string[], env: Record<string, string>, quiet: boolean): Promise<{ code: number; out: string }> {
+function run(
+  cmd: string,
+  args: string[],
+  env: Record<string, string>,
+  quiet: boolean,
+): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: repoRoot, env: { ...process.env, WRANGLER_SEND_METRICS: "false", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(cmd, args, {
+      cwd: repoRoot,
+      env: { ...process.env, WRANGLER_SEND_METRICS: "false", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let out = "";
     const take = (stream: NodeJS.WriteStream) => (c: Buffer) => {
       out += c.toString();
@@ -38,21 +47,39 @@ function run(cmd: string, args: string[], env: Record<string, string>, quiet: bo
 
 function target(m: Manifest, envName: string, opts: DeployOptions) {
   const [env, e] = getEnvironment(m, envName);
-  const cloud = Object.entries(m.environments).filter(([, x]) => x.kind === "cloudflare").map(([k]) => k);
-  if (e.kind !== "cloudflare") throw new UsageError(`${env} is not deployed with wrangler (use \`npm run dev\`)`, cloud);
-  if (e.status !== "active") throw new UsageError(`${env} is ${e.status}: wrangler.toml has no [env.${e.wrangler_env}] yet`, cloud.filter((k) => m.environments[k]!.status === "active"));
-  if (env === "production" && !opts.dryRun && !opts.yes) throw new UsageError("deploying or rolling back production changes what users get: pass --yes");
+  const cloud = Object.entries(m.environments)
+    .filter(([, x]) => x.kind === "cloudflare")
+    .map(([k]) => k);
+  if (e.kind !== "cloudflare")
+    throw new UsageError(`${env} is not deployed with wrangler (use \`npm run dev\`)`, cloud);
+  if (e.status !== "active")
+    throw new UsageError(
+      `${env} is ${e.status}: wrangler.toml has no [env.${e.wrangler_env}] yet`,
+      cloud.filter((k) => m.environments[k]!.status === "active"),
+    );
+  if (env === "production" && !opts.dryRun && !opts.yes)
+    throw new UsageError("deploying or rolling back production changes what users get: pass --yes");
   return { env, url: opts.url ?? e.url, envArgs: e.wrangler_env ? ["--env", e.wrangler_env] : [] };
 }
 
-function outcome(action: string, env: string, url: string, dryRun: boolean, steps: Step[], extra: Record<string, unknown> = {}): Outcome {
+function outcome(
+  action: string,
+  env: string,
+  url: string,
+  dryRun: boolean,
+  steps: Step[],
+  extra: Record<string, unknown> = {},
+): Outcome {
   const failed = steps.some((s) => s.status === "failed");
   return {
     exitCode: failed ? EXIT.failed : EXIT.ok,
     json: { action, environment: env, url, dry_run: dryRun, ok: !failed, steps, ...extra },
     text: (c) => [
       header(c, `${action} ${env} (${url})${dryRun ? " — dry run" : ""}`),
-      ...steps.map((s) => `  ${s.status === "ok" ? c.green("ok     ") : s.status === "failed" ? c.red("FAILED ") : c.dim(s.status.padEnd(7))} ${s.name}${s.detail ? `  ${c.dim(s.detail)}` : ""}`),
+      ...steps.map(
+        (s) =>
+          `  ${s.status === "ok" ? c.green("ok     ") : s.status === "failed" ? c.red("FAILED ") : c.dim(s.status.padEnd(7))} ${s.name}${s.detail ? `  ${c.dim(s.detail)}` : ""}`,
+      ),
     ],
   };
 }
@@ -109,7 +136,12 @@ export async function rollback(m: Manifest, envName: string, opts: DeployOptions
     { name: "smoke", status: "planned", detail: "scripts/deploy/smoke.ts" },
   ];
   if (opts.dryRun) return outcome("rollback", env, url, true, steps);
-  const r = await run(process.execPath, [wranglerBin, "rollback", ...envArgs, "--yes", "--message", "ops rollback"], {}, opts.json);
+  const r = await run(
+    process.execPath,
+    [wranglerBin, "rollback", ...envArgs, "--yes", "--message", "ops rollback"],
+    {},
+    opts.json,
+  );
   steps[0]!.status = r.code === 0 ? "ok" : "failed";
   steps[0]!.detail = r.out.trim().split("\n").slice(-1).join("");
   if (r.code !== 0) {

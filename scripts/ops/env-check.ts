@@ -10,7 +10,7 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { configSchema } from "../../src/config.ts";
 import { getEnvironment, getService } from "./catalog.ts";
-import { repoRoot, type Manifest } from "./manifest.ts";
+import { type Manifest, repoRoot } from "./manifest.ts";
 import { EXIT, header, type Outcome } from "./output.ts";
 import { readVarsFile, readWrangler } from "./sources.ts";
 
@@ -19,7 +19,12 @@ export const wranglerBin = join(repoRoot, "node_modules/wrangler/bin/wrangler.js
 
 type VarState = { name: string; kind: string; importance: string; state: "set" | "missing" };
 
-export async function envCheck(m: Manifest, name: string, envName: string | undefined, opts: { varsFile?: string }): Promise<Outcome> {
+export async function envCheck(
+  m: Manifest,
+  name: string,
+  envName: string | undefined,
+  opts: { varsFile?: string },
+): Promise<Outcome> {
   const [service, s] = getService(m, name);
   const [environment, e] = getEnvironment(m, envName, "development");
   let states: VarState[];
@@ -34,18 +39,28 @@ export async function envCheck(m: Manifest, name: string, envName: string | unde
     // wrangler dev: the vars file overrides wrangler.toml [vars]; empty values count as unset.
     const merged = { ...readWrangler().top.vars, ...Object.fromEntries(local) };
     const effective = Object.fromEntries(Object.entries(merged).filter(([, v]) => v.trim() !== ""));
-    states = s.env.map((v) => ({ name: v.name, kind: v.kind, importance: v.importance, state: v.name in effective ? "set" : "missing" }));
+    states = s.env.map((v) => ({
+      name: v.name,
+      kind: v.kind,
+      importance: v.importance,
+      state: v.name in effective ? "set" : "missing",
+    }));
     if (s.deployment?.config === "wrangler.toml") {
       const parsed = configSchema.safeParse(effective);
       if (!parsed.success) problems = parsed.error.issues.map((i) => `${i.path.join(".") || "config"}: ${i.message}`);
-      if (local.size === 0) problems.unshift(`${file} does not exist or is empty — \`npm run dev\` writes it from .dev.vars.example`);
+      if (local.size === 0)
+        problems.unshift(`${file} does not exist or is empty — \`npm run dev\` writes it from .dev.vars.example`);
     }
   } else {
     const args = ["secret", "list", "--format", "json", ...(e.wrangler_env ? ["--env", e.wrangler_env] : [])];
     source = `wrangler ${args.join(" ")}`;
     let names: string[];
     try {
-      const { stdout } = await run(process.execPath, [wranglerBin, ...args], { cwd: repoRoot, env: { ...process.env, WRANGLER_SEND_METRICS: "false" }, timeout: 60_000 });
+      const { stdout } = await run(process.execPath, [wranglerBin, ...args], {
+        cwd: repoRoot,
+        env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+        timeout: 60_000,
+      });
       names = (JSON.parse(stdout.slice(stdout.indexOf("["))) as Array<{ name: string }>).map((x) => x.name);
     } catch (err) {
       const out = err as { stderr?: string; message: string };
@@ -53,11 +68,19 @@ export async function envCheck(m: Manifest, name: string, envName: string | unde
       return {
         exitCode: EXIT.failed,
         json: { service, environment, source, error: detail },
-        text: (c) => [c.red(`could not list the secrets of ${environment}: ${detail}`), "Set CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID, or run `npx wrangler login`."],
+        text: (c) => [
+          c.red(`could not list the secrets of ${environment}: ${detail}`),
+          "Set CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID, or run `npx wrangler login`.",
+        ],
       };
     }
     const secrets = s.env.filter((v) => v.kind === "secret");
-    states = secrets.map((v) => ({ name: v.name, kind: v.kind, importance: v.importance, state: names.includes(v.name) ? "set" : "missing" }));
+    states = secrets.map((v) => ({
+      name: v.name,
+      kind: v.kind,
+      importance: v.importance,
+      state: names.includes(v.name) ? "set" : "missing",
+    }));
     extra = names.filter((n) => !s.env.some((v) => v.name === n));
   }
 
@@ -66,13 +89,32 @@ export async function envCheck(m: Manifest, name: string, envName: string | unde
   const ok = missingRequired.length === 0 && problems.length === 0;
   return {
     exitCode: ok ? EXIT.ok : EXIT.failed,
-    json: { service, environment, source, ok, vars: states, missing_required: missingRequired, missing_optional: missingOther, unknown: extra, problems },
+    json: {
+      service,
+      environment,
+      source,
+      ok,
+      vars: states,
+      missing_required: missingRequired,
+      missing_optional: missingOther,
+      unknown: extra,
+      problems,
+    },
     text: (c) => [
       header(c, `${service} — ${environment} (${source})`),
-      ...states.map((v) => `  ${v.state === "set" ? c.green("set    ") : v.importance === "required" ? c.red("MISSING") : c.yellow("unset  ")} ${v.name} ${c.dim(`${v.kind}, ${v.importance}`)}`),
+      ...states.map(
+        (v) =>
+          `  ${v.state === "set" ? c.green("set    ") : v.importance === "required" ? c.red("MISSING") : c.yellow("unset  ")} ${v.name} ${c.dim(`${v.kind}, ${v.importance}`)}`,
+      ),
       ...extra.map((n) => `  ${c.yellow("unknown")} ${n} ${c.dim("(set there, not in the manifest)")}`),
       ...problems.map((p) => `  ${c.red("config:")} ${p}`),
-      ok ? c.green(`ok: every required variable is set${missingOther.length ? `; unset (features off): ${missingOther.join(", ")}` : ""}`) : c.red(`missing or invalid: ${[...new Set([...missingRequired, ...problems.map((p) => p.split(":")[0]!)])].join(", ")}`),
+      ok
+        ? c.green(
+            `ok: every required variable is set${missingOther.length ? `; unset (features off): ${missingOther.join(", ")}` : ""}`,
+          )
+        : c.red(
+            `missing or invalid: ${[...new Set([...missingRequired, ...problems.map((p) => p.split(":")[0]!)])].join(", ")}`,
+          ),
     ],
   };
 }

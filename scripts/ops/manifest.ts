@@ -36,9 +36,12 @@ const envVarSchema = z
   })
   .strict()
   .superRefine((v, ctx) => {
-    if (v.kind === "secret" && v.default !== null) ctx.addIssue({ code: "custom", path: ["default"], message: "a secret has no default (use null)" });
-    if (v.kind === "secret" && !v.generate) ctx.addIssue({ code: "custom", path: ["generate"], message: "a secret needs `generate`: how to obtain it" });
-    if (v.importance === "required" && v.default !== null) ctx.addIssue({ code: "custom", path: ["default"], message: "a required variable has no default" });
+    if (v.kind === "secret" && v.default !== null)
+      ctx.addIssue({ code: "custom", path: ["default"], message: "a secret has no default (use null)" });
+    if (v.kind === "secret" && !v.generate)
+      ctx.addIssue({ code: "custom", path: ["generate"], message: "a secret needs `generate`: how to obtain it" });
+    if (v.importance === "required" && v.default !== null)
+      ctx.addIssue({ code: "custom", path: ["default"], message: "a required variable has no default" });
   });
 
 const healthSchema = z
@@ -90,11 +93,22 @@ const serviceSchema = z
   })
   .strict()
   .superRefine((s, ctx) => {
-    if (s.status !== "active" && !s.target) ctx.addIssue({ code: "custom", path: ["target"], message: `a ${s.status} service needs a target (e.g. 2027-Q1)` });
-    if (s.status === "active" && s.health.length === 0) ctx.addIssue({ code: "custom", path: ["health"], message: "an active service needs at least one health entrypoint" });
+    if (s.status !== "active" && !s.target)
+      ctx.addIssue({
+        code: "custom",
+        path: ["target"],
+        message: `a ${s.status} service needs a target (e.g. 2027-Q1)`,
+      });
+    if (s.status === "active" && s.health.length === 0)
+      ctx.addIssue({
+        code: "custom",
+        path: ["health"],
+        message: "an active service needs at least one health entrypoint",
+      });
     const seen = new Set<string>();
     s.env.forEach((v, i) => {
-      if (seen.has(v.name)) ctx.addIssue({ code: "custom", path: ["env", i, "name"], message: `${v.name} is listed twice` });
+      if (seen.has(v.name))
+        ctx.addIssue({ code: "custom", path: ["env", i, "name"], message: `${v.name} is listed twice` });
       seen.add(v.name);
     });
   });
@@ -119,7 +133,9 @@ const workflowSchema = z
     triggers: z.array(z.string().regex(/^[a-z_]+$/, "a GitHub event name, e.g. push")).min(1),
     when: text,
     runs: text,
-    secrets: z.array(z.object({ name: z.string().regex(/^[A-Z][A-Z0-9_]*$/), description: text, generate: text.optional() }).strict()),
+    secrets: z.array(
+      z.object({ name: z.string().regex(/^[A-Z][A-Z0-9_]*$/), description: text, generate: text.optional() }).strict(),
+    ),
   })
   .strict();
 
@@ -138,14 +154,27 @@ export const manifestSchema = z
   .strict()
   .superRefine((m, ctx) => {
     for (const [name, s] of Object.entries(m.services)) {
-      for (const [field, refs] of [["depends_on", s.depends_on], ["used_by", s.used_by]] as const) {
+      for (const [field, refs] of [
+        ["depends_on", s.depends_on],
+        ["used_by", s.used_by],
+      ] as const) {
         refs.forEach((ref, i) => {
-          if (!(ref in m.services)) ctx.addIssue({ code: "custom", path: ["services", name, field, i], message: `unknown service "${ref}" (services: ${Object.keys(m.services).join(", ")})` });
+          if (!(ref in m.services))
+            ctx.addIssue({
+              code: "custom",
+              path: ["services", name, field, i],
+              message: `unknown service "${ref}" (services: ${Object.keys(m.services).join(", ")})`,
+            });
         });
       }
       const allVars = Object.values(m.services).flatMap((x) => x.env.map((v) => v.name));
       s.configured_by.forEach((v, i) => {
-        if (!allVars.includes(v)) ctx.addIssue({ code: "custom", path: ["services", name, "configured_by", i], message: `no service has a variable ${v}` });
+        if (!allVars.includes(v))
+          ctx.addIssue({
+            code: "custom",
+            path: ["services", name, "configured_by", i],
+            message: `no service has a variable ${v}`,
+          });
       });
     }
   });
@@ -183,7 +212,11 @@ function formatPath(path: ReadonlyArray<PropertyKey>, raw: unknown): string {
 /** Validates an already-parsed manifest object. */
 export function validateManifest(raw: unknown, file = "infra/manifest.yml"): Manifest {
   const parsed = manifestSchema.safeParse(raw);
-  if (!parsed.success) throw new ManifestError(file, parsed.error.issues.map((i) => `${formatPath(i.path, raw)}: ${i.message}`));
+  if (!parsed.success)
+    throw new ManifestError(
+      file,
+      parsed.error.issues.map((i) => `${formatPath(i.path, raw)}: ${i.message}`),
+    );
   return parsed.data;
 }
 

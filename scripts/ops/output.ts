@@ -37,8 +37,8 @@ export function colorsFor(json: boolean, stream: NodeJS.WriteStream = process.st
 }
 
 export function emit(outcome: Outcome, json: boolean): void {
-  if (json) process.stdout.write(JSON.stringify(outcome.json, null, 2) + "\n");
-  else process.stdout.write(outcome.text(colorsFor(false)).join("\n") + "\n");
+  if (json) process.stdout.write(`${JSON.stringify(outcome.json, null, 2)}\n`);
+  else process.stdout.write(`${outcome.text(colorsFor(false)).join("\n")}\n`);
 }
 
 export const header = (c: Colors, title: string) => c.bold(c.cyan(title));

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { dirname, join, relative, resolve } from "node:path";
 import { parse as parseToml } from "smol-toml";
 import { repoRoot } from "./manifest.ts";
-import { EXIT, header, UsageError, type Outcome } from "./output.ts";
+import { EXIT, header, type Outcome, UsageError } from "./output.ts";
 
 export const templateDir = join(repoRoot, "infra/templates/worker");
 const MANIFEST_ENTRY = "manifest-entry.yml";
@@ -19,16 +19,28 @@ function walk(dir: string): string[] {
   });
 }
 
-const pascal = (name: string) => name.split("-").map((w) => w[0]!.toUpperCase() + w.slice(1)).join("");
+const pascal = (name: string) =>
+  name
+    .split("-")
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join("");
 
 /** The values that replace __NAME__ placeholders. Versions and the compatibility date are this repository's. */
 export function placeholders(service: string, opts: { title?: string; target?: string }): Record<string, string> {
-  const pkg = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+  const pkg = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as {
+    dependencies: Record<string, string>;
+    devDependencies: Record<string, string>;
+  };
   const wrangler = parseToml(readFileSync(join(repoRoot, "wrangler.toml"), "utf8")) as { compatibility_date: string };
   const deps = { ...pkg.dependencies, ...pkg.devDependencies };
   return {
     __SERVICE__: service,
-    __TITLE__: opts.title ?? service.split("-").map((w) => w[0]!.toUpperCase() + w.slice(1)).join(" "),
+    __TITLE__:
+      opts.title ??
+      service
+        .split("-")
+        .map((w) => w[0]!.toUpperCase() + w.slice(1))
+        .join(" "),
     __CLASS__: `${pascal(service)}State`,
     __DATE__: wrangler.compatibility_date,
     __TARGET__: opts.target ?? "TBD",
@@ -44,7 +56,8 @@ export function render(text: string, values: Record<string, string>): string {
 }
 
 export function newService(service: string, opts: { dir?: string; title?: string; target?: string }): Outcome {
-  if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(service)) throw new UsageError(`"${service}" is not a service name: use kebab-case, e.g. blackroad-agents`);
+  if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(service))
+    throw new UsageError(`"${service}" is not a service name: use kebab-case, e.g. blackroad-agents`);
   const dir = resolve(opts.dir ?? service);
   if (existsSync(dir) && readdirSync(dir).length > 0) throw new UsageError(`${dir} exists and is not empty`);
   const values = placeholders(service, opts);

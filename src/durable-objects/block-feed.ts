@@ -2,8 +2,17 @@ import { DurableObject } from "cloudflare:workers";
 import { loadConfig } from "../config.ts";
 import type { ChainHead } from "../services/chain/ledger.ts";
 import type { BlockView } from "../services/chain/views.ts";
-import { FEED_CLOSE, FEED_REFUSED_HEADER, type BlockFeedRpc, type FeedMessage } from "./block-feed.contract.ts";
-import { admit, feedLimits, isIdle, messageBytes, newSocketState, sweepEveryMs, type FeedLimits, type SocketState } from "./feed-guard.ts";
+import { type BlockFeedRpc, FEED_CLOSE, FEED_REFUSED_HEADER, type FeedMessage } from "./block-feed.contract.ts";
+import {
+  admit,
+  type FeedLimits,
+  feedLimits,
+  isIdle,
+  messageBytes,
+  newSocketState,
+  type SocketState,
+  sweepEveryMs,
+} from "./feed-guard.ts";
 import { roadChainStub } from "./roadchain.contract.ts";
 
 /**
@@ -42,7 +51,10 @@ export class BlockFeedDO extends DurableObject<Env> implements BlockFeedRpc {
     const limits = this.#limits();
     // Counted and taken with no await in between: concurrent upgrades cannot both take the last place.
     if ((this.#perAddress.get(address) ?? 0) >= limits.maxConnectionsPerAddress) {
-      return new Response("Too many live connections from this address", { status: 429, headers: { [FEED_REFUSED_HEADER]: "connection-cap" } });
+      return new Response("Too many live connections from this address", {
+        status: 429,
+        headers: { [FEED_REFUSED_HEADER]: "connection-cap" },
+      });
     }
     const pair = new WebSocketPair();
     const server = pair[1];
@@ -52,9 +64,12 @@ export class BlockFeedDO extends DurableObject<Env> implements BlockFeedRpc {
     this.#sockets.set(server, { ...newSocketState(address, limits, Date.now()), listener });
     this.#perAddress.set(address, (this.#perAddress.get(address) ?? 0) + 1);
     server.addEventListener("message", listener);
-    server.addEventListener("close", (e) => this.#drop(server, { code: e.code === 1005 || e.code === 1006 ? 1000 : e.code, reason: e.reason }));
+    server.addEventListener("close", (e) =>
+      this.#drop(server, { code: e.code === 1005 || e.code === 1006 ? 1000 : e.code, reason: e.reason }),
+    );
     server.addEventListener("error", () => this.#drop(server, { code: 1011, reason: "error" }));
-    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + sweepEveryMs(limits));
+    if ((await this.ctx.storage.getAlarm()) === null)
+      await this.ctx.storage.setAlarm(Date.now() + sweepEveryMs(limits));
     send(server, { type: "hello", chain, head: await this.#head(chain) });
     return new Response(null, { status: 101, webSocket: pair[0] });
   }
@@ -107,7 +122,11 @@ export class BlockFeedDO extends DurableObject<Env> implements BlockFeedRpc {
     else if (message === "head") send(ws, { type: "head", head: this.ctx.storage.kv.get<ChainHead>("head") ?? null });
   }
 
-  #close(ws: WebSocket, state: SocketState & { listener: (e: MessageEvent) => void }, how: { code: number; reason: string }): void {
+  #close(
+    ws: WebSocket,
+    state: SocketState & { listener: (e: MessageEvent) => void },
+    how: { code: number; reason: string },
+  ): void {
     state.closed = true;
     // Messages still in flight (a flood pipelines thousands before it reads our close) reach no code of ours.
     ws.removeEventListener("message", state.listener);

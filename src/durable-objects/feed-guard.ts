@@ -44,7 +44,12 @@ export function messageBytes(message: string | ArrayBuffer | Blob, max: number):
 }
 
 /** Judges one client message and returns the socket's next state. */
-export function admit(state: SocketState, bytes: number, limits: FeedLimits, now: number): { verdict: Verdict; state: SocketState } {
+export function admit(
+  state: SocketState,
+  bytes: number,
+  limits: FeedLimits,
+  now: number,
+): { verdict: Verdict; state: SocketState } {
   if (bytes > limits.maxFrameBytes) return { verdict: "too-big", state: { ...state, closed: true } };
   const refill = ((now - state.tokensAt) / 60_000) * limits.maxMessagesPerMinute;
   const tokens = Math.min(limits.maxMessagesPerMinute, state.tokens + refill);

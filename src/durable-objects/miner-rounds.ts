@@ -38,7 +38,10 @@ export function recordRound(storage: DurableObjectStorage, run: number, result: 
 }
 
 /** Totals of the last RECENT_ROUNDS rounds of run `run`. */
-export function recentRounds(storage: DurableObjectStorage, run: number): { rounds: number; hashes: number; ms: number } {
+export function recentRounds(
+  storage: DurableObjectStorage,
+  run: number,
+): { rounds: number; hashes: number; ms: number } {
   const [recent] = storage.sql
     .exec<{ n: number; hashes: number | null; ms: number | null }>(
       `SELECT count(*) AS n, sum(hashes) AS hashes, sum(duration_ms) AS ms

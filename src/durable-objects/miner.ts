@@ -1,15 +1,15 @@
 import { DurableObject } from "cloudflare:workers";
-import { loadConfig, type AppConfig } from "../config.ts";
+import { type AppConfig, loadConfig } from "../config.ts";
 import { createDatabase } from "../lib/db.ts";
 import { redisClient } from "../lib/redis.ts";
 import { invalidateCache } from "../lib/response-cache.ts";
 import { recordEvent } from "../services/audit.ts";
 import { durableObjectLedger } from "../services/chain/chain-writer.ts";
-import { pendingTransactions } from "../services/chain/reads.ts";
 import { DEFAULT_BLOCK_TRANSACTIONS } from "../services/chain/mining.ts";
+import { pendingTransactions } from "../services/chain/reads.ts";
 import { addRound, neverStartedSnapshot, ZERO_COUNTERS } from "../services/miner/counters.ts";
 import { markActive, markInactive } from "../services/miner/registry.ts";
-import { mineRound, type MinedBlock, type RoundResult } from "../services/miner/round.ts";
+import { type MinedBlock, mineRound, type RoundResult } from "../services/miner/round.ts";
 import {
   FIRST_ROUND_MAX_DELAY_MS,
   MAX_CONSECUTIVE_FAILURES,
@@ -18,8 +18,8 @@ import {
   minerIntervalMs,
   nextRoundDelay,
 } from "../services/miner/settings.ts";
-import { ensureRoundsTable, recentRounds, recordRound } from "./miner-rounds.ts";
 import type { ControlOutcome, MinerCounters, MinerRpc, MinerSnapshot, StartInput } from "./miner.contract.ts";
+import { ensureRoundsTable, recentRounds, recordRound } from "./miner-rounds.ts";
 import { roadChainStub } from "./roadchain.contract.ts";
 
 type MinerState = {
@@ -93,7 +93,7 @@ export class MinerDO extends DurableObject<Env> implements MinerRpc {
 
   override async alarm(): Promise<void> {
     const state = this.#state();
-    if (!state || state.status !== "running" || this.#busy) return;
+    if (state?.status !== "running" || this.#busy) return;
     this.#busy = true;
     try {
       await this.#round(state);
@@ -104,7 +104,11 @@ export class MinerDO extends DurableObject<Env> implements MinerRpc {
 
   async #round(state: MinerState): Promise<void> {
     if (state.startedAt !== null && Date.now() - state.startedAt >= MAX_RUN_MS) {
-      await this.#halt(state, `Stopped automatically after ${MAX_RUN_MS / 3_600_000} hours; start it again to continue`, true);
+      await this.#halt(
+        state,
+        `Stopped automatically after ${MAX_RUN_MS / 3_600_000} hours; start it again to continue`,
+        true,
+      );
       return;
     }
     const config = this.#config();
@@ -140,7 +144,8 @@ export class MinerDO extends DurableObject<Env> implements MinerRpc {
     storage.transactionSync(() => {
       recordRound(storage, state.run, result);
       storage.kv.put("lifetime", addRound(storage.kv.get<MinerCounters>("lifetime") ?? ZERO_COUNTERS, result));
-      if (sameRun) storage.kv.put("session", addRound(storage.kv.get<MinerCounters>("session") ?? ZERO_COUNTERS, result));
+      if (sameRun)
+        storage.kv.put("session", addRound(storage.kv.get<MinerCounters>("session") ?? ZERO_COUNTERS, result));
       const at = result.startedAt + result.durationMs;
       storage.kv.put("state", {
         ...now,
@@ -160,7 +165,9 @@ export class MinerDO extends DurableObject<Env> implements MinerRpc {
       await this.#halt(this.#state()!, `Stopped after ${failures} failed rounds in a row: ${result.error}`, true);
     } else if (stillRunning && nextRoundAt !== null) {
       await storage.setAlarm(nextRoundAt);
-      followUps.push(markActive(redis, state.chain, state.userId, nextRoundAt).catch((err) => logRedis("heartbeat", err)));
+      followUps.push(
+        markActive(redis, state.chain, state.userId, nextRoundAt).catch((err) => logRedis("heartbeat", err)),
+      );
     }
     await Promise.all(followUps);
   }
@@ -194,13 +201,21 @@ export class MinerDO extends DurableObject<Env> implements MinerRpc {
       storage.kv.put("session", ZERO_COUNTERS);
     });
     await storage.setAlarm(state.nextRoundAt!);
-    await markActive(redisClient(this.#config()), state.chain, state.userId, state.nextRoundAt!).catch((err) => logRedis("start", err));
+    await markActive(redisClient(this.#config()), state.chain, state.userId, state.nextRoundAt!).catch((err) =>
+      logRedis("start", err),
+    );
   }
 
   /** Stops the miner; `automatic` stops are recorded in the audit log (the owner did not ask). */
   async #halt(state: MinerState, reason: string, automatic = false): Promise<void> {
     const now = Date.now();
-    this.ctx.storage.kv.put("state", { ...state, status: "stopped", stoppedAt: now, stopReason: reason, nextRoundAt: null } satisfies MinerState);
+    this.ctx.storage.kv.put("state", {
+      ...state,
+      status: "stopped",
+      stoppedAt: now,
+      stopReason: reason,
+      nextRoundAt: null,
+    } satisfies MinerState);
     await this.ctx.storage.deleteAlarm();
     await this.#forget(state);
     if (automatic) {
@@ -212,7 +227,9 @@ export class MinerDO extends DurableObject<Env> implements MinerRpc {
           recordEvent(db, { type: "miner.auto_stop", userId: state.userId, metadata: { reason, chain: state.chain } }),
         ]);
       } catch (err) {
-        console.error(JSON.stringify({ level: "error", msg: "miner auto-stop not recorded", error: String(err).slice(0, 200) }));
+        console.error(
+          JSON.stringify({ level: "error", msg: "miner auto-stop not recorded", error: String(err).slice(0, 200) }),
+        );
       } finally {
         db.$close();
       }
@@ -261,5 +278,11 @@ export class MinerDO extends DurableObject<Env> implements MinerRpc {
 }
 
 function logRedis(op: string, err: unknown) {
-  console.warn(JSON.stringify({ level: "warn", msg: `miner registry ${op} failed`, error: err instanceof Error ? err.message.slice(0, 120) : "unknown" }));
+  console.warn(
+    JSON.stringify({
+      level: "warn",
+      msg: `miner registry ${op} failed`,
+      error: err instanceof Error ? err.message.slice(0, 120) : "unknown",
+    }),
+  );
 }

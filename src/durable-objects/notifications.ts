@@ -43,8 +43,13 @@ export class NotificationsDO extends DurableObject<Env> implements Notifications
     try {
       const last = this.ctx.storage.kv.get<number>("last") ?? 0;
       const { rows, unread } = await since(this.#db(), userId, last);
-      const messages: LiveMessage[] = rows.map((n) => ({ type: "notification", notification: notificationJson(n), unread }));
-      if (rows.length === 0 && unread !== this.ctx.storage.kv.get<number>("unread")) messages.push({ type: "unread", unread });
+      const messages: LiveMessage[] = rows.map((n) => ({
+        type: "notification",
+        notification: notificationJson(n),
+        unread,
+      }));
+      if (rows.length === 0 && unread !== this.ctx.storage.kv.get<number>("unread"))
+        messages.push({ type: "unread", unread });
       if (rows.length) this.ctx.storage.kv.put("last", rows[rows.length - 1]!.id);
       this.ctx.storage.kv.put("unread", unread);
       for (const ws of sockets) for (const m of messages) ws.send(JSON.stringify(m));

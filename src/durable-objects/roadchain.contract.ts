@@ -1,8 +1,9 @@
 // The RoadChain Durable Object's RPC surface: what the Worker may call on it and what it answers.
 // Services and routes import this module, never the class (roadchain.ts implements RoadChainRpc),
 // so the object's internals can change without touching its callers.
-import type { NextBlockRules } from "../services/chain/issuance.ts";
+
 import type { BlockProposal } from "../services/chain/block-writer.ts";
+import type { NextBlockRules } from "../services/chain/issuance.ts";
 import type { ChainHead } from "../services/chain/ledger.ts";
 import type { BlockView } from "../services/chain/views.ts";
 

@@ -1,26 +1,26 @@
 import { DurableObject } from "cloudflare:workers";
-import { loadConfig, type AppConfig } from "../config.ts";
-import { createDatabase, isUniqueViolation, toDatabaseUnavailable, type Database } from "../lib/db.ts";
+import { type AppConfig, loadConfig } from "../config.ts";
+import { createDatabase, type Database, isUniqueViolation, toDatabaseUnavailable } from "../lib/db.ts";
 import { genesisBlock } from "../services/chain/block-hash.ts";
 import {
+  type BlockProposal,
   ensureGenesisRow,
   StaleProposalError,
   writeBlock,
-  type BlockProposal,
 } from "../services/chain/block-writer.ts";
+import { difficultyAt, type NextBlockRules, rewardAt, startsPeriod } from "../services/chain/issuance.ts";
 import type { ChainHead } from "../services/chain/ledger.ts";
-import { blockAtHeight, chainTail, transactionsOfBlocks } from "../services/chain/reads.ts";
-import { blockView, type BlockView } from "../services/chain/views.ts";
-import { difficultyAt, rewardAt, startsPeriod, type NextBlockRules } from "../services/chain/issuance.ts";
 import { checkProposal } from "../services/chain/proposal-check.ts";
+import { blockAtHeight, chainTail, transactionsOfBlocks } from "../services/chain/reads.ts";
+import { type BlockView, blockView } from "../services/chain/views.ts";
 import { IdempotencySupersededError } from "../services/idempotency.ts";
-import { blockFeedStub, feedShardName, type BlockFeedStub } from "./block-feed.contract.ts";
+import { type BlockFeedStub, blockFeedStub, feedShardName } from "./block-feed.contract.ts";
 import { MiningTurns } from "./mining-turns.ts";
 import {
-  MINING_LEASE_MS,
-  MINING_WAIT_MS,
   type AppendResult,
   type ChainAnchor,
+  MINING_LEASE_MS,
+  MINING_WAIT_MS,
   type MiningTemplate,
   type MiningTicket,
   type RoadChainRpc,
@@ -148,7 +148,10 @@ export class RoadChainDO extends DurableObject<Env> implements RoadChainRpc {
             const now = await this.#reconcile(chain, db, head);
             if (now.height > head.height) return { status: "stale", head: now };
             this.#dropAttempt(hash);
-            logError("a block at the next height exists that this Durable Object did not write", { chain, height: header.height });
+            logError("a block at the next height exists that this Durable Object did not write", {
+              chain,
+              height: header.height,
+            });
             return { status: "unavailable", reason: "ledger diverged from its head; an operator must run /verify" };
           }
           throw err; // outcome unknown: the attempt stays recorded for #reconcile
@@ -221,10 +224,16 @@ export class RoadChainDO extends DurableObject<Env> implements RoadChainRpc {
       tail = await blockAtHeight(db, chain, 0);
       if (!tail) throw new Error("genesis block could not be written");
     }
-    if (tail.height === 0 && tail.hash !== genesis.hash) throw new Error("the stored genesis block is not the fixed genesis block");
+    if (tail.height === 0 && tail.hash !== genesis.hash)
+      throw new Error("the stored genesis block is not the fixed genesis block");
     if (tail.height > 0) {
       console.warn(
-        JSON.stringify({ level: "warn", msg: "RoadChain head adopted from the database tail (first use)", chain, height: tail.height }),
+        JSON.stringify({
+          level: "warn",
+          msg: "RoadChain head adopted from the database tail (first use)",
+          chain,
+          height: tail.height,
+        }),
       );
     }
     const head: ChainHead = { height: tail.height, hash: tail.hash, timestamp: tail.timestampMs };
@@ -247,7 +256,14 @@ export class RoadChainDO extends DurableObject<Env> implements RoadChainRpc {
     if (!row || !attempts.hashes.includes(row.hash) || row.previousHash !== head.hash) return head;
     const next: ChainHead = { height: row.height, hash: row.hash, timestamp: row.timestampMs };
     this.#commitHead(next);
-    console.warn(JSON.stringify({ level: "warn", msg: "RoadChain head recovered from an interrupted append", chain, height: row.height }));
+    console.warn(
+      JSON.stringify({
+        level: "warn",
+        msg: "RoadChain head recovered from an interrupted append",
+        chain,
+        height: row.height,
+      }),
+    );
     this.#publish(chain, blockView(row, await transactionsOfBlocks(db, chain, row.height, row.height)), next);
     return next;
   }
@@ -298,7 +314,11 @@ export class RoadChainDO extends DurableObject<Env> implements RoadChainRpc {
       const first = await blockAtHeight(db, chain, head.height - window + 1);
       if (first) span = { from: first.timestampMs, to: head.timestamp };
     }
-    const rules: NextBlockRules = { height, difficulty: difficultyAt(config, height, previous, span), reward: rewardAt(config, height) };
+    const rules: NextBlockRules = {
+      height,
+      difficulty: difficultyAt(config, height, previous, span),
+      reward: rewardAt(config, height),
+    };
     this.#rules = { after: head.hash, rules };
     return rules;
   }
@@ -319,7 +339,16 @@ export class RoadChainDO extends DurableObject<Env> implements RoadChainRpc {
     this.ctx.waitUntil(
       Promise.allSettled(sends).then((results) => {
         const failed = results.filter((r) => r.status === "rejected").length;
-        if (failed) console.warn(JSON.stringify({ level: "warn", msg: "live feed publish failed", chain, height: head.height, failed_shards: failed }));
+        if (failed)
+          console.warn(
+            JSON.stringify({
+              level: "warn",
+              msg: "live feed publish failed",
+              chain,
+              height: head.height,
+              failed_shards: failed,
+            }),
+          );
       }),
     );
   }

@@ -43,7 +43,15 @@ export type CaptureStatus = (typeof CAPTURE_STATUSES)[number];
 export const CREATOR_TYPES = ["music", "video", "writing", "art", "podcast", "software", "mixed"] as const;
 export const CREATOR_STATUSES = ["idea", "in_progress", "published", "archived"] as const;
 export type CreatorStatus = (typeof CREATOR_STATUSES)[number];
-export const REVENUE_KINDS = ["sales", "subscription", "sponsorship", "ads", "licensing", "donations", "other"] as const;
+export const REVENUE_KINDS = [
+  "sales",
+  "subscription",
+  "sponsorship",
+  "ads",
+  "licensing",
+  "donations",
+  "other",
+] as const;
 
 /** Identity: providers of linked accounts (GitHub only through its proof route). */
 export const LINK_PROVIDERS = ["website", "github", "discord", "mastodon", "x", "linkedin"] as const;

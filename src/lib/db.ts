@@ -16,7 +16,7 @@
  *
  * Runs in workerd: no Node APIs here.
  */
-import { Client, neon, neonConfig, Pool, type ClientConfig, type NeonConfig } from "@neondatabase/serverless";
+import { Client, type ClientConfig, type NeonConfig, neon, neonConfig, Pool } from "@neondatabase/serverless";
 import { drizzle as drizzleHttp, type NeonHttpDatabase } from "drizzle-orm/neon-http";
 import { drizzle as drizzleWs, type NeonDatabase } from "drizzle-orm/neon-serverless";
 import type { PgTransactionConfig } from "drizzle-orm/pg-core";
@@ -122,7 +122,12 @@ export function createDatabase(env: DatabaseEnv, ctx: { waitUntil(p: Promise<unk
   // local proxy accepts the same. Locally only: plain ws:// and no write coalescing (it delays
   // every flight by a setTimeout(0), ~1 ms in workerd, which buys nothing on loopback).
   const socket: SocketOptions = proxy
-    ? { wsProxy: `${proxy.host}/v2`, useSecureWebSocket: proxy.protocol === "https:", pipelineConnect: "password", coalesceWrites: false }
+    ? {
+        wsProxy: `${proxy.host}/v2`,
+        useSecureWebSocket: proxy.protocol === "https:",
+        pipelineConnect: "password",
+        coalesceWrites: false,
+      }
     : { pipelineConnect: "password" };
 
   let current: { pool: Pool; db: NeonDatabase<Schema>; end?: () => void } | undefined;
@@ -155,7 +160,9 @@ export function createDatabase(env: DatabaseEnv, ctx: { waitUntil(p: Promise<unk
     // Keep the request alive until the connections have closed, even after the response is sent;
     // otherwise the runtime cuts the socket and Postgres sees a dropped connection.
     ctx.waitUntil(
-      new Promise<void>((resolve) => (state.end = () => void Promise.all([gone(), pool.end().catch(() => {})]).then(() => resolve()))),
+      new Promise<void>(
+        (resolve) => (state.end = () => void Promise.all([gone(), pool.end().catch(() => {})]).then(() => resolve())),
+      ),
     );
     return (current = state);
   }
@@ -218,10 +225,20 @@ export function toDatabaseUnavailable(err: unknown): DatabaseUnavailableError | 
       (x.type === "error" && !(x instanceof Error)) || // the WebSocket's ErrorEvent: could not connect
       UNAVAILABLE_TEXT.test(String(x.message ?? "")),
   );
-  return e ? new DatabaseUnavailableError(`database unavailable: ${String(e.message ?? e.code)}`, { cause: err }) : undefined;
+  return e
+    ? new DatabaseUnavailableError(`database unavailable: ${String(e.message ?? e.code)}`, { cause: err })
+    : undefined;
 }
 
-type ErrorLike = { code?: unknown; constraint?: unknown; name?: unknown; message?: unknown; type?: unknown; cause?: unknown; sourceError?: unknown };
+type ErrorLike = {
+  code?: unknown;
+  constraint?: unknown;
+  name?: unknown;
+  message?: unknown;
+  type?: unknown;
+  cause?: unknown;
+  sourceError?: unknown;
+};
 
 /** Walks err → cause/sourceError (drizzle wraps driver errors in DrizzleQueryError). */
 function findCause(err: unknown, test: (e: ErrorLike) => boolean): ErrorLike | undefined {

@@ -1,7 +1,7 @@
+import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { z } from "@hono/zod-openapi";
 import { toDatabaseUnavailable } from "./db.ts";
 
 /**
@@ -155,7 +155,9 @@ export function validationHook(result: { success: boolean; error?: z.ZodError; d
 export function loggableError(err: Error): { message: string; stack?: string; cause?: string } {
   const { query, params } = err as { query?: unknown; params?: unknown };
   const message =
-    typeof query === "string" && Array.isArray(params) ? `Failed query: ${query} (${params.length} parameters not logged)` : err.message;
+    typeof query === "string" && Array.isArray(params)
+      ? `Failed query: ${query} (${params.length} parameters not logged)`
+      : err.message;
   const stack = typeof err.stack === "string" ? err.stack.replace(err.message, message) : undefined;
   const cause = err.cause instanceof Error ? `${err.cause.name}: ${err.cause.message}`.slice(0, 500) : undefined;
   return { message, ...(stack !== undefined ? { stack } : {}), ...(cause !== undefined ? { cause } : {}) };
@@ -174,7 +176,15 @@ export function onError(err: Error, c: Context) {
   }
   if (toDatabaseUnavailable(err)) {
     const { message, cause } = loggableError(err);
-    console.error(JSON.stringify({ level: "error", msg: "database unavailable", request_id: c.get("requestId"), error: message, cause }));
+    console.error(
+      JSON.stringify({
+        level: "error",
+        msg: "database unavailable",
+        request_id: c.get("requestId"),
+        error: message,
+        cause,
+      }),
+    );
     return problem(c, 503, "database-unavailable", "The database is unavailable. Try again shortly.", {
       headers: { "Retry-After": "5" },
     });
@@ -198,7 +208,10 @@ export function onNotFound(c: Context) {
 
 /** Problem responses for OpenAPI route definitions. */
 export function problemResponses(...statuses: number[]) {
-  const out: Record<number, { description: string; content: { "application/problem+json": { schema: typeof ProblemSchema } } }> = {};
+  const out: Record<
+    number,
+    { description: string; content: { "application/problem+json": { schema: typeof ProblemSchema } } }
+  > = {};
   for (const s of statuses) {
     out[s] = { description: TITLES[s] ?? "Error", content: { "application/problem+json": { schema: ProblemSchema } } };
   }

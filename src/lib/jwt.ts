@@ -1,4 +1,4 @@
-import { SignJWT, jwtVerify } from "jose";
+import { jwtVerify, SignJWT } from "jose";
 
 /**
  * Access and refresh tokens: compact JWS, HS256 only, keyed by SECRET_KEY (≥ 32 bytes, checked

@@ -29,13 +29,13 @@
  * Only 200 JSON bodies are cached; a `load` that throws caches nothing, nor does an answer that
  * `cacheable` refuses (one that reports a dependency as down).
  */
-import { countEvent } from "./metrics/record.ts";
+
 import canonicalize from "canonicalize";
-import type { Context } from "hono";
+import type { Context, TypedResponse } from "hono";
 import { createMiddleware } from "hono/factory";
-import type { TypedResponse } from "hono";
 import type { JSONParsed } from "hono/utils/types";
 import type { AppBindings } from "../types.ts";
+import { countEvent } from "./metrics/record.ts";
 import type { Redis } from "./redis.ts";
 
 const MINUTE = 60;
@@ -237,10 +237,11 @@ function ifNoneMatchHits(header: string | undefined, etag: string) {
   return header.split(",").some((t) => t.trim().replace(/^W\//, "") === etag);
 }
 
-
 async function etagOf(body: string) {
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(body)));
-  return `"${btoa(String.fromCharCode(...digest.subarray(0, 18))).replaceAll("+", "-").replaceAll("/", "_")}"`;
+  return `"${btoa(String.fromCharCode(...digest.subarray(0, 18)))
+    .replaceAll("+", "-")
+    .replaceAll("/", "_")}"`;
 }
 
 const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
@@ -254,11 +255,18 @@ async function sha256Hex(text: string) {
 
 function logCacheFailure(c: Context<AppBindings>, op: "read" | "write", err: unknown) {
   console.warn(
-    JSON.stringify({ level: "warn", msg: `cache ${op} failed; serving from origin`, request_id: c.get("requestId"), error: describe(err) }),
+    JSON.stringify({
+      level: "warn",
+      msg: `cache ${op} failed; serving from origin`,
+      request_id: c.get("requestId"),
+      error: describe(err),
+    }),
   );
 }
 
 // The error's class and a short reason only: never a URL or token.
 function describe(err: unknown) {
-  return err instanceof Error ? `${err.name}: ${err.message.slice(0, 120).replace(/https?:\/\/\S+/g, "<url>")}` : "unknown";
+  return err instanceof Error
+    ? `${err.name}: ${err.message.slice(0, 120).replace(/https?:\/\/\S+/g, "<url>")}`
+    : "unknown";
 }

@@ -34,7 +34,8 @@ const deprecated = (canonicalPath: string) =>
  * deprecated, hidden from the docs so each operation is documented once.
  */
 export function legacyRoute<R extends RouteConfig>(route: R, legacyPath: string): R {
-  const own = route.middleware === undefined ? [] : Array.isArray(route.middleware) ? route.middleware : [route.middleware];
+  const own =
+    route.middleware === undefined ? [] : Array.isArray(route.middleware) ? route.middleware : [route.middleware];
   return { ...route, path: legacyPath, hide: true, middleware: [deprecated(route.path), ...own] };
 }
 

@@ -91,4 +91,3 @@ function reportable(err: Error): Error {
   if (stack) safe.stack = stack;
   return safe;
 }
-

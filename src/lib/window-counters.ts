@@ -40,7 +40,8 @@ export class WindowCounters {
 
   constructor(
     private readonly now: () => number = Date.now,
-    private readonly sleep: (ms: number) => Promise<unknown> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    private readonly sleep: (ms: number) => Promise<unknown> = (ms) =>
+      new Promise((resolve) => setTimeout(resolve, ms)),
   ) {}
 
   /** Counts one request under `prefix` in the current window of `windowMs`, if it is within `limit`. */
@@ -96,7 +97,9 @@ export class WindowCounters {
         }
       }
       try {
-        const totals = await send(batch.map(({ key, entry, increment }) => ({ key, increment, expiresAtMs: entry.expiresAtMs })));
+        const totals = await send(
+          batch.map(({ key, entry, increment }) => ({ key, increment, expiresAtMs: entry.expiresAtMs })),
+        );
         batch.forEach(({ entry, increment }, i) => {
           entry.inFlight -= increment;
           // Redis's total already includes this batch (and every other isolate's syncs).

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { ApiError, problem, serviceUnavailable, unauthorized } from "../lib/errors.ts";
-import { TokenError, bearerToken, verifyToken } from "../lib/jwt.ts";
+import { bearerToken, TokenError, verifyToken } from "../lib/jwt.ts";
 import { accountUsable } from "../services/auth/account-state.ts";
 import { SessionStoreError, touchSession } from "../services/sessions.ts";
 import type { AppBindings, AuthContext } from "../types.ts";
@@ -29,7 +29,9 @@ export const BEARER_SECURITY: Array<Record<string, string[]>> = [{ bearerAuth: [
 export const AUTH_PROBLEM_STATUSES = [401, 503] as const;
 
 const notAuthenticated = () =>
-  new ApiError(401, "unauthorized", "Not authenticated", { headers: { "WWW-Authenticate": 'Bearer realm="blackroad"' } });
+  new ApiError(401, "unauthorized", "Not authenticated", {
+    headers: { "WWW-Authenticate": 'Bearer realm="blackroad"' },
+  });
 
 async function authenticate(c: Context<AppBindings, any, any>, header: string): Promise<AuthContext> {
   let claims;
@@ -47,7 +49,12 @@ async function authenticate(c: Context<AppBindings, any, any>, header: string): 
   } catch (err) {
     if (err instanceof SessionStoreError) {
       console.error(
-        JSON.stringify({ level: "error", msg: "session store unavailable", request_id: c.var.requestId, error: String(err.cause) }),
+        JSON.stringify({
+          level: "error",
+          msg: "session store unavailable",
+          request_id: c.var.requestId,
+          error: String(err.cause),
+        }),
       );
       throw serviceUnavailable("Sessions cannot be checked right now; retry shortly", "session-store-unavailable");
     }
@@ -74,9 +81,15 @@ async function refuseVanishedAccount(c: Context<AppBindings, any, any>) {
   }
   if (usable) return;
   c.res = undefined; // replace, not merge: the 500's headers go too
-  c.res = problem(c, 401, "account-unavailable", "This account no longer exists or is disabled; the session has ended", {
-    headers: { "WWW-Authenticate": 'Bearer error="invalid_token"' },
-  });
+  c.res = problem(
+    c,
+    401,
+    "account-unavailable",
+    "This account no longer exists or is disabled; the session has ended",
+    {
+      headers: { "WWW-Authenticate": 'Bearer error="invalid_token"' },
+    },
+  );
 }
 
 export const requireAuth = createMiddleware<AppBindings>(async (c, next) => {

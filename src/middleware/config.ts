@@ -13,7 +13,12 @@ export const configGuard = createMiddleware<AppBindings>(async (c, next) => {
       reported.add(c.env);
       console.error(JSON.stringify({ level: "error", msg: "invalid configuration", problems: result.problems }));
     }
-    return problem(c, 500, "misconfigured", "The server is misconfigured and refuses to run. The operator has been told why in the logs.");
+    return problem(
+      c,
+      500,
+      "misconfigured",
+      "The server is misconfigured and refuses to run. The operator has been told why in the logs.",
+    );
   }
   c.set("config", result.config);
   await next();

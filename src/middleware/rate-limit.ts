@@ -2,10 +2,10 @@ import { Ratelimit } from "@upstash/ratelimit";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { matchedRoutes } from "hono/route";
-import { ApiError, serviceUnavailable } from "../lib/errors.ts";
 import { clientIp, ipIdentity, isLoopback } from "../lib/client-info.ts";
-import { redisScript, type Redis } from "../lib/redis.ts";
-import { WindowCounters, type SyncCounts } from "../lib/window-counters.ts";
+import { ApiError, serviceUnavailable } from "../lib/errors.ts";
+import { type Redis, redisScript } from "../lib/redis.ts";
+import { type SyncCounts, WindowCounters } from "../lib/window-counters.ts";
 import type { AppBindings } from "../types.ts";
 
 /**
@@ -99,7 +99,12 @@ const syncWindowCounts = (redis: Redis, batch: Parameters<SyncCounts>[0]) =>
 type LimitResult = { success: boolean; limit: number; remaining: number; reset: number };
 
 /** Decides from the isolate's counts; the sync to Redis runs in the background. */
-function limitGenerously(c: Context<AppBindings>, endpoint: string, identifier: string, rule: RateLimitRule): LimitResult {
+function limitGenerously(
+  c: Context<AppBindings>,
+  endpoint: string,
+  identifier: string,
+  rule: RateLimitRule,
+): LimitResult {
   const decision = windowCounters.hit(`ratelimit:${identifier}`, rule.requests, windowMs(rule.window));
   // The Redis client is only asked for when a sync is due (most requests start none).
   const syncing = windowCounters.sync(
@@ -111,7 +116,12 @@ function limitGenerously(c: Context<AppBindings>, endpoint: string, identifier: 
 }
 
 /** Counts in Redis before the request runs (@upstash/ratelimit). Undefined: Redis failed, fail open. */
-async function limitExactly(c: Context<AppBindings>, endpoint: string, identifier: string, rule: RateLimitRule): Promise<LimitResult | undefined> {
+async function limitExactly(
+  c: Context<AppBindings>,
+  endpoint: string,
+  identifier: string,
+  rule: RateLimitRule,
+): Promise<LimitResult | undefined> {
   const limiter = new Ratelimit({
     redis: c.var.services.redis,
     limiter: Ratelimit.slidingWindow(rule.requests, rule.window),
@@ -130,7 +140,8 @@ async function limitExactly(c: Context<AppBindings>, endpoint: string, identifie
     failure = describe(err);
   }
   logFailure(c, endpoint, rule.failClosed, failure);
-  if (rule.failClosed) throw serviceUnavailable("This endpoint is temporarily unavailable; retry shortly", "rate-limiter-unavailable");
+  if (rule.failClosed)
+    throw serviceUnavailable("This endpoint is temporarily unavailable; retry shortly", "rate-limiter-unavailable");
   return undefined;
 }
 
@@ -152,7 +163,9 @@ export const rateLimit = createMiddleware<AppBindings>(async (c, next) => {
   const endpoint = endpointOf(c);
   const rule = ruleFor(endpoint);
   const identifier = `${ip ? ipIdentity(ip) : "unknown"}:${endpoint}`;
-  const result = rule.exact ? await limitExactly(c, endpoint, identifier, rule) : limitGenerously(c, endpoint, identifier, rule);
+  const result = rule.exact
+    ? await limitExactly(c, endpoint, identifier, rule)
+    : limitGenerously(c, endpoint, identifier, rule);
   if (!result) return next(); // Redis failed on a fail-open route (fail-closed ones threw 503)
 
   const resetSeconds = Math.max(0, Math.ceil((result.reset - Date.now()) / 1000));

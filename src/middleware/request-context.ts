@@ -6,7 +6,8 @@ const VALID_REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 /** Share of successful requests that get a debug access line at DEBUG level. */
 export const ACCESS_LOG_SAMPLE = 0.1;
 /** The seed's levels: INFO in production, DEBUG in development and whenever DEBUG=true. */
-export const debugLevel = (config: Pick<AppConfig, "DEBUG" | "ENVIRONMENT">) => config.DEBUG || config.ENVIRONMENT === "development";
+export const debugLevel = (config: Pick<AppConfig, "DEBUG" | "ENVIRONMENT">) =>
+  config.DEBUG || config.ENVIRONMENT === "development";
 /** Requests slower than this get a log line even when they succeed. */
 export const SLOW_REQUEST_MS = 1_000;
 
@@ -35,7 +36,17 @@ export const requestContext = createMiddleware<AppBindings>(async (c, next) => {
     // DEBUG level (development, or DEBUG=true): a sample of successful requests gets an access line.
     const config = c.get("config");
     if (config && debugLevel(config) && Math.random() < ACCESS_LOG_SAMPLE) {
-      console.log(JSON.stringify({ level: "debug", msg: "request", request_id: requestId, method: c.req.method, path: c.req.path, status, duration_ms: Math.round(duration * 10) / 10 }));
+      console.log(
+        JSON.stringify({
+          level: "debug",
+          msg: "request",
+          request_id: requestId,
+          method: c.req.method,
+          path: c.req.path,
+          status,
+          duration_ms: Math.round(duration * 10) / 10,
+        }),
+      );
     }
     return;
   }

@@ -30,14 +30,31 @@ export function perUserLimit(bucket: string, requests: number, window: `${number
       result = undefined;
     }
     if (!result) {
-      console.warn(JSON.stringify({ level: "warn", msg: "per-user rate limiter unavailable; request let through", request_id: c.var.requestId, bucket }));
+      console.warn(
+        JSON.stringify({
+          level: "warn",
+          msg: "per-user rate limiter unavailable; request let through",
+          request_id: c.var.requestId,
+          bucket,
+        }),
+      );
       return next();
     }
     const reset = Math.max(1, Math.ceil((result.reset - Date.now()) / 1000));
     if (!result.success) {
-      throw new ApiError(429, "rate-limited", `Too many requests: at most ${requests} per ${window.replace(" ", " ")} for each user; retry in ${reset} s`, {
-        headers: { "Retry-After": String(reset), "RateLimit-Limit": String(requests), "RateLimit-Remaining": "0", "RateLimit-Reset": String(reset) },
-      });
+      throw new ApiError(
+        429,
+        "rate-limited",
+        `Too many requests: at most ${requests} per ${window.replace(" ", " ")} for each user; retry in ${reset} s`,
+        {
+          headers: {
+            "Retry-After": String(reset),
+            "RateLimit-Limit": String(requests),
+            "RateLimit-Remaining": "0",
+            "RateLimit-Reset": String(reset),
+          },
+        },
+      );
     }
     await next();
   });

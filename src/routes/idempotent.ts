@@ -1,5 +1,5 @@
 import { getAuth } from "../middleware/auth.ts";
-import { IDEMPOTENCY_HEADER, REPLAY_HEADER, type IdempotencyClaim } from "../services/idempotency.ts";
+import { IDEMPOTENCY_HEADER, type IdempotencyClaim, REPLAY_HEADER } from "../services/idempotency.ts";
 import { runIdempotent } from "../services/idempotent-request.ts";
 import type { Ctx } from "./request-kit.ts";
 

@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import { clientIp, userAgent } from "../lib/client-info.ts";
-import { recordEventLater, type AuditActor } from "../services/audit.ts";
+import { type AuditActor, recordEventLater } from "../services/audit.ts";
 import { resolveChain, TEST_CHAIN_HEADER } from "../services/chain/ledger.ts";
 import type { AppBindings } from "../types.ts";
 

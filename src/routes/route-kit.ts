@@ -1,4 +1,4 @@
-import { createRoute, z, type RouteConfig } from "@hono/zod-openapi";
+import { createRoute, type RouteConfig, z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import { problemResponses } from "../lib/errors.ts";
 import { requireAdmin } from "../middleware/admin.ts";
@@ -22,7 +22,10 @@ import type { AppBindings } from "../types.ts";
 type Security = Array<Record<string, string[]>>;
 
 /** What a route module writes: everything but the preset's parts, with a required operationId. */
-export type Operation = Omit<RouteConfig, "tags" | "security" | "operationId"> & { operationId: string; summary: string };
+export type Operation = Omit<RouteConfig, "tags" | "security" | "operationId"> & {
+  operationId: string;
+  summary: string;
+};
 
 /** The document's top-level `tags`, with their descriptions, in the order the route modules load. */
 export const TAGS = new Map<string, string>();
@@ -56,21 +59,33 @@ type ResponseConfig = Exclude<RouteConfig["responses"][string], { $ref: string }
 
 /** The response with the headers every response carries added to its own (zod or plain objects). */
 function withCommonHeaders(status: string, response: ResponseConfig, rateLimited: boolean): ResponseConfig {
-  const optional: Record<string, string> = { ...(rateLimited ? RATE_LIMIT_HEADERS : {}), ...(status === "429" || status === "503" ? RETRY_AFTER : {}) };
+  const optional: Record<string, string> = {
+    ...(rateLimited ? RATE_LIMIT_HEADERS : {}),
+    ...(status === "429" || status === "503" ? RETRY_AFTER : {}),
+  };
   const own = response.headers;
   if (own instanceof z.ZodObject) {
-    const extra: Record<string, z.ZodType> = { "X-Request-Id": z.string().openapi({ description: COMMON_HEADERS["X-Request-Id"] }) };
-    for (const [name, description] of Object.entries(optional)) extra[name] = z.string().optional().openapi({ description });
+    const extra: Record<string, z.ZodType> = {
+      "X-Request-Id": z.string().openapi({ description: COMMON_HEADERS["X-Request-Id"] }),
+    };
+    for (const [name, description] of Object.entries(optional))
+      extra[name] = z.string().optional().openapi({ description });
     return { ...response, headers: own.extend(extra) };
   }
   const headers: Record<string, { description: string; required?: boolean; schema: { type: "string" } }> = {
     "X-Request-Id": { description: COMMON_HEADERS["X-Request-Id"], required: true, schema: { type: "string" } },
   };
-  for (const [name, description] of Object.entries(optional)) headers[name] = { description, schema: { type: "string" } };
+  for (const [name, description] of Object.entries(optional))
+    headers[name] = { description, schema: { type: "string" } };
   return { ...response, headers: { ...headers, ...(own ?? {}) } as ResponseConfig["headers"] };
 }
 
-function define(tag: string, security: Security, middleware: MiddlewareHandler<AppBindings>[], statuses: readonly number[]) {
+function define(
+  tag: string,
+  security: Security,
+  middleware: MiddlewareHandler<AppBindings>[],
+  statuses: readonly number[],
+) {
   // `P` keeps the path a literal type (as createRoute does), so typed clients see each route.
   return <P extends string, R extends Omit<Operation, "path"> & { path: P }>(config: R) => {
     if (OPERATION_IDS.has(config.operationId)) throw new Error(`Duplicate operationId ${config.operationId}`);
@@ -78,11 +93,21 @@ function define(tag: string, security: Security, middleware: MiddlewareHandler<A
     const rateLimited = config.path.startsWith("/api");
     const declared = { ...problemResponses(...statuses, ...(rateLimited ? [429] : [])), ...config.responses };
     const responses = Object.fromEntries(
-      Object.entries(declared).map(([status, r]) => [status, withCommonHeaders(status, r as ResponseConfig, rateLimited)]),
+      Object.entries(declared).map(([status, r]) => [
+        status,
+        withCommonHeaders(status, r as ResponseConfig, rateLimited),
+      ]),
     );
-    const own = config.middleware === undefined ? [] : Array.isArray(config.middleware) ? config.middleware : [config.middleware];
+    const own =
+      config.middleware === undefined ? [] : Array.isArray(config.middleware) ? config.middleware : [config.middleware];
     // Typed as the module wrote it (the added problem statuses are thrown, never returned by a handler).
-    return createRoute({ ...config, tags: [tag], security, middleware: [...middleware, ...own], responses }) as unknown as R & {
+    return createRoute({
+      ...config,
+      tags: [tag],
+      security,
+      middleware: [...middleware, ...own],
+      responses,
+    }) as unknown as R & {
       tags: string[];
       security: Security;
       getRoutingPath(): string;

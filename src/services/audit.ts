@@ -1,4 +1,4 @@
-import { sql, type SQL } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import { events } from "../db/schema/index.ts";
 import type { Database } from "../lib/db.ts";
 

@@ -3,7 +3,11 @@
  * write (e.g. a post deleted while being liked). Callers answer 404. Sees through drizzle's wrapper.
  */
 export function isForeignKeyViolation(err: unknown): boolean {
-  for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && typeof e === "object" && depth < 6; depth++) {
+  for (
+    let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0;
+    e && typeof e === "object" && depth < 6;
+    depth++
+  ) {
     if (e.code === "23503") return true;
     e = e.cause as typeof e;
   }

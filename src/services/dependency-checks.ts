@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { roadChainStub, type RoadChainNamespace } from "../durable-objects/roadchain.contract.ts";
+import { type RoadChainNamespace, roadChainStub } from "../durable-objects/roadchain.contract.ts";
 import type { Database } from "../lib/db.ts";
 import type { Redis } from "../lib/redis.ts";
 
@@ -17,7 +17,11 @@ class CheckTimeout extends Error {}
  * (/api/health/summary), and a driver's message carries SQL text ("Failed query: select 1") or
  * vendor details. The driver's own reason goes to the log instead, URLs stripped.
  */
-export async function timedCheck(name: string, probe: () => Promise<unknown>, timeoutMs = CHECK_TIMEOUT_MS): Promise<CheckResult> {
+export async function timedCheck(
+  name: string,
+  probe: () => Promise<unknown>,
+  timeoutMs = CHECK_TIMEOUT_MS,
+): Promise<CheckResult> {
   const started = performance.now();
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
@@ -32,7 +36,11 @@ export async function timedCheck(name: string, probe: () => Promise<unknown>, ti
   } catch (err) {
     const timedOut = err instanceof CheckTimeout;
     console.warn(JSON.stringify({ level: "warn", msg: "dependency check failed", check: name, reason: describe(err) }));
-    return { status: "down", latency_ms: round(performance.now() - started), error: timedOut ? err.message : "unreachable" };
+    return {
+      status: "down",
+      latency_ms: round(performance.now() - started),
+      error: timedOut ? err.message : "unreachable",
+    };
   } finally {
     clearTimeout(timer);
   }
@@ -40,7 +48,8 @@ export async function timedCheck(name: string, probe: () => Promise<unknown>, ti
 
 export const checkPostgres = (db: Database) => timedCheck("postgres", () => db.execute(sql`select 1`));
 export const checkRedis = (redis: Redis) => timedCheck("redis", () => redis.ping());
-export const checkRoadChain = (ns: RoadChainNamespace) => timedCheck("roadchain", () => roadChainStub(ns, "main").ping());
+export const checkRoadChain = (ns: RoadChainNamespace) =>
+  timedCheck("roadchain", () => roadChainStub(ns, "main").ping());
 
 function round(ms: number) {
   return Math.round(ms * 10) / 10;

@@ -15,7 +15,7 @@
 // With a Redis record, a crash between the database commit and the Redis write would let a retry
 // run the operation twice. Only successful (2xx) results are stored; errors release the key.
 import canonicalize from "canonicalize";
-import { and, eq, sql, type SQL } from "drizzle-orm";
+import { and, eq, type SQL, sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import type * as schema from "../db/schema/index.ts";
 import { idempotencyKeys } from "../db/schema/index.ts";
@@ -112,7 +112,11 @@ export async function beginIdempotent(
       .limit(1);
     if (!row) continue; // released in between: try to claim again
     if (row.requestHash !== input.requestHash) {
-      throw new ApiError(422, "idempotency-key-reused", "This Idempotency-Key was already used with a different request");
+      throw new ApiError(
+        422,
+        "idempotency-key-reused",
+        "This Idempotency-Key was already used with a different request",
+      );
     }
     if (row.status === "done" && row.responseStatus !== null) {
       return { kind: "replay", status: row.responseStatus, body: row.responseBody };
@@ -139,7 +143,13 @@ const claimIsOurs = (claim: IdempotencyClaim) =>
  * can fill in values the database assigns; `onlyIf` makes the completion conditional on the
  * operation's own effect in the same batch. Returns one row if the claim was still ours.
  */
-export function completeIdempotentStatement(tx: Queryable, claim: IdempotencyClaim, status: number, body: unknown, onlyIf?: SQL) {
+export function completeIdempotentStatement(
+  tx: Queryable,
+  claim: IdempotencyClaim,
+  status: number,
+  body: unknown,
+  onlyIf?: SQL,
+) {
   return tx
     .update(idempotencyKeys)
     .set({ status: "done", responseStatus: status, responseBody: body })
@@ -162,7 +172,12 @@ export function claimIsOursSql(claim: IdempotencyClaim): SQL {
 }
 
 /** Stores the result; call inside the operation's transaction. Throws if the claim was lost. */
-export async function completeIdempotent(tx: Queryable, claim: IdempotencyClaim, status: number, body: unknown): Promise<void> {
+export async function completeIdempotent(
+  tx: Queryable,
+  claim: IdempotencyClaim,
+  status: number,
+  body: unknown,
+): Promise<void> {
   const done = await completeIdempotentStatement(tx, claim, status, body);
   if (done.length !== 1) throw new IdempotencySupersededError("the idempotency claim was lost before the commit");
 }
@@ -170,12 +185,14 @@ export async function completeIdempotent(tx: Queryable, claim: IdempotencyClaim,
 /** Gives the key back after a failure. Never throws: an unreleased claim only expires later. */
 export async function releaseIdempotent(db: Queryable, claim: IdempotencyClaim): Promise<void> {
   try {
-    await db
-      .delete(idempotencyKeys)
-      .where(claimIsOurs(claim));
+    await db.delete(idempotencyKeys).where(claimIsOurs(claim));
   } catch (err) {
     console.warn(
-      JSON.stringify({ level: "warn", msg: "idempotency key not released; it expires on its own", error: String(err).slice(0, 200) }),
+      JSON.stringify({
+        level: "warn",
+        msg: "idempotency key not released; it expires on its own",
+        error: String(err).slice(0, 200),
+      }),
     );
   }
 }

@@ -5,11 +5,11 @@
 import type { Database } from "../lib/db.ts";
 import {
   beginIdempotent,
+  type IdempotencyClaim,
   parseIdempotencyKey,
   pruneExpiredIdempotencyKeys,
   releaseIdempotent,
   requestFingerprint,
-  type IdempotencyClaim,
 } from "./idempotency.ts";
 
 export type IdempotentRequest = {

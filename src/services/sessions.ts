@@ -1,4 +1,4 @@
-import { redisScript, type Redis } from "../lib/redis.ts";
+import { type Redis, redisScript } from "../lib/redis.ts";
 
 /**
  * Live sessions in Redis (seed layout: `session:{user_id}`, TTL 1 hour).
@@ -134,7 +134,10 @@ export async function openSession(
  */
 export async function touchSession(redis: Redis, userId: number, sessionId: string): Promise<boolean> {
   const result = await guarded(() =>
-    redisScript<number | string>(redis, TOUCH).exec([sessionKey(userId)], [sessionId, String(nowSeconds()), String(SESSION_TTL_SECONDS)]),
+    redisScript<number | string>(redis, TOUCH).exec(
+      [sessionKey(userId)],
+      [sessionId, String(nowSeconds()), String(SESSION_TTL_SECONDS)],
+    ),
   );
   // Anything but an explicit 1 (garbage, an error string) is not a live session.
   return Number(result) === 1;
@@ -158,7 +161,12 @@ export async function listSessions(redis: Redis, userId: number): Promise<Sessio
   const out: SessionInfo[] = [];
   for (const [sessionId, value] of hashEntries(raw)) {
     try {
-      const v = JSON.parse(String(value)) as { last_seen?: unknown; created_at?: unknown; ip?: unknown; user_agent?: unknown };
+      const v = JSON.parse(String(value)) as {
+        last_seen?: unknown;
+        created_at?: unknown;
+        ip?: unknown;
+        user_agent?: unknown;
+      };
       if (typeof v.last_seen !== "number" || now - v.last_seen > SESSION_TTL_SECONDS) continue;
       out.push({
         sessionId,
@@ -181,6 +189,7 @@ export function hashEntries(raw: unknown): Array<[string, string]> {
     for (let i = 0; i + 1 < raw.length; i += 2) out.push([String(raw[i]), String(raw[i + 1])]);
     return out;
   }
-  if (raw && typeof raw === "object") return Object.entries(raw).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]);
+  if (raw && typeof raw === "object")
+    return Object.entries(raw).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]);
   return [];
 }

@@ -85,7 +85,9 @@ describe("BlackStream", () => {
     try {
       // The video file itself: answered by the test (no network), with bytes no browser can decode.
       const videoUrl = `https://cdn.example.test/v/clip-${run}.mp4`;
-      await desk.context.route("https://cdn.example.test/**", (r) => r.fulfill({ status: 200, contentType: "video/mp4", body: "not really a video" }));
+      await desk.context.route("https://cdn.example.test/**", (r) =>
+        r.fulfill({ status: 200, contentType: "video/mp4", body: "not really a video" }),
+      );
       // A slow list: the user opens the form before it arrives, and the late list must not replace it.
       let release = () => {};
       const held = new Promise<void>((r) => (release = r));
@@ -198,7 +200,13 @@ describe("AI chat", () => {
         r.fulfill({
           status: 503,
           contentType: "application/problem+json",
-          body: JSON.stringify({ type: "https://blackroad.systems/problems/database-unavailable", title: "Service Unavailable", status: 503, detail: "The database is unavailable; retry shortly.", request_id: "browser-test" }),
+          body: JSON.stringify({
+            type: "https://blackroad.systems/problems/database-unavailable",
+            title: "Service Unavailable",
+            status: 503,
+            detail: "The database is unavailable; retry shortly.",
+            request_id: "browser-test",
+          }),
         }),
       );
       const { chat: third, box: retry } = await ask(page, question);
@@ -209,7 +217,9 @@ describe("AI chat", () => {
       expect(await retry.inputValue()).toBe(question);
       releaseAgain();
       // The one expected error answer: the API's 503 to the message (and the test's own, above).
-      expect(desk.problems().filter((p) => !/\b503\b.*\/api\/ai_chat\/conversations\/\d+\/messages\b/.test(p))).toEqual([]);
+      expect(desk.problems().filter((p) => !/\b503\b.*\/api\/ai_chat\/conversations\/\d+\/messages\b/.test(p))).toEqual(
+        [],
+      );
       expect(desk.problems().some((p) => p.startsWith("HTTP 503 POST"))).toBe(true);
     } finally {
       await desk.close();
@@ -258,12 +268,16 @@ describe("Terminal", () => {
       expect((await type("blocks 1")).join("\n")).toMatch(new RegExp(`^#${height}\\s`));
 
       // Paying asks first; "no" sends nothing.
-      expect(await type(`send ${reg.wallet_address} 2.5`)).toEqual([`Send 2.5 RC to ${reg.wallet_address}? Type "yes" to confirm:`]);
+      expect(await type(`send ${reg.wallet_address} 2.5`)).toEqual([
+        `Send 2.5 RC to ${reg.wallet_address}? Type "yes" to confirm:`,
+      ]);
       await type("no");
       expect((await lines()).at(-1)).toBe("Cancelled.");
       expect(await balance()).toBe(start + Number(reward));
       await type(`send ${reg.wallet_address} 2.5 for the toll`);
-      expect(await type("yes")).toEqual([expect.stringMatching(/^Sent\. Transaction \w+ is pending until the next block\.$/)]);
+      expect(await type("yes")).toEqual([
+        expect.stringMatching(/^Sent\. Transaction \w+ is pending until the next block\.$/),
+      ]);
       expect(await balance()).toBe(start + Number(reward) - 2.5);
       const payment = async () => (await type("history")).find((l) => / 2\.5 RC {2}/.test(l));
       expect(await payment()).toMatch(/ pending$/);
@@ -309,7 +323,9 @@ describe("Account", () => {
       await devices.getByRole("button", { name: "Sign out phone-app/2" }).click();
       await devices.locator("[data-session=other]").waitFor({ state: "detached" });
       expect(await devices.locator("[data-session]").count()).toBe(1);
-      const phoneMe = await fetch(`${env.system.url}/api/auth/me`, { headers: { Authorization: `Bearer ${phone.access_token}` } });
+      const phoneMe = await fetch(`${env.system.url}/api/auth/me`, {
+        headers: { Authorization: `Bearer ${phone.access_token}` },
+      });
       expect(phoneMe.status).toBe(401);
       expectNoProblems(desk);
     } finally {
@@ -329,7 +345,8 @@ describe("System", () => {
       const version = await apiJson("/api/system/version");
       const health = await apiJson("/api/health/summary");
       /** The block under one of the window's headings (Version, Public configuration). */
-      const section = (name: string) => sys.locator("h3", { hasText: new RegExp(`^${name}$`) }).locator("xpath=following-sibling::div[1]");
+      const section = (name: string) =>
+        sys.locator("h3", { hasText: new RegExp(`^${name}$`) }).locator("xpath=following-sibling::div[1]");
 
       // Health: the overall status and one row per dependency the API checked, with its latency.
       await visible(sys.locator(".badge", { hasText: new RegExp(`^${health.status}$`, "i") }));
@@ -346,13 +363,27 @@ describe("System", () => {
 
       // Version: what /api/system/version says (this system's GIT_SHA is "browser-test").
       const versionView = section("Version");
-      for (const [label, value] of [["Version", version.version], ["Environment", version.environment], ["Git sha", version.git_sha]]) {
-        expect(await versionView.locator("dt", { hasText: new RegExp(`^${label}$`) }).locator("xpath=following-sibling::dd[1]").innerText()).toBe(value);
+      for (const [label, value] of [
+        ["Version", version.version],
+        ["Environment", version.environment],
+        ["Git sha", version.git_sha],
+      ]) {
+        expect(
+          await versionView
+            .locator("dt", { hasText: new RegExp(`^${label}$`) })
+            .locator("xpath=following-sibling::dd[1]")
+            .innerText(),
+        ).toBe(value);
       }
       expect(version.git_sha).toBe("browser-test");
       const config = section("Public configuration");
       await visible(config.locator("dd", { hasText: "BlackRoad OS API" }));
-      expect(await config.locator("dt", { hasText: /^AI chat$/ }).locator("xpath=following-sibling::dd[1]").innerText()).toBe("No");
+      expect(
+        await config
+          .locator("dt", { hasText: /^AI chat$/ })
+          .locator("xpath=following-sibling::dd[1]")
+          .innerText(),
+      ).toBe("No");
       await screenshot(sys, "app-system");
       expectNoProblems(desk);
     } finally {

@@ -31,7 +31,10 @@ describe("assets routing", () => {
     for (const path of ["/", "/prism", "/prism/", ...paths]) {
       const res = await fetch(`${system.url}${path}`, { redirect: "manual" });
       const body = await res.text();
-      if (body === staticNotFound || (res.status === 404 && (res.headers.get("content-type") ?? "").includes("text/html"))) {
+      if (
+        body === staticNotFound ||
+        (res.status === 404 && (res.headers.get("content-type") ?? "").includes("text/html"))
+      ) {
         problems.push(`${path} → ${res.status} ${res.headers.get("content-type")}`);
       }
     }
@@ -94,7 +97,7 @@ function descendants(pid: number): number[] {
   }
   const found: number[] = [];
   const walk = (p: number) => {
-    for (const [child, parent] of parentOf) if (parent === p) (found.push(child), walk(child));
+    for (const [child, parent] of parentOf) if (parent === p) found.push(child), walk(child);
   };
   walk(pid);
   return found;

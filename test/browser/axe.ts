@@ -17,12 +17,26 @@ export async function accessibilityProblems(target: Page | Locator): Promise<str
   if (!(await page.evaluate("typeof axe === 'object'"))) await page.evaluate(axeSource);
   // Runs in the page: self-contained (no closure over Node variables).
   const check = async (el: unknown) => {
-    const w = globalThis as unknown as { document: unknown; axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: Violation[] }> } };
+    const w = globalThis as unknown as {
+      document: unknown;
+      axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: Violation[] }> };
+    };
     const result = await w.axe.run(el ?? w.document, { resultTypes: ["violations"] });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) }));
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((n) => ({ target: n.target })),
+    }));
   };
   const violations = "goto" in target ? await target.evaluate(check, null) : await target.evaluate(check);
   return violations
     .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.impact} ${v.id}: ${v.help} at ${v.nodes.map((n) => JSON.stringify(n.target)).slice(0, 5).join(", ")}`);
+    .map(
+      (v) =>
+        `${v.impact} ${v.id}: ${v.help} at ${v.nodes
+          .map((n) => JSON.stringify(n.target))
+          .slice(0, 5)
+          .join(", ")}`,
+    );
 }

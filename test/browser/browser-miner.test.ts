@@ -48,7 +48,8 @@ describe("Miner app", () => {
     const asked: string[] = [];
     page.on("request", (r) => {
       const path = new URL(r.url()).pathname;
-      if (path.startsWith("/api/blockchain/min") || path.startsWith("/api/miner/control")) asked.push(`${r.method()} ${path}`);
+      if (path.startsWith("/api/blockchain/min") || path.startsWith("/api/miner/control"))
+        asked.push(`${r.method()} ${path}`);
     });
     const workers: string[] = [];
     page.on("worker", (w) => workers.push(new URL(w.url()).pathname));
@@ -83,12 +84,18 @@ describe("Miner app", () => {
     // Running: blocks keep coming and the hashrate is the device's own, measured.
     await miner.getByRole("button", { name: "Start mining" }).click();
     await expect.poll(() => valueOf(device, "blocks found"), { timeout: 30_000 }).toMatch(/^([3-9]|\d\d+)$/);
-    await expect.poll(async () => parseFloat(await valueOf(device, "hashrate")), { timeout: 30_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(async () => parseFloat(await valueOf(device, "hashrate")), { timeout: 30_000 })
+      .toBeGreaterThan(0);
     await miner.getByRole("button", { name: "Stop" }).click();
     await visible(miner.locator(".msg.ok", { hasText: "Miner stopped." }));
     await screenshot(miner, "app-browser-miner");
 
-    expect(asked.filter((a) => !/^(GET \/api\/blockchain\/mining\/template|POST \/api\/blockchain\/mining\/submit)$/.test(a))).toEqual([]);
+    expect(
+      asked.filter(
+        (a) => !/^(GET \/api\/blockchain\/mining\/template|POST \/api\/blockchain\/mining\/submit)$/.test(a),
+      ),
+    ).toEqual([]);
     expect(asked).toContain("POST /api/blockchain/mining/submit");
     expect(desk.problems()).toEqual([]);
     await desk.close();

@@ -8,8 +8,8 @@
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from "playwright-core";
 import { accessibilityProblems } from "./axe.ts";
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from "playwright-core";
 
 export const ARTIFACTS = join(import.meta.dirname, "../../test-artifacts");
 
@@ -18,7 +18,14 @@ const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--no-first-run",
+    ],
   });
 }
 
@@ -87,7 +94,11 @@ function isAllowed(method: string, url: string, status: number): boolean {
  * Chromium reports every error answer twice, as a response and as a console error "Failed to load
  * resource: ... status of N" located at that URL; the console line of an allowed answer is allowed.
  */
-export async function openPage(browser: Browser, baseURL: string, viewport = { width: 1280, height: 800 }): Promise<Watched> {
+export async function openPage(
+  browser: Browser,
+  baseURL: string,
+  viewport = { width: 1280, height: 800 },
+): Promise<Watched> {
   const context = await browser.newContext({ baseURL, viewport });
   await context.addInitScript(MARK_CANCELLED);
   const page = await context.newPage();
@@ -112,7 +123,8 @@ export async function openPage(browser: Browser, baseURL: string, viewport = { w
   });
   page.on("pageerror", (err) => found.push(`uncaught: ${err.message}`));
   page.on("console", (msg) => {
-    if (msg.type() === "debug" && msg.text().startsWith(CANCELLED)) cancelled.push(msg.text().slice(CANCELLED.length).trim());
+    if (msg.type() === "debug" && msg.text().startsWith(CANCELLED))
+      cancelled.push(msg.text().slice(CANCELLED.length).trim());
     if (msg.type() !== "error") return;
     const at = msg.location().url;
     const load = /^Failed to load resource: the server responded with a status of (\d+)/.exec(msg.text());
@@ -149,7 +161,11 @@ export async function openPage(browser: Browser, baseURL: string, viewport = { w
  * and that view checked with axe-core: serious or critical accessibility violations fail the test.
  * (Every window the browser tests visit is screenshotted, so every window is checked.)
  */
-export async function screenshot(target: Page | Locator, name: string, opts: { fullPage?: boolean } = {}): Promise<string> {
+export async function screenshot(
+  target: Page | Locator,
+  name: string,
+  opts: { fullPage?: boolean } = {},
+): Promise<string> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const path = join(ARTIFACTS, `${name}.png`);
   await ("goto" in target ? target.screenshot({ path, fullPage: opts.fullPage }) : target.screenshot({ path }));

@@ -51,9 +51,28 @@ async function agent(deviceId: string, token: string, beats: number, config: Rec
   try {
     const configPath = join(dir, "agent.json");
     writeFileSync(configPath, JSON.stringify(config));
-    const { stdout } = await exec(process.execPath, [AGENT, "run", "--url", env.system.url, "--device-id", deviceId, "--token", token, "--beats", String(beats), "--config", configPath], { timeout: 60_000 });
+    const { stdout } = await exec(
+      process.execPath,
+      [
+        AGENT,
+        "run",
+        "--url",
+        env.system.url,
+        "--device-id",
+        deviceId,
+        "--token",
+        token,
+        "--beats",
+        String(beats),
+        "--config",
+        configPath,
+      ],
+      { timeout: 60_000 },
+    );
     const last = stdout.trim().split("\n").pop()!;
-    return JSON.parse(last) as { history: Array<{ delivered: Array<{ id: string; action: string; target: string }>; acknowledged: string[] }> };
+    return JSON.parse(last) as {
+      history: Array<{ delivered: Array<{ id: string; action: string; target: string }>; acknowledged: string[] }>;
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -85,7 +104,9 @@ describe("Devices window with the device agent", () => {
       await visible(row.getByText("Online"), 15_000);
       expect(await row.locator("td").nth(2).innerText()).toMatch(/^\d+(\.\d)? %$/);
       const chart = w.locator("figure.chart-figure");
-      await expect.poll(() => chart.getAttribute("aria-label"), { timeout: 20_000 }).toMatch(/\d+ points; highest CPU \d/);
+      await expect
+        .poll(() => chart.getAttribute("aria-label"), { timeout: 20_000 })
+        .toMatch(/\d+ points; highest CPU \d/);
       expect(await chart.locator("canvas").count()).toBeGreaterThan(0);
 
       // Commands queued in the window: one the agent runs (ping, built in), one its config does not enable.
@@ -105,7 +126,10 @@ describe("Devices window with the device agent", () => {
       await visible(cmd.getByText("run_action runs one of", { exact: false }));
 
       const second = await agent(deviceId, token, 2);
-      expect(second.history[0]!.delivered.map((c) => `${c.action} ${c.target}`)).toEqual(["run_action ping", "restart_service nginx"]);
+      expect(second.history[0]!.delivered.map((c) => `${c.action} ${c.target}`)).toEqual([
+        "run_action ping",
+        "restart_service nginx",
+      ]);
       expect(second.history[1]!.acknowledged).toHaveLength(2);
       const ping = w.locator("tbody tr", { hasText: "ping" });
       await visible(ping.getByText("Succeeded"), 15_000);
@@ -119,7 +143,10 @@ describe("Devices window with the device agent", () => {
       await w.getByRole("button", { name: "Revoke token" }).click();
       await page.getByRole("alertdialog").getByRole("button", { name: "Revoke" }).click();
       await expect.poll(() => w.getByRole("button", { name: "Revoke token" }).isDisabled()).toBe(true);
-      const refused = await agent(deviceId, token, 1).then(() => "", (e: Error & { stderr?: string }) => e.stderr ?? String(e));
+      const refused = await agent(deviceId, token, 1).then(
+        () => "",
+        (e: Error & { stderr?: string }) => e.stderr ?? String(e),
+      );
       expect(refused).toContain("the device token was refused");
       // The one error answer of the story is the refused command (its 422, reported twice by Chromium).
       const refusedCommand = (p: string) => p.includes("422") && p.includes(`/api/devices/${deviceId}/commands`);

@@ -60,7 +60,9 @@ describe("Files, Editor and search", () => {
       await visible(files.getByText("No files here yet."));
 
       // Upload with the picker: the progress bar fills and the file is listed.
-      await files.locator('input[type="file"]').setInputFiles({ name, mimeType: "text/plain", buffer: Buffer.from(`hello ${word}\n`) });
+      await files
+        .locator('input[type="file"]')
+        .setInputFiles({ name, mimeType: "text/plain", buffer: Buffer.from(`hello ${word}\n`) });
       await visible(files.getByText("Uploaded"));
       expect(await files.locator("progress").first().getAttribute("value")).toBe("100");
       await visible(files.locator(`tr[data-file="${name}"]`));
@@ -107,7 +109,9 @@ describe("Files, Editor and search", () => {
       expect(download.suggestedFilename()).toBe(name);
 
       // The taskbar's search box finds it while the word is typed, with the match marked.
-      await page.getByRole("searchbox", { name: "Search everything" }).pressSequentially(word.slice(0, -1), { delay: 20 });
+      await page
+        .getByRole("searchbox", { name: "Search everything" })
+        .pressSequentially(word.slice(0, -1), { delay: 20 });
       const results = await visible(page.getByRole("region", { name: "Search results" }));
       const hit = await visible(results.getByRole("button", { name: new RegExp(name) }));
       await visible(hit.locator("mark"));
@@ -131,7 +135,11 @@ describe("Files, Editor and search", () => {
       const other = `sender_${run}`;
       await post("/api/auth/register", { username: other, email: `${other}@example.com`, password: PASSWORD });
       const { access_token } = await post("/api/auth/login", { username: other, password: PASSWORD });
-      await post("/api/email/send", { to: `${username}@example.com`, subject: `Hello ${run}`, body: "Live?" }, access_token);
+      await post(
+        "/api/email/send",
+        { to: `${username}@example.com`, subject: `Hello ${run}`, body: "Live?" },
+        access_token,
+      );
       await expect.poll(() => bell.getAttribute("aria-label"), { timeout: 20_000 }).toBe("Notifications: 1 unread");
       await bell.click();
       const panel = await visible(page.getByRole("dialog", { name: "Notifications" }));

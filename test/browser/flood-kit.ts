@@ -58,7 +58,9 @@ export type Opened = { ws: WebSocket; status: number; closed: Promise<{ code: nu
 export function openFeed(url: string): Promise<Opened> {
   return new Promise((resolve) => {
     const ws = new WebSocket(`${url.replace(/^http/, "ws")}/api/blockchain/ws`, { maxPayload: 64 * 1024 * 1024 });
-    const closed = new Promise<{ code: number; reason: string }>((r) => ws.once("close", (code, reason) => r({ code, reason: reason.toString() })));
+    const closed = new Promise<{ code: number; reason: string }>((r) =>
+      ws.once("close", (code, reason) => r({ code, reason: reason.toString() })),
+    );
     ws.once("open", () => resolve({ ws, status: 101, closed }));
     ws.once("unexpected-response", (_req, res) => {
       res.resume();
@@ -69,7 +71,13 @@ export function openFeed(url: string): Promise<Opened> {
   });
 }
 
-export type FloodReport = { connections: number; refused: number; closeCodes: Record<string, number>; sent: number; unclosed: number };
+export type FloodReport = {
+  connections: number;
+  refused: number;
+  closeCodes: Record<string, number>;
+  sent: number;
+  unclosed: number;
+};
 
 /**
  * `sockets` sockets from one address, each sending `perSocket` small messages as fast as it can; a

@@ -304,24 +304,33 @@ describe("Prism console", () => {
       await visible(page.getByText(`Signed in as ${alice.username}`));
       const counts = page.getByRole("region", { name: "Counts" });
       await visible(counts.locator(".count"));
-      const count = async (label: RegExp) => Number(await counts.locator(".count", { hasText: label }).first().locator("strong").innerText());
+      const count = async (label: RegExp) =>
+        Number(await counts.locator(".count", { hasText: label }).first().locator("strong").innerText());
       expect(await count(/^\d+\s*Users/i)).toBe(2);
       expect(await count(/blocks/i)).toBeGreaterThanOrEqual(3);
       const events = page.getByRole("region", { name: "Audit events" });
       await visible(events.locator("tbody tr", { hasText: "admin.granted" }));
       await events.getByLabel("Type").fill("auth.login");
       await events.getByRole("button", { name: "Apply" }).click();
-      await expect.poll(async () => {
-        const types = await events.locator("tbody tr td:nth-child(2)").allInnerTexts();
-        return types.length > 0 && types.every((t) => t.trim() === "auth.login");
-      }).toBe(true);
+      await expect
+        .poll(async () => {
+          const types = await events.locator("tbody tr td:nth-child(2)").allInnerTexts();
+          return types.length > 0 && types.every((t) => t.trim() === "auth.login");
+        })
+        .toBe(true);
       const chain = page.getByRole("region", { name: "Chain status" });
       await chain.getByRole("button", { name: "Verify chain" }).click();
       await visible(chain.getByRole("status").filter({ hasText: /^Valid\. 3 blocks checked/ }));
-      await visible(page.getByRole("region", { name: "System health" }).locator(".badge", { hasText: /^(Ok|Healthy)$/ }));
+      await visible(
+        page.getByRole("region", { name: "System health" }).locator(".badge", { hasText: /^(Ok|Healthy)$/ }),
+      );
       // Observability: charts of the last hour (uPlot canvases with text alternatives) and the busiest routes.
       const observability = page.getByRole("region", { name: "Observability" });
-      await visible(observability.getByRole("img", { name: /^Requests and 5xx per minute over the last hour\. requests: highest \d+/ }));
+      await visible(
+        observability.getByRole("img", {
+          name: /^Requests and 5xx per minute over the last hour\. requests: highest \d+/,
+        }),
+      );
       await visible(observability.getByRole("img", { name: /^p95 latency \(ms\) over the last hour/ }));
       expect(await observability.locator("canvas").count()).toBeGreaterThanOrEqual(4);
       await visible(observability.locator("tbody tr", { hasText: "POST /api/auth/login" }));
@@ -362,7 +371,9 @@ describe("Static site", () => {
   /** Same-origin references in a page or asset: HTML src/href, CSS url()/@import, JS imports. */
   function references(body: string, contentType: string): string[] {
     const refs: string[] = [];
-    const add = (re: RegExp) => { for (const m of body.matchAll(re)) refs.push(m[1]!); };
+    const add = (re: RegExp) => {
+      for (const m of body.matchAll(re)) refs.push(m[1]!);
+    };
     if (contentType.includes("html")) add(/\s(?:src|href)\s*=\s*["']([^"']+)["']/gi);
     if (contentType.includes("css")) {
       add(/url\(\s*["']?([^"')]+)["']?\s*\)/gi);
@@ -389,7 +400,16 @@ describe("Static site", () => {
       // Vendored bundles (Swagger UI) are classic scripts, not modules: nothing to follow inside.
       const body = path.startsWith("/vendor/") ? "" : await res.text();
       const ext = /\.(\w+)$/.exec(path)?.[1];
-      const wanted = ext === "js" ? /javascript/ : ext === "css" ? /text\/css/ : ext === "svg" ? /image\/svg\+xml/ : ext === "html" || !ext ? /text\/html/ : /./;
+      const wanted =
+        ext === "js"
+          ? /javascript/
+          : ext === "css"
+            ? /text\/css/
+            : ext === "svg"
+              ? /image\/svg\+xml/
+              : ext === "html" || !ext
+                ? /text\/html/
+                : /./;
       seen.set(path, res.status !== 200 ? `HTTP ${res.status}` : !wanted.test(type) ? `content-type ${type}` : "");
       if (res.status !== 200) continue;
       for (const ref of references(body, type)) {
@@ -401,11 +421,24 @@ describe("Static site", () => {
         }
       }
     }
-    const broken = [...seen].filter(([, p]) => p).map(([path, p]) => `${path} (${p}, referenced by ${referrers.get(path)})`);
+    const broken = [...seen]
+      .filter(([, p]) => p)
+      .map(([path, p]) => `${path} (${p}, referenced by ${referrers.get(path)})`);
     expect(broken).toEqual([]);
     // It really crawled: the desktop's modules, every app, both style sheets, Swagger UI.
     const paths = [...seen.keys()];
-    expect(paths).toEqual(expect.arrayContaining(["/js/desktop.js", "/js/apps/roadchain.js", "/js/apps/terminal.js", "/js/prism/console.js", "/css/desktop.css", "/css/prism.css", "/favicon.svg", "/vendor/swagger-ui/swagger-ui-bundle.js"]));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        "/js/desktop.js",
+        "/js/apps/roadchain.js",
+        "/js/apps/terminal.js",
+        "/js/prism/console.js",
+        "/css/desktop.css",
+        "/css/prism.css",
+        "/favicon.svg",
+        "/vendor/swagger-ui/swagger-ui-bundle.js",
+      ]),
+    );
   });
 
   it("/, /prism and /prism/ open Pocket OS and Prism", async () => {

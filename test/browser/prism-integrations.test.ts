@@ -30,7 +30,12 @@ describe("Prism: Integrations", () => {
     expect(await env.system.makeAdmin(username)).toContain("is now an administrator");
 
     // A signed delivery, as GitHub sends it.
-    const body = JSON.stringify({ action: "opened", pull_request: { number: 3 }, repository: { full_name: "octo/browser-demo" }, sender: { login: "octo" } });
+    const body = JSON.stringify({
+      action: "opened",
+      pull_request: { number: 3 },
+      repository: { full_name: "octo/browser-demo" },
+      sender: { login: "octo" },
+    });
     const hook = await fetch(`${env.system.url}/api/webhooks/github`, {
       method: "POST",
       headers: {

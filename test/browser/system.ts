@@ -10,7 +10,7 @@
  * rate-limit counters never meet the Worker tests', another browser file's or an earlier run's);
  * LOCAL_CLOUD_REDIS=embedded passes through to the local cloud.
  */
-import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -84,13 +84,23 @@ const groupAlive = (child: ChildProcess) => signalGroup(child, 0 as unknown as N
  * `extraVars` are added to the Worker's vars (e.g. METRICS_TOKEN for the metrics tests); `redisUrl`: a
  * Redis of the caller's own (for example one it will stop), instead of REDIS_URL's.
  */
-export async function startSystem(extraVars: Record<string, string> = {}, opts: { redisUrl?: string } = {}): Promise<TestSystem> {
+export async function startSystem(
+  extraVars: Record<string, string> = {},
+  opts: { redisUrl?: string } = {},
+): Promise<TestSystem> {
   const dir = mkdtempSync(join(tmpdir(), "blackroad-browser-"));
-  const [port, postgresPort, neonPort, upstashPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const [port, postgresPort, neonPort, upstashPort] = await Promise.all([
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+  ]);
   const url = `http://127.0.0.1:${port}`;
   const adminUrl = process.env.TEST_DATABASE_URL;
   const dbName = `blackroad_browser_${process.pid}`;
-  const databaseUrl = adminUrl ? await freshDatabase(adminUrl, dbName) : `postgres://postgres:postgres@127.0.0.1:${postgresPort}/postgres`;
+  const databaseUrl = adminUrl
+    ? await freshDatabase(adminUrl, dbName)
+    : `postgres://postgres:postgres@127.0.0.1:${postgresPort}/postgres`;
   let redisUrl: string | undefined = opts.redisUrl;
   if (!redisUrl && process.env.REDIS_URL) {
     const redis = new Redis(process.env.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2 });
@@ -133,7 +143,13 @@ export async function startSystem(extraVars: Record<string, string> = {}, opts: 
     ...extraVars,
   };
   const varsFile = join(dir, "dev.vars");
-  writeFileSync(varsFile, Object.entries(vars).map(([k, v]) => `${k}=${v}`).join("\n") + "\n", { mode: 0o600 });
+  writeFileSync(
+    varsFile,
+    `${Object.entries(vars)
+      .map(([k, v]) => `${k}=${v}`)
+      .join("\n")}\n`,
+    { mode: 0o600 },
+  );
   mkdirSync(join(dir, "wrangler"));
 
   const env: NodeJS.ProcessEnv = {
@@ -152,7 +168,12 @@ export async function startSystem(extraVars: Record<string, string> = {}, opts: 
     NO_COLOR: "1",
   };
   // detached: its own process group, so teardown reaches every process it started.
-  const child = spawn(process.execPath, [join(root, "scripts/dev.ts")], { cwd: root, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [join(root, "scripts/dev.ts")], {
+    cwd: root,
+    env,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   child.stdout!.on("data", (c: Buffer) => (output += c.toString()));
   child.stderr!.on("data", (c: Buffer) => (output += c.toString()));
@@ -211,7 +232,10 @@ export async function startSystem(extraVars: Record<string, string> = {}, opts: 
  * A test file's system and browser: both started before its tests (in parallel) and stopped after
  * them. Read `.system` and `.browser` inside tests and hooks, once they have started.
  */
-export function systemAndBrowser(extraVars: Record<string, string> = {}): { readonly system: TestSystem; readonly browser: Browser } {
+export function systemAndBrowser(extraVars: Record<string, string> = {}): {
+  readonly system: TestSystem;
+  readonly browser: Browser;
+} {
   const started: { system?: TestSystem; browser?: Browser } = {};
   beforeAll(async () => {
     const [s, b] = await Promise.allSettled([startSystem(extraVars), launchBrowser()]);

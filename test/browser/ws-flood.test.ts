@@ -11,9 +11,9 @@ import { execFile } from "node:child_process";
 import { appendFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { median, openFeed, percentile, probe, sleep, workerdRssMiB, type FloodReport } from "./flood-kit.ts";
+import WebSocket from "ws";
+import { type FloodReport, median, openFeed, percentile, probe, sleep, workerdRssMiB } from "./flood-kit.ts";
 import { startSystem, type TestSystem } from "./system.ts";
 
 // Issue 14's flood (4 sockets × 5,000 messages) three times, each followed by an idle phase.
@@ -28,7 +28,9 @@ const add = (into: Samples, from: Samples) => {
 
 /** Runs flood-attacker.ts in a process of its own for `ms`; its report. */
 async function attacker(url: string, ms: number): Promise<FloodReport> {
-  const { stdout } = await run(process.execPath, [join(import.meta.dirname, "flood-attacker.ts"), url, String(ms)], { timeout: ms + 60_000 });
+  const { stdout } = await run(process.execPath, [join(import.meta.dirname, "flood-attacker.ts"), url, String(ms)], {
+    timeout: ms + 60_000,
+  });
   return JSON.parse(stdout.trim().split("\n").pop()!) as FloodReport;
 }
 const run = promisify(execFile);
@@ -86,7 +88,8 @@ describe("WebSocket flood on /api/blockchain/ws", () => {
     const rssEnd = workerdRssMiB(system.pid);
     const line = `[ws-flood] memory ${JSON.stringify({ workerd_rss_mib: { start: rssStart, peak: rssPeak, end_after_10s: rssEnd }, attack })}`;
     console.log(line);
-    if (process.env.WS_FLOOD_REPORT) appendFileSync(process.env.WS_FLOOD_REPORT, `${new Date().toISOString()} ${line}\n`);
+    if (process.env.WS_FLOOD_REPORT)
+      appendFileSync(process.env.WS_FLOOD_REPORT, `${new Date().toISOString()} ${line}\n`);
     expect(attack.closeCodes).toEqual({ 1008: 4 });
     // Issue 14 saw ~100 MB → ~1 GB that stayed. The runtime keeps some heap it grew (~12 MiB per
     // flood measured, none of it sockets or buffers of ours); 32 MiB of slack.
@@ -138,7 +141,12 @@ describe("WebSocket flood on /api/blockchain/ws", () => {
       refused: a.refused + b.refused,
       sent: a.sent + b.sent,
       unclosed: a.unclosed + b.unclosed,
-      closeCodes: Object.fromEntries([...new Set([...Object.keys(a.closeCodes), ...Object.keys(b.closeCodes)])].map((k) => [k, (a.closeCodes[k] ?? 0) + (b.closeCodes[k] ?? 0)])),
+      closeCodes: Object.fromEntries(
+        [...new Set([...Object.keys(a.closeCodes), ...Object.keys(b.closeCodes)])].map((k) => [
+          k,
+          (a.closeCodes[k] ?? 0) + (b.closeCodes[k] ?? 0),
+        ]),
+      ),
     }));
     const summary = (x: Samples) => ({
       health_p50_ms: median(x.health),
@@ -157,7 +165,8 @@ describe("WebSocket flood on /api/blockchain/ws", () => {
     };
     const line = `[ws-flood] ${JSON.stringify(numbers, (_k, v) => (typeof v === "number" ? Math.round(v * 10) / 10 : v))}`;
     console.log(line);
-    if (process.env.WS_FLOOD_REPORT) appendFileSync(process.env.WS_FLOOD_REPORT, `${new Date().toISOString()} ${line}\n`);
+    if (process.env.WS_FLOOD_REPORT)
+      appendFileSync(process.env.WS_FLOOD_REPORT, `${new Date().toISOString()} ${line}\n`);
 
     expect(idle.mineErrors).toEqual([]);
     expect(during.mineErrors).toEqual([]);

@@ -1,7 +1,7 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import worker from "../../src/index.ts";
-import { buildContract, checkResponse, type Contract } from "./contract.ts";
+import { buildContract, type Contract, checkResponse } from "./contract.ts";
 
 export const BASE = "https://api.example.test";
 
@@ -17,7 +17,9 @@ function buildRequest(path: string, init: ApiInit): Request {
 let contract: Promise<Contract> | undefined;
 /** The document the Worker serves, fetched once per test file. */
 function theContract(): Promise<Contract> {
-  contract ??= exports.default.fetch(new Request(`${BASE}/api/openapi.json`)).then(async (res) => buildContract(await res.json()));
+  contract ??= exports.default
+    .fetch(new Request(`${BASE}/api/openapi.json`))
+    .then(async (res) => buildContract(await res.json()));
   return contract;
 }
 

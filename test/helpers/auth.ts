@@ -33,7 +33,11 @@ export async function register(overrides: Record<string, unknown> = {}, headers:
   return { ...body, user } as { username: string; email: string; password: string; user: typeof user };
 }
 
-export async function login(username: string, password = PASSWORD, headers: Record<string, string> = {}): Promise<Pair> {
+export async function login(
+  username: string,
+  password = PASSWORD,
+  headers: Record<string, string> = {},
+): Promise<Pair> {
   const res = await api("/api/auth/login", { method: "POST", json: { username, password }, headers });
   const text = await res.text();
   expect(res.status, text).toBe(200);
@@ -44,7 +48,8 @@ export async function refresh(token: string, headers: Record<string, string> = {
   return api("/api/auth/refresh", { method: "POST", json: { refresh_token: token }, headers });
 }
 
-export const me = (token: string, headers: Record<string, string> = {}) => api("/api/auth/me", { headers: bearer(token, headers) });
+export const me = (token: string, headers: Record<string, string> = {}) =>
+  api("/api/auth/me", { headers: bearer(token, headers) });
 
 /** The token's claims, unverified (tests only). */
 export function claimsOf(token: string): Record<string, unknown> {

@@ -23,7 +23,11 @@ export type BlockJson = BlockView;
 export type TxJson = TransactionView;
 export type VerifyJson = VerifyResult;
 
-export async function mine(chain: TestChain, user: TestUser, init: { body?: unknown; headers?: Record<string, string> } = {}) {
+export async function mine(
+  chain: TestChain,
+  user: TestUser,
+  init: { body?: unknown; headers?: Record<string, string> } = {},
+) {
   return api("/api/blockchain/blocks", {
     method: "POST",
     headers: { ...chain.headers, ...user.headers, ...init.headers },
@@ -45,7 +49,11 @@ export async function transfer(
   body: unknown,
   headers: Record<string, string> = {},
 ): Promise<Response> {
-  return api("/api/blockchain/transactions", { method: "POST", headers: { ...chain.headers, ...user.headers, ...headers }, json: body });
+  return api("/api/blockchain/transactions", {
+    method: "POST",
+    headers: { ...chain.headers, ...user.headers, ...headers },
+    json: body,
+  });
 }
 
 export async function verify(chain: TestChain): Promise<VerifyJson> {

@@ -1,4 +1,4 @@
-import { Validator, type Schema } from "@cfworker/json-schema";
+import { type Schema, Validator } from "@cfworker/json-schema";
 
 /**
  * The contract check every test response goes through (test/helpers/api.ts): the response must be
@@ -43,7 +43,10 @@ function validator(contract: Contract, key: string, schema: Json): Validator {
   return v;
 }
 
-const problemSchema = (contract: Contract) => ({ $ref: "#/components/schemas/Problem", components: contract.doc.components });
+const problemSchema = (contract: Contract) => ({
+  $ref: "#/components/schemas/Problem",
+  components: contract.doc.components,
+});
 
 function findOperation(contract: Contract, method: string, pathname: string): Operation | undefined {
   return contract.operations.find((o) => o.method === method && o.pattern.test(pathname));
@@ -61,7 +64,9 @@ export async function checkResponse(contract: Contract, method: string, url: str
   }
   const where = `${method} ${new URL(url).pathname} → ${res.status}`;
   const fail = (why: string, body?: string) => {
-    throw new Error(`Response does not match the OpenAPI document: ${where}: ${why}${body ? `\n${body.slice(0, 600)}` : ""}`);
+    throw new Error(
+      `Response does not match the OpenAPI document: ${where}: ${why}${body ? `\n${body.slice(0, 600)}` : ""}`,
+    );
   };
   if (res.status === 101) return; // a WebSocket upgrade: nothing to read
 
@@ -69,14 +74,17 @@ export async function checkResponse(contract: Contract, method: string, url: str
   const isProblem = contentType === "application/problem+json";
   if (!found) {
     // Not an operation of the document (static pages, unknown /api paths): errors are still problems.
-    if (pathname.startsWith("/api") && res.status >= 400 && !isProblem) fail(`an error that is not a problem (${contentType})`);
+    if (pathname.startsWith("/api") && res.status >= 400 && !isProblem)
+      fail(`an error that is not a problem (${contentType})`);
     return;
   }
   const declared = found.op.responses?.[String(res.status)] ?? found.op.responses?.default;
   let schema: Json;
   if (!declared) {
     if (!UNDECLARED_PROBLEMS.has(res.status)) {
-      fail(`status not declared for ${found.method.toUpperCase()} ${found.path} (declared: ${Object.keys(found.op.responses ?? {}).join(", ")})`);
+      fail(
+        `status not declared for ${found.method.toUpperCase()} ${found.path} (declared: ${Object.keys(found.op.responses ?? {}).join(", ")})`,
+      );
     }
     if (!isProblem) fail(`expected application/problem+json, got ${contentType || "no content type"}`);
     schema = problemSchema(contract);
@@ -88,8 +96,13 @@ export async function checkResponse(contract: Contract, method: string, url: str
         continue;
       }
       if (header.schema) {
-        const result = validator(contract, `${found.method} ${found.path} ${res.status} header ${name}`, header.schema).validate(value);
-        if (!result.valid) fail(`header ${name}: ${JSON.stringify(value)} does not match ${JSON.stringify(header.schema)}`);
+        const result = validator(
+          contract,
+          `${found.method} ${found.path} ${res.status} header ${name}`,
+          header.schema,
+        ).validate(value);
+        if (!result.valid)
+          fail(`header ${name}: ${JSON.stringify(value)} does not match ${JSON.stringify(header.schema)}`);
       }
     }
     const content = declared.content ?? {};
@@ -101,7 +114,8 @@ export async function checkResponse(contract: Contract, method: string, url: str
     }
     // `*/*` declares "whatever the resource is" (a downloaded file): any type passes, the body is not JSON-checked.
     const anyType = !types.includes(contentType) && types.includes("*/*");
-    if (!types.includes(contentType) && !anyType) fail(`content type ${contentType || "(none)"} not declared (declared: ${types.join(", ")})`);
+    if (!types.includes(contentType) && !anyType)
+      fail(`content type ${contentType || "(none)"} not declared (declared: ${types.join(", ")})`);
     if (anyType || !contentType.endsWith("json")) return; // event streams and other text: the type is the contract
     schema = content[contentType].schema;
   }
@@ -116,9 +130,17 @@ export async function checkResponse(contract: Contract, method: string, url: str
   const result = validator(contract, key, schema).validate(body);
   if (!result.valid) {
     const errors = result.errors
-      .filter((e) => !e.error.startsWith("A subschema") && !e.error.startsWith("Items did not match") && !e.error.startsWith("Property "))
+      .filter(
+        (e) =>
+          !e.error.startsWith("A subschema") &&
+          !e.error.startsWith("Items did not match") &&
+          !e.error.startsWith("Property "),
+      )
       .slice(0, 6)
       .map((e) => `${e.instanceLocation}: ${e.error}`);
-    fail(`body does not match its schema:\n  ${(errors.length ? errors : result.errors.slice(0, 6).map((e) => `${e.instanceLocation}: ${e.error}`)).join("\n  ")}`, text);
+    fail(
+      `body does not match its schema:\n  ${(errors.length ? errors : result.errors.slice(0, 6).map((e) => `${e.instanceLocation}: ${e.error}`)).join("\n  ")}`,
+      text,
+    );
   }
 }

@@ -21,7 +21,13 @@ export type ChatRequestBody = {
   stream?: boolean;
   stream_options?: { include_usage?: boolean };
 };
-export type ProviderCall = { url: string; method: string; headers: Headers; body: ChatRequestBody; signal: AbortSignal };
+export type ProviderCall = {
+  url: string;
+  method: string;
+  headers: Headers;
+  body: ChatRequestBody;
+  signal: AbortSignal;
+};
 export type ProviderBehaviour = (call: ProviderCall) => Response | Promise<Response>;
 
 export type FakeProvider = {
@@ -82,10 +88,14 @@ function abortable(response: Response, signal: AbortSignal): Response {
   const reader = response.body.getReader();
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
-      signal.addEventListener("abort", () => {
-        controller.error(signal.reason);
-        reader.cancel(signal.reason).catch(() => {});
-      }, { once: true });
+      signal.addEventListener(
+        "abort",
+        () => {
+          controller.error(signal.reason);
+          reader.cancel(signal.reason).catch(() => {});
+        },
+        { once: true },
+      );
     },
     async pull(controller) {
       try {
@@ -121,7 +131,12 @@ export function completion(content: string, opts: { usage?: Usage; model?: strin
 
 /** The chunks of a streamed completion: role, one chunk per piece, finish, usage (include_usage). */
 export function streamChunks(pieces: string[], opts: { usage?: Usage; model?: string } = {}): object[] {
-  const base = { id: "chatcmpl-fake", object: "chat.completion.chunk", created: 0, model: opts.model ?? "fake-model-1" };
+  const base = {
+    id: "chatcmpl-fake",
+    object: "chat.completion.chunk",
+    created: 0,
+    model: opts.model ?? "fake-model-1",
+  };
   return [
     { ...base, choices: [{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null }] },
     ...pieces.map((content) => ({ ...base, choices: [{ index: 0, delta: { content }, finish_reason: null }] })),

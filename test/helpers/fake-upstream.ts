@@ -82,7 +82,13 @@ export function installFakeUpstreams(): FakeUpstreams {
     const request = new Request(input, init);
     const url = new URL(request.url);
     if (!url.hostname.endsWith(".fake.test")) return realFetch(input, init);
-    const call: UpstreamCall = { url, method: request.method, headers: request.headers, body: await request.text(), signal: request.signal };
+    const call: UpstreamCall = {
+      url,
+      method: request.method,
+      headers: request.headers,
+      body: await request.text(),
+      signal: request.signal,
+    };
     calls.push(call);
     const key = `${request.method} ${url.hostname.replace(/\.fake\.test$/, "")}${url.pathname}`;
     const match = routes.find(([prefix]) => key.startsWith(prefix));
@@ -109,7 +115,11 @@ export function installFakeUpstreams(): FakeUpstreams {
 export function stall(call: UpstreamCall): Promise<Response> {
   return new Promise((_, reject) => {
     if (call.signal.aborted) reject(call.signal.reason);
-    call.signal.addEventListener("abort", () => reject(call.signal.reason ?? new DOMException("aborted", "AbortError")), { once: true });
+    call.signal.addEventListener(
+      "abort",
+      () => reject(call.signal.reason ?? new DOMException("aborted", "AbortError")),
+      { once: true },
+    );
   });
 }
 

@@ -1,8 +1,16 @@
 import { vi } from "vitest";
 import { api } from "./api.ts";
 
-export type GraphQLErrorJson = { message: string; path?: Array<string | number>; extensions: { code: string; status: number; errors?: Array<{ path: string; message: string }> } };
-export type GraphQLResult<T = any> = { data?: T | null; errors?: GraphQLErrorJson[]; extensions?: { cost: number; depth: number } };
+export type GraphQLErrorJson = {
+  message: string;
+  path?: Array<string | number>;
+  extensions: { code: string; status: number; errors?: Array<{ path: string; message: string }> };
+};
+export type GraphQLResult<T = any> = {
+  data?: T | null;
+  errors?: GraphQLErrorJson[];
+  extensions?: { cost: number; depth: number };
+};
 
 /** POST /api/graphql (checked against the OpenAPI document like every api() call); fails on a non-200. */
 export async function gql<T = any>(
@@ -12,7 +20,11 @@ export async function gql<T = any>(
   const res = await api("/api/graphql", {
     method: "POST",
     headers: opts.headers ?? {},
-    json: { query, ...(opts.variables ? { variables: opts.variables } : {}), ...(opts.operationName ? { operationName: opts.operationName } : {}) },
+    json: {
+      query,
+      ...(opts.variables ? { variables: opts.variables } : {}),
+      ...(opts.operationName ? { operationName: opts.operationName } : {}),
+    },
   });
   const text = await res.text();
   if (res.status !== 200) throw new Error(`graphql answered ${res.status}: ${text}`);

@@ -43,7 +43,10 @@ export const RULES: Rule[] = [
     name: "services never import Hono, routes, middleware or Durable Object classes",
     applies: (f) => f.startsWith("src/services/"),
     forbidden: (t) =>
-      isPackage(t, "hono", "@hono/zod-openapi") || t.startsWith("src/routes/") || t.startsWith("src/middleware/") || isDurableObjectClass(t),
+      isPackage(t, "hono", "@hono/zod-openapi") ||
+      t.startsWith("src/routes/") ||
+      t.startsWith("src/middleware/") ||
+      isDurableObjectClass(t),
   },
   {
     name: "routes never import drizzle, the database schema or Durable Object classes (only their contracts)",

@@ -8,11 +8,11 @@ import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { expect } from "vitest";
 import { users } from "../../src/db/schema/index.ts";
+import worker from "../../src/index.ts";
 import { createDatabase } from "../../src/lib/db.ts";
 import { redisClient } from "../../src/lib/redis.ts";
-import worker from "../../src/index.ts";
 import { BASE } from "./api.ts";
-import { CONFIGURED, SECRETS, type FakeUpstreams, type UpstreamCall } from "./fake-upstream.ts";
+import { CONFIGURED, type FakeUpstreams, SECRETS, type UpstreamCall } from "./fake-upstream.ts";
 import { createUser, type TestUser } from "./users.ts";
 
 export type Caller = TestUser | null;
@@ -33,10 +33,14 @@ export async function call(
     body = JSON.stringify(init.json);
   }
   const ctx = createExecutionContext();
-  const res = await worker.fetch(new Request(BASE + path, { method: init.method ?? "GET", headers, body }), { ...env, ...overrides } as Env, ctx);
+  const res = await worker.fetch(
+    new Request(BASE + path, { method: init.method ?? "GET", headers, body }),
+    { ...env, ...overrides } as Env,
+    ctx,
+  );
   const text = await res.text();
   await waitOnExecutionContext(ctx);
-  let json: any = undefined;
+  let json: any;
   try {
     json = JSON.parse(text);
   } catch {
@@ -97,13 +101,20 @@ export type HappyCase = {
 };
 
 /** Runs one happy-path case: exactly one upstream call, as expected, and our exact answer. */
-export async function runHappyCase(fake: FakeUpstreams, c: HappyCase, who: { admin: TestUser; user: TestUser }, auth: (h: Headers) => void) {
+export async function runHappyCase(
+  fake: FakeUpstreams,
+  c: HappyCase,
+  who: { admin: TestUser; user: TestUser },
+  auth: (h: Headers) => void,
+) {
   fake.on(c.route, c.reply);
   const r = await call(who[c.as], c.path, { method: c.method ?? "GET", json: c.json, headers: c.headers });
   expect(r.status, `${c.name}: ${r.text}`).toBe(c.status);
   expect(fake.calls.length, c.name).toBeGreaterThanOrEqual(1);
   const sent = fake.calls.at(-1)!;
-  expect(`${sent.method} ${sent.url.hostname.replace(/\.fake\.test$/, "")}${sent.url.pathname}`, c.name).toBe(`${c.upstream.method} ${c.upstream.path}`);
+  expect(`${sent.method} ${sent.url.hostname.replace(/\.fake\.test$/, "")}${sent.url.pathname}`, c.name).toBe(
+    `${c.upstream.method} ${c.upstream.path}`,
+  );
   expect(Object.fromEntries(sent.url.searchParams), c.name).toEqual(c.upstream.query ?? {});
   auth(sent.headers);
   if (c.upstream.json !== undefined) {

@@ -7,9 +7,14 @@ export type OpsRun = { code: number; stdout: string; stderr: string; json: any }
 
 export function ops(args: string[], env: Record<string, string> = {}): Promise<OpsRun> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(repoRoot, "scripts/ops/cli.ts"), ...args], { cwd: repoRoot, env: { ...process.env, ...env }, timeout: 120_000 }, (err, stdout, stderr) => {
-      const json: unknown = args.includes("--json") ? JSON.parse(stdout) : undefined;
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr, json });
-    });
+    execFile(
+      process.execPath,
+      [join(repoRoot, "scripts/ops/cli.ts"), ...args],
+      { cwd: repoRoot, env: { ...process.env, ...env }, timeout: 120_000 },
+      (err, stdout, stderr) => {
+        const json: unknown = args.includes("--json") ? JSON.parse(stdout) : undefined;
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr, json });
+      },
+    );
   });
 }

@@ -17,7 +17,9 @@ export const TEST_PASSWORD = "correct-horse-battery-42";
  * Registers a fresh user through `POST /api/auth/register` and logs in through `POST /api/auth/login`.
  * Every field may be overridden (`username`, `email`, `password`, `full_name`); defaults are unique.
  */
-export async function createUser(overrides: { username?: string; email?: string; password?: string; full_name?: string } = {}): Promise<TestUser> {
+export async function createUser(
+  overrides: { username?: string; email?: string; password?: string; full_name?: string } = {},
+): Promise<TestUser> {
   const username = overrides.username ?? unique("user");
   const password = overrides.password ?? TEST_PASSWORD;
   const email = overrides.email ?? `${username}@example.com`;

@@ -34,12 +34,31 @@ async function login(u: TestUser) {
 /** One authenticated write per app the attack used: transfer, post, mail, AI conversation, video. */
 function writes(u: TestUser, headers = u.headers): Array<[string, () => Promise<Response>]> {
   return [
-    ["transfer", () => api("/api/blockchain/transactions", { method: "POST", headers, json: { to_address: "RD" + "0".repeat(38), amount: "1" } })],
+    [
+      "transfer",
+      () =>
+        api("/api/blockchain/transactions", {
+          method: "POST",
+          headers,
+          json: { to_address: `RD${"0".repeat(38)}`, amount: "1" },
+        }),
+    ],
     ["post", () => api("/api/social/posts", { method: "POST", headers, json: { content: "still here?" } })],
     ["mail folders", () => api("/api/email/folders", { headers })],
-    ["mail send", () => api("/api/email/send", { method: "POST", headers, json: { to: admin.email, subject: "hi", body: "x" } })],
+    [
+      "mail send",
+      () => api("/api/email/send", { method: "POST", headers, json: { to: admin.email, subject: "hi", body: "x" } }),
+    ],
     ["ai conversation", () => api("/api/ai_chat/conversations", { method: "POST", headers, json: { title: "t" } })],
-    ["video", () => api("/api/video", { method: "POST", headers, json: { title: "Clip", video_url: "https://cdn.example.com/c.mp4" } })],
+    [
+      "video",
+      () =>
+        api("/api/video", {
+          method: "POST",
+          headers,
+          json: { title: "Clip", video_url: "https://cdn.example.com/c.mp4" },
+        }),
+    ],
     ["me", () => api("/api/auth/me", { headers })],
   ];
 }
@@ -50,7 +69,9 @@ describe("disabling an account (Prism)", () => {
     const second = await login(victim); // a second device
     expect(second.status).toBe(200);
     const secondHeaders = { Authorization: `Bearer ${second.body.access_token}` };
-    expect((await api("/api/social/posts", { method: "POST", headers: victim.headers, json: { content: "before" } })).status).toBe(201);
+    expect(
+      (await api("/api/social/posts", { method: "POST", headers: victim.headers, json: { content: "before" } })).status,
+    ).toBe(201);
 
     const res = await setStatus(admin, victim.id, { active: false, reason: "spam reported" });
     expect(res.status, await res.clone().text()).toBe(200);
@@ -63,11 +84,16 @@ describe("disabling an account (Prism)", () => {
         expect(r.status, `${name}: ${await r.clone().text()}`).toBe(401);
       }
     }
-    await expectProblem(await api("/api/auth/refresh", { method: "POST", json: { refresh_token: second.body.refresh_token } }), 401);
+    await expectProblem(
+      await api("/api/auth/refresh", { method: "POST", json: { refresh_token: second.body.refresh_token } }),
+      401,
+    );
     expect((await login(victim)).status).toBe(403);
     expect(changed.sessions_ended).toBe(2);
 
-    const events = await api(`/api/prism/events?type=prism.account_disabled&user_id=${admin.id}`, { headers: admin.headers });
+    const events = await api(`/api/prism/events?type=prism.account_disabled&user_id=${admin.id}`, {
+      headers: admin.headers,
+    });
     const page = (await events.json()) as { items: Array<{ user_id: number; metadata: Record<string, unknown> }> };
     expect(page.items.find((e) => e.metadata.target_user_id === victim.id)).toMatchObject({
       user_id: admin.id,
@@ -83,7 +109,10 @@ describe("disabling an account (Prism)", () => {
   it("is for administrators only, needs a reason, and cannot lock the administrator out", async () => {
     const [user, other] = await Promise.all([createUser(), createUser()]);
     await expectProblem(await setStatus(user, other.id, { active: false, reason: "because" }), 403);
-    await expectProblem(await api(`/api/prism/users/${other.id}/status`, { method: "PUT", json: { active: false, reason: "x" } }), 401);
+    await expectProblem(
+      await api(`/api/prism/users/${other.id}/status`, { method: "PUT", json: { active: false, reason: "x" } }),
+      401,
+    );
     await expectProblem(await setStatus(admin, other.id, { active: false }), 422);
     await expectProblem(await setStatus(admin, other.id, { active: false, reason: " " }), 422);
     await expectProblem(await setStatus(admin, 2_000_000_000, { active: false, reason: "nobody" }), 404);
@@ -110,7 +139,11 @@ describe("a deleted account's still-valid token", () => {
 describe("ownership before configuration", () => {
   it("posting to another user's AI conversation is a 404 even without a provider", async () => {
     const [owner, stranger] = await Promise.all([createUser(), createUser()]);
-    const created = await api("/api/ai_chat/conversations", { method: "POST", headers: owner.headers, json: { title: "mine" } });
+    const created = await api("/api/ai_chat/conversations", {
+      method: "POST",
+      headers: owner.headers,
+      json: { title: "mine" },
+    });
     const { id } = (await created.json()) as { id: number };
     for (const accept of ["application/json", "text/event-stream"]) {
       const res = await api(`/api/ai_chat/conversations/${id}/messages`, {
@@ -121,6 +154,13 @@ describe("ownership before configuration", () => {
       await expectProblem(res, 404);
     }
     // The owner still hears that AI chat is off.
-    await expectProblem(await api(`/api/ai_chat/conversations/${id}/messages`, { method: "POST", headers: owner.headers, json: { content: "hi" } }), 503);
+    await expectProblem(
+      await api(`/api/ai_chat/conversations/${id}/messages`, {
+        method: "POST",
+        headers: owner.headers,
+        json: { content: "hi" },
+      }),
+      503,
+    );
   });
 });

@@ -38,7 +38,11 @@ type Message = {
   finish_reason: string | null;
 };
 
-const CONFIGURED = { OPENAI_API_KEY: FAKE_OPENAI_KEY, OPENAI_BASE_URL: FAKE_OPENAI_BASE_URL, OPENAI_MODEL: "fake-model-1" };
+const CONFIGURED = {
+  OPENAI_API_KEY: FAKE_OPENAI_KEY,
+  OPENAI_BASE_URL: FAKE_OPENAI_BASE_URL,
+  OPENAI_MODEL: "fake-model-1",
+};
 const P = "/api/ai_chat/conversations";
 
 const provider = installFakeProvider();
@@ -52,13 +56,22 @@ afterAll(() => provider.uninstall());
  * One request through the Worker with AI chat configured. The body is read before waiting for
  * the execution context: a stream's pump runs under waitUntil and only finishes once read.
  */
-async function call(user: TestUser, path: string, init: { method?: string; json?: unknown; accept?: string } = {}, overrides: Record<string, string> = CONFIGURED) {
+async function call(
+  user: TestUser,
+  path: string,
+  init: { method?: string; json?: unknown; accept?: string } = {},
+  overrides: Record<string, string> = CONFIGURED,
+) {
   const headers = new Headers(user.headers);
   if (init.json !== undefined) headers.set("Content-Type", "application/json");
   if (init.accept) headers.set("Accept", init.accept);
   const ctx = createExecutionContext();
   const res = await worker.fetch(
-    new Request(BASE + path, { method: init.method ?? "GET", headers, body: init.json === undefined ? undefined : JSON.stringify(init.json) }),
+    new Request(BASE + path, {
+      method: init.method ?? "GET",
+      headers,
+      body: init.json === undefined ? undefined : JSON.stringify(init.json),
+    }),
     { ...env, ...overrides } as Env,
     ctx,
   );
@@ -76,10 +89,12 @@ async function newConversation(user: TestUser): Promise<Conversation> {
   return r.json();
 }
 const messagesOf = async (user: TestUser, id: number) => (await call(user, `${P}/${id}/messages`)).json<Message[]>();
-const conversation = async (user: TestUser, id: number) => (await call(user, `${P}/${id}`)).json<Conversation & { messages: Message[] }>();
+const conversation = async (user: TestUser, id: number) =>
+  (await call(user, `${P}/${id}`)).json<Conversation & { messages: Message[] }>();
 
 /** Re-wraps a Response so expectProblem can read it after `call` consumed the body. */
-const asResponse = (r: { res: Response; text: string }) => new Response(r.text, { status: r.res.status, headers: r.res.headers });
+const asResponse = (r: { res: Response; text: string }) =>
+  new Response(r.text, { status: r.res.status, headers: r.res.headers });
 
 let user: TestUser;
 beforeAll(async () => {
@@ -91,7 +106,9 @@ describe("a reply", () => {
     const c = await newConversation(user);
     expect(c.model).toBe("fake-model-1");
 
-    provider.respond(() => completion("Proof of work makes blocks costly to forge.", { usage: usage(30, 9), model: "fake-model-1-0613" }));
+    provider.respond(() =>
+      completion("Proof of work makes blocks costly to forge.", { usage: usage(30, 9), model: "fake-model-1-0613" }),
+    );
     const first = await send(user, c.id, "  What is proof of work?  ");
     expect(first.status, first.text).toBe(200);
     const reply = first.json<Message>();
@@ -124,7 +141,12 @@ describe("a reply", () => {
     ]);
 
     const after = await conversation(user, c.id);
-    expect(after).toMatchObject({ title: "What is proof of work?", message_count: 4, total_tokens: 39 + 57, model: "fake-model-1" });
+    expect(after).toMatchObject({
+      title: "What is proof of work?",
+      message_count: 4,
+      total_tokens: 39 + 57,
+      model: "fake-model-1",
+    });
     expect(after.messages.map((m) => [m.role, m.tokens])).toEqual([
       ["user", null],
       ["assistant", 39],
@@ -181,7 +203,12 @@ describe("streaming (Accept: text/event-stream)", () => {
     const last = events.at(-1)!;
     expect(last.event).toBe("done");
     expect(last.data.usage).toEqual(usage(21, 3));
-    expect(last.data.message).toMatchObject({ role: "assistant", content: "Blocks link by hash.", tokens: 24, finish_reason: "stop" });
+    expect(last.data.message).toMatchObject({
+      role: "assistant",
+      content: "Blocks link by hash.",
+      tokens: 24,
+      finish_reason: "stop",
+    });
 
     const stored = await messagesOf(user, c.id);
     expect(stored.map((m) => [m.role, m.content])).toEqual([
@@ -386,7 +413,9 @@ describe("the dashboard's AI card is never stale after a send", () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     provider.respond(() => {
-      const [head, ...tail] = streamChunks(["Blocks ", "link."], { usage: usage(10, 2) }).map((chunk) => `data: ${JSON.stringify(chunk)}\n\n`);
+      const [head, ...tail] = streamChunks(["Blocks ", "link."], { usage: usage(10, 2) }).map(
+        (chunk) => `data: ${JSON.stringify(chunk)}\n\n`,
+      );
       const encoder = new TextEncoder();
       return new Response(
         new ReadableStream({

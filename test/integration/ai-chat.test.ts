@@ -4,11 +4,24 @@
  * ai-chat-provider.test.ts.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { boundedContext, HISTORY_MAX_CHARS, HISTORY_MAX_MESSAGES, titleFromMessage } from "../../src/services/ai-chat/conversations.ts";
+import {
+  boundedContext,
+  HISTORY_MAX_CHARS,
+  HISTORY_MAX_MESSAGES,
+  titleFromMessage,
+} from "../../src/services/ai-chat/conversations.ts";
 import { api, expectProblem } from "../helpers/api.ts";
 import { createUser, type TestUser } from "../helpers/users.ts";
 
-type Conversation = { id: number; title: string; model: string; message_count: number; total_tokens: number; created_at: string; updated_at: string };
+type Conversation = {
+  id: number;
+  title: string;
+  model: string;
+  message_count: number;
+  total_tokens: number;
+  created_at: string;
+  updated_at: string;
+};
 type Message = { id: number; role: string; content: string };
 
 const P = "/api/ai_chat/conversations";
@@ -136,8 +149,17 @@ describe("authentication and input", () => {
     await expectProblem(await as(alice, `${P}/${c.id}`, { method: "PATCH", json: { title: 42 } }), 422);
     await expectProblem(await as(alice, P, { method: "POST", json: { title: ["a"] } }), 422);
 
-    const send = (init: RequestInit & { json?: unknown }) => as(alice, `${P}/${c.id}/messages`, { method: "POST", ...init });
-    for (const json of [{}, { content: "" }, { content: "   \n " }, { content: 123 }, { content: null }, { content: ["hi"] }, { content: "x".repeat(32_001) }]) {
+    const send = (init: RequestInit & { json?: unknown }) =>
+      as(alice, `${P}/${c.id}/messages`, { method: "POST", ...init });
+    for (const json of [
+      {},
+      { content: "" },
+      { content: "   \n " },
+      { content: 123 },
+      { content: null },
+      { content: ["hi"] },
+      { content: "x".repeat(32_001) },
+    ]) {
       const problem = await expectProblem(await send({ json }), 422);
       expect(problem.errors?.[0]?.path).toBe("content");
     }
@@ -153,7 +175,15 @@ describe("conversation ids are plain decimal digits", () => {
   it("another spelling of a real id (0x1, 01, +1, 1.0, 1e0, spaces) is a 422, never that conversation", async () => {
     const c = await create(alice);
     expect((await as(alice, `${P}/${c.id}`)).status).toBe(200);
-    for (const alias of [`0x${c.id.toString(16)}`, `0${c.id}`, `+${c.id}`, `${c.id}.0`, `${c.id}e0`, `%20${c.id}`, `${c.id}%20`]) {
+    for (const alias of [
+      `0x${c.id.toString(16)}`,
+      `0${c.id}`,
+      `+${c.id}`,
+      `${c.id}.0`,
+      `${c.id}e0`,
+      `%20${c.id}`,
+      `${c.id}%20`,
+    ]) {
       await expectProblem(await as(alice, `${P}/${alias}`), 422);
       await expectProblem(await as(alice, `${P}/${alias}/messages`), 422);
       await expectProblem(await as(alice, `${P}/${alias}`, { method: "DELETE" }), 422);
@@ -166,13 +196,21 @@ describe("without a provider (no OPENAI_API_KEY)", () => {
   it("sending answers 503 with a clear detail and stores nothing", async () => {
     const c = await create(alice);
     for (const accept of ["application/json", "text/event-stream"]) {
-      const res = await as(alice, `${P}/${c.id}/messages`, { method: "POST", json: { content: "Hello?" }, headers: { Accept: accept } });
+      const res = await as(alice, `${P}/${c.id}/messages`, {
+        method: "POST",
+        json: { content: "Hello?" },
+        headers: { Accept: accept },
+      });
       const problem = await expectProblem(res, 503);
       expect(problem.detail).toMatch(/AI chat is not configured/);
       expect(problem.type).toMatch(/ai-not-configured$/);
     }
     expect(await (await as(alice, `${P}/${c.id}/messages`)).json()).toEqual([]);
-    expect(await (await as(alice, `${P}/${c.id}`)).json()).toMatchObject({ title: "New Conversation", message_count: 0, total_tokens: 0 });
+    expect(await (await as(alice, `${P}/${c.id}`)).json()).toMatchObject({
+      title: "New Conversation",
+      message_count: 0,
+      total_tokens: 0,
+    });
   });
 
   it("public config says AI chat is off", async () => {
@@ -215,10 +253,11 @@ describe("context and titles", () => {
 
   it("keeps within the character budget, but always sends the newest message", () => {
     const big = "x".repeat(HISTORY_MAX_CHARS / 2);
-    expect(boundedContext([msg("user", "new"), msg("assistant", big), msg("user", big), msg("assistant", "old")]).map((m) => m.content.length)).toEqual([
-      big.length,
-      3,
-    ]);
+    expect(
+      boundedContext([msg("user", "new"), msg("assistant", big), msg("user", big), msg("assistant", "old")]).map(
+        (m) => m.content.length,
+      ),
+    ).toEqual([big.length, 3]);
     expect(boundedContext([msg("user", "y".repeat(HISTORY_MAX_CHARS + 10))])).toHaveLength(1);
   });
 

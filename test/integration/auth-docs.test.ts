@@ -1,8 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { api } from "../helpers/api.ts";
 
-type Operation = { security?: Array<Record<string, string[]>>; requestBody?: { content: Record<string, unknown> }; responses: Record<string, unknown> };
-type OpenApi = { paths: Record<string, Record<string, Operation>>; components: { securitySchemes: Record<string, { type: string }>; schemas: Record<string, { properties?: Record<string, unknown> }> } };
+type Operation = {
+  security?: Array<Record<string, string[]>>;
+  requestBody?: { content: Record<string, unknown> };
+  responses: Record<string, unknown>;
+};
+type OpenApi = {
+  paths: Record<string, Record<string, Operation>>;
+  components: {
+    securitySchemes: Record<string, { type: string }>;
+    schemas: Record<string, { properties?: Record<string, unknown> }>;
+  };
+};
 
 describe("OpenAPI for /api/auth", () => {
   it("documents every auth endpoint, the bearer scheme on authenticated ones, and both login encodings", async () => {

@@ -1,10 +1,10 @@
 // Enumeration and lock-out (issue 14 §4): registering a taken email costs what a new account costs;
 // a stranger's lock-out of an account does not lock out the owner's devices that signed in before.
 import { beforeEach, describe, expect, it } from "vitest";
-import { ACCOUNT_WINDOW } from "../../src/services/auth/login-throttle.ts";
 import { windowMs } from "../../src/middleware/rate-limit.ts";
+import { ACCOUNT_WINDOW } from "../../src/services/auth/login-throttle.ts";
 import { api, expectProblem, unique } from "../helpers/api.ts";
-import { PASSWORD, awayFromWindowEdge, fetchWith, randomIp, register } from "../helpers/auth.ts";
+import { awayFromWindowEdge, fetchWith, PASSWORD, randomIp, register } from "../helpers/auth.ts";
 
 const loginAs = (json: unknown, headers: Record<string, string> = {}) =>
   api("/api/auth/login", { method: "POST", json, headers: { "CF-Connecting-IP": randomIp(), ...headers } });
@@ -71,7 +71,10 @@ describe("login lock-out and known devices", () => {
     const byHeader = await loginAs({ username, password: PASSWORD }, { "X-Device-Token": deviceTokenOf(byCookie) });
     expect(byHeader.status).toBe(200);
     // Strangers are still locked out, also with a forged or another account's device token.
-    await expectProblem(await loginAs({ username, password: PASSWORD }, { "X-Device-Token": device.slice(0, -2) + "AA" }), 429);
+    await expectProblem(
+      await loginAs({ username, password: PASSWORD }, { "X-Device-Token": `${device.slice(0, -2)}AA` }),
+      429,
+    );
     const other = await register();
     const otherDevice = deviceTokenOf(await loginAs({ username: other.username, password: PASSWORD }));
     await expectProblem(await loginAs({ username, password: PASSWORD }, { "X-Device-Token": otherDevice }), 429);
@@ -81,7 +84,9 @@ describe("login lock-out and known devices", () => {
     const { username } = await register();
     const device = deviceTokenOf(await loginAs({ username, password: PASSWORD }));
     for (let i = 0; i < 10; i++) {
-      expect((await loginAs({ username, password: "not-the-password-1" }, { "X-Device-Token": device })).status).toBe(401);
+      expect((await loginAs({ username, password: "not-the-password-1" }, { "X-Device-Token": device })).status).toBe(
+        401,
+      );
     }
     await expectProblem(await loginAs({ username, password: PASSWORD }, { "X-Device-Token": device }), 429);
     // The account's own budget was not spent by that device.
@@ -93,9 +98,13 @@ describe("RoadMail: probing for addresses is bounded", () => {
   it("answers 'Recipient not found' for 20 unknown addresses an hour, then 429 naming none; real mail still goes", async () => {
     const { createUsers } = await import("../helpers/users.ts");
     const [prober, real] = await createUsers(2);
-    const send = (to: string[]) => api("/api/email/send", { method: "POST", headers: prober!.headers, json: { to, subject: "hi", body: "x" } });
+    const send = (to: string[]) =>
+      api("/api/email/send", { method: "POST", headers: prober!.headers, json: { to, subject: "hi", body: "x" } });
     // 18 single probes plus one naming two unknown addresses (one twice, in another case) = 20.
-    for (let i = 0; i < 18; i++) expect((await expectProblem(await send([`${unique("ghost")}@example.com`]), 404)).detail).toMatch(/Recipient not found/);
+    for (let i = 0; i < 18; i++)
+      expect((await expectProblem(await send([`${unique("ghost")}@example.com`]), 404)).detail).toMatch(
+        /Recipient not found/,
+      );
     const twin = `${unique("ghost")}@example.com`;
     await expectProblem(await send([twin, twin.toUpperCase(), `${unique("ghost")}@example.com`]), 404);
     const refused = await send([`${unique("ghost")}@example.com`]);

@@ -3,9 +3,10 @@ import { and, desc, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { events, users } from "../../src/db/schema/index.ts";
 import { api, expectProblem, unique } from "../helpers/api.ts";
-import { PASSWORD, claimsOf, eventually, fetchWith, login, me, register, testDb } from "../helpers/auth.ts";
+import { claimsOf, eventually, fetchWith, login, me, PASSWORD, register, testDb } from "../helpers/auth.ts";
 
-const postLogin = (json: unknown, headers: Record<string, string> = {}) => api("/api/auth/login", { method: "POST", json, headers });
+const postLogin = (json: unknown, headers: Record<string, string> = {}) =>
+  api("/api/auth/login", { method: "POST", json, headers });
 const form = (fields: Record<string, string>) =>
   api("/api/auth/login", {
     method: "POST",
@@ -68,7 +69,9 @@ describe("POST /api/auth/login", () => {
       tooLongPassword: await postLogin({ username, password: "y".repeat(200) }),
       formWrong: await form({ username, password: "not-the-password-1" }),
     };
-    const seen = Object.fromEntries(await Promise.all(Object.entries(cases).map(async ([k, res]) => [k, await observable(res)] as const)));
+    const seen = Object.fromEntries(
+      await Promise.all(Object.entries(cases).map(async ([k, res]) => [k, await observable(res)] as const)),
+    );
     const reference = seen.wrongPassword!;
     expect(reference.status).toBe(401);
     expect(reference.body.detail).toBe("Incorrect username or password");
@@ -77,7 +80,7 @@ describe("POST /api/auth/login", () => {
   });
 
   it("never accepts the 72-byte prefix plus extra bytes (bcrypt truncation)", async () => {
-    const password = "Zq8#mw3!" + "a".repeat(64);
+    const password = `Zq8#mw3!${"a".repeat(64)}`;
     const { username } = await register({ password });
     await login(username, password);
     await expectProblem(await postLogin({ username, password: `${password}X` }), 401);
@@ -99,7 +102,10 @@ describe("POST /api/auth/login", () => {
   it("re-hashes at the configured cost when the stored hash has another cost, and records last_login", async () => {
     const { username, user } = await register();
     const db = testDb();
-    await db.update(users).set({ hashedPassword: bcrypt.hashSync(PASSWORD, 5) }).where(eq(users.id, user.id));
+    await db
+      .update(users)
+      .set({ hashedPassword: bcrypt.hashSync(PASSWORD, 5) })
+      .where(eq(users.id, user.id));
     await login(username);
     const [row] = await db.select().from(users).where(eq(users.id, user.id));
     expect(bcrypt.getRounds(row!.hashedPassword)).toBe(4);
@@ -160,7 +166,11 @@ describe("POST /api/auth/login", () => {
     await expectProblem(await postLogin({ password: PASSWORD }), 422);
     await expectProblem(await postLogin({ username: 5, password: PASSWORD }), 422);
     await expectProblem(await postLogin({ username: "abc", password: ["x"] }), 422);
-    const res = await api("/api/auth/login", { method: "POST", body: "username=a&password=b", headers: { "Content-Type": "text/plain" } });
+    const res = await api("/api/auth/login", {
+      method: "POST",
+      body: "username=a&password=b",
+      headers: { "Content-Type": "text/plain" },
+    });
     await expectProblem(res, 415);
   });
 

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { windowMs } from "../../src/middleware/rate-limit.ts";
 import { ACCOUNT_WINDOW } from "../../src/services/auth/login-throttle.ts";
 import { api, expectProblem, unique } from "../helpers/api.ts";
-import { PASSWORD, awayFromWindowEdge, fetchWith, login, me, randomIp, register, testRedis } from "../helpers/auth.ts";
+import { awayFromWindowEdge, fetchWith, login, me, PASSWORD, randomIp, register, testRedis } from "../helpers/auth.ts";
 
 const loginAs = (ip: string, json: unknown, headers: Record<string, string> = {}) =>
   api("/api/auth/login", { method: "POST", json, headers: { "CF-Connecting-IP": ip, ...headers } });
@@ -48,10 +48,18 @@ describe("rate limiting", () => {
     const ip = randomIp();
     const seen: string[] = []; // what the first ten got, for the failure message
     for (let i = 0; i < 10; i++) {
-      const res = await loginAs(ip, { username: unique("ghost"), password: "x-x-x-x-x" }, { "X-Forwarded-For": randomIp(), "X-Real-IP": randomIp() });
+      const res = await loginAs(
+        ip,
+        { username: unique("ghost"), password: "x-x-x-x-x" },
+        { "X-Forwarded-For": randomIp(), "X-Real-IP": randomIp() },
+      );
       seen.push(`${res.status} remaining=${res.headers.get("RateLimit-Remaining")} at ${Date.now()}`);
     }
-    const eleventh = await loginAs(ip, { username: unique("ghost"), password: "x-x-x-x-x" }, { "X-Forwarded-For": randomIp() });
+    const eleventh = await loginAs(
+      ip,
+      { username: unique("ghost"), password: "x-x-x-x-x" },
+      { "X-Forwarded-For": randomIp() },
+    );
     expect(eleventh.status, seen.join("; ")).toBe(429);
     await expect429(eleventh);
   });
@@ -59,7 +67,8 @@ describe("rate limiting", () => {
   it("groups IPv6 clients by /64", async () => {
     const hex = () => Math.floor(Math.random() * 0xffff).toString(16);
     const prefix = `2001:db8:${hex()}:${hex()}`;
-    for (let i = 0; i < 10; i++) await loginAs(`${prefix}:${hex()}:${hex()}:${hex()}:${hex()}`, { username: unique("g"), password: "x-x-x-x-x" });
+    for (let i = 0; i < 10; i++)
+      await loginAs(`${prefix}:${hex()}:${hex()}:${hex()}:${hex()}`, { username: unique("g"), password: "x-x-x-x-x" });
     await expect429(await loginAs(`${prefix}::1`, { username: unique("g"), password: "x-x-x-x-x" }));
     const keys = (await testRedis().keys(`ratelimit:${prefix}::/64:*`)) as string[];
     expect(keys.length).toBeGreaterThan(0);
@@ -81,7 +90,8 @@ describe("rate limiting", () => {
 
   it("throttles failed logins per account across IPs, even for the right password, before bcrypt", async () => {
     const { username } = await register();
-    for (let i = 0; i < 10; i++) expect((await loginAs(randomIp(), { username, password: "not-the-password-1" })).status).toBe(401);
+    for (let i = 0; i < 10; i++)
+      expect((await loginAs(randomIp(), { username, password: "not-the-password-1" })).status).toBe(401);
     const res = await loginAs(randomIp(), { username: username.toUpperCase(), password: PASSWORD });
     const body = await expectProblem(res.clone(), 429);
     expect(body.type).toMatch(/too-many-login-failures$/);
@@ -94,7 +104,10 @@ describe("rate limiting", () => {
   it("counts each guess before bcrypt: 30 concurrent wrong passwords from 30 IPs get at most 10 compares", async () => {
     const { username } = await register();
     const statuses = await Promise.all(
-      Array.from({ length: 30 }, async () => (await loginAs(randomIp(), { username, password: "not-the-password-1" })).status),
+      Array.from(
+        { length: 30 },
+        async () => (await loginAs(randomIp(), { username, password: "not-the-password-1" })).status,
+      ),
     );
     expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(10);
     expect(statuses.filter((s) => s !== 401).every((s) => s === 429)).toBe(true);
@@ -103,8 +116,12 @@ describe("rate limiting", () => {
   it("gives an account's username and email one budget, and gives correct passwords their attempt back", async () => {
     const { username, email } = await register();
     for (let i = 0; i < 12; i++) await login(username, PASSWORD, { "CF-Connecting-IP": randomIp() });
-    for (let i = 0; i < 5; i++) expect((await loginAs(randomIp(), { username, password: "not-the-password-1" })).status).toBe(401);
-    for (let i = 0; i < 5; i++) expect((await loginAs(randomIp(), { email: email.toUpperCase(), password: "not-the-password-1" })).status).toBe(401);
+    for (let i = 0; i < 5; i++)
+      expect((await loginAs(randomIp(), { username, password: "not-the-password-1" })).status).toBe(401);
+    for (let i = 0; i < 5; i++)
+      expect((await loginAs(randomIp(), { email: email.toUpperCase(), password: "not-the-password-1" })).status).toBe(
+        401,
+      );
     await expect429(await loginAs(randomIp(), { username: email, password: PASSWORD }));
     await expect429(await loginAs(randomIp(), { username, password: PASSWORD }));
   });
@@ -146,7 +163,10 @@ describe("rate limiting", () => {
       });
       statuses.push(res.status);
     }
-    expect(statuses.slice(0, 5).every((s) => s === 422 || s === 429), statuses.join()).toBe(true);
+    expect(
+      statuses.slice(0, 5).every((s) => s === 422 || s === 429),
+      statuses.join(),
+    ).toBe(true);
     expect(statuses[5]).toBe(429);
   });
 
@@ -158,7 +178,11 @@ describe("rate limiting", () => {
     expect(Number(res.headers.get("RateLimit-Limit"))).toBeGreaterThanOrEqual(100);
     // Synced after the response (see the next describe).
     await expect
-      .poll(async () => ((await testRedis().keys(`ratelimit:${ip}:*`)) as string[]).some((k) => k.startsWith(`ratelimit:${ip}:/api/system/version:`)))
+      .poll(async () =>
+        ((await testRedis().keys(`ratelimit:${ip}:*`)) as string[]).some((k) =>
+          k.startsWith(`ratelimit:${ip}:/api/system/version:`),
+        ),
+      )
       .toBe(true);
   });
 });
@@ -182,7 +206,12 @@ describe("generous limits (counted per isolate, synced to Redis in batches)", ()
     // The increments run after each response; wait for them to land.
     const redis = testRedis();
     await expect
-      .poll(async () => (await Promise.all(windowKeys(ip).map((k) => redis.get<number>(k)))).reduce<number>((a, v) => a + Number(v ?? 0), 0))
+      .poll(async () =>
+        (await Promise.all(windowKeys(ip).map((k) => redis.get<number>(k)))).reduce<number>(
+          (a, v) => a + Number(v ?? 0),
+          0,
+        ),
+      )
       .toBe(300);
     // The seed's TTL: a key lives until its one-minute window ends.
     const ttls = await Promise.all(windowKeys(ip).map((k) => redis.pttl(k)));
@@ -219,7 +248,10 @@ describe("Redis outages", () => {
 
   it("fails login closed even off Cloudflare (no limiter), because the session cannot be stored", async () => {
     const { username } = await register();
-    await expectProblem(await fetchWith(DEAD, "/api/auth/login", { method: "POST", json: { username, password: PASSWORD } }), 503);
+    await expectProblem(
+      await fetchWith(DEAD, "/api/auth/login", { method: "POST", json: { username, password: PASSWORD } }),
+      503,
+    );
   });
 
   it("fails authenticated requests closed with 503 (session store unreachable)", async () => {
@@ -230,7 +262,13 @@ describe("Redis outages", () => {
     expect(Date.now() - started).toBeLessThan(3000);
     await expectProblem(res, 503);
     // Logout cannot be proven without Redis: 503, not a 204/200 that did not happen.
-    await expectProblem(await fetchWith(DEAD, "/api/auth/logout", { method: "POST", headers: { Authorization: `Bearer ${pair.access_token}` } }), 503);
+    await expectProblem(
+      await fetchWith(DEAD, "/api/auth/logout", {
+        method: "POST",
+        headers: { Authorization: `Bearer ${pair.access_token}` },
+      }),
+      503,
+    );
     expect((await me(pair.access_token)).status).toBe(200);
   });
 

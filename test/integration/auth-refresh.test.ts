@@ -4,7 +4,7 @@ import { events, refreshTokenFamilies, refreshTokens } from "../../src/db/schema
 import { sha256Hex } from "../../src/services/auth/tokens.ts";
 import { sessionKey } from "../../src/services/sessions.ts";
 import { api, expectProblem } from "../helpers/api.ts";
-import { type Pair, claimsOf, eventually, login, me, refresh, register, testDb, testRedis } from "../helpers/auth.ts";
+import { claimsOf, eventually, login, me, type Pair, refresh, register, testDb, testRedis } from "../helpers/auth.ts";
 
 async function rotate(token: string): Promise<Pair> {
   const res = await refresh(token);
@@ -20,7 +20,6 @@ async function ageUse(token: string) {
     .set({ usedAt: sql`now() - interval '5 minutes'` })
     .where(eq(refreshTokens.tokenHash, await sha256Hex(token)));
 }
-
 
 async function session() {
   const { username, user } = await register();
@@ -91,7 +90,10 @@ describe("POST /api/auth/refresh", () => {
     const { pair } = await session();
     const results = await Promise.all(Array.from({ length: n }, () => refresh(pair.refresh_token)));
     const statuses = results.map((r) => r.status);
-    expect(statuses.every((s) => s === 200 || s === 409), statuses.join(",")).toBe(true);
+    expect(
+      statuses.every((s) => s === 200 || s === 409),
+      statuses.join(","),
+    ).toBe(true);
     const winners = await Promise.all(results.filter((r) => r.status === 200).map((r) => r.json<Pair>()));
     expect(winners).toHaveLength(1);
     await rotate(winners[0]!.refresh_token);
@@ -130,7 +132,8 @@ describe("POST /api/auth/refresh", () => {
     await expectProblem(await refresh(""), 422);
     await expectProblem(await refresh("x".repeat(10_000)), 422);
     await expectProblem(await api("/api/auth/refresh", { method: "POST" }), 422);
-    for (const t of ["garbage", "a.b.c", pair.access_token, `${pair.refresh_token}x`]) await expectProblem(await refresh(t), 401);
+    for (const t of ["garbage", "a.b.c", pair.access_token, `${pair.refresh_token}x`])
+      await expectProblem(await refresh(t), 401);
   });
 
   it("refuses a refresh token whose user was disabled, and ends that session", async () => {

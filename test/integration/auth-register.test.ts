@@ -2,7 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { events, users, wallets } from "../../src/db/schema/index.ts";
 import { api, expectProblem, unique } from "../helpers/api.ts";
-import { PASSWORD, eventually, register, testDb } from "../helpers/auth.ts";
+import { eventually, PASSWORD, register, testDb } from "../helpers/auth.ts";
 
 const USER_KEYS = [
   "avatar_url",
@@ -28,7 +28,14 @@ describe("POST /api/auth/register", () => {
   it("creates the user and a primary wallet holding 100, and returns no secret", async () => {
     const { user, username, email } = await register({ full_name: "Ada Lovelace" });
     expect(Object.keys(user).sort()).toEqual(USER_KEYS);
-    expect(user).toMatchObject({ username, email, full_name: "Ada Lovelace", is_active: true, is_verified: false, balance: "100.00000000" });
+    expect(user).toMatchObject({
+      username,
+      email,
+      full_name: "Ada Lovelace",
+      is_active: true,
+      is_verified: false,
+      balance: "100.00000000",
+    });
     expect(user.wallet_address).toMatch(/^RD[0-9a-f]{38}$/);
     expect(new Date(user.created_at as string).toString()).not.toBe("Invalid Date");
 
@@ -38,7 +45,12 @@ describe("POST /api/auth/register", () => {
     expect(row!.hashedPassword).not.toContain(PASSWORD);
     const owned = await db.select().from(wallets).where(eq(wallets.userId, user.id));
     expect(owned).toHaveLength(1);
-    expect(owned[0]).toMatchObject({ address: user.wallet_address, balance: "100.00000000", isPrimary: true, label: "Primary Wallet" });
+    expect(owned[0]).toMatchObject({
+      address: user.wallet_address,
+      balance: "100.00000000",
+      isPrimary: true,
+      label: "Primary Wallet",
+    });
     expect(owned[0]!.encryptedPrivateKey).toMatch(/^v1\./);
   });
 
@@ -54,20 +66,27 @@ describe("POST /api/auth/register", () => {
 
   it("lets one of two concurrent sign-ups with the same name win, with nothing half-written", async () => {
     const a = fresh();
-    const results = await Promise.all([post(a), post({ ...a, email: `other-${a.email}` }), post({ ...a, email: `third-${a.email}` })]);
+    const results = await Promise.all([
+      post(a),
+      post({ ...a, email: `other-${a.email}` }),
+      post({ ...a, email: `third-${a.email}` }),
+    ]);
     const statuses = results.map((r) => r.status).sort();
     expect(statuses).toEqual([201, 409, 409]);
     const db = testDb();
-    const rows = await db.select({ id: users.id }).from(users).where(sql`lower(${users.username}) = ${a.username.toLowerCase()}`);
+    const rows = await db
+      .select({ id: users.id })
+      .from(users)
+      .where(sql`lower(${users.username}) = ${a.username.toLowerCase()}`);
     expect(rows).toHaveLength(1);
     const owned = await db.select().from(wallets).where(eq(wallets.userId, rows[0]!.id));
     expect(owned).toHaveLength(1);
   });
 
   it("accepts passwords of exactly 72 bytes (ASCII and 18 emoji) and refuses 73+ bytes with 422", async () => {
-    await register({ password: "Zq8#mw3!" + "a".repeat(64) });
+    await register({ password: `Zq8#mw3!${"a".repeat(64)}` });
     await register({ password: "😀".repeat(18) });
-    for (const password of ["Zq8#mw3!" + "a".repeat(65), "😀".repeat(19), "x".repeat(1_000)]) {
+    for (const password of [`Zq8#mw3!${"a".repeat(65)}`, "😀".repeat(19), "x".repeat(1_000)]) {
       const body = await expectProblem(await post({ ...fresh(), password }), 422);
       expect(body.errors?.[0]?.path).toBe("password");
       expect(JSON.stringify(body)).not.toContain(password.slice(0, 20));
@@ -78,7 +97,10 @@ describe("POST /api/auth/register", () => {
     const { username } = await register({ password: " spaces  inside " });
     const ok = await api("/api/auth/login", { method: "POST", json: { username, password: " spaces  inside " } });
     expect(ok.status).toBe(200);
-    await expectProblem(await api("/api/auth/login", { method: "POST", json: { username, password: "spaces  inside" } }), 401);
+    await expectProblem(
+      await api("/api/auth/login", { method: "POST", json: { username, password: "spaces  inside" } }),
+      401,
+    );
   });
 
   it("refuses bad input with 422 (never 500)", async () => {
@@ -120,10 +142,18 @@ describe("POST /api/auth/register", () => {
 
   it("refuses non-object bodies and broken JSON without a 500", async () => {
     for (const raw of ["null", "[]", '"str"', "{", '{"username":"x",}', "\uFEFF{}"]) {
-      const res = await api("/api/auth/register", { method: "POST", body: raw, headers: { "Content-Type": "application/json" } });
+      const res = await api("/api/auth/register", {
+        method: "POST",
+        body: raw,
+        headers: { "Content-Type": "application/json" },
+      });
       expect([400, 422], raw).toContain(res.status);
     }
-    const res = await api("/api/auth/register", { method: "POST", body: JSON.stringify(fresh()), headers: { "Content-Type": "text/plain" } });
+    const res = await api("/api/auth/register", {
+      method: "POST",
+      body: JSON.stringify(fresh()),
+      headers: { "Content-Type": "text/plain" },
+    });
     await expectProblem(res, 415);
   });
 

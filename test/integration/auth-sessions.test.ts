@@ -1,14 +1,29 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { events, refreshTokenFamilies } from "../../src/db/schema/index.ts";
-import { SESSION_TTL_SECONDS, hashEntries, listSessions, sessionKey } from "../../src/services/sessions.ts";
 import { windowMs } from "../../src/middleware/rate-limit.ts";
 import { ACCOUNT_WINDOW } from "../../src/services/auth/login-throttle.ts";
+import { hashEntries, listSessions, SESSION_TTL_SECONDS, sessionKey } from "../../src/services/sessions.ts";
 import { api, expectProblem } from "../helpers/api.ts";
-import { PASSWORD, awayFromWindowEdge, bearer, claimsOf, eventually, fetchWith, login, me, refresh, register, testDb, testRedis } from "../helpers/auth.ts";
+import {
+  awayFromWindowEdge,
+  bearer,
+  claimsOf,
+  eventually,
+  fetchWith,
+  login,
+  me,
+  PASSWORD,
+  refresh,
+  register,
+  testDb,
+  testRedis,
+} from "../helpers/auth.ts";
 
-const logout = (token: string, query = "") => api(`/api/auth/logout${query}`, { method: "POST", headers: bearer(token) });
-const changePassword = (token: string, json: unknown) => api("/api/auth/password", { method: "POST", json, headers: bearer(token) });
+const logout = (token: string, query = "") =>
+  api(`/api/auth/logout${query}`, { method: "POST", headers: bearer(token) });
+const changePassword = (token: string, json: unknown) =>
+  api("/api/auth/password", { method: "POST", json, headers: bearer(token) });
 
 describe("sessions in Redis", () => {
   it("keeps one hash per user, one field per device, with a sliding 1-hour TTL", async () => {
@@ -53,14 +68,22 @@ describe("sessions in Redis", () => {
 });
 
 describe("GET /api/auth/sessions and DELETE /api/auth/sessions/{id}", () => {
-  type SessionJson = { id: string; current: boolean; created_at: string; last_seen: string; ip: string | null; user_agent: string | null };
+  type SessionJson = {
+    id: string;
+    current: boolean;
+    created_at: string;
+    last_seen: string;
+    ip: string | null;
+    user_agent: string | null;
+  };
   const sessions = async (token: string) => {
     const res = await api("/api/auth/sessions", { headers: bearer(token) });
     expect(res.status).toBe(200);
     expect(res.headers.get("Cache-Control")).toBe("no-store");
     return res.json<SessionJson[]>();
   };
-  const end = (token: string, id: string) => api(`/api/auth/sessions/${id}`, { method: "DELETE", headers: bearer(token) });
+  const end = (token: string, id: string) =>
+    api(`/api/auth/sessions/${id}`, { method: "DELETE", headers: bearer(token) });
 
   it("lists my devices, marks the current one, and ends another one at once (tokens refused, refresh revoked)", async () => {
     const { username } = await register();
@@ -90,7 +113,8 @@ describe("GET /api/auth/sessions and DELETE /api/auth/sessions/{id}", () => {
     expect((await sessions(aPair.access_token)).map((s) => s.id)).not.toContain(bSid);
     await expectProblem(await end(aPair.access_token, bSid), 404);
     expect((await me(bPair.access_token)).status).toBe(200); // untouched
-    for (const bad of ["short", "has.dot.inside-but-long-enough", "x".repeat(65)]) await expectProblem(await end(aPair.access_token, bad), 422);
+    for (const bad of ["short", "has.dot.inside-but-long-enough", "x".repeat(65)])
+      await expectProblem(await end(aPair.access_token, bad), 422);
     await expectProblem(await api("/api/auth/sessions"), 401);
   });
 
@@ -148,7 +172,10 @@ describe("POST /api/auth/password", () => {
     const { username, user } = await register();
     const current = await login(username);
     const other = await login(username);
-    const res = await changePassword(current.access_token, { current_password: PASSWORD, new_password: "marmalade-orbit-19" });
+    const res = await changePassword(current.access_token, {
+      current_password: PASSWORD,
+      new_password: "marmalade-orbit-19",
+    });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ message: "Password changed", sessions_ended: 1 });
 
@@ -171,9 +198,15 @@ describe("POST /api/auth/password", () => {
     const changer = await login(username);
     // The login's compare (cost 4) passes with the old password at once; its re-hash at cost 14
     // then takes seconds, and the password change commits in between.
-    const racing = fetchWith({ BCRYPT_ROUNDS: "14" }, "/api/auth/login", { method: "POST", json: { username, password: PASSWORD } });
+    const racing = fetchWith({ BCRYPT_ROUNDS: "14" }, "/api/auth/login", {
+      method: "POST",
+      json: { username, password: PASSWORD },
+    });
     await new Promise((r) => setTimeout(r, 300));
-    expect((await changePassword(changer.access_token, { current_password: PASSWORD, new_password: "marmalade-orbit-19" })).status).toBe(200);
+    expect(
+      (await changePassword(changer.access_token, { current_password: PASSWORD, new_password: "marmalade-orbit-19" }))
+        .status,
+    ).toBe(200);
     await expectProblem(await racing, 401);
 
     // The raced login did write its family (so the guard path ran), and it is revoked.
@@ -189,22 +222,55 @@ describe("POST /api/auth/password", () => {
     const { username } = await register();
     const pair = await login(username);
     for (let i = 0; i < 10; i++) {
-      await expectProblem(await changePassword(pair.access_token, { current_password: "not-the-password-1", new_password: "marmalade-orbit-19" }), 403);
+      await expectProblem(
+        await changePassword(pair.access_token, {
+          current_password: "not-the-password-1",
+          new_password: "marmalade-orbit-19",
+        }),
+        403,
+      );
     }
-    await expectProblem(await changePassword(pair.access_token, { current_password: PASSWORD, new_password: "marmalade-orbit-19" }), 429);
+    await expectProblem(
+      await changePassword(pair.access_token, { current_password: PASSWORD, new_password: "marmalade-orbit-19" }),
+      429,
+    );
     await expectProblem(await api("/api/auth/login", { method: "POST", json: { username, password: PASSWORD } }), 429);
   });
 
   it("refuses a wrong current password (403) and a weak or unchanged new one (422)", async () => {
     const { username } = await register();
     const pair = await login(username);
-    await expectProblem(await changePassword(pair.access_token, { current_password: "not-the-password-1", new_password: "marmalade-orbit-19" }), 403);
-    await expectProblem(await changePassword(pair.access_token, { current_password: PASSWORD, new_password: "short" }), 422);
-    await expectProblem(await changePassword(pair.access_token, { current_password: PASSWORD, new_password: "password123" }), 422);
-    await expectProblem(await changePassword(pair.access_token, { current_password: PASSWORD, new_password: "a".repeat(73) }), 422);
-    await expectProblem(await changePassword(pair.access_token, { current_password: PASSWORD, new_password: PASSWORD }), 422);
+    await expectProblem(
+      await changePassword(pair.access_token, {
+        current_password: "not-the-password-1",
+        new_password: "marmalade-orbit-19",
+      }),
+      403,
+    );
+    await expectProblem(
+      await changePassword(pair.access_token, { current_password: PASSWORD, new_password: "short" }),
+      422,
+    );
+    await expectProblem(
+      await changePassword(pair.access_token, { current_password: PASSWORD, new_password: "password123" }),
+      422,
+    );
+    await expectProblem(
+      await changePassword(pair.access_token, { current_password: PASSWORD, new_password: "a".repeat(73) }),
+      422,
+    );
+    await expectProblem(
+      await changePassword(pair.access_token, { current_password: PASSWORD, new_password: PASSWORD }),
+      422,
+    );
     await expectProblem(await changePassword(pair.access_token, { current_password: PASSWORD }), 422);
-    await expectProblem(await api("/api/auth/password", { method: "POST", json: { current_password: PASSWORD, new_password: "marmalade-orbit-19" } }), 401);
+    await expectProblem(
+      await api("/api/auth/password", {
+        method: "POST",
+        json: { current_password: PASSWORD, new_password: "marmalade-orbit-19" },
+      }),
+      401,
+    );
     await login(username); // still the old password
   });
 });

@@ -16,11 +16,26 @@ async function victim() {
   return { user, pair, sid };
 }
 
-function forge(sub: number, sid: string, opts: { header?: Record<string, unknown>; claims?: Record<string, unknown>; omit?: string[] } = {}) {
+function forge(
+  sub: number,
+  sid: string,
+  opts: { header?: Record<string, unknown>; claims?: Record<string, unknown>; omit?: string[] } = {},
+) {
   const t = now();
-  const claims: Record<string, unknown> = { iss: JWT_ISSUER, aud: JWT_AUDIENCE, sub: String(sub), sid, jti: "j".repeat(43), iat: t, exp: t + 600, ...opts.claims };
+  const claims: Record<string, unknown> = {
+    iss: JWT_ISSUER,
+    aud: JWT_AUDIENCE,
+    sub: String(sub),
+    sid,
+    jti: "j".repeat(43),
+    iat: t,
+    exp: t + 600,
+    ...opts.claims,
+  };
   for (const k of opts.omit ?? []) delete claims[k];
-  return new SignJWT(claims).setProtectedHeader({ alg: "HS256", typ: "at+jwt", ...opts.header } as { alg: string }).sign(secret);
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: "HS256", typ: "at+jwt", ...opts.header } as { alg: string })
+    .sign(secret);
 }
 
 async function expectInvalidToken(res: Response, label: string) {
@@ -53,7 +68,15 @@ describe("bearer tokens on an authenticated route", () => {
       "expired by 1 s (past the tolerance)": await forge(user.id, sid, {
         claims: { iat: t - 1800 - CLOCK_TOLERANCE_SECONDS - 1, exp: t - CLOCK_TOLERANCE_SECONDS - 1 },
       }),
-      "alg none": new UnsecuredJWT({ iss: JWT_ISSUER, aud: JWT_AUDIENCE, sub: String(user.id), sid, jti: "j".repeat(43), iat: t, exp: t + 60 }).encode(),
+      "alg none": new UnsecuredJWT({
+        iss: JWT_ISSUER,
+        aud: JWT_AUDIENCE,
+        sub: String(user.id),
+        sid,
+        jti: "j".repeat(43),
+        iat: t,
+        exp: t + 60,
+      }).encode(),
       HS512: await forge(user.id, sid, { header: { alg: "HS512" } }),
       "refresh token as access token": pair.refresh_token,
       "typ JWT": await forge(user.id, sid, { header: { typ: "JWT" } }),
@@ -79,7 +102,8 @@ describe("bearer tokens on an authenticated route", () => {
       "two tokens": { Authorization: `Bearer ${pair.access_token}, Bearer ${pair.access_token}` },
       "double space": { Authorization: `Bearer  ${pair.access_token}` },
     };
-    for (const [label, h] of Object.entries(headers)) await expectInvalidToken(await api("/api/auth/me", { headers: h }), label);
+    for (const [label, h] of Object.entries(headers))
+      await expectInvalidToken(await api("/api/auth/me", { headers: h }), label);
     const twice = new Headers();
     twice.append("Authorization", `Bearer ${pair.access_token}`);
     twice.append("Authorization", `Bearer ${pair.access_token}`);
@@ -118,6 +142,7 @@ describe("GET /api/auth/me", () => {
     const res = await me(pair.access_token);
     const body = await res.json<Record<string, unknown>>();
     expect(body).toEqual({ ...user, is_admin: false });
-    for (const key of ["hashed_password", "password", "encrypted_private_key", "private_key"]) expect(body).not.toHaveProperty(key);
+    for (const key of ["hashed_password", "password", "encrypted_private_key", "private_key"])
+      expect(body).not.toHaveProperty(key);
   });
 });

@@ -140,7 +140,13 @@ function badFieldValues(schema: Schema): Array<[string, unknown]> {
   ];
   if (!t.includes("null")) out.push(["null", null]);
   if (t.includes("string")) {
-    out.push(["a number instead of a string", 12345], ["a boolean", true], ["100 KB", HUGE], ["NUL and CRLF", "a\u0000b\r\nBcc: x@y.z"], ["SQL", "' OR 1=1 --"]);
+    out.push(
+      ["a number instead of a string", 12345],
+      ["a boolean", true],
+      ["100 KB", HUGE],
+      ["NUL and CRLF", "a\u0000b\r\nBcc: x@y.z"],
+      ["SQL", "' OR 1=1 --"],
+    );
   }
   if (t.includes("integer") || t.includes("number")) {
     out.push(
@@ -158,8 +164,17 @@ function badFieldValues(schema: Schema): Array<[string, unknown]> {
     );
   }
   if (t.includes("boolean")) out.push(["a string instead of a boolean", "yes"], ["a number instead of a boolean", 1]);
-  if (t.includes("array")) out.push(["a huge array", Array.from({ length: 10_000 }, () => "x@example.com")], ["an array of numbers", [1, 2]], ["an array of 100 KB strings", [HUGE]]);
-  if (t.includes("object")) out.push(["a string instead of an object", "x"], ["a deeply nested object", JSON.parse("[".repeat(2000) + "]".repeat(2000))]);
+  if (t.includes("array"))
+    out.push(
+      ["a huge array", Array.from({ length: 10_000 }, () => "x@example.com")],
+      ["an array of numbers", [1, 2]],
+      ["an array of 100 KB strings", [HUGE]],
+    );
+  if (t.includes("object"))
+    out.push(
+      ["a string instead of an object", "x"],
+      ["a deeply nested object", JSON.parse("[".repeat(2000) + "]".repeat(2000))],
+    );
   return out;
 }
 
@@ -208,7 +223,8 @@ function realIds(path: string): Record<string, string> {
   if (path.startsWith("/api/files/")) return { ...id(real.file), shareId: "00000000-0000-4000-8000-000000000000" };
   if (path.startsWith("/api/capture/items/")) return id(real.captureItem);
   if (path.startsWith("/api/creator/projects/")) return { ...id(real.creatorProject), fileId: String(real.file) };
-  if (path.startsWith("/api/devices/")) return { device_id: MATRIX_DEVICE, command_id: "00000000-0000-4000-8000-000000000000" };
+  if (path.startsWith("/api/devices/"))
+    return { device_id: MATRIX_DEVICE, command_id: "00000000-0000-4000-8000-000000000000" };
   if (path.startsWith("/api/blockchain/blocks/")) return { block_id: "0" };
   if (path.startsWith("/api/blockchain/transactions/")) return { tx_hash: "a".repeat(64) };
   return {};
@@ -227,10 +243,16 @@ async function created(res: Response): Promise<{ id: number }> {
 /** What no body may contain, whatever its status. */
 const LEAKS: Array<[string, RegExp]> = [
   ["a stack trace", /\n\s+at \S|\bat [\w$.<>]+ \(.*:\d+:\d+\)|\.ts:\d+:\d+/],
-  ["SQL", /\b(Failed query|SELECT\b[\s\S]{0,200}\bFROM|INSERT INTO|UPDATE \S+ SET|DELETE FROM|syntax error at or near|violates (unique|foreign key|check|not-null) constraint|relation "\w+")/i],
+  [
+    "SQL",
+    /\b(Failed query|SELECT\b[\s\S]{0,200}\bFROM|INSERT INTO|UPDATE \S+ SET|DELETE FROM|syntax error at or near|violates (unique|foreign key|check|not-null) constraint|relation "\w+")/i,
+  ],
   ["a vendor name", /neon|upstash/i],
   // The API's own public WebSocket URLs (a live-feed ticket's `url`) are answers, not leaks.
-  ["a connection string", /\b(postgres(ql)?|rediss?):\/\/|\bwss?:\/\/(?!api\.example\.test\/)|DATABASE_URL|UPSTASH_REDIS/i],
+  [
+    "a connection string",
+    /\b(postgres(ql)?|rediss?):\/\/|\bwss?:\/\/(?!api\.example\.test\/)|DATABASE_URL|UPSTASH_REDIS/i,
+  ],
 ];
 /**
  * What no error body may contain either. Success bodies may name their dependencies (the health
@@ -248,7 +270,12 @@ const STREAM_TYPES = ["text/event-stream"];
 const TRANSIENT = /\/problems\/(database|storage|session-store|rate-limiter)-unavailable"/;
 
 async function send(c: Case): Promise<Response> {
-  const go = () => uncheckedApi(c.url, { method: c.method, headers: c.headers, body: typeof c.body === "function" ? c.body() : c.body });
+  const go = () =>
+    uncheckedApi(c.url, {
+      method: c.method,
+      headers: c.headers,
+      body: typeof c.body === "function" ? c.body() : c.body,
+    });
   const res = await go();
   if (res.status !== 503 || !res.headers.get("Retry-After")) return res;
   const text = await res.clone().text();
@@ -259,7 +286,7 @@ async function send(c: Case): Promise<Response> {
 }
 
 async function check(c: Case): Promise<string | undefined> {
-  const where = `${c.method} ${c.url.length > 160 ? c.url.slice(0, 160) + "…" : c.url} [${c.label}]`;
+  const where = `${c.method} ${c.url.length > 160 ? `${c.url.slice(0, 160)}…` : c.url} [${c.label}]`;
   let res: Response;
   try {
     res = await send(c);
@@ -275,26 +302,32 @@ async function check(c: Case): Promise<string | undefined> {
   const streamed = STREAM_TYPES.some((t) => type.startsWith(t));
   if (streamed) await res.body?.cancel();
   const text = streamed ? "" : await res.text();
-  const short = text.length > 300 ? text.slice(0, 300) + "…" : text;
+  const short = text.length > 300 ? `${text.slice(0, 300)}…` : text;
 
-  if (c.expectStatus && !c.expectStatus.includes(res.status)) return `${where}: expected ${c.expectStatus.join("/")}, got ${res.status}: ${short}`;
+  if (c.expectStatus && !c.expectStatus.includes(res.status))
+    return `${where}: expected ${c.expectStatus.join("/")}, got ${res.status}: ${short}`;
   if (res.status === 405 && !res.headers.get("Allow")) return `${where}: 405 without an Allow header`;
   if (c.mustFail && res.status < 400) return `${where}: a non-canonical id resolved to a row (${res.status}): ${short}`;
   // A feature whose variables are unset in the test environment (metrics, integrations) answers its
   // documented "not configured" 503, whatever the input: that is the answer, not a failure.
   const notConfigured = res.status === 503 && /\/problems\/[a-z-]+-not-configured"/.test(text);
-  if (res.status >= 500 && !notConfigured && !(c.allow503 && text.includes(`/problems/${c.allow503}"`))) return `${where}: ${res.status} ${short}`;
+  if (res.status >= 500 && !notConfigured && !(c.allow503 && text.includes(`/problems/${c.allow503}"`)))
+    return `${where}: ${res.status} ${short}`;
   for (const [what, re] of LEAKS) if (re.test(text)) return `${where}: body contains ${what}: ${short}`;
   if (res.status >= 400) {
     for (const [what, re] of ERROR_LEAKS) if (re.test(text)) return `${where}: error body contains ${what}: ${short}`;
     // The OAuth2 token endpoint refuses in RFC 6749 §5.2 form (its documented 400), never with a problem.
     if (res.status === 400 && c.url.split("?")[0] === "/api/auth/token") {
-      if (!type.startsWith("application/json") || !/"error":"(invalid_request|invalid_grant|unsupported_grant_type)"/.test(text)) {
+      if (
+        !type.startsWith("application/json") ||
+        !/"error":"(invalid_request|invalid_grant|unsupported_grant_type)"/.test(text)
+      ) {
         return `${where}: token endpoint 400 is not an RFC 6749 error: ${short}`;
       }
       return undefined;
     }
-    if (!type.startsWith("application/problem+json")) return `${where}: ${res.status} with content-type ${type}: ${short}`;
+    if (!type.startsWith("application/problem+json"))
+      return `${where}: ${res.status} with content-type ${type}: ${short}`;
     let body: Record<string, unknown>;
     try {
       body = JSON.parse(text);
@@ -389,18 +422,44 @@ function pathCases(op: Op): Case[] {
   for (const auth of [...AUTHS, "garbage"] as const) {
     const headers = baseHeaders(op, auth);
     const expectStatus = expectFor(op);
-    cases.push({ label: `${auth} token, missing row`, method: op.method, url: fillPath(op.path, {}), headers, expectStatus });
-    if (names.length) cases.push({ label: `${auth} token, real row`, method: op.method, url: fillPath(op.path, realIds(op.path)), headers, expectStatus });
+    cases.push({
+      label: `${auth} token, missing row`,
+      method: op.method,
+      url: fillPath(op.path, {}),
+      headers,
+      expectStatus,
+    });
+    if (names.length)
+      cases.push({
+        label: `${auth} token, real row`,
+        method: op.method,
+        url: fillPath(op.path, realIds(op.path)),
+        headers,
+        expectStatus,
+      });
     for (const name of names) {
       for (const value of BAD_PATH_VALUES) {
-        cases.push({ label: `${auth} token, ${name}=${value.slice(0, 24)}`, method: op.method, url: fillPath(op.path, { ...realIds(op.path), [name]: value }), headers, expectStatus });
+        cases.push({
+          label: `${auth} token, ${name}=${value.slice(0, 24)}`,
+          method: op.method,
+          url: fillPath(op.path, { ...realIds(op.path), [name]: value }),
+          headers,
+          expectStatus,
+        });
       }
       // Other spellings of the real row's id: a number parser that coerces would find the row.
       const realValue = realIds(op.path)[name];
       if (realValue !== undefined && /^\d+$/.test(realValue)) {
         const n = Number(realValue);
         for (const alias of [`0${n}`, `+${n}`, `${n}.0`, `0x${n.toString(16)}`, `%20${n}`, `${n}%20`, `${n}e0`]) {
-          cases.push({ label: `${auth} token, ${name}=${alias} (the real id, spelled otherwise)`, method: op.method, url: fillPath(op.path, { ...realIds(op.path), [name]: alias }), headers, expectStatus, mustFail: true });
+          cases.push({
+            label: `${auth} token, ${name}=${alias} (the real id, spelled otherwise)`,
+            method: op.method,
+            url: fillPath(op.path, { ...realIds(op.path), [name]: alias }),
+            headers,
+            expectStatus,
+            mustFail: true,
+          });
         }
       }
     }
@@ -411,18 +470,47 @@ function pathCases(op: Op): Case[] {
 /** Query strings: pagination abuse on every operation, type-driven bad values for each documented query param. */
 function queryCases(op: Op): Case[] {
   const url = fillPath(op.path, realIds(op.path));
-  const queries = ["limit=1000", "limit=-1", "limit=0", "limit=abc", "limit=1e9", "limit=1.5", "limit=1&limit=999", "offset=abc", "offset=-5", "offset=1e12", "unknown=1&sort=password_hash", `q=${"x".repeat(8000)}`];
+  const queries = [
+    "limit=1000",
+    "limit=-1",
+    "limit=0",
+    "limit=abc",
+    "limit=1e9",
+    "limit=1.5",
+    "limit=1&limit=999",
+    "offset=abc",
+    "offset=-5",
+    "offset=1e12",
+    "unknown=1&sort=password_hash",
+    `q=${"x".repeat(8000)}`,
+  ];
   for (const p of op.op.parameters ?? []) {
     if (p.in !== "query" || p.name === "limit" || p.name === "offset") continue;
     const t = types(p.schema ?? {});
-    const values = ["", "abc", "%00", encodeURIComponent("' OR 1=1 --"), "-1", "99999999999999999999", "x".repeat(8000), "sideways", "true&" + p.name + "=false"];
+    const values = [
+      "",
+      "abc",
+      "%00",
+      encodeURIComponent("' OR 1=1 --"),
+      "-1",
+      "99999999999999999999",
+      "x".repeat(8000),
+      "sideways",
+      `true&${p.name}=false`,
+    ];
     if (t.includes("string")) values.push("2024-13-45", "99999-01-01T00:00:00Z");
     for (const v of values) queries.push(`${p.name}=${v}`);
   }
   const cases: Case[] = [];
   for (const auth of AUTHS) {
     for (const q of queries) {
-      cases.push({ label: `${auth} token, ?${q.slice(0, 40)}`, method: op.method, url: `${url}?${q}`, headers: baseHeaders(op, auth), expectStatus: expectFor(op) });
+      cases.push({
+        label: `${auth} token, ?${q.slice(0, 40)}`,
+        method: op.method,
+        url: `${url}?${q}`,
+        headers: baseHeaders(op, auth),
+        expectStatus: expectFor(op),
+      });
     }
   }
   return cases;
@@ -482,7 +570,11 @@ function bodyCases(op: Op): Case[] {
   if (json) {
     const base = sampleBody(op, json);
     bodies.push(["{} (every field missing)", "application/json", "{}"]);
-    bodies.push([UNKNOWN_FIELD, "application/json", JSON.stringify({ ...base, height: 1, hash: "x", is_admin: true, user_id: 1 })]);
+    bodies.push([
+      UNKNOWN_FIELD,
+      "application/json",
+      JSON.stringify({ ...base, height: 1, hash: "x", is_admin: true, user_id: 1 }),
+    ]);
     for (const [field, schema] of Object.entries(resolve(json).properties ?? {})) {
       for (const [what, value] of badFieldValues(schema)) {
         bodies.push([`${field}: ${what}`, "application/json", toJson({ ...base, [field]: value })]);
@@ -510,8 +602,20 @@ function bodyCases(op: Op): Case[] {
       // File uploads take up to FILES_MAX_FILE_BYTES (their own limits: test/integration/files.test.ts).
       expectStatus: op.op.requestBody && !FILE_UPLOADS.test(op.path) ? [413] : undefined,
     });
-    cases.push({ label: `${auth} token, Content-Length: abc`, method: op.method, url, headers: { ...headers, "Content-Type": "application/json", "Content-Length": "abc" }, body: "{}" });
-    cases.push({ label: `${auth} token, Content-Length too small`, method: op.method, url, headers: { ...headers, "Content-Type": "application/json", "Content-Length": "2" }, body: JSON.stringify({ a: "x".repeat(2_000_000) }) });
+    cases.push({
+      label: `${auth} token, Content-Length: abc`,
+      method: op.method,
+      url,
+      headers: { ...headers, "Content-Type": "application/json", "Content-Length": "abc" },
+      body: "{}",
+    });
+    cases.push({
+      label: `${auth} token, Content-Length too small`,
+      method: op.method,
+      url,
+      headers: { ...headers, "Content-Type": "application/json", "Content-Length": "2" },
+      body: JSON.stringify({ a: "x".repeat(2_000_000) }),
+    });
     for (const [label, type, body] of bodies) {
       cases.push({
         label: `${auth} token, ${label}`,
@@ -522,7 +626,11 @@ function bodyCases(op: Op): Case[] {
         // H1: JSON bodies are strict; an unknown field is a 422 wherever the request gets to validation
         // (the caller is no admin: a route that documents a 403 may answer it first).
         expectStatus:
-          label === UNKNOWN_FIELD && (auth === "valid" || !op.op.security?.length) ? (op.op.responses?.["403"] ? [422, 403] : [422]) : expectFor(op),
+          label === UNKNOWN_FIELD && (auth === "valid" || !op.op.security?.length)
+            ? op.op.responses?.["403"]
+              ? [422, 403]
+              : [422]
+            : expectFor(op),
         allow503: op.path === SSE_PATH ? "ai-not-configured" : undefined,
       });
     }
@@ -554,7 +662,14 @@ function methodCases(path: string, documented: string[]): Case[] {
   const url = fillPath(path, realIds(path));
   return ["GET", "POST", "PUT", "PATCH", "DELETE"]
     .filter((m) => !documented.includes(m))
-    .flatMap((method) => AUTHS.map((auth) => ({ label: `${auth} token, undocumented method`, method, url, headers: baseHeaders(op, auth) })));
+    .flatMap((method) =>
+      AUTHS.map((auth) => ({
+        label: `${auth} token, undocumented method`,
+        method,
+        url,
+        headers: baseHeaders(op, auth),
+      })),
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -578,12 +693,16 @@ beforeAll(async () => {
   real.email = inbox[0]!.id;
   real.post = (await created(await as(caller, "/api/social/posts", { content: "matrix" }))).id;
   real.comment = (await created(await as(caller, `/api/social/posts/${real.post}/comments`, { content: "c" }))).id;
-  real.video = (await created(await as(caller, "/api/video", { title: "matrix", video_url: "https://example.com/v.mp4" }))).id;
+  real.video = (
+    await created(await as(caller, "/api/video", { title: "matrix", video_url: "https://example.com/v.mp4" }))
+  ).id;
   real.videoComment = (await created(await as(caller, `/api/video/${real.video}/comments`, { content: "c" }))).id;
   real.fileFolder = (await created(await as(caller, "/api/files/folders", { name: "matrix" }))).id;
   const upload = new FormData();
   upload.append("file", new File(["matrix"], "matrix.txt", { type: "text/plain" }));
-  real.file = (await created(await api("/api/files/upload", { method: "POST", headers: caller.headers, body: upload }))).id;
+  real.file = (
+    await created(await api("/api/files/upload", { method: "POST", headers: caller.headers, body: upload }))
+  ).id;
   await created(await as(caller, "/api/devices", { device_id: MATRIX_DEVICE, name: "matrix" }));
   real.captureItem = (await created(await as(caller, "/api/capture/items", { raw_content: "matrix" }))).id;
   real.creatorProject = (await created(await as(caller, "/api/creator/projects", { title: "matrix" }))).id;
@@ -602,11 +721,14 @@ function ownershipExpectation(op: Op): Pick<Case, "expectStatus" | "allow503"> |
   if (p === SSE_PATH) return { expectStatus: [404, 503], allow503: "ai-not-configured" };
   if (p.startsWith("/api/ai_chat/conversations/{id}") || p.startsWith("/api/email/")) return { expectStatus: [404] };
   // Files are private to their owner (a public file may be read: the caller's row here is private).
-  if (p.startsWith("/api/files/") && !p.startsWith("/api/files/shared/")) return { expectStatus: op.method === "PUT" ? [404, 411] : [404] };
+  if (p.startsWith("/api/files/") && !p.startsWith("/api/files/shared/"))
+    return { expectStatus: op.method === "PUT" ? [404, 411] : [404] };
   // Devices are private to their owner; a heartbeat takes a device token, so a user's token is a 401 there.
-  if (p.startsWith("/api/capture/items/{id}") || p.startsWith("/api/creator/projects/{id}")) return { expectStatus: [404] };
+  if (p.startsWith("/api/capture/items/{id}") || p.startsWith("/api/creator/projects/{id}"))
+    return { expectStatus: [404] };
   if (p.startsWith("/api/devices/{device_id}")) return { expectStatus: p.endsWith("/heartbeat") ? [401] : [404] };
-  if ((p === "/api/social/posts/{id}" || p === "/api/video/{id}") && op.method !== "GET") return { expectStatus: [404] };
+  if ((p === "/api/social/posts/{id}" || p === "/api/video/{id}") && op.method !== "GET")
+    return { expectStatus: [404] };
   if (p.endsWith("/comments/{commentId}") && op.method === "DELETE") return { expectStatus: [404] };
   return undefined;
 }
@@ -620,7 +742,11 @@ function ownershipCases(op: Op): Case[] {
       label: "another user, the caller's row",
       method: op.method,
       url: fillPath(op.path, realIds(op.path)),
-      headers: { ...other.headers, "X-Test-Chain": TEST_CHAIN, ...(json ? { "Content-Type": "application/json" } : {}) },
+      headers: {
+        ...other.headers,
+        "X-Test-Chain": TEST_CHAIN,
+        ...(json ? { "Content-Type": "application/json" } : {}),
+      },
       body: json ? JSON.stringify(sampleBody(op, json)) : undefined,
       ...expected,
     },
@@ -631,7 +757,8 @@ function ownershipCases(op: Op): Case[] {
  * Cases that use up the rows or the session the others need: DELETEs, logout, and sending the
  * draft. They run in their own test, after every other case of every kind.
  */
-const isDestructive = (c: Case) => c.method === "DELETE" || c.url.startsWith(LOGOUT_PATH) || /^\/api\/email\/drafts\/[^/]+\/send/.test(c.url);
+const isDestructive = (c: Case) =>
+  c.method === "DELETE" || c.url.startsWith(LOGOUT_PATH) || /^\/api\/email\/drafts\/[^/]+\/send/.test(c.url);
 const destructive: Case[] = [];
 function keepForLast(cases: Case[]): Case[] {
   destructive.push(...cases.filter(isDestructive));
@@ -651,58 +778,91 @@ describe("bad-input matrix over every documented operation", () => {
     }
   });
 
-  it("path parameters: missing row, real row, and abc / -1 / 0 / 20 digits / 63 hex / %00 / SQL / … (no token, valid token, garbage token)", async () => {
-    await expectNoFailures(keepForLast(ops.flatMap(pathCases)));
-  }, MATRIX_TIMEOUT_MS);
+  it(
+    "path parameters: missing row, real row, and abc / -1 / 0 / 20 digits / 63 hex / %00 / SQL / … (no token, valid token, garbage token)",
+    async () => {
+      await expectNoFailures(keepForLast(ops.flatMap(pathCases)));
+    },
+    MATRIX_TIMEOUT_MS,
+  );
 
-  it("query strings: pagination out of bounds, junk and injection in every documented query parameter", async () => {
-    await expectNoFailures(keepForLast(ops.flatMap(queryCases)));
-  }, MATRIX_TIMEOUT_MS);
+  it(
+    "query strings: pagination out of bounds, junk and injection in every documented query parameter",
+    async () => {
+      await expectNoFailures(keepForLast(ops.flatMap(queryCases)));
+    },
+    MATRIX_TIMEOUT_MS,
+  );
 
-  it("header parameters: Idempotency-Key empty, short, huge, not a UUID", async () => {
-    const cases = ops.flatMap(headerCases);
-    expect(cases.length).toBeGreaterThan(0);
-    await expectNoFailures(keepForLast(cases));
-  }, MATRIX_TIMEOUT_MS);
+  it(
+    "header parameters: Idempotency-Key empty, short, huge, not a UUID",
+    async () => {
+      const cases = ops.flatMap(headerCases);
+      expect(cases.length).toBeGreaterThan(0);
+      await expectNoFailures(keepForLast(cases));
+    },
+    MATRIX_TIMEOUT_MS,
+  );
 
-  it("bodies: malformed JSON, non-objects, wrong types per field, 100 KB strings, odd numbers, wrong content types, 1.1 MB", async () => {
-    await expectNoFailures(keepForLast(ops.flatMap(bodyCases)));
-  }, MATRIX_TIMEOUT_MS);
+  it(
+    "bodies: malformed JSON, non-objects, wrong types per field, 100 KB strings, odd numbers, wrong content types, 1.1 MB",
+    async () => {
+      await expectNoFailures(keepForLast(ops.flatMap(bodyCases)));
+    },
+    MATRIX_TIMEOUT_MS,
+  );
 
   it("methods: every method a path does not document answers 405 with Allow, or a 4xx", async () => {
-    const cases = Object.entries(spec.paths).flatMap(([path, methods]) => methodCases(path, Object.keys(methods).map((m) => m.toUpperCase())));
+    const cases = Object.entries(spec.paths).flatMap(([path, methods]) =>
+      methodCases(
+        path,
+        Object.keys(methods).map((m) => m.toUpperCase()),
+      ),
+    );
     await expectNoFailures(keepForLast(cases));
   });
 
-  it("ownership: another user gets 404 for every operation on the caller's private rows, and the rows survive", async () => {
-    const cases = ops.flatMap(ownershipCases);
-    expect(cases.length).toBeGreaterThanOrEqual(19);
-    await expectNoFailures(cases);
-    for (const path of [
-      `/api/ai_chat/conversations/${real.conversation}`,
-      `/api/email/folders/${real.folder}/emails`,
-      `/api/email/${real.draft}`,
-      `/api/email/${real.email}`,
-      `/api/social/posts/${real.post}`,
-      `/api/video/${real.video}`,
-      `/api/files/${real.file}/download`,
-      `/api/files/folders?parent_id=${real.fileFolder}`,
-      `/api/devices/${MATRIX_DEVICE}`,
-      `/api/capture/items/${real.captureItem}`,
-      `/api/creator/projects/${real.creatorProject}`,
-    ]) {
-      expect((await api(path, { headers: caller.headers })).status, path).toBe(200);
-    }
-    const comments = await (await api(`/api/social/posts/${real.post}/comments`, { headers: caller.headers })).json<Array<{ id: number }>>();
-    expect(comments.map((c) => c.id)).toContain(real.comment);
-    const videoComments = await (await api(`/api/video/${real.video}/comments`, { headers: caller.headers })).json<Array<{ id: number }>>();
-    expect(videoComments.map((c) => c.id)).toContain(real.videoComment);
-  }, MATRIX_TIMEOUT_MS);
+  it(
+    "ownership: another user gets 404 for every operation on the caller's private rows, and the rows survive",
+    async () => {
+      const cases = ops.flatMap(ownershipCases);
+      expect(cases.length).toBeGreaterThanOrEqual(19);
+      await expectNoFailures(cases);
+      for (const path of [
+        `/api/ai_chat/conversations/${real.conversation}`,
+        `/api/email/folders/${real.folder}/emails`,
+        `/api/email/${real.draft}`,
+        `/api/email/${real.email}`,
+        `/api/social/posts/${real.post}`,
+        `/api/video/${real.video}`,
+        `/api/files/${real.file}/download`,
+        `/api/files/folders?parent_id=${real.fileFolder}`,
+        `/api/devices/${MATRIX_DEVICE}`,
+        `/api/capture/items/${real.captureItem}`,
+        `/api/creator/projects/${real.creatorProject}`,
+      ]) {
+        expect((await api(path, { headers: caller.headers })).status, path).toBe(200);
+      }
+      const comments = await (await api(`/api/social/posts/${real.post}/comments`, { headers: caller.headers })).json<
+        Array<{ id: number }>
+      >();
+      expect(comments.map((c) => c.id)).toContain(real.comment);
+      const videoComments = await (await api(`/api/video/${real.video}/comments`, { headers: caller.headers })).json<
+        Array<{ id: number }>
+      >();
+      expect(videoComments.map((c) => c.id)).toContain(real.videoComment);
+    },
+    MATRIX_TIMEOUT_MS,
+  );
 
-  it("the destructive cases of all of the above (DELETE, logout, sending the draft), last", async () => {
-    expect(destructive.length).toBeGreaterThan(0);
-    await expectNoFailures(destructive);
-  }, MATRIX_TIMEOUT_MS);
+  it(
+    "the destructive cases of all of the above (DELETE, logout, sending the draft), last",
+    async () => {
+      expect(destructive.length).toBeGreaterThan(0);
+      await expectNoFailures(destructive);
+    },
+    MATRIX_TIMEOUT_MS,
+  );
 });
 
 describe("special operations", () => {
@@ -733,10 +893,16 @@ describe("special operations", () => {
 
   it("SSE: a valid message with no provider configured is the documented 503 problem, for JSON and for streams", async () => {
     // A conversation of the caller's own (the destructive cases deleted the shared one; ownership is checked first).
-    const own = await created(await api("/api/ai_chat/conversations", { method: "POST", headers: caller.headers, json: {} }));
+    const own = await created(
+      await api("/api/ai_chat/conversations", { method: "POST", headers: caller.headers, json: {} }),
+    );
     const url = fillPath(SSE_PATH, { id: String(own.id) });
     for (const accept of ["application/json", "text/event-stream"]) {
-      const res = await api(url, { method: "POST", headers: { ...caller.headers, Accept: accept }, json: { content: "hello" } });
+      const res = await api(url, {
+        method: "POST",
+        headers: { ...caller.headers, Accept: accept },
+        json: { content: "hello" },
+      });
       expect(res.status).toBe(503);
       expect(res.headers.get("content-type")).toMatch(/^application\/problem\+json/);
       expect((await res.json<{ detail: string }>()).detail).toMatch(/not configured/i);

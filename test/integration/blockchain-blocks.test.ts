@@ -1,10 +1,15 @@
 // Mining, reading and verifying blocks through the API. Each test mines on its own isolated chain
 // (X-Test-Chain), so heights are predictable there and "main" is never touched.
 import { beforeAll, describe, expect, it } from "vitest";
-import { canonicalHeader, GENESIS_HEADER, hashBlockHeader, meetsDifficulty } from "../../src/services/chain/block-hash.ts";
+import {
+  canonicalHeader,
+  GENESIS_HEADER,
+  hashBlockHeader,
+  meetsDifficulty,
+} from "../../src/services/chain/block-hash.ts";
 import { merkleRoot } from "../../src/services/chain/merkle.ts";
 import { api, expectProblem } from "../helpers/api.ts";
-import { mine, mineOk, testChain, transfer, verify, walletOf, type BlockJson } from "../helpers/chain.ts";
+import { type BlockJson, mine, mineOk, testChain, transfer, verify, walletOf } from "../helpers/chain.ts";
 import { createUser, type TestUser } from "../helpers/users.ts";
 
 let miner: TestUser;
@@ -34,7 +39,13 @@ describe("mining a chain", () => {
     expect(first.height).toBe(1);
     const g = await (await api("/api/blockchain/blocks/0", { headers: chain.headers })).json<BlockJson>();
     expect([200, 404]).toContain(genesis.status);
-    expect(g).toMatchObject({ height: 0, previous_hash: "0".repeat(64), nonce: 0, miner_address: null, transaction_count: 0 });
+    expect(g).toMatchObject({
+      height: 0,
+      previous_hash: "0".repeat(64),
+      nonce: 0,
+      miner_address: null,
+      transaction_count: 0,
+    });
     expect(g.hash).toBe(await hashBlockHeader({ ...GENESIS_HEADER }));
     expect(first.previous_hash).toBe(g.hash);
 
@@ -47,7 +58,14 @@ describe("mining a chain", () => {
       expect(canonicalHeader(headerOf(b))).toContain(`"height":${b.height}`);
     }
     const v = await verify(chain);
-    expect(v).toMatchObject({ valid: true, height: 2, head_hash: second.hash, database_height: 2, checked_blocks: 3, errors: [] });
+    expect(v).toMatchObject({
+      valid: true,
+      height: 2,
+      head_hash: second.hash,
+      database_height: 2,
+      checked_blocks: 3,
+      errors: [],
+    });
   });
 
   it("credits the reward to the miner's wallet, exactly", async () => {
@@ -92,7 +110,10 @@ describe("mining a chain", () => {
     expect(empty.transaction_count).toBe(0);
     expect((await verify(chain)).valid).toBe(true);
 
-    const tx = await (await api(`/api/blockchain/transactions/${sent[0]}`)).json<{ is_confirmed: boolean; block_height: number }>();
+    const tx = await (await api(`/api/blockchain/transactions/${sent[0]}`)).json<{
+      is_confirmed: boolean;
+      block_height: number;
+    }>();
     expect(tx).toMatchObject({ is_confirmed: true, block_height: partial.height });
   });
 
@@ -110,7 +131,8 @@ describe("mining a chain", () => {
     expect(heights).toEqual(Array.from({ length: 20 }, (_, i) => base.height + 1 + i));
     expect(new Set(blocks.map((b) => b.previous_hash)).size).toBe(20);
     const byHeight = new Map(blocks.map((b) => [b.height, b]));
-    for (let h = base.height + 2; h <= base.height + 20; h++) expect(byHeight.get(h)!.previous_hash).toBe(byHeight.get(h - 1)!.hash);
+    for (let h = base.height + 2; h <= base.height + 20; h++)
+      expect(byHeight.get(h)!.previous_hash).toBe(byHeight.get(h - 1)!.hash);
     const v = await verify(chain);
     expect(v).toMatchObject({ valid: true, height: base.height + 20, checked_blocks: base.height + 21 });
   });
@@ -132,9 +154,14 @@ describe("reading blocks", () => {
     const page = await res.json<BlockJson[]>();
     expect(page.map((b) => b.height)).toEqual([5, 4, 3]);
     expect(page[0]).not.toHaveProperty("transactions");
-    const next = await (await api("/api/blockchain/blocks?limit=3&offset=3", { headers: chain.headers })).json<BlockJson[]>();
+    const next = await (await api("/api/blockchain/blocks?limit=3&offset=3", { headers: chain.headers })).json<
+      BlockJson[]
+    >();
     expect(next.map((b) => b.height)).toEqual([2, 1, 0]);
-    const heights = async (q: string) => (await (await api(`/api/blockchain/blocks?${q}`, { headers: chain.headers })).json<BlockJson[]>()).map((b) => b.height);
+    const heights = async (q: string) =>
+      (await (await api(`/api/blockchain/blocks?${q}`, { headers: chain.headers })).json<BlockJson[]>()).map(
+        (b) => b.height,
+      );
     expect(await heights("limit=3&offset=4")).toEqual([1, 0]);
     expect(await heights("limit=3&offset=6")).toEqual([]);
     expect(await heights("limit=2&offset=1")).toEqual([4, 3]);
@@ -142,12 +169,23 @@ describe("reading blocks", () => {
 
   it("finds one block by height and by hash, with its transactions", async () => {
     const target = blocks[2]!;
-    const byHeight = await (await api(`/api/blockchain/blocks/${target.height}`, { headers: chain.headers })).json<BlockJson>();
-    const byHash = await (await api(`/api/blockchain/blocks/${target.hash}`, { headers: chain.headers })).json<BlockJson>();
-    const byUpperHash = await (await api(`/api/blockchain/blocks/${target.hash.toUpperCase()}`, { headers: chain.headers })).json<BlockJson>();
+    const byHeight = await (
+      await api(`/api/blockchain/blocks/${target.height}`, { headers: chain.headers })
+    ).json<BlockJson>();
+    const byHash = await (
+      await api(`/api/blockchain/blocks/${target.hash}`, { headers: chain.headers })
+    ).json<BlockJson>();
+    const byUpperHash = await (
+      await api(`/api/blockchain/blocks/${target.hash.toUpperCase()}`, { headers: chain.headers })
+    ).json<BlockJson>();
     expect(byHeight).toEqual(byHash);
     expect(byUpperHash).toEqual(byHash);
-    expect(byHeight).toMatchObject({ height: target.height, index: target.height, hash: target.hash, transactions: [] });
+    expect(byHeight).toMatchObject({
+      height: target.height,
+      index: target.height,
+      hash: target.hash,
+      transactions: [],
+    });
   });
 
   it("a height one past the head, or an unknown hash, is 404", async () => {
@@ -281,7 +319,11 @@ describe("bad input", () => {
     const headers = { ...miner.headers, "Content-Type": "application/json" };
     await expectProblem(await api("/api/blockchain/blocks", { method: "POST", headers, body: "{" }), 400);
     await expectProblem(
-      await api("/api/blockchain/blocks", { method: "POST", headers: { ...miner.headers, "Content-Type": "text/plain" }, body: "{}" }),
+      await api("/api/blockchain/blocks", {
+        method: "POST",
+        headers: { ...miner.headers, "Content-Type": "text/plain" },
+        body: "{}",
+      }),
       415,
     );
   });
@@ -289,7 +331,9 @@ describe("bad input", () => {
 
 describe("documentation", () => {
   it("every RoadChain operation is in /api/openapi.json", async () => {
-    const doc = await (await api("/api/openapi.json")).json<{ paths: Record<string, Record<string, { parameters?: { name: string }[] }>> }>();
+    const doc = await (await api("/api/openapi.json")).json<{
+      paths: Record<string, Record<string, { parameters?: { name: string }[] }>>;
+    }>();
     const expected: Array<[string, string]> = [
       ["/api/blockchain/blocks", "get"],
       ["/api/blockchain/blocks", "post"],

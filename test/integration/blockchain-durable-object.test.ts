@@ -9,7 +9,16 @@ import { EMPTY_MERKLE_ROOT } from "../../src/services/chain/block-hash.ts";
 import type { ChainHead } from "../../src/services/chain/ledger.ts";
 import { mineHeader } from "../../src/services/chain/proof-of-work.ts";
 import { api, expectProblem } from "../helpers/api.ts";
-import { directDb, mine, mineOk, testChain, verify, walletOf, type BlockJson, type TestChain } from "../helpers/chain.ts";
+import {
+  type BlockJson,
+  directDb,
+  mine,
+  mineOk,
+  type TestChain,
+  testChain,
+  verify,
+  walletOf,
+} from "../helpers/chain.ts";
 import { createUser, type TestUser } from "../helpers/users.ts";
 
 let miner: TestUser;
@@ -163,7 +172,9 @@ describe("eviction and restarts", () => {
     // A hash that still meets the difficulty but is not the header's (always differs in its last digit).
     const wrongHash = p.hash.slice(0, -1) + (p.hash.endsWith("0") ? "1" : "0");
     expect((await stub.append(chain.id, { ...p, hash: wrongHash })).status).toBe("rejected");
-    expect((await stub.append(chain.id, { ...p, header: { ...p.header, reward: "999.00000000" } })).status).toBe("rejected");
+    expect((await stub.append(chain.id, { ...p, header: { ...p.header, reward: "999.00000000" } })).status).toBe(
+      "rejected",
+    );
     expect((await stub.append(chain.id, { ...p, header: { ...p.header, height: 99 } })).status).toBe("stale");
     expect((await verify(chain)).height).toBe(last.height);
   });

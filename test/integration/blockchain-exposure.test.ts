@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { resolveChain } from "../../src/services/chain/ledger.ts";
 import { api, expectProblem, fetchWith } from "../helpers/api.ts";
 import { awayFromWindowEdge, randomIp } from "../helpers/auth.ts";
-import { mineOk, testChain, type BlockJson } from "../helpers/chain.ts";
+import { type BlockJson, mineOk, testChain } from "../helpers/chain.ts";
 import { createUser } from "../helpers/users.ts";
 
 const chain = testChain();
@@ -17,7 +17,8 @@ beforeAll(async () => {
 describe("X-Test-Chain", () => {
   it("selects a test chain only under ENVIRONMENT=test", () => {
     expect(resolveChain("test", chain.id)).toBe(chain.id);
-    for (const environment of ["production", "development", "", "TEST"]) expect(resolveChain(environment, chain.id)).toBe("main");
+    for (const environment of ["production", "development", "", "TEST"])
+      expect(resolveChain(environment, chain.id)).toBe("main");
     expect(resolveChain("test", "main2")).toBe("main");
     expect(resolveChain("test", "t_../x")).toBe("main");
   });

@@ -1,10 +1,11 @@
 // Idempotency-Key on POST /blocks, /mine and /transactions: replay, mismatch, in flight, per user.
-import { beforeAll, describe, expect, it } from "vitest";
+
 import { and, eq, sql } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
 import { idempotencyKeys } from "../../src/db/schema/index.ts";
 import { pruneExpiredIdempotencyKeys } from "../../src/services/idempotency.ts";
 import { api, expectProblem } from "../helpers/api.ts";
-import { directDb, mine, testChain, transfer, walletOf, type BlockJson, type TxJson } from "../helpers/chain.ts";
+import { type BlockJson, directDb, mine, type TxJson, testChain, transfer, walletOf } from "../helpers/chain.ts";
 import { createUser, type TestUser } from "../helpers/users.ts";
 
 let alice: TestUser;
@@ -35,7 +36,10 @@ describe("POST /blocks with an Idempotency-Key", () => {
     expect(again.headers.get("Idempotent-Replayed")).toBe("true");
     expect(await again.json()).toEqual(block);
     // POST /mine is the same operation: the same key replays there too.
-    const viaMine = await api("/api/blockchain/mine", { method: "POST", headers: { ...chain.headers, ...miner.headers, "Idempotency-Key": k } });
+    const viaMine = await api("/api/blockchain/mine", {
+      method: "POST",
+      headers: { ...chain.headers, ...miner.headers, "Idempotency-Key": k },
+    });
     expect(await viaMine.json()).toEqual(block);
     expect(await headOf(chain)).toBe(block.height);
     expect((await walletOf(miner)).balance).toBe("150.00000000"); // one reward
@@ -44,10 +48,18 @@ describe("POST /blocks with an Idempotency-Key", () => {
   it("the same key with a different request → 422", async () => {
     const chain = testChain();
     const k = key();
-    expect((await mine(chain, alice, { headers: { "Idempotency-Key": k }, body: { max_transactions: 5 } })).status).toBe(201);
-    await expectProblem(await mine(chain, alice, { headers: { "Idempotency-Key": k }, body: { max_transactions: 6 } }), 422);
+    expect(
+      (await mine(chain, alice, { headers: { "Idempotency-Key": k }, body: { max_transactions: 5 } })).status,
+    ).toBe(201);
+    await expectProblem(
+      await mine(chain, alice, { headers: { "Idempotency-Key": k }, body: { max_transactions: 6 } }),
+      422,
+    );
     // and across operations
-    await expectProblem(await transfer(chain, alice, { to_address: bobAddress, amount: "1" }, { "Idempotency-Key": k }), 422);
+    await expectProblem(
+      await transfer(chain, alice, { to_address: bobAddress, amount: "1" }, { "Idempotency-Key": k }),
+      422,
+    );
   });
 
   it("keys are scoped per user: another user's key is a new request", async () => {
@@ -62,7 +74,9 @@ describe("POST /blocks with an Idempotency-Key", () => {
   it("concurrent requests with one key make exactly one block (the rest replay it or get 409)", async () => {
     const chain = testChain();
     const k = key();
-    const results = await Promise.all(Array.from({ length: 8 }, () => mine(chain, alice, { headers: { "Idempotency-Key": k } })));
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => mine(chain, alice, { headers: { "Idempotency-Key": k } })),
+    );
     const created: BlockJson[] = [];
     for (const r of results) {
       if (r.status === 409) await expectProblem(r, 409);
@@ -99,9 +113,17 @@ describe("POST /transactions with an Idempotency-Key", () => {
     const chain = testChain();
     const user = await createUser();
     const k = key();
-    await expectProblem(await transfer(chain, user, { to_address: "RD" + "9".repeat(38), amount: "1" }, { "Idempotency-Key": k }), 404);
-    await expectProblem(await transfer(chain, user, { to_address: bobAddress, amount: "500" }, { "Idempotency-Key": k }), 400);
-    expect((await transfer(chain, user, { to_address: bobAddress, amount: "5" }, { "Idempotency-Key": k })).status).toBe(201);
+    await expectProblem(
+      await transfer(chain, user, { to_address: `RD${"9".repeat(38)}`, amount: "1" }, { "Idempotency-Key": k }),
+      404,
+    );
+    await expectProblem(
+      await transfer(chain, user, { to_address: bobAddress, amount: "500" }, { "Idempotency-Key": k }),
+      400,
+    );
+    expect(
+      (await transfer(chain, user, { to_address: bobAddress, amount: "5" }, { "Idempotency-Key": k })).status,
+    ).toBe(201);
   });
 
   it("20 concurrent transfers with one key move the coins exactly once", async () => {
@@ -109,7 +131,9 @@ describe("POST /transactions with an Idempotency-Key", () => {
     const user = await createUser();
     const k = key();
     const results = await Promise.all(
-      Array.from({ length: 20 }, () => transfer(chain, user, { to_address: bobAddress, amount: "3" }, { "Idempotency-Key": k })),
+      Array.from({ length: 20 }, () =>
+        transfer(chain, user, { to_address: bobAddress, amount: "3" }, { "Idempotency-Key": k }),
+      ),
     );
     const hashes = new Set<string>();
     for (const r of results) {
@@ -125,20 +149,23 @@ describe("POST /transactions with an Idempotency-Key", () => {
 });
 
 describe("malformed Idempotency-Key → 400", () => {
-  it.each([["empty", ""], ["too short", "x"], ["too long", "k".repeat(256)], ["spaces", "has spaces in it"], ["non-ASCII", "ключ-ключ-ключ"]])(
-    "%s",
-    async (_name, value) => {
-      const chain = testChain();
-      let res: Response;
-      try {
-        res = await mine(chain, alice, { headers: { "Idempotency-Key": value } });
-      } catch {
-        return; // a header value the runtime itself refuses to send
-      }
-      await expectProblem(res, 400);
-      await expectProblem(await api("/api/blockchain/blocks/1", { headers: chain.headers }), 404);
-    },
-  );
+  it.each([
+    ["empty", ""],
+    ["too short", "x"],
+    ["too long", "k".repeat(256)],
+    ["spaces", "has spaces in it"],
+    ["non-ASCII", "ключ-ключ-ключ"],
+  ])("%s", async (_name, value) => {
+    const chain = testChain();
+    let res: Response;
+    try {
+      res = await mine(chain, alice, { headers: { "Idempotency-Key": value } });
+    } catch {
+      return; // a header value the runtime itself refuses to send
+    }
+    await expectProblem(res, 400);
+    await expectProblem(await api("/api/blockchain/blocks/1", { headers: chain.headers }), 404);
+  });
 });
 
 describe("expiry", () => {
@@ -146,7 +173,9 @@ describe("expiry", () => {
     const chain = testChain();
     const user = await createUser();
     const k = key();
-    expect((await transfer(chain, user, { to_address: bobAddress, amount: "1" }, { "Idempotency-Key": k })).status).toBe(201);
+    expect(
+      (await transfer(chain, user, { to_address: bobAddress, amount: "1" }, { "Idempotency-Key": k })).status,
+    ).toBe(201);
     const { db, close } = directDb();
     try {
       const mineKey = and(eq(idempotencyKeys.userId, user.id), eq(idempotencyKeys.key, k));

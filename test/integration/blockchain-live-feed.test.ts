@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { blockFeedStub, feedShardOf } from "../../src/durable-objects/block-feed.contract.ts";
 import type { BlockFeedDO } from "../../src/durable-objects/block-feed.ts";
 import { api, expectProblem } from "../helpers/api.ts";
-import { mineOk, testChain, type BlockJson, type TestChain } from "../helpers/chain.ts";
+import { type BlockJson, mineOk, type TestChain, testChain } from "../helpers/chain.ts";
 import { createUser, type TestUser } from "../helpers/users.ts";
 
 const LIMITS = {
@@ -28,7 +28,9 @@ type Client = Awaited<ReturnType<typeof connect>>;
 
 /** Opens a socket as the client at `ip` (CF-Connecting-IP, as Cloudflare's edge sets it). */
 async function connect(chain: TestChain, ip: string) {
-  const res = await api("/api/blockchain/ws", { headers: { ...chain.headers, Upgrade: "websocket", "CF-Connecting-IP": ip } });
+  const res = await api("/api/blockchain/ws", {
+    headers: { ...chain.headers, Upgrade: "websocket", "CF-Connecting-IP": ip },
+  });
   expect(res.status).toBe(101);
   const ws = res.webSocket!;
   const messages: Message[] = [];
@@ -51,7 +53,8 @@ async function connect(chain: TestChain, ip: string) {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const within = <T>(p: Promise<T>, ms: number) => Promise.race([p, sleep(ms).then(() => "timeout" as const)]);
 const hello = (c: Client) => c.waitFor((m) => m.some((x) => x.type === "hello"));
-const shardStub = (chain: TestChain, ip: string) => blockFeedStub(env.BLOCK_FEED, chain.id, feedShardOf(ip, LIMITS.shards));
+const shardStub = (chain: TestChain, ip: string) =>
+  blockFeedStub(env.BLOCK_FEED, chain.id, feedShardOf(ip, LIMITS.shards));
 
 /** Two addresses that land on different shards. */
 function addressesOnTwoShards(): [string, string] {
@@ -72,7 +75,9 @@ describe("live feed limits", () => {
     const chain = testChain();
     const open: Client[] = [];
     for (let i = 0; i < LIMITS.connections; i++) open.push(await connect(chain, "203.0.113.5"));
-    const refused = await api("/api/blockchain/ws", { headers: { ...chain.headers, Upgrade: "websocket", "CF-Connecting-IP": "203.0.113.5" } });
+    const refused = await api("/api/blockchain/ws", {
+      headers: { ...chain.headers, Upgrade: "websocket", "CF-Connecting-IP": "203.0.113.5" },
+    });
     const problem = await expectProblem(refused, 429);
     expect(problem.type).toMatch(/too-many-connections$/);
     const other = await connect(chain, "203.0.113.6");
@@ -82,7 +87,9 @@ describe("live feed limits", () => {
     await open[0]!.closed;
     let again: Response | undefined;
     for (let i = 0; i < 50 && again?.status !== 101; i++) {
-      again = await api("/api/blockchain/ws", { headers: { ...chain.headers, Upgrade: "websocket", "CF-Connecting-IP": "203.0.113.5" } });
+      again = await api("/api/blockchain/ws", {
+        headers: { ...chain.headers, Upgrade: "websocket", "CF-Connecting-IP": "203.0.113.5" },
+      });
       if (again.status !== 101) await sleep(50);
     }
     expect(again!.status).toBe(101);
@@ -186,7 +193,10 @@ describe("blocks reach subscribers", () => {
     await hello(c);
     await mineOk(chain, miner);
     await c.waitFor((m) => m.some((x) => x.type === "block"));
-    const writerSockets = await runInDurableObject(env.ROADCHAIN.getByName(chain.id), (_i, state) => state.getWebSockets().length);
+    const writerSockets = await runInDurableObject(
+      env.ROADCHAIN.getByName(chain.id),
+      (_i, state) => state.getWebSockets().length,
+    );
     expect(writerSockets).toBe(0);
     expect(await shardStub(chain, "203.0.113.40").connections()).toBe(1);
     c.ws.close(1000, "done");

@@ -1,7 +1,7 @@
 // Postgres unreachable from the Worker: the ledger fails closed (503, nothing appended or moved,
 // never "valid": true); cached public reads keep answering.
 import { beforeAll, describe, expect, it } from "vitest";
-import { api, type ApiInit, expectProblem, fetchWith } from "../helpers/api.ts";
+import { type ApiInit, api, expectProblem, fetchWith } from "../helpers/api.ts";
 import { mineOk, testChain, verify, walletOf } from "../helpers/chain.ts";
 import { createUser, type TestUser } from "../helpers/users.ts";
 
@@ -31,7 +31,10 @@ describe("Postgres down", () => {
   it("POST /blocks is a 503 and the head does not move", async () => {
     const chain = testChain();
     const before = await mineOk(chain, user);
-    await expectProblem(await withDeadDb("/api/blockchain/blocks", { method: "POST", headers: { ...chain.headers, ...user.headers } }), 503);
+    await expectProblem(
+      await withDeadDb("/api/blockchain/blocks", { method: "POST", headers: { ...chain.headers, ...user.headers } }),
+      503,
+    );
     expect(await verify(chain)).toMatchObject({ valid: true, height: before.height });
   });
 

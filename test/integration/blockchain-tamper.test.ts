@@ -7,8 +7,18 @@ import { blocks, transactions } from "../../src/db/schema/index.ts";
 import { isUniqueViolation } from "../../src/lib/db.ts";
 import { EMPTY_MERKLE_ROOT } from "../../src/services/chain/block-hash.ts";
 import { mineHeader } from "../../src/services/chain/proof-of-work.ts";
-import { directDb, mine, mineOk, testChain, transfer, verify, walletOf, type BlockJson, type TestChain } from "../helpers/chain.ts";
 import { expectProblem } from "../helpers/api.ts";
+import {
+  type BlockJson,
+  directDb,
+  mine,
+  mineOk,
+  type TestChain,
+  testChain,
+  transfer,
+  verify,
+  walletOf,
+} from "../helpers/chain.ts";
 import { createUser, type TestUser } from "../helpers/users.ts";
 
 let alice: TestUser;
@@ -27,7 +37,8 @@ afterAll(() => store.close());
 async function buildChain(): Promise<{ chain: TestChain; mined: BlockJson[] }> {
   const chain = testChain();
   const mined: BlockJson[] = [await mineOk(chain, alice)];
-  for (const amount of ["1.5", "2.25"]) expect((await transfer(chain, alice, { to_address: bobAddress, amount })).status).toBe(201);
+  for (const amount of ["1.5", "2.25"])
+    expect((await transfer(chain, alice, { to_address: bobAddress, amount })).status).toBe(201);
   mined.push(await mineOk(chain, alice));
   mined.push(await mineOk(chain, alice));
   expect((await transfer(chain, alice, { to_address: bobAddress, amount: "3" })).status).toBe(201);
@@ -46,11 +57,17 @@ const blockWhere = (chain: TestChain, height: number) => and(eq(blocks.chain, ch
 describe("/verify after direct tampering", () => {
   it("a changed block row: names the height; restoring it makes the chain valid again", async () => {
     const { chain, mined } = await buildChain();
-    await db.update(blocks).set({ nonce: mined[2]!.nonce + 1 }).where(blockWhere(chain, 3));
+    await db
+      .update(blocks)
+      .set({ nonce: mined[2]!.nonce + 1 })
+      .where(blockWhere(chain, 3));
     const v = await verify(chain);
     expect(v.valid).toBe(false);
     expect(v.first_invalid_height).toBe(3);
-    expect(v.errors).toContainEqual({ height: 3, problem: "block hash does not match its header (a header field was changed)" });
+    expect(v.errors).toContainEqual({
+      height: 3,
+      problem: "block hash does not match its header (a header field was changed)",
+    });
 
     await db.update(blocks).set({ nonce: mined[2]!.nonce }).where(blockWhere(chain, 3));
     expect((await verify(chain)).valid).toBe(true);
@@ -62,13 +79,19 @@ describe("/verify after direct tampering", () => {
   it("a changed transaction amount: names the block that holds it", async () => {
     const { chain, mined } = await buildChain();
     const target = mined[1]!.transactions[1]!;
-    await db.update(transactions).set({ amount: "2250" }).where(eq(transactions.transactionHash, target.transaction_hash));
+    await db
+      .update(transactions)
+      .set({ amount: "2250" })
+      .where(eq(transactions.transactionHash, target.transaction_hash));
     const v = await verify(chain);
     expect(v.first_invalid_height).toBe(2);
     const label = `transaction ${target.transaction_hash.slice(0, 16)}…`;
     // The stored hash no longer matches the contents, and the signature no longer covers them.
     expect(v.errors).toEqual([
-      { height: 2, problem: `${label}: hash does not match its contents (amount, addresses, message, fee, nonce or timestamp changed)` },
+      {
+        height: 2,
+        problem: `${label}: hash does not match its contents (amount, addresses, message, fee, nonce or timestamp changed)`,
+      },
       { height: 2, problem: `${label}: invalid signature` },
     ]);
   });
@@ -76,21 +99,33 @@ describe("/verify after direct tampering", () => {
   it("a changed signature: names the block that holds it", async () => {
     const { chain, mined } = await buildChain();
     const target = mined[3]!.transactions[0]!;
-    const forged = target.signature.slice(0, 10) + (target.signature[10] === "A" ? "B" : "A") + target.signature.slice(11);
-    await db.update(transactions).set({ signature: forged }).where(eq(transactions.transactionHash, target.transaction_hash));
+    const forged =
+      target.signature.slice(0, 10) + (target.signature[10] === "A" ? "B" : "A") + target.signature.slice(11);
+    await db
+      .update(transactions)
+      .set({ signature: forged })
+      .where(eq(transactions.transactionHash, target.transaction_hash));
     const v = await verify(chain);
     expect(v.first_invalid_height).toBe(4);
-    expect(v.errors.map((e) => e.problem)).toEqual([`transaction ${target.transaction_hash.slice(0, 16)}…: invalid signature`]);
+    expect(v.errors.map((e) => e.problem)).toEqual([
+      `transaction ${target.transaction_hash.slice(0, 16)}…: invalid signature`,
+    ]);
   });
 
   it("a transaction moved out of its block: the count and merkle root no longer match", async () => {
     const { chain, mined } = await buildChain();
     const target = mined[1]!.transactions[0]!;
-    await db.update(transactions).set({ blockHeight: 4 }).where(eq(transactions.transactionHash, target.transaction_hash));
+    await db
+      .update(transactions)
+      .set({ blockHeight: 4 })
+      .where(eq(transactions.transactionHash, target.transaction_hash));
     const v = await verify(chain);
     expect(v.first_invalid_height).toBe(2);
     expect(v.errors.filter((e) => e.height === 2).map((e) => e.problem)).toEqual(
-      expect.arrayContaining(["block holds 1 transactions but its header counts 2", "merkle root does not match the block's transactions"]),
+      expect.arrayContaining([
+        "block holds 1 transactions but its header counts 2",
+        "merkle root does not match the block's transactions",
+      ]),
     );
     expect(v.errors.some((e) => e.height === 4)).toBe(true);
   });
@@ -101,7 +136,10 @@ describe("/verify after direct tampering", () => {
     const v = await verify(chain);
     expect(v).toMatchObject({ valid: false, height: 6, database_height: 4, first_invalid_height: 5 });
     expect(v.errors).toEqual([
-      { height: 5, problem: "missing block: the database ends at height 4 but the RoadChain head is at height 6 (truncated chain)" },
+      {
+        height: 5,
+        problem: "missing block: the database ends at height 4 but the RoadChain head is at height 6 (truncated chain)",
+      },
     ]);
   });
 
@@ -169,14 +207,17 @@ describe("/verify after direct tampering", () => {
       reward: "0",
       hash: crypto.randomUUID().replaceAll("-", "").padEnd(64, "0"),
     });
-    const results = await Promise.allSettled([db.insert(blocks).values(row(7, 1)), db.insert(blocks).values(row(8, 2))]);
+    const results = await Promise.allSettled([
+      db.insert(blocks).values(row(7, 1)),
+      db.insert(blocks).values(row(8, 2)),
+    ]);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     const rejected = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
     expect(isUniqueViolation(rejected.reason, "blocks_chain_previous_hash_key")).toBe(true);
     // A second block at the winner's height on another parent: refused as well.
     const winner = results[0]!.status === "fulfilled" ? 7 : 8;
-    await expect(db.insert(blocks).values({ ...row(winner, 3), previousHash: "ab".repeat(32) })).rejects.toSatisfy((e) =>
-      isUniqueViolation(e, "blocks_chain_height_key"),
+    await expect(db.insert(blocks).values({ ...row(winner, 3), previousHash: "ab".repeat(32) })).rejects.toSatisfy(
+      (e) => isUniqueViolation(e, "blocks_chain_height_key"),
     );
     // Clean up this test's rows (the chain is this test's own).
     await db.delete(blocks).where(and(eq(blocks.chain, chain.id), inArray(blocks.height, [7, 8])));
@@ -187,9 +228,15 @@ describe("/verify after direct tampering", () => {
     const { mined } = await buildChain();
     const target = mined[3]!.transactions[0]!;
     await expect(
-      db.update(transactions).set({ isConfirmed: false }).where(eq(transactions.transactionHash, target.transaction_hash)),
+      db
+        .update(transactions)
+        .set({ isConfirmed: false })
+        .where(eq(transactions.transactionHash, target.transaction_hash)),
     ).rejects.toThrow();
-    const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(transactions).where(eq(transactions.transactionHash, target.transaction_hash));
+    const [row] = await db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(transactions)
+      .where(eq(transactions.transactionHash, target.transaction_hash));
     expect(row!.n).toBe(1);
   });
 });

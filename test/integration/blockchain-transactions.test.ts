@@ -1,14 +1,15 @@
 // Wallets and transfers: exact amounts, Ed25519 signatures, row locks, 400/404/422 rules.
-import { beforeAll, describe, expect, it } from "vitest";
-import { addressFromPublicKey, verifyWalletSignature } from "../../src/lib/crypto/wallet-keys.ts";
-import { parseAmount } from "../../src/services/chain/amount.ts";
-import { createTransfer } from "../../src/services/chain/transfer.ts";
-import { hashTransaction, transactionSigningPayload } from "../../src/services/chain/transaction-hash.ts";
-import { api, expectProblem } from "../helpers/api.ts";
+
 import { env } from "cloudflare:test";
 import { and, eq } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
 import { events, wallets } from "../../src/db/schema/index.ts";
-import { directDb, mineOk, testChain, transfer, verify, walletOf, type TxJson } from "../helpers/chain.ts";
+import { addressFromPublicKey, verifyWalletSignature } from "../../src/lib/crypto/wallet-keys.ts";
+import { parseAmount } from "../../src/services/chain/amount.ts";
+import { hashTransaction, transactionSigningPayload } from "../../src/services/chain/transaction-hash.ts";
+import { createTransfer } from "../../src/services/chain/transfer.ts";
+import { api, expectProblem } from "../helpers/api.ts";
+import { directDb, mineOk, type TxJson, testChain, transfer, verify, walletOf } from "../helpers/chain.ts";
 import { createUser, type TestUser } from "../helpers/users.ts";
 
 const chain = testChain();
@@ -31,7 +32,9 @@ describe("wallet and balance", () => {
     expect(wallet.address).toMatch(/^RD[0-9a-f]{38}$/);
     expect(wallet.balance).toBe("100.00000000");
     expect(typeof wallet.label).toBe("string");
-    const raw = Uint8Array.from(atob(wallet.public_key.replace(/-/g, "+").replace(/_/g, "/") + "="), (ch) => ch.charCodeAt(0));
+    const raw = Uint8Array.from(atob(`${wallet.public_key.replace(/-/g, "+").replace(/_/g, "/")}=`), (ch) =>
+      ch.charCodeAt(0),
+    );
     expect(await addressFromPublicKey(raw)).toBe(wallet.address);
 
     const balance = await (await api("/api/blockchain/balance", { headers: alice.headers })).json();
@@ -42,7 +45,10 @@ describe("wallet and balance", () => {
     await expectProblem(await api("/api/blockchain/wallet"), 401);
     await expectProblem(await api("/api/blockchain/balance"), 401);
     await expectProblem(await api("/api/blockchain/transactions"), 401);
-    await expectProblem(await api("/api/blockchain/transactions", { method: "POST", json: { to_address: bobAddress, amount: "1" } }), 401);
+    await expectProblem(
+      await api("/api/blockchain/transactions", { method: "POST", json: { to_address: bobAddress, amount: "1" } }),
+      401,
+    );
   });
 });
 
@@ -83,10 +89,14 @@ describe("POST /transactions", () => {
     const fetched = await (await api(`/api/blockchain/transactions/${tx.transaction_hash}`)).json<TxJson>();
     expect(fetched).toEqual(tx);
     for (const user of [sender, receiver]) {
-      const mine = await (await api("/api/blockchain/transactions", { headers: { ...user.headers, ...chain.headers } })).json<TxJson[]>();
+      const mine = await (
+        await api("/api/blockchain/transactions", { headers: { ...user.headers, ...chain.headers } })
+      ).json<TxJson[]>();
       expect(mine.map((t) => t.transaction_hash)).toContain(tx.transaction_hash);
     }
-    const others = await (await api("/api/blockchain/transactions", { headers: { ...alice.headers, ...chain.headers } })).json<TxJson[]>();
+    const others = await (
+      await api("/api/blockchain/transactions", { headers: { ...alice.headers, ...chain.headers } })
+    ).json<TxJson[]>();
     expect(others.map((t) => t.transaction_hash)).not.toContain(tx.transaction_hash);
 
     const block = await mineOk(chain, alice);
@@ -115,22 +125,33 @@ describe("POST /transactions", () => {
 
   it("records one wallet.transfer audit event with the transfer, and none for a refused one", async () => {
     const user = await createUser();
-    const sent = await transfer(chain, user, { to_address: bobAddress, amount: "1.5" }, { "User-Agent": "audit-probe/1" });
+    const sent = await transfer(
+      chain,
+      user,
+      { to_address: bobAddress, amount: "1.5" },
+      { "User-Agent": "audit-probe/1" },
+    );
     expect(sent.status).toBe(201);
     const tx = await sent.json<TxJson>();
     await expectProblem(await transfer(chain, user, { to_address: bobAddress, amount: "1000" }), 400);
     const { db, close } = directDb();
     try {
-      const rows = await db.select().from(events).where(and(eq(events.userId, user.id), eq(events.type, "wallet.transfer")));
+      const rows = await db
+        .select()
+        .from(events)
+        .where(and(eq(events.userId, user.id), eq(events.type, "wallet.transfer")));
       expect(rows).toHaveLength(1);
-      expect(rows[0]).toMatchObject({ userAgent: "audit-probe/1", metadata: { chain: chain.id, transaction_id: tx.id, amount: "1.50000000" } });
+      expect(rows[0]).toMatchObject({
+        userAgent: "audit-probe/1",
+        metadata: { chain: chain.id, transaction_id: tx.id, amount: "1.50000000" },
+      });
     } finally {
       await close();
     }
   });
 
   it("unknown recipient → 404; yourself → 422", async () => {
-    await expectProblem(await transfer(chain, alice, { to_address: "RD" + "0".repeat(38), amount: "1" }), 404);
+    await expectProblem(await transfer(chain, alice, { to_address: `RD${"0".repeat(38)}`, amount: "1" }), 404);
     const own = (await walletOf(alice)).address;
     await expectProblem(await transfer(chain, alice, { to_address: own, amount: "1" }), 422);
   });
@@ -185,7 +206,9 @@ describe("POST /transactions", () => {
   it("20 concurrent transfers from one wallet never overdraw it", async () => {
     const [sender, receiver] = await Promise.all([createUser(), createUser()]);
     const to = (await walletOf(receiver)).address;
-    const results = await Promise.all(Array.from({ length: 20 }, () => transfer(chain, sender, { to_address: to, amount: "7" })));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => transfer(chain, sender, { to_address: to, amount: "7" })),
+    );
     const statuses = results.map((r) => r.status).sort();
     for (const r of results) if (r.status !== 201) await expectProblem(r, 400);
     expect(statuses.filter((s) => s === 201)).toHaveLength(14); // 14 × 7 = 98 ≤ 100 < 15 × 7
@@ -199,7 +222,9 @@ describe("POST /transactions", () => {
     const [wa, wb] = await Promise.all([walletOf(a), walletOf(b)]);
     const results = await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
-        i % 2 === 0 ? transfer(chain, a, { to_address: wb.address, amount: "3" }) : transfer(chain, b, { to_address: wa.address, amount: "2" }),
+        i % 2 === 0
+          ? transfer(chain, a, { to_address: wb.address, amount: "3" })
+          : transfer(chain, b, { to_address: wa.address, amount: "2" }),
       ),
     );
     expect(results.map((r) => r.status)).toEqual(Array(10).fill(201));
@@ -211,10 +236,15 @@ describe("POST /transactions", () => {
 describe("GET /transactions", () => {
   it("pages my transactions newest first", async () => {
     const user = await createUser();
-    for (const amount of ["1", "2", "3"]) expect((await transfer(chain, user, { to_address: bobAddress, amount })).status).toBe(201);
-    const page = await (await api("/api/blockchain/transactions?limit=2", { headers: { ...user.headers, ...chain.headers } })).json<TxJson[]>();
+    for (const amount of ["1", "2", "3"])
+      expect((await transfer(chain, user, { to_address: bobAddress, amount })).status).toBe(201);
+    const page = await (
+      await api("/api/blockchain/transactions?limit=2", { headers: { ...user.headers, ...chain.headers } })
+    ).json<TxJson[]>();
     expect(page.map((t) => t.amount)).toEqual(["3.00000000", "2.00000000"]);
-    const next = await (await api("/api/blockchain/transactions?limit=2&offset=2", { headers: { ...user.headers, ...chain.headers } })).json<TxJson[]>();
+    const next = await (
+      await api("/api/blockchain/transactions?limit=2&offset=2", { headers: { ...user.headers, ...chain.headers } })
+    ).json<TxJson[]>();
     expect(next.map((t) => t.amount)).toEqual(["1.00000000"]);
   });
 
@@ -228,7 +258,7 @@ describe("GET /transactions", () => {
 
 describe("bad transfer bodies → 4xx problem, nothing moves", () => {
   const cases: Array<[string, unknown, number]> = [
-    ["missing amount", { to_address: "RD" + "1".repeat(38) }, 422],
+    ["missing amount", { to_address: `RD${"1".repeat(38)}` }, 422],
     ["missing to_address", { amount: "1" }, 422],
     ["empty object", {}, 422],
     ["negative amount", { to_address: "TO", amount: "-5" }, 422],
@@ -249,11 +279,11 @@ describe("bad transfer bodies → 4xx problem, nothing moves", () => {
     ["amount with spaces", { to_address: "TO", amount: " 1" }, 422],
     ["leading zeros", { to_address: "TO", amount: "007" }, 422],
     ["malformed address", { to_address: "RDxyz", amount: "1" }, 422],
-    ["uppercase address", { to_address: "RD" + "A".repeat(38), amount: "1" }, 422],
+    ["uppercase address", { to_address: `RD${"A".repeat(38)}`, amount: "1" }, 422],
     ["address as a number", { to_address: 12, amount: "1" }, 422],
     ["message too long", { to_address: "TO", amount: "1", message: "m".repeat(501) }, 422],
     ["message as a number", { to_address: "TO", amount: "1", message: 5 }, 422],
-    ["server-owned field", { to_address: "TO", amount: "1", from_address: "RD" + "2".repeat(38) }, 422],
+    ["server-owned field", { to_address: "TO", amount: "1", from_address: `RD${"2".repeat(38)}` }, 422],
     ["signature supplied", { to_address: "TO", amount: "1", signature: "x" }, 422],
     ["array body", [], 422],
     ["null body", null, 422],
@@ -268,8 +298,22 @@ describe("bad transfer bodies → 4xx problem, nothing moves", () => {
 
   it("malformed JSON → 400, wrong content type → 415, missing body → 422", async () => {
     const headers = { ...alice.headers, ...chain.headers };
-    await expectProblem(await api("/api/blockchain/transactions", { method: "POST", headers: { ...headers, "Content-Type": "application/json" }, body: '{"amount":' }), 400);
-    await expectProblem(await api("/api/blockchain/transactions", { method: "POST", headers: { ...headers, "Content-Type": "text/plain" }, body: "x" }), 415);
+    await expectProblem(
+      await api("/api/blockchain/transactions", {
+        method: "POST",
+        headers: { ...headers, "Content-Type": "application/json" },
+        body: '{"amount":',
+      }),
+      400,
+    );
+    await expectProblem(
+      await api("/api/blockchain/transactions", {
+        method: "POST",
+        headers: { ...headers, "Content-Type": "text/plain" },
+        body: "x",
+      }),
+      415,
+    );
     const res = await api("/api/blockchain/transactions", { method: "POST", headers });
     expect(res.status).toBeGreaterThanOrEqual(400);
     expect(res.status).toBeLessThan(500);

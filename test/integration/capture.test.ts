@@ -8,7 +8,8 @@ async function ok<T>(res: Response, status = 200): Promise<T> {
   expect(res.status, text).toBe(status);
   return (text ? JSON.parse(text) : undefined) as T;
 }
-const capture = (u: TestUser, json: Record<string, unknown>) => api("/api/capture/items", { method: "POST", headers: u.headers, json }).then((r) => ok<CaptureItemView>(r, 201));
+const capture = (u: TestUser, json: Record<string, unknown>) =>
+  api("/api/capture/items", { method: "POST", headers: u.headers, json }).then((r) => ok<CaptureItemView>(r, 201));
 
 describe("capture (Chaos Inbox)", () => {
   it("is per user: my items, my search and my clusters only; another user's item is a 404 for every operation", async () => {
@@ -19,14 +20,23 @@ describe("capture (Chaos Inbox)", () => {
     await capture(a, { raw_content: "Archived idea", type: "idea", tags: ["home", "shopping"] });
     await capture(b, { raw_content: "B's own cotton note", tags: ["home"] });
 
-    const mine = await ok<{ items: CaptureItemView[]; total: number }>(await api("/api/capture/items", { headers: a.headers }));
+    const mine = await ok<{ items: CaptureItemView[]; total: number }>(
+      await api("/api/capture/items", { headers: a.headers }),
+    );
     expect(mine.total).toBe(3);
     expect(mine.items.map((i) => i.raw_content)).toEqual(["Archived idea", "Fix the fence", "Buy 100% cotton_sheets"]);
-    const found = await ok<{ items: CaptureItemView[] }>(await api(`/api/capture/items?q=${encodeURIComponent("100% cotton_")}`, { headers: a.headers }));
+    const found = await ok<{ items: CaptureItemView[] }>(
+      await api(`/api/capture/items?q=${encodeURIComponent("100% cotton_")}`, { headers: a.headers }),
+    );
     expect(found.items.map((i) => i.id)).toEqual([note.id]);
-    expect((await ok<{ total: number }>(await api("/api/capture/items?q=cotton", { headers: a.headers }))).total).toBe(1); // not B's
+    expect((await ok<{ total: number }>(await api("/api/capture/items?q=cotton", { headers: a.headers }))).total).toBe(
+      1,
+    ); // not B's
     expect((await ok<{ total: number }>(await api("/api/capture/items?q=%25", { headers: a.headers }))).total).toBe(1); // % is literal
-    expect((await ok<{ total: number }>(await api("/api/capture/items?tag=shopping&type=note", { headers: a.headers }))).total).toBe(1);
+    expect(
+      (await ok<{ total: number }>(await api("/api/capture/items?tag=shopping&type=note", { headers: a.headers })))
+        .total,
+    ).toBe(1);
 
     for (const [method, path, json] of [
       ["GET", `/api/capture/items/${note.id}`, undefined],
@@ -37,8 +47,10 @@ describe("capture (Chaos Inbox)", () => {
     ] as const) {
       await expectProblem(await api(path, { method, headers: b.headers, ...(json ? { json } : {}) }), 404);
     }
-    expect(await ok<CaptureItemView>(await api(`/api/capture/items/${note.id}`, { headers: a.headers }))).toMatchObject({ raw_content: "Buy 100% cotton_sheets", status: "inbox", tags: ["home", "shopping"] });
-    expect((await ok<unknown[]>(await api("/api/capture/clusters", { headers: b.headers })))).toEqual([]);
+    expect(await ok<CaptureItemView>(await api(`/api/capture/items/${note.id}`, { headers: a.headers }))).toMatchObject(
+      { raw_content: "Buy 100% cotton_sheets", status: "inbox", tags: ["home", "shopping"] },
+    );
+    expect(await ok<unknown[]>(await api("/api/capture/clusters", { headers: b.headers }))).toEqual([]);
   });
 
   it("moves items along the status workflow (other moves are 409), tags as a set, clusters by shared tags", async () => {
@@ -46,7 +58,8 @@ describe("capture (Chaos Inbox)", () => {
     const one = await capture(a, { raw_content: "one", tags: ["x", "y"] });
     const two = await capture(a, { raw_content: "two", tags: ["x"] });
     const three = await capture(a, { raw_content: "three", tags: ["y"] });
-    const move = (id: number, status: string) => api(`/api/capture/items/${id}/status`, { method: "POST", headers: a.headers, json: { status } });
+    const move = (id: number, status: string) =>
+      api(`/api/capture/items/${id}/status`, { method: "POST", headers: a.headers, json: { status } });
 
     await expectProblem(await move(one.id, "done"), 409); // inbox → done skips triage
     expect((await ok<CaptureItemView>(await move(one.id, "triaged"))).status).toBe("triaged");
@@ -56,16 +69,44 @@ describe("capture (Chaos Inbox)", () => {
     await expectProblem(await move(one.id, "done"), 409);
     await expectProblem(await move(one.id, "lost"), 422);
 
-    const tagged = await ok<CaptureItemView>(await api(`/api/capture/items/${two.id}/tags`, { method: "POST", headers: a.headers, json: { tags: ["y", "x", "y"] } }));
+    const tagged = await ok<CaptureItemView>(
+      await api(`/api/capture/items/${two.id}/tags`, {
+        method: "POST",
+        headers: a.headers,
+        json: { tags: ["y", "x", "y"] },
+      }),
+    );
     expect(tagged.tags).toEqual(["x", "y"]);
-    await expectProblem(await api(`/api/capture/items/${two.id}/tags`, { method: "POST", headers: a.headers, json: { tags: ["has space"] } }), 422);
-    await expectProblem(await api(`/api/capture/items/${two.id}/tags`, { method: "POST", headers: a.headers, json: { tags: Array.from({ length: 19 }, (_, i) => `t${i}`) } }), 409);
+    await expectProblem(
+      await api(`/api/capture/items/${two.id}/tags`, {
+        method: "POST",
+        headers: a.headers,
+        json: { tags: ["has space"] },
+      }),
+      422,
+    );
+    await expectProblem(
+      await api(`/api/capture/items/${two.id}/tags`, {
+        method: "POST",
+        headers: a.headers,
+        json: { tags: Array.from({ length: 19 }, (_, i) => `t${i}`) },
+      }),
+      409,
+    );
 
     // "one" is archived: clusters count the others only.
-    const clusters = await ok<Array<{ tag: string; count: number; item_ids: number[] }>>(await api("/api/capture/clusters", { headers: a.headers }));
+    const clusters = await ok<Array<{ tag: string; count: number; item_ids: number[] }>>(
+      await api("/api/capture/clusters", { headers: a.headers }),
+    );
     expect(clusters).toEqual([{ tag: "y", count: 2, item_ids: [two.id, three.id] }]);
-    await expectProblem(await api("/api/capture/items", { method: "POST", headers: a.headers, json: { raw_content: "  " } }), 422);
-    await expectProblem(await api("/api/capture/items", { method: "POST", headers: a.headers, json: { raw_content: "x", user_id: 1 } }), 422);
+    await expectProblem(
+      await api("/api/capture/items", { method: "POST", headers: a.headers, json: { raw_content: "  " } }),
+      422,
+    );
+    await expectProblem(
+      await api("/api/capture/items", { method: "POST", headers: a.headers, json: { raw_content: "x", user_id: 1 } }),
+      422,
+    );
     await ok(await api(`/api/capture/items/${three.id}`, { method: "DELETE", headers: a.headers }), 204);
     await expectProblem(await api(`/api/capture/items/${three.id}`, { headers: a.headers }), 404);
   });

@@ -5,13 +5,18 @@
 // the chain.
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { EMPTY_MERKLE_ROOT, hashBlockHeader, meetsDifficulty, type BlockHeader } from "../../src/services/chain/block-hash.ts";
+import {
+  type BlockHeader,
+  EMPTY_MERKLE_ROOT,
+  hashBlockHeader,
+  meetsDifficulty,
+} from "../../src/services/chain/block-hash.ts";
 import type { BlockProposal } from "../../src/services/chain/block-writer.ts";
 import type { ChainHead } from "../../src/services/chain/ledger.ts";
 import { merkleRoot } from "../../src/services/chain/merkle.ts";
-import { mineHeader, type MiningTemplate } from "../../src/services/chain/proof-of-work.ts";
+import { type MiningTemplate, mineHeader } from "../../src/services/chain/proof-of-work.ts";
 import { api } from "../helpers/api.ts";
-import { mineOk, testChain, transfer, verify, walletOf, type TestChain, type TxJson } from "../helpers/chain.ts";
+import { mineOk, type TestChain, type TxJson, testChain, transfer, verify, walletOf } from "../helpers/chain.ts";
 import { createUser, type TestUser } from "../helpers/users.ts";
 
 const DIFFICULTY = 1; // BLOCKCHAIN_DIFFICULTY in vitest.config.ts
@@ -49,7 +54,10 @@ function nextOn(head: ChainHead, over: Partial<MiningTemplate> = {}): MiningTemp
   };
 }
 
-async function minedProposal(template: MiningTemplate, txs: BlockProposal["transactions"] = []): Promise<BlockProposal> {
+async function minedProposal(
+  template: MiningTemplate,
+  txs: BlockProposal["transactions"] = [],
+): Promise<BlockProposal> {
   const mined = await mineHeader(template, DIFFICULTY);
   return { header: mined.header, hash: mined.hash, minerId: miner.id, transactions: txs };
 }
@@ -57,7 +65,12 @@ async function minedProposal(template: MiningTemplate, txs: BlockProposal["trans
 /** Nothing was written: the head, the database tail and /verify are as before. */
 async function expectUnchanged(chain: TestChain, head: ChainHead) {
   expect(await stubOf(chain).head(chain.id)).toEqual(head);
-  expect(await verify(chain)).toMatchObject({ valid: true, height: head.height, head_hash: head.hash, database_height: head.height });
+  expect(await verify(chain)).toMatchObject({
+    valid: true,
+    height: head.height,
+    head_hash: head.hash,
+    database_height: head.height,
+  });
 }
 
 /** Two pending transfers on `chain`, ascending id. */
@@ -88,7 +101,10 @@ describe("RoadChain Durable Object: append guards", () => {
   it("a mined header whose merkle_root does not match its transactions is rejected", async () => {
     const { chain, head } = await chainWithHead();
     const p = await minedProposal(nextOn(head, { merkle_root: "cd".repeat(32) }));
-    expect(await stubOf(chain).append(chain.id, p)).toEqual({ status: "rejected", reason: "merkle root does not match" });
+    expect(await stubOf(chain).append(chain.id, p)).toEqual({
+      status: "rejected",
+      reason: "merkle root does not match",
+    });
     await expectUnchanged(chain, head);
   });
 
@@ -102,14 +118,20 @@ describe("RoadChain Durable Object: append guards", () => {
       if (!meetsDifficulty(hash, DIFFICULTY)) header = candidate;
     }
     const p: BlockProposal = { header, hash, minerId: miner.id, transactions: [] };
-    expect(await stubOf(chain).append(chain.id, p)).toEqual({ status: "rejected", reason: "hash does not meet the difficulty" });
+    expect(await stubOf(chain).append(chain.id, p)).toEqual({
+      status: "rejected",
+      reason: "hash does not meet the difficulty",
+    });
     await expectUnchanged(chain, head);
   });
 
   it("a mined block dated before the head is rejected", async () => {
     const { chain, head } = await chainWithHead();
     const p = await minedProposal(nextOn(head, { timestamp: head.timestamp - 1 }));
-    expect(await stubOf(chain).append(chain.id, p)).toEqual({ status: "rejected", reason: "timestamp is earlier than the head's" });
+    expect(await stubOf(chain).append(chain.id, p)).toEqual({
+      status: "rejected",
+      reason: "timestamp is earlier than the head's",
+    });
     await expectUnchanged(chain, head);
   });
 
@@ -119,7 +141,10 @@ describe("RoadChain Durable Object: append guards", () => {
     const listed = [second!, first!].map((t) => ({ id: t.id, hash: t.transaction_hash }));
     const template = nextOn(head, { merkle_root: await merkleRoot(listed.map((t) => t.hash)), transaction_count: 2 });
     const p = await minedProposal(template, listed);
-    expect(await stubOf(chain).append(chain.id, p)).toEqual({ status: "rejected", reason: "transactions must be in ascending id order" });
+    expect(await stubOf(chain).append(chain.id, p)).toEqual({
+      status: "rejected",
+      reason: "transactions must be in ascending id order",
+    });
     await expectUnchanged(chain, head);
     expect([await isConfirmed(chain, first!), await isConfirmed(chain, second!)]).toEqual([false, false]);
   });

@@ -7,10 +7,10 @@ import { env } from "cloudflare:workers";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { blocks } from "../../src/db/schema/index.ts";
-import { hashBlockHeader, meetsDifficulty, type BlockHeader } from "../../src/services/chain/block-hash.ts";
+import { type BlockHeader, hashBlockHeader, meetsDifficulty } from "../../src/services/chain/block-hash.ts";
 import type { ChainHead } from "../../src/services/chain/ledger.ts";
 import { mineHeader } from "../../src/services/chain/proof-of-work.ts";
-import { directDb, mineOk, testChain, verify, type BlockJson, type TestChain } from "../helpers/chain.ts";
+import { type BlockJson, directDb, mineOk, type TestChain, testChain, verify } from "../helpers/chain.ts";
 import { createUser, type TestUser } from "../helpers/users.ts";
 
 let miner: TestUser;
@@ -57,7 +57,8 @@ async function chainWithForgedBlock2(forge: (parent: BlockJson, b: BlockJson) =>
   const mined: BlockJson[] = [];
   for (let i = 0; i < 4; i++) mined.push(await mineOk(chain, miner));
   const rewritten: Stored[] = [await forge(mined[0]!, mined[1]!)];
-  for (const b of mined.slice(2)) rewritten.push(await remine({ ...headerOf(b), previous_hash: rewritten.at(-1)!.hash }));
+  for (const b of mined.slice(2))
+    rewritten.push(await remine({ ...headerOf(b), previous_hash: rewritten.at(-1)!.hash }));
   for (const { header, hash } of rewritten) {
     await store.db
       .update(blocks)
@@ -79,14 +80,18 @@ describe("/verify names each broken rule on its own", () => {
   });
 
   it("a block re-mined with a timestamp before its parent's: named at its height, nothing else", async () => {
-    const chain = await chainWithForgedBlock2((parent, b) => remine({ ...headerOf(b), timestamp: parent.timestamp - 1 }));
+    const chain = await chainWithForgedBlock2((parent, b) =>
+      remine({ ...headerOf(b), timestamp: parent.timestamp - 1 }),
+    );
     const v = await verify(chain);
     expect(v).toMatchObject({ valid: false, first_invalid_height: 2 });
     expect(v.errors).toEqual([{ height: 2, problem: "timestamp is earlier than block 1's" }]);
   });
 
   it("a block re-mined onto a hash no block has: named at its height, nothing else", async () => {
-    const chain = await chainWithForgedBlock2((_parent, b) => remine({ ...headerOf(b), previous_hash: "ab".repeat(32) }));
+    const chain = await chainWithForgedBlock2((_parent, b) =>
+      remine({ ...headerOf(b), previous_hash: "ab".repeat(32) }),
+    );
     const v = await verify(chain);
     expect(v).toMatchObject({ valid: false, first_invalid_height: 2 });
     expect(v.errors).toEqual([{ height: 2, problem: "previous_hash does not match the hash of block 1" }]);

@@ -1,8 +1,8 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { users } from "../../src/db/schema/index.ts";
-import { csvCell } from "../../src/services/compliance/events.ts";
 import type { ComplianceEventView } from "../../src/services/compliance/events.ts";
+import { csvCell } from "../../src/services/compliance/events.ts";
 import { api, expectProblem } from "../helpers/api.ts";
 import { eventually, testDb } from "../helpers/auth.ts";
 import { createUsers, type TestUser } from "../helpers/users.ts";
@@ -23,7 +23,9 @@ describe("compliance log", () => {
 
     const mine = await eventually(async () => {
       const p = await ok<Page>(await api("/api/compliance/events", { headers: a.headers }));
-      expect(p.events.map((e) => e.type)).toEqual(expect.arrayContaining(["device.token_revoked", "device.registered"]));
+      expect(p.events.map((e) => e.type)).toEqual(
+        expect.arrayContaining(["device.token_revoked", "device.registered"]),
+      );
       return p;
     });
     expect(mine.events.every((e) => e.user_id === a.id)).toBe(true);
@@ -34,20 +36,26 @@ describe("compliance log", () => {
 
     const first = await ok<Page>(await api("/api/compliance/events?limit=1", { headers: a.headers }));
     expect(first.next_before).toBe(first.events[0]!.id);
-    const second = await ok<Page>(await api(`/api/compliance/events?limit=1&before=${first.next_before}`, { headers: a.headers }));
+    const second = await ok<Page>(
+      await api(`/api/compliance/events?limit=1&before=${first.next_before}`, { headers: a.headers }),
+    );
     expect(second.events[0]!.id).toBeLessThan(first.events[0]!.id);
 
     await expectProblem(await api(`/api/compliance/events?user_id=${a.id}`, { headers: b.headers }), 403);
     await expectProblem(await api(`/api/compliance/events/export?user_id=${a.id}`, { headers: b.headers }), 403);
     const bs = await ok<Page>(await api("/api/compliance/events", { headers: b.headers }));
     expect(bs.events.every((e) => e.user_id === b.id)).toBe(true);
-    const seenByAdmin = await ok<Page>(await api(`/api/compliance/events?user_id=${a.id}&type=device.`, { headers: admin.headers }));
+    const seenByAdmin = await ok<Page>(
+      await api(`/api/compliance/events?user_id=${a.id}&type=device.`, { headers: admin.headers }),
+    );
     expect(seenByAdmin.events.map((e) => e.id)).toEqual(devices.events.map((e) => e.id));
     const everyone = await ok<Page>(await api("/api/compliance/events?limit=200", { headers: admin.headers }));
     expect(new Set(everyone.events.map((e) => e.user_id)).size).toBeGreaterThan(1);
 
     const from = new Date(Date.now() + 60_000).toISOString();
-    expect((await ok<Page>(await api(`/api/compliance/events?from=${from}`, { headers: a.headers }))).events).toEqual([]);
+    expect((await ok<Page>(await api(`/api/compliance/events?from=${from}`, { headers: a.headers }))).events).toEqual(
+      [],
+    );
     await expectProblem(await api("/api/compliance/events?from=yesterday", { headers: a.headers }), 422);
   });
 
@@ -68,7 +76,7 @@ describe("compliance log", () => {
     expect(lines).toHaveLength(2);
     expect(lines[1]).toContain(`,device.registered,${a.id},`);
     expect(lines[1]).toContain('"{""device_id"":""csv-pi""}"');
-    expect(csvCell("=HYPERLINK(\"x\")")).toBe(`"'=HYPERLINK(""x"")"`);
+    expect(csvCell('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
     expect(csvCell("-1+1")).toBe("'-1+1");
     expect(csvCell("a,b")).toBe('"a,b"');
     expect(csvCell(null)).toBe("");

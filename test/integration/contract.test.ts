@@ -8,7 +8,8 @@ import { describe, expect, it } from "vitest";
 import { api, BASE } from "../helpers/api.ts";
 import { buildContract, checkResponse } from "../helpers/contract.ts";
 
-const contract = async () => buildContract(await (await exports.default.fetch(new Request(`${BASE}/api/openapi.json`))).json());
+const contract = async () =>
+  buildContract(await (await exports.default.fetch(new Request(`${BASE}/api/openapi.json`))).json());
 const problem = (status: number, extra: Record<string, string> = {}) =>
   new Response(JSON.stringify({ type: "t", title: "T", status, detail: "d", request_id: "r" }), {
     status,
@@ -18,7 +19,12 @@ const problem = (status: number, extra: Record<string, string> = {}) =>
 describe("the response contract check", () => {
   it("accepts the Worker's real answers", async () => {
     const c = await contract();
-    for (const path of ["/api/blockchain/stats", "/api/blockchain/blocks?limit=2", "/health", "/api/blockchain/blocks/999999999"]) {
+    for (const path of [
+      "/api/blockchain/stats",
+      "/api/blockchain/blocks?limit=2",
+      "/health",
+      "/api/blockchain/blocks/999999999",
+    ]) {
       const res = await exports.default.fetch(new Request(BASE + path));
       await expect(checkResponse(c, "GET", BASE + path, res), path).resolves.toBeUndefined();
     }
@@ -41,10 +47,22 @@ describe("the response contract check", () => {
     await expect(checkResponse(c, "GET", url, ok(withoutHeight))).rejects.toThrow(/required property "height"/);
     await expect(checkResponse(c, "GET", url, ok(stats, {}))).rejects.toThrow(/required header X-Request-Id missing/);
     await expect(
-      checkResponse(c, "GET", url, new Response("<html>", { status: 200, headers: { "Content-Type": "text/html", "X-Request-Id": "r" } })),
+      checkResponse(
+        c,
+        "GET",
+        url,
+        new Response("<html>", { status: 200, headers: { "Content-Type": "text/html", "X-Request-Id": "r" } }),
+      ),
     ).rejects.toThrow(/content type text\/html not declared/);
     // an error that is not a problem, even where the document says nothing
-    await expect(checkResponse(c, "GET", `${BASE}/api/nope`, new Response("{}", { status: 404, headers: { "Content-Type": "application/json" } }))).rejects.toThrow(/not a problem/);
+    await expect(
+      checkResponse(
+        c,
+        "GET",
+        `${BASE}/api/nope`,
+        new Response("{}", { status: 404, headers: { "Content-Type": "application/json" } }),
+      ),
+    ).rejects.toThrow(/not a problem/);
     await expect(checkResponse(c, "GET", url, problem(415))).resolves.toBeUndefined();
   });
 });

@@ -1,7 +1,8 @@
 // The dashboard: real counts from every app, the per-user cache and its invalidation, my activity
 // from the audit log, and the services list. Counts are per user, so fresh users make them exact.
-import { env } from "cloudflare:workers";
+
 import { runDurableObjectAlarm } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { minerObjectName } from "../../src/durable-objects/miner.contract.ts";
 import type { ServiceCard } from "../../src/services/dashboard/overview.ts";
@@ -13,18 +14,37 @@ type Card = ServiceCard;
 type Overview = {
   user: { id: number; username: string; email: string; wallet_address: string | null; balance: string | null };
   services: Card[];
-  system_health: { overall_status: string; services_online: number; services_total: number; checks: Record<string, { status: string }>; checked_at: string };
+  system_health: {
+    overall_status: string;
+    services_online: number;
+    services_total: number;
+    checks: Record<string, { status: string }>;
+    checked_at: string;
+  };
   timestamp: string;
 };
-type Activity = { id: number; type: string; service: string; action: string; description: string; created_at: string; timestamp: string };
+type Activity = {
+  id: number;
+  type: string;
+  service: string;
+  action: string;
+  description: string;
+  created_at: string;
+  timestamp: string;
+};
 
-async function get<T>(path: string, user: TestUser, headers: Record<string, string> = {}): Promise<{ res: Response; body: T }> {
+async function get<T>(
+  path: string,
+  user: TestUser,
+  headers: Record<string, string> = {},
+): Promise<{ res: Response; body: T }> {
   const res = await api(path, { headers: { ...user.headers, ...headers } });
   const text = await res.text();
   if (res.status !== 200) throw new Error(`${path} answered ${res.status}: ${text}`);
   return { res, body: JSON.parse(text) as T };
 }
-const overviewOf = async (user: TestUser, headers?: Record<string, string>) => (await get<Overview>("/api/dashboard/overview", user, headers)).body;
+const overviewOf = async (user: TestUser, headers?: Record<string, string>) =>
+  (await get<Overview>("/api/dashboard/overview", user, headers)).body;
 const card = (o: Overview, id: string) => {
   const c = o.services.find((s) => s.id === id);
   if (!c) throw new Error(`no ${id} card in ${JSON.stringify(o.services.map((s) => s.id))}`);
@@ -48,15 +68,29 @@ describe("dashboard", () => {
     const user = await createUser();
     const wallet = await walletOf(user);
     const o = await overviewOf(user);
-    expect(o.user).toMatchObject({ id: user.id, username: user.username, wallet_address: wallet.address, balance: wallet.balance });
+    expect(o.user).toMatchObject({
+      id: user.id,
+      username: user.username,
+      wallet_address: wallet.address,
+      balance: wallet.balance,
+    });
     expect(o.services.map((s) => s.id)).toEqual(["email", "social", "video", "ai_chat", "wallet", "miner"]);
     expect(card(o, "email").stats).toEqual({ total: 0, unread: 0, starred: 0 });
     expect(card(o, "social").stats).toEqual({ posts: 0, followers: 0, following: 0, likes_received: 0 });
     expect(card(o, "video").stats).toEqual({ videos: 0, views: 0, likes: 0 });
     expect(card(o, "ai_chat").stats).toEqual({ conversations: 0, messages: 0, tokens: 0 });
     expect(card(o, "wallet").stats).toEqual({ balance: wallet.balance, transactions: 0, pending_transactions: 0 });
-    expect(card(o, "miner").stats).toMatchObject({ state: "stopped", blocks_mined: 0, coins_mined: "0.00000000", hashrate: null });
-    expect(o.system_health.checks).toMatchObject({ postgres: { status: "up" }, redis: { status: "up" }, roadchain: { status: "up" } });
+    expect(card(o, "miner").stats).toMatchObject({
+      state: "stopped",
+      blocks_mined: 0,
+      coins_mined: "0.00000000",
+      hashrate: null,
+    });
+    expect(o.system_health.checks).toMatchObject({
+      postgres: { status: "up" },
+      redis: { status: "up" },
+      roadchain: { status: "up" },
+    });
     expect(o.system_health.overall_status).toBe("healthy");
     // The counts describe the cards listed, nothing else.
     expect(o.system_health.services_total).toBe(o.services.length);
@@ -72,7 +106,10 @@ describe("dashboard", () => {
     await post("/api/email/send", alice, { to: bob.email, subject: "hi again", body: "two" });
     await post("/api/social/posts", bob, { content: "hello world" });
     await post(`/api/social/users/${bob.id}/follow`, alice, {});
-    const video = await post("/api/video", bob, { title: "Sunrise", video_url: "https://cdn.example.com/v/sunrise.mp4" });
+    const video = await post("/api/video", bob, {
+      title: "Sunrise",
+      video_url: "https://cdn.example.com/v/sunrise.mp4",
+    });
     expect((await api(`/api/video/${video.id}`, { headers: alice.headers })).status).toBe(200);
     await post("/api/blockchain/transactions", alice, { to_address: bobWallet.address, amount: "2.5" }, chain.headers);
     await post("/api/miner/control", bob, { action: "start" }, chain.headers);
@@ -173,10 +210,16 @@ describe("dashboard", () => {
     const times = page.activities.map((a) => Date.parse(a.created_at));
     expect([...times].sort((a, b) => b - a)).toEqual(times);
 
-    const second = (await get<{ activities: Activity[]; total: number; limit: number; offset: number }>("/api/dashboard/activity?limit=2&offset=1", alice)).body;
+    const second = (
+      await get<{ activities: Activity[]; total: number; limit: number; offset: number }>(
+        "/api/dashboard/activity?limit=2&offset=1",
+        alice,
+      )
+    ).body;
     expect(second).toMatchObject({ total: 4, limit: 2, offset: 1 });
     expect(second.activities.map((a) => a.type)).toEqual(["miner.start", "auth.login"]);
-    const beyond = (await get<{ activities: Activity[]; total: number }>("/api/dashboard/activity?offset=10", alice)).body;
+    const beyond = (await get<{ activities: Activity[]; total: number }>("/api/dashboard/activity?offset=10", alice))
+      .body;
     expect(beyond).toMatchObject({ activities: [], total: 4 });
 
     const bobs = (await get<{ activities: Activity[] }>("/api/dashboard/activity?limit=100", bob)).body;
@@ -190,7 +233,14 @@ describe("dashboard", () => {
   it("lists the apps and integrations with configured and healthy status", async () => {
     const user = await createUser();
     const { body } = await get<{
-      services: { id: string; category: string; configured: boolean; healthy: boolean | null; status: string; depends_on: string[] }[];
+      services: {
+        id: string;
+        category: string;
+        configured: boolean;
+        healthy: boolean | null;
+        status: string;
+        depends_on: string[];
+      }[];
       categories: Record<string, string[]>;
       total: number;
       configured: number;
@@ -199,15 +249,26 @@ describe("dashboard", () => {
     }>("/api/dashboard/services", user);
     const byId = Object.fromEntries(body.services.map((s) => [s.id, s]));
     expect(body.total).toBe(body.services.length);
-    expect(body.categories.apps).toEqual(expect.arrayContaining(["email", "social", "video", "ai_chat", "wallet", "miner", "dashboard"]));
+    expect(body.categories.apps).toEqual(
+      expect.arrayContaining(["email", "social", "video", "ai_chat", "wallet", "miner", "dashboard"]),
+    );
     expect(body.categories.integrations).toEqual(expect.arrayContaining(["openai", "github", "stripe", "sentry"]));
     expect(byId.email).toMatchObject({ configured: true, healthy: true, status: "online" });
-    expect(byId.miner).toMatchObject({ configured: true, healthy: true, status: "online", depends_on: ["postgres", "redis", "roadchain"] });
+    expect(byId.miner).toMatchObject({
+      configured: true,
+      healthy: true,
+      status: "online",
+      depends_on: ["postgres", "redis", "roadchain"],
+    });
     // The test environment has no AI provider or third-party credentials.
     expect(byId.ai_chat).toMatchObject({ configured: false, healthy: false, status: "not_configured" });
     expect(byId.github).toMatchObject({ configured: false, healthy: null, status: "not_configured" });
     expect(body.configured).toBe(body.services.filter((s) => s.configured).length);
     expect(body.healthy).toBe(body.services.filter((s) => s.healthy === true).length);
-    expect(body.checks).toMatchObject({ postgres: { status: "up" }, redis: { status: "up" }, roadchain: { status: "up" } });
+    expect(body.checks).toMatchObject({
+      postgres: { status: "up" },
+      redis: { status: "up" },
+      roadchain: { status: "up" },
+    });
   });
 });

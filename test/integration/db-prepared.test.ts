@@ -15,7 +15,11 @@ it("builds a prepared query once per isolate and database and runs it with each 
   const query = (db: typeof first) =>
     db.prepared("test-username-by-id", (http) => {
       builds++;
-      return http.select({ username: users.username }).from(users).where(eq(users.id, sql.placeholder("id"))).prepare("test_username_by_id");
+      return http
+        .select({ username: users.username })
+        .from(users)
+        .where(eq(users.id, sql.placeholder("id")))
+        .prepare("test_username_by_id");
     });
   expect(query(first)).toBe(query(second));
   expect(builds).toBe(1);

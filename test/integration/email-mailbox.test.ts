@@ -1,7 +1,7 @@
-import { describe, expect, it } from "vitest";
-import { api, expectProblem } from "../helpers/api.ts";
 import { eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
 import { emails } from "../../src/db/schema/index.ts";
+import { api, expectProblem } from "../helpers/api.ts";
 import { testDb } from "../helpers/auth.ts";
 import { createUsers, type TestUser } from "../helpers/users.ts";
 
@@ -30,7 +30,10 @@ async function ok<T>(res: Response, status = 200): Promise<T> {
   return (text ? JSON.parse(text) : undefined) as T;
 }
 const send = async (from: TestUser, json: Record<string, unknown>) =>
-  ok<Email>(await api("/api/email/send", { method: "POST", headers: from.headers, json: { subject: "s", body: "b", ...json } }), 201);
+  ok<Email>(
+    await api("/api/email/send", { method: "POST", headers: from.headers, json: { subject: "s", body: "b", ...json } }),
+    201,
+  );
 const inbox = async (u: TestUser, q = "") => ok<Email[]>(await api(`/api/email/inbox${q}`, { headers: u.headers }));
 const folders = async (u: TestUser) => ok<Folder[]>(await api("/api/email/folders", { headers: u.headers }));
 const folderOf = async (u: TestUser, type: string) => (await folders(u)).find((f) => f.folder_type === type)!;
@@ -45,12 +48,18 @@ describe("RoadMail ownership", () => {
       await expectProblem(await api(`/api/email/${id}`, { headers: b!.headers }), 404);
       await expectProblem(await api(`/api/email/threads/${id}`, { headers: b!.headers }), 404);
       await expectProblem(await api(`/api/email/${id}/thread`, { headers: b!.headers }), 404);
-      await expectProblem(await api(`/api/email/${id}`, { method: "PATCH", headers: b!.headers, json: { is_starred: true } }), 404);
+      await expectProblem(
+        await api(`/api/email/${id}`, { method: "PATCH", headers: b!.headers, json: { is_starred: true } }),
+        404,
+      );
       await expectProblem(await del(b!, id), 404);
     }
     // Nor move my own email into someone else's folder.
     const cInbox = await folderOf(c!, "inbox");
-    await expectProblem(await api(`/api/email/${mine.id}`, { method: "PATCH", headers: a!.headers, json: { folder_id: cInbox.id } }), 404);
+    await expectProblem(
+      await api(`/api/email/${mine.id}`, { method: "PATCH", headers: a!.headers, json: { folder_id: cInbox.id } }),
+      404,
+    );
     await expectProblem(await api(`/api/email/folders/${cInbox.id}/emails`, { headers: a!.headers }), 404);
     expect((await inbox(c!))[0]).toMatchObject({ is_read: false, is_starred: false });
   });
@@ -72,7 +81,9 @@ describe("RoadMail delete", () => {
 
     const [received] = await inbox(b!);
     expect(received).toMatchObject({ subject: "keep me", message_id: sent.message_id });
-    expect(await ok<Email>(await api(`/api/email/${received!.id}`, { headers: b!.headers }))).toMatchObject({ subject: "keep me" });
+    expect(await ok<Email>(await api(`/api/email/${received!.id}`, { headers: b!.headers }))).toMatchObject({
+      subject: "keep me",
+    });
     // B deletes too: the message is gone for everyone, and nothing is left behind.
     expect((await del(b!, received!.id)).status).toBe(204);
     expect((await del(b!, received!.id)).status).toBe(204);
@@ -86,17 +97,36 @@ describe("RoadMail flags and folders", () => {
     const [a, b] = await createUsers(2);
     await send(a!, { to: b!.email, subject: "one" });
     const [mail] = await inbox(b!);
-    const read = await ok<Email>(await api(`/api/email/${mail!.id}`, { method: "PATCH", headers: b!.headers, json: { is_read: true, is_starred: true } }));
+    const read = await ok<Email>(
+      await api(`/api/email/${mail!.id}`, {
+        method: "PATCH",
+        headers: b!.headers,
+        json: { is_read: true, is_starred: true },
+      }),
+    );
     expect(read).toMatchObject({ is_read: true, is_starred: true });
-    const unread = await ok<Email>(await api(`/api/email/${mail!.id}`, { method: "PATCH", headers: b!.headers, json: { is_read: false } }));
+    const unread = await ok<Email>(
+      await api(`/api/email/${mail!.id}`, { method: "PATCH", headers: b!.headers, json: { is_read: false } }),
+    );
     expect(unread).toMatchObject({ is_read: false, is_starred: true });
 
-    const custom = await ok<Folder>(await api("/api/email/folders", { method: "POST", headers: b!.headers, json: { name: "Receipts" } }), 201);
+    const custom = await ok<Folder>(
+      await api("/api/email/folders", { method: "POST", headers: b!.headers, json: { name: "Receipts" } }),
+      201,
+    );
     expect(custom).toMatchObject({ name: "Receipts", folder_type: "custom" });
-    await expectProblem(await api("/api/email/folders", { method: "POST", headers: b!.headers, json: { name: "receipts" } }), 409);
-    await expectProblem(await api("/api/email/folders", { method: "POST", headers: b!.headers, json: { name: "INBOX" } }), 409);
+    await expectProblem(
+      await api("/api/email/folders", { method: "POST", headers: b!.headers, json: { name: "receipts" } }),
+      409,
+    );
+    await expectProblem(
+      await api("/api/email/folders", { method: "POST", headers: b!.headers, json: { name: "INBOX" } }),
+      409,
+    );
 
-    const moved = await ok<Email>(await api(`/api/email/${mail!.id}`, { method: "PATCH", headers: b!.headers, json: { folder_id: custom.id } }));
+    const moved = await ok<Email>(
+      await api(`/api/email/${mail!.id}`, { method: "PATCH", headers: b!.headers, json: { folder_id: custom.id } }),
+    );
     expect(moved).toMatchObject({ folder_id: custom.id, folder: "custom" });
     expect(await inbox(b!)).toEqual([]);
     const list = await folders(b!);
@@ -104,7 +134,10 @@ describe("RoadMail flags and folders", () => {
     expect(list.at(-1)!.id).toBe(custom.id); // custom folders after the system ones
 
     const drafts = await folderOf(b!, "drafts");
-    await expectProblem(await api(`/api/email/${mail!.id}`, { method: "PATCH", headers: b!.headers, json: { folder_id: drafts.id } }), 409);
+    await expectProblem(
+      await api(`/api/email/${mail!.id}`, { method: "PATCH", headers: b!.headers, json: { folder_id: drafts.id } }),
+      409,
+    );
     await expectProblem(await api(`/api/email/folders/${drafts.id}`, { method: "DELETE", headers: b!.headers }), 409);
 
     expect((await api(`/api/email/folders/${custom.id}`, { method: "DELETE", headers: b!.headers })).status).toBe(204);
@@ -115,8 +148,12 @@ describe("RoadMail flags and folders", () => {
     const [a, b] = await createUsers(2);
     for (let i = 0; i < 6; i++) await send(a!, { to: b!.email, subject: `m${i}` });
     const mails = await inbox(b!);
-    const custom = await ok<Folder>(await api("/api/email/folders", { method: "POST", headers: b!.headers, json: { name: "Racing" } }), 201);
-    const move = (id: number) => api(`/api/email/${id}`, { method: "PATCH", headers: b!.headers, json: { folder_id: custom.id } });
+    const custom = await ok<Folder>(
+      await api("/api/email/folders", { method: "POST", headers: b!.headers, json: { name: "Racing" } }),
+      201,
+    );
+    const move = (id: number) =>
+      api(`/api/email/${id}`, { method: "PATCH", headers: b!.headers, json: { folder_id: custom.id } });
     const [removed, ...moves] = await Promise.all([
       api(`/api/email/folders/${custom.id}`, { method: "DELETE", headers: b!.headers }),
       ...mails.map((m) => move(m.id)),
@@ -133,31 +170,67 @@ describe("RoadMail flags and folders", () => {
 describe("RoadMail drafts and threads", () => {
   it("creates, updates and sends a draft exactly once", async () => {
     const [a, b] = await createUsers(2);
-    const draft = await ok<Email>(await api("/api/email/drafts", { method: "POST", headers: a!.headers, json: { subject: "wip" } }), 201);
+    const draft = await ok<Email>(
+      await api("/api/email/drafts", { method: "POST", headers: a!.headers, json: { subject: "wip" } }),
+      201,
+    );
     expect(draft).toMatchObject({ is_draft: true, folder: "drafts", to: [], subject: "wip", body: "", sent_at: null });
     await expectProblem(await api(`/api/email/drafts/${draft.id}/send`, { method: "POST", headers: a!.headers }), 422);
 
-    const updated = await ok<Email>(await api(`/api/email/drafts/${draft.id}`, { method: "PATCH", headers: a!.headers, json: { to: [b!.email], body: "done" } }));
+    const updated = await ok<Email>(
+      await api(`/api/email/drafts/${draft.id}`, {
+        method: "PATCH",
+        headers: a!.headers,
+        json: { to: [b!.email], body: "done" },
+      }),
+    );
     expect(updated).toMatchObject({ to: [b!.email], subject: "wip", body: "done", is_draft: true });
-    await expectProblem(await api(`/api/email/drafts/${draft.id}`, { method: "PATCH", headers: b!.headers, json: { body: "hijack" } }), 404);
-    expect((await ok<Email[]>(await api("/api/email/drafts", { headers: a!.headers }))).map((d) => d.id)).toEqual([draft.id]);
+    await expectProblem(
+      await api(`/api/email/drafts/${draft.id}`, { method: "PATCH", headers: b!.headers, json: { body: "hijack" } }),
+      404,
+    );
+    expect((await ok<Email[]>(await api("/api/email/drafts", { headers: a!.headers }))).map((d) => d.id)).toEqual([
+      draft.id,
+    ]);
 
-    const results = await Promise.all([1, 2, 3].map(() => api(`/api/email/drafts/${draft.id}/send`, { method: "POST", headers: a!.headers })));
+    const results = await Promise.all(
+      [1, 2, 3].map(() => api(`/api/email/drafts/${draft.id}/send`, { method: "POST", headers: a!.headers })),
+    );
     expect(results.map((r) => r.status).sort()).toEqual([200, 409, 409]);
     expect(await inbox(b!)).toHaveLength(1);
-    expect((await ok<Email[]>(await api("/api/email/sent", { headers: a!.headers })))[0]).toMatchObject({ id: draft.id, is_draft: false, folder: "sent" });
+    expect((await ok<Email[]>(await api("/api/email/sent", { headers: a!.headers })))[0]).toMatchObject({
+      id: draft.id,
+      is_draft: false,
+      folder: "sent",
+    });
     expect(await ok<Email[]>(await api("/api/email/drafts", { headers: a!.headers }))).toEqual([]);
-    await expectProblem(await api(`/api/email/drafts/${draft.id}`, { method: "PATCH", headers: a!.headers, json: { body: "late" } }), 409);
+    await expectProblem(
+      await api(`/api/email/drafts/${draft.id}`, { method: "PATCH", headers: a!.headers, json: { body: "late" } }),
+      409,
+    );
   });
 
   it("a deleted draft (in Trash) can be neither sent nor edited, and is deleted for good by a second delete", async () => {
     const [a, b] = await createUsers(2);
-    const draft = await ok<Email>(await api("/api/email/drafts", { method: "POST", headers: a!.headers, json: { to: [b!.email], subject: "oops" } }), 201);
+    const draft = await ok<Email>(
+      await api("/api/email/drafts", {
+        method: "POST",
+        headers: a!.headers,
+        json: { to: [b!.email], subject: "oops" },
+      }),
+      201,
+    );
     expect((await del(a!, draft.id)).status).toBeLessThan(300);
-    expect(await ok<Email>(await api(`/api/email/${draft.id}`, { headers: a!.headers }))).toMatchObject({ folder: "trash", is_draft: true });
+    expect(await ok<Email>(await api(`/api/email/${draft.id}`, { headers: a!.headers }))).toMatchObject({
+      folder: "trash",
+      is_draft: true,
+    });
     const send = await api(`/api/email/drafts/${draft.id}/send`, { method: "POST", headers: a!.headers });
     expect((await expectProblem(send, 409)).type).toMatch(/draft-in-trash$/);
-    await expectProblem(await api(`/api/email/drafts/${draft.id}`, { method: "PATCH", headers: a!.headers, json: { body: "revive" } }), 409);
+    await expectProblem(
+      await api(`/api/email/drafts/${draft.id}`, { method: "PATCH", headers: a!.headers, json: { body: "revive" } }),
+      409,
+    );
     expect(await inbox(b!)).toEqual([]);
     expect((await del(a!, draft.id)).status).toBeLessThan(300);
     await expectProblem(await api(`/api/email/${draft.id}`, { headers: a!.headers }), 404);
@@ -175,7 +248,14 @@ describe("RoadMail drafts and threads", () => {
     expect(legacy.headers.get("Link")).toBe(`</api/email/threads/${first.id}>; rel="successor-version"`);
     expect(await ok<Email[]>(legacy)).toEqual(thread);
     expect(thread.map((e) => e.subject)).toEqual(["plan", "Re: plan"]);
-    await expectProblem(await api("/api/email/send", { method: "POST", headers: a!.headers, json: { to: b!.email, subject: "x", body: "y", in_reply_to: got!.id } }), 404);
+    await expectProblem(
+      await api("/api/email/send", {
+        method: "POST",
+        headers: a!.headers,
+        json: { to: b!.email, subject: "x", body: "y", in_reply_to: got!.id },
+      }),
+      404,
+    );
 
     const note = await send(a!, { to: a!.email, subject: "note to self" });
     expect(note.folder).toBe("sent");
@@ -217,11 +297,27 @@ describe("RoadMail pagination and bad input", () => {
       [],
       "text",
     ];
-    for (const json of bad) await expectProblem(await api("/api/email/send", { method: "POST", headers: a!.headers, json }), 422);
-    await expectProblem(await api("/api/email/send", { method: "POST", headers: a!.headers, json: { ...base, body: "x".repeat(1024 * 1024) } }), 413);
-    await expectProblem(await api("/api/email/send", { method: "POST", headers: { ...a!.headers, "Content-Type": "application/json" }, body: '{"to":' }), 400);
+    for (const json of bad)
+      await expectProblem(await api("/api/email/send", { method: "POST", headers: a!.headers, json }), 422);
+    await expectProblem(
+      await api("/api/email/send", {
+        method: "POST",
+        headers: a!.headers,
+        json: { ...base, body: "x".repeat(1024 * 1024) },
+      }),
+      413,
+    );
+    await expectProblem(
+      await api("/api/email/send", {
+        method: "POST",
+        headers: { ...a!.headers, "Content-Type": "application/json" },
+        body: '{"to":',
+      }),
+      400,
+    );
     await expectProblem(await api("/api/email/send", { method: "POST", json: base }), 401);
-    for (const id of ["0", "-1", "1.5", "1e3", "abc", "99999999999"]) await expectProblem(await api(`/api/email/${id}`, { headers: a!.headers }), 422);
+    for (const id of ["0", "-1", "1.5", "1e3", "abc", "99999999999"])
+      await expectProblem(await api(`/api/email/${id}`, { headers: a!.headers }), 422);
 
     // Spaces around addresses and null lists are fine; an address in any case reaches its owner.
     const sent = await send(a!, { to: `  ${b!.email.toUpperCase()} `, cc: null, bcc: null });

@@ -24,7 +24,14 @@ type Email = {
   sent_at: string | null;
   read_at: string | null;
 };
-type Folder = { id: number; name: string; icon: string | null; folder_type: string; total_count: number; unread_count: number };
+type Folder = {
+  id: number;
+  name: string;
+  icon: string | null;
+  folder_type: string;
+  total_count: number;
+  unread_count: number;
+};
 
 async function ok<T>(res: Response, status = 200): Promise<T> {
   const text = await res.text();
@@ -32,7 +39,8 @@ async function ok<T>(res: Response, status = 200): Promise<T> {
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
-const send = (headers: Record<string, string>, json: unknown) => api("/api/email/send", { method: "POST", headers, json });
+const send = (headers: Record<string, string>, json: unknown) =>
+  api("/api/email/send", { method: "POST", headers, json });
 
 describe("RoadMail folders", () => {
   it("creates the five system folders on first use, with counts", async () => {
@@ -47,7 +55,9 @@ describe("RoadMail folders", () => {
     ]);
     expect(folders.every((f) => f.total_count === 0 && f.unread_count === 0)).toBe(true);
     // Idempotent, also when asked concurrently.
-    const again = await Promise.all([1, 2, 3].map(() => api("/api/email/folders", { headers: a.headers }).then((r) => ok<Folder[]>(r))));
+    const again = await Promise.all(
+      [1, 2, 3].map(() => api("/api/email/folders", { headers: a.headers }).then((r) => ok<Folder[]>(r))),
+    );
     for (const list of again) expect(list.map((f) => f.id)).toEqual(folders.map((f) => f.id));
   });
 });
@@ -59,17 +69,34 @@ describe("RoadMail send and read", () => {
       await send(a!.headers, { to: b!.email, cc: [c!.email], bcc: [d!.email], subject: "Hello", body: "World" }),
       201,
     );
-    expect(mine).toMatchObject({ folder: "sent", to: [b!.email], cc: [c!.email], bcc: [d!.email], is_read: true, is_draft: false });
+    expect(mine).toMatchObject({
+      folder: "sent",
+      to: [b!.email],
+      cc: [c!.email],
+      bcc: [d!.email],
+      is_read: true,
+      is_draft: false,
+    });
     expect(mine.sender_email).toBe(a!.email);
     expect(mine.recipient_email).toBe(b!.email);
 
-    for (const [user, role] of [[b!, "to"], [c!, "cc"], [d!, "bcc"]] as const) {
+    for (const [user, role] of [
+      [b!, "to"],
+      [c!, "cc"],
+      [d!, "bcc"],
+    ] as const) {
       const res = await api("/api/email/inbox", { headers: user.headers });
       const inbox = await ok<Email[]>(res);
       expect(inbox, role).toHaveLength(1);
       expect(res.headers.get("X-Unread-Count")).toBe("1");
       expect(res.headers.get("X-Total-Count")).toBe("1");
-      expect(inbox[0]).toMatchObject({ subject: "Hello", body: "World", is_read: false, bcc: null, message_id: mine.message_id });
+      expect(inbox[0]).toMatchObject({
+        subject: "Hello",
+        body: "World",
+        is_read: false,
+        bcc: null,
+        message_id: mine.message_id,
+      });
       expect(JSON.stringify(inbox[0])).not.toContain(d!.email === user.email ? "__never__" : d!.email);
     }
 
@@ -90,7 +117,10 @@ describe("RoadMail send and read", () => {
 
   it("unknown recipient → 404 naming the address, nothing written", async () => {
     const [a, b] = await createUsers(2);
-    const p = await expectProblem(await send(a!.headers, { to: b!.email, cc: ["nobody-here@example.com"], subject: "s", body: "b" }), 404);
+    const p = await expectProblem(
+      await send(a!.headers, { to: b!.email, cc: ["nobody-here@example.com"], subject: "s", body: "b" }),
+      404,
+    );
     expect(p.detail).toContain("nobody-here@example.com");
     expect(await ok<Email[]>(await api("/api/email/inbox", { headers: b!.headers }))).toEqual([]);
     expect(await ok<Email[]>(await api("/api/email/sent", { headers: a!.headers }))).toEqual([]);

@@ -4,15 +4,24 @@ import { codes, countStatements, gql } from "../helpers/graphql.ts";
 import { createUser, createUsers, type TestUser } from "../helpers/users.ts";
 
 const post = async (u: TestUser, content: string, isPublic = true) => {
-  const res = await api("/api/social/posts", { method: "POST", headers: u.headers, json: { content, is_public: isPublic } });
+  const res = await api("/api/social/posts", {
+    method: "POST",
+    headers: u.headers,
+    json: { content, is_public: isPublic },
+  });
   expect(res.status).toBe(201);
   return (await res.json()) as { id: number };
 };
 const comment = async (u: TestUser, postId: number, content: string) => {
-  const res = await api(`/api/social/posts/${postId}/comments`, { method: "POST", headers: u.headers, json: { content } });
+  const res = await api(`/api/social/posts/${postId}/comments`, {
+    method: "POST",
+    headers: u.headers,
+    json: { content },
+  });
   expect(res.status).toBe(201);
 };
-const follow = async (u: TestUser, id: number) => expect((await api(`/api/social/users/${id}/follow`, { method: "POST", headers: u.headers })).status).toBe(200);
+const follow = async (u: TestUser, id: number) =>
+  expect((await api(`/api/social/users/${id}/follow`, { method: "POST", headers: u.headers })).status).toBe(200);
 
 const FEED = `query Feed($first: Int) {
   feed(first: $first) {
@@ -28,7 +37,8 @@ describe("GraphQL: schema and authentication", () => {
     const res = await api("/api/graphql/schema.graphql");
     expect(res.status).toBe(200);
     const sdl = await res.text();
-    for (const type of ["type Query", "type Me", "type Post", "type PostConnection", "type PageInfo", "type Block"]) expect(sdl).toContain(type);
+    for (const type of ["type Query", "type Me", "type Post", "type PostConnection", "type PageInfo", "type Block"])
+      expect(sdl).toContain(type);
   });
 
   it("anonymous callers get the public feed, `me` answers unauthorized; a bad token is REST's 401", async () => {
@@ -39,18 +49,37 @@ describe("GraphQL: schema and authentication", () => {
     const feed = await gql("{ feed(scope: public, first: 1) { nodes { id isLiked } } }");
     expect(feed.errors).toBeUndefined();
     expect(codes(await gql("{ feed { nodes { id } } }"))).toEqual(["unauthorized"]);
-    await expectProblem(await api("/api/graphql", { method: "POST", headers: { Authorization: "Bearer nope" }, json: { query: "{ me { id } }" } }), 401);
+    await expectProblem(
+      await api("/api/graphql", {
+        method: "POST",
+        headers: { Authorization: "Bearer nope" },
+        json: { query: "{ me { id } }" },
+      }),
+      401,
+    );
   });
 });
 
 describe("GraphQL: queries over the REST services", () => {
   it("me, wallet and transactions are the same as REST's", async () => {
     const u = await createUser({ full_name: "Graph Q" });
-    const r = await gql(`{ me { id username email fullName wallet { address balance } transactions(first: 5) { nodes { hash } pageInfo { hasNextPage } }
-      mailFolders { name folderType unreadCount } unreadNotificationCount files { nodes { id } } } }`, { headers: u.headers });
+    const r = await gql(
+      `{ me { id username email fullName wallet { address balance } transactions(first: 5) { nodes { hash } pageInfo { hasNextPage } }
+      mailFolders { name folderType unreadCount } unreadNotificationCount files { nodes { id } } } }`,
+      { headers: u.headers },
+    );
     expect(r.errors).toBeUndefined();
-    const wallet = await (await api("/api/blockchain/wallet", { headers: u.headers })).json() as { address: string; balance: string };
-    expect(r.data.me).toMatchObject({ id: u.id, username: u.username, email: u.email, fullName: "Graph Q", wallet: { address: wallet.address, balance: wallet.balance } });
+    const wallet = (await (await api("/api/blockchain/wallet", { headers: u.headers })).json()) as {
+      address: string;
+      balance: string;
+    };
+    expect(r.data.me).toMatchObject({
+      id: u.id,
+      username: u.username,
+      email: u.email,
+      fullName: "Graph Q",
+      wallet: { address: wallet.address, balance: wallet.balance },
+    });
     expect(r.data.me.transactions).toEqual({ nodes: [], pageInfo: { hasNextPage: false } });
     expect(r.data.me.mailFolders.map((f: { folderType: string }) => f.folderType)).toContain("inbox");
   });
@@ -61,13 +90,23 @@ describe("GraphQL: queries over the REST services", () => {
     for (let i = 0; i < 5; i++) await post(a!, `page post ${i}`);
     const first = await gql(FEED, { headers: b!.headers, variables: { first: 3 } });
     expect(first.errors).toBeUndefined();
-    expect(first.data.feed.edges.map((e: any) => e.node.content)).toEqual(["page post 4", "page post 3", "page post 2"]);
+    expect(first.data.feed.edges.map((e: any) => e.node.content)).toEqual([
+      "page post 4",
+      "page post 3",
+      "page post 2",
+    ]);
     expect(first.data.feed.pageInfo.hasNextPage).toBe(true);
-    const next = await gql(`query($after: String) { feed(first: 3, after: $after) { nodes { content } pageInfo { hasNextPage } } }`, {
-      headers: b!.headers,
-      variables: { after: first.data.feed.pageInfo.endCursor },
+    const next = await gql(
+      `query($after: String) { feed(first: 3, after: $after) { nodes { content } pageInfo { hasNextPage } } }`,
+      {
+        headers: b!.headers,
+        variables: { after: first.data.feed.pageInfo.endCursor },
+      },
+    );
+    expect(next.data.feed).toEqual({
+      nodes: [{ content: "page post 1" }, { content: "page post 0" }],
+      pageInfo: { hasNextPage: false },
     });
-    expect(next.data.feed).toEqual({ nodes: [{ content: "page post 1" }, { content: "page post 0" }], pageInfo: { hasNextPage: false } });
     const forged = await gql(`{ feed(after: "bm9wZQ") { nodes { id } } }`, { headers: b!.headers });
     expect(codes(forged)).toEqual(["validation-error"]);
   });
@@ -76,13 +115,19 @@ describe("GraphQL: queries over the REST services", () => {
     const [a, b] = await createUsers(2);
     const secret = await post(a!, "private", false);
     expect(codes(await gql(`{ post(id: ${secret.id}) { id } }`, { headers: b!.headers }))).toEqual(["not-found"]);
-    expect((await gql(`{ post(id: ${secret.id}) { content } }`, { headers: a!.headers })).data).toEqual({ post: { content: "private" } });
+    expect((await gql(`{ post(id: ${secret.id}) { content } }`, { headers: a!.headers })).data).toEqual({
+      post: { content: "private" },
+    });
     expect(codes(await gql(`{ user(id: 2147483647) { id } }`, { headers: b!.headers }))).toEqual(["not-found"]);
     expect(codes(await gql(`{ user(id: 0) { id } }`, { headers: b!.headers }))).toEqual(["validation-error"]);
     const folders = await gql(`{ me { mailFolders { id } } }`, { headers: a!.headers });
     const aFolder = folders.data.me.mailFolders[0].id;
-    expect(codes(await gql(`{ me { mailbox(folderId: ${aFolder}) { nodes { id } } } }`, { headers: b!.headers }))).toEqual(["not-found"]);
-    const profile = await gql(`{ user(id: ${a!.id}) { username postCount posts(first: 5) { nodes { content } } } }`, { headers: b!.headers });
+    expect(
+      codes(await gql(`{ me { mailbox(folderId: ${aFolder}) { nodes { id } } } }`, { headers: b!.headers })),
+    ).toEqual(["not-found"]);
+    const profile = await gql(`{ user(id: ${a!.id}) { username postCount posts(first: 5) { nodes { content } } } }`, {
+      headers: b!.headers,
+    });
     expect(profile.data.user).toEqual({ username: a!.username, postCount: 0, posts: { nodes: [] } });
   });
 
@@ -91,7 +136,8 @@ describe("GraphQL: queries over the REST services", () => {
     for (const author of authors) await follow(viewer!, author.id);
     const ids: number[] = [];
     for (let i = 0; i < 24; i++) ids.push((await post(authors[i % authors.length]!, `feed post ${i}`)).id);
-    for (const [i, id] of ids.slice(-20).entries()) if (i % 2 === 0) await comment(authors[(i + 1) % authors.length]!, id, `comment on ${id}`);
+    for (const [i, id] of ids.slice(-20).entries())
+      if (i % 2 === 0) await comment(authors[(i + 1) % authors.length]!, id, `comment on ${id}`);
 
     const big = await countStatements(() => gql(FEED, { headers: viewer!.headers, variables: { first: 20 } }));
     expect(big.result.errors, JSON.stringify(big.result.errors)).toBeUndefined();
@@ -108,7 +154,9 @@ describe("GraphQL: queries over the REST services", () => {
   });
 
   it("blocks come with their transactions in one statement per page", async () => {
-    const r = await countStatements(() => gql(`{ blocks(first: 5) { nodes { height hash transactionCount transactions { hash amount } } } }`));
+    const r = await countStatements(() =>
+      gql(`{ blocks(first: 5) { nodes { height hash transactionCount transactions { hash amount } } } }`),
+    );
     expect(r.result.errors).toBeUndefined();
     for (const b of r.result.data.blocks.nodes) expect(b.transactions).toHaveLength(b.transactionCount);
     expect(r.statements).toBeLessThanOrEqual(2); // the page, then (if it has blocks) their transactions
@@ -117,7 +165,9 @@ describe("GraphQL: queries over the REST services", () => {
 
 describe("GraphQL: automatic persisted queries", () => {
   const sha256 = async (text: string) =>
-    [...new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)))].map((b) => b.toString(16).padStart(2, "0")).join("");
+    [...new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)))]
+      .map((b) => b.toString(16).padStart(2, "0"))
+      .join("");
   const send = async (body: Record<string, unknown>) => {
     const res = await api("/api/graphql", { method: "POST", json: body });
     expect(res.status).toBe(200);
@@ -129,7 +179,12 @@ describe("GraphQL: automatic persisted queries", () => {
     const hash = await sha256(query);
     const ext = { persistedQuery: { version: 1, sha256Hash: hash } };
     const miss = await send({ extensions: ext });
-    expect(miss.errors).toEqual([expect.objectContaining({ message: "PersistedQueryNotFound", extensions: expect.objectContaining({ code: "persisted-query-not-found" }) })]);
+    expect(miss.errors).toEqual([
+      expect.objectContaining({
+        message: "PersistedQueryNotFound",
+        extensions: expect.objectContaining({ code: "persisted-query-not-found" }),
+      }),
+    ]);
     const registered = await send({ query, extensions: ext });
     expect(registered.errors).toBeUndefined();
     const hit = await send({ extensions: ext });

@@ -105,7 +105,13 @@ describe("not configured: 503 naming the variables, and no outbound call", () =>
     it(`${connector.title}: /status and /health say not configured without calling out`, async () => {
       const status = await call(null, `/api/${connector.name}/status`, {}, NONE);
       expect(status.status).toBe(200);
-      expect(status.json).toMatchObject({ name: connector.name, status: "not_configured", configured: false, connected: false, missing: connector.requires });
+      expect(status.json).toMatchObject({
+        name: connector.name,
+        status: "not_configured",
+        configured: false,
+        connected: false,
+        missing: connector.requires,
+      });
       const health = await call(null, `/api/${connector.name}/health`, {}, NONE);
       expect(health.json).toMatchObject({ service: connector.name, status: "not_configured" });
       expect(fake.calls).toEqual([]);
@@ -122,11 +128,19 @@ describe("not configured: 503 naming the variables, and no outbound call", () =>
   it("/api/health/all counts every integration as not configured; /api/health/{name} finds one case-insensitively", async () => {
     const all = await call(null, "/api/health/all", {}, NONE);
     expect(all.status).toBe(200);
-    expect(all.json).toMatchObject({ status: "unhealthy", total_apis: CONNECTORS.length, connected_apis: 0, not_configured_apis: CONNECTORS.length, error_apis: 0 });
+    expect(all.json).toMatchObject({
+      status: "unhealthy",
+      total_apis: CONNECTORS.length,
+      connected_apis: 0,
+      not_configured_apis: CONNECTORS.length,
+      error_apis: 0,
+    });
     expect(Object.keys(all.json.apis)).toEqual(CONNECTORS.map((c) => c.name));
     const one = await call(null, "/api/health/GitHub", {}, NONE);
     expect(one.json).toMatchObject({ name: "github", status: "not_configured" });
-    await problemResponse(await call(null, "/api/health/nonexistent", {}, NONE)).then((p) => expect(p.status).toBe(404));
+    await problemResponse(await call(null, "/api/health/nonexistent", {}, NONE)).then((p) =>
+      expect(p.status).toBe(404),
+    );
     expect(fake.calls).toEqual([]);
   });
 });
@@ -136,7 +150,13 @@ describe("configured: live probes, cached", () => {
     await clearIntegrationCache();
     fake.on("GET github/user", () => Response.json({ login: "octo", id: 1, html_url: "https://github.com/octo" }));
     const first = await call(null, "/api/github/status");
-    expect(first.json).toMatchObject({ status: "connected", configured: true, connected: true, cached: false, missing: [] });
+    expect(first.json).toMatchObject({
+      status: "connected",
+      configured: true,
+      connected: true,
+      cached: false,
+      missing: [],
+    });
     expect(first.json.latency_ms).toEqual(expect.any(Number));
     expect(first.json.configuration).toEqual({ github_token_configured: true, github_webhook_secret_configured: true });
     const second = await call(null, "/api/github/health");
@@ -147,11 +167,17 @@ describe("configured: live probes, cached", () => {
   it("a probe that fails is an error status with a safe message, and health/all is degraded", async () => {
     await clearIntegrationCache();
     fake.on("GET github/user", () => Response.json({ login: "octo", id: 1, html_url: "https://github.com/octo" }));
-    fake.on("GET stripe/v1/balance", () => Response.json({ error: { message: "Invalid API Key provided: sk_test_****" } }, { status: 401 }));
+    fake.on("GET stripe/v1/balance", () =>
+      Response.json({ error: { message: "Invalid API Key provided: sk_test_****" } }, { status: 401 }),
+    );
     fake.on("POST slack/auth.test", () => Response.json({ ok: false, error: "invalid_auth" }));
     const all = await call(null, "/api/health/all");
     expect(all.json).toMatchObject({ status: "degraded", connected_apis: 1 });
-    expect(all.json.apis.stripe).toMatchObject({ status: "error", connected: false, error: "Stripe rejected our credentials" });
+    expect(all.json.apis.stripe).toMatchObject({
+      status: "error",
+      connected: false,
+      error: "Stripe rejected our credentials",
+    });
     expect(all.json.apis.slack).toMatchObject({ status: "error", error: "Slack rejected our credentials" });
   });
 });

@@ -8,7 +8,14 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { expectProblem } from "../helpers/api.ts";
-import { CONFIGURED, installFakeUpstreams, SECRETS, stall, unreachable, type Behaviour } from "../helpers/fake-upstream.ts";
+import {
+  type Behaviour,
+  CONFIGURED,
+  installFakeUpstreams,
+  SECRETS,
+  stall,
+  unreachable,
+} from "../helpers/fake-upstream.ts";
 import { call, clearIntegrationCache, createAdmin, expectNoSecrets } from "../helpers/integrations.ts";
 import type { TestUser } from "../helpers/users.ts";
 
@@ -26,7 +33,11 @@ beforeAll(async () => {
   [admin] = await Promise.all([createAdmin(), clearIntegrationCache()]);
 });
 
-type Target = { name: string; read: { path: string; route: string }; write: { path: string; route: string; json: unknown } };
+type Target = {
+  name: string;
+  read: { path: string; route: string };
+  write: { path: string; route: string; json: unknown };
+};
 
 let n = 0;
 /** A fresh read path each time, so the read cache never answers for the upstream. */
@@ -36,7 +47,11 @@ const TARGETS: Target[] = [
   {
     name: "GitHub",
     read: { path: "/api/github/repos/octo/r{n}/issues?per_page=1", route: "GET github/repos/octo/" },
-    write: { path: "/api/github/repos/octo/demo/issues", route: "POST github/repos/octo/demo/issues", json: { title: "t" } },
+    write: {
+      path: "/api/github/repos/octo/demo/issues",
+      route: "POST github/repos/octo/demo/issues",
+      json: { title: "t" },
+    },
   },
   {
     name: "Stripe",
@@ -51,13 +66,22 @@ const errorBody = (name: string, status: number, message: string): Response =>
     ? Response.json({ error: { type: "invalid_request_error", message } }, { status })
     : Response.json({ message, documentation_url: "https://docs.github.com" }, { status });
 
-async function expectMapped(path: string, method: string, json: unknown, status: number, code: RegExp, overrides = CONFIGURED) {
+async function expectMapped(
+  path: string,
+  method: string,
+  json: unknown,
+  status: number,
+  code: RegExp,
+  overrides = CONFIGURED,
+) {
   const r = await call(admin, path, { method, json }, overrides);
   const problem = await expectProblem(new Response(r.text, { status: r.status, headers: r.headers }), status);
   expect(problem.type).toMatch(code);
   expectNoSecrets(r.text + JSON.stringify([...r.headers]));
   // One log line for the failure, with the request id, and no secret in it.
-  const lines = warn.mock.calls.map((args: unknown[]) => String(args[0])).filter((l: string) => l.includes("integration call failed"));
+  const lines = warn.mock.calls
+    .map((args: unknown[]) => String(args[0]))
+    .filter((l: string) => l.includes("integration call failed"));
   expect(lines.length).toBe(1);
   expect(JSON.parse(lines[0]!)).toMatchObject({ request_id: problem.request_id, status });
   expectNoSecrets(lines.join("\n"));
@@ -86,7 +110,9 @@ for (const t of TARGETS) {
     it("400 and 422: 422 quoting the upstream's message, secrets cut out", async () => {
       for (const status of [400, 422]) {
         warn.mockClear();
-        fake.on(t.write.route, () => errorBody(t.name, status, `Validation failed: name taken (token ${SECRETS.STRIPE_SECRET_KEY})`));
+        fake.on(t.write.route, () =>
+          errorBody(t.name, status, `Validation failed: name taken (token ${SECRETS.STRIPE_SECRET_KEY})`),
+        );
         const { problem } = await expectMapped(t.write.path, "POST", t.write.json, 422, /upstream-rejected-input$/);
         expect(problem.detail).toContain("Validation failed: name taken");
         expect(problem.detail).toContain("[redacted]");
@@ -94,7 +120,13 @@ for (const t of TARGETS) {
     });
 
     it("429: 429 with the upstream's Retry-After, not retried", async () => {
-      reply(() => new Response(JSON.stringify({ message: "slow down" }), { status: 429, headers: { "Retry-After": "17", "Content-Type": "application/json" } }));
+      reply(
+        () =>
+          new Response(JSON.stringify({ message: "slow down" }), {
+            status: 429,
+            headers: { "Retry-After": "17", "Content-Type": "application/json" },
+          }),
+      );
       const { r } = await expectMapped(fresh(t), "GET", undefined, 429, /upstream-rate-limited$/);
       expect(r.headers.get("Retry-After")).toBe("17");
       expect(fake.calls.length).toBe(1);
@@ -102,7 +134,10 @@ for (const t of TARGETS) {
 
     it("500 on a read: retried twice (when the deadline leaves room), then 502", async () => {
       reply(() => errorBody(t.name, 500, "boom"));
-      await expectMapped(fresh(t), "GET", undefined, 502, /upstream-error$/, { ...CONFIGURED, INTEGRATIONS_TIMEOUT_MS: "10000" });
+      await expectMapped(fresh(t), "GET", undefined, 502, /upstream-error$/, {
+        ...CONFIGURED,
+        INTEGRATIONS_TIMEOUT_MS: "10000",
+      });
       expect(fake.calls.length).toBe(3);
     });
 
@@ -155,7 +190,13 @@ describe("Slack: failures inside a 200 (`ok: false`)", () => {
   for (const [error, status, code] of cases) {
     it(`${error} → ${status}`, async () => {
       fake.on("POST slack/chat.postMessage", () => Response.json({ ok: false, error }));
-      const { problem } = await expectMapped("/api/slack/messages", "POST", { channel: "C123", text: "hi" }, status, code);
+      const { problem } = await expectMapped(
+        "/api/slack/messages",
+        "POST",
+        { channel: "C123", text: "hi" },
+        status,
+        code,
+      );
       if (status === 422) expect(problem.detail).toContain(error);
     });
   }
@@ -163,8 +204,21 @@ describe("Slack: failures inside a 200 (`ok: false`)", () => {
 
 describe("Stripe: Idempotency-Key passed through", () => {
   it("the caller's key reaches Stripe unchanged; without one, none is invented", async () => {
-    fake.on("POST stripe/v1/customers", () => Response.json({ id: "cus_1", email: "a@example.com", name: null, created: 1, livemode: false, object: "customer" }));
-    const r = await call(admin, "/api/stripe/customers", { method: "POST", json: { email: "a@example.com" }, headers: { "Idempotency-Key": "order-42" } });
+    fake.on("POST stripe/v1/customers", () =>
+      Response.json({
+        id: "cus_1",
+        email: "a@example.com",
+        name: null,
+        created: 1,
+        livemode: false,
+        object: "customer",
+      }),
+    );
+    const r = await call(admin, "/api/stripe/customers", {
+      method: "POST",
+      json: { email: "a@example.com" },
+      headers: { "Idempotency-Key": "order-42" },
+    });
     expect(r.status, r.text).toBe(201);
     expect(fake.calls[0]!.headers.get("idempotency-key")).toBe("order-42");
     await call(admin, "/api/stripe/customers", { method: "POST", json: { email: "a@example.com" } });
@@ -175,11 +229,20 @@ describe("Stripe: Idempotency-Key passed through", () => {
 describe("cached reads", () => {
   it("a cacheable read is served from Redis for its TTL (X-Cache), per input", async () => {
     let served = 0;
-    fake.on("GET stripe/v1/products", () => Response.json({ data: [{ id: "prod_1", name: `P${++served}`, active: true, created: 1, description: null }], has_more: false }));
+    fake.on("GET stripe/v1/products", () =>
+      Response.json({
+        data: [{ id: "prod_1", name: `P${++served}`, active: true, created: 1, description: null }],
+        has_more: false,
+      }),
+    );
     const first = await call(admin, "/api/stripe/products?limit=7");
     const second = await call(admin, "/api/stripe/products?limit=7");
     const other = await call(admin, "/api/stripe/products?limit=8");
-    expect([first.headers.get("X-Cache"), second.headers.get("X-Cache"), other.headers.get("X-Cache")]).toEqual(["MISS", "HIT", "MISS"]);
+    expect([first.headers.get("X-Cache"), second.headers.get("X-Cache"), other.headers.get("X-Cache")]).toEqual([
+      "MISS",
+      "HIT",
+      "MISS",
+    ]);
     expect(second.json).toEqual(first.json);
     expect(fake.calls.length).toBe(2);
   });
@@ -200,19 +263,26 @@ describe("integration metrics", () => {
     const r = await call(null, "/metrics", { headers: { Authorization: `Bearer ${TOKEN}` } }, withMetrics);
     expect(r.status, r.text).toBe(200);
     const series = new Map<string, number>();
-    for (const line of r.text.split("\n")) if (line && !line.startsWith("#")) series.set(line.slice(0, line.lastIndexOf(" ")), Number(line.slice(line.lastIndexOf(" ") + 1)));
+    for (const line of r.text.split("\n"))
+      if (line && !line.startsWith("#"))
+        series.set(line.slice(0, line.lastIndexOf(" ")), Number(line.slice(line.lastIndexOf(" ") + 1)));
     return series;
   };
-  const series = (outcome: string) => `blackroad_dependency_calls_total{dependency="integration:github",outcome="${outcome}"}`;
+  const series = (outcome: string) =>
+    `blackroad_dependency_calls_total{dependency="integration:github",outcome="${outcome}"}`;
 
   it("counts every upstream attempt as a dependency call: answered below 500 is ok, a 5xx or no answer is an error", async () => {
     const before = await scrape();
     fake.on("GET github/repos/octo/", () => errorBody("GitHub", 404, "Not Found"));
     expect((await call(admin, fresh(TARGETS[0]!), {}, withMetrics)).status).toBe(404);
     fake.on("POST github/repos/octo/demo/issues", () => errorBody("GitHub", 503, "down"));
-    expect((await call(admin, TARGETS[0]!.write.path, { method: "POST", json: TARGETS[0]!.write.json }, withMetrics)).status).toBe(502);
+    expect(
+      (await call(admin, TARGETS[0]!.write.path, { method: "POST", json: TARGETS[0]!.write.json }, withMetrics)).status,
+    ).toBe(502);
     fake.on("POST github/repos/octo/demo/issues", unreachable);
-    expect((await call(admin, TARGETS[0]!.write.path, { method: "POST", json: TARGETS[0]!.write.json }, withMetrics)).status).toBe(502);
+    expect(
+      (await call(admin, TARGETS[0]!.write.path, { method: "POST", json: TARGETS[0]!.write.json }, withMetrics)).status,
+    ).toBe(502);
     const after = await scrape();
     const delta = (s: string) => (after.get(s) ?? 0) - (before.get(s) ?? 0);
     expect(delta(series("ok"))).toBe(1);

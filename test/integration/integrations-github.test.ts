@@ -4,8 +4,8 @@
  * private search results are dropped), caching of reads, and the per-user budget.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { CONFIGURED, installFakeUpstreams, SECRETS } from "../helpers/fake-upstream.ts";
-import { call, clearIntegrationCache, createAdmin, runHappyCase, type HappyCase } from "../helpers/integrations.ts";
+import { installFakeUpstreams, SECRETS } from "../helpers/fake-upstream.ts";
+import { clearIntegrationCache, createAdmin, type HappyCase, runHappyCase } from "../helpers/integrations.ts";
 import { createUser, type TestUser } from "../helpers/users.ts";
 
 const fake = installFakeUpstreams();
@@ -58,8 +58,29 @@ const ourRepo = (name: string, isPrivate = false) => ({
   open_issues_count: 2,
   updated_at: "2026-01-01T00:00:00Z",
 });
-const upstreamIssue = { number: 5, title: "Bug", state: "open", user: { login: "octo", id: 1 }, labels: [{ id: 9, name: "bug" }], comments: 0, html_url: "https://github.com/octo/demo/issues/5", created_at: "2026-01-02T00:00:00Z", body: "long", reactions: {} };
-const ourIssue = { number: 5, title: "Bug", state: "open", user: "octo", labels: ["bug"], comments: 0, html_url: "https://github.com/octo/demo/issues/5", created_at: "2026-01-02T00:00:00Z", is_pull_request: false };
+const upstreamIssue = {
+  number: 5,
+  title: "Bug",
+  state: "open",
+  user: { login: "octo", id: 1 },
+  labels: [{ id: 9, name: "bug" }],
+  comments: 0,
+  html_url: "https://github.com/octo/demo/issues/5",
+  created_at: "2026-01-02T00:00:00Z",
+  body: "long",
+  reactions: {},
+};
+const ourIssue = {
+  number: 5,
+  title: "Bug",
+  state: "open",
+  user: "octo",
+  labels: ["bug"],
+  comments: 0,
+  html_url: "https://github.com/octo/demo/issues/5",
+  created_at: "2026-01-02T00:00:00Z",
+  is_pull_request: false,
+};
 const publicRepoGate = () => fake.on("GET github/repos/octo/demo", () => Response.json(upstreamRepo("demo")));
 
 const CASES: Array<HappyCase & { gate?: boolean }> = [
@@ -68,7 +89,16 @@ const CASES: Array<HappyCase & { gate?: boolean }> = [
     as: "admin",
     path: "/api/github/user",
     route: "GET github/user",
-    reply: () => Response.json({ login: "octo", id: 1, name: "Octo", html_url: "https://github.com/octo", public_repos: 3, email: "private@example.com", plan: { name: "pro" } }),
+    reply: () =>
+      Response.json({
+        login: "octo",
+        id: 1,
+        name: "Octo",
+        html_url: "https://github.com/octo",
+        public_repos: 3,
+        email: "private@example.com",
+        plan: { name: "pro" },
+      }),
     upstream: { method: "GET", path: "github/user" },
     status: 200,
     response: { login: "octo", id: 1, name: "Octo", html_url: "https://github.com/octo", public_repos: 3 },
@@ -91,7 +121,11 @@ const CASES: Array<HappyCase & { gate?: boolean }> = [
     json: { name: "fresh", description: "new" },
     route: "POST github/user/repos",
     reply: () => Response.json(upstreamRepo("fresh", true), { status: 201 }),
-    upstream: { method: "POST", path: "github/user/repos", json: { name: "fresh", description: "new", private: true, auto_init: false } },
+    upstream: {
+      method: "POST",
+      path: "github/user/repos",
+      json: { name: "fresh", description: "new", private: true, auto_init: false },
+    },
     status: 201,
     response: ourRepo("fresh", true),
   },
@@ -111,10 +145,30 @@ const CASES: Array<HappyCase & { gate?: boolean }> = [
     gate: true,
     path: "/api/github/repos/octo/demo/commits?sha=main",
     route: "GET github/repos/octo/demo/commits",
-    reply: () => Response.json([{ sha: "abc", commit: { message: "init", author: { name: "Octo", email: "o@example.com", date: "2026-01-01T00:00:00Z" } }, html_url: "https://github.com/octo/demo/commit/abc", author: { login: "octo" } }]),
-    upstream: { method: "GET", path: "github/repos/octo/demo/commits", query: { per_page: "30", page: "1", sha: "main" } },
+    reply: () =>
+      Response.json([
+        {
+          sha: "abc",
+          commit: { message: "init", author: { name: "Octo", email: "o@example.com", date: "2026-01-01T00:00:00Z" } },
+          html_url: "https://github.com/octo/demo/commit/abc",
+          author: { login: "octo" },
+        },
+      ]),
+    upstream: {
+      method: "GET",
+      path: "github/repos/octo/demo/commits",
+      query: { per_page: "30", page: "1", sha: "main" },
+    },
     status: 200,
-    response: [{ sha: "abc", message: "init", author: "Octo", date: "2026-01-01T00:00:00Z", html_url: "https://github.com/octo/demo/commit/abc" }],
+    response: [
+      {
+        sha: "abc",
+        message: "init",
+        author: "Octo",
+        date: "2026-01-01T00:00:00Z",
+        html_url: "https://github.com/octo/demo/commit/abc",
+      },
+    ],
   },
   {
     name: "pulls",
@@ -122,10 +176,36 @@ const CASES: Array<HappyCase & { gate?: boolean }> = [
     gate: true,
     path: "/api/github/repos/octo/demo/pulls?state=all",
     route: "GET github/repos/octo/demo/pulls",
-    reply: () => Response.json([{ number: 3, title: "Feature", state: "open", user: { login: "octo" }, html_url: "https://github.com/octo/demo/pull/3", created_at: "2026-01-03T00:00:00Z", draft: false, head: { sha: "x" } }]),
-    upstream: { method: "GET", path: "github/repos/octo/demo/pulls", query: { per_page: "30", page: "1", state: "all" } },
+    reply: () =>
+      Response.json([
+        {
+          number: 3,
+          title: "Feature",
+          state: "open",
+          user: { login: "octo" },
+          html_url: "https://github.com/octo/demo/pull/3",
+          created_at: "2026-01-03T00:00:00Z",
+          draft: false,
+          head: { sha: "x" },
+        },
+      ]),
+    upstream: {
+      method: "GET",
+      path: "github/repos/octo/demo/pulls",
+      query: { per_page: "30", page: "1", state: "all" },
+    },
     status: 200,
-    response: [{ number: 3, title: "Feature", state: "open", user: "octo", html_url: "https://github.com/octo/demo/pull/3", created_at: "2026-01-03T00:00:00Z", draft: false }],
+    response: [
+      {
+        number: 3,
+        title: "Feature",
+        state: "open",
+        user: "octo",
+        html_url: "https://github.com/octo/demo/pull/3",
+        created_at: "2026-01-03T00:00:00Z",
+        draft: false,
+      },
+    ],
   },
   {
     name: "issues",
@@ -134,7 +214,11 @@ const CASES: Array<HappyCase & { gate?: boolean }> = [
     path: "/api/github/repos/octo/demo/issues",
     route: "GET github/repos/octo/demo/issues",
     reply: () => Response.json([upstreamIssue]),
-    upstream: { method: "GET", path: "github/repos/octo/demo/issues", query: { per_page: "30", page: "1", state: "open" } },
+    upstream: {
+      method: "GET",
+      path: "github/repos/octo/demo/issues",
+      query: { per_page: "30", page: "1", state: "open" },
+    },
     status: 200,
     response: [ourIssue],
   },
@@ -156,7 +240,18 @@ const CASES: Array<HappyCase & { gate?: boolean }> = [
     gate: true,
     path: "/api/github/repos/octo/demo/contents?path=src/a%20b.ts&ref=main",
     route: "GET github/repos/octo/demo/contents",
-    reply: () => Response.json({ type: "file", name: "a b.ts", path: "src/a b.ts", size: 4, sha: "f1", encoding: "base64", content: "dGVzdA==", _links: {}, download_url: "https://raw" }),
+    reply: () =>
+      Response.json({
+        type: "file",
+        name: "a b.ts",
+        path: "src/a b.ts",
+        size: 4,
+        sha: "f1",
+        encoding: "base64",
+        content: "dGVzdA==",
+        _links: {},
+        download_url: "https://raw",
+      }),
     upstream: { method: "GET", path: "github/repos/octo/demo/contents/src/a%20b.ts", query: { ref: "main" } },
     status: 200,
     response: { type: "file", path: "src/a b.ts", size: 4, sha: "f1", encoding: "base64", content: "dGVzdA==" },
@@ -188,8 +283,17 @@ const CASES: Array<HappyCase & { gate?: boolean }> = [
     as: "user",
     path: "/api/github/search/repositories?q=blackroad&sort=stars",
     route: "GET github/search/repositories",
-    reply: () => Response.json({ total_count: 2, incomplete_results: false, items: [upstreamRepo("demo"), upstreamRepo("secret", true)] }),
-    upstream: { method: "GET", path: "github/search/repositories", query: { q: "blackroad", sort: "stars", per_page: "30", page: "1" } },
+    reply: () =>
+      Response.json({
+        total_count: 2,
+        incomplete_results: false,
+        items: [upstreamRepo("demo"), upstreamRepo("secret", true)],
+      }),
+    upstream: {
+      method: "GET",
+      path: "github/search/repositories",
+      query: { q: "blackroad", sort: "stars", per_page: "30", page: "1" },
+    },
     status: 200,
     response: { total_count: 2, items: [ourRepo("demo")] },
   },
@@ -202,23 +306,68 @@ const CASES: Array<HappyCase & { gate?: boolean }> = [
       Response.json({
         total_count: 2,
         items: [
-          { name: "a.ts", path: "src/a.ts", sha: "s1", html_url: "https://github.com/octo/demo/blob/main/src/a.ts", repository: { full_name: "octo/demo", private: false }, score: 1 },
-          { name: "b.ts", path: "b.ts", sha: "s2", html_url: "https://github.com/octo/secret/blob/main/b.ts", repository: { full_name: "octo/secret", private: true } },
+          {
+            name: "a.ts",
+            path: "src/a.ts",
+            sha: "s1",
+            html_url: "https://github.com/octo/demo/blob/main/src/a.ts",
+            repository: { full_name: "octo/demo", private: false },
+            score: 1,
+          },
+          {
+            name: "b.ts",
+            path: "b.ts",
+            sha: "s2",
+            html_url: "https://github.com/octo/secret/blob/main/b.ts",
+            repository: { full_name: "octo/secret", private: true },
+          },
         ],
       }),
     upstream: { method: "GET", path: "github/search/code", query: { q: "hono", per_page: "30", page: "1" } },
     status: 200,
-    response: { total_count: 2, items: [{ name: "a.ts", path: "src/a.ts", sha: "s1", html_url: "https://github.com/octo/demo/blob/main/src/a.ts", repository: "octo/demo", private: false }] },
+    response: {
+      total_count: 2,
+      items: [
+        {
+          name: "a.ts",
+          path: "src/a.ts",
+          sha: "s1",
+          html_url: "https://github.com/octo/demo/blob/main/src/a.ts",
+          repository: "octo/demo",
+          private: false,
+        },
+      ],
+    },
   },
   {
     name: "notifications",
     as: "admin",
     path: "/api/github/notifications?all=true",
     route: "GET github/notifications",
-    reply: () => Response.json([{ id: "1", reason: "mention", unread: true, updated_at: "2026-01-01T00:00:00Z", subject: { title: "Ping", type: "Issue", url: "x" }, repository: { full_name: "octo/demo" } }]),
+    reply: () =>
+      Response.json([
+        {
+          id: "1",
+          reason: "mention",
+          unread: true,
+          updated_at: "2026-01-01T00:00:00Z",
+          subject: { title: "Ping", type: "Issue", url: "x" },
+          repository: { full_name: "octo/demo" },
+        },
+      ]),
     upstream: { method: "GET", path: "github/notifications", query: { all: "true", per_page: "30" } },
     status: 200,
-    response: [{ id: "1", reason: "mention", unread: true, updated_at: "2026-01-01T00:00:00Z", title: "Ping", type: "Issue", repository: "octo/demo" }],
+    response: [
+      {
+        id: "1",
+        reason: "mention",
+        unread: true,
+        updated_at: "2026-01-01T00:00:00Z",
+        title: "Ping",
+        type: "Issue",
+        repository: "octo/demo",
+      },
+    ],
   },
 ];
 

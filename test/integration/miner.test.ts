@@ -1,14 +1,15 @@
 // The per-user miner: control rules, real blocks through the chain's append path, measured work.
 // Each test mines on its own isolated chain (X-Test-Chain) and drives the miner's alarm by hand
 // (runDurableObjectAlarm) instead of waiting for it.
-import { env } from "cloudflare:workers";
+
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { minerObjectName } from "../../src/durable-objects/miner.contract.ts";
 import type { MinerDO } from "../../src/durable-objects/miner.ts";
 import type { MinedBlockView, MinerStatsView, MinerStatusView } from "../../src/services/miner/views.ts";
 import { api, expectProblem } from "../helpers/api.ts";
-import { mineOk, testChain, verify, walletOf, type BlockJson, type TestChain } from "../helpers/chain.ts";
+import { type BlockJson, mineOk, type TestChain, testChain, verify, walletOf } from "../helpers/chain.ts";
 import { createUser, type TestUser } from "../helpers/users.ts";
 
 type Status = MinerStatusView;
@@ -45,9 +46,23 @@ describe("miner control", () => {
   it("is stopped with zero counters before the first start", async () => {
     const user = await createUser();
     const s = await getJson<Status>("/api/miner/status", user);
-    expect(s).toMatchObject({ is_mining: false, status: "stopped", shares_submitted: 0, blocks_found: 0, uptime_seconds: 0, started_at: null });
+    expect(s).toMatchObject({
+      is_mining: false,
+      status: "stopped",
+      shares_submitted: 0,
+      blocks_found: 0,
+      uptime_seconds: 0,
+      started_at: null,
+    });
     const st = await getJson<Stats>("/api/miner/stats", user, testChain());
-    expect(st).toMatchObject({ blocks_mined: 0, roadcoins_earned: "0.00000000", total_hashes: 0, mining_since: null, since: null, is_mining: false });
+    expect(st).toMatchObject({
+      blocks_mined: 0,
+      roadcoins_earned: "0.00000000",
+      total_hashes: 0,
+      mining_since: null,
+      since: null,
+      is_mining: false,
+    });
     // Nothing to run: no alarm is scheduled for a miner that never started.
     expect(await round(user)).toBe(false);
   });
@@ -95,11 +110,21 @@ describe("miner control", () => {
   it("rejects bad control bodies with 4xx problems", async () => {
     const chain = testChain();
     const user = await createUser();
-    for (const body of [{}, { action: "launch" }, { action: 1 }, { action: "start", worker_id: "<script>" }, { action: "start", worker_id: "x".repeat(65) }]) {
+    for (const body of [
+      {},
+      { action: "launch" },
+      { action: 1 },
+      { action: "start", worker_id: "<script>" },
+      { action: "start", worker_id: "x".repeat(65) },
+    ]) {
       await expectProblem(await control(user, chain, body), 422);
     }
     await expectProblem(
-      await api("/api/miner/control", { method: "POST", headers: { ...user.headers, "Content-Type": "application/json" }, body: "{not json" }),
+      await api("/api/miner/control", {
+        method: "POST",
+        headers: { ...user.headers, "Content-Type": "application/json" },
+        body: "{not json",
+      }),
       400,
     );
     // None of these started anything.
@@ -157,7 +182,13 @@ describe("mining real blocks", () => {
     const stats = await getJson<Stats>("/api/miner/stats", user, chain);
     expect(stats.rejected_shares).toBe(0);
     expect(stats.total_hashes).toBe(mined.reduce((sum, b) => sum + b.nonce + 1, 0));
-    expect(stats).toMatchObject({ blocks_mined: 3, roadcoins_earned: "150.00000000", total_shares: 3, accepted_shares: 3, is_mining: true });
+    expect(stats).toMatchObject({
+      blocks_mined: 3,
+      roadcoins_earned: "150.00000000",
+      total_shares: 3,
+      accepted_shares: 3,
+      is_mining: true,
+    });
     expect(stats.average_hashrate_hs).toBeGreaterThan(0);
     expect(stats.mining_since).toBe(status.started_at);
     expect(stats.since).not.toBeNull();
@@ -250,7 +281,9 @@ describe("mining real blocks", () => {
     const second = await getJson<Status>("/api/miner/status", user);
     expect(second.consecutive_failures).toBe(2);
     // Exponential backoff: the second wait is about twice the first.
-    expect(Date.parse(second.next_round_at!) - Date.parse(second.last_error!.at)).toBeGreaterThanOrEqual(firstDelay * 2 - 50);
+    expect(Date.parse(second.next_round_at!) - Date.parse(second.last_error!.at)).toBeGreaterThanOrEqual(
+      firstDelay * 2 - 50,
+    );
 
     for (let i = 2; i < 10; i++) expect(await round(user)).toBe(true);
     const stopped = await getJson<Status>("/api/miner/status", user);
@@ -264,11 +297,12 @@ describe("pool info", () => {
   it("counts running miners and estimates the network hashrate from recent blocks", async () => {
     const chain = testChain();
     const [a, b] = await Promise.all([createUser(), createUser()]);
-    const empty = await getJson<{ active_miners: number; network_hashrate_hs: number | null; difficulty: number; window_blocks: number }>(
-      "/api/miner/pool/info",
-      a,
-      chain,
-    );
+    const empty = await getJson<{
+      active_miners: number;
+      network_hashrate_hs: number | null;
+      difficulty: number;
+      window_blocks: number;
+    }>("/api/miner/pool/info", a, chain);
     expect(empty).toMatchObject({ active_miners: 0, network_hashrate_hs: null, difficulty: 1, window_blocks: 0 });
 
     await controlOk(a, chain, "start");
@@ -289,7 +323,15 @@ describe("pool info", () => {
       mining_reward: string;
       last_block_found: string | null;
     }>("/api/miner/pool/info", a, chain);
-    expect(info).toMatchObject({ active_miners: 2, connected_miners: 2, height: 4, window_blocks: 4, blocks_last_hour: 4, miners_last_hour: 2, mining_reward: "50.00000000" });
+    expect(info).toMatchObject({
+      active_miners: 2,
+      connected_miners: 2,
+      height: 4,
+      window_blocks: 4,
+      blocks_last_hour: 4,
+      miners_last_hour: 2,
+      mining_reward: "50.00000000",
+    });
     expect(info.last_block_found).not.toBeNull();
     // 3 blocks after the first at difficulty 1 = 48 expected hashes over a positive span.
     if (info.network_hashrate_hs !== null) expect(info.network_hashrate_hs).toBeGreaterThan(0);

@@ -1,15 +1,20 @@
-// Coins for work (issue 14 §2): the miner does the proof of work, the server checks it with one hash;
-// difficulty retargets from block times; the reward follows the schedule; supply = registrations +
-// rewards; server-side mining is refused in production for non-admins.
-import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { users } from "../../src/db/schema/index.ts";
-import { parseAmount, formatAmount } from "../../src/services/chain/amount.ts";
+import { formatAmount, parseAmount } from "../../src/services/chain/amount.ts";
 import { sha256Hex } from "../../src/services/chain/block-hash.ts";
-import { difficultyAt, rewardAt, type IssuanceConfig } from "../../src/services/chain/issuance.ts";
+import { difficultyAt, type IssuanceConfig, rewardAt } from "../../src/services/chain/issuance.ts";
 import { api, expectProblem, fetchWith } from "../helpers/api.ts";
-import { directDb, mineOk, testChain, transfer, verify, walletOf, type BlockJson, type TestChain } from "../helpers/chain.ts";
+import {
+  type BlockJson,
+  directDb,
+  mineOk,
+  type TestChain,
+  testChain,
+  transfer,
+  verify,
+  walletOf,
+} from "../helpers/chain.ts";
 import { createUser, createUsers, type TestUser } from "../helpers/users.ts";
 
 type Template = {
@@ -55,7 +60,13 @@ describe("mining template and submission", () => {
     const miner = await createUser();
     const before = await walletOf(miner);
     const t = await templateFor(chain, miner);
-    expect(t).toMatchObject({ height: 1, miner_address: before.address, reward: "50.00000000", difficulty: 1, target: "0" });
+    expect(t).toMatchObject({
+      height: 1,
+      miner_address: before.address,
+      reward: "50.00000000",
+      difficulty: 1,
+      target: "0",
+    });
     const nonce = await findNonce(t);
     const res = await submit(chain, miner, { template: t.template, nonce });
     expect(res.status, await res.clone().text()).toBe(201);
@@ -69,7 +80,10 @@ describe("mining template and submission", () => {
     const chain = testChain();
     const miner = await createUser();
     const t = await templateFor(chain, miner);
-    const problem = await expectProblem(await submit(chain, miner, { template: t.template, nonce: await findNonce(t, false) }), 422);
+    const problem = await expectProblem(
+      await submit(chain, miner, { template: t.template, nonce: await findNonce(t, false) }),
+      422,
+    );
     expect(problem.type).toMatch(/invalid-work$/);
     // A template changed by the client, or someone else's, is refused too.
     const [body, mac] = t.template.split(".");
@@ -79,7 +93,10 @@ describe("mining template and submission", () => {
     await expectProblem(await submit(chain, miner, { template: `${forgedBody}.${mac}`, nonce: 0 }), 422);
     const other = await createUser();
     await expectProblem(await submit(chain, other, { template: t.template, nonce: await findNonce(t) }), 422);
-    const stats = await (await api("/api/blockchain/stats", { headers: chain.headers })).json<{ height?: number; total_blocks?: number }>();
+    const stats = await (await api("/api/blockchain/stats", { headers: chain.headers })).json<{
+      height?: number;
+      total_blocks?: number;
+    }>();
     expect(stats.total_blocks ?? (stats.height ?? 0) + 1).toBe(1);
   });
 
@@ -89,7 +106,10 @@ describe("mining template and submission", () => {
     const ta = await templateFor(chain, a!);
     const tb = await templateFor(chain, b!);
     expect((await submit(chain, a!, { template: ta.template, nonce: await findNonce(ta) })).status).toBe(201);
-    const problem = await expectProblem(await submit(chain, b!, { template: tb.template, nonce: await findNonce(tb) }), 409);
+    const problem = await expectProblem(
+      await submit(chain, b!, { template: tb.template, nonce: await findNonce(tb) }),
+      409,
+    );
     expect(problem.type).toMatch(/stale-template$/);
   });
 });
@@ -173,13 +193,18 @@ describe("issuance", () => {
     try {
       const { blocks } = await import("../../src/db/schema/index.ts");
       const { and } = await import("drizzle-orm");
-      await db.update(blocks).set({ reward: "60.00000000" }).where(and(eq(blocks.chain, chain.id), eq(blocks.height, block.height)));
+      await db
+        .update(blocks)
+        .set({ reward: "60.00000000" })
+        .where(and(eq(blocks.chain, chain.id), eq(blocks.height, block.height)));
     } finally {
       await close();
     }
     const report = await verify(chain);
     expect(report.valid).toBe(false);
-    expect(report.errors.map((e) => e.problem).join("; ")).toMatch(/reward 60\.00000000 differs from the schedule's 50\.00000000/);
+    expect(report.errors.map((e) => e.problem).join("; ")).toMatch(
+      /reward 60\.00000000 differs from the schedule's 50\.00000000/,
+    );
   });
 });
 
@@ -197,7 +222,14 @@ describe("server-side mining", () => {
       const problem = await expectProblem(await fetchWith(prod, path, { method: "POST", headers: user!.headers }), 403);
       expect(problem.type).toMatch(/server-mining-disabled$/);
     }
-    await expectProblem(await fetchWith(prod, "/api/miner/control", { method: "POST", headers: user!.headers, json: { action: "start" } }), 403);
+    await expectProblem(
+      await fetchWith(prod, "/api/miner/control", {
+        method: "POST",
+        headers: user!.headers,
+        json: { action: "start" },
+      }),
+      403,
+    );
     // An administrator still may (on main: this appends one real block, which is harmless).
     const res = await fetchWith(prod, "/api/blockchain/mine", { method: "POST", headers: admin!.headers });
     expect(res.status, await res.clone().text()).toBe(201);

@@ -17,7 +17,11 @@ describe("misconfiguration", () => {
 describe("GET /api/health/summary", () => {
   it("is healthy with live latencies when every dependency answers", async () => {
     const res = await fetchWith({}, "/api/health/summary");
-    const body = await res.json<{ status: string; checks: Record<string, { status: string; latency_ms: number }>; integrations: Record<string, unknown> }>();
+    const body = await res.json<{
+      status: string;
+      checks: Record<string, { status: string; latency_ms: number }>;
+      integrations: Record<string, unknown>;
+    }>();
     expect(res.status, JSON.stringify(body)).toBe(200);
     expect(["healthy", "degraded"]).toContain(body.status);
     for (const name of ["postgres", "redis", "roadchain"]) {
@@ -54,11 +58,16 @@ describe("GET /api/health/summary", () => {
   });
 
   it("names a failed check with a fixed phrase, never the driver's message (it carried the SQL text)", async () => {
-    const res = await fetchWith({ NEON_PROXY_URL: "http://127.0.0.1:9", DATABASE_URL: "postgres://user:hunter2@127.0.0.1:9/db" }, "/api/health/summary");
+    const res = await fetchWith(
+      { NEON_PROXY_URL: "http://127.0.0.1:9", DATABASE_URL: "postgres://user:hunter2@127.0.0.1:9/db" },
+      "/api/health/summary",
+    );
     const text = await res.text();
     expect(JSON.parse(text).checks.postgres).toMatchObject({ status: "down", error: "unreachable" });
     expect(text).not.toMatch(/select|query|params/i);
-    const redisDown = await (await fetchWith({ UPSTASH_REDIS_REST_URL: "http://127.0.0.1:9" }, "/api/health/summary")).json<{ checks: { redis: unknown } }>();
+    const redisDown = await (
+      await fetchWith({ UPSTASH_REDIS_REST_URL: "http://127.0.0.1:9" }, "/api/health/summary")
+    ).json<{ checks: { redis: unknown } }>();
     expect(redisDown.checks.redis).toMatchObject({ status: "down", error: "unreachable" });
   });
 });

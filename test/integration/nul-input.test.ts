@@ -20,7 +20,11 @@ describe("NUL characters in input", () => {
 
   it("nested in a list, and in a query string", async () => {
     const u = await createUser();
-    const send = await api("/api/email/drafts", { method: "POST", headers: u.headers, json: { to: ["a@example.com", "b@exam\u0000ple.com"] } });
+    const send = await api("/api/email/drafts", {
+      method: "POST",
+      headers: u.headers,
+      json: { to: ["a@example.com", "b@exam\u0000ple.com"] },
+    });
     expect((await expectProblem(send, 422)).errors?.[0]?.path).toMatch(/^to/);
     for (const q of ["category=%00", "tag=a%00b"]) {
       expect((await expectProblem(await api(`/api/video?${q}`, { headers: u.headers }), 422)).detail).toMatch(/NUL/);
@@ -28,11 +32,19 @@ describe("NUL characters in input", () => {
   });
 
   it("in login and registration fields: 422, not 500", async () => {
-    await expectProblem(await api("/api/auth/login", { method: "POST", json: { username: "a\u0000b", password: "whatever-123" } }), 422);
+    await expectProblem(
+      await api("/api/auth/login", { method: "POST", json: { username: "a\u0000b", password: "whatever-123" } }),
+      422,
+    );
     const name = unique("nul");
     const reg = await api("/api/auth/register", {
       method: "POST",
-      json: { username: name, email: `${name}@example.com`, password: "correct-horse-battery-42", full_name: "A\u0000B" },
+      json: {
+        username: name,
+        email: `${name}@example.com`,
+        password: "correct-horse-battery-42",
+        full_name: "A\u0000B",
+      },
     });
     expect((await expectProblem(reg, 422)).errors?.[0]?.path).toBe("full_name");
   });
@@ -40,7 +52,10 @@ describe("NUL characters in input", () => {
   it("a password may still contain NUL (hashed, never stored as text)", async () => {
     const name = unique("nulpw");
     const password = "correct\u0000horse-battery-42";
-    const reg = await api("/api/auth/register", { method: "POST", json: { username: name, email: `${name}@example.com`, password } });
+    const reg = await api("/api/auth/register", {
+      method: "POST",
+      json: { username: name, email: `${name}@example.com`, password },
+    });
     expect(reg.status, await reg.text()).toBe(201);
     const login = await api("/api/auth/login", { method: "POST", json: { username: name, password } });
     expect(login.status).toBe(200);

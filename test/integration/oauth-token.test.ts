@@ -11,7 +11,12 @@ import { api, BASE } from "../helpers/api.ts";
 import { PASSWORD, register } from "../helpers/auth.ts";
 
 function oauthClient() {
-  const config = new client.Configuration({ issuer: BASE, token_endpoint: `${BASE}/api/auth/token` }, "pocket-os", undefined, client.None());
+  const config = new client.Configuration(
+    { issuer: BASE, token_endpoint: `${BASE}/api/auth/token` },
+    "pocket-os",
+    undefined,
+    client.None(),
+  );
   config[client.customFetch] = (url, options) => exports.default.fetch(new Request(url, options as RequestInit));
   return config;
 }
@@ -26,7 +31,11 @@ async function refused(promise: Promise<unknown>) {
 }
 
 const form = (fields: Record<string, string>) =>
-  api("/api/auth/token", { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(fields).toString() });
+  api("/api/auth/token", {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams(fields).toString(),
+  });
 
 describe("POST /api/auth/token with openid-client", () => {
   it("password grant, then refresh at the token endpoint; the access token works", async () => {
@@ -46,7 +55,9 @@ describe("POST /api/auth/token with openid-client", () => {
 
   it("a wrong password is invalid_grant (400), not a problem", async () => {
     const { username } = await register();
-    const err = await refused(client.genericGrantRequest(oauthClient(), "password", { username, password: "not-the-password-1" }));
+    const err = await refused(
+      client.genericGrantRequest(oauthClient(), "password", { username, password: "not-the-password-1" }),
+    );
     expect(err.error).toBe("invalid_grant");
     expect(err.status).toBe(400);
   });

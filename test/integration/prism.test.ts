@@ -8,7 +8,7 @@ import { createDatabase } from "../../src/lib/db.ts";
 import type { EventView } from "../../src/services/prism/events.ts";
 import type { JobView } from "../../src/services/prism/jobs.ts";
 import { api, expectProblem } from "../helpers/api.ts";
-import { mineOk, testChain, type TestChain } from "../helpers/chain.ts";
+import { mineOk, type TestChain, testChain } from "../helpers/chain.ts";
 import { createUser, type TestUser } from "../helpers/users.ts";
 
 const pending: Promise<unknown>[] = [];
@@ -82,7 +82,9 @@ describe("access", () => {
       expect(forbidden.detail).toBe("Administrator access required");
     }
     // The refused POST queued nothing.
-    expect((await get<Page<JobJson>>("/api/prism/jobs?limit=100", admin)).items.every((j) => j.user_id !== user.id)).toBe(true);
+    expect(
+      (await get<Page<JobJson>>("/api/prism/jobs?limit=100", admin)).items.every((j) => j.user_id !== user.id),
+    ).toBe(true);
   });
 
   it("takes admin rights away on the next request", async () => {
@@ -97,7 +99,16 @@ describe("access", () => {
 describe("stats", () => {
   it("counts users, blocks, transactions, events and jobs", async () => {
     const before = await get<Record<string, number>>("/api/prism/stats", admin);
-    for (const key of ["users", "admins", "blocks", "transactions", "pending_transactions", "events", "jobs", "jobs_running"]) {
+    for (const key of [
+      "users",
+      "admins",
+      "blocks",
+      "transactions",
+      "pending_transactions",
+      "events",
+      "jobs",
+      "jobs_running",
+    ]) {
       expect(typeof before[key], key).toBe("number");
     }
     expect(before.admins).toBeGreaterThanOrEqual(1);
@@ -136,7 +147,10 @@ describe("events", () => {
       ["auth.log", []],
     ] as const) {
       const page = await get<Page<EventJson>>(`/api/prism/events?user_id=${who.id}&type=${type}`, admin);
-      expect(page.items.map((e) => e.type), type).toEqual(expected);
+      expect(
+        page.items.map((e) => e.type),
+        type,
+      ).toEqual(expected);
       expect(page.total, type).toBe(expected.length);
     }
   });
@@ -145,20 +159,39 @@ describe("events", () => {
     const who = await createUser();
     await waitForEvent(who.id, "auth.login");
     const future = new Date(Date.now() + 3_600_000).toISOString();
-    expect(await get<Page<EventJson>>(`/api/prism/events?user_id=${who.id}&since=${encodeURIComponent(future)}`, admin)).toMatchObject({ items: [], total: 0 });
+    expect(
+      await get<Page<EventJson>>(`/api/prism/events?user_id=${who.id}&since=${encodeURIComponent(future)}`, admin),
+    ).toMatchObject({ items: [], total: 0 });
     const past = new Date(Date.now() - 3_600_000).toISOString();
-    expect((await get<Page<EventJson>>(`/api/prism/events?user_id=${who.id}&since=${encodeURIComponent(past)}`, admin)).total).toBe(2);
+    expect(
+      (await get<Page<EventJson>>(`/api/prism/events?user_id=${who.id}&since=${encodeURIComponent(past)}`, admin))
+        .total,
+    ).toBe(2);
 
     const first = await get<Page<EventJson>>(`/api/prism/events?user_id=${who.id}&limit=1`, admin);
     const second = await get<Page<EventJson>>(`/api/prism/events?user_id=${who.id}&limit=1&offset=1`, admin);
     expect(first).toMatchObject({ total: 2, limit: 1, offset: 0 });
     expect(second).toMatchObject({ total: 2, limit: 1, offset: 1 });
     expect(first.items[0]!.id).not.toBe(second.items[0]!.id);
-    expect(await get<Page<EventJson>>(`/api/prism/events?user_id=${who.id}&offset=5`, admin)).toMatchObject({ items: [], total: 2 });
+    expect(await get<Page<EventJson>>(`/api/prism/events?user_id=${who.id}&offset=5`, admin)).toMatchObject({
+      items: [],
+      total: 2,
+    });
   });
 
   it("rejects bad filters with 422 problems", async () => {
-    for (const q of ["limit=0", "limit=101", "offset=-1", "user_id=abc", "user_id=0", "user_id=99999999999", "since=yesterday", "since=2026-13-01T00:00:00Z", "type=a%25b", "type=" + "x".repeat(65)]) {
+    for (const q of [
+      "limit=0",
+      "limit=101",
+      "offset=-1",
+      "user_id=abc",
+      "user_id=0",
+      "user_id=99999999999",
+      "since=yesterday",
+      "since=2026-13-01T00:00:00Z",
+      "type=a%25b",
+      `type=${"x".repeat(65)}`,
+    ]) {
       await expectProblem(await api(`/api/prism/events?${q}`, { headers: admin.headers }), 422);
     }
   });
@@ -168,35 +201,68 @@ describe("jobs", () => {
   it("verify-chain runs after the response and records the report", async () => {
     const chain = testChain();
     for (let i = 0; i < 3; i++) await mineOk(chain, admin);
-    const res = await api("/api/prism/jobs", { method: "POST", headers: { ...admin.headers, ...chain.headers }, json: { type: "verify-chain" } });
+    const res = await api("/api/prism/jobs", {
+      method: "POST",
+      headers: { ...admin.headers, ...chain.headers },
+      json: { type: "verify-chain" },
+    });
     expect(res.status).toBe(202);
     const queued = await res.json<JobJson>();
     expect(res.headers.get("Location")).toBe(`/api/prism/jobs/${queued.id}`);
-    expect(queued).toMatchObject({ type: "verify-chain", status: "queued", attempts: 0, user_id: admin.id, payload: { chain: chain.id } });
+    expect(queued).toMatchObject({
+      type: "verify-chain",
+      status: "queued",
+      attempts: 0,
+      user_id: admin.id,
+      payload: { chain: chain.id },
+    });
 
     const done = await waitForJob(queued.id);
     expect(done).toMatchObject({ status: "succeeded", error: null, attempts: 1, username: admin.username });
-    expect(done.result).toMatchObject({ chain: chain.id, valid: true, height: 3, checked_blocks: 4, problem_count: 0, first_invalid_height: null });
+    expect(done.result).toMatchObject({
+      chain: chain.id,
+      valid: true,
+      height: 3,
+      checked_blocks: 4,
+      problem_count: 0,
+      first_invalid_height: null,
+    });
     expect(Date.parse(done.updated_at)).toBeGreaterThanOrEqual(Date.parse(done.created_at));
 
     const listed = await get<Page<JobJson>>("/api/prism/jobs?status=succeeded&type=verify-chain", admin);
     expect(listed.items.some((j) => j.id === queued.id)).toBe(true);
     expect(listed.items.every((j) => j.status === "succeeded")).toBe(true);
 
-    const status = await get<{ height: number; in_sync: boolean; database_height: number; total_blocks: number; verify_in_progress: boolean; last_verify: JobJson | null }>(
-      "/api/prism/chain",
-      admin,
-      chain.headers,
-    );
-    expect(status).toMatchObject({ height: 3, database_height: 3, in_sync: true, total_blocks: 4, verify_in_progress: false });
+    const status = await get<{
+      height: number;
+      in_sync: boolean;
+      database_height: number;
+      total_blocks: number;
+      verify_in_progress: boolean;
+      last_verify: JobJson | null;
+    }>("/api/prism/chain", admin, chain.headers);
+    expect(status).toMatchObject({
+      height: 3,
+      database_height: 3,
+      in_sync: true,
+      total_blocks: 4,
+      verify_in_progress: false,
+    });
     expect(status.last_verify).toMatchObject({ id: queued.id, status: "succeeded", result: { valid: true } });
   });
 
   it("reports a tampered chain as invalid (the job succeeds, the chain does not)", async () => {
     const chain = testChain();
     for (let i = 0; i < 3; i++) await mineOk(chain, admin);
-    await db.update(blocks).set({ nonce: sql`${blocks.nonce} + 1` }).where(and(eq(blocks.chain, chain.id), eq(blocks.height, 2)));
-    const res = await api("/api/prism/jobs", { method: "POST", headers: { ...admin.headers, ...chain.headers }, json: { type: "verify-chain", payload: {} } });
+    await db
+      .update(blocks)
+      .set({ nonce: sql`${blocks.nonce} + 1` })
+      .where(and(eq(blocks.chain, chain.id), eq(blocks.height, 2)));
+    const res = await api("/api/prism/jobs", {
+      method: "POST",
+      headers: { ...admin.headers, ...chain.headers },
+      json: { type: "verify-chain", payload: {} },
+    });
     expect(res.status).toBe(202);
     const done = await waitForJob((await res.json<JobJson>()).id);
     expect(done.status).toBe("succeeded");
@@ -208,34 +274,65 @@ describe("jobs", () => {
     const chain = testChain();
     await mineOk(chain, admin);
     // A job that is running (fresh progress): a second one is refused.
-    const [running] = await db.insert(jobs).values({ type: "verify-chain", status: "running", userId: admin.id, payload: { chain: chain.id }, startedAt: new Date() }).returning();
+    const [running] = await db
+      .insert(jobs)
+      .values({
+        type: "verify-chain",
+        status: "running",
+        userId: admin.id,
+        payload: { chain: chain.id },
+        startedAt: new Date(),
+      })
+      .returning();
     try {
       const refused = await expectProblem(
-        await api("/api/prism/jobs", { method: "POST", headers: { ...admin.headers, ...chain.headers }, json: { type: "verify-chain" } }),
+        await api("/api/prism/jobs", {
+          method: "POST",
+          headers: { ...admin.headers, ...chain.headers },
+          json: { type: "verify-chain" },
+        }),
         409,
       );
       expect(refused.detail).toContain(`job ${running!.id}`);
 
       // Its runner went silent three minutes ago: the next read marks it failed, with the reason.
-      await db.update(jobs).set({ updatedAt: new Date(Date.now() - 3 * 60_000) }).where(eq(jobs.id, running!.id));
+      await db
+        .update(jobs)
+        .set({ updatedAt: new Date(Date.now() - 3 * 60_000) })
+        .where(eq(jobs.id, running!.id));
       const reaped = await get<JobJson>(`/api/prism/jobs/${running!.id}`, admin);
       expect(reaped.status).toBe("failed");
       expect(reaped.error).toMatch(/runner stopped/);
     } finally {
-      await db.update(jobs).set({ status: "cancelled" }).where(and(eq(jobs.id, running!.id), eq(jobs.status, "running")));
+      await db
+        .update(jobs)
+        .set({ status: "cancelled" })
+        .where(and(eq(jobs.id, running!.id), eq(jobs.status, "running")));
     }
     // Now a new one is accepted.
-    const res = await api("/api/prism/jobs", { method: "POST", headers: { ...admin.headers, ...chain.headers }, json: { type: "verify-chain" } });
+    const res = await api("/api/prism/jobs", {
+      method: "POST",
+      headers: { ...admin.headers, ...chain.headers },
+      json: { type: "verify-chain" },
+    });
     expect(res.status).toBe(202);
     await waitForJob((await res.json<JobJson>()).id);
   });
 
   it("validates job requests and ids", async () => {
-    for (const body of [{}, { type: "rm -rf" }, { type: 7 }, { type: "verify-chain", payload: { chain: "main" } }, { type: "verify-chain", extra: true }, { type: "verify-chain", payload: [] }]) {
+    for (const body of [
+      {},
+      { type: "rm -rf" },
+      { type: 7 },
+      { type: "verify-chain", payload: { chain: "main" } },
+      { type: "verify-chain", extra: true },
+      { type: "verify-chain", payload: [] },
+    ]) {
       await expectProblem(await api("/api/prism/jobs", { method: "POST", headers: admin.headers, json: body }), 422);
     }
     await expectProblem(await api("/api/prism/jobs/999999999", { headers: admin.headers }), 404);
-    for (const id of ["abc", "0", "-1", "1.5"]) await expectProblem(await api(`/api/prism/jobs/${id}`, { headers: admin.headers }), 422);
+    for (const id of ["abc", "0", "-1", "1.5"])
+      await expectProblem(await api(`/api/prism/jobs/${id}`, { headers: admin.headers }), 422);
     for (const q of ["status=done", "type=nope", "limit=0", "limit=101", "offset=-1"]) {
       await expectProblem(await api(`/api/prism/jobs?${q}`, { headers: admin.headers }), 422);
     }
@@ -248,7 +345,10 @@ describe("jobs", () => {
     expect(page.total).toBeGreaterThanOrEqual(page.items.length);
     const ids = page.items.map((j) => j.id);
     expect([...ids].sort((a, b) => b - a)).toEqual(ids);
-    for (const j of page.items) expect(Object.keys(j)).toEqual(expect.arrayContaining(["type", "status", "attempts", "created_at", "updated_at", "error"]));
+    for (const j of page.items)
+      expect(Object.keys(j)).toEqual(
+        expect.arrayContaining(["type", "status", "attempts", "created_at", "updated_at", "error"]),
+      );
   });
 });
 
@@ -257,6 +357,15 @@ describe("chain status", () => {
     const chain: TestChain = testChain();
     const b = await mineOk(chain, admin);
     const s = await get<Record<string, unknown>>("/api/prism/chain", admin, chain.headers);
-    expect(s).toMatchObject({ chain: chain.id, height: 1, head_hash: b.hash, database_height: 1, in_sync: true, difficulty: 1, last_verify: null, verify_in_progress: false });
+    expect(s).toMatchObject({
+      chain: chain.id,
+      height: 1,
+      head_hash: b.hash,
+      database_height: 1,
+      in_sync: true,
+      difficulty: 1,
+      last_verify: null,
+      verify_in_progress: false,
+    });
   });
 });

@@ -1,13 +1,20 @@
+import { env } from "cloudflare:workers";
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import { notFound, onError } from "../../src/lib/errors.ts";
-import { CACHE_POLICIES, cachedJson, cacheKey, invalidateCache, VERSION_TTL_SECONDS, versionKey } from "../../src/lib/response-cache.ts";
-import { redisClient, type Redis } from "../../src/lib/redis.ts";
+import { type Redis, redisClient } from "../../src/lib/redis.ts";
+import {
+  CACHE_POLICIES,
+  cachedJson,
+  cacheKey,
+  invalidateCache,
+  VERSION_TTL_SECONDS,
+  versionKey,
+} from "../../src/lib/response-cache.ts";
 import type { AppBindings, Services } from "../../src/types.ts";
 import { api, expectProblem } from "../helpers/api.ts";
 import { fetchWith, testRedis } from "../helpers/auth.ts";
 import { createUser } from "../helpers/users.ts";
-import { env } from "cloudflare:workers";
 
 /**
  * Other test files write posts and videos at the same time, and every such write (correctly)
@@ -37,7 +44,11 @@ const rnd = () => 20 + Math.floor(Math.random() * 80); // a limit nobody else as
 describe("response cache through the API", () => {
   it("MISS then HIT; equal parsed params share one key whatever their order", async () => {
     const limit = rnd();
-    await expectMissThenHit(`/api/social/feed?scope=public&limit=${limit}`, {}, `/api/social/feed?limit=${limit}&scope=public&offset=0`);
+    await expectMissThenHit(
+      `/api/social/feed?scope=public&limit=${limit}`,
+      {},
+      `/api/social/feed?limit=${limit}&scope=public&offset=0`,
+    );
   });
 
   it("a write invalidates: the writer's next read is a MISS that contains the write", async () => {
@@ -69,10 +80,15 @@ describe("response cache through the API", () => {
 
   it("per-user responses are never shared: B does not get A's is_liked", async () => {
     const [a, b] = [await createUser(), await createUser()];
-    const post = (await (await api("/api/social/posts", { method: "POST", headers: a.headers, json: { content: "like target" } })).json()) as { id: number };
+    const post = (await (
+      await api("/api/social/posts", { method: "POST", headers: a.headers, json: { content: "like target" } })
+    ).json()) as { id: number };
     await api(`/api/social/posts/${post.id}/like`, { method: "POST", headers: a.headers });
     const path = `/api/social/feed?scope=public&limit=${rnd()}`;
-    const seen = async (u: typeof a) => ((await (await api(path, { headers: u.headers })).json()) as Array<{ id: number; is_liked: boolean }>).find((p) => p.id === post.id);
+    const seen = async (u: typeof a) =>
+      ((await (await api(path, { headers: u.headers })).json()) as Array<{ id: number; is_liked: boolean }>).find(
+        (p) => p.id === post.id,
+      );
     expect((await seen(a))?.is_liked).toBe(true);
     expect((await seen(b))?.is_liked).toBe(false);
     expect((await seen(a))?.is_liked).toBe(true);
@@ -89,7 +105,10 @@ describe("response cache through the API", () => {
 
   it("Redis down: a cached public route still answers 200 (a miss), quickly", async () => {
     const started = Date.now();
-    const res = await fetchWith({ UPSTASH_REDIS_REST_URL: "http://127.0.0.1:9" }, "/api/social/feed?scope=public&limit=3");
+    const res = await fetchWith(
+      { UPSTASH_REDIS_REST_URL: "http://127.0.0.1:9" },
+      "/api/social/feed?scope=public&limit=3",
+    );
     const text = await res.text();
     expect(res.status, text).toBe(200);
     expect(res.headers.get("X-Cache")).toBe("MISS");
@@ -116,7 +135,9 @@ function counted(redis: Redis) {
   const proxy = new Proxy(redis, {
     get(target, prop, receiver) {
       const value = Reflect.get(target, prop, receiver);
-      return typeof value === "function" ? (...args: unknown[]) => (calls.push(String(prop)), value.apply(target, args)) : value;
+      return typeof value === "function"
+        ? (...args: unknown[]) => (calls.push(String(prop)), value.apply(target, args))
+        : value;
     },
   });
   return { redis: proxy, calls };
@@ -139,7 +160,7 @@ describe("response cache internals", () => {
   });
 
   it("a hit returns any Unicode exactly as loaded (replies are plain JSON, not base64)", async () => {
-    const text = "héllo 🚀 中文 \u2028 \ud800 \u0000 \\ \"quoted\"";
+    const text = 'héllo 🚀 中文 \u2028 \ud800 \u0000 \\ "quoted"';
     const app = probeApp(redisClient(env), async () => ({ text }), { probe: crypto.randomUUID() });
     const miss = await app.request("/probe");
     let hit = await app.request("/probe");
@@ -152,10 +173,14 @@ describe("response cache internals", () => {
 
   it("a load that throws caches nothing; the next call loads again", async () => {
     let loads = 0;
-    const app = probeApp(testRedis(), async () => {
-      if (++loads === 1) throw notFound("not yet");
-      return { ok: true };
-    }, { probe: crypto.randomUUID() });
+    const app = probeApp(
+      testRedis(),
+      async () => {
+        if (++loads === 1) throw notFound("not yet");
+        return { ok: true };
+      },
+      { probe: crypto.randomUUID() },
+    );
     expect((await app.request("/probe")).status).toBe(404);
     const res = await app.request("/probe");
     expect(res.status).toBe(200);

@@ -2,7 +2,16 @@ import { describe, expect, it } from "vitest";
 import { api, expectProblem, unique } from "../helpers/api.ts";
 import { createUsers, type TestUser } from "../helpers/users.ts";
 
-type Hit = { type: string; id: number | string; title: string; snippet: string; highlights: { text: string; match: boolean }[]; rank: number; link: string; api_path: string };
+type Hit = {
+  type: string;
+  id: number | string;
+  title: string;
+  snippet: string;
+  highlights: { text: string; match: boolean }[];
+  rank: number;
+  link: string;
+  api_path: string;
+};
 type Page = { results: Hit[]; next_cursor: string | null };
 
 async function ok<T>(res: Response, status = 200): Promise<T> {
@@ -11,25 +20,60 @@ async function ok<T>(res: Response, status = 200): Promise<T> {
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
-const search = async (u: TestUser, q: string, extra = "") => ok<Page>(await api(`/api/search?q=${encodeURIComponent(q)}${extra}`, { headers: u.headers }));
+const search = async (u: TestUser, q: string, extra = "") =>
+  ok<Page>(await api(`/api/search?q=${encodeURIComponent(q)}${extra}`, { headers: u.headers }));
 const keys = (p: Page) => p.results.map((h) => `${h.type}:${h.id}`).sort();
 
 const post = async (u: TestUser, content: string, isPublic = true) =>
-  (await ok<{ id: number }>(await api("/api/social/posts", { method: "POST", headers: u.headers, json: { content, is_public: isPublic } }), 201)).id;
+  (
+    await ok<{ id: number }>(
+      await api("/api/social/posts", { method: "POST", headers: u.headers, json: { content, is_public: isPublic } }),
+      201,
+    )
+  ).id;
 const video = async (u: TestUser, title: string, isPublic = true, extra: Record<string, unknown> = {}) =>
-  (await ok<{ id: number }>(await api("/api/video", { method: "POST", headers: u.headers, json: { title, video_url: "https://cdn.example.com/v.mp4", is_public: isPublic, ...extra } }), 201)).id;
+  (
+    await ok<{ id: number }>(
+      await api("/api/video", {
+        method: "POST",
+        headers: u.headers,
+        json: { title, video_url: "https://cdn.example.com/v.mp4", is_public: isPublic, ...extra },
+      }),
+      201,
+    )
+  ).id;
 const vault = async (u: TestUser, idea: string, title?: string) =>
-  (await ok<{ id: string }>(await api("/api/vault/leos", { method: "POST", headers: u.headers, json: { idea, title } }), 201)).id;
+  (
+    await ok<{ id: string }>(
+      await api("/api/vault/leos", { method: "POST", headers: u.headers, json: { idea, title } }),
+      201,
+    )
+  ).id;
 const capture = async (u: TestUser, text: string, tags: string[]) =>
-  (await ok<{ id: number }>(await api("/api/capture/items", { method: "POST", headers: u.headers, json: { raw_content: text, tags } }), 201)).id;
+  (
+    await ok<{ id: number }>(
+      await api("/api/capture/items", { method: "POST", headers: u.headers, json: { raw_content: text, tags } }),
+      201,
+    )
+  ).id;
 async function file(u: TestUser, name: string, text: string): Promise<number> {
   const form = new FormData();
   form.append("file", new File([text], name, { type: "text/plain" }));
-  return (await ok<{ id: number }>(await api("/api/files/upload", { method: "POST", headers: u.headers, body: form }), 201)).id;
+  return (
+    await ok<{ id: number }>(await api("/api/files/upload", { method: "POST", headers: u.headers, body: form }), 201)
+  ).id;
 }
 /** Sends mail; returns the mailbox ids (the API's email ids) of the sender's and the recipient's copies. */
-async function mail(from: TestUser, to: TestUser, subject: string, body: string): Promise<{ sent: number; received: number }> {
-  const sent = await ok<{ id: number }>(await api("/api/email/send", { method: "POST", headers: from.headers, json: { to: to.email, subject, body } }), 201);
+async function mail(
+  from: TestUser,
+  to: TestUser,
+  subject: string,
+  body: string,
+): Promise<{ sent: number; received: number }> {
+  const sent = await ok<{ id: number }>(
+    await api("/api/email/send", { method: "POST", headers: from.headers, json: { to: to.email, subject, body } }),
+    201,
+  );
   const inbox = await ok<{ id: number; subject: string }[]>(await api("/api/email/inbox", { headers: to.headers }));
   return { sent: sent.id, received: inbox.find((m) => m.subject === subject)!.id };
 }
@@ -53,15 +97,36 @@ describe("Search: what each user may see", () => {
     const bCapture = await capture(b, `b note ${w}`, []);
 
     expect(keys(await search(a, w))).toEqual(
-      [`mail:${aMail.sent}`, `post:${aPublicPost}`, `post:${aPrivatePost}`, `video:${aPrivateVideo}`, `file:${aFile}`, `vault:${aVault}`, `video:${bPublicVideo}`, `capture:${aCapture}`].sort(),
+      [
+        `mail:${aMail.sent}`,
+        `post:${aPublicPost}`,
+        `post:${aPrivatePost}`,
+        `video:${aPrivateVideo}`,
+        `file:${aFile}`,
+        `vault:${aVault}`,
+        `video:${bPublicVideo}`,
+        `capture:${aCapture}`,
+      ].sort(),
     );
     expect(keys(await search(b, w))).toEqual(
-      [`mail:${aMail.received}`, `mail:${bcMail.sent}`, `post:${aPublicPost}`, `post:${bPrivatePost}`, `video:${bPublicVideo}`, `file:${bFile}`, `vault:${bVault}`, `capture:${bCapture}`].sort(),
+      [
+        `mail:${aMail.received}`,
+        `mail:${bcMail.sent}`,
+        `post:${aPublicPost}`,
+        `post:${bPrivatePost}`,
+        `video:${bPublicVideo}`,
+        `file:${bFile}`,
+        `vault:${bVault}`,
+        `capture:${bCapture}`,
+      ].sort(),
     );
-    expect(keys(await search(c, w))).toEqual([`mail:${bcMail.received}`, `post:${aPublicPost}`, `video:${bPublicVideo}`].sort());
+    expect(keys(await search(c, w))).toEqual(
+      [`mail:${bcMail.received}`, `post:${aPublicPost}`, `video:${bPublicVideo}`].sort(),
+    );
 
     // Every link names a resource its reader can open.
-    for (const h of (await search(a, w)).results) expect((await api(h.api_path, { headers: a.headers })).status, h.api_path).toBe(200);
+    for (const h of (await search(a, w)).results)
+      expect((await api(h.api_path, { headers: a.headers })).status, h.api_path).toBe(200);
     // Type filter.
     expect(keys(await search(a, w, "&type=file"))).toEqual([`file:${aFile}`]);
   });
@@ -99,7 +164,11 @@ describe("Search: matching, ranking, snippets and pages", () => {
     const w = unique("page");
     const ids = [];
     for (let i = 0; i < 3; i++) ids.push(`post:${await post(a, `same text ${w}`)}`); // equal ranks
-    ids.push(`file:${await file(a, "f.txt", `same text ${w}`)}`, `video:${await video(a, `same text ${w}`)}`, `post:${await post(a, `${w} ${w} ${w} more`)}`);
+    ids.push(
+      `file:${await file(a, "f.txt", `same text ${w}`)}`,
+      `video:${await video(a, `same text ${w}`)}`,
+      `post:${await post(a, `${w} ${w} ${w} more`)}`,
+    );
     const seen: string[] = [];
     let cursor: string | null = null;
     let ranks: number[] = [];

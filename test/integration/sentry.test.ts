@@ -10,7 +10,10 @@ import { createUser } from "../helpers/users.ts";
 
 const INGEST = "https://sentry-ingest.fake.test";
 const DSN = `https://0123456789abcdef0123456789abcdef@sentry-ingest.fake.test/4242`;
-const DEAD_DATABASE = { DATABASE_URL: "postgres://nobody:nothing@127.0.0.1:1/none", NEON_PROXY_URL: "http://127.0.0.1:1" };
+const DEAD_DATABASE = {
+  DATABASE_URL: "postgres://nobody:nothing@127.0.0.1:1/none",
+  NEON_PROXY_URL: "http://127.0.0.1:1",
+};
 
 let envelopes: string[];
 let realFetch: typeof fetch;
@@ -31,17 +34,32 @@ afterEach(() => {
 });
 
 /** The envelope's items (header line, then item header / payload pairs), parsed. */
-const itemsOf = (envelope: string) => envelope.trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+const itemsOf = (envelope: string) =>
+  envelope
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 
 describe("Sentry error tracking", () => {
   // The first DSN request imports the SDK (a third of the bundle): slow to transform under load.
-  it("reports a 5xx with request id, route, release and environment, and no personal data", { timeout: 90_000 }, async () => {
+  it("reports a 5xx with request id, route, release and environment, and no personal data", {
+    timeout: 90_000,
+  }, async () => {
     const user = await createUser({ email: `victim-${crypto.randomUUID().slice(0, 8)}@example.com` });
-    const res = await fetchWith({ ...DEAD_DATABASE, SENTRY_DSN: DSN, GIT_SHA: "test-sha-5e7" }, "/api/social/posts?secret_query=query-secret-value", {
-      method: "POST",
-      headers: { ...user.headers, Cookie: "session=cookie-secret-value", "CF-Connecting-IP": "203.0.113.77", "User-Agent": "private-agent/1.0" },
-      json: { content: `mail me at ${user.email}` },
-    });
+    const res = await fetchWith(
+      { ...DEAD_DATABASE, SENTRY_DSN: DSN, GIT_SHA: "test-sha-5e7" },
+      "/api/social/posts?secret_query=query-secret-value",
+      {
+        method: "POST",
+        headers: {
+          ...user.headers,
+          Cookie: "session=cookie-secret-value",
+          "CF-Connecting-IP": "203.0.113.77",
+          "User-Agent": "private-agent/1.0",
+        },
+        json: { content: `mail me at ${user.email}` },
+      },
+    );
     expect(res.status).toBe(503);
     const requestId = res.headers.get("X-Request-Id")!;
     expect(envelopes).toHaveLength(1);
@@ -56,7 +74,16 @@ describe("Sentry error tracking", () => {
     expect(event.release).toBe("test-sha-5e7");
     expect(event.environment).toBe("test");
     expect(event.exception?.values.length).toBeGreaterThan(0);
-    for (const secret of [user.token, "Bearer", "cookie-secret-value", "203.0.113.77", user.email, "query-secret-value", "private-agent", user.username]) {
+    for (const secret of [
+      user.token,
+      "Bearer",
+      "cookie-secret-value",
+      "203.0.113.77",
+      user.email,
+      "query-secret-value",
+      "private-agent",
+      user.username,
+    ]) {
       expect(envelope, `the envelope leaks ${secret}`).not.toContain(secret);
     }
   });

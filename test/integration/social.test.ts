@@ -1,7 +1,7 @@
-import { describe, expect, it } from "vitest";
-import { api, expectProblem } from "../helpers/api.ts";
 import { and, eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
 import { events } from "../../src/db/schema/index.ts";
+import { api, expectProblem } from "../helpers/api.ts";
 import { eventually, testDb } from "../helpers/auth.ts";
 import { createUser, createUsers, type TestUser } from "../helpers/users.ts";
 
@@ -19,7 +19,14 @@ type Post = {
   feed_reason?: "own" | "following" | "public";
 };
 type Comment = { id: number; post_id: number; user_id: number; parent_id: number | null; content: string };
-type Profile = { id: number; posts_count: number; followers_count: number; following_count: number; is_following: boolean; follows_you: boolean };
+type Profile = {
+  id: number;
+  posts_count: number;
+  followers_count: number;
+  following_count: number;
+  is_following: boolean;
+  follows_you: boolean;
+};
 
 async function ok<T>(res: Response, status = 200): Promise<T> {
   const text = await res.text();
@@ -29,24 +36,46 @@ async function ok<T>(res: Response, status = 200): Promise<T> {
 
 const post = async (u: TestUser, json: Record<string, unknown>) =>
   ok<Post>(await api("/api/social/posts", { method: "POST", headers: u.headers, json }), 201);
-const feed = async (u: TestUser, query = "") => ok<Post[]>(await api(`/api/social/feed${query}`, { headers: u.headers }));
+const feed = async (u: TestUser, query = "") =>
+  ok<Post[]>(await api(`/api/social/feed${query}`, { headers: u.headers }));
 
 describe("Social posts", () => {
   it("creates, reads, edits and deletes my post", async () => {
     const a = await createUser();
     const p = await post(a, { content: "  hello  ", image_url: "https://example.com/a.png", video_url: "" });
-    expect(p).toMatchObject({ user_id: a.id, username: a.username, content: "hello", image_url: "https://example.com/a.png", video_url: null, likes_count: 0, comments_count: 0, is_liked: false, is_public: true });
+    expect(p).toMatchObject({
+      user_id: a.id,
+      username: a.username,
+      content: "hello",
+      image_url: "https://example.com/a.png",
+      video_url: null,
+      likes_count: 0,
+      comments_count: 0,
+      is_liked: false,
+      is_public: true,
+    });
 
-    const edited = await ok<Post>(await api(`/api/social/posts/${p.id}`, { method: "PATCH", headers: a.headers, json: { content: "edited", image_url: null } }));
+    const edited = await ok<Post>(
+      await api(`/api/social/posts/${p.id}`, {
+        method: "PATCH",
+        headers: a.headers,
+        json: { content: "edited", image_url: null },
+      }),
+    );
     expect(edited).toMatchObject({ content: "edited", image_url: null });
-    expect(await ok<Post>(await api(`/api/social/posts/${p.id}`, { headers: a.headers }))).toMatchObject({ content: "edited" });
+    expect(await ok<Post>(await api(`/api/social/posts/${p.id}`, { headers: a.headers }))).toMatchObject({
+      content: "edited",
+    });
 
     expect((await api(`/api/social/posts/${p.id}`, { method: "DELETE", headers: a.headers })).status).toBe(204);
     await expectProblem(await api(`/api/social/posts/${p.id}`, { headers: a.headers }), 404);
 
     // Both land in the audit log (the dashboard's activity feed), with ids only.
     const types = await eventually(async () => {
-      const rows = await testDb().select({ type: events.type, metadata: events.metadata }).from(events).where(and(eq(events.userId, a.id)));
+      const rows = await testDb()
+        .select({ type: events.type, metadata: events.metadata })
+        .from(events)
+        .where(and(eq(events.userId, a.id)));
       const mine = rows.filter((r) => r.type.startsWith("social."));
       expect(mine).toHaveLength(2);
       return mine;
@@ -59,13 +88,27 @@ describe("Social posts", () => {
     const [a, b] = await createUsers(2);
     const pub = await post(a!, { content: "public" });
     const priv = await post(a!, { content: "private", is_public: false });
-    await expectProblem(await api(`/api/social/posts/${pub.id}`, { method: "PATCH", headers: b!.headers, json: { content: "x" } }), 404);
+    await expectProblem(
+      await api(`/api/social/posts/${pub.id}`, { method: "PATCH", headers: b!.headers, json: { content: "x" } }),
+      404,
+    );
     await expectProblem(await api(`/api/social/posts/${pub.id}`, { method: "DELETE", headers: b!.headers }), 404);
     await expectProblem(await api(`/api/social/posts/${priv.id}`, { headers: b!.headers }), 404);
     await expectProblem(await api(`/api/social/posts/${priv.id}/like`, { method: "POST", headers: b!.headers }), 404);
-    await expectProblem(await api(`/api/social/posts/${priv.id}/comments`, { method: "POST", headers: b!.headers, json: { content: "hi" } }), 404);
-    expect(await ok<Post>(await api(`/api/social/posts/${pub.id}`, { headers: a!.headers }))).toMatchObject({ content: "public" });
-    expect(await ok<Post>(await api(`/api/social/posts/${priv.id}`, { headers: a!.headers }))).toMatchObject({ is_public: false });
+    await expectProblem(
+      await api(`/api/social/posts/${priv.id}/comments`, {
+        method: "POST",
+        headers: b!.headers,
+        json: { content: "hi" },
+      }),
+      404,
+    );
+    expect(await ok<Post>(await api(`/api/social/posts/${pub.id}`, { headers: a!.headers }))).toMatchObject({
+      content: "public",
+    });
+    expect(await ok<Post>(await api(`/api/social/posts/${priv.id}`, { headers: a!.headers }))).toMatchObject({
+      is_public: false,
+    });
   });
 
   it("rejects bad posts with 4xx problems", async () => {
@@ -82,10 +125,32 @@ describe("Social posts", () => {
       { content: "ok", video_url: "data:text/html,<b>x</b>" },
       { content: "ok", is_public: "yes" },
     ];
-    for (const json of bad) await expectProblem(await api("/api/social/posts", { method: "POST", headers: a.headers, json }), 422);
-    await expectProblem(await api("/api/social/posts", { method: "POST", headers: { ...a.headers, "Content-Type": "application/json" }, body: "{" }), 400);
-    await expectProblem(await api("/api/social/posts", { method: "POST", headers: { ...a.headers, "Content-Type": "text/plain" }, body: "hi" }), 415);
-    await expectProblem(await api("/api/social/posts", { method: "POST", headers: a.headers, json: { content: "x".repeat(1024 * 1024) } }), 413);
+    for (const json of bad)
+      await expectProblem(await api("/api/social/posts", { method: "POST", headers: a.headers, json }), 422);
+    await expectProblem(
+      await api("/api/social/posts", {
+        method: "POST",
+        headers: { ...a.headers, "Content-Type": "application/json" },
+        body: "{",
+      }),
+      400,
+    );
+    await expectProblem(
+      await api("/api/social/posts", {
+        method: "POST",
+        headers: { ...a.headers, "Content-Type": "text/plain" },
+        body: "hi",
+      }),
+      415,
+    );
+    await expectProblem(
+      await api("/api/social/posts", {
+        method: "POST",
+        headers: a.headers,
+        json: { content: "x".repeat(1024 * 1024) },
+      }),
+      413,
+    );
     await expectProblem(await api("/api/social/posts", { method: "POST", json: { content: "anon" } }), 401);
   });
 });
@@ -98,7 +163,10 @@ describe("Social likes", () => {
     const unlike = () => api(`/api/social/posts/${p.id}/like`, { method: "DELETE", headers: b!.headers });
     expect(await ok(await like())).toEqual({ liked: true, likes_count: 1 });
     expect(await ok(await like())).toEqual({ liked: true, likes_count: 1 });
-    expect(await ok<Post>(await api(`/api/social/posts/${p.id}`, { headers: b!.headers }))).toMatchObject({ is_liked: true, likes_count: 1 });
+    expect(await ok<Post>(await api(`/api/social/posts/${p.id}`, { headers: b!.headers }))).toMatchObject({
+      is_liked: true,
+      likes_count: 1,
+    });
     expect(await ok(await unlike())).toEqual({ liked: false, likes_count: 0 });
     expect(await ok(await unlike())).toEqual({ liked: false, likes_count: 0 });
     await expectProblem(await api(`/api/social/posts/2147483647/like`, { method: "POST", headers: b!.headers }), 404);
@@ -109,7 +177,9 @@ describe("Social likes", () => {
     const p = await post(owner, { content: "popular" });
     const fans = await createUsers(20);
     const likes = await Promise.all(
-      [...fans, ...fans.slice(0, 5)].map((u) => api(`/api/social/posts/${p.id}/like`, { method: "POST", headers: u.headers })),
+      [...fans, ...fans.slice(0, 5)].map((u) =>
+        api(`/api/social/posts/${p.id}/like`, { method: "POST", headers: u.headers }),
+      ),
     );
     for (const r of likes) expect(r.status).toBe(200);
     expect((await ok<Post>(await api(`/api/social/posts/${p.id}`, { headers: owner.headers }))).likes_count).toBe(20);
@@ -123,17 +193,32 @@ describe("Social comments", () => {
     const [a, b] = await createUsers(2);
     const p = await post(a!, { content: "discuss" });
     const url = `/api/social/posts/${p.id}/comments`;
-    const c1 = await ok<Comment>(await api(url, { method: "POST", headers: b!.headers, json: { content: "first" } }), 201);
-    const c2 = await ok<Comment>(await api(url, { method: "POST", headers: a!.headers, json: { content: "second" } }), 201);
-    const r1 = await ok<Comment>(await api(url, { method: "POST", headers: a!.headers, json: { content: "reply", parent_id: c1.id } }), 201);
-    const r2 = await ok<Comment>(await api(url, { method: "POST", headers: b!.headers, json: { content: "nested", parent_id: r1.id } }), 201);
+    const c1 = await ok<Comment>(
+      await api(url, { method: "POST", headers: b!.headers, json: { content: "first" } }),
+      201,
+    );
+    const c2 = await ok<Comment>(
+      await api(url, { method: "POST", headers: a!.headers, json: { content: "second" } }),
+      201,
+    );
+    const r1 = await ok<Comment>(
+      await api(url, { method: "POST", headers: a!.headers, json: { content: "reply", parent_id: c1.id } }),
+      201,
+    );
+    const r2 = await ok<Comment>(
+      await api(url, { method: "POST", headers: b!.headers, json: { content: "nested", parent_id: r1.id } }),
+      201,
+    );
     expect(r1.parent_id).toBe(c1.id);
     expect(r2.parent_id).toBe(c1.id); // flattened to one level
     const list = await ok<Comment[]>(await api(url, { headers: b!.headers }));
     expect(list.map((c) => c.id)).toEqual([c1.id, r1.id, r2.id, c2.id]);
     expect((await ok<Post>(await api(`/api/social/posts/${p.id}`, { headers: a!.headers }))).comments_count).toBe(4);
 
-    await expectProblem(await api(url, { method: "POST", headers: b!.headers, json: { content: "x", parent_id: 2147483647 } }), 404);
+    await expectProblem(
+      await api(url, { method: "POST", headers: b!.headers, json: { content: "x", parent_id: 2147483647 } }),
+      404,
+    );
     await expectProblem(await api(`${url}/${c2.id}`, { method: "DELETE", headers: b!.headers }), 404); // not mine, not my post
     expect((await api(`${url}/${c1.id}`, { method: "DELETE", headers: a!.headers })).status).toBe(204); // my post: moderation
     expect((await ok<Comment[]>(await api(url, { headers: b!.headers }))).map((c) => c.id)).toEqual([c2.id]);
@@ -143,8 +228,15 @@ describe("Social comments", () => {
   it("paginates comments within bounds", async () => {
     const a = await createUser();
     const p = await post(a, { content: "many" });
-    for (let i = 0; i < 3; i++) await api(`/api/social/posts/${p.id}/comments`, { method: "POST", headers: a.headers, json: { content: `c${i}` } });
-    const page = await ok<Comment[]>(await api(`/api/social/posts/${p.id}/comments?limit=2&offset=1`, { headers: a.headers }));
+    for (let i = 0; i < 3; i++)
+      await api(`/api/social/posts/${p.id}/comments`, {
+        method: "POST",
+        headers: a.headers,
+        json: { content: `c${i}` },
+      });
+    const page = await ok<Comment[]>(
+      await api(`/api/social/posts/${p.id}/comments?limit=2&offset=1`, { headers: a.headers }),
+    );
     expect(page.map((c) => c.content)).toEqual(["c1", "c2"]);
     for (const q of ["limit=0", "limit=101", "limit=-1", "limit=abc", "offset=-5", "limit=1&limit=1000"]) {
       await expectProblem(await api(`/api/social/posts/${p.id}/comments?${q}`, { headers: a.headers }), 422);
@@ -163,20 +255,39 @@ describe("Social follows and feed", () => {
     // Following nobody: my posts and everyone's public ones, each labelled (no empty first feed).
     const reasons = async () => new Map((await feed(a!, "?limit=100")).map((p) => [p.id, p.feed_reason]));
     let seen = await reasons();
-    expect([seen.get(mine.id), seen.get(fromB.id), seen.get(fromC.id), seen.has(privB.id)]).toEqual(["own", "public", "public", false]);
+    expect([seen.get(mine.id), seen.get(fromB.id), seen.get(fromC.id), seen.has(privB.id)]).toEqual([
+      "own",
+      "public",
+      "public",
+      false,
+    ]);
     const follow = () => api(`/api/social/users/${b!.id}/follow`, { method: "POST", headers: a!.headers });
     expect(await ok(await follow())).toEqual({ following: true, followers_count: 1 });
     expect(await ok(await follow())).toEqual({ following: true, followers_count: 1 });
-    expect((await feed(a!)).map((p) => [p.id, p.feed_reason])).toEqual([[mine.id, "own"], [fromB.id, "following"]]);
+    expect((await feed(a!)).map((p) => [p.id, p.feed_reason])).toEqual([
+      [mine.id, "own"],
+      [fromB.id, "following"],
+    ]);
     const pub = (await feed(a!, "?scope=public&limit=100")).map((p) => p.id);
     expect(pub).toEqual(expect.arrayContaining([mine.id, fromB.id, fromC.id]));
     expect(pub).not.toContain(privB.id);
 
     const profile = await ok<Profile>(await api(`/api/social/users/${b!.id}`, { headers: a!.headers }));
-    expect(profile).toMatchObject({ id: b!.id, posts_count: 1, followers_count: 1, following_count: 0, is_following: true, follows_you: false });
-    const followers = await ok<Array<{ id: number }>>(await api(`/api/social/users/${b!.id}/followers`, { headers: c!.headers }));
+    expect(profile).toMatchObject({
+      id: b!.id,
+      posts_count: 1,
+      followers_count: 1,
+      following_count: 0,
+      is_following: true,
+      follows_you: false,
+    });
+    const followers = await ok<Array<{ id: number }>>(
+      await api(`/api/social/users/${b!.id}/followers`, { headers: c!.headers }),
+    );
     expect(followers.map((f) => f.id)).toEqual([a!.id]);
-    const followingList = await ok<Array<{ id: number }>>(await api(`/api/social/users/${a!.id}/following`, { headers: c!.headers }));
+    const followingList = await ok<Array<{ id: number }>>(
+      await api(`/api/social/users/${a!.id}/following`, { headers: c!.headers }),
+    );
     expect(followingList.map((f) => f.id)).toEqual([b!.id]);
 
     const unfollow = () => api(`/api/social/users/${b!.id}/follow`, { method: "DELETE", headers: a!.headers });
@@ -185,7 +296,10 @@ describe("Social follows and feed", () => {
     seen = await reasons();
     expect([seen.get(mine.id), seen.get(fromB.id), seen.get(fromC.id)]).toEqual(["own", "public", "public"]);
 
-    const self = await expectProblem(await api(`/api/social/users/${a!.id}/follow`, { method: "POST", headers: a!.headers }), 400);
+    const self = await expectProblem(
+      await api(`/api/social/users/${a!.id}/follow`, { method: "POST", headers: a!.headers }),
+      400,
+    );
     expect(self.detail).toMatch(/yourself/);
     await expectProblem(await api(`/api/social/users/2147483647/follow`, { method: "POST", headers: a!.headers }), 404);
     await expectProblem(await api(`/api/social/users/2147483647`, { headers: a!.headers }), 404);
@@ -198,7 +312,9 @@ describe("Social follows and feed", () => {
     const star = await createUser();
     const fans = await createUsers(20);
     const results = await Promise.all(
-      [...fans, ...fans.slice(0, 5)].map((u) => api(`/api/social/users/${star.id}/follow`, { method: "POST", headers: u.headers })),
+      [...fans, ...fans.slice(0, 5)].map((u) =>
+        api(`/api/social/users/${star.id}/follow`, { method: "POST", headers: u.headers }),
+      ),
     );
     for (const r of results) expect(r.status).toBe(200);
     const profile = await ok<Profile>(await api(`/api/social/users/${star.id}`, { headers: star.headers }));
@@ -218,6 +334,7 @@ describe("Social follows and feed", () => {
 describe("Social docs", () => {
   it("documents the social routes", async () => {
     const doc = await ok<{ paths: Record<string, unknown> }>(await api("/api/openapi.json"));
-    for (const p of ["/api/social/feed", "/api/social/posts/{id}/like", "/api/social/users/{id}/follow"]) expect(doc.paths).toHaveProperty([p]);
+    for (const p of ["/api/social/feed", "/api/social/posts/{id}/like", "/api/social/users/{id}/follow"])
+      expect(doc.paths).toHaveProperty([p]);
   });
 });

@@ -32,7 +32,11 @@ describe("version and config", () => {
     expect(res.status).toBe(200);
     const text = await res.text();
     const body = JSON.parse(text);
-    expect(body.limits).toMatchObject({ session_timeout_seconds: 3600, access_token_expire_minutes: 30, max_page_size: 100 });
+    expect(body.limits).toMatchObject({
+      session_timeout_seconds: 3600,
+      access_token_expire_minutes: 30,
+      max_page_size: 100,
+    });
     expect(body.features.ai_chat).toBe(false);
     expect(body.external_services.openai).toEqual({ configured: false });
     expect(text).not.toMatch(/test-secret-key|test-wallet-master-key|postgres:\/\//);
@@ -51,9 +55,20 @@ describe("OpenAPI and docs", () => {
   it("openapi.json documents the core routes and the bearer scheme", async () => {
     const res = await api("/api/openapi.json");
     expect(res.status).toBe(200);
-    const doc = await res.json<{ openapi: string; paths: Record<string, unknown>; components: { securitySchemes: Record<string, unknown> } }>();
+    const doc = await res.json<{
+      openapi: string;
+      paths: Record<string, unknown>;
+      components: { securitySchemes: Record<string, unknown> };
+    }>();
     expect(doc.openapi).toBe("3.1.0");
-    for (const path of ["/health", "/version", "/api/health/summary", "/api/system/version", "/api/system/config/public", "/api"]) {
+    for (const path of [
+      "/health",
+      "/version",
+      "/api/health/summary",
+      "/api/system/version",
+      "/api/system/config/public",
+      "/api",
+    ]) {
       expect(doc.paths, path).toHaveProperty([path]);
     }
     expect(doc.components.securitySchemes).toHaveProperty("bearerAuth");
@@ -85,18 +100,32 @@ describe("errors", () => {
 
   it("malformed JSON is a 400 problem, never a 500", async () => {
     // Any JSON route will do; the body is rejected before the handler runs.
-    const res = await api("/api/auth/login", { method: "POST", headers: { "Content-Type": "application/json" }, body: "{not json" });
+    const res = await api("/api/auth/login", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: "{not json",
+    });
     expect([400, 404]).toContain(res.status);
     expect(res.headers.get("content-type")).toContain("application/problem+json");
   });
 
   it("a body in an unsupported media type is a 415 problem", async () => {
-    await expectProblem(await api("/api/anything", { method: "POST", headers: { "Content-Type": "text/xml" }, body: "<a/>" }), 415);
+    await expectProblem(
+      await api("/api/anything", { method: "POST", headers: { "Content-Type": "text/xml" }, body: "<a/>" }),
+      415,
+    );
   });
 
   it("a body over 1 MiB is a 413 problem", async () => {
     const big = "x".repeat(1024 * 1024 + 10);
-    await expectProblem(await api("/api/anything", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ big }) }), 413);
+    await expectProblem(
+      await api("/api/anything", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ big }),
+      }),
+      413,
+    );
   });
 });
 
@@ -143,7 +172,11 @@ describe("CORS", () => {
   it("answers a preflight for a configured origin", async () => {
     const res = await api("/api/auth/login", {
       method: "OPTIONS",
-      headers: { Origin: allowed, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type" },
+      headers: {
+        Origin: allowed,
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type",
+      },
     });
     expect(res.status).toBe(204);
     expect(res.headers.get("Access-Control-Allow-Origin")).toBe(allowed);

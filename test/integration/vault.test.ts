@@ -1,11 +1,16 @@
 import { describe, expect, it } from "vitest";
+import { verifyVaultProof } from "../../scripts/verify-vault-proof.mjs";
+import { canonicalText, hashCanonical } from "../../src/services/vault/canonical.ts";
 import { api, expectProblem } from "../helpers/api.ts";
 import { mineOk, testChain, verify } from "../helpers/chain.ts";
 import { createUsers, type TestUser } from "../helpers/users.ts";
-import { canonicalText, hashCanonical } from "../../src/services/vault/canonical.ts";
-import { verifyVaultProof } from "../../scripts/verify-vault-proof.mjs";
 
-type Entry = { id: string; canonical_text: string; hashes: { sha256: string; sha512: string; sha3_256: string }; anchor: { status: string; transaction_hash: string | null; block_height: number | null } };
+type Entry = {
+  id: string;
+  canonical_text: string;
+  hashes: { sha256: string; sha512: string; sha3_256: string };
+  anchor: { status: string; transaction_hash: string | null; block_height: number | null };
+};
 
 async function ok<T>(res: Response, status = 200): Promise<T> {
   const text = await res.text();
@@ -24,17 +29,35 @@ describe("IP Vault: canonical text and hashes", () => {
 
   it("records entries per user: list with paging, others' entries are 404", async () => {
     const [a, b] = (await createUsers(2)) as [TestUser, TestUser];
-    const e = await ok<Entry>(await api("/api/vault/leos", { method: "POST", headers: a.headers, json: { idea: "  An  idea \r\n\r\nline two ", title: "Idea" } }), 201);
+    const e = await ok<Entry>(
+      await api("/api/vault/leos", {
+        method: "POST",
+        headers: a.headers,
+        json: { idea: "  An  idea \r\n\r\nline two ", title: "Idea" },
+      }),
+      201,
+    );
     expect(e.canonical_text).toBe("An idea\nline two");
-    expect(e.hashes).toEqual(await hashCanonical("An idea\nline two").then((h) => ({ sha256: h.sha256, sha512: h.sha512, sha3_256: h.sha3_256 })));
+    expect(e.hashes).toEqual(
+      await hashCanonical("An idea\nline two").then((h) => ({
+        sha256: h.sha256,
+        sha512: h.sha512,
+        sha3_256: h.sha3_256,
+      })),
+    );
     expect(e.anchor.status).toBe("none");
     await ok(await api("/api/vault/leos", { method: "POST", headers: a.headers, json: { idea: "second" } }), 201);
-    const page = await ok<{ leos: Entry[]; total: number }>(await api("/api/vault/leos?per_page=1&page=2", { headers: a.headers }));
+    const page = await ok<{ leos: Entry[]; total: number }>(
+      await api("/api/vault/leos?per_page=1&page=2", { headers: a.headers }),
+    );
     expect(page.total).toBe(2);
     expect(page.leos.map((x) => x.id)).toEqual([e.id]);
     await expectProblem(await api(`/api/vault/leos/${e.id}`, { headers: b.headers }), 404);
     await expectProblem(await api(`/api/vault/leos/${e.id}/anchor`, { method: "POST", headers: b.headers }), 404);
-    await expectProblem(await api("/api/vault/leos", { method: "POST", headers: a.headers, json: { idea: "   \r\n " } }), 422);
+    await expectProblem(
+      await api("/api/vault/leos", { method: "POST", headers: a.headers, json: { idea: "   \r\n " } }),
+      422,
+    );
   });
 });
 
@@ -43,7 +66,10 @@ describe("IP Vault: anchoring on RoadChain", () => {
     const [a] = (await createUsers(1)) as [TestUser];
     const chain = testChain();
     const original = "My  invention:\r\n  a kiln that dries timber in a week.  \r\n";
-    const e = await ok<Entry>(await api("/api/vault/leos", { method: "POST", headers: a.headers, json: { idea: original } }), 201);
+    const e = await ok<Entry>(
+      await api("/api/vault/leos", { method: "POST", headers: a.headers, json: { idea: original } }),
+      201,
+    );
     const h = { ...a.headers, ...chain.headers };
     const pending = await ok<Entry>(await api(`/api/vault/leos/${e.id}/anchor`, { method: "POST", headers: h }), 202);
     expect(pending.anchor.status).toBe("pending");
@@ -61,7 +87,9 @@ describe("IP Vault: anchoring on RoadChain", () => {
     await mineOk(chain, a);
     const anchored = await ok<Entry>(await api(`/api/vault/leos/${e.id}`, { headers: a.headers }));
     expect(anchored.anchor).toMatchObject({ status: "anchored", block_height: block.height });
-    const events = await ok<Array<{ type: string }>>(await api(`/api/vault/leos/${e.id}/events`, { headers: a.headers }));
+    const events = await ok<Array<{ type: string }>>(
+      await api(`/api/vault/leos/${e.id}/events`, { headers: a.headers }),
+    );
     expect(events.map((x) => x.type)).toEqual(["created", "anchor_requested", "anchored"]);
     const notes = await ok<Array<{ type: string }>>(await api("/api/notifications", { headers: a.headers }));
     expect(notes.map((n) => n.type)).toContain("vault.anchored");
@@ -84,7 +112,8 @@ describe("IP Vault: anchoring on RoadChain", () => {
     expect((await tamper((p) => (p.block.header.nonce += 1))).valid).toBe(false);
     expect((await tamper((p) => (p.chain.headers[0].previous_hash = "0".repeat(64)))).valid).toBe(false);
     expect((await verifyVaultProof(proof, "another text")).valid).toBe(false);
-    if (proof.merkle.path.length) expect((await tamper((p) => (p.merkle.path[0].hash = "f".repeat(64)))).valid).toBe(false);
+    if (proof.merkle.path.length)
+      expect((await tamper((p) => (p.merkle.path[0].hash = "f".repeat(64)))).valid).toBe(false);
 
     expect((await verify(chain)).valid).toBe(true);
   });

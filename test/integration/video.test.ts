@@ -29,7 +29,14 @@ async function ok<T>(res: Response, status = 200): Promise<T> {
 }
 
 const upload = async (u: TestUser, json: Record<string, unknown> = {}) =>
-  ok<Video>(await api("/api/video", { method: "POST", headers: u.headers, json: { title: "Clip", video_url: "https://cdn.example.com/clip.mp4", ...json } }), 201);
+  ok<Video>(
+    await api("/api/video", {
+      method: "POST",
+      headers: u.headers,
+      json: { title: "Clip", video_url: "https://cdn.example.com/clip.mp4", ...json },
+    }),
+    201,
+  );
 const react = async (u: TestUser, id: number, isLike: boolean) =>
   ok<Reaction>(await api(`/api/video/${id}/like?is_like=${isLike}`, { method: "POST", headers: u.headers }));
 
@@ -45,15 +52,33 @@ describe("BlackStream videos", () => {
       tags: " Travel, bay ,travel,, ",
       duration: 93,
     });
-    expect(v).toMatchObject({ user_id: a.id, title: "Sunrise", category, tags: ["travel", "bay"], duration: 93, views_count: 0, is_public: true });
+    expect(v).toMatchObject({
+      user_id: a.id,
+      title: "Sunrise",
+      category,
+      tags: ["travel", "bay"],
+      duration: 93,
+      views_count: 0,
+      is_public: true,
+    });
 
-    const byCategory = await ok<Video[]>(await api(`/api/video?category=${category.toUpperCase()}`, { headers: a.headers }));
+    const byCategory = await ok<Video[]>(
+      await api(`/api/video?category=${category.toUpperCase()}`, { headers: a.headers }),
+    );
     expect(byCategory.map((x) => x.id)).toEqual([v.id]);
     const byTag = await ok<Video[]>(await api(`/api/video?category=${category}&tag=BAY`, { headers: a.headers }));
     expect(byTag.map((x) => x.id)).toEqual([v.id]);
-    expect(await ok<Video[]>(await api(`/api/video?category=${category}&tag=nope`, { headers: a.headers }))).toEqual([]);
+    expect(await ok<Video[]>(await api(`/api/video?category=${category}&tag=nope`, { headers: a.headers }))).toEqual(
+      [],
+    );
 
-    const edited = await ok<Video>(await api(`/api/video/${v.id}`, { method: "PATCH", headers: a.headers, json: { title: "Dawn", tags: ["x"], is_public: false } }));
+    const edited = await ok<Video>(
+      await api(`/api/video/${v.id}`, {
+        method: "PATCH",
+        headers: a.headers,
+        json: { title: "Dawn", tags: ["x"], is_public: false },
+      }),
+    );
     expect(edited).toMatchObject({ title: "Dawn", tags: ["x"], is_public: false, description: "Over the bay" });
     expect(await ok<Video[]>(await api(`/api/video?category=${category}`, { headers: a.headers }))).toEqual([]); // private now
     expect((await ok<Video[]>(await api("/api/video/mine", { headers: a.headers }))).map((x) => x.id)).toEqual([v.id]);
@@ -72,14 +97,21 @@ describe("BlackStream videos", () => {
     await ok(await api(`/api/video/${loud.id}`, { headers: b!.headers }));
     const newest = await ok<Video[]>(await api(`/api/video?category=${category}`, { headers: a!.headers }));
     expect(newest.map((x) => x.id)).toEqual([loud.id, quiet.id]);
-    const viewed = await ok<Video[]>(await api(`/api/video?category=${category}&sort=most_viewed`, { headers: a!.headers }));
-    expect(viewed.map((x) => [x.id, x.views_count])).toEqual([[quiet.id, 2], [loud.id, 1]]);
+    const viewed = await ok<Video[]>(
+      await api(`/api/video?category=${category}&sort=most_viewed`, { headers: a!.headers }),
+    );
+    expect(viewed.map((x) => [x.id, x.views_count])).toEqual([
+      [quiet.id, 2],
+      [loud.id, 1],
+    ]);
   });
 
   it("counts one view per viewer per hour, also under parallel requests", async () => {
     const [a, b] = await createUsers(2);
     const v = await upload(a!);
-    const views = await Promise.all(Array.from({ length: 10 }, () => api(`/api/video/${v.id}`, { headers: b!.headers }).then((r) => ok<Video>(r))));
+    const views = await Promise.all(
+      Array.from({ length: 10 }, () => api(`/api/video/${v.id}`, { headers: b!.headers }).then((r) => ok<Video>(r))),
+    );
     expect(views.every((x) => x.views_count === 1 || x.views_count === 0)).toBe(true);
     expect((await ok<Video>(await api(`/api/video/${v.id}`, { headers: a!.headers }))).views_count).toBe(2); // the owner's own view
     expect((await ok<Video>(await api(`/api/video/${v.id}`, { headers: b!.headers }))).views_count).toBe(2);
@@ -92,10 +124,13 @@ describe("BlackStream videos", () => {
     await expectProblem(await api(`/api/video/${priv.id}`, { headers: b!.headers }), 404);
     await expectProblem(await api(`/api/video/${priv.id}/like`, { method: "POST", headers: b!.headers }), 404);
     await expectProblem(await api(`/api/video/${priv.id}/comments`, { headers: b!.headers }), 404);
-    await expectProblem(await api(`/api/video/${pub.id}`, { method: "PATCH", headers: b!.headers, json: { title: "mine now" } }), 404);
+    await expectProblem(
+      await api(`/api/video/${pub.id}`, { method: "PATCH", headers: b!.headers, json: { title: "mine now" } }),
+      404,
+    );
     await expectProblem(await api(`/api/video/${pub.id}`, { method: "DELETE", headers: b!.headers }), 404);
     expect((await ok<Video>(await api(`/api/video/${pub.id}`, { headers: a!.headers }))).title).toBe("Clip");
-    expect((await ok<Video[]>(await api("/api/video/mine", { headers: b!.headers })))).toEqual([]);
+    expect(await ok<Video[]>(await api("/api/video/mine", { headers: b!.headers }))).toEqual([]);
   });
 
   it("rejects bad videos with 4xx problems", async () => {
@@ -117,9 +152,24 @@ describe("BlackStream videos", () => {
       { ...base, tags: Array.from({ length: 21 }, (_, i) => `t${i}`) },
       { ...base, tags: [1, 2] },
     ];
-    for (const json of bad) await expectProblem(await api("/api/video", { method: "POST", headers: a.headers, json }), 422);
-    await expectProblem(await api("/api/video", { method: "POST", headers: a.headers, json: { ...base, description: "x".repeat(1024 * 1024) } }), 413);
-    for (const q of ["sort=views;drop table videos", "sort=password_hash", "limit=0", "limit=1000", "offset=-1", "limit=1e9"]) {
+    for (const json of bad)
+      await expectProblem(await api("/api/video", { method: "POST", headers: a.headers, json }), 422);
+    await expectProblem(
+      await api("/api/video", {
+        method: "POST",
+        headers: a.headers,
+        json: { ...base, description: "x".repeat(1024 * 1024) },
+      }),
+      413,
+    );
+    for (const q of [
+      "sort=views;drop table videos",
+      "sort=password_hash",
+      "limit=0",
+      "limit=1000",
+      "offset=-1",
+      "limit=1e9",
+    ]) {
       await expectProblem(await api(`/api/video?${q}`, { headers: a.headers }), 422);
     }
     await expectProblem(await api("/api/video/1/like?is_like=maybe", { method: "POST", headers: a.headers }), 422);
@@ -135,7 +185,11 @@ describe("BlackStream reactions", () => {
     expect(await react(b!, v.id, false)).toEqual({ liked: false, likes_count: 0, dislikes_count: 1 });
     expect((await ok<Video>(await api(`/api/video/${v.id}`, { headers: b!.headers }))).is_disliked).toBe(true);
     expect(await react(b!, v.id, false)).toEqual({ liked: null, likes_count: 0, dislikes_count: 0 });
-    expect(await ok<Reaction>(await api(`/api/video/${v.id}/like`, { method: "POST", headers: b!.headers }))).toEqual({ liked: true, likes_count: 1, dislikes_count: 0 });
+    expect(await ok<Reaction>(await api(`/api/video/${v.id}/like`, { method: "POST", headers: b!.headers }))).toEqual({
+      liked: true,
+      likes_count: 1,
+      dislikes_count: 0,
+    });
     expect(await react(b!, v.id, true)).toEqual({ liked: null, likes_count: 0, dislikes_count: 0 });
   });
 
@@ -160,9 +214,14 @@ describe("BlackStream comments", () => {
     const [a, b] = await createUsers(2);
     const v = await upload(a!);
     const url = `/api/video/${v.id}/comments`;
-    const c1 = await ok<{ id: number; content: string }>(await api(url, { method: "POST", headers: b!.headers, json: { content: "nice" } }), 201);
+    const c1 = await ok<{ id: number; content: string }>(
+      await api(url, { method: "POST", headers: b!.headers, json: { content: "nice" } }),
+      201,
+    );
     await ok(await api(url, { method: "POST", headers: a!.headers, json: { content: "thanks" } }), 201);
-    expect((await ok<Array<{ content: string }>>(await api(url, { headers: b!.headers }))).map((c) => c.content)).toEqual(["nice", "thanks"]);
+    expect(
+      (await ok<Array<{ content: string }>>(await api(url, { headers: b!.headers }))).map((c) => c.content),
+    ).toEqual(["nice", "thanks"]);
     expect((await ok<Video>(await api(`/api/video/${v.id}`, { headers: b!.headers }))).comments_count).toBe(2);
     await expectProblem(await api(url, { method: "POST", headers: b!.headers, json: { content: " " } }), 422);
     expect((await api(`${url}/${c1.id}`, { method: "DELETE", headers: a!.headers })).status).toBe(204); // owner moderates
@@ -173,13 +232,23 @@ describe("BlackStream comments", () => {
 describe("BlackStream alias /api/videos", () => {
   it("serves the same handlers and appears once in the docs", async () => {
     const a = await createUser();
-    const v = await ok<Video>(await api("/api/videos/", { method: "POST", headers: a.headers, json: { title: "alias", video_url: "http://cdn.example.com/a.mp4" } }), 201);
+    const v = await ok<Video>(
+      await api("/api/videos/", {
+        method: "POST",
+        headers: a.headers,
+        json: { title: "alias", video_url: "http://cdn.example.com/a.mp4" },
+      }),
+      201,
+    );
     expect((await ok<Video>(await api(`/api/videos/${v.id}`, { headers: a.headers }))).title).toBe("alias");
     expect((await ok<Video[]>(await api("/api/videos/mine", { headers: a.headers }))).map((x) => x.id)).toEqual([v.id]);
     expect(await react(a, v.id, true)).toMatchObject({ liked: true });
 
     // Deprecated (RFC 9745 / RFC 8594), naming its successor, on success and on errors alike; never on the canonical path.
-    for (const res of [await api(`/api/videos/${v.id}`, { headers: a.headers }), await api("/api/videos/abc", { headers: a.headers })]) {
+    for (const res of [
+      await api(`/api/videos/${v.id}`, { headers: a.headers }),
+      await api("/api/videos/abc", { headers: a.headers }),
+    ]) {
       expect(res.headers.get("Deprecation")).toMatch(/^@\d+$/);
       expect(new Date(res.headers.get("Sunset")!).getTime()).toBeGreaterThan(Date.now());
       expect(res.headers.get("Link")).toMatch(/^<\/api\/video\/(\d+|abc)>; rel="successor-version"$/);

@@ -4,8 +4,9 @@
  * wrong content type, no secret configured. Accepted deliveries are in the audit log (and so in
  * Prism); refused ones record nothing.
  */
-import { env } from "cloudflare:workers";
+
 import { createExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { and, eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { events } from "../../src/db/schema/index.ts";
@@ -22,7 +23,13 @@ beforeAll(async () => {
 });
 
 async function hmacHex(secret: string, data: string): Promise<string> {
-  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const key = await crypto.subtle.importKey(
+    "raw",
+    new TextEncoder().encode(secret),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
   const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(data)));
   return Array.from(mac, (b) => b.toString(16).padStart(2, "0")).join("");
 }
@@ -40,11 +47,36 @@ async function recorded(type: string, key: string, id: string) {
 }
 
 // ------------------------------------------------------------------------------------------ GitHub
-async function githubDelivery(opts: { event?: string; delivery?: string; body?: string; secret?: string; tamper?: boolean; signature?: string | null; contentType?: string } = {}) {
+async function githubDelivery(
+  opts: {
+    event?: string;
+    delivery?: string;
+    body?: string;
+    secret?: string;
+    tamper?: boolean;
+    signature?: string | null;
+    contentType?: string;
+  } = {},
+) {
   const delivery = opts.delivery ?? crypto.randomUUID();
-  const body = opts.body ?? JSON.stringify({ action: "opened", number: 7, pull_request: { number: 7, title: "x" }, repository: { full_name: "octo/demo" }, sender: { login: "octo" } });
-  const signature = opts.signature === undefined ? `sha256=${await hmacHex(opts.secret ?? SECRETS.GITHUB_WEBHOOK_SECRET, body)}` : opts.signature;
-  const headers: Record<string, string> = { "Content-Type": opts.contentType ?? "application/json", "X-GitHub-Event": opts.event ?? "pull_request", "X-GitHub-Delivery": delivery };
+  const body =
+    opts.body ??
+    JSON.stringify({
+      action: "opened",
+      number: 7,
+      pull_request: { number: 7, title: "x" },
+      repository: { full_name: "octo/demo" },
+      sender: { login: "octo" },
+    });
+  const signature =
+    opts.signature === undefined
+      ? `sha256=${await hmacHex(opts.secret ?? SECRETS.GITHUB_WEBHOOK_SECRET, body)}`
+      : opts.signature;
+  const headers: Record<string, string> = {
+    "Content-Type": opts.contentType ?? "application/json",
+    "X-GitHub-Event": opts.event ?? "pull_request",
+    "X-GitHub-Delivery": delivery,
+  };
   if (signature !== null) headers["X-Hub-Signature-256"] = signature;
   const sent = opts.tamper ? body.replace("opened", "closed") : body;
   return { delivery, res: await call(null, "/api/webhooks/github", { method: "POST", headers, body: sent }) };
@@ -57,7 +89,14 @@ describe("POST /api/webhooks/github", () => {
     expect(res.json).toEqual({ status: "received", event: "pull_request", action: "opened", delivery_id: delivery });
     const rows = await recorded("webhook.github", "delivery_id", delivery);
     expect(rows.length).toBe(1);
-    expect(rows[0]!.metadata).toEqual({ delivery_id: delivery, event: "pull_request", action: "opened", repository: "octo/demo", sender: "octo", number: 7 });
+    expect(rows[0]!.metadata).toEqual({
+      delivery_id: delivery,
+      event: "pull_request",
+      action: "opened",
+      repository: "octo/demo",
+      sender: "octo",
+      number: 7,
+    });
 
     const replay = await githubDelivery({ delivery });
     expect((await problem(replay.res, 409)).type).toMatch(/\/webhook-replay$/);
@@ -65,11 +104,16 @@ describe("POST /api/webhooks/github", () => {
 
     const prism = await call(admin, "/api/prism/events?type=webhook.github&limit=100");
     expect(prism.status, prism.text).toBe(200);
-    expect(prism.json.items.some((e: { metadata: { delivery_id?: string } }) => e.metadata.delivery_id === delivery)).toBe(true);
+    expect(
+      prism.json.items.some((e: { metadata: { delivery_id?: string } }) => e.metadata.delivery_id === delivery),
+    ).toBe(true);
   });
 
   it("answers a ping with pong (and records it)", async () => {
-    const { delivery, res } = await githubDelivery({ event: "ping", body: JSON.stringify({ zen: "Keep it logically awesome.", hook_id: 1 }) });
+    const { delivery, res } = await githubDelivery({
+      event: "ping",
+      body: JSON.stringify({ zen: "Keep it logically awesome.", hook_id: 1 }),
+    });
     expect(res.status, res.text).toBe(200);
     expect(res.json).toMatchObject({ status: "pong", event: "ping", delivery_id: delivery });
     expect((await recorded("webhook.github", "delivery_id", delivery)).length).toBe(1);
@@ -95,15 +139,36 @@ describe("POST /api/webhooks/github", () => {
   it("requires X-GitHub-Event and X-GitHub-Delivery", async () => {
     const body = "{}";
     const signature = `sha256=${await hmacHex(SECRETS.GITHUB_WEBHOOK_SECRET, body)}`;
-    const noEvent = await call(null, "/api/webhooks/github", { method: "POST", body, headers: { "Content-Type": "application/json", "X-Hub-Signature-256": signature, "X-GitHub-Delivery": unique("d") } });
+    const noEvent = await call(null, "/api/webhooks/github", {
+      method: "POST",
+      body,
+      headers: {
+        "Content-Type": "application/json",
+        "X-Hub-Signature-256": signature,
+        "X-GitHub-Delivery": unique("d"),
+      },
+    });
     expect((await problem(noEvent, 422)).detail).toContain("x-github-event");
-    const noDelivery = await call(null, "/api/webhooks/github", { method: "POST", body, headers: { "Content-Type": "application/json", "X-Hub-Signature-256": signature, "X-GitHub-Event": "push" } });
+    const noDelivery = await call(null, "/api/webhooks/github", {
+      method: "POST",
+      body,
+      headers: { "Content-Type": "application/json", "X-Hub-Signature-256": signature, "X-GitHub-Event": "push" },
+    });
     expect((await problem(noDelivery, 422)).detail).toContain("x-github-delivery");
   });
 
   it("without GITHUB_WEBHOOK_SECRET: 503 naming it (never an unchecked accept), nothing recorded", async () => {
     const delivery = crypto.randomUUID();
-    const res = await call(null, "/api/webhooks/github", { method: "POST", body: "{}", headers: { "Content-Type": "application/json", "X-GitHub-Event": "push", "X-GitHub-Delivery": delivery } }, { ...CONFIGURED, GITHUB_WEBHOOK_SECRET: "" });
+    const res = await call(
+      null,
+      "/api/webhooks/github",
+      {
+        method: "POST",
+        body: "{}",
+        headers: { "Content-Type": "application/json", "X-GitHub-Event": "push", "X-GitHub-Delivery": delivery },
+      },
+      { ...CONFIGURED, GITHUB_WEBHOOK_SECRET: "" },
+    );
     const p = await problem(res, 503);
     expect(p.type).toMatch(/\/integration-not-configured$/);
     expect(p.detail).toContain("GITHUB_WEBHOOK_SECRET");
@@ -117,13 +182,30 @@ describe("POST /api/webhooks/github", () => {
 });
 
 // ------------------------------------------------------------------------------------------ Stripe
-async function stripeEvent(opts: { id?: string; at?: number; secret?: string; tamper?: boolean; header?: string; contentType?: string } = {}) {
+async function stripeEvent(
+  opts: { id?: string; at?: number; secret?: string; tamper?: boolean; header?: string; contentType?: string } = {},
+) {
   const id = opts.id ?? `evt_${crypto.randomUUID().replaceAll("-", "")}`;
-  const body = JSON.stringify({ id, object: "event", type: "payment_intent.succeeded", livemode: false, data: { object: { id: "pi_1", amount: 100 } } });
+  const body = JSON.stringify({
+    id,
+    object: "event",
+    type: "payment_intent.succeeded",
+    livemode: false,
+    data: { object: { id: "pi_1", amount: 100 } },
+  });
   const t = opts.at ?? Math.floor(Date.now() / 1000);
-  const header = opts.header ?? `t=${t},v1=${await hmacHex(opts.secret ?? SECRETS.STRIPE_WEBHOOK_SECRET, `${t}.${body}`)},v0=deadbeef`;
+  const header =
+    opts.header ??
+    `t=${t},v1=${await hmacHex(opts.secret ?? SECRETS.STRIPE_WEBHOOK_SECRET, `${t}.${body}`)},v0=deadbeef`;
   const sent = opts.tamper ? body.replace("100", "999") : body;
-  return { id, res: await call(null, "/api/webhooks/stripe", { method: "POST", body: sent, headers: { "Content-Type": opts.contentType ?? "application/json", "Stripe-Signature": header } }) };
+  return {
+    id,
+    res: await call(null, "/api/webhooks/stripe", {
+      method: "POST",
+      body: sent,
+      headers: { "Content-Type": opts.contentType ?? "application/json", "Stripe-Signature": header },
+    }),
+  };
 }
 
 describe("POST /api/webhooks/stripe", () => {
@@ -143,7 +225,11 @@ describe("POST /api/webhooks/stripe", () => {
     const body = JSON.stringify({ id, type: "customer.created" });
     const t = Math.floor(Date.now() / 1000);
     const header = `t=${t},v1=${await hmacHex("whsec_old_secret_000000", `${t}.${body}`)},v1=${await hmacHex(SECRETS.STRIPE_WEBHOOK_SECRET, `${t}.${body}`)}`;
-    const res = await call(null, "/api/webhooks/stripe", { method: "POST", body, headers: { "Content-Type": "application/json", "Stripe-Signature": header } });
+    const res = await call(null, "/api/webhooks/stripe", {
+      method: "POST",
+      body,
+      headers: { "Content-Type": "application/json", "Stripe-Signature": header },
+    });
     expect(res.status, res.text).toBe(200);
   });
 
@@ -171,7 +257,12 @@ describe("POST /api/webhooks/stripe", () => {
   });
 
   it("without STRIPE_WEBHOOK_SECRET: 503 naming it", async () => {
-    const res = await call(null, "/api/webhooks/stripe", { method: "POST", body: "{}", headers: { "Content-Type": "application/json", "Stripe-Signature": "t=1,v1=ab" } }, { ...CONFIGURED, STRIPE_WEBHOOK_SECRET: "" });
+    const res = await call(
+      null,
+      "/api/webhooks/stripe",
+      { method: "POST", body: "{}", headers: { "Content-Type": "application/json", "Stripe-Signature": "t=1,v1=ab" } },
+      { ...CONFIGURED, STRIPE_WEBHOOK_SECRET: "" },
+    );
     expect((await problem(res, 503)).detail).toContain("STRIPE_WEBHOOK_SECRET");
   });
 });
@@ -179,7 +270,11 @@ describe("POST /api/webhooks/stripe", () => {
 describe("GET /api/webhooks/status", () => {
   it("says which receivers are configured, never the secrets", async () => {
     const res = await call(null, "/api/webhooks/status");
-    expect(res.json).toMatchObject({ github: { configured: true }, stripe: { configured: true, tolerance_seconds: 300 }, replay_window_hours: 72 });
+    expect(res.json).toMatchObject({
+      github: { configured: true },
+      stripe: { configured: true, tolerance_seconds: 300 },
+      replay_window_hours: 72,
+    });
     expect(res.text).not.toContain(SECRETS.GITHUB_WEBHOOK_SECRET);
     const none = await call(null, "/api/webhooks/status", {}, {});
     expect(none.json).toMatchObject({ github: { configured: false }, stripe: { configured: false } });

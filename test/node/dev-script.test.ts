@@ -28,11 +28,16 @@ function varsFile(name: string, replace: Record<string, string>): string {
 
 function runDev(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, [join(root, "scripts/dev.ts")], {
-      cwd: root,
-      env: { ...process.env, LOCAL_CLOUD_DATA_DIR: ":memory:", ...env },
-      timeout: 60_000,
-    }, (_err, stdout, stderr) => resolve({ code: child.exitCode, output: stdout + stderr }));
+    const child = execFile(
+      process.execPath,
+      [join(root, "scripts/dev.ts")],
+      {
+        cwd: root,
+        env: { ...process.env, LOCAL_CLOUD_DATA_DIR: ":memory:", ...env },
+        timeout: 60_000,
+      },
+      (_err, stdout, stderr) => resolve({ code: child.exitCode, output: stdout + stderr }),
+    );
   });
 }
 
@@ -56,7 +61,11 @@ describe("npm run dev refuses to start, naming each problem", () => {
     const [port, pg, neon, upstash] = await freePorts(4);
     const file = varsFile("bad.vars", { SECRET_KEY: "short", BCRYPT_ROUNDS: "abc" });
     const { code, output } = await runDev({
-      DEV_VARS_FILE: file, PORT: String(port), POSTGRES_PORT: String(pg), NEON_PROXY_PORT: String(neon), UPSTASH_PORT: String(upstash),
+      DEV_VARS_FILE: file,
+      PORT: String(port),
+      POSTGRES_PORT: String(pg),
+      NEON_PROXY_PORT: String(neon),
+      UPSTASH_PORT: String(upstash),
     });
     expect(code, output).toBe(1);
     expect(output).toMatch(/SECRET_KEY.*at least 32 bytes/);
@@ -70,7 +79,11 @@ describe("npm run dev refuses to start, naming each problem", () => {
     const taken = (busy.address() as { port: number }).port;
     try {
       const { code, output } = await runDev({
-        DEV_VARS_FILE: varsFile("good.vars", {}), PORT: String(port), POSTGRES_PORT: String(taken), NEON_PROXY_PORT: String(neon), UPSTASH_PORT: String(upstash),
+        DEV_VARS_FILE: varsFile("good.vars", {}),
+        PORT: String(port),
+        POSTGRES_PORT: String(taken),
+        NEON_PROXY_PORT: String(neon),
+        UPSTASH_PORT: String(upstash),
       });
       expect(code, output).toBe(1);
       expect(output).toContain(`port ${taken} (the local cloud's PostgreSQL (PGlite)) is already in use`);

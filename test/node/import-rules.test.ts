@@ -5,7 +5,7 @@
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { cycles, importsOf, readGraph, RULES, violations, type ImportGraph } from "../helpers/import-graph.ts";
+import { cycles, type ImportGraph, importsOf, RULES, readGraph, violations } from "../helpers/import-graph.ts";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const graph = readGraph(repo);
@@ -29,7 +29,8 @@ describe("import rules over src/", () => {
 });
 
 describe("the checker catches what it should", () => {
-  const fake = (files: Record<string, string>): ImportGraph => new Map(Object.entries(files).map(([f, text]) => [f, importsOf(text)]));
+  const fake = (files: Record<string, string>): ImportGraph =>
+    new Map(Object.entries(files).map(([f, text]) => [f, importsOf(text)]));
 
   it("reads static, multi-line, type-only, re-export, side-effect and import() references", () => {
     const text = [
@@ -40,7 +41,13 @@ describe("the checker catches what it should", () => {
       'type T = import("../durable-objects/x.ts").X;',
       'const s = "not an import from \\"./nope.ts\\"";',
     ].join("\n");
-    expect(importsOf(text).sort()).toEqual(["../b.ts", "../durable-objects/x.ts", "./a.ts", "./d.ts", "./side-effect.ts"]);
+    expect(importsOf(text).sort()).toEqual([
+      "../b.ts",
+      "../durable-objects/x.ts",
+      "./a.ts",
+      "./d.ts",
+      "./side-effect.ts",
+    ]);
   });
 
   it("flags a service importing Hono, a route, or a Durable Object class; allows its contract", () => {
@@ -52,13 +59,19 @@ describe("the checker catches what it should", () => {
         "src/services/x/ok.ts": 'import type { AppendResult } from "../../durable-objects/roadchain.contract.ts";',
       }),
     );
-    expect(found.map((v) => v.split(" → ")[0])).toEqual(["src/services/x/a.ts", "src/services/x/b.ts", "src/services/x/c.ts", "src/services/x/c.ts"]);
+    expect(found.map((v) => v.split(" → ")[0])).toEqual([
+      "src/services/x/a.ts",
+      "src/services/x/b.ts",
+      "src/services/x/c.ts",
+      "src/services/x/c.ts",
+    ]);
   });
 
   it("flags a route importing drizzle, the schema or a Durable Object class", () => {
     const found = violations(
       fake({
-        "src/routes/x/x.handlers.ts": 'import { eq } from "drizzle-orm";\nimport { users } from "../../db/schema/index.ts";\nimport type { MinerDO } from "../../durable-objects/miner.ts";',
+        "src/routes/x/x.handlers.ts":
+          'import { eq } from "drizzle-orm";\nimport { users } from "../../db/schema/index.ts";\nimport type { MinerDO } from "../../durable-objects/miner.ts";',
         "src/routes/x/x.schemas.ts": 'import { MESSAGE_ROLES } from "../../lib/constants.ts";',
       }),
     );
@@ -71,7 +84,11 @@ describe("the checker catches what it should", () => {
   });
 
   it("finds a cycle", () => {
-    const g = fake({ "src/a.ts": 'import "./b.ts";', "src/b.ts": 'import { c } from "./c.ts";', "src/c.ts": 'import type { A } from "./a.ts";' });
+    const g = fake({
+      "src/a.ts": 'import "./b.ts";',
+      "src/b.ts": 'import { c } from "./c.ts";',
+      "src/c.ts": 'import type { A } from "./a.ts";',
+    });
     expect(cycles(g)).toEqual([["src/a.ts", "src/b.ts", "src/c.ts", "src/a.ts"]]);
   });
 });

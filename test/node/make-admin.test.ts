@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { applyMigrations, startPostgres, type StartedPostgres } from "../../scripts/local-cloud/postgres.ts";
+import { applyMigrations, type StartedPostgres, startPostgres } from "../../scripts/local-cloud/postgres.ts";
 
 const run = promisify(execFile);
 const SCRIPT = join(import.meta.dirname, "../../scripts/make-admin.ts");
@@ -23,7 +23,9 @@ async function makeAdmin(args: string[], env: Record<string, string>) {
     LOCAL_CLOUD_DATA_DIR: join(tmpdir(), "make-admin-none"),
   };
   try {
-    const { stdout, stderr } = await run(process.execPath, [SCRIPT, ...args], { env: { ...base, ...env } as unknown as NodeJS.ProcessEnv });
+    const { stdout, stderr } = await run(process.execPath, [SCRIPT, ...args], {
+      env: { ...base, ...env } as unknown as NodeJS.ProcessEnv,
+    });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -35,7 +37,10 @@ async function insertUser(url: string, username: string) {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query("insert into users (username, email, hashed_password) values ($1, $2, 'x')", [username, `${username}@example.com`]);
+    await client.query("insert into users (username, email, hashed_password) values ($1, $2, 'x')", [
+      username,
+      `${username}@example.com`,
+    ]);
   } finally {
     await client.end();
   }
@@ -79,7 +84,10 @@ describe("make-admin", () => {
 
     const revoked = await makeAdmin(["ADA@example.com", "--revoke"], devVars);
     expect(revoked.code).toBe(0);
-    expect(await adminState(postgres.url, "ada")).toEqual({ isAdmin: false, events: ["admin.granted", "admin.revoked"] });
+    expect(await adminState(postgres.url, "ada")).toEqual({
+      isAdmin: false,
+      events: ["admin.granted", "admin.revoked"],
+    });
   });
 
   it("uses DATABASE_URL when it is set", async () => {

@@ -5,7 +5,7 @@
  * The real-PostgreSQL variant never skips: the test run starts a throwaway server
  * (test/node-global-setup.ts), or uses TEST_DATABASE_URL (any PostgreSQL whose role may CREATE DATABASE).
  */
-import { NeonDbError, neon, neonConfig, Pool, type NeonQueryFunction } from "@neondatabase/serverless";
+import { NeonDbError, type NeonQueryFunction, neon, neonConfig, Pool } from "@neondatabase/serverless";
 import { asc, eq, inArray, sql } from "drizzle-orm";
 import { drizzle as drizzleHttp } from "drizzle-orm/neon-http";
 import { drizzle as drizzleWs } from "drizzle-orm/neon-serverless";
@@ -13,8 +13,8 @@ import { integer, numeric, pgTable, text } from "drizzle-orm/pg-core";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import WebSocket from "ws";
-import { startNeonProxy, type NeonProxy } from "../../scripts/local-cloud/neon-proxy.ts";
-import { createDatabaseIfMissing, startPostgres, type StartedPostgres } from "../../scripts/local-cloud/postgres.ts";
+import { type NeonProxy, startNeonProxy } from "../../scripts/local-cloud/neon-proxy.ts";
+import { createDatabaseIfMissing, type StartedPostgres, startPostgres } from "../../scripts/local-cloud/postgres.ts";
 import { createDatabase, isUniqueViolation, toDatabaseUnavailable } from "../../src/lib/db.ts";
 
 const REAL_POSTGRES_ADMIN_URL = inject("realPostgresUrl");
@@ -125,9 +125,30 @@ describe.each(["pglite", "postgres"] as const)("Neon proxy on %s", (backend) => 
     const [row] = await sqlHttp.query(
       `select $1::int + $2::int as sum, $3::text as hostile, $4::boolean as b, $5::jsonb as j, $6::int[] as arr,
         $7::timestamptz as ts, $8::text as nul, $9::bytea as bin, $10::text as text, $11::numeric as n`,
-      [2, 3, hostile, true, { k: [1, "v"] }, [1, 2, 3], new Date("2030-01-02T03:04:05.678Z"), null, Buffer.from([0, 1, 255]), text, "0.10000001"],
+      [
+        2,
+        3,
+        hostile,
+        true,
+        { k: [1, "v"] },
+        [1, 2, 3],
+        new Date("2030-01-02T03:04:05.678Z"),
+        null,
+        Buffer.from([0, 1, 255]),
+        text,
+        "0.10000001",
+      ],
     );
-    expect(row).toMatchObject({ sum: 5, hostile, b: true, j: { k: [1, "v"] }, arr: [1, 2, 3], nul: null, text, n: "0.10000001" });
+    expect(row).toMatchObject({
+      sum: 5,
+      hostile,
+      b: true,
+      j: { k: [1, "v"] },
+      arr: [1, 2, 3],
+      nul: null,
+      text,
+      n: "0.10000001",
+    });
     expect(new Date(row!.ts).toISOString()).toBe("2030-01-02T03:04:05.678Z");
     expect(Buffer.from(row!.bin).equals(Buffer.from([0, 1, 255]))).toBe(true);
     expect(await sqlHttp`select count(*)::int as n from proxy_accounts`).toEqual([{ n: 0 }]); // table still there
@@ -142,11 +163,17 @@ describe.each(["pglite", "postgres"] as const)("Neon proxy on %s", (backend) => 
     ]);
     expect(r).toMatchObject({ command: "SELECT", rowCount: 1, rowAsArray: true });
 
-    const ins = await sqlHttp.query("insert into proxy_accounts (name, balance) values ($1, 1), ($2, 2) returning id", ["full-1", "full-2"], {
+    const ins = await sqlHttp.query(
+      "insert into proxy_accounts (name, balance) values ($1, 1), ($2, 2) returning id",
+      ["full-1", "full-2"],
+      {
+        fullResults: true,
+      },
+    );
+    expect(ins).toMatchObject({ command: "INSERT", rowCount: 2, rowAsArray: false });
+    const upd = await sqlHttp.query("update proxy_accounts set balance = 0 where name = 'nobody'", [], {
       fullResults: true,
     });
-    expect(ins).toMatchObject({ command: "INSERT", rowCount: 2, rowAsArray: false });
-    const upd = await sqlHttp.query("update proxy_accounts set balance = 0 where name = 'nobody'", [], { fullResults: true });
     expect(upd).toMatchObject({ command: "UPDATE", rowCount: 0, rows: [] });
     const del = await sqlHttp.query("delete from proxy_accounts where name like 'full-%'", [], { fullResults: true });
     expect(del).toMatchObject({ command: "DELETE", rowCount: 2 });
@@ -156,7 +183,12 @@ describe.each(["pglite", "postgres"] as const)("Neon proxy on %s", (backend) => 
     await sqlHttp`insert into proxy_accounts (name, balance) values ('dup', 1)`;
     const unique = await sqlHttp`insert into proxy_accounts (name, balance) values ('dup', 2)`.catch((e: unknown) => e);
     expect(unique).toBeInstanceOf(NeonDbError);
-    expect(unique).toMatchObject({ code: "23505", constraint: "proxy_accounts_name_key", table: "proxy_accounts", severity: "ERROR" });
+    expect(unique).toMatchObject({
+      code: "23505",
+      constraint: "proxy_accounts_name_key",
+      table: "proxy_accounts",
+      severity: "ERROR",
+    });
     expect((unique as NeonDbError).detail).toMatch(/already exists/);
 
     const syntax = await sqlHttp.query("selec 1").catch((e: unknown) => e);
@@ -200,7 +232,9 @@ describe.each(["pglite", "postgres"] as const)("Neon proxy on %s", (backend) => 
     const db = drizzleHttp({ client: sqlHttp });
     const [a] = await db.insert(accounts).values({ name: "drizzle-a", balance: "10.5" }).returning();
     expect(a).toMatchObject({ name: "drizzle-a", balance: "10.50000000" });
-    expect(await db.select({ name: accounts.name }).from(accounts).where(eq(accounts.id, a!.id))).toEqual([{ name: "drizzle-a" }]);
+    expect(await db.select({ name: accounts.name }).from(accounts).where(eq(accounts.id, a!.id))).toEqual([
+      { name: "drizzle-a" },
+    ]);
     await expect(
       db.batch([
         db.update(accounts).set({ balance: "99" }).where(eq(accounts.id, a!.id)),
@@ -221,7 +255,10 @@ describe.each(["pglite", "postgres"] as const)("Neon proxy on %s", (backend) => 
       db.transaction(async (tx) => {
         const [row] = await tx.select().from(accounts).where(eq(accounts.id, acct!.id)).for("update");
         if (Number(row!.balance) < 30) throw new Error("insufficient funds");
-        await tx.update(accounts).set({ balance: sql`${accounts.balance} - 30` }).where(eq(accounts.id, acct!.id));
+        await tx
+          .update(accounts)
+          .set({ balance: sql`${accounts.balance} - 30` })
+          .where(eq(accounts.id, acct!.id));
       });
     const results = await Promise.allSettled(Array.from({ length: 8 }, withdraw));
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(3);
@@ -259,7 +296,9 @@ describe.each(["pglite", "postgres"] as const)("Neon proxy on %s", (backend) => 
     await until(() => proxy.stats().openSockets === 0, "the first session to end");
     await new Promise((r) => setTimeout(r, 50)); // let the relay reset the connection
     const pooled = proxy.stats().serverConnections;
-    const first = await session("select pg_backend_pid() as pid, set_config('application_name', 'leaky', false) as app");
+    const first = await session(
+      "select pg_backend_pid() as pid, set_config('application_name', 'leaky', false) as app",
+    );
     await until(() => proxy.stats().openSockets === 0, "the session to end");
     await new Promise((r) => setTimeout(r, 50));
     const second = await session("select pg_backend_pid() as pid, current_setting('application_name') as app");
@@ -269,7 +308,10 @@ describe.each(["pglite", "postgres"] as const)("Neon proxy on %s", (backend) => 
   });
 
   it("rolls back a session that disappears mid-transaction and frees its locks", async () => {
-    const [acct] = await drizzleHttp({ client: sqlHttp }).insert(accounts).values({ name: "abandoned", balance: "1" }).returning();
+    const [acct] = await drizzleHttp({ client: sqlHttp })
+      .insert(accounts)
+      .values({ name: "abandoned", balance: "1" })
+      .returning();
     const doomed = new Pool({ connectionString: database.url, max: 1 });
     doomed.on("error", () => {});
     const client = await doomed.connect();
@@ -358,7 +400,9 @@ describe.each(["pglite", "postgres"] as const)("Neon proxy on %s", (backend) => 
       const settings = await db.transaction(
         async (tx) => {
           await tx.transaction(async (nested) => nested.execute(sql`select 1`));
-          const { rows } = await tx.execute(sql`select current_setting('transaction_isolation') as iso, current_setting('statement_timeout') as t`);
+          const { rows } = await tx.execute(
+            sql`select current_setting('transaction_isolation') as iso, current_setting('statement_timeout') as t`,
+          );
           return rows[0];
         },
         { isolationLevel: "serializable" },
@@ -369,7 +413,10 @@ describe.each(["pglite", "postgres"] as const)("Neon proxy on %s", (backend) => 
       expect(proxy.stats().openSockets).toBe(0);
       expect((await db.select().from(accounts).where(eq(accounts.id, created!.id)))[0]!.balance).toBe("6.00000000");
 
-      const dup = await db.insert(accounts).values({ name: "lib-db", balance: "1" }).catch((e: unknown) => e);
+      const dup = await db
+        .insert(accounts)
+        .values({ name: "lib-db", balance: "1" })
+        .catch((e: unknown) => e);
       expect(isUniqueViolation(dup)).toBe(true);
       expect(isUniqueViolation(dup, "proxy_accounts_name_key")).toBe(true);
       expect(isUniqueViolation(dup, "other_key")).toBe(false);
@@ -408,9 +455,20 @@ describe.each(["pglite", "postgres"] as const)("Neon proxy on %s", (backend) => 
           await db.select().from(accounts).where(eq(accounts.id, from!.id));
           await db.select().from(accounts).where(eq(accounts.id, to!.id));
           await db.transaction(async (tx) => {
-            await tx.select().from(accounts).where(inArray(accounts.id, [from!.id, to!.id])).orderBy(asc(accounts.id)).for("update");
-            await tx.update(accounts).set({ balance: sql`${accounts.balance} - 1` }).where(eq(accounts.id, from!.id));
-            await tx.update(accounts).set({ balance: sql`${accounts.balance} + 1` }).where(eq(accounts.id, to!.id));
+            await tx
+              .select()
+              .from(accounts)
+              .where(inArray(accounts.id, [from!.id, to!.id]))
+              .orderBy(asc(accounts.id))
+              .for("update");
+            await tx
+              .update(accounts)
+              .set({ balance: sql`${accounts.balance} - 1` })
+              .where(eq(accounts.id, from!.id));
+            await tx
+              .update(accounts)
+              .set({ balance: sql`${accounts.balance} + 1` })
+              .where(eq(accounts.id, to!.id));
           });
         } finally {
           db.$close();
@@ -419,43 +477,57 @@ describe.each(["pglite", "postgres"] as const)("Neon proxy on %s", (backend) => 
       };
       const results = await Promise.allSettled(Array.from({ length: 25 }, request));
       expect(results.filter((r) => r.status === "rejected")).toEqual([]);
-      const balances = await setup.select({ balance: accounts.balance }).from(accounts).where(inArray(accounts.id, [from!.id, to!.id])).orderBy(asc(accounts.id));
+      const balances = await setup
+        .select({ balance: accounts.balance })
+        .from(accounts)
+        .where(inArray(accounts.id, [from!.id, to!.id]))
+        .orderBy(asc(accounts.id));
       expect(balances).toEqual([{ balance: "975.00000000" }, { balance: "25.00000000" }]);
       expect(proxy.stats().openSockets).toBe(0);
       await setup.delete(accounts).where(inArray(accounts.id, [from!.id, to!.id]));
     });
 
     // PGlite has one session: transactions queue there, they cannot deadlock.
-    if (backend === "postgres") it("classifies a deadlock victim as a retryable outage (503), not an unexpected error (500)", async () => {
-      const setup = createDatabase(env(), { waitUntil: () => {} });
-      const [a, b] = await setup.insert(accounts).values([{ name: "dl-a", balance: "1" }, { name: "dl-b", balance: "1" }]).returning();
-      // Two transactions lock the same two rows in opposite orders; both hold their first lock before
-      // either asks for its second, so PostgreSQL must abort one of them (SQLSTATE 40P01).
-      let arrived = 0;
-      let release!: () => void;
-      const bothLocked = new Promise<void>((r) => (release = r));
-      const crossing = (first: number, second: number) => async () => {
-        const db = createDatabase(env(), { waitUntil: () => {} });
-        try {
-          await db.transaction(async (tx) => {
-            await tx.select().from(accounts).where(eq(accounts.id, first)).for("update");
-            if (++arrived === 2) release();
-            await bothLocked;
-            await tx.select().from(accounts).where(eq(accounts.id, second)).for("update");
-          });
-        } finally {
-          db.$close();
-        }
-      };
-      const results = await Promise.allSettled([crossing(a!.id, b!.id)(), crossing(b!.id, a!.id)()]);
-      const failed = results.filter((r) => r.status === "rejected").map((r) => (r as PromiseRejectedResult).reason);
-      expect(failed).toHaveLength(1);
-      expect(toDatabaseUnavailable(failed[0])?.name).toBe("DatabaseUnavailableError");
-      await setup.delete(accounts).where(inArray(accounts.id, [a!.id, b!.id]));
-    });
+    if (backend === "postgres")
+      it("classifies a deadlock victim as a retryable outage (503), not an unexpected error (500)", async () => {
+        const setup = createDatabase(env(), { waitUntil: () => {} });
+        const [a, b] = await setup
+          .insert(accounts)
+          .values([
+            { name: "dl-a", balance: "1" },
+            { name: "dl-b", balance: "1" },
+          ])
+          .returning();
+        // Two transactions lock the same two rows in opposite orders; both hold their first lock before
+        // either asks for its second, so PostgreSQL must abort one of them (SQLSTATE 40P01).
+        let arrived = 0;
+        let release!: () => void;
+        const bothLocked = new Promise<void>((r) => (release = r));
+        const crossing = (first: number, second: number) => async () => {
+          const db = createDatabase(env(), { waitUntil: () => {} });
+          try {
+            await db.transaction(async (tx) => {
+              await tx.select().from(accounts).where(eq(accounts.id, first)).for("update");
+              if (++arrived === 2) release();
+              await bothLocked;
+              await tx.select().from(accounts).where(eq(accounts.id, second)).for("update");
+            });
+          } finally {
+            db.$close();
+          }
+        };
+        const results = await Promise.allSettled([crossing(a!.id, b!.id)(), crossing(b!.id, a!.id)()]);
+        const failed = results.filter((r) => r.status === "rejected").map((r) => (r as PromiseRejectedResult).reason);
+        expect(failed).toHaveLength(1);
+        expect(toDatabaseUnavailable(failed[0])?.name).toBe("DatabaseUnavailableError");
+        await setup.delete(accounts).where(inArray(accounts.id, [a!.id, b!.id]));
+      });
 
     it("fails fast with DatabaseUnavailableError when the database cannot be reached", async () => {
-      const dead = createDatabase({ DATABASE_URL: database.url, NEON_PROXY_URL: "http://127.0.0.1:9" }, { waitUntil: () => {} });
+      const dead = createDatabase(
+        { DATABASE_URL: database.url, NEON_PROXY_URL: "http://127.0.0.1:9" },
+        { waitUntil: () => {} },
+      );
       const started = Date.now();
       const viaHttp = await dead.execute(sql`select 1`).catch((e: unknown) => e);
       const viaWs = await dead.transaction(async (tx) => tx.execute(sql`select 1`)).catch((e: unknown) => e);

@@ -18,7 +18,18 @@ const run = promisify(execFile);
 const root = join(import.meta.dirname, "../..");
 type Doc = {
   tags: Array<{ name: string; description?: string }>;
-  paths: Record<string, Record<string, { operationId?: string; tags?: string[]; security?: unknown[]; responses: Record<string, { headers?: Record<string, unknown> }> }>>;
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        operationId?: string;
+        tags?: string[];
+        security?: unknown[];
+        responses: Record<string, { headers?: Record<string, unknown> }>;
+      }
+    >
+  >;
 };
 let doc: Doc;
 
@@ -29,7 +40,9 @@ beforeAll(async () => {
 }, 120_000);
 
 const operations = () =>
-  Object.entries(doc.paths).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ path, method, op })));
+  Object.entries(doc.paths).flatMap(([path, item]) =>
+    Object.entries(item).map(([method, op]) => ({ path, method, op })),
+  );
 
 describe("the OpenAPI document", () => {
   it("is valid OpenAPI 3.1 for an independent validator", async () => {
@@ -39,7 +52,9 @@ describe("the OpenAPI document", () => {
   });
 
   it("gives every named schema its own component name (a second one with the same name would silently replace the first)", () => {
-    const files = execFileSync("git", ["ls-files", "src"], { cwd: root, encoding: "utf8" }).split("\n").filter((f) => f.endsWith(".ts"));
+    const files = execFileSync("git", ["ls-files", "src"], { cwd: root, encoding: "utf8" })
+      .split("\n")
+      .filter((f) => f.endsWith(".ts"));
     const owners = new Map<string, string[]>();
     for (const file of files) {
       for (const m of readFileSync(join(root, file), "utf8").matchAll(/\.openapi\(\s*"([A-Za-z0-9_]+)"/g)) {
@@ -51,9 +66,9 @@ describe("the OpenAPI document", () => {
   });
 
   it("passes Redocly's recommended ruleset with no error and no warning", async () => {
-    const { stdout, stderr } = await run(join(root, "node_modules/.bin/redocly"), ["lint", "--format=stylish"], { cwd: root }).catch(
-      (err: { stdout: string; stderr: string }) => err,
-    );
+    const { stdout, stderr } = await run(join(root, "node_modules/.bin/redocly"), ["lint", "--format=stylish"], {
+      cwd: root,
+    }).catch((err: { stdout: string; stderr: string }) => err);
     const out = stdout + stderr;
     expect(out).toContain("Your API description is valid");
     expect(out).not.toMatch(/\b(warning|error)\b\s+[a-z0-9-]+\s/);
@@ -86,7 +101,9 @@ describe("the OpenAPI document", () => {
     const unacknowledged = diffDocuments(snapshot, doc)
       .filter((c) => c.breaking && !changelog.includes(c.text))
       .map((c) => c.text);
-    expect(unacknowledged, "breaking changes: keep the old contract, or name each in docs/api-changelog.md").toEqual([]);
+    expect(unacknowledged, "breaking changes: keep the old contract, or name each in docs/api-changelog.md").toEqual(
+      [],
+    );
   });
 });
 
@@ -98,7 +115,12 @@ describe("scripts/openapi/diff.ts", () => {
     const balance = next.components.schemas.Balance ?? next.components.schemas.BalanceResponse;
     const [field] = Object.keys(balance?.properties ?? {});
     if (field) delete balance.properties[field];
-    next.paths["/api/blockchain/blocks"].get.parameters.push({ in: "query", name: "must", required: true, schema: { type: "string" } });
+    next.paths["/api/blockchain/blocks"].get.parameters.push({
+      in: "query",
+      name: "must",
+      required: true,
+      schema: { type: "string" },
+    });
     next.paths["/api/new-thing"] = { get: { operationId: "newThing", responses: { 200: { description: "ok" } } } };
     const changes = diffDocuments(base, next);
     const breaking = changes.filter((c) => c.breaking).map((c) => c.text);

@@ -4,8 +4,9 @@
  * and against Cloudflare's API (faked at the network edge: real wrangler, answered by this test),
  * and the deploy plan (a real `wrangler deploy --dry-run`).
  */
-import { createServer, type IncomingMessage, type Server } from "node:http";
+
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type IncomingMessage, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -25,7 +26,10 @@ describe("catalog commands", () => {
     expect(code).toBe(0);
     const active = json.groups.find((g: { status: string }) => g.status === "active");
     expect(active.services.map((s: { name: string }) => s.name)).toEqual(["edge-api", "postgres", "redis", "api-docs"]);
-    expect(active.services[0].urls).toMatchObject({ production: "https://blackroad.systems", development: "http://127.0.0.1:8787" });
+    expect(active.services[0].urls).toMatchObject({
+      production: "https://blackroad.systems",
+      development: "http://127.0.0.1:8787",
+    });
   });
 
   it("env shows variables by importance with defaults, examples and how to generate them", async () => {
@@ -33,7 +37,13 @@ describe("catalog commands", () => {
     expect(code).toBe(0);
     expect(json.vars.map((g: { importance: string }) => g.importance)).toEqual(["required", "important", "optional"]);
     const required = json.vars[0].vars.map((v: { name: string }) => v.name);
-    expect(required).toEqual(["DATABASE_URL", "UPSTASH_REDIS_REST_URL", "UPSTASH_REDIS_REST_TOKEN", "SECRET_KEY", "WALLET_MASTER_KEY"]);
+    expect(required).toEqual([
+      "DATABASE_URL",
+      "UPSTASH_REDIS_REST_URL",
+      "UPSTASH_REDIS_REST_TOKEN",
+      "SECRET_KEY",
+      "WALLET_MASTER_KEY",
+    ]);
     const secret = json.vars[0].vars.find((v: { name: string }) => v.name === "SECRET_KEY");
     expect(secret).toMatchObject({ kind: "secret", set_in: "secrets", generate: "openssl rand -base64 48" });
     const text = await ops(["env", "edge-api"]);
@@ -42,7 +52,11 @@ describe("catalog commands", () => {
 
   it("repo and open", async () => {
     const repo = await ops(["repo", "edge-api", "--json"]);
-    expect(repo.json).toMatchObject({ repo: "blackboxprogramming/BlackRoad-Operating-System", branch: "main", local: { path: repoRoot } });
+    expect(repo.json).toMatchObject({
+      repo: "blackboxprogramming/BlackRoad-Operating-System",
+      branch: "main",
+      local: { path: repoRoot },
+    });
     const open = await ops(["open", "edge-api", "prod"]);
     expect(open).toMatchObject({ code: 0, stdout: "https://blackroad.systems\n" });
     const dev = await ops(["open", "edge-api", "development", "--json"]);
@@ -52,10 +66,14 @@ describe("catalog commands", () => {
   it("unknown command, service or environment: exit 2 with the valid names", async () => {
     const cmd = await ops(["deploi"]);
     expect(cmd.code).toBe(2);
-    expect(cmd.stderr).toContain("unknown command 'deploi' — did you mean deploy? (valid: list, env, repo, open, status, health, check, docs, new, deploy, rollback)");
+    expect(cmd.stderr).toContain(
+      "unknown command 'deploi' — did you mean deploy? (valid: list, env, repo, open, status, health, check, docs, new, deploy, rollback)",
+    );
     const svc = await ops(["env", "nope", "--json"]);
     expect(svc.code).toBe(2);
-    expect(svc.json).toMatchObject({ error: 'unknown service "nope" (valid: edge-api, postgres, redis, api-docs, api-gateway, agents, web, lucidia)' });
+    expect(svc.json).toMatchObject({
+      error: 'unknown service "nope" (valid: edge-api, postgres, redis, api-docs, api-gateway, agents, web, lucidia)',
+    });
     const env = await ops(["open", "edge-api", "moon"]);
     expect(env.code).toBe(2);
     expect(env.stderr).toContain('unknown environment "moon" (valid: development, staging, production)');
@@ -80,18 +98,27 @@ describe("env --check", () => {
 
   it("development: a vars file missing a secret, or with a weak one, fails and names them", async () => {
     const file = join(dir, "bad.vars");
-    writeFileSync(file, "DATABASE_URL=postgres://x\nUPSTASH_REDIS_REST_URL=http://127.0.0.1:1\nUPSTASH_REDIS_REST_TOKEN=t\nSECRET_KEY=short\n");
+    writeFileSync(
+      file,
+      "DATABASE_URL=postgres://x\nUPSTASH_REDIS_REST_URL=http://127.0.0.1:1\nUPSTASH_REDIS_REST_TOKEN=t\nSECRET_KEY=short\n",
+    );
     const out = await ops(["env", "edge-api", "--check", "--env", "development", "--vars-file", file, "--json"]);
     expect(out.code).toBe(1);
     expect(out.json.missing_required).toEqual(["WALLET_MASTER_KEY"]);
-    expect(out.json.problems).toEqual(["SECRET_KEY: SECRET_KEY must be at least 32 bytes", "WALLET_MASTER_KEY: WALLET_MASTER_KEY is not set"]);
+    expect(out.json.problems).toEqual([
+      "SECRET_KEY: SECRET_KEY must be at least 32 bytes",
+      "WALLET_MASTER_KEY: WALLET_MASTER_KEY is not set",
+    ]);
     expect(out.json.missing_optional).toContain("OPENAI_API_KEY");
   });
 
   it("development: a complete vars file passes", async () => {
     const file = join(dir, "good.vars");
     const key = "k".repeat(40);
-    writeFileSync(file, `DATABASE_URL=postgres://x\nUPSTASH_REDIS_REST_URL=http://127.0.0.1:1\nUPSTASH_REDIS_REST_TOKEN=t\nSECRET_KEY=${key}\nWALLET_MASTER_KEY=${key}\n`);
+    writeFileSync(
+      file,
+      `DATABASE_URL=postgres://x\nUPSTASH_REDIS_REST_URL=http://127.0.0.1:1\nUPSTASH_REDIS_REST_TOKEN=t\nSECRET_KEY=${key}\nWALLET_MASTER_KEY=${key}\n`,
+    );
     const out = await ops(["env", "edge-api", "--check", "--env", "dev", "--vars-file", file]);
     expect(out.stdout).toContain("ok: every required variable is set");
     expect(out.code).toBe(0);
@@ -106,13 +133,25 @@ describe("env --check", () => {
       server = createServer((req, res) => {
         seen.push(req);
         res.setHeader("content-type", "application/json");
-        res.end(JSON.stringify({ success: true, errors: [], messages: [], result: secrets.map((name) => ({ name, type: "secret_text" })) }));
+        res.end(
+          JSON.stringify({
+            success: true,
+            errors: [],
+            messages: [],
+            result: secrets.map((name) => ({ name, type: "secret_text" })),
+          }),
+        );
       });
       await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
       base = `http://127.0.0.1:${(server.address() as { port: number }).port}/client/v4`;
     });
     afterAll(() => new Promise<void>((r) => server.close(() => r())));
-    const cf = () => ({ CLOUDFLARE_API_BASE_URL: base, CLOUDFLARE_API_TOKEN: "test-token", CLOUDFLARE_ACCOUNT_ID: "acct-test", WRANGLER_SEND_METRICS: "false" });
+    const cf = () => ({
+      CLOUDFLARE_API_BASE_URL: base,
+      CLOUDFLARE_API_TOKEN: "test-token",
+      CLOUDFLARE_ACCOUNT_ID: "acct-test",
+      WRANGLER_SEND_METRICS: "false",
+    });
 
     it("a missing required secret fails and is named; wrangler asked for this Worker's secrets", async () => {
       const out = await ops(["env", "edge-api", "--check", "--env", "production", "--json"], cf());
@@ -143,20 +182,48 @@ describe("deploy and rollback", () => {
   });
 
   it("--dry-run prints deploy.sh's steps and builds the bundle with wrangler; the secrets it would lack are named", async () => {
-    const out = await ops(["deploy", "production", "--dry-run", "--json"], { DATABASE_URL_UNPOOLED: "", SECRET_KEY: "", WALLET_MASTER_KEY: "" });
+    const out = await ops(["deploy", "production", "--dry-run", "--json"], {
+      DATABASE_URL_UNPOOLED: "",
+      SECRET_KEY: "",
+      WALLET_MASTER_KEY: "",
+    });
     expect(out.code).toBe(0);
-    expect(out.json).toMatchObject({ script: "scripts/deploy/deploy.sh production", url: "https://blackroad.systems", dry_run: true });
-    expect(out.json.steps.map((s: { name: string }) => s.name)).toEqual(["migrations", "secrets", "deploy", "smoke", "rollback"]);
-    expect(out.json.steps[2]).toMatchObject({ status: "ok", detail: expect.stringContaining("bundle and bindings ok") });
+    expect(out.json).toMatchObject({
+      script: "scripts/deploy/deploy.sh production",
+      url: "https://blackroad.systems",
+      dry_run: true,
+    });
+    expect(out.json.steps.map((s: { name: string }) => s.name)).toEqual([
+      "migrations",
+      "secrets",
+      "deploy",
+      "smoke",
+      "rollback",
+    ]);
+    expect(out.json.steps[2]).toMatchObject({
+      status: "ok",
+      detail: expect.stringContaining("bundle and bindings ok"),
+    });
     expect(out.json.steps[1].detail).toMatch(/^not set here: DATABASE_URL_UNPOOLED, .*SECRET_KEY, WALLET_MASTER_KEY$/);
   });
 
   it("a real deploy with a required secret missing stops before anything runs, naming it", async () => {
-    const out = await ops(["deploy", "staging", "--json"], { DATABASE_URL_UNPOOLED: "postgres://x", DATABASE_URL: "postgres://x", UPSTASH_REDIS_REST_URL: "https://x", UPSTASH_REDIS_REST_TOKEN: "t", SECRET_KEY: "", WALLET_MASTER_KEY: "k".repeat(40) });
+    const out = await ops(["deploy", "staging", "--json"], {
+      DATABASE_URL_UNPOOLED: "postgres://x",
+      DATABASE_URL: "postgres://x",
+      UPSTASH_REDIS_REST_URL: "https://x",
+      UPSTASH_REDIS_REST_TOKEN: "t",
+      SECRET_KEY: "",
+      WALLET_MASTER_KEY: "k".repeat(40),
+    });
     expect(out.code).toBe(1);
     expect(out.json.steps.slice(0, 2)).toEqual([
       { name: "migrations", status: "skipped", detail: "" },
-      { name: "secrets", status: "failed", detail: "not set: SECRET_KEY — export them (the workflow takes them from GitHub secrets)" },
+      {
+        name: "secrets",
+        status: "failed",
+        detail: "not set: SECRET_KEY — export them (the workflow takes them from GitHub secrets)",
+      },
     ]);
   });
 });

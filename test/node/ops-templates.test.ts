@@ -10,18 +10,26 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { parse as parseToml } from "smol-toml";
-import { parse as parseYaml } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
 import { manifestPath, repoRoot, validateManifest } from "../../scripts/ops/manifest.ts";
 import { readVarsFile } from "../../scripts/ops/sources.ts";
 import { ops } from "../helpers/ops.ts";
 
 const run = promisify(execFile);
 const wrangler = join(repoRoot, "node_modules/wrangler/bin/wrangler.js");
-const env = { ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1", CLOUDFLARE_ACCOUNT_ID: "", CLOUDFLARE_API_TOKEN: "" };
+const env = {
+  ...process.env,
+  WRANGLER_SEND_METRICS: "false",
+  NO_COLOR: "1",
+  CLOUDFLARE_ACCOUNT_ID: "",
+  CLOUDFLARE_API_TOKEN: "",
+};
 
 function walk(dir: string): string[] {
-  return readdirSync(dir).flatMap((f) => (f === "node_modules" ? [] : statSync(join(dir, f)).isDirectory() ? walk(join(dir, f)).map((x) => `${f}/${x}`) : [f]));
+  return readdirSync(dir).flatMap((f) =>
+    f === "node_modules" ? [] : statSync(join(dir, f)).isDirectory() ? walk(join(dir, f)).map((x) => `${f}/${x}`) : [f],
+  );
 }
 
 describe("infra/templates/worker, as a generated service", () => {
@@ -41,9 +49,22 @@ describe("infra/templates/worker, as a generated service", () => {
 
   it("has every file, with no placeholder left", () => {
     const files = walk(dir).sort();
-    expect(files).toEqual([".dev.vars.example", ".github/workflows/ci.yml", ".github/workflows/deploy.yml", "package.json", "public/404.html", "public/index.html", "src/index.ts", "tsconfig.json", "wrangler.toml"]);
+    expect(files).toEqual([
+      ".dev.vars.example",
+      ".github/workflows/ci.yml",
+      ".github/workflows/deploy.yml",
+      "package.json",
+      "public/404.html",
+      "public/index.html",
+      "src/index.ts",
+      "tsconfig.json",
+      "wrangler.toml",
+    ]);
     for (const f of files) expect(readFileSync(join(dir, f), "utf8"), f).not.toMatch(/__[A-Z_]+__/);
-    expect(JSON.parse(readFileSync(join(dir, "package.json"), "utf8"))).toMatchObject({ name: "demo-service", dependencies: { hono: expect.stringMatching(/^\^\d/) } });
+    expect(JSON.parse(readFileSync(join(dir, "package.json"), "utf8"))).toMatchObject({
+      name: "demo-service",
+      dependencies: { hono: expect.stringMatching(/^\^\d/) },
+    });
   });
 
   it("`ops new` refuses a bad name or a non-empty directory (exit 2)", async () => {
@@ -55,7 +76,14 @@ describe("infra/templates/worker, as a generated service", () => {
 
   for (const target of ["production", "staging"]) {
     it(`wrangler deploy --dry-run (${target}): assets, the SQLite Durable Object and that environment's vars`, async () => {
-      const args = [wrangler, "deploy", "--dry-run", "--outdir", `dist-${target}`, ...(target === "staging" ? ["--env", "staging"] : [])];
+      const args = [
+        wrangler,
+        "deploy",
+        "--dry-run",
+        "--outdir",
+        `dist-${target}`,
+        ...(target === "staging" ? ["--env", "staging"] : []),
+      ];
       const { stdout } = await run(process.execPath, args, { cwd: dir, env, timeout: 180_000 });
       expect(stdout).toContain("--dry-run: exiting now.");
       expect(stdout).toMatch(/env\.STATE \(DemoServiceState\)\s+Durable Object/);
@@ -73,8 +101,16 @@ describe("infra/templates/worker, as a generated service", () => {
   });
 
   it("typechecks (wrangler types from .dev.vars.example, then tsc)", async () => {
-    await run(process.execPath, [wrangler, "types", "--env-file", ".dev.vars.example"], { cwd: dir, env, timeout: 180_000 });
-    await run(process.execPath, [join(repoRoot, "node_modules/typescript/bin/tsc"), "--noEmit", "-p", "."], { cwd: dir, env, timeout: 180_000 });
+    await run(process.execPath, [wrangler, "types", "--env-file", ".dev.vars.example"], {
+      cwd: dir,
+      env,
+      timeout: 180_000,
+    });
+    await run(process.execPath, [join(repoRoot, "node_modules/typescript/bin/tsc"), "--noEmit", "-p", "."], {
+      cwd: dir,
+      env,
+      timeout: 180_000,
+    });
   }, 200_000);
 
   it("its manifest entry passes the manifest schema and names every variable its files name", () => {
@@ -85,14 +121,25 @@ describe("infra/templates/worker, as a generated service", () => {
     const names = service.env.map((v) => v.name).sort();
     expect([...readVarsFile(join(dir, ".dev.vars.example")).keys()].sort()).toEqual(names);
     const t = parseToml(readFileSync(join(dir, "wrangler.toml"), "utf8")) as { vars: Record<string, string> };
-    expect(Object.keys(t.vars).sort()).toEqual(service.env.filter((v) => v.kind === "var" && (v.set_in ?? "vars") === "vars").map((v) => v.name).sort());
+    expect(Object.keys(t.vars).sort()).toEqual(
+      service.env
+        .filter((v) => v.kind === "var" && (v.set_in ?? "vars") === "vars")
+        .map((v) => v.name)
+        .sort(),
+    );
     expect(service.deployment?.durable_objects).toEqual(["STATE"]);
   });
 
   it("workflows: CI dry-runs both environments; deploy runs after CI, pushes every secret, smoke-checks and rolls back", () => {
     const ci = parseYaml(readFileSync(join(dir, ".github/workflows/ci.yml"), "utf8")) as Record<string, any>;
     const ciRuns = ci.jobs.check.steps.map((s: { run?: string }) => s.run).filter(Boolean);
-    expect(ciRuns).toEqual(expect.arrayContaining(["npm run typecheck", "npm test", "npx wrangler deploy --dry-run --outdir dist-staging --env staging"]));
+    expect(ciRuns).toEqual(
+      expect.arrayContaining([
+        "npm run typecheck",
+        "npm test",
+        "npx wrangler deploy --dry-run --outdir dist-staging --env staging",
+      ]),
+    );
     const text = readFileSync(join(dir, ".github/workflows/deploy.yml"), "utf8");
     const deploy = parseYaml(text) as Record<string, any>;
     expect(deploy.on.workflow_run).toMatchObject({ workflows: ["CI"], types: ["completed"] });
@@ -100,7 +147,9 @@ describe("infra/templates/worker, as a generated service", () => {
     const steps = deploy.jobs.deploy.steps as Array<{ name?: string; run?: string; if?: string }>;
     expect(steps.map((s) => s.name).filter(Boolean)).toEqual(["Push secrets", "Deploy", "Smoke check", "Roll back"]);
     expect(steps.find((s) => s.name === "Roll back")!.if).toBe("failure() && steps.deploy.outcome == 'success'");
-    const secrets = entry["demo-service"].env.filter((v: { kind: string }) => v.kind === "secret").map((v: { name: string }) => v.name);
+    const secrets = entry["demo-service"].env
+      .filter((v: { kind: string }) => v.kind === "secret")
+      .map((v: { name: string }) => v.name);
     const pushed = JSON.parse(/const names=(\[[^\]]*\])/.exec(steps.find((s) => s.name === "Push secrets")!.run!)![1]!);
     expect(pushed).toEqual(secrets);
     const used = [...new Set([...text.matchAll(/secrets\.([A-Z_]+)/g)].map((m) => m[1]))].sort();
@@ -115,7 +164,11 @@ describe("infra/templates/worker, as a generated service", () => {
         s.close(() => resolve(p));
       });
     });
-    const child = spawn(process.execPath, [wrangler, "dev", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", join(root, "state")], { cwd: dir, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(
+      process.execPath,
+      [wrangler, "dev", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", join(root, "state")],
+      { cwd: dir, env, detached: true, stdio: ["ignore", "pipe", "pipe"] },
+    );
     let log = "";
     child.stdout!.on("data", (c: Buffer) => (log += c.toString()));
     child.stderr!.on("data", (c: Buffer) => (log += c.toString()));
@@ -127,7 +180,12 @@ describe("infra/templates/worker, as a generated service", () => {
         child.once("exit", (code) => reject(new Error(`wrangler dev exited ${code}:\n${log}`)));
       });
       const out = await ops(["status", "--url", `http://127.0.0.1:${port}`, "--json"]);
-      expect(out.json, log).toMatchObject({ status: "healthy", ok: true, checks: { state: { status: "up" } }, version: { git_sha: "local", environment: "development" } });
+      expect(out.json, log).toMatchObject({
+        status: "healthy",
+        ok: true,
+        checks: { state: { status: "up" } },
+        version: { git_sha: "local", environment: "development" },
+      });
       expect(out.code).toBe(0);
     } finally {
       try {

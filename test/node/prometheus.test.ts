@@ -3,7 +3,7 @@
  * Prometheus (Debian's package) scraping the running system and answering a query for a counter
  * this test drove. The system is the one the browser tests start (wrangler dev + local cloud).
  */
-import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -92,15 +92,23 @@ describe("/metrics with the real Prometheus tools", () => {
       for (let i = 0; i < driven; i++) expect((await fetch(`${system.url}/api/auth/me`)).status).toBe(401);
       prometheus = spawn(
         "prometheus",
-        [`--config.file=${join(dir, "prometheus.yml")}`, `--storage.tsdb.path=${join(dir, "data")}`, `--web.listen-address=127.0.0.1:${port}`],
+        [
+          `--config.file=${join(dir, "prometheus.yml")}`,
+          `--storage.tsdb.path=${join(dir, "data")}`,
+          `--web.listen-address=127.0.0.1:${port}`,
+        ],
         { stdio: "ignore" },
       );
       const api = `http://127.0.0.1:${port}/api/v1/query?query=`;
       const query = async (q: string) => {
-        const body = (await (await fetch(api + encodeURIComponent(q))).json()) as { data: { result: Array<{ value: [number, string] }> } };
+        const body = (await (await fetch(api + encodeURIComponent(q))).json()) as {
+          data: { result: Array<{ value: [number, string] }> };
+        };
         return body.data.result[0] ? Number(body.data.result[0].value[1]) : undefined;
       };
-      expect(await until("the target to be up", async () => ((await query('up{job="blackroad"}')) === 1 ? 1 : undefined))).toBe(1);
+      expect(
+        await until("the target to be up", async () => ((await query('up{job="blackroad"}')) === 1 ? 1 : undefined)),
+      ).toBe(1);
       const seen = await until("the driven counter", async () => {
         const v = await query('blackroad_http_requests_total{route="/api/auth/me",method="GET",status="4xx"}');
         return v !== undefined && v >= driven ? v : undefined;

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import {
   AmountError,
-  MAX_UNITS,
   addUnits,
   compareUnits,
   formatAmount,
+  MAX_UNITS,
   normalizeAmount,
   parseAmount,
   safeParseAmount,

@@ -4,16 +4,16 @@
 import { describe, expect, it } from "vitest";
 import {
   type BlockHeader,
-  EMPTY_MERKLE_ROOT,
-  GENESIS_HEADER,
-  ZERO_HASH,
   bytesToHex,
   canonicalHeader,
+  EMPTY_MERKLE_ROOT,
+  GENESIS_HEADER,
   genesisBlock,
   hashBlockHeader,
   hexToBytes,
   meetsDifficulty,
   sha256Hex,
+  ZERO_HASH,
 } from "../../src/services/chain/block-hash.ts";
 
 const P = "11".repeat(32);

@@ -1,12 +1,22 @@
 // mineBlock against a fake Durable Object: check-and-set retries, outcomes mapped to statuses.
 import { describe, expect, it } from "vitest";
 import { ApiError } from "../../src/lib/errors.ts";
-import { EMPTY_MERKLE_ROOT, genesisBlock, hashBlockHeader, meetsDifficulty } from "../../src/services/chain/block-hash.ts";
-import { durableObjectLedger, ledgerUnavailable } from "../../src/services/chain/chain-writer.ts";
+import {
+  EMPTY_MERKLE_ROOT,
+  genesisBlock,
+  hashBlockHeader,
+  meetsDifficulty,
+} from "../../src/services/chain/block-hash.ts";
 import type { BlockProposal } from "../../src/services/chain/block-writer.ts";
+import { durableObjectLedger, ledgerUnavailable } from "../../src/services/chain/chain-writer.ts";
 import type { ChainHead } from "../../src/services/chain/ledger.ts";
 import { merkleRoot } from "../../src/services/chain/merkle.ts";
-import { MAX_APPEND_ATTEMPTS, mineBlock, type AppendOutcome, type ChainWriter } from "../../src/services/chain/mining.ts";
+import {
+  type AppendOutcome,
+  type ChainWriter,
+  MAX_APPEND_ATTEMPTS,
+  mineBlock,
+} from "../../src/services/chain/mining.ts";
 
 const MINER = "RD0123456789abcdef0123456789abcdef012345";
 const input = { minerId: 1, minerAddress: MINER, maxTransactions: 10 };
@@ -22,7 +32,12 @@ function fakeChain(head: ChainHead, beforeAppend?: (n: number) => ChainHead | un
   const released: string[] = [];
   let calls = 0;
   const writer: ChainWriter = {
-    reserve: async () => ({ status: "granted", head, ticket: `t${calls}`, rules: { height: head.height + 1, difficulty, reward: "50.00000000" } }),
+    reserve: async () => ({
+      status: "granted",
+      head,
+      ticket: `t${calls}`,
+      rules: { height: head.height + 1, difficulty, reward: "50.00000000" },
+    }),
     release: async (ticket) => void released.push(ticket),
     append: async (p, ticket): Promise<AppendOutcome> => {
       expect(ticket).toMatch(/^t\d+$/);
@@ -48,7 +63,13 @@ describe("mineBlock", () => {
     const r = await mineBlock({ writer, pending: async () => pending }, input);
     expect(r.attempts).toBe(1);
     const p = proposals[0]!;
-    expect(p.header).toMatchObject({ height: 1, previous_hash: head.hash, difficulty: 2, reward: "50.00000000", transaction_count: 2 });
+    expect(p.header).toMatchObject({
+      height: 1,
+      previous_hash: head.hash,
+      difficulty: 2,
+      reward: "50.00000000",
+      transaction_count: 2,
+    });
     expect(p.header.merkle_root).toBe(await merkleRoot(pending.map((t) => t.transactionHash)));
     expect(p.transactions).toEqual([
       { id: 3, hash: "aa".repeat(32) },
@@ -67,14 +88,26 @@ describe("mineBlock", () => {
     const r = await mineBlock({ writer, pending: async () => (reads++, []) }, input);
     expect(r.attempts).toBe(2);
     expect(reads).toBe(2);
-    expect(proposals[1]!.header).toMatchObject({ height: 2, previous_hash: rival.hash, merkle_root: EMPTY_MERKLE_ROOT });
+    expect(proposals[1]!.header).toMatchObject({
+      height: 2,
+      previous_hash: rival.hash,
+      merkle_root: EMPTY_MERKLE_ROOT,
+    });
     expect(proposals[1]!.header.timestamp).toBeGreaterThanOrEqual(rival.timestamp);
   });
 
   it("gives up with 503 when it keeps losing", async () => {
     const head = await genesisHead();
     let h = head;
-    const { writer } = fakeChain(head, () => (h = { height: h.height + 1, hash: crypto.randomUUID().replaceAll("-", "").padEnd(64, "0"), timestamp: h.timestamp }));
+    const { writer } = fakeChain(
+      head,
+      () =>
+        (h = {
+          height: h.height + 1,
+          hash: crypto.randomUUID().replaceAll("-", "").padEnd(64, "0"),
+          timestamp: h.timestamp,
+        }),
+    );
     const err = await mineBlock({ writer, pending: async () => [] }, input).catch((e) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect(err.status).toBe(503);
@@ -87,7 +120,12 @@ describe("mineBlock", () => {
   ] as const)("maps %j to %i", async (outcome, status) => {
     const head = await genesisHead();
     const writer: ChainWriter = {
-      reserve: async () => ({ status: "granted", head, ticket: "t", rules: { height: head.height + 1, difficulty: 0, reward: "50.00000000" } }),
+      reserve: async () => ({
+        status: "granted",
+        head,
+        ticket: "t",
+        rules: { height: head.height + 1, difficulty: 0, reward: "50.00000000" },
+      }),
       release: async () => {},
       append: async () => outcome as AppendOutcome,
     };
@@ -97,7 +135,11 @@ describe("mineBlock", () => {
   });
 
   it("no turn within the wait (busy) → 503", async () => {
-    const writer: ChainWriter = { reserve: async () => ({ status: "busy" }), release: async () => {}, append: async () => ({ status: "superseded" }) };
+    const writer: ChainWriter = {
+      reserve: async () => ({ status: "busy" }),
+      release: async () => {},
+      append: async () => ({ status: "superseded" }),
+    };
     const err = await mineBlock({ writer, pending: async () => [] }, input).catch((e) => e);
     expect(err.status).toBe(503);
   });
@@ -114,7 +156,12 @@ describe("mineBlock", () => {
   it("a rejected block is a bug (500), never silently retried", async () => {
     const head = await genesisHead();
     const writer: ChainWriter = {
-      reserve: async () => ({ status: "granted", head, ticket: "t", rules: { height: head.height + 1, difficulty: 0, reward: "50.00000000" } }),
+      reserve: async () => ({
+        status: "granted",
+        head,
+        ticket: "t",
+        rules: { height: head.height + 1, difficulty: 0, reward: "50.00000000" },
+      }),
       release: async () => {},
       append: async () => ({ status: "rejected", reason: "x" }),
     };
@@ -140,7 +187,9 @@ describe("Durable Object failures", () => {
         throw Object.assign(new Error("Network connection lost."), { retryable: true });
       },
     } as unknown as import("../../src/durable-objects/roadchain.contract.ts").RoadChainStub;
-    const err = await durableObjectLedger(stub, "main").head().catch((e) => e);
+    const err = await durableObjectLedger(stub, "main")
+      .head()
+      .catch((e) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect(err.status).toBe(503);
     expect(calls).toBe(1);

@@ -4,9 +4,9 @@
 import { describe, expect, it } from "vitest";
 import { canonicalHeader, hashBlockHeader, meetsDifficulty } from "../../src/services/chain/block-hash.ts";
 import {
+  createNonceHasher,
   MiningLimitError,
   type MiningTemplate,
-  createNonceHasher,
   mineHeader,
   stateMeetsDifficulty,
 } from "../../src/services/chain/proof-of-work.ts";
@@ -121,7 +121,8 @@ describe("stateMeetsDifficulty", () => {
 
   it("agrees with the hex rule for every difficulty", () => {
     const samples = ["f".repeat(64), "0".repeat(64)];
-    for (let z = 1; z < 64; z++) samples.push("0".repeat(z) + "8" + "f".repeat(63 - z), "0".repeat(z) + "1".repeat(64 - z));
+    for (let z = 1; z < 64; z++)
+      samples.push(`${"0".repeat(z)}8${"f".repeat(63 - z)}`, "0".repeat(z) + "1".repeat(64 - z));
     for (const hex of samples) {
       for (let d = 0; d <= 64; d++) expect(stateMeetsDifficulty(fromHex(hex), d)).toBe(meetsDifficulty(hex, d));
     }

@@ -1,15 +1,20 @@
 // checkProposal, rule by rule: a proposal that is valid in every respect but one is refused with
 // that one reason (the Durable Object's side is in test/integration/chain-append-guards.test.ts).
 import { beforeAll, describe, expect, it } from "vitest";
-import { EMPTY_MERKLE_ROOT, genesisBlock, hashBlockHeader, meetsDifficulty } from "../../src/services/chain/block-hash.ts";
+import {
+  EMPTY_MERKLE_ROOT,
+  genesisBlock,
+  hashBlockHeader,
+  meetsDifficulty,
+} from "../../src/services/chain/block-hash.ts";
 import type { BlockProposal } from "../../src/services/chain/block-writer.ts";
 import type { ChainHead } from "../../src/services/chain/ledger.ts";
 import { merkleRoot } from "../../src/services/chain/merkle.ts";
-import { mineHeader, type MiningTemplate } from "../../src/services/chain/proof-of-work.ts";
+import { type MiningTemplate, mineHeader } from "../../src/services/chain/proof-of-work.ts";
 import { checkProposal } from "../../src/services/chain/proposal-check.ts";
 
 const RULES = { difficulty: 1, reward: "50" };
-const MINER = "RD" + "ab".repeat(19);
+const MINER = `RD${"ab".repeat(19)}`;
 const T0 = 1_767_225_700_000;
 const [TX1, TX2] = ["11".repeat(32), "22".repeat(32)];
 
@@ -32,7 +37,10 @@ function template(over: Partial<MiningTemplate> = {}): MiningTemplate {
   };
 }
 
-async function mined(over: Partial<MiningTemplate> = {}, transactions: BlockProposal["transactions"] = []): Promise<BlockProposal> {
+async function mined(
+  over: Partial<MiningTemplate> = {},
+  transactions: BlockProposal["transactions"] = [],
+): Promise<BlockProposal> {
   const m = await mineHeader(template(over), RULES.difficulty);
   return { header: m.header, hash: m.hash, minerId: 1, transactions };
 }
@@ -42,8 +50,13 @@ const check = (p: BlockProposal) => checkProposal(p, head, RULES, T0 + 2000);
 describe("checkProposal", () => {
   it("accepts a valid next block, with and without transactions", async () => {
     expect(await check(await mined())).toBeUndefined();
-    const txs = [{ id: 1, hash: TX1 }, { id: 2, hash: TX2 }];
-    expect(await check(await mined({ merkle_root: await merkleRoot([TX1, TX2]), transaction_count: 2 }, txs))).toBeUndefined();
+    const txs = [
+      { id: 1, hash: TX1 },
+      { id: 2, hash: TX2 },
+    ];
+    expect(
+      await check(await mined({ merkle_root: await merkleRoot([TX1, TX2]), transaction_count: 2 }, txs)),
+    ).toBeUndefined();
   });
 
   it("refuses a merkle root that does not cover the listed transactions", async () => {
@@ -55,7 +68,9 @@ describe("checkProposal", () => {
     for (let nonce = 0; ; nonce++) {
       const hash = await hashBlockHeader({ ...t, nonce });
       if (meetsDifficulty(hash, RULES.difficulty)) continue;
-      expect(await check({ header: { ...t, nonce }, hash, minerId: 1, transactions: [] })).toBe("hash does not meet the difficulty");
+      expect(await check({ header: { ...t, nonce }, hash, minerId: 1, transactions: [] })).toBe(
+        "hash does not meet the difficulty",
+      );
       return;
     }
   });
@@ -66,19 +81,29 @@ describe("checkProposal", () => {
   });
 
   it("refuses transactions listed in descending or repeated id order", async () => {
-    const descending = [{ id: 2, hash: TX2 }, { id: 1, hash: TX1 }];
+    const descending = [
+      { id: 2, hash: TX2 },
+      { id: 1, hash: TX1 },
+    ];
     const p = await mined({ merkle_root: await merkleRoot([TX2, TX1]), transaction_count: 2 }, descending);
     expect(await check(p)).toBe("transactions must be in ascending id order");
-    const repeated = [{ id: 1, hash: TX1 }, { id: 1, hash: TX2 }];
+    const repeated = [
+      { id: 1, hash: TX1 },
+      { id: 1, hash: TX2 },
+    ];
     const q = await mined({ merkle_root: await merkleRoot([TX1, TX2]), transaction_count: 2 }, repeated);
     expect(await check(q)).toBe("transactions must be in ascending id order");
   });
 
   it("refuses a hash that is not the header's, a wrong reward, difficulty or count", async () => {
     const p = await mined();
-    expect(await check({ ...p, hash: "0" + p.hash.slice(1, -1) + (p.hash.endsWith("0") ? "1" : "0") })).toBe("hash does not match the header");
+    expect(await check({ ...p, hash: `0${p.hash.slice(1, -1)}${p.hash.endsWith("0") ? "1" : "0"}` })).toBe(
+      "hash does not match the header",
+    );
     expect(await check(await mined({ reward: "51.00000000" }))).toBe("reward must be 50.00000000");
     expect(await check({ ...p, header: { ...p.header, difficulty: 2 } })).toBe("difficulty must be 1");
-    expect(await check(await mined({ transaction_count: 1 }))).toBe("transaction_count does not match the transactions");
+    expect(await check(await mined({ transaction_count: 1 }))).toBe(
+      "transaction_count does not match the transactions",
+    );
   });
 });

@@ -3,9 +3,9 @@
 import { describe, expect, it } from "vitest";
 import { AmountError } from "../../src/services/chain/amount.ts";
 import {
-  TX_DOMAIN,
-  type TransactionPayload,
   hashTransaction,
+  type TransactionPayload,
+  TX_DOMAIN,
   transactionSigningPayload,
 } from "../../src/services/chain/transaction-hash.ts";
 

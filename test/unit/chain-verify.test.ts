@@ -1,12 +1,16 @@
 // verifyChain against in-memory chains: every kind of tampering is reported at the exact height.
 import { beforeAll, describe, expect, it } from "vitest";
-import { generateWallet, signWithWallet, type GeneratedWallet } from "../../src/lib/crypto/wallet-keys.ts";
-import { genesisBlock, GENESIS_HEADER, hashBlockHeader, meetsDifficulty } from "../../src/services/chain/block-hash.ts";
+import { type GeneratedWallet, generateWallet, signWithWallet } from "../../src/lib/crypto/wallet-keys.ts";
+import { GENESIS_HEADER, genesisBlock, hashBlockHeader, meetsDifficulty } from "../../src/services/chain/block-hash.ts";
 import type { BlockRow, ChainHead, TransactionRow } from "../../src/services/chain/ledger.ts";
 import { merkleRoot } from "../../src/services/chain/merkle.ts";
 import { mineHeader } from "../../src/services/chain/proof-of-work.ts";
-import { hashTransaction, transactionSigningPayload, type TransactionPayload } from "../../src/services/chain/transaction-hash.ts";
-import { verifyChain, type VerifySource } from "../../src/services/chain/verify.ts";
+import {
+  hashTransaction,
+  type TransactionPayload,
+  transactionSigningPayload,
+} from "../../src/services/chain/transaction-hash.ts";
+import { type VerifySource, verifyChain } from "../../src/services/chain/verify.ts";
 
 const MASTER = "unit-test-master-key-0123456789abcdef0123456789";
 const T0 = 1_767_225_600_000;
@@ -17,7 +21,13 @@ let alice: GeneratedWallet;
 let bob: GeneratedWallet;
 let base: Chain;
 
-async function signedTx(id: number, from: GeneratedWallet, to: GeneratedWallet, amount: string, ts: number): Promise<TransactionRow> {
+async function signedTx(
+  id: number,
+  from: GeneratedWallet,
+  to: GeneratedWallet,
+  amount: string,
+  ts: number,
+): Promise<TransactionRow> {
   const payload: TransactionPayload = {
     from_address: from.address,
     to_address: to.address,
@@ -136,7 +146,13 @@ describe("verifyChain", () => {
     for (const pageSize of [1, 5, 7, 1000]) {
       const r = await verifyChain(source(base), { pageSize });
       expect(r.errors).toEqual([]);
-      expect(r).toMatchObject({ valid: true, height: 24, checked_blocks: 25, checked_transactions: 16, first_invalid_height: null });
+      expect(r).toMatchObject({
+        valid: true,
+        height: 24,
+        checked_blocks: 25,
+        checked_transactions: 16,
+        first_invalid_height: null,
+      });
     }
   });
 
@@ -150,7 +166,7 @@ describe("verifyChain", () => {
     ["difficulty", (b) => (b.difficulty = 2), /hash does not match its header/],
     ["transaction_count", (b) => (b.transactionCount += 1), /hash does not match its header/],
     ["previous_hash", (b) => (b.previousHash = "cd".repeat(32)), /previous_hash does not match/],
-    ["hash", (b) => (b.hash = "0" + "ef".repeat(31) + "e"), /hash does not match its header/],
+    ["hash", (b) => (b.hash = `0${"ef".repeat(31)}e`), /hash does not match its header/],
   ];
   for (const [field, mutate, problem] of fieldMutations) {
     it(`names the height of a changed ${field}`, async () => {
@@ -160,7 +176,12 @@ describe("verifyChain", () => {
         const r = await verifyChain(source(chain), { pageSize: 5 });
         expect(r.valid, `${field} at ${k}`).toBe(false);
         expect(r.first_invalid_height, `${field} at ${k}`).toBe(k);
-        expect(r.errors.filter((e) => e.height === k).map((e) => e.problem).join("\n")).toMatch(problem);
+        expect(
+          r.errors
+            .filter((e) => e.height === k)
+            .map((e) => e.problem)
+            .join("\n"),
+        ).toMatch(problem);
       }
     });
   }
@@ -218,7 +239,9 @@ describe("verifyChain", () => {
     const r = await verifyChain(source(chain));
     expect(r.valid).toBe(false);
     expect(r.first_invalid_height).toBe(22);
-    expect(r.errors[0]!.problem).toMatch(/missing block: the database ends at height 21 but the RoadChain head is at height 24/);
+    expect(r.errors[0]!.problem).toMatch(
+      /missing block: the database ends at height 21 but the RoadChain head is at height 24/,
+    );
     // The same rows are a "valid" shorter chain if nothing anchors them:
     const last = at(chain, 21);
     const unanchored = await verifyChain(source(chain, { height: 21, hash: last.hash, timestamp: last.timestampMs }));
@@ -242,10 +265,22 @@ describe("verifyChain", () => {
       ["amount", (_c, t) => (t.amount = "1000.00000000"), /hash does not match its contents/],
       ["recipient", (_c, t) => (t.toAddress = alice.address), /hash does not match its contents/],
       ["message", (_c, t) => (t.message = "changed"), /hash does not match its contents/],
-      ["signature", (_c, t) => (t.signature = t.signature.slice(0, -2) + (t.signature.endsWith("AA") ? "BA" : "AA")), /invalid signature/],
+      [
+        "signature",
+        (_c, t) => (t.signature = t.signature.slice(0, -2) + (t.signature.endsWith("AA") ? "BA" : "AA")),
+        /invalid signature/,
+      ],
       ["public key", (_c, t) => (t.senderPublicKey = bob.publicKey), /public key does not belong/],
-      ["hash and amount", (_c, t) => ((t.amount = "999.00000000"), (t.transactionHash = "aa".repeat(32))), /merkle root|hash does not match/],
-      ["removed", (c, t) => (c.txs = c.txs.filter((x) => x.id !== t.id)), /holds 1 transactions but its header counts 2/],
+      [
+        "hash and amount",
+        (_c, t) => ((t.amount = "999.00000000"), (t.transactionHash = "aa".repeat(32))),
+        /merkle root|hash does not match/,
+      ],
+      [
+        "removed",
+        (c, t) => (c.txs = c.txs.filter((x) => x.id !== t.id)),
+        /holds 1 transactions but its header counts 2/,
+      ],
     ];
     for (const [name, mutate, problem] of cases) {
       for (const height of [3, 12, 24]) {
@@ -286,7 +321,9 @@ describe("verifyChain", () => {
       },
     };
     await expect(verifyChain(failing, { pageSize: 5 })).rejects.toThrow(/Connection terminated/);
-    await expect(verifyChain({ ...src, anchor: () => Promise.reject(new Error("ledger unavailable")) })).rejects.toThrow();
+    await expect(
+      verifyChain({ ...src, anchor: () => Promise.reject(new Error("ledger unavailable")) }),
+    ).rejects.toThrow();
     await expect(verifyChain({ ...src, transactions: () => Promise.reject(new Error("timeout")) })).rejects.toThrow();
   });
 });
@@ -333,7 +370,11 @@ describe("verifyChain: each check on its own", () => {
   }
 
   const cases: Array<[string, (c: Chain, k: number) => Promise<void>, (k: number) => string]> = [
-    ["a hash that misses the proof-of-work target", (c, k) => rehash(at(c, k), "misses target"), () => "hash does not meet the proof-of-work difficulty 1"],
+    [
+      "a hash that misses the proof-of-work target",
+      (c, k) => rehash(at(c, k), "misses target"),
+      () => "hash does not meet the proof-of-work difficulty 1",
+    ],
     [
       "a re-mined block dated before its parent",
       async (c, k) => {
@@ -369,7 +410,9 @@ describe("verifyChain: each check on its own", () => {
       const [a, b] = chain.txs.filter((t) => t.blockHeight === k);
       [a!.id, b!.id] = [b!.id, a!.id];
       const r = await verifyChain(source(chain), { pageSize: 5 });
-      expect(r.errors, `at ${k}`).toEqual([{ height: k, problem: "merkle root does not match the block's transactions" }]);
+      expect(r.errors, `at ${k}`).toEqual([
+        { height: k, problem: "merkle root does not match the block's transactions" },
+      ]);
     }
   });
 });

@@ -26,7 +26,11 @@ describe("loadConfig", () => {
   it.each([
     ["missing SECRET_KEY", { SECRET_KEY: undefined }, "SECRET_KEY"],
     ["31-byte SECRET_KEY", { SECRET_KEY: "k".repeat(31) }, "SECRET_KEY"],
-    ["placeholder WALLET_MASTER_KEY", { WALLET_MASTER_KEY: "replace-with-at-least-32-random-bytes-1111111111" }, "WALLET_MASTER_KEY"],
+    [
+      "placeholder WALLET_MASTER_KEY",
+      { WALLET_MASTER_KEY: "replace-with-at-least-32-random-bytes-1111111111" },
+      "WALLET_MASTER_KEY",
+    ],
     ["missing WALLET_MASTER_KEY", { WALLET_MASTER_KEY: undefined }, "WALLET_MASTER_KEY"],
     ["missing DATABASE_URL", { DATABASE_URL: undefined }, "DATABASE_URL"],
     ["non-URL Upstash endpoint", { UPSTASH_REDIS_REST_URL: "not a url" }, "UPSTASH_REDIS_REST_URL"],
@@ -51,6 +55,11 @@ describe("loadConfig", () => {
 
   it("reports configured integrations without exposing their values", () => {
     const result = loadConfig({ ...valid, OPENAI_API_KEY: "sk-test", GITHUB_TOKEN: " " });
-    expect(result.ok && integrations(result.config)).toEqual({ openai: true, github: false, stripe: false, sentry: false });
+    expect(result.ok && integrations(result.config)).toEqual({
+      openai: true,
+      github: false,
+      stripe: false,
+      sentry: false,
+    });
   });
 });

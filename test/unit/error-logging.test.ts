@@ -18,7 +18,11 @@ afterEach(() => vi.restoreAllMocks());
 
 describe("error logs never carry query parameters", () => {
   it("drops drizzle's bound values from message and stack, keeps the SQL and the driver's cause", () => {
-    const err = new DrizzleQueryError('update "users" set "hashed_password" = $1 where "id" = $2', [SECRET, 7], new Error("boom"));
+    const err = new DrizzleQueryError(
+      'update "users" set "hashed_password" = $1 where "id" = $2',
+      [SECRET, 7],
+      new Error("boom"),
+    );
     const logged = JSON.stringify(loggableError(err));
     expect(logged).not.toContain(SECRET);
     expect(logged).toContain('update \\"users\\" set');

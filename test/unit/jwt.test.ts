@@ -1,15 +1,15 @@
 import { env } from "cloudflare:workers";
-import { SignJWT, UnsecuredJWT, exportJWK, generateKeyPair } from "jose";
+import { exportJWK, generateKeyPair, SignJWT, UnsecuredJWT } from "jose";
 import { describe, expect, it } from "vitest";
 import {
+  bearerToken,
   CLOCK_TOLERANCE_SECONDS,
   JWT_AUDIENCE,
   JWT_ISSUER,
-  TokenError,
-  bearerToken,
-  signToken,
-  verifyToken,
   type JwtConfig,
+  signToken,
+  TokenError,
+  verifyToken,
 } from "../../src/lib/jwt.ts";
 
 const config: JwtConfig = { SECRET_KEY: env.SECRET_KEY, ACCESS_TOKEN_EXPIRE_MINUTES: 30, REFRESH_TOKEN_EXPIRE_DAYS: 7 };
@@ -19,9 +19,25 @@ const SID = "s".repeat(43);
 const JTI = "j".repeat(43);
 
 /** A token built by hand, so every header and claim can be wrong on purpose. */
-function forge(opts: { header?: Record<string, unknown>; claims?: Record<string, unknown>; omit?: string[]; key?: Uint8Array | CryptoKey } = {}) {
+function forge(
+  opts: {
+    header?: Record<string, unknown>;
+    claims?: Record<string, unknown>;
+    omit?: string[];
+    key?: Uint8Array | CryptoKey;
+  } = {},
+) {
   const t = now();
-  const claims: Record<string, unknown> = { iss: JWT_ISSUER, aud: JWT_AUDIENCE, sub: "42", sid: SID, jti: JTI, iat: t, exp: t + 600, ...opts.claims };
+  const claims: Record<string, unknown> = {
+    iss: JWT_ISSUER,
+    aud: JWT_AUDIENCE,
+    sub: "42",
+    sid: SID,
+    jti: JTI,
+    iat: t,
+    exp: t + 600,
+    ...opts.claims,
+  };
   for (const k of opts.omit ?? []) delete claims[k];
   return new SignJWT(claims)
     .setProtectedHeader({ alg: "HS256", typ: "at+jwt", ...opts.header } as { alg: string })
@@ -62,7 +78,15 @@ describe("signToken / verifyToken", () => {
 
   it("refuses alg none, HS512, HS384 and RS256", async () => {
     const t = now();
-    const unsecured = new UnsecuredJWT({ iss: JWT_ISSUER, aud: JWT_AUDIENCE, sub: "1", sid: SID, jti: JTI, iat: t, exp: t + 60 }).encode();
+    const unsecured = new UnsecuredJWT({
+      iss: JWT_ISSUER,
+      aud: JWT_AUDIENCE,
+      sub: "1",
+      sid: SID,
+      jti: JTI,
+      iat: t,
+      exp: t + 60,
+    }).encode();
     await rejects(unsecured);
     await rejects(await forge({ header: { alg: "HS512" } }));
     await rejects(await forge({ header: { alg: "HS384" } }));
@@ -80,7 +104,10 @@ describe("signToken / verifyToken", () => {
   it("refuses unknown critical headers", async () => {
     // jose will not sign an unknown `crit`, so this one is signed by hand with the real secret.
     const b64 = (x: string | Uint8Array) =>
-      btoa(typeof x === "string" ? x : String.fromCharCode(...x)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+      btoa(typeof x === "string" ? x : String.fromCharCode(...x))
+        .replaceAll("+", "-")
+        .replaceAll("/", "_")
+        .replace(/=+$/, "");
     const t = now();
     const input = `${b64(JSON.stringify({ alg: "HS256", typ: "at+jwt", crit: ["x-unknown"], "x-unknown": 1 }))}.${b64(
       JSON.stringify({ iss: JWT_ISSUER, aud: JWT_AUDIENCE, sub: "42", sid: SID, jti: JTI, iat: t, exp: t + 600 }),
@@ -91,7 +118,8 @@ describe("signToken / verifyToken", () => {
   });
 
   it("requires exp, iat, sub, sid, jti, iss and aud", async () => {
-    for (const claim of ["exp", "iat", "sub", "sid", "jti", "iss", "aud"]) await rejects(await forge({ omit: [claim] }));
+    for (const claim of ["exp", "iat", "sub", "sid", "jti", "iss", "aud"])
+      await rejects(await forge({ omit: [claim] }));
   });
 
   it("refuses wrong issuer or audience, and malformed claim types", async () => {
@@ -118,12 +146,16 @@ describe("signToken / verifyToken", () => {
     expect(CLOCK_TOLERANCE_SECONDS).toBeLessThanOrEqual(30);
     const signed = await signToken(config, "access", { userId: 3, sessionId: SID });
     const at = (s: number) => new Date(s * 1000);
-    await expect(verifyToken(config, "access", signed.token, { currentDate: at(signed.exp + CLOCK_TOLERANCE_SECONDS - 1) })).resolves.toBeTruthy();
+    await expect(
+      verifyToken(config, "access", signed.token, { currentDate: at(signed.exp + CLOCK_TOLERANCE_SECONDS - 1) }),
+    ).resolves.toBeTruthy();
     await rejects(signed.token, "access", at(signed.exp + CLOCK_TOLERANCE_SECONDS));
     await rejects(signed.token, "access", at(signed.exp + CLOCK_TOLERANCE_SECONDS + 1));
     // Expired by 1 s beyond the tolerance, built by hand:
     const t = now();
-    await rejects(await forge({ claims: { iat: t - 1800 - CLOCK_TOLERANCE_SECONDS - 1, exp: t - CLOCK_TOLERANCE_SECONDS - 1 } }));
+    await rejects(
+      await forge({ claims: { iat: t - 1800 - CLOCK_TOLERANCE_SECONDS - 1, exp: t - CLOCK_TOLERANCE_SECONDS - 1 } }),
+    );
   });
 
   it("refuses a tampered signature, payload or another secret", async () => {
@@ -133,12 +165,26 @@ describe("signToken / verifyToken", () => {
     await rejects(`${h}.${p}.${flip(s)}`);
     await rejects(`${h}.${flip(p)}.${s}`);
     await rejects(`${h}.${p}.`);
-    const other = await signToken({ ...config, SECRET_KEY: "another-secret-key-0123456789abcdef0123456789" }, "access", { userId: 9, sessionId: SID });
+    const other = await signToken(
+      { ...config, SECRET_KEY: "another-secret-key-0123456789abcdef0123456789" },
+      "access",
+      { userId: 9, sessionId: SID },
+    );
     await rejects(other.token);
   });
 
   it("turns any garbage into TokenError, never another exception", async () => {
-    const garbage = ["", "abc", "a.b.c", "...", "eyJ.eyJ.eyJ", "x".repeat(16_384), "\u0000", "💥.💥.💥", `${btoa("{}")}.${btoa("{}")}.`];
+    const garbage = [
+      "",
+      "abc",
+      "a.b.c",
+      "...",
+      "eyJ.eyJ.eyJ",
+      "x".repeat(16_384),
+      "\u0000",
+      "💥.💥.💥",
+      `${btoa("{}")}.${btoa("{}")}.`,
+    ];
     for (const g of garbage) await rejects(g);
     await rejects(null as unknown as string);
     await rejects(42 as unknown as string);
@@ -153,7 +199,17 @@ describe("bearerToken", () => {
   });
 
   it("refuses every other shape", () => {
-    for (const h of ["Bearer", "Bearer ", "Basic dXNlcjpwYXNz", "Bearer  abc", " Bearer abc", "Bearer abc\n", "Bearer a b", "Bearer abc, Bearer def", "Token abc"]) {
+    for (const h of [
+      "Bearer",
+      "Bearer ",
+      "Basic dXNlcjpwYXNz",
+      "Bearer  abc",
+      " Bearer abc",
+      "Bearer abc\n",
+      "Bearer a b",
+      "Bearer abc, Bearer def",
+      "Token abc",
+    ]) {
       expect(() => bearerToken(h), h).toThrow(TokenError);
     }
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DURATION_BUCKETS, MetricsRegistry } from "../../src/lib/metrics/registry.ts";
 import { renderExposition } from "../../src/lib/metrics/exposition.ts";
+import { DURATION_BUCKETS, MetricsRegistry } from "../../src/lib/metrics/registry.ts";
 
 const totals = (r: MetricsRegistry) => new Map(r.drain());
 
@@ -55,7 +55,9 @@ describe("exposition", () => {
     r.inc("not_a_declared_metric");
     const text = renderExposition(r.drain());
     const lines = text.trimEnd().split("\n");
-    expect(lines[0]).toBe("# HELP blackroad_dependency_calls_total Calls to dependencies (postgres, redis, durable_object, ai_provider, integrations) by outcome.");
+    expect(lines[0]).toBe(
+      "# HELP blackroad_dependency_calls_total Calls to dependencies (postgres, redis, durable_object, ai_provider, integrations) by outcome.",
+    );
     expect(lines[1]).toBe("# TYPE blackroad_dependency_calls_total counter");
     expect(lines[2]).toBe('blackroad_dependency_calls_total{dependency="redis",outcome="ok"} 1');
     expect(lines[4]).toBe("# TYPE blackroad_dependency_duration_seconds histogram");
@@ -81,16 +83,30 @@ describe("timeline for Prism", () => {
     r.inc("blackroad_dependency_calls_total", { dependency: "redis", outcome: "ok" });
     r.observe("blackroad_dependency_duration_seconds", { dependency: "redis" }, 0.004);
     r.inc("blackroad_logins_total", { outcome: "failed" }, 2);
-    const t = buildTimeline([{ minute: 100, series: new Map() }, { minute: 101, series: new Map(r.drain()) }]);
+    const t = buildTimeline([
+      { minute: 100, series: new Map() },
+      { minute: 101, series: new Map(r.drain()) },
+    ]);
     expect(t.minutes[0]).toMatchObject({ t: 6_000_000, requests: 0, errors: 0, p95_ms: null });
     const m = t.minutes[1]!;
     expect(m).toMatchObject({ t: 6_060_000, requests: 10, errors: 1, business: { logins_failed: 2 } });
     // 95th of 10: the 9.5th observation, in the (2.5 s, 5 s] bucket where the slow one sits.
     expect(m.p95_ms).toBe(3750);
     expect(m.dependencies.redis).toEqual({ calls: 1, errors: 0, avg_ms: 4 });
-    expect(t.routes.map((x) => [x.method, x.route, x.requests, x.error_ratio])).toEqual([["GET", "/a", 9, 0], ["POST", "/b", 1, 1]]);
+    expect(t.routes.map((x) => [x.method, x.route, x.requests, x.error_ratio])).toEqual([
+      ["GET", "/a", 9, 0],
+      ["POST", "/b", 1, 1],
+    ]);
     // 95th of 9 observations in the (10 ms, 25 ms] bucket: 10 + 15 × 8.55/9 = 24.25 ms.
     expect(t.routes[0]!.p95_ms).toBe(24.3);
-    expect(quantile(0.5, new Map([[0.1, 0], [Number.POSITIVE_INFINITY, 4]]))).toBe(0.1);
+    expect(
+      quantile(
+        0.5,
+        new Map([
+          [0.1, 0],
+          [Number.POSITIVE_INFINITY, 4],
+        ]),
+      ),
+    ).toBe(0.1);
   });
 });

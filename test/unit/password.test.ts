@@ -1,10 +1,10 @@
 import bcrypt from "bcryptjs";
 import { describe, expect, it } from "vitest";
 import {
-  PASSWORD_MAX_BYTES,
   dummyHash,
   hashPassword,
   isCommonPassword,
+  PASSWORD_MAX_BYTES,
   passwordBytes,
   passwordPolicyProblem,
   verifyPassword,
@@ -58,13 +58,22 @@ describe("hashPassword / verifyPassword", () => {
     expect(hash).toMatch(/^\$2[aby]\$04\$[./A-Za-z0-9]{53}$/);
     expect(bcrypt.getRounds(hash)).toBe(ROUNDS);
     expect(hash).not.toContain("tangerine");
-    await expect(verifyPassword("tangerine-lighthouse-47", hash, ROUNDS)).resolves.toEqual({ ok: true, needsRehash: false });
-    await expect(verifyPassword("tangerine-lighthouse-48", hash, ROUNDS)).resolves.toEqual({ ok: false, needsRehash: false });
+    await expect(verifyPassword("tangerine-lighthouse-47", hash, ROUNDS)).resolves.toEqual({
+      ok: true,
+      needsRehash: false,
+    });
+    await expect(verifyPassword("tangerine-lighthouse-48", hash, ROUNDS)).resolves.toEqual({
+      ok: false,
+      needsRehash: false,
+    });
   });
 
   it("asks for a re-hash when the configured cost changed", async () => {
     const hash = await hashPassword("tangerine-lighthouse-47", 5);
-    await expect(verifyPassword("tangerine-lighthouse-47", hash, ROUNDS)).resolves.toEqual({ ok: true, needsRehash: true });
+    await expect(verifyPassword("tangerine-lighthouse-47", hash, ROUNDS)).resolves.toEqual({
+      ok: true,
+      needsRehash: true,
+    });
   });
 
   it("never lets a 73rd byte ride on a 72-byte password (bcrypt alone would)", async () => {
@@ -96,7 +105,10 @@ describe("hashPassword / verifyPassword", () => {
 
   it("compares against a dummy hash for an unknown user instead of throwing", async () => {
     await expect(verifyPassword("whatever-it-is", null, ROUNDS)).resolves.toEqual({ ok: false, needsRehash: false });
-    await expect(verifyPassword("whatever-it-is", "not-a-bcrypt-hash", ROUNDS)).resolves.toEqual({ ok: false, needsRehash: false });
+    await expect(verifyPassword("whatever-it-is", "not-a-bcrypt-hash", ROUNDS)).resolves.toEqual({
+      ok: false,
+      needsRehash: false,
+    });
     await expect(verifyPassword("x".repeat(100_000), null, ROUNDS)).resolves.toMatchObject({ ok: false });
   });
 

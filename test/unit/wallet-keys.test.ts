@@ -6,12 +6,12 @@
 // 302e020100300506032b657004220420 || seed. Ed25519 is deterministic, so SIG_HELLO is fixed.
 import { describe, expect, it } from "vitest";
 import {
-  WalletKeyError,
   addressFromPublicKey,
   generateWallet,
   isValidAddress,
   signWithWallet,
   verifyWalletSignature,
+  WalletKeyError,
 } from "../../src/lib/crypto/wallet-keys.ts";
 
 const MASTER = "test-wallet-master-key-0123456789abcdef";
@@ -26,7 +26,10 @@ const SIG_HELLO = "fvtp9QJE8DcPp8FMtUG-EGEi9Iow97jtT30aTWIBz0V6wEGcYJ8rhvD-Pj-bz
 const hexBytes = (hex: string) => Uint8Array.from(hex.match(/../g)!.map((b) => Number.parseInt(b, 16)));
 
 async function errorCode(p: Promise<unknown>): Promise<string> {
-  const e = await p.then(() => null, (err: unknown) => err);
+  const e = await p.then(
+    () => null,
+    (err: unknown) => err,
+  );
   expect(e).toBeInstanceOf(WalletKeyError);
   return (e as WalletKeyError).code;
 }
@@ -52,13 +55,13 @@ describe("generateWallet round trip", () => {
     expect(isValidAddress(w.address)).toBe(true);
     expect(w.publicKey).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(w.encryptedPrivateKey).toMatch(/^v1\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]+$/);
-    const raw = Uint8Array.from(atob(w.publicKey.replace(/-/g, "+").replace(/_/g, "/") + "="), (c) => c.charCodeAt(0));
+    const raw = Uint8Array.from(atob(`${w.publicKey.replace(/-/g, "+").replace(/_/g, "/")}=`), (c) => c.charCodeAt(0));
     expect(await addressFromPublicKey(raw)).toBe(w.address);
 
     const payload = '{"amount":"1.00000000"}';
     const sig = await signWithWallet(w.encryptedPrivateKey, w.address, MASTER, payload);
     expect(await verifyWalletSignature(w.publicKey, payload, sig)).toBe(true);
-    expect(await verifyWalletSignature(w.publicKey, payload + " ", sig)).toBe(false);
+    expect(await verifyWalletSignature(w.publicKey, `${payload} `, sig)).toBe(false);
   });
 
   it("never repeats keys or ciphertexts", async () => {
@@ -70,16 +73,14 @@ describe("generateWallet round trip", () => {
 
 describe("decryption failures", () => {
   it("a wrong master key cannot decrypt", async () => {
-    const code = await errorCode(signWithWallet(ENCRYPTED, RFC_ADDRESS, MASTER + "x", "p"));
+    const code = await errorCode(signWithWallet(ENCRYPTED, RFC_ADDRESS, `${MASTER}x`, "p"));
     expect(code).toBe("decrypt_failed");
   });
 
   it("a ciphertext swapped onto another wallet's address fails", async () => {
     const other = await generateWallet(MASTER);
     expect(await errorCode(signWithWallet(ENCRYPTED, other.address, MASTER, "p"))).toBe("decrypt_failed");
-    expect(await errorCode(signWithWallet(other.encryptedPrivateKey, RFC_ADDRESS, MASTER, "p"))).toBe(
-      "decrypt_failed",
-    );
+    expect(await errorCode(signWithWallet(other.encryptedPrivateKey, RFC_ADDRESS, MASTER, "p"))).toBe("decrypt_failed");
   });
 
   it("a tampered ciphertext fails", async () => {
@@ -88,12 +89,16 @@ describe("decryption failures", () => {
     expect(await errorCode(signWithWallet(tampered, RFC_ADDRESS, MASTER, "p"))).toBe("decrypt_failed");
   });
 
-  it.each(["", "v1", "v2.AAECAwQFBgcICQoL.AAAA", "v1.AAEC.AAAAAAAAAAAAAAAAAAAAAAAA", "v1.AAECAwQFBgcICQoL.@@@", `${ENCRYPTED}.x`])(
-    "rejects malformed stored key %j",
-    async (stored) => {
-      expect(await errorCode(signWithWallet(stored, RFC_ADDRESS, MASTER, "p"))).toBe("malformed");
-    },
-  );
+  it.each([
+    "",
+    "v1",
+    "v2.AAECAwQFBgcICQoL.AAAA",
+    "v1.AAEC.AAAAAAAAAAAAAAAAAAAAAAAA",
+    "v1.AAECAwQFBgcICQoL.@@@",
+    `${ENCRYPTED}.x`,
+  ])("rejects malformed stored key %j", async (stored) => {
+    expect(await errorCode(signWithWallet(stored, RFC_ADDRESS, MASTER, "p"))).toBe("malformed");
+  });
 
   it("rejects a short master key and a bad address", async () => {
     expect(await errorCode(generateWallet("too-short"))).toBe("weak_master_key");
@@ -113,12 +118,12 @@ describe("verifyWalletSignature never throws", () => {
     // 64 bytes → 86 chars; the last char carries 2 unused low bits. "Q" (16) → "R" (17)
     // decodes to the same bytes, but only one spelling is accepted.
     expect(SIG_HELLO.at(-1)).toBe("Q");
-    expect(await verifyWalletSignature(RFC_PUBLIC, "hello roadchain", SIG_HELLO.slice(0, -1) + "R")).toBe(false);
+    expect(await verifyWalletSignature(RFC_PUBLIC, "hello roadchain", `${SIG_HELLO.slice(0, -1)}R`)).toBe(false);
   });
 
   it.each<[string, unknown, unknown, unknown]>([
     ["empty strings", "", "", ""],
-    ["padded signature", RFC_PUBLIC, "", RFC_SIG_EMPTY + "=="],
+    ["padded signature", RFC_PUBLIC, "", `${RFC_SIG_EMPTY}==`],
     ["standard base64 alphabet", RFC_PUBLIC.replace(/_/g, "/"), "", RFC_SIG_EMPTY],
     ["short signature", RFC_PUBLIC, "", RFC_SIG_EMPTY.slice(0, 40)],
     ["short public key", RFC_PUBLIC.slice(0, 20), "", RFC_SIG_EMPTY],
@@ -132,12 +137,12 @@ describe("verifyWalletSignature never throws", () => {
 describe("isValidAddress", () => {
   it.each([
     [RFC_ADDRESS, true],
-    ["RD" + "0".repeat(38), true],
-    ["rd" + "0".repeat(38), false],
-    ["RD" + "0".repeat(37), false],
-    ["RD" + "0".repeat(39), false],
-    ["RD" + "A".repeat(38), false],
-    [" " + RFC_ADDRESS, false],
+    [`RD${"0".repeat(38)}`, true],
+    [`rd${"0".repeat(38)}`, false],
+    [`RD${"0".repeat(37)}`, false],
+    [`RD${"0".repeat(39)}`, false],
+    [`RD${"A".repeat(38)}`, false],
+    [` ${RFC_ADDRESS}`, false],
     [null, false],
   ])("%j → %s", (input, ok) => {
     expect(isValidAddress(input)).toBe(ok);

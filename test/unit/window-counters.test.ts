@@ -1,6 +1,6 @@
 // The generous rate limits' per-isolate counters: decisions without Redis, batched syncs.
 import { describe, expect, it } from "vitest";
-import { WindowCounters, type SyncCounts } from "../../src/lib/window-counters.ts";
+import { type SyncCounts, WindowCounters } from "../../src/lib/window-counters.ts";
 
 const MINUTE = 60_000;
 
@@ -110,7 +110,10 @@ describe("WindowCounters", () => {
     const redis = fakeRedis();
     const errors: unknown[] = [];
     counters.hit("ratelimit:a:/x", 100, MINUTE);
-    await counters.sync(async () => Promise.reject(new Error("redis down")), (err) => errors.push(err));
+    await counters.sync(
+      async () => Promise.reject(new Error("redis down")),
+      (err) => errors.push(err),
+    );
     expect(errors).toHaveLength(1);
     counters.hit("ratelimit:a:/x", 100, MINUTE);
     await counters.sync(redis.send, noError);
@@ -142,6 +145,8 @@ describe("WindowCounters", () => {
     expect((counters as unknown as { entries: Map<string, unknown> }).entries.has("ratelimit:a:/x:1")).toBe(false);
 
     for (let i = 0; i < WindowCounters.MAX_KEYS + 5; i++) counters.hit(`ratelimit:${i}:/x`, 100, MINUTE);
-    expect((counters as unknown as { entries: Map<string, unknown> }).entries.size).toBeLessThanOrEqual(WindowCounters.MAX_KEYS);
+    expect((counters as unknown as { entries: Map<string, unknown> }).entries.size).toBeLessThanOrEqual(
+      WindowCounters.MAX_KEYS,
+    );
   });
 });

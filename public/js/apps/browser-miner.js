@@ -7,7 +7,7 @@
  * about to expire. The server never mines for this app (POST /api/blockchain/mine is 403 for
  * non-admins in production).
  */
-import { api, ApiError } from '../api-client.js';
+import { ApiError, api } from '../api-client.js';
 
 const WORKERS = Math.max(1, Math.min(4, (navigator.hardwareConcurrency || 2) - 1));
 
@@ -24,7 +24,10 @@ export function browserMiner(hooks = {}) {
 
   function ensureWorkers() {
     if (workers.length) return;
-    workers = Array.from({ length: WORKERS }, () => new Worker(new URL('./miner-worker.js', import.meta.url), { type: 'module' }));
+    workers = Array.from(
+      { length: WORKERS },
+      () => new Worker(new URL('./miner-worker.js', import.meta.url), { type: 'module' }),
+    );
   }
 
   /**
@@ -33,27 +36,39 @@ export function browserMiner(hooks = {}) {
    * @param {{ work: { prefix: string, suffix: string }, target: string, expires_at: string }} t @param {AbortSignal} [signal]
    */
   function search(t, signal) {
-    return /** @type {Promise<number | null>} */ (new Promise((resolve, reject) => {
-      // Submit at least 10 s before the template expires (2 minutes; bounded if this clock is off).
-      const ttl = Math.max(5_000, Math.min(110_000, Date.parse(t.expires_at) - Date.now() - 10_000));
-      const onAbort = () => done(() => reject(signal?.reason));
-      const timer = setTimeout(() => done(() => resolve(null)), ttl);
-      const done = (/** @type {() => void} */ settle) => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        for (const w of workers) { w.postMessage({ type: 'stop' }); w.onmessage = null; }
-        settle();
-      };
-      if (signal?.aborted) return onAbort();
-      signal?.addEventListener('abort', onAbort, { once: true });
-      workers.forEach((w, i) => {
-        w.onmessage = (e) => {
-          hashes += e.data.hashes ?? 0;
-          if (e.data.type === 'found') done(() => resolve(e.data.nonce));
+    return /** @type {Promise<number | null>} */ (
+      new Promise((resolve, reject) => {
+        // Submit at least 10 s before the template expires (2 minutes; bounded if this clock is off).
+        const ttl = Math.max(5_000, Math.min(110_000, Date.parse(t.expires_at) - Date.now() - 10_000));
+        const onAbort = () => done(() => reject(signal?.reason));
+        const timer = setTimeout(() => done(() => resolve(null)), ttl);
+        const done = (/** @type {() => void} */ settle) => {
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', onAbort);
+          for (const w of workers) {
+            w.postMessage({ type: 'stop' });
+            w.onmessage = null;
+          }
+          settle();
         };
-        w.postMessage({ type: 'mine', prefix: t.work.prefix, suffix: t.work.suffix, target: t.target, start: i, step: workers.length });
-      });
-    }));
+        if (signal?.aborted) return onAbort();
+        signal?.addEventListener('abort', onAbort, { once: true });
+        workers.forEach((w, i) => {
+          w.onmessage = (e) => {
+            hashes += e.data.hashes ?? 0;
+            if (e.data.type === 'found') done(() => resolve(e.data.nonce));
+          };
+          w.postMessage({
+            type: 'mine',
+            prefix: t.work.prefix,
+            suffix: t.work.suffix,
+            target: t.target,
+            start: i,
+            step: workers.length,
+          });
+        });
+      })
+    );
   }
 
   /** Mines until one block is appended; returns it. @param {AbortSignal} [signal] */
@@ -73,25 +88,38 @@ export function browserMiner(hooks = {}) {
           if (!(e instanceof ApiError && e.status === 409)) throw e; // stale: mine the next template
         }
       }
-    } finally { if (!running) stopMeter(); }
+    } finally {
+      if (!running) stopMeter();
+    }
   }
 
   function startMeter() {
     if (meter) return;
-    hashes = 0; since = performance.now();
+    hashes = 0;
+    since = performance.now();
     meter = setInterval(() => {
       const now = performance.now();
       rate = hashes / ((now - since) / 1000);
-      hashes = 0; since = now;
+      hashes = 0;
+      since = now;
       hooks.onRate?.(rate);
     }, 1000);
   }
-  function stopMeter() { clearInterval(meter); meter = undefined; rate = 0; hooks.onRate?.(0); }
+  function stopMeter() {
+    clearInterval(meter);
+    meter = undefined;
+    rate = 0;
+    hooks.onRate?.(0);
+  }
 
   /** @type {AbortController | null} */ let loop = null;
   return {
-    get running() { return running; },
-    get hashrate() { return rate; },
+    get running() {
+      return running;
+    },
+    get hashrate() {
+      return rate;
+    },
     workers: WORKERS,
     mineOne,
     /** Mines block after block until stop(). */
@@ -102,7 +130,9 @@ export function browserMiner(hooks = {}) {
       const { signal } = loop;
       void (async () => {
         while (running && !signal.aborted) {
-          try { await mineOne(signal); } catch (e) {
+          try {
+            await mineOne(signal);
+          } catch (e) {
             if (signal.aborted) break;
             hooks.onError?.(e);
             await new Promise((r) => setTimeout(r, 3000));
@@ -115,6 +145,10 @@ export function browserMiner(hooks = {}) {
       loop?.abort();
       stopMeter();
     },
-    dispose() { this.stop(); for (const w of workers) w.terminate(); workers = []; },
+    dispose() {
+      this.stop();
+      for (const w of workers) w.terminate();
+      workers = [];
+    },
   };
 }

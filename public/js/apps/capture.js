@@ -1,14 +1,25 @@
 // @ts-check
 /** Chaos Inbox: capture a thought in one line (Enter), then triage it: inbox → triaged → done, or archive. */
-import { h, fill, ago } from '../dom.js';
+
 import { api } from '../api-client.js';
-import { busy, loading, showError, formErrors, empty, badge, tabs } from '../ui.js';
+import { ago, fill, h } from '../dom.js';
+import { badge, busy, empty, formErrors, loading, showError, tabs } from '../ui.js';
 
 /** The moves the API allows from each status, as buttons. */
 const MOVES = /** @type {Record<string, [string, string][]>} */ ({
-  inbox: [['triaged', 'Triage'], ['archived', 'Archive']],
-  triaged: [['done', 'Done'], ['inbox', 'Back to inbox'], ['archived', 'Archive']],
-  done: [['triaged', 'Reopen'], ['archived', 'Archive']],
+  inbox: [
+    ['triaged', 'Triage'],
+    ['archived', 'Archive'],
+  ],
+  triaged: [
+    ['done', 'Done'],
+    ['inbox', 'Back to inbox'],
+    ['archived', 'Archive'],
+  ],
+  done: [
+    ['triaged', 'Reopen'],
+    ['archived', 'Archive'],
+  ],
   archived: [['inbox', 'Restore']],
 });
 
@@ -18,16 +29,49 @@ export function mount(_body, ctx) {
     let status = 'inbox';
     const list = h('div', { class: 'stack', 'aria-live': 'polite' }, loading());
     const out = h('div');
-    const input = h('input', { name: 'raw_content', required: true, maxlength: '20000', placeholder: 'A thought, a link, a task… then Enter', 'aria-label': 'Capture' });
-    const tagsInput = h('input', { name: 'tags', maxlength: '200', placeholder: 'tags, comma separated', 'aria-label': 'Tags' });
+    const input = h('input', {
+      name: 'raw_content',
+      required: true,
+      maxlength: '20000',
+      placeholder: 'A thought, a link, a task… then Enter',
+      'aria-label': 'Capture',
+    });
+    const tagsInput = h('input', {
+      name: 'tags',
+      maxlength: '200',
+      placeholder: 'tags, comma separated',
+      'aria-label': 'Tags',
+    });
     const add = h('button', { type: 'submit', class: 'btn primary' }, 'Capture');
-    const form = h('form', { id: 'capture', class: 'card stack' }, h('div', { class: 'row' }, input, tagsInput, add), out);
-    body.append(h('div', { class: 'pad stack' }, form,
-      tabs(['inbox', 'triaged', 'done', 'archived'].map((s) => ({ id: s, label: s[0]?.toUpperCase() + s.slice(1) })), status, (id) => { status = id; void load(); }), list));
+    const form = h(
+      'form',
+      { id: 'capture', class: 'card stack' },
+      h('div', { class: 'row' }, input, tagsInput, add),
+      out,
+    );
+    body.append(
+      h(
+        'div',
+        { class: 'pad stack' },
+        form,
+        tabs(
+          ['inbox', 'triaged', 'done', 'archived'].map((s) => ({ id: s, label: s[0]?.toUpperCase() + s.slice(1) })),
+          status,
+          (id) => {
+            status = id;
+            void load();
+          },
+        ),
+        list,
+      ),
+    );
 
     form.addEventListener('submit', (e) => {
       e.preventDefault();
-      const tags = String(tagsInput.value).split(',').map((t) => t.trim()).filter(Boolean);
+      const tags = String(tagsInput.value)
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean);
       void busy(add, async () => {
         out.replaceChildren();
         try {
@@ -35,7 +79,9 @@ export function mount(_body, ctx) {
           form.reset();
           input.focus();
           if (status === 'inbox') await load();
-        } catch (err) { formErrors(form, err, out); }
+        } catch (err) {
+          formErrors(form, err, out);
+        }
       });
     });
 
@@ -43,25 +89,52 @@ export function mount(_body, ctx) {
       try {
         const r = await api(`/api/capture/items?status=${status}&limit=50`, { signal });
         const items = /** @type {any[]} */ (r.items);
-        fill(list, items.length ? h('ul', { class: 'plain-list stack' }, items.map(row)) : empty(status === 'inbox' ? 'Inbox zero. Capture something above.' : `Nothing ${status}.`));
-      } catch (e) { showError(list, e, () => void load()); }
+        fill(
+          list,
+          items.length
+            ? h('ul', { class: 'plain-list stack' }, items.map(row))
+            : empty(status === 'inbox' ? 'Inbox zero. Capture something above.' : `Nothing ${status}.`),
+        );
+      } catch (e) {
+        showError(list, e, () => void load());
+      }
     }
 
     /** @param {any} item */
     function row(item) {
       const err = h('div');
-      return h('li', { class: 'card stack' },
+      return h(
+        'li',
+        { class: 'card stack' },
         h('div', { class: 'spread' }, h('span', null, item.raw_content), badge(item.status)),
-        h('div', { class: 'spread' },
-          h('span', { class: 'muted' }, [item.type, ...item.tags.map((/** @type {string} */ t) => `#${t}`), ago(item.created_at)].join(' · ')),
-          h('div', { class: 'row' }, (MOVES[item.status] ?? []).map(([to, label]) => {
-            const b = h('button', { type: 'button', class: 'btn small' }, label);
-            b.onclick = () => busy(b, async () => {
-              try { await api(`/api/capture/items/${item.id}/status`, { signal, body: { status: to } }); await load(); } catch (e) { showError(err, e); }
-            });
-            return b;
-          }))),
-        err);
+        h(
+          'div',
+          { class: 'spread' },
+          h(
+            'span',
+            { class: 'muted' },
+            [item.type, ...item.tags.map((/** @type {string} */ t) => `#${t}`), ago(item.created_at)].join(' · '),
+          ),
+          h(
+            'div',
+            { class: 'row' },
+            (MOVES[item.status] ?? []).map(([to, label]) => {
+              const b = h('button', { type: 'button', class: 'btn small' }, label);
+              b.onclick = () =>
+                busy(b, async () => {
+                  try {
+                    await api(`/api/capture/items/${item.id}/status`, { signal, body: { status: to } });
+                    await load();
+                  } catch (e) {
+                    showError(err, e);
+                  }
+                });
+              return b;
+            }),
+          ),
+        ),
+        err,
+      );
     }
     void load();
   });

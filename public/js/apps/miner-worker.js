@@ -18,7 +18,10 @@ function hex(buf) {
 
 self.onmessage = async (e) => {
   const msg = e.data;
-  if (msg.type === 'stop') { job++; return; }
+  if (msg.type === 'stop') {
+    job++;
+    return;
+  }
   if (msg.type !== 'mine') return;
   const mine = ++job;
   const { prefix, suffix, target, start, step } = msg;
@@ -28,7 +31,9 @@ self.onmessage = async (e) => {
   while (mine === job) {
     const nonces = Array.from({ length: BATCH }, (_, i) => nonce + i * step);
     nonce += BATCH * step;
-    const hashes = await Promise.all(nonces.map((n) => crypto.subtle.digest('SHA-256', enc.encode(prefix + n + suffix))));
+    const hashes = await Promise.all(
+      nonces.map((n) => crypto.subtle.digest('SHA-256', enc.encode(prefix + n + suffix))),
+    );
     counted += BATCH;
     for (let i = 0; i < BATCH; i++) {
       const h = hex(/** @type {ArrayBuffer} */ (hashes[i]));

@@ -4,9 +4,10 @@
  * real hashrate, the blocks found here, the ledger's totals and the network. The server only hands
  * out templates and checks each nonce with one hash.
  */
-import { h, fill, fmtAmount, ago, asList, short, every } from '../dom.js';
+
 import { api } from '../api-client.js';
-import { loading, kv, showError, errorBox, badge, empty, toast } from '../ui.js';
+import { ago, asList, every, fill, fmtAmount, h, short } from '../dom.js';
+import { badge, empty, errorBox, kv, loading, showError, toast } from '../ui.js';
 import { browserMiner } from './browser-miner.js';
 
 const POLL_MS = 3000;
@@ -18,10 +19,20 @@ const POLL_MS = 3000;
  */
 const pick = (o, keys) => Object.fromEntries(keys.filter((k) => o?.[k] != null).map((k) => [k, o[k]]));
 const MINE = ['blocks_mined', 'roadcoins_earned', 'last_block_time', 'mining_since'];
-const POOL = ['pool_name', 'active_miners', 'network_hashrate_hs', 'difficulty', 'mining_reward', 'height', 'average_block_time_seconds', 'blocks_last_hour'];
+const POOL = [
+  'pool_name',
+  'active_miners',
+  'network_hashrate_hs',
+  'difficulty',
+  'mining_reward',
+  'height',
+  'average_block_time_seconds',
+  'blocks_last_hour',
+];
 
 /** @param {number} hs */
-const fmtRate = (hs) => (hs >= 1e6 ? `${(hs / 1e6).toFixed(2)} MH/s` : hs >= 1e3 ? `${(hs / 1e3).toFixed(1)} kH/s` : `${Math.round(hs)} H/s`);
+const fmtRate = (hs) =>
+  hs >= 1e6 ? `${(hs / 1e6).toFixed(2)} MH/s` : hs >= 1e3 ? `${(hs / 1e3).toFixed(1)} kH/s` : `${Math.round(hs)} H/s`;
 
 /** @param {HTMLElement} _body @param {import('../app-registry.js').AppContext} ctx */
 export function mount(_body, ctx) {
@@ -35,23 +46,49 @@ export function mount(_body, ctx) {
     const stats = h('div', null, loading());
     const pool = h('div', null, loading());
     const blocks = h('div', null, loading());
-    body.append(h('div', { class: 'pad stack' },
-      h('div', { class: 'card stack' }, h('div', { class: 'spread' }, h('h3', null, 'Miner ', state), h('div', { class: 'row' }, start, stop, once)), out),
-      h('div', { class: 'cards' }, h('section', { class: 'card stack' }, h('h3', null, 'This device'), device),
-        h('section', { class: 'card stack' }, h('h3', null, 'Your mining'), stats),
-        h('section', { class: 'card stack' }, h('h3', null, 'Pool'), pool)),
-      h('section', { class: 'stack' }, h('h3', null, 'Your recent blocks'), blocks)));
+    body.append(
+      h(
+        'div',
+        { class: 'pad stack' },
+        h(
+          'div',
+          { class: 'card stack' },
+          h('div', { class: 'spread' }, h('h3', null, 'Miner ', state), h('div', { class: 'row' }, start, stop, once)),
+          out,
+        ),
+        h(
+          'div',
+          { class: 'cards' },
+          h('section', { class: 'card stack' }, h('h3', null, 'This device'), device),
+          h('section', { class: 'card stack' }, h('h3', null, 'Your mining'), stats),
+          h('section', { class: 'card stack' }, h('h3', null, 'Pool'), pool),
+        ),
+        h('section', { class: 'stack' }, h('h3', null, 'Your recent blocks'), blocks),
+      ),
+    );
 
     let found = 0;
     let single = false;
     let hashrate = 0;
     const miner = browserMiner({
-      onRate: (hs) => { hashrate = hs; showDevice(); },
+      onRate: (hs) => {
+        hashrate = hs;
+        showDevice();
+      },
       onBlock: (b) => {
         found++;
-        fill(out, h('p', { class: 'msg ok', role: 'status' }, `Mined block #${b?.height ?? b?.index}: reward ${fmtAmount(b?.reward)}, ${b?.transaction_count ?? 0} transactions.`));
+        fill(
+          out,
+          h(
+            'p',
+            { class: 'msg ok', role: 'status' },
+            `Mined block #${b?.height ?? b?.index}: reward ${fmtAmount(b?.reward)}, ${b?.transaction_count ?? 0} transactions.`,
+          ),
+        );
         toast(`Block #${b?.height ?? b?.index} mined`);
-        showDevice(); void poll(); void slowPoll();
+        showDevice();
+        void poll();
+        void slowPoll();
       },
       onError: (e) => showError(out, e),
     });
@@ -68,31 +105,73 @@ export function mount(_body, ctx) {
 
     async function poll() {
       if (document.hidden || ctx.win.el.hidden) return;
-      try { fill(stats, kv(pick(await api('/api/miner/stats', { signal }), MINE))); } catch (e) { showError(stats, e); }
+      try {
+        fill(stats, kv(pick(await api('/api/miner/stats', { signal }), MINE)));
+      } catch (e) {
+        showError(stats, e);
+      }
     }
 
     async function slowPoll() {
       if (document.hidden || ctx.win.el.hidden) return;
-      try { fill(pool, kv(pick(await api('/api/miner/pool/info', { signal }), POOL))); }
-      catch (e) { showError(pool, e); }
+      try {
+        fill(pool, kv(pick(await api('/api/miner/pool/info', { signal }), POOL)));
+      } catch (e) {
+        showError(pool, e);
+      }
       try {
         const list = asList(await api('/api/miner/blocks?limit=10', { signal }), 'blocks');
-        fill(blocks, list.length ? h('ul', { class: 'plain-list' }, list.map((b) => h('li', { class: 'spread' },
-          h('span', null, `#${b.height ?? b.block_index ?? b.index} `, h('span', { class: 'mono muted' }, short(b.hash ?? b.block_hash, 8))),
-          h('span', null, `${fmtAmount(b.reward)} · ${ago(b.timestamp)}`)))) : empty('No blocks mined by you yet.'));
-      } catch (e) { showError(blocks, e); }
+        fill(
+          blocks,
+          list.length
+            ? h(
+                'ul',
+                { class: 'plain-list' },
+                list.map((b) =>
+                  h(
+                    'li',
+                    { class: 'spread' },
+                    h(
+                      'span',
+                      null,
+                      `#${b.height ?? b.block_index ?? b.index} `,
+                      h('span', { class: 'mono muted' }, short(b.hash ?? b.block_hash, 8)),
+                    ),
+                    h('span', null, `${fmtAmount(b.reward)} · ${ago(b.timestamp)}`),
+                  ),
+                ),
+              )
+            : empty('No blocks mined by you yet.'),
+        );
+      } catch (e) {
+        showError(blocks, e);
+      }
     }
 
-    start.onclick = () => { out.replaceChildren(); miner.start(); showDevice(); };
-    stop.onclick = () => { miner.stop(); showDevice(); fill(out, h('p', { class: 'msg ok' }, 'Miner stopped.')); };
+    start.onclick = () => {
+      out.replaceChildren();
+      miner.start();
+      showDevice();
+    };
+    stop.onclick = () => {
+      miner.stop();
+      showDevice();
+      fill(out, h('p', { class: 'msg ok' }, 'Miner stopped.'));
+    };
     once.onclick = () => {
       if (miner.running || single) return;
       single = true;
       showDevice();
       fill(out, loading(`Mining a block on this device (${miner.workers} worker${miner.workers > 1 ? 's' : ''})…`));
-      void miner.mineOne(signal)
-        .catch((e) => { if (!signal.aborted) fill(out, errorBox(e)); })
-        .finally(() => { single = false; showDevice(); });
+      void miner
+        .mineOne(signal)
+        .catch((e) => {
+          if (!signal.aborted) fill(out, errorBox(e));
+        })
+        .finally(() => {
+          single = false;
+          showDevice();
+        });
     };
 
     showDevice();

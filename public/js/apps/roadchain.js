@@ -1,8 +1,9 @@
 // @ts-check
 /** RoadChain explorer: stats, latest blocks (live over WebSocket), block and transaction detail, verify. */
-import { h, fill, short, fmtTime, ago, fmtAmount, asList } from '../dom.js';
+
 import { api, wsUrl } from '../api-client.js';
-import { busy, loading, showError, errorBox, kv, empty, isAbort } from '../ui.js';
+import { ago, asList, fill, fmtAmount, fmtTime, h, short } from '../dom.js';
+import { busy, empty, errorBox, isAbort, kv, loading, showError } from '../ui.js';
 
 /** @param {any} b */ const heightOf = (b) => b?.height ?? b?.index;
 const HASH = /^[0-9a-f]{64}$/i;
@@ -14,11 +15,26 @@ export function mount(body, ctx) {
   const stats = h('div', { class: 'chain-stats' });
   const verifyOut = h('div', { 'aria-live': 'polite' });
   const main = h('div', { class: 'stack' });
-  const q = h('input', { name: 'q', placeholder: 'Height, block hash or transaction hash', 'aria-label': 'Find a block or transaction' });
+  const q = h('input', {
+    name: 'q',
+    placeholder: 'Height, block hash or transaction hash',
+    'aria-label': 'Find a block or transaction',
+  });
   // chain-find: never narrower than its input and button, so on a phone Verify wraps below it.
-  const find = h('form', { class: 'row nowrap grow chain-find' }, q, h('button', { type: 'submit', class: 'btn' }, 'Find'));
-  const verifyBtn = h('button', { type: 'button', class: 'btn primary', onclick: () => busy(verifyBtn, verify) }, 'Verify chain');
-  body.append(h('div', { class: 'pad stack' }, h('div', { class: 'row' }, find, verifyBtn, live), stats, verifyOut, main));
+  const find = h(
+    'form',
+    { class: 'row nowrap grow chain-find' },
+    q,
+    h('button', { type: 'submit', class: 'btn' }, 'Find'),
+  );
+  const verifyBtn = h(
+    'button',
+    { type: 'button', class: 'btn primary', onclick: () => busy(verifyBtn, verify) },
+    'Verify chain',
+  );
+  body.append(
+    h('div', { class: 'pad stack' }, h('div', { class: 'row' }, find, verifyBtn, live), stats, verifyOut, main),
+  );
 
   const rows = h('tbody');
   /** @type {Set<number>} */ const shown = new Set();
@@ -30,8 +46,17 @@ export function mount(body, ctx) {
   async function loadStats() {
     try {
       const s = await api('/api/blockchain/stats', { auth: false, signal });
-      fill(stats, kv(s, ['height', 'total_blocks', 'total_transactions', 'pending_transactions', 'difficulty'], ['head_hash', 'latest_block_hash', 'latest_block_index']));
-    } catch (e) { showError(stats, e, loadStats); }
+      fill(
+        stats,
+        kv(
+          s,
+          ['height', 'total_blocks', 'total_transactions', 'pending_transactions', 'difficulty'],
+          ['head_hash', 'latest_block_hash', 'latest_block_index'],
+        ),
+      );
+    } catch (e) {
+      showError(stats, e, loadStats);
+    }
   }
 
   /** Blocks that arrived live while the table was not shown: highlighted once the list loads. @type {Set<number>} */
@@ -42,12 +67,15 @@ export function mount(body, ctx) {
     const n = Number(heightOf(b));
     shown.add(n);
     top = Math.max(top, n);
-    return h('tr', { class: fresh || arrived.delete(n) ? 'fresh' : null },
+    return h(
+      'tr',
+      { class: fresh || arrived.delete(n) ? 'fresh' : null },
       h('td', null, h('button', { type: 'button', class: 'btn link', onclick: () => showBlock(String(n)) }, `#${n}`)),
       h('td', { class: 'mono', title: b.hash }, short(b.hash, 10)),
       h('td', null, b.transaction_count ?? asList(b.transactions).length),
       h('td', { class: 'mono', title: b.miner_address ?? '' }, b.miner_address ? short(b.miner_address, 6) : '—'),
-      h('td', { title: fmtTime(b.timestamp ?? b.created_at) }, ago(b.timestamp ?? b.created_at)));
+      h('td', { title: fmtTime(b.timestamp ?? b.created_at) }, ago(b.timestamp ?? b.created_at)),
+    );
   }
 
   async function showList() {
@@ -58,19 +86,48 @@ export function mount(body, ctx) {
     try {
       const list = asList(await api('/api/blockchain/blocks?limit=25', { auth: false, signal }), 'blocks');
       if (my !== view) return;
-      fill(rows, list.map((b) => row(b, false)));
-      fill(main, list.length ? h('div', { class: 'table-wrap' }, h('table', { class: 'table' },
-        h('caption', { class: 'sr-only' }, 'Latest blocks, newest first'),
-        h('thead', null, h('tr', null, ['Height', 'Hash', 'Txs', 'Miner', 'Time'].map((t) => h('th', { scope: 'col' }, t)))), rows))
-        : empty('No blocks yet. Mine the first one from the Miner or the Terminal.'));
-    } catch (e) { if (my === view) showError(main, e, showList); }
+      fill(
+        rows,
+        list.map((b) => row(b, false)),
+      );
+      fill(
+        main,
+        list.length
+          ? h(
+              'div',
+              { class: 'table-wrap' },
+              h(
+                'table',
+                { class: 'table' },
+                h('caption', { class: 'sr-only' }, 'Latest blocks, newest first'),
+                h(
+                  'thead',
+                  null,
+                  h(
+                    'tr',
+                    null,
+                    ['Height', 'Hash', 'Txs', 'Miner', 'Time'].map((t) => h('th', { scope: 'col' }, t)),
+                  ),
+                ),
+                rows,
+              ),
+            )
+          : empty('No blocks yet. Mine the first one from the Miner or the Terminal.'),
+      );
+    } catch (e) {
+      if (my === view) showError(main, e, showList);
+    }
   }
 
   /** A block arrived on the socket. @param {any} b */
   function addBlock(b) {
     if (!listing || shown.has(Number(heightOf(b)))) return;
     // Still loading, or the "no blocks yet" note (the first block creates the genesis block too): reload.
-    if (!rows.isConnected) { arrived.add(Number(heightOf(b))); void loadStats(); return void showList(); }
+    if (!rows.isConnected) {
+      arrived.add(Number(heightOf(b)));
+      void loadStats();
+      return void showList();
+    }
     rows.prepend(row(b, true));
     while (rows.children.length > 50) rows.lastElementChild?.remove();
     void loadStats();
@@ -87,20 +144,75 @@ export function mount(body, ctx) {
       const b = await api(`/api/blockchain/blocks/${encodeURIComponent(id)}`, { auth: false, signal });
       if (my !== view) return;
       const txs = asList(b.transactions);
-      fill(main, back(), h('h3', null, `Block #${heightOf(b)}`),
-        kv(b, ['height', 'hash', 'previous_hash', 'merkle_root', 'timestamp', 'nonce', 'difficulty', 'miner_address', 'reward', 'transaction_count'], ['transactions', 'index', 'id']),
+      fill(
+        main,
+        back(),
+        h('h3', null, `Block #${heightOf(b)}`),
+        kv(
+          b,
+          [
+            'height',
+            'hash',
+            'previous_hash',
+            'merkle_root',
+            'timestamp',
+            'nonce',
+            'difficulty',
+            'miner_address',
+            'reward',
+            'transaction_count',
+          ],
+          ['transactions', 'index', 'id'],
+        ),
         h('h3', null, `Transactions (${txs.length})`),
-        txs.length ? txTable(txs) : h('p', { class: 'muted' }, 'No transactions in this block.'));
-    } catch (e) { if (my === view && !isAbort(e)) fill(main, back(), errorBox(e)); }
+        txs.length ? txTable(txs) : h('p', { class: 'muted' }, 'No transactions in this block.'),
+      );
+    } catch (e) {
+      if (my === view && !isAbort(e)) fill(main, back(), errorBox(e));
+    }
   }
 
   /** @param {any[]} txs */
   function txTable(txs) {
-    return h('div', { class: 'table-wrap' }, h('table', { class: 'table' },
-      h('thead', null, h('tr', null, ['Hash', 'From', 'To', 'Amount'].map((t) => h('th', { scope: 'col' }, t)))),
-      h('tbody', null, txs.map((t) => h('tr', null,
-        h('td', null, h('button', { type: 'button', class: 'btn link mono', onclick: () => showTx(t.transaction_hash) }, short(t.transaction_hash, 8))),
-        h('td', { class: 'mono' }, short(t.from_address, 6)), h('td', { class: 'mono' }, short(t.to_address, 6)), h('td', null, fmtAmount(t.amount)))))));
+    return h(
+      'div',
+      { class: 'table-wrap' },
+      h(
+        'table',
+        { class: 'table' },
+        h(
+          'thead',
+          null,
+          h(
+            'tr',
+            null,
+            ['Hash', 'From', 'To', 'Amount'].map((t) => h('th', { scope: 'col' }, t)),
+          ),
+        ),
+        h(
+          'tbody',
+          null,
+          txs.map((t) =>
+            h(
+              'tr',
+              null,
+              h(
+                'td',
+                null,
+                h(
+                  'button',
+                  { type: 'button', class: 'btn link mono', onclick: () => showTx(t.transaction_hash) },
+                  short(t.transaction_hash, 8),
+                ),
+              ),
+              h('td', { class: 'mono' }, short(t.from_address, 6)),
+              h('td', { class: 'mono' }, short(t.to_address, 6)),
+              h('td', null, fmtAmount(t.amount)),
+            ),
+          ),
+        ),
+      ),
+    );
   }
 
   /** @param {string} hash */
@@ -112,16 +224,43 @@ export function mount(body, ctx) {
       const t = await api(`/api/blockchain/transactions/${encodeURIComponent(hash)}`, { auth: false, signal });
       if (my !== view) return;
       const bh = t.block_height;
-      fill(main, back(), h('h3', null, 'Transaction'), kv(t, ['transaction_hash', 'from_address', 'to_address', 'amount', 'fee', 'message', 'is_confirmed', 'block_height', 'created_at']),
-        bh != null && h('button', { type: 'button', class: 'btn small', onclick: () => showBlock(String(bh)) }, `Open block #${bh}`));
-    } catch (e) { if (my === view && !isAbort(e)) fill(main, back(), errorBox(e)); }
+      fill(
+        main,
+        back(),
+        h('h3', null, 'Transaction'),
+        kv(t, [
+          'transaction_hash',
+          'from_address',
+          'to_address',
+          'amount',
+          'fee',
+          'message',
+          'is_confirmed',
+          'block_height',
+          'created_at',
+        ]),
+        bh != null &&
+          h(
+            'button',
+            { type: 'button', class: 'btn small', onclick: () => showBlock(String(bh)) },
+            `Open block #${bh}`,
+          ),
+      );
+    } catch (e) {
+      if (my === view && !isAbort(e)) fill(main, back(), errorBox(e));
+    }
   }
 
   find.addEventListener('submit', async (e) => {
     e.preventDefault();
     const v = q.value.trim().replace(/^#/, '');
     if (/^\d+$/.test(v)) return showBlock(v);
-    if (!HASH.test(v)) return fill(main, back(), h('p', { class: 'msg error', role: 'alert' }, 'Enter a block height (a number) or a 64-character hex hash.'));
+    if (!HASH.test(v))
+      return fill(
+        main,
+        back(),
+        h('p', { class: 'msg error', role: 'alert' }, 'Enter a block height (a number) or a 64-character hex hash.'),
+      );
     // A 64-hex string is a block hash or a transaction hash: try the block first.
     try {
       await api(`/api/blockchain/blocks/${v}`, { auth: false, signal });
@@ -136,11 +275,31 @@ export function mount(body, ctx) {
     try {
       const r = await api('/api/blockchain/verify', { auth: false, signal, timeout: 120_000 });
       const errs = asList(r.errors);
-      fill(verifyOut, h('div', { class: `msg ${r.valid ? 'ok' : 'error'}`, role: 'status' },
-        h('p', null, h('strong', null, r.valid ? '✓ Chain is valid. ' : '✗ Chain is NOT valid. '),
-          `Checked ${r.checked_blocks ?? '?'} blocks up to height ${r.height ?? '?'}`, r.head_hash ? `, head ${short(r.head_hash, 8)}.` : '.'),
-        errs.length > 0 && h('ul', null, errs.map((x) => h('li', null, `Height ${x.height ?? '?'}: ${x.problem ?? x.message ?? JSON.stringify(x)}`)))));
-    } catch (e) { showError(verifyOut, e); }
+      fill(
+        verifyOut,
+        h(
+          'div',
+          { class: `msg ${r.valid ? 'ok' : 'error'}`, role: 'status' },
+          h(
+            'p',
+            null,
+            h('strong', null, r.valid ? '✓ Chain is valid. ' : '✗ Chain is NOT valid. '),
+            `Checked ${r.checked_blocks ?? '?'} blocks up to height ${r.height ?? '?'}`,
+            r.head_hash ? `, head ${short(r.head_hash, 8)}.` : '.',
+          ),
+          errs.length > 0 &&
+            h(
+              'ul',
+              null,
+              errs.map((x) =>
+                h('li', null, `Height ${x.height ?? '?'}: ${x.problem ?? x.message ?? JSON.stringify(x)}`),
+              ),
+            ),
+        ),
+      );
+    } catch (e) {
+      showError(verifyOut, e);
+    }
   }
 
   // Live blocks: {type:"hello", head} on connect, then {type:"block", block}. Reconnects with backoff.
@@ -152,16 +311,27 @@ export function mount(body, ctx) {
     if (signal.aborted) return;
     const socket = (ws = new WebSocket(wsUrl('/api/blockchain/ws')));
     clearInterval(keepAlive);
-    keepAlive = setInterval(() => { if (socket.readyState === WebSocket.OPEN) socket.send('ping'); }, 30_000);
-    ws.onopen = () => { tries = 0; };
+    keepAlive = setInterval(() => {
+      if (socket.readyState === WebSocket.OPEN) socket.send('ping');
+    }, 30_000);
+    ws.onopen = () => {
+      tries = 0;
+    };
     ws.onmessage = (ev) => {
       let m;
-      try { m = JSON.parse(String(ev.data)); } catch { return; }
+      try {
+        m = JSON.parse(String(ev.data));
+      } catch {
+        return;
+      }
       if (m?.type === 'hello') {
         live.className = 'badge ok';
         live.textContent = '● Live';
         const head = Number(heightOf(m.head) ?? m.head);
-        if (listing && Number.isFinite(head) && head > top && top >= 0) { void showList(); void loadStats(); }
+        if (listing && Number.isFinite(head) && head > top && top >= 0) {
+          void showList();
+          void loadStats();
+        }
       } else if (m?.type === 'block' && m.block) addBlock(m.block);
     };
     ws.onclose = () => {
@@ -170,7 +340,14 @@ export function mount(body, ctx) {
       if (!signal.aborted) setTimeout(connect, Math.min(30_000, 1000 * 2 ** tries++));
     };
   }
-  signal.addEventListener('abort', () => { clearInterval(keepAlive); ws?.close(); }, { once: true });
+  signal.addEventListener(
+    'abort',
+    () => {
+      clearInterval(keepAlive);
+      ws?.close();
+    },
+    { once: true },
+  );
 
   void loadStats();
   void showList();

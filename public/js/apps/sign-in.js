@@ -1,10 +1,11 @@
 // @ts-check
 /** Account window: sign in / register when signed out; profile, signed-in devices, password change and sign-out when signed in. */
-import { h, fill, fmtAmount, ago, asList } from '../dom.js';
-import { busy, field, formErrors, tabs, kv, loading, showError } from '../ui.js';
+
 import { api } from '../api-client.js';
 import * as store from '../auth-store.js';
-import { signIn, register, signOut, changePassword } from '../session.js';
+import { ago, asList, fill, fmtAmount, h } from '../dom.js';
+import { changePassword, register, signIn, signOut } from '../session.js';
+import { busy, field, formErrors, kv, loading, showError, tabs } from '../ui.js';
 import { openWindows } from '../window-manager.js';
 
 /**
@@ -15,10 +16,20 @@ import { openWindows } from '../window-manager.js';
 export function signInForm(onDone, signal) {
   const out = h('div', { 'aria-live': 'polite' });
   const btn = h('button', { type: 'submit', class: 'btn primary' }, 'Sign in');
-  const form = h('form', { id: 'signin', class: 'stack' },
-    field('Username or email', h('input', { name: 'username', autocomplete: 'username', required: true, value: store.lastUsername() })),
-    field('Password', h('input', { name: 'password', type: 'password', autocomplete: 'current-password', required: true })),
-    out, h('div', { class: 'row end' }, btn));
+  const form = h(
+    'form',
+    { id: 'signin', class: 'stack' },
+    field(
+      'Username or email',
+      h('input', { name: 'username', autocomplete: 'username', required: true, value: store.lastUsername() }),
+    ),
+    field(
+      'Password',
+      h('input', { name: 'password', type: 'password', autocomplete: 'current-password', required: true }),
+    ),
+    out,
+    h('div', { class: 'row end' }, btn),
+  );
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     const d = new FormData(form);
@@ -28,7 +39,9 @@ export function signInForm(onDone, signal) {
         await signIn(String(d.get('username')).trim(), String(d.get('password')), signal);
         form.reset();
         onDone();
-      } catch (err) { formErrors(form, err, out); }
+      } catch (err) {
+        formErrors(form, err, out);
+      }
     });
   });
   return form;
@@ -37,12 +50,31 @@ export function signInForm(onDone, signal) {
 function registerForm() {
   const out = h('div', { 'aria-live': 'polite' });
   const btn = h('button', { type: 'submit', class: 'btn primary' }, 'Create account');
-  const form = h('form', { id: 'register', class: 'stack' },
-    field('Username', h('input', { name: 'username', autocomplete: 'username', required: true, minlength: '3', maxlength: '50', pattern: '[A-Za-z0-9_.\\-]{3,50}' }), '3–50 letters, digits, _ . -'),
+  const form = h(
+    'form',
+    { id: 'register', class: 'stack' },
+    field(
+      'Username',
+      h('input', {
+        name: 'username',
+        autocomplete: 'username',
+        required: true,
+        minlength: '3',
+        maxlength: '50',
+        pattern: '[A-Za-z0-9_.\\-]{3,50}',
+      }),
+      '3–50 letters, digits, _ . -',
+    ),
     field('Email', h('input', { name: 'email', type: 'email', autocomplete: 'email', required: true })),
     field('Full name (optional)', h('input', { name: 'full_name', autocomplete: 'name', maxlength: '100' })),
-    field('Password', h('input', { name: 'password', type: 'password', autocomplete: 'new-password', required: true, minlength: '8' }), 'At least 8 characters'),
-    out, h('div', { class: 'row end' }, btn));
+    field(
+      'Password',
+      h('input', { name: 'password', type: 'password', autocomplete: 'new-password', required: true, minlength: '8' }),
+      'At least 8 characters',
+    ),
+    out,
+    h('div', { class: 'row end' }, btn),
+  );
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     const d = Object.fromEntries([...new FormData(form)].map(([k, v]) => [k, String(v).trim()]));
@@ -53,7 +85,9 @@ function registerForm() {
       try {
         await register(/** @type {any} */ (d));
         form.reset();
-      } catch (err) { formErrors(form, err, out); }
+      } catch (err) {
+        formErrors(form, err, out);
+      }
     });
   });
   return form;
@@ -68,35 +102,75 @@ function devices(signal) {
   const load = async () => {
     try {
       const sessions = asList(await api('/api/auth/sessions', { signal }), 'sessions');
-      fill(list, sessions.map((/** @type {any} */ s) => {
-        const name = s.user_agent || 'Unknown device';
-        const end = h('button', { type: 'button', class: 'btn small', 'aria-label': `Sign out ${name}` }, 'Sign out');
-        end.addEventListener('click', () => void busy(end, async () => {
-          try {
-            await api(`/api/auth/sessions/${encodeURIComponent(s.id)}`, { method: 'DELETE', signal });
-            await load();
-          } catch (e) { showError(list, e, load); }
-        }));
-        return h('div', { class: 'row', 'data-session': s.current ? 'current' : 'other' },
-          h('span', { class: 'grow' }, h('strong', null, name), s.current ? ' (this device)' : '',
-            h('small', { class: 'muted' }, ` · ${s.ip || 'unknown address'} · active ${ago(s.last_seen)}`)),
-          s.current ? null : end);
-      }));
-    } catch (e) { showError(list, e, load); }
+      fill(
+        list,
+        sessions.map((/** @type {any} */ s) => {
+          const name = s.user_agent || 'Unknown device';
+          const end = h('button', { type: 'button', class: 'btn small', 'aria-label': `Sign out ${name}` }, 'Sign out');
+          end.addEventListener(
+            'click',
+            () =>
+              void busy(end, async () => {
+                try {
+                  await api(`/api/auth/sessions/${encodeURIComponent(s.id)}`, { method: 'DELETE', signal });
+                  await load();
+                } catch (e) {
+                  showError(list, e, load);
+                }
+              }),
+          );
+          return h(
+            'div',
+            { class: 'row', 'data-session': s.current ? 'current' : 'other' },
+            h(
+              'span',
+              { class: 'grow' },
+              h('strong', null, name),
+              s.current ? ' (this device)' : '',
+              h('small', { class: 'muted' }, ` · ${s.ip || 'unknown address'} · active ${ago(s.last_seen)}`),
+            ),
+            s.current ? null : end,
+          );
+        }),
+      );
+    } catch (e) {
+      showError(list, e, load);
+    }
   };
   void load();
-  return h('section', { class: 'card stack', 'aria-label': 'Signed-in devices' }, h('h3', null, 'Signed-in devices'), list);
+  return h(
+    'section',
+    { class: 'card stack', 'aria-label': 'Signed-in devices' },
+    h('h3', null, 'Signed-in devices'),
+    list,
+  );
 }
 
 /** @param {import('../auth-store.js').User} u @param {import('../app-registry.js').AppContext} ctx */
 function account(u, ctx) {
   const out = h('div', { 'aria-live': 'polite' });
   const pwBtn = h('button', { type: 'submit', class: 'btn' }, 'Change password');
-  const pw = h('form', { id: 'pw', class: 'stack' },
+  const pw = h(
+    'form',
+    { id: 'pw', class: 'stack' },
     h('h3', null, 'Change password'),
-    field('Current password', h('input', { name: 'current_password', type: 'password', autocomplete: 'current-password', required: true })),
-    field('New password', h('input', { name: 'new_password', type: 'password', autocomplete: 'new-password', required: true, minlength: '8' })),
-    out, h('div', { class: 'row end' }, pwBtn));
+    field(
+      'Current password',
+      h('input', { name: 'current_password', type: 'password', autocomplete: 'current-password', required: true }),
+    ),
+    field(
+      'New password',
+      h('input', {
+        name: 'new_password',
+        type: 'password',
+        autocomplete: 'new-password',
+        required: true,
+        minlength: '8',
+      }),
+    ),
+    out,
+    h('div', { class: 'row end' }, pwBtn),
+  );
   pw.addEventListener('submit', (e) => {
     e.preventDefault();
     const d = new FormData(pw);
@@ -105,18 +179,45 @@ function account(u, ctx) {
         await changePassword(String(d.get('current_password')), String(d.get('new_password')), ctx.signal);
         pw.reset();
         fill(out, h('p', { class: 'msg ok' }, 'Password changed. Your other sessions were signed out.'));
-      } catch (err) { formErrors(pw, err, out); }
+      } catch (err) {
+        formErrors(pw, err, out);
+      }
     });
   });
-  const outBtn = h('button', { type: 'button', class: 'btn', onclick: () => busy(outBtn, () => signOut(false)) }, 'Sign out');
-  const allBtn = h('button', { type: 'button', class: 'btn danger', onclick: () => busy(allBtn, () => signOut(true)) }, 'Sign out everywhere');
-  return h('div', { class: 'stack' },
-    h('div', { class: 'card stack' },
+  const outBtn = h(
+    'button',
+    { type: 'button', class: 'btn', onclick: () => busy(outBtn, () => signOut(false)) },
+    'Sign out',
+  );
+  const allBtn = h(
+    'button',
+    { type: 'button', class: 'btn danger', onclick: () => busy(allBtn, () => signOut(true)) },
+    'Sign out everywhere',
+  );
+  return h(
+    'div',
+    { class: 'stack' },
+    h(
+      'div',
+      { class: 'card stack' },
       h('h3', null, u.full_name || u.username),
-      kv({ username: u.username, email: u.email, wallet_address: u.wallet_address, balance: u.balance == null ? null : fmtAmount(u.balance) })),
-    h('div', { class: 'row' }, h('button', { type: 'button', class: 'btn', onclick: () => ctx.open('wallet') }, 'Open wallet'), outBtn, allBtn),
+      kv({
+        username: u.username,
+        email: u.email,
+        wallet_address: u.wallet_address,
+        balance: u.balance == null ? null : fmtAmount(u.balance),
+      }),
+    ),
+    h(
+      'div',
+      { class: 'row' },
+      h('button', { type: 'button', class: 'btn', onclick: () => ctx.open('wallet') }, 'Open wallet'),
+      outBtn,
+      allBtn,
+    ),
     devices(ctx.signal),
-    pw);
+    pw,
+  );
 }
 
 /** @param {HTMLElement} body @param {import('../app-registry.js').AppContext} ctx @param {unknown} [arg] */
@@ -134,8 +235,19 @@ export function mount(body, ctx, arg) {
   const login = signInForm(() => {}, ctx.signal); // the 'change' listener below moves on
   const reg = registerForm();
   const panel = h('div', { class: 'pad', role: 'tabpanel' }, login);
-  const forms = h('div', { class: 'stack' },
-    tabs([{ id: 'in', label: 'Sign in' }, { id: 'up', label: 'Create account' }], 'in', (id) => fill(panel, id === 'in' ? login : reg)), panel);
+  const forms = h(
+    'div',
+    { class: 'stack' },
+    tabs(
+      [
+        { id: 'in', label: 'Sign in' },
+        { id: 'up', label: 'Create account' },
+      ],
+      'in',
+      (id) => fill(panel, id === 'in' ? login : reg),
+    ),
+    panel,
+  );
   const draw = () => {
     const u = store.getUser();
     ctx.win.setTitle(u ? 'Account' : 'Sign in');
@@ -144,15 +256,26 @@ export function mount(body, ctx, arg) {
   /** @param {unknown} a */
   const reason = (a) => {
     const r = /** @type {{ reason?: string } | undefined} */ (a)?.reason;
-    if (r === 'expired') fill(notice, h('p', { class: 'msg warn' }, 'Your session has ended. Sign in again: your open windows keep what you typed.'));
+    if (r === 'expired')
+      fill(
+        notice,
+        h('p', { class: 'msg warn' }, 'Your session has ended. Sign in again: your open windows keep what you typed.'),
+      );
     else if (r === 'required') fill(notice, h('p', { class: 'msg' }, 'Please sign in to continue.'));
   };
-  store.events.addEventListener('change', (e) => {
-    const r = /** @type {CustomEvent} */ (e).detail.reason;
-    if (r === 'signin' && view.contains(forms)) return afterSignIn();
-    draw();
-  }, { signal: ctx.signal });
+  store.events.addEventListener(
+    'change',
+    (e) => {
+      const r = /** @type {CustomEvent} */ (e).detail.reason;
+      if (r === 'signin' && view.contains(forms)) return afterSignIn();
+      draw();
+    },
+    { signal: ctx.signal },
+  );
   reason(arg);
   draw();
-  return (/** @type {unknown} */ a) => { reason(a); draw(); };
+  return (/** @type {unknown} */ a) => {
+    reason(a);
+    draw();
+  };
 }

@@ -5,9 +5,10 @@
  * main read views an administrator may open (GitHub repositories, Stripe balance, Vercel
  * deployments …), each answering with its data or the API's own words ("not configured: set …").
  */
-import { h, fill, fmtTime, asList } from '../dom.js';
+
 import { api } from '../api-client.js';
-import { busy, loading, showError, empty, badge, kv, field } from '../ui.js';
+import { asList, fill, fmtTime, h } from '../dom.js';
+import { badge, busy, empty, field, kv, loading, showError } from '../ui.js';
 
 /** Admin read views: label → API path. */
 const VIEWS = [
@@ -35,9 +36,34 @@ function render(data) {
   if (Array.isArray(list) && (Array.isArray(data) || list.length > 0)) {
     if (!list.length) return empty('Nothing here.');
     const cols = Object.keys(list[0] ?? {}).slice(0, 8);
-    return h('div', { class: 'table-wrap' }, h('table', { class: 'table' },
-      h('thead', null, h('tr', null, cols.map((c) => h('th', { scope: 'col' }, c)))),
-      h('tbody', null, list.map((row) => h('tr', null, cols.map((c) => h('td', null, cell(row?.[c]))))))));
+    return h(
+      'div',
+      { class: 'table-wrap' },
+      h(
+        'table',
+        { class: 'table' },
+        h(
+          'thead',
+          null,
+          h(
+            'tr',
+            null,
+            cols.map((c) => h('th', { scope: 'col' }, c)),
+          ),
+        ),
+        h(
+          'tbody',
+          null,
+          list.map((row) =>
+            h(
+              'tr',
+              null,
+              cols.map((c) => h('td', null, cell(row?.[c]))),
+            ),
+          ),
+        ),
+      ),
+    );
   }
   return kv(data);
 }
@@ -45,55 +71,150 @@ function render(data) {
 /** @param {AbortSignal} signal */
 export function integrationsPanel(signal) {
   const status = h('div', null, loading());
-  const refresh = h('button', { type: 'button', class: 'btn small', onclick: () => busy(refresh, loadStatus) }, 'Refresh');
+  const refresh = h(
+    'button',
+    { type: 'button', class: 'btn small', onclick: () => busy(refresh, loadStatus) },
+    'Refresh',
+  );
   const deliveries = h('div', null, loading());
-  const pick = h('select', { name: 'view', 'aria-label': 'Read view' }, VIEWS.map(([label, path]) => h('option', { value: path }, label)));
+  const pick = h(
+    'select',
+    { name: 'view', 'aria-label': 'Read view' },
+    VIEWS.map(([label, path]) => h('option', { value: path }, label)),
+  );
   const open = h('button', { type: 'submit', class: 'btn primary' }, 'Open');
   const result = h('div', { 'aria-live': 'polite' });
   const form = h('form', { class: 'filters' }, field('View', pick), open);
 
-  const el = h('section', { class: 'panel wide', 'aria-labelledby': 'p-integrations' },
-    h('header', null, h('h2', { id: 'p-integrations' }, 'Integrations'), refresh), status,
-    h('h3', null, 'Recent webhook deliveries'), deliveries,
-    h('h3', null, 'Read views'), form, result);
+  const el = h(
+    'section',
+    { class: 'panel wide', 'aria-labelledby': 'p-integrations' },
+    h('header', null, h('h2', { id: 'p-integrations' }, 'Integrations'), refresh),
+    status,
+    h('h3', null, 'Recent webhook deliveries'),
+    deliveries,
+    h('h3', null, 'Read views'),
+    form,
+    result,
+  );
 
   async function loadStatus() {
     try {
       const all = await api('/api/health/all', { auth: false, signal });
       const rows = Object.values(all?.apis ?? {});
-      fill(status, h('div', { class: 'stack' },
-        h('div', { class: 'row' }, h('strong', null, 'Overall'), badge(all.status),
-          h('span', { class: 'muted' }, `${all.connected_apis} connected, ${all.not_configured_apis} not configured, ${all.error_apis} failing`)),
-        h('div', { class: 'table-wrap' }, h('table', { class: 'table', 'data-testid': 'integrations-status' },
-          h('thead', null, h('tr', null, ['Service', 'Status', 'Latency', 'Checked', 'Note'].map((t) => h('th', { scope: 'col' }, t)))),
-          h('tbody', null, rows.map((/** @type {any} */ s) => h('tr', { 'data-service': s.name },
-            h('td', null, s.title ?? s.name), h('td', null, badge(s.status)),
-            h('td', null, s.latency_ms == null ? '—' : `${s.latency_ms} ms${s.cached ? ' (cached)' : ''}`),
-            h('td', { class: 'nowrap' }, fmtTime(s.last_checked)),
-            h('td', { class: 'muted' }, s.missing?.length ? `Set ${s.missing.join(', ')}` : (s.error ?? '')))))))));
-    } catch (e) { showError(status, e, loadStatus); }
+      fill(
+        status,
+        h(
+          'div',
+          { class: 'stack' },
+          h(
+            'div',
+            { class: 'row' },
+            h('strong', null, 'Overall'),
+            badge(all.status),
+            h(
+              'span',
+              { class: 'muted' },
+              `${all.connected_apis} connected, ${all.not_configured_apis} not configured, ${all.error_apis} failing`,
+            ),
+          ),
+          h(
+            'div',
+            { class: 'table-wrap' },
+            h(
+              'table',
+              { class: 'table', 'data-testid': 'integrations-status' },
+              h(
+                'thead',
+                null,
+                h(
+                  'tr',
+                  null,
+                  ['Service', 'Status', 'Latency', 'Checked', 'Note'].map((t) => h('th', { scope: 'col' }, t)),
+                ),
+              ),
+              h(
+                'tbody',
+                null,
+                rows.map((/** @type {any} */ s) =>
+                  h(
+                    'tr',
+                    { 'data-service': s.name },
+                    h('td', null, s.title ?? s.name),
+                    h('td', null, badge(s.status)),
+                    h('td', null, s.latency_ms == null ? '—' : `${s.latency_ms} ms${s.cached ? ' (cached)' : ''}`),
+                    h('td', { class: 'nowrap' }, fmtTime(s.last_checked)),
+                    h('td', { class: 'muted' }, s.missing?.length ? `Set ${s.missing.join(', ')}` : (s.error ?? '')),
+                  ),
+                ),
+              ),
+            ),
+          ),
+        ),
+      );
+    } catch (e) {
+      showError(status, e, loadStatus);
+    }
   }
 
   async function loadDeliveries() {
     try {
       const page = await api('/api/prism/events?type=webhook&limit=20', { signal });
       const list = asList(page, 'items', 'events');
-      fill(deliveries, list.length ? h('div', { class: 'table-wrap' }, h('table', { class: 'table', 'data-testid': 'webhook-deliveries' },
-        h('thead', null, h('tr', null, ['Time', 'Source', 'Event', 'Detail'].map((t) => h('th', { scope: 'col' }, t)))),
-        h('tbody', null, list.map((/** @type {any} */ ev) => {
-          const m = ev.metadata ?? {};
-          return h('tr', null, h('td', { class: 'nowrap' }, fmtTime(ev.created_at)), h('td', null, String(ev.type).replace('webhook.', '')),
-            h('td', null, [m.event ?? m.type, m.action].filter(Boolean).join(' · ')),
-            h('td', { class: 'mono details' }, m.repository ?? m.event_id ?? m.delivery_id ?? ''));
-        })))) : empty('No webhook deliveries yet.'));
-    } catch (e) { showError(deliveries, e, loadDeliveries); }
+      fill(
+        deliveries,
+        list.length
+          ? h(
+              'div',
+              { class: 'table-wrap' },
+              h(
+                'table',
+                { class: 'table', 'data-testid': 'webhook-deliveries' },
+                h(
+                  'thead',
+                  null,
+                  h(
+                    'tr',
+                    null,
+                    ['Time', 'Source', 'Event', 'Detail'].map((t) => h('th', { scope: 'col' }, t)),
+                  ),
+                ),
+                h(
+                  'tbody',
+                  null,
+                  list.map((/** @type {any} */ ev) => {
+                    const m = ev.metadata ?? {};
+                    return h(
+                      'tr',
+                      null,
+                      h('td', { class: 'nowrap' }, fmtTime(ev.created_at)),
+                      h('td', null, String(ev.type).replace('webhook.', '')),
+                      h('td', null, [m.event ?? m.type, m.action].filter(Boolean).join(' · ')),
+                      h('td', { class: 'mono details' }, m.repository ?? m.event_id ?? m.delivery_id ?? ''),
+                    );
+                  }),
+                ),
+              ),
+            )
+          : empty('No webhook deliveries yet.'),
+      );
+    } catch (e) {
+      showError(deliveries, e, loadDeliveries);
+    }
   }
 
   async function openView() {
     fill(result, loading());
-    try { fill(result, render(await api(pick.value, { signal }))); } catch (e) { showError(result, e); }
+    try {
+      fill(result, render(await api(pick.value, { signal })));
+    } catch (e) {
+      showError(result, e);
+    }
   }
-  form.addEventListener('submit', (e) => { e.preventDefault(); void busy(open, openView); });
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    void busy(open, openView);
+  });
 
   void loadStatus();
   void loadDeliveries();

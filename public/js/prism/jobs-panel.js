@@ -1,24 +1,68 @@
 // @ts-check
 /** Prism: background jobs (/api/prism/jobs). */
-import { h, fill, fmtTime, asList } from '../dom.js';
+
 import { api } from '../api-client.js';
-import { busy, loading, showError, empty, badge } from '../ui.js';
+import { asList, fill, fmtTime, h } from '../dom.js';
+import { badge, busy, empty, loading, showError } from '../ui.js';
 
 /** @param {AbortSignal} signal */
 export function jobsPanel(signal) {
   const box = h('div', null, loading());
   const btn = h('button', { type: 'button', class: 'btn small', onclick: () => busy(btn, load) }, 'Refresh');
-  const el = h('section', { class: 'panel', 'aria-labelledby': 'p-jobs' }, h('header', null, h('h2', { id: 'p-jobs' }, 'Jobs'), btn), box);
+  const el = h(
+    'section',
+    { class: 'panel', 'aria-labelledby': 'p-jobs' },
+    h('header', null, h('h2', { id: 'p-jobs' }, 'Jobs'), btn),
+    box,
+  );
   async function load() {
     try {
       const list = asList(await api('/api/prism/jobs?limit=50', { signal }), 'jobs');
-      fill(box, list.length ? h('div', { class: 'table-wrap' }, h('table', { class: 'table' },
-        h('thead', null, h('tr', null, ['Job', 'Status', 'Created', 'Updated', 'Error'].map((t) => h('th', { scope: 'col' }, t)))),
-        h('tbody', null, list.map((j) => h('tr', null,
-          h('td', null, String(j.name ?? j.type ?? j.kind ?? j.id), j.attempts ? h('span', { class: 'muted' }, ` ×${j.attempts}`) : null),
-          h('td', null, badge(j.status)), h('td', null, fmtTime(j.created_at)), h('td', null, fmtTime(j.updated_at ?? j.finished_at ?? j.completed_at)),
-          h('td', { class: 'muted' }, String(j.error ?? j.last_error ?? ''))))))) : empty('No jobs.'));
-    } catch (e) { showError(box, e, load); }
+      fill(
+        box,
+        list.length
+          ? h(
+              'div',
+              { class: 'table-wrap' },
+              h(
+                'table',
+                { class: 'table' },
+                h(
+                  'thead',
+                  null,
+                  h(
+                    'tr',
+                    null,
+                    ['Job', 'Status', 'Created', 'Updated', 'Error'].map((t) => h('th', { scope: 'col' }, t)),
+                  ),
+                ),
+                h(
+                  'tbody',
+                  null,
+                  list.map((j) =>
+                    h(
+                      'tr',
+                      null,
+                      h(
+                        'td',
+                        null,
+                        String(j.name ?? j.type ?? j.kind ?? j.id),
+                        j.attempts ? h('span', { class: 'muted' }, ` ×${j.attempts}`) : null,
+                      ),
+                      h('td', null, badge(j.status)),
+                      h('td', null, fmtTime(j.created_at)),
+                      h('td', null, fmtTime(j.updated_at ?? j.finished_at ?? j.completed_at)),
+                      h('td', { class: 'muted' }, String(j.error ?? j.last_error ?? '')),
+                    ),
+                  ),
+                ),
+              ),
+            )
+          : empty('No jobs.'),
+      );
+    } catch (e) {
+      showError(box, e, load);
+    }
   }
   void load();
   return { el };

@@ -39,11 +39,18 @@ export function createSqlEndpoint(target: Target) {
   }
 
   async function runQuery(client: pg.PoolClient, data: QueryData, o: Options) {
-    if (typeof data?.query !== "string") throw new RequestError("request body must be {query, params} or {queries: [...]}");
+    if (typeof data?.query !== "string")
+      throw new RequestError("request body must be {query, params} or {queries: [...]}");
     const arrayMode = data.arrayMode ?? o.arrayMode;
     queries++;
     // Always the extended protocol, as Neon does: one statement per query, parameters bound.
-    const config = { text: data.query, values: (data.params ?? []).map(jsonToPgText), rowMode: "array", types: RAW_TYPES, queryMode: "extended" };
+    const config = {
+      text: data.query,
+      values: (data.params ?? []).map(jsonToPgText),
+      rowMode: "array",
+      types: RAW_TYPES,
+      queryMode: "extended",
+    };
     const result = (await client.query(config as pg.QueryArrayConfig)) as pg.QueryArrayResult<(string | null)[]>;
     const fields = result.fields.map((f) => ({
       name: f.name,
@@ -68,7 +75,10 @@ export function createSqlEndpoint(target: Target) {
     if (!sameTarget(hostPort(connectionString), target)) {
       throw new RequestError(`this proxy only serves ${target.host}:${target.port}`);
     }
-    const o: Options = { raw: header("Neon-Raw-Text-Output") === "true", arrayMode: header("Neon-Array-Mode") === "true" };
+    const o: Options = {
+      raw: header("Neon-Raw-Text-Output") === "true",
+      arrayMode: header("Neon-Array-Mode") === "true",
+    };
     const isolationHeader = header("Neon-Batch-Isolation-Level");
     const isolation = isolationHeader === undefined ? undefined : ISOLATION_LEVELS[isolationHeader];
     if (isolationHeader !== undefined && !isolation) throw new RequestError("invalid isolation level");
@@ -121,7 +131,8 @@ export function createSqlEndpoint(target: Target) {
     handle(req: IncomingMessage, res: ServerResponse): void {
       const path = (req.url ?? "/").split("?")[0];
       if (req.method === "OPTIONS") return send(res, 204, undefined, corsPreflightHeaders());
-      if (path !== "/sql" || req.method !== "POST") return send(res, 404, { message: "not found: the Neon proxy serves POST /sql and WebSockets" });
+      if (path !== "/sql" || req.method !== "POST")
+        return send(res, 404, { message: "not found: the Neon proxy serves POST /sql and WebSockets" });
       handleSql(req, res).catch((err: unknown) => sendError(res, err));
     },
     /** Statements run so far. */
@@ -151,7 +162,8 @@ function sendError(res: ServerResponse, err: unknown) {
   const isDb = err instanceof pg.DatabaseError;
   // Postgres errors and bad requests are the client's (400); failing to reach Postgres is ours (500).
   const status = isDb || err instanceof RequestError ? 400 : 500;
-  const message = isDb || err instanceof RequestError ? e.message : `could not run the query: ${e.message || String(err)}`;
+  const message =
+    isDb || err instanceof RequestError ? e.message : `could not run the query: ${e.message || String(err)}`;
   send(res, status, {
     message,
     code: e.code ?? null,

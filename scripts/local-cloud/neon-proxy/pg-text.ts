@@ -20,8 +20,23 @@ function pgArrayLiteral(items: unknown[]): string {
 
 /** Element type of the common array types (for non-raw output). */
 const ARRAY_ELEMENT: Record<number, number> = {
-  1000: 16, 1005: 21, 1007: 23, 1016: 20, 1021: 700, 1022: 701, 1231: 1700, 1009: 25, 1015: 1043,
-  1014: 1042, 199: 114, 3807: 3802, 1115: 1114, 1185: 1184, 1182: 1082, 2951: 2950, 1001: 17,
+  1000: 16,
+  1005: 21,
+  1007: 23,
+  1016: 20,
+  1021: 700,
+  1022: 701,
+  1231: 1700,
+  1009: 25,
+  1015: 1043,
+  1014: 1042,
+  199: 114,
+  3807: 3802,
+  1115: 1114,
+  1185: 1184,
+  1182: 1082,
+  2951: 2950,
+  1001: 17,
 };
 
 /** Neon's non-raw output: booleans, small ints, floats and json become JSON; the rest stays text. */

@@ -42,12 +42,22 @@ export function createServerPool(databaseUrl: string, opts = { max: 20, idleMs: 
     const client = new pg.Client({ connectionString: url.toString(), connectionTimeoutMillis: opts.acquireMs });
     const parameters: [string, string][] = [];
     const connection = (client as unknown as { connection: NodeJS.EventEmitter & { stream: Socket } }).connection;
-    connection.on("parameterStatus", (m: { parameterName: string; parameterValue: string }) => parameters.push([m.parameterName, m.parameterValue]));
+    connection.on("parameterStatus", (m: { parameterName: string; parameterValue: string }) =>
+      parameters.push([m.parameterName, m.parameterValue]),
+    );
     await client.connect();
     const socket = connection.stream;
     for (const event of ["data", "error", "close", "end"]) socket.removeAllListeners(event);
     const { processID, secretKey } = client as unknown as { processID: number; secretKey: number };
-    const conn: ServerConn = { socket, key, pid: processID, secret: secretKey, parameters, status: 0x49, outstanding: 0 };
+    const conn: ServerConn = {
+      socket,
+      key,
+      pid: processID,
+      secret: secretKey,
+      parameters,
+      status: 0x49,
+      outstanding: 0,
+    };
     const watch = messageWatcher((type, status) => {
       if (type === 0x5a) {
         conn.status = status!;
@@ -71,7 +81,10 @@ export function createServerPool(databaseUrl: string, opts = { max: 20, idleMs: 
     conn.socket.destroy();
     conn.sink = undefined;
     conn.onClose?.();
-    idle.set(conn.key, (idle.get(conn.key) ?? []).filter((c) => c !== conn));
+    idle.set(
+      conn.key,
+      (idle.get(conn.key) ?? []).filter((c) => c !== conn),
+    );
     counts.set(conn.key, (counts.get(conn.key) ?? 1) - 1);
     handOver(conn.key);
   }
@@ -128,7 +141,10 @@ export function createServerPool(databaseUrl: string, opts = { max: 20, idleMs: 
         let timedOut = false;
         const timer = setTimeout(() => {
           timedOut = true;
-          waiting.set(key, (waiting.get(key) ?? []).filter((w) => w !== waiter));
+          waiting.set(
+            key,
+            (waiting.get(key) ?? []).filter((w) => w !== waiter),
+          );
           reject(Object.assign(new Error("timed out waiting for a database connection"), { code: "53300" }));
         }, opts.acquireMs);
         const waiter = (c: ServerConn | Error) => {

@@ -53,5 +53,8 @@ export const cstring = (s: string) => Buffer.from(`${s}\0`, "utf8");
 export const queryMessage = (sql: string) => message("Q", cstring(sql));
 
 export function errorResponse(code: string, text: string): Buffer {
-  return message("E", Buffer.concat([cstring("SFATAL"), cstring("VFATAL"), cstring(`C${code}`), cstring(`M${text}`), Buffer.from([0])]));
+  return message(
+    "E",
+    Buffer.concat([cstring("SFATAL"), cstring("VFATAL"), cstring(`C${code}`), cstring(`M${text}`), Buffer.from([0])]),
+  );
 }

@@ -8,7 +8,9 @@ export const conversations = pgTable(
   "conversations",
   {
     id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
-    userId: integer("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
     title: varchar("title", { length: 255 }).notNull().default("New Conversation"),
     // The model of the latest reply (the configured model when no reply exists yet).
     model: varchar("model", { length: 100 }).notNull(),

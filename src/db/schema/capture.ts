@@ -11,7 +11,9 @@ export const captureItems = pgTable(
   "capture_items",
   {
     id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
-    userId: integer("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
     type: varchar("type", { length: 16 }).notNull().default("note"),
     rawContent: text("raw_content").notNull(),
     source: varchar("source", { length: 100 }).notNull().default("manual"),

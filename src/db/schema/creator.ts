@@ -11,7 +11,9 @@ export const creativeProjects = pgTable(
   "creative_projects",
   {
     id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
-    userId: integer("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
     title: varchar("title", { length: 255 }).notNull(),
     type: varchar("type", { length: 20 }).notNull().default("mixed"),
     description: text("description"),
@@ -31,8 +33,12 @@ export const creativeProjects = pgTable(
 export const creativeProjectAssets = pgTable(
   "creative_project_assets",
   {
-    projectId: integer("project_id").notNull().references(() => creativeProjects.id, { onDelete: "cascade" }),
-    fileId: integer("file_id").notNull().references(() => files.id, { onDelete: "cascade" }),
+    projectId: integer("project_id")
+      .notNull()
+      .references(() => creativeProjects.id, { onDelete: "cascade" }),
+    fileId: integer("file_id")
+      .notNull()
+      .references(() => files.id, { onDelete: "cascade" }),
     addedAt: timestamp("added_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.projectId, t.fileId] }), index("creative_project_assets_file_idx").on(t.fileId)],

@@ -1,5 +1,19 @@
 import { sql } from "drizzle-orm";
-import { bigint, check, index, integer, jsonb, pgTable, primaryKey, real, text, timestamp, uniqueIndex, uuid, varchar } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  real,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+  varchar,
+} from "drizzle-orm/pg-core";
 import { users } from "./users.ts";
 
 /**
@@ -12,7 +26,9 @@ export const devices = pgTable(
   "devices",
   {
     id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
-    userId: integer("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
     deviceId: varchar("device_id", { length: 64 }).notNull(),
     name: varchar("name", { length: 200 }).notNull(),
     kind: varchar("kind", { length: 20 }).notNull(),
@@ -39,7 +55,9 @@ export const deviceMetrics = pgTable(
   "device_metrics",
   {
     id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
-    deviceId: integer("device_id").notNull().references(() => devices.id, { onDelete: "cascade" }),
+    deviceId: integer("device_id")
+      .notNull()
+      .references(() => devices.id, { onDelete: "cascade" }),
     at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
     cpuPercent: real("cpu_percent").notNull(),
     ramPercent: real("ram_percent").notNull(),
@@ -53,7 +71,9 @@ export const deviceMetrics = pgTable(
 export const deviceMetricsHourly = pgTable(
   "device_metrics_hourly",
   {
-    deviceId: integer("device_id").notNull().references(() => devices.id, { onDelete: "cascade" }),
+    deviceId: integer("device_id")
+      .notNull()
+      .references(() => devices.id, { onDelete: "cascade" }),
     hour: timestamp("hour", { withTimezone: true }).notNull(),
     samples: integer("samples").notNull(),
     cpuAvg: real("cpu_avg").notNull(),
@@ -74,7 +94,9 @@ export const deviceCommands = pgTable(
   "device_commands",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    deviceId: integer("device_id").notNull().references(() => devices.id, { onDelete: "cascade" }),
+    deviceId: integer("device_id")
+      .notNull()
+      .references(() => devices.id, { onDelete: "cascade" }),
     action: varchar("action", { length: 32 }).notNull(),
     target: varchar("target", { length: 64 }).notNull(),
     status: varchar("status", { length: 16 }).notNull().default("queued"),
@@ -88,6 +110,9 @@ export const deviceCommands = pgTable(
   (t) => [
     index("device_commands_device_idx").on(t.deviceId, t.createdAt),
     index("device_commands_open_idx").on(t.expiresAt).where(sql`${t.status} in ('queued', 'delivered')`),
-    check("device_commands_status_check", sql`${t.status} in ('queued', 'delivered', 'succeeded', 'failed', 'expired')`),
+    check(
+      "device_commands_status_check",
+      sql`${t.status} in ('queued', 'delivered', 'succeeded', 'failed', 'expired')`,
+    ),
   ],
 );

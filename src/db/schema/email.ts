@@ -20,7 +20,9 @@ export const emailFolders = pgTable(
   "email_folders",
   {
     id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
-    userId: integer("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
     name: varchar("name", { length: 100 }).notNull(),
     folderType: varchar("folder_type", { length: 20, enum: EMAIL_FOLDER_TYPES }).notNull().default("custom"),
     icon: varchar("icon", { length: 50 }),
@@ -77,9 +79,15 @@ export const emailMailbox = pgTable(
   "email_mailbox",
   {
     id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
-    emailId: integer("email_id").notNull().references(() => emails.id, { onDelete: "cascade" }),
-    userId: integer("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
-    folderId: integer("folder_id").notNull().references(() => emailFolders.id),
+    emailId: integer("email_id")
+      .notNull()
+      .references(() => emails.id, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    folderId: integer("folder_id")
+      .notNull()
+      .references(() => emailFolders.id),
     role: varchar("role", { length: 10, enum: MAILBOX_ROLES }).notNull(),
     isRead: boolean("is_read").notNull().default(false),
     isStarred: boolean("is_starred").notNull().default(false),

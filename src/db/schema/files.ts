@@ -1,5 +1,18 @@
 import { sql } from "drizzle-orm";
-import { type AnyPgColumn, bigint, boolean, check, index, integer, pgTable, text, timestamp, uniqueIndex, uuid, varchar } from "drizzle-orm/pg-core";
+import {
+  type AnyPgColumn,
+  bigint,
+  boolean,
+  check,
+  index,
+  integer,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+  varchar,
+} from "drizzle-orm/pg-core";
 import { tsvector } from "./search.ts";
 import { users } from "./users.ts";
 
@@ -11,7 +24,9 @@ export const fileFolders = pgTable(
   "file_folders",
   {
     id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
-    userId: integer("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
     parentId: integer("parent_id").references((): AnyPgColumn => fileFolders.id, { onDelete: "cascade" }),
     name: varchar("name", { length: 255 }).notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
@@ -33,7 +48,9 @@ export const files = pgTable(
   "files",
   {
     id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
-    userId: integer("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
     folderId: integer("folder_id").references(() => fileFolders.id, { onDelete: "cascade" }),
     name: varchar("name", { length: 255 }).notNull(),
     contentType: varchar("content_type", { length: 255 }).notNull(),
@@ -45,7 +62,9 @@ export const files = pgTable(
     textContent: text("text_content"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
-    searchVector: tsvector("search_vector").generatedAlwaysAs(sql`setweight(to_tsvector('blackroad_search', left(coalesce(name, ''), 100000)), 'A') || setweight(to_tsvector('blackroad_search', left(coalesce(text_content, ''), 100000)), 'B')`),
+    searchVector: tsvector("search_vector").generatedAlwaysAs(
+      sql`setweight(to_tsvector('blackroad_search', left(coalesce(name, ''), 100000)), 'A') || setweight(to_tsvector('blackroad_search', left(coalesce(text_content, ''), 100000)), 'B')`,
+    ),
   },
   (t) => [
     uniqueIndex("files_storage_key_key").on(t.storageKey),
@@ -65,8 +84,12 @@ export const fileShares = pgTable(
   "file_shares",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    fileId: integer("file_id").notNull().references(() => files.id, { onDelete: "cascade" }),
-    userId: integer("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    fileId: integer("file_id")
+      .notNull()
+      .references(() => files.id, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
     revokedAt: timestamp("revoked_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),

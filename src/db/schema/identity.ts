@@ -5,7 +5,9 @@ import { users } from "./users.ts";
 
 /** The profile of the Identity app, one per user (absent until first saved: defaults are empty). */
 export const userProfiles = pgTable("user_profiles", {
-  userId: integer("user_id").primaryKey().references(() => users.id, { onDelete: "cascade" }),
+  userId: integer("user_id")
+    .primaryKey()
+    .references(() => users.id, { onDelete: "cascade" }),
   displayName: varchar("display_name", { length: 100 }),
   bio: text("bio"),
   avatarFileId: integer("avatar_file_id").references(() => files.id, { onDelete: "set null" }),
@@ -23,7 +25,9 @@ export const userProfiles = pgTable("user_profiles", {
 export const linkedAccounts = pgTable(
   "linked_accounts",
   {
-    userId: integer("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
     provider: varchar("provider", { length: 20 }).notNull(),
     externalId: varchar("external_id", { length: 255 }).notNull(),
     verified: boolean("verified").notNull().default(false),

@@ -13,7 +13,9 @@ export const notifications = pgTable(
   "notifications",
   {
     id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
-    userId: integer("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
     type: varchar("type", { length: 40 }).notNull(),
     title: varchar("title", { length: 255 }).notNull(),
     body: varchar("body", { length: 1000 }).notNull().default(""),

@@ -1,5 +1,16 @@
 import { sql } from "drizzle-orm";
-import { type AnyPgColumn, boolean, check, index, integer, pgTable, primaryKey, text, timestamp, varchar } from "drizzle-orm/pg-core";
+import {
+  type AnyPgColumn,
+  boolean,
+  check,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  varchar,
+} from "drizzle-orm/pg-core";
 import { tsvector } from "./search.ts";
 import { users } from "./users.ts";
 
@@ -12,7 +23,9 @@ export const posts = pgTable(
   "posts",
   {
     id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
-    userId: integer("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
     content: text("content").notNull(),
     imageUrl: varchar("image_url", { length: 2048 }),
     videoUrl: varchar("video_url", { length: 2048 }),
@@ -22,7 +35,9 @@ export const posts = pgTable(
     sharesCount: integer("shares_count").notNull().default(0),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
-    searchVector: tsvector("search_vector").generatedAlwaysAs(sql`setweight(to_tsvector('blackroad_search', left(coalesce(content, ''), 100000)), 'B')`),
+    searchVector: tsvector("search_vector").generatedAlwaysAs(
+      sql`setweight(to_tsvector('blackroad_search', left(coalesce(content, ''), 100000)), 'B')`,
+    ),
   },
   (t) => [
     index("posts_user_id_idx").on(t.userId, t.id),
@@ -38,11 +53,18 @@ export const posts = pgTable(
 export const postLikes = pgTable(
   "post_likes",
   {
-    postId: integer("post_id").notNull().references(() => posts.id, { onDelete: "cascade" }),
-    userId: integer("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    postId: integer("post_id")
+      .notNull()
+      .references(() => posts.id, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ name: "post_likes_pkey", columns: [t.postId, t.userId] }), index("post_likes_user_id_idx").on(t.userId)],
+  (t) => [
+    primaryKey({ name: "post_likes_pkey", columns: [t.postId, t.userId] }),
+    index("post_likes_user_id_idx").on(t.userId),
+  ],
 );
 
 /** Comments with one level of replies (`parent_id` always points at a top-level comment). */
@@ -50,8 +72,12 @@ export const postComments = pgTable(
   "post_comments",
   {
     id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
-    postId: integer("post_id").notNull().references(() => posts.id, { onDelete: "cascade" }),
-    userId: integer("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    postId: integer("post_id")
+      .notNull()
+      .references(() => posts.id, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
     parentId: integer("parent_id").references((): AnyPgColumn => postComments.id, { onDelete: "cascade" }),
     content: text("content").notNull(),
     likesCount: integer("likes_count").notNull().default(0),
@@ -70,8 +96,12 @@ export const postComments = pgTable(
 export const follows = pgTable(
   "follows",
   {
-    followerId: integer("follower_id").notNull().references(() => users.id, { onDelete: "cascade" }),
-    followingId: integer("following_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    followerId: integer("follower_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    followingId: integer("following_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

@@ -12,7 +12,9 @@ export const vaultEntries = pgTable(
   "vault_entries",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    userId: integer("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
     author: varchar("author", { length: 255 }).notNull(),
     title: varchar("title", { length: 500 }),
     canonicalText: text("canonical_text").notNull(),
@@ -29,14 +31,21 @@ export const vaultEntries = pgTable(
       sql`setweight(to_tsvector('blackroad_search', left(coalesce(title, ''), 100000)), 'A') || setweight(to_tsvector('blackroad_search', left(coalesce(canonical_text, ''), 100000)), 'B') || setweight(to_tsvector('blackroad_search', left(coalesce(author, ''), 100000)), 'C')`,
     ),
   },
-  (t) => [index("vault_entries_user_idx").on(t.userId, t.createdAt), index("vault_entries_sha256_idx").on(t.sha256), index("vault_entries_anchor_tx_idx").on(t.anchorTxHash), index("vault_entries_search_idx").using("gin", t.searchVector)],
+  (t) => [
+    index("vault_entries_user_idx").on(t.userId, t.createdAt),
+    index("vault_entries_sha256_idx").on(t.sha256),
+    index("vault_entries_anchor_tx_idx").on(t.anchorTxHash),
+    index("vault_entries_search_idx").using("gin", t.searchVector),
+  ],
 );
 
 export const vaultEvents = pgTable(
   "vault_events",
   {
     id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
-    entryId: uuid("entry_id").notNull().references(() => vaultEntries.id, { onDelete: "cascade" }),
+    entryId: uuid("entry_id")
+      .notNull()
+      .references(() => vaultEntries.id, { onDelete: "cascade" }),
     type: varchar("type", { length: 40 }).notNull(),
     detail: jsonb("detail").notNull().default(sql`'{}'::jsonb`),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),

@@ -1,5 +1,16 @@
 import { sql } from "drizzle-orm";
-import { boolean, check, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, varchar } from "drizzle-orm/pg-core";
+import {
+  boolean,
+  check,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  varchar,
+} from "drizzle-orm/pg-core";
 import { tsvector } from "./search.ts";
 import { users } from "./users.ts";
 
@@ -11,7 +22,9 @@ export const videos = pgTable(
   "videos",
   {
     id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
-    userId: integer("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
     title: varchar("title", { length: 255 }).notNull(),
     description: text("description"),
     videoUrl: varchar("video_url", { length: 2048 }).notNull(),
@@ -51,8 +64,12 @@ export const videoViews = pgTable(
   "video_views",
   {
     id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
-    videoId: integer("video_id").notNull().references(() => videos.id, { onDelete: "cascade" }),
-    userId: integer("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    videoId: integer("video_id")
+      .notNull()
+      .references(() => videos.id, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
     viewedHour: timestamp("viewed_hour", { withTimezone: true }).notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
@@ -66,20 +83,31 @@ export const videoViews = pgTable(
 export const videoLikes = pgTable(
   "video_likes",
   {
-    videoId: integer("video_id").notNull().references(() => videos.id, { onDelete: "cascade" }),
-    userId: integer("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    videoId: integer("video_id")
+      .notNull()
+      .references(() => videos.id, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
     isLike: boolean("is_like").notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ name: "video_likes_pkey", columns: [t.videoId, t.userId] }), index("video_likes_user_id_idx").on(t.userId)],
+  (t) => [
+    primaryKey({ name: "video_likes_pkey", columns: [t.videoId, t.userId] }),
+    index("video_likes_user_id_idx").on(t.userId),
+  ],
 );
 
 export const videoComments = pgTable(
   "video_comments",
   {
     id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
-    videoId: integer("video_id").notNull().references(() => videos.id, { onDelete: "cascade" }),
-    userId: integer("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    videoId: integer("video_id")
+      .notNull()
+      .references(() => videos.id, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
     content: text("content").notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),

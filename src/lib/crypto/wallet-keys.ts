@@ -45,7 +45,7 @@ export async function addressFromPublicKey(rawPublicKey: Uint8Array<ArrayBuffer>
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", rawPublicKey));
   let hex = "";
   for (const b of digest) hex += b.toString(16).padStart(2, "0");
-  return "RD" + hex.slice(0, 38);
+  return `RD${hex.slice(0, 38)}`;
 }
 
 export async function generateWallet(masterKey: string): Promise<GeneratedWallet> {
@@ -56,11 +56,7 @@ export async function generateWallet(masterKey: string): Promise<GeneratedWallet
   const pkcs8 = new Uint8Array((await crypto.subtle.exportKey("pkcs8", pair.privateKey)) as ArrayBuffer);
   const address = await addressFromPublicKey(rawPublic);
   const iv = crypto.getRandomValues(new Uint8Array(12));
-  const ciphertext = await crypto.subtle.encrypt(
-    { name: "AES-GCM", iv, additionalData: aad(address) },
-    aesKey,
-    pkcs8,
-  );
+  const ciphertext = await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData: aad(address) }, aesKey, pkcs8);
   pkcs8.fill(0); // best effort; the exported ArrayBuffer is ours to wipe
   return {
     address,
@@ -83,7 +79,7 @@ export async function signWithWallet(
   const parts = typeof encryptedPrivateKey === "string" ? encryptedPrivateKey.split(".") : [];
   const iv = parts.length === 3 && parts[0] === VERSION ? fromBase64Url(parts[1]!) : null;
   const ciphertext = iv ? fromBase64Url(parts[2]!) : null;
-  if (!iv || iv.length !== 12 || !ciphertext || ciphertext.length < 17) {
+  if (iv?.length !== 12 || !ciphertext || ciphertext.length < 17) {
     throw new WalletKeyError("malformed", "encrypted private key is not in v1.<iv>.<ciphertext> form");
   }
   const aesKey = await walletEncryptionKey(masterKey);
@@ -102,17 +98,13 @@ export async function signWithWallet(
 }
 
 /** Never throws: malformed keys, signatures or payloads all give false. */
-export async function verifyWalletSignature(
-  publicKey: string,
-  payload: string,
-  signature: string,
-): Promise<boolean> {
+export async function verifyWalletSignature(publicKey: string, payload: string, signature: string): Promise<boolean> {
   try {
     // Length checks first so junk of any size costs nothing (32 bytes → 43, 64 → 86 chars).
     if (typeof payload !== "string" || publicKey?.length !== 43 || signature?.length !== 86) return false;
     const raw = typeof publicKey === "string" ? fromBase64Url(publicKey) : null;
     const sig = typeof signature === "string" ? fromBase64Url(signature) : null;
-    if (!raw || raw.length !== 32 || !sig || sig.length !== 64) return false;
+    if (raw?.length !== 32 || !sig || sig.length !== 64) return false;
     const key = await crypto.subtle.importKey("raw", raw, { name: "Ed25519" }, false, ["verify"]);
     return await crypto.subtle.verify({ name: "Ed25519" }, key, sig, encoder.encode(payload));
   } catch {

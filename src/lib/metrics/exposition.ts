@@ -7,21 +7,42 @@ export type MetricType = "counter" | "gauge" | "histogram";
 
 export const METRIC_FAMILIES: Record<string, { type: MetricType; help: string }> = {
   blackroad_http_requests_total: { type: "counter", help: "HTTP requests by route pattern, method and status class." },
-  blackroad_http_request_duration_seconds: { type: "histogram", help: "HTTP request latency by route pattern and method." },
-  blackroad_dependency_calls_total: { type: "counter", help: "Calls to dependencies (postgres, redis, durable_object, ai_provider, integrations) by outcome." },
+  blackroad_http_request_duration_seconds: {
+    type: "histogram",
+    help: "HTTP request latency by route pattern and method.",
+  },
+  blackroad_dependency_calls_total: {
+    type: "counter",
+    help: "Calls to dependencies (postgres, redis, durable_object, ai_provider, integrations) by outcome.",
+  },
   blackroad_dependency_duration_seconds: { type: "histogram", help: "Latency of calls to dependencies." },
   blackroad_cache_requests_total: { type: "counter", help: "Response cache lookups by result (hit or miss)." },
-  blackroad_rate_limit_refusals_total: { type: "counter", help: "Requests refused by a rate limit (429), by route pattern." },
+  blackroad_rate_limit_refusals_total: {
+    type: "counter",
+    help: "Requests refused by a rate limit (429), by route pattern.",
+  },
   blackroad_registrations_total: { type: "counter", help: "Accounts registered." },
   blackroad_logins_total: { type: "counter", help: "Password logins by outcome (ok or failed)." },
   blackroad_transfers_total: { type: "counter", help: "RoadChain transfers accepted." },
   blackroad_transfer_volume_coins_total: { type: "counter", help: "Coins moved by accepted transfers." },
   blackroad_mail_sent_total: { type: "counter", help: "RoadMail messages sent." },
-  blackroad_refresh_token_reuse_total: { type: "counter", help: "Refresh tokens presented again after rotation (a stolen-token signal)." },
-  blackroad_chain_verifications_total: { type: "counter", help: "Chain verifications (the /verify route and Prism jobs) by result (valid or invalid)." },
-  blackroad_metrics_dropped_series_total: { type: "counter", help: "Series an isolate could not record because its registry was full." },
+  blackroad_refresh_token_reuse_total: {
+    type: "counter",
+    help: "Refresh tokens presented again after rotation (a stolen-token signal).",
+  },
+  blackroad_chain_verifications_total: {
+    type: "counter",
+    help: "Chain verifications (the /verify route and Prism jobs) by result (valid or invalid).",
+  },
+  blackroad_metrics_dropped_series_total: {
+    type: "counter",
+    help: "Series an isolate could not record because its registry was full.",
+  },
   // Read from the source of truth at scrape time (exact across isolates by construction).
-  blackroad_blocks_mined_total: { type: "counter", help: "Blocks appended to the main chain after genesis (its height)." },
+  blackroad_blocks_mined_total: {
+    type: "counter",
+    help: "Blocks appended to the main chain after genesis (its height).",
+  },
   blackroad_active_miners: { type: "gauge", help: "Per-user miners running now." },
   blackroad_up: { type: "gauge", help: "1 when the scrape could read the shared metric store." },
 };
@@ -38,7 +59,9 @@ function parse(series: string): Parsed | undefined {
   let family = name;
   let suffix = "";
   if (!METRIC_FAMILIES[name]) {
-    const found = HISTOGRAM_SUFFIXES.find((s) => name.endsWith(s) && METRIC_FAMILIES[name.slice(0, -s.length)]?.type === "histogram");
+    const found = HISTOGRAM_SUFFIXES.find(
+      (s) => name.endsWith(s) && METRIC_FAMILIES[name.slice(0, -s.length)]?.type === "histogram",
+    );
     if (!found) return undefined;
     family = name.slice(0, -found.length);
     suffix = found;

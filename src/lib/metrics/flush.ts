@@ -55,7 +55,13 @@ export function flushIfDue(redis: () => Redis, now = Date.now()): Promise<void> 
   lastFlushAt = now;
   flushing = flushMetrics(redis())
     .catch((err: unknown) => {
-      console.warn(JSON.stringify({ level: "warn", msg: "metrics flush failed", error: err instanceof Error ? err.message : String(err) }));
+      console.warn(
+        JSON.stringify({
+          level: "warn",
+          msg: "metrics flush failed",
+          error: err instanceof Error ? err.message : String(err),
+        }),
+      );
     })
     .finally(() => (flushing = undefined));
   return flushing;
@@ -67,7 +73,11 @@ export async function readTotals(redis: Redis): Promise<Map<string, number>> {
 }
 
 /** The per-minute deltas of the `minutes` minutes up to `now`, oldest first. */
-export async function readMinutes(redis: Redis, minutes: number, now = Date.now()): Promise<Array<{ minute: number; series: Map<string, number> }>> {
+export async function readMinutes(
+  redis: Redis,
+  minutes: number,
+  now = Date.now(),
+): Promise<Array<{ minute: number; series: Map<string, number> }>> {
   const last = Math.floor(now / 60_000);
   const wanted = Array.from({ length: minutes }, (_, i) => last - minutes + 1 + i);
   const pipeline = redis.pipeline();

@@ -12,8 +12,8 @@
  *
  * Collection is on only when METRICS_TOKEN is set: nobody could read the numbers otherwise.
  */
-export { DURATION_BUCKETS, MetricsRegistry } from "./registry.ts";
-export { METRIC_FAMILIES, renderExposition } from "./exposition.ts";
-export * from "./record.ts";
-export * from "./flush.ts";
 
+export { METRIC_FAMILIES, renderExposition } from "./exposition.ts";
+export * from "./flush.ts";
+export * from "./record.ts";
+export { DURATION_BUCKETS, MetricsRegistry } from "./registry.ts";

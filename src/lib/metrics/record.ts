@@ -39,4 +39,3 @@ export async function timed<T>(dependency: string, call: () => Promise<T>): Prom
     throw err;
   }
 }
-

@@ -1,8 +1,8 @@
 import type { Context } from "hono";
-import { notFound, problemBody, type ApiError } from "../../lib/errors.ts";
+import { type ApiError, notFound, problemBody } from "../../lib/errors.ts";
 import { invalidateCache } from "../../lib/response-cache.ts";
 import { getAuth } from "../../middleware/auth.ts";
-import { reply, replyStream, type ChatDeps, type ReplyEvent } from "../../services/ai-chat/chat.ts";
+import { type ChatDeps, type ReplyEvent, reply, replyStream } from "../../services/ai-chat/chat.ts";
 import * as store from "../../services/ai-chat/conversations.ts";
 import type { AppBindings, AppRouteHandler } from "../../types.ts";
 import type * as routes from "./ai-chat.routes.ts";
@@ -49,7 +49,12 @@ export const deleteConversation: AppRouteHandler<typeof routes.deleteConversatio
 };
 
 export const listMessages: AppRouteHandler<typeof routes.listMessages> = async (c) => {
-  const rows = await store.listMessages(c.var.services.db, getAuth(c).userId, c.req.valid("param").id, c.req.valid("query"));
+  const rows = await store.listMessages(
+    c.var.services.db,
+    getAuth(c).userId,
+    c.req.valid("param").id,
+    c.req.valid("query"),
+  );
   if (!rows) throw conversationNotFound();
   return c.json(rows.map(messageJson), 200);
 };
@@ -98,7 +103,11 @@ function wantsEventStream(accept: string | undefined): boolean {
  * Writes the reply events as SSE. The pump runs under waitUntil and ignores a client that went
  * away, so a reply the provider finishes is stored even if nobody is reading any more.
  */
-function eventStream(c: Context<AppBindings>, events: AsyncIterable<ReplyEvent>, stored: () => Promise<void>): Response {
+function eventStream(
+  c: Context<AppBindings>,
+  events: AsyncIterable<ReplyEvent>,
+  stored: () => Promise<void>,
+): Response {
   const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
   const writer = writable.getWriter();
   const encoder = new TextEncoder();
@@ -122,8 +131,7 @@ function eventStream(c: Context<AppBindings>, events: AsyncIterable<ReplyEvent>,
           // The reply is stored: invalidate before the client hears `done` and reads its dashboard.
           await stored();
           await send("done", { message: messageJson(event.message), usage: event.usage });
-        }
-        else await send("error", problemOf(event.error));
+        } else await send("error", problemOf(event.error));
       }
     } finally {
       await writer.close().catch(() => {});

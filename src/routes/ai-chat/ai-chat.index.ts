@@ -18,4 +18,4 @@ export default router
   .openapi(routes.renameConversation, handlers.renameConversation)
   .openapi(routes.deleteConversation, handlers.deleteConversation)
   .openapi(routes.listMessages, handlers.listMessages)
-  .openapi(routes.sendMessage, handlers.sendMessage)
+  .openapi(routes.sendMessage, handlers.sendMessage);

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { problemResponses } from "../../lib/errors.ts";
 import { PaginationQuery } from "../../lib/pagination.ts";
+import { json, jsonBody, routeKit } from "../route-kit.ts";
 import {
   ConversationDetailSchema,
   ConversationIdParams,
@@ -10,9 +11,11 @@ import {
   RenameConversationBody,
   SendMessageBody,
 } from "./ai-chat.schemas.ts";
-import { json, jsonBody, routeKit } from "../route-kit.ts";
 
-const { user } = routeKit("AI chat", "Conversations with the AI assistant (any OpenAI-compatible provider); 503 when none is configured");
+const { user } = routeKit(
+  "AI chat",
+  "Conversations with the AI assistant (any OpenAI-compatible provider); 503 when none is configured",
+);
 
 /** Canonical prefix; the original's spelling `/api/ai-chat` is an undocumented alias (see ai-chat.index.ts). */
 export const AI_CHAT_PREFIX = "/api/ai_chat";
@@ -101,7 +104,7 @@ export const sendMessage = user({
     "returns it.\n\n",
     "With `Accept: text/event-stream` the reply streams as server-sent events: `delta` events",
     '(`{"content": "…"}`) as the model writes, then one `done` event (`{"message": ChatMessage, "usage":',
-    '{prompt_tokens, completion_tokens, total_tokens} | null}`) once the reply is stored — or one `error`',
+    "{prompt_tokens, completion_tokens, total_tokens} | null}`) once the reply is stored — or one `error`",
     "event (a problem object) if the provider fails midway, in which case the partial reply is not stored.\n\n",
     "Failures before the reply starts are ordinary problem responses: 503 when AI chat is not configured",
     "(nothing is stored), 502 when the provider fails, 504 when it does not answer within 30 s (the",

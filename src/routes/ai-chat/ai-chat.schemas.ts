@@ -13,9 +13,10 @@ const title = z.string().trim().max(255);
 
 export const CreateConversationBody = z
   .strictObject({
-    title: title
-      .nullish()
-      .openapi({ description: 'Defaults to "New Conversation", which the first message replaces', example: "Trip planning" }),
+    title: title.nullish().openapi({
+      description: 'Defaults to "New Conversation", which the first message replaces',
+      example: "Trip planning",
+    }),
   })
   .openapi("CreateConversation");
 
@@ -52,7 +53,11 @@ export const MessageSchema = z
     conversation_id: z.number().int(),
     role: z.enum(MESSAGE_ROLES),
     content: z.string(),
-    tokens: z.number().int().nullable().openapi({ description: "prompt_tokens + completion_tokens; null for user messages" }),
+    tokens: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: "prompt_tokens + completion_tokens; null for user messages" }),
     prompt_tokens: z.number().int().nullable(),
     completion_tokens: z.number().int().nullable(),
     model: z.string().nullable(),
@@ -62,7 +67,9 @@ export const MessageSchema = z
   .openapi("ChatMessage");
 
 export const ConversationDetailSchema = ConversationSchema.extend({
-  messages: z.array(MessageSchema).openapi({ description: "The latest 100 messages, oldest first (all of them: GET …/messages)" }),
+  messages: z
+    .array(MessageSchema)
+    .openapi({ description: "The latest 100 messages, oldest first (all of them: GET …/messages)" }),
 }).openapi("ConversationDetail");
 
 export const conversationJson = (row: ConversationRow): z.infer<typeof ConversationSchema> => ({
@@ -80,7 +87,10 @@ export const messageJson = (row: MessageRow): z.infer<typeof MessageSchema> => (
   conversation_id: row.conversationId,
   role: row.role,
   content: row.content,
-  tokens: row.promptTokens === null && row.completionTokens === null ? null : (row.promptTokens ?? 0) + (row.completionTokens ?? 0),
+  tokens:
+    row.promptTokens === null && row.completionTokens === null
+      ? null
+      : (row.promptTokens ?? 0) + (row.completionTokens ?? 0),
   prompt_tokens: row.promptTokens,
   completion_tokens: row.completionTokens,
   model: row.model,

@@ -1,11 +1,11 @@
 import type { z } from "@hono/zod-openapi";
-import { countEvent } from "../../lib/metrics/index.ts";
 import type { Context } from "hono";
 import { clientIp, userAgent } from "../../lib/client-info.ts";
 import { ApiError } from "../../lib/errors.ts";
+import { countEvent } from "../../lib/metrics/index.ts";
 import { getAuth } from "../../middleware/auth.ts";
-import * as auth from "../../services/auth/index.ts";
 import { deviceCookie, presentedDeviceToken } from "../../services/auth/device-token.ts";
+import * as auth from "../../services/auth/index.ts";
 import type { AppBindings, AppRouteHandler } from "../../types.ts";
 import type * as routes from "./auth.routes.ts";
 import type { LoginFormSchema, LoginJsonSchema } from "./auth.schemas.ts";
@@ -28,7 +28,8 @@ const bodyRequired = (what: string) =>
     errors: [{ path: "body", message: `${what} required` }],
   });
 
-const isForm = (c: Context) => /^(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(c.req.header("Content-Type") ?? "");
+const isForm = (c: Context) =>
+  /^(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(c.req.header("Content-Type") ?? "");
 const isJson = (c: Context) => /^application\/([a-z.-]+\+)?json/i.test(c.req.header("Content-Type") ?? "");
 
 export const register: AppRouteHandler<typeof routes.register> = async (c) => {
@@ -50,10 +51,12 @@ export const login: AppRouteHandler<typeof routes.login> = async (c) => {
   } else {
     throw bodyRequired("username and password");
   }
-  const { deviceToken, ...pair } = await auth.login(authDeps(c), identifier, password, presentedDeviceToken(c.req.raw.headers)).catch((err: unknown) => {
-    if (err instanceof ApiError && err.status === 401) countEvent("blackroad_logins_total", { outcome: "failed" });
-    throw err;
-  });
+  const { deviceToken, ...pair } = await auth
+    .login(authDeps(c), identifier, password, presentedDeviceToken(c.req.raw.headers))
+    .catch((err: unknown) => {
+      if (err instanceof ApiError && err.status === 401) countEvent("blackroad_logins_total", { outcome: "failed" });
+      throw err;
+    });
   countEvent("blackroad_logins_total", { outcome: "ok" });
   return c.json(pair, 200, { ...NO_STORE, "Set-Cookie": deviceCookie(deviceToken) });
 };
@@ -71,7 +74,10 @@ export const me: AppRouteHandler<typeof routes.me> = async (c) => {
   const { userId } = getAuth(c);
   const user = await auth.findUserView(c.var.services.db, userId);
   // A deleted account's token is as good as none.
-  if (!user) throw new ApiError(401, "unauthorized", "Could not validate credentials", { headers: { "WWW-Authenticate": 'Bearer error="invalid_token"' } });
+  if (!user)
+    throw new ApiError(401, "unauthorized", "Could not validate credentials", {
+      headers: { "WWW-Authenticate": 'Bearer error="invalid_token"' },
+    });
   if (!user.is_active) throw new ApiError(403, "inactive-user", "Inactive user");
   return c.json(user, 200);
 };
@@ -87,8 +93,6 @@ export const changePassword: AppRouteHandler<typeof routes.changePassword> = asy
   const result = await auth.changePassword(authDeps(c), getAuth(c), current_password, new_password);
   return c.json({ message: "Password changed", ...result }, 200);
 };
-
-
 
 export const listSessions: AppRouteHandler<typeof routes.listSessions> = async (c) => {
   c.header("Cache-Control", "no-store");

@@ -1,13 +1,14 @@
 import { z } from "@hono/zod-openapi";
 import { problemResponses } from "../../lib/errors.ts";
+import { routeKit } from "../route-kit.ts";
 import {
   ChangePasswordBodySchema,
   LoginFormSchema,
   LoginJsonSchema,
   LogoutQuerySchema,
-  OAuthErrorSchema,
   LogoutResponseSchema,
   MeSchema,
+  OAuthErrorSchema,
   PasswordChangedSchema,
   RefreshFormSchema,
   RefreshJsonSchema,
@@ -18,12 +19,17 @@ import {
   TokenRequestSchema,
   UserSchema,
 } from "./auth.schemas.ts";
-import { routeKit } from "../route-kit.ts";
 
-const { anyone, user } = routeKit("Auth", "Accounts, tokens (OAuth2 password and refresh grants) and signed-in sessions");
+const { anyone, user } = routeKit(
+  "Auth",
+  "Accounts, tokens (OAuth2 password and refresh grants) and signed-in sessions",
+);
 
 /** What every signed-in route shares (as in blockchain.routes.ts). */
-const tokenResponse = { description: "A new access/refresh token pair", content: { "application/json": { schema: TokenPairSchema } } };
+const tokenResponse = {
+  description: "A new access/refresh token pair",
+  content: { "application/json": { schema: TokenPairSchema } },
+};
 
 export const register = anyone({
   operationId: "register",
@@ -132,7 +138,8 @@ export const endSession = user({
   method: "delete",
   path: "/api/auth/sessions/{id}",
   summary: "End one of my sessions now (for example a lost device)",
-  description: "Its refresh tokens are revoked and its access token is refused from the next request on. 404 if it is not a live session of mine.",
+  description:
+    "Its refresh tokens are revoked and its access token is refused from the next request on. 404 if it is not a live session of mine.",
   request: { params: SessionIdParamSchema },
   responses: { 204: { description: "Ended" }, ...problemResponses(401, 404, 422, 503) },
 });
@@ -147,9 +154,14 @@ export const token = anyone({
     "with `refresh_token` (rotation and reuse detection as at /api/auth/refresh). Errors are RFC 6749 §5.2 bodies " +
     "(`invalid_request`, `invalid_grant`, `unsupported_grant_type`), not problems; every answer is `Cache-Control: no-store`. " +
     "Client credentials are not required (public clients) and are ignored.",
-  request: { body: { required: true, content: { "application/x-www-form-urlencoded": { schema: TokenRequestSchema } } } },
+  request: {
+    body: { required: true, content: { "application/x-www-form-urlencoded": { schema: TokenRequestSchema } } },
+  },
   responses: {
-    200: { description: "A new access/refresh token pair", content: { "application/json": { schema: TokenPairSchema } } },
+    200: {
+      description: "A new access/refresh token pair",
+      content: { "application/json": { schema: TokenPairSchema } },
+    },
     400: { description: "RFC 6749 §5.2 error", content: { "application/json": { schema: OAuthErrorSchema } } },
     ...problemResponses(415),
   },

@@ -47,11 +47,18 @@ export const RegisterBodySchema = z
 
 export const LoginJsonSchema = z
   .strictObject({
-    username: z.string().max(MAX_SECRET_CHARS).optional().openapi({ description: "Username or email", example: "alice" }),
+    username: z
+      .string()
+      .max(MAX_SECRET_CHARS)
+      .optional()
+      .openapi({ description: "Username or email", example: "alice" }),
     email: z.string().max(MAX_SECRET_CHARS).optional().openapi({ description: "Email (instead of username)" }),
     password: SecretSchema.openapi({ example: "correct horse battery staple" }),
   })
-  .refine((b) => b.username !== undefined || b.email !== undefined, { message: "username or email is required", path: ["username"] })
+  .refine((b) => b.username !== undefined || b.email !== undefined, {
+    message: "username or email is required",
+    path: ["username"],
+  })
   .openapi("LoginRequest");
 
 /** OAuth2 password grant (RFC 6749 §4.3), as Swagger's Authorize button and the original clients send it. */
@@ -121,7 +128,9 @@ export const UserSchema = z
   .openapi("User");
 
 export const MeSchema = UserSchema.extend({
-  is_admin: z.boolean().openapi({ description: "Whether the Prism console's admin screens apply (enforced server-side)" }),
+  is_admin: z
+    .boolean()
+    .openapi({ description: "Whether the Prism console's admin screens apply (enforced server-side)" }),
 }).openapi("CurrentUser");
 
 export const LogoutResponseSchema = z
@@ -160,9 +169,17 @@ export const SessionIdParamSchema = z.object({
 export const TokenRequestSchema = z
   .object({
     grant_type: z.string().max(64).openapi({ description: "`password` or `refresh_token`", example: "password" }),
-    username: z.string().max(MAX_SECRET_CHARS).optional().openapi({ description: "Username or email (password grant)" }),
+    username: z
+      .string()
+      .max(MAX_SECRET_CHARS)
+      .optional()
+      .openapi({ description: "Username or email (password grant)" }),
     password: SecretSchema.optional().openapi({ description: "Password (password grant)" }),
-    refresh_token: z.string().max(4096).optional().openapi({ description: "Refresh token (refresh_token grant); it works once" }),
+    refresh_token: z
+      .string()
+      .max(4096)
+      .optional()
+      .openapi({ description: "Refresh token (refresh_token grant); it works once" }),
     scope: z.string().max(1024).optional(),
     client_id: z.string().max(1024).optional(),
     client_secret: z.string().max(1024).optional(),

@@ -26,7 +26,8 @@ export const token: AppRouteHandler<typeof routes.token> = async (c) => {
   try {
     let pair;
     if (form.grant_type === "password") {
-      if (!form.username || !form.password) return oauthError(c, "invalid_request", "The password grant needs username and password");
+      if (!form.username || !form.password)
+        return oauthError(c, "invalid_request", "The password grant needs username and password");
       // The device token is for the first-party sign-in (its cookie); OAuth2 clients get the token pair only.
       const { deviceToken: _device, ...tokens } = await auth.login(authDeps(c), form.username, form.password);
       pair = tokens;
@@ -46,7 +47,9 @@ export const token: AppRouteHandler<typeof routes.token> = async (c) => {
 
 /** A malformed token request is `invalid_request` (§5.2), not a 422 problem. */
 export const tokenHook = (result: { success: boolean }, c: Context) =>
-  result.success ? undefined : oauthError(c, "invalid_request", "Malformed token request: send grant_type and its parameters form-encoded");
+  result.success
+    ? undefined
+    : oauthError(c, "invalid_request", "Malformed token request: send grant_type and its parameters form-encoded");
 
 /**
  * A body the runtime cannot even parse (multipart without a boundary, a broken form) fails before

@@ -7,7 +7,7 @@ import { cachedJson, invalidateCache } from "../../lib/response-cache.ts";
 import { getAuth } from "../../middleware/auth.ts";
 import { formatAmount, parseAmount } from "../../services/chain/amount.ts";
 import { callLedger, durableObjectLedger } from "../../services/chain/chain-writer.ts";
-import { resolveChain, TEST_CHAIN_HEADER } from "../../services/chain/ledger.ts";
+import { DEFAULT_BLOCK_TRANSACTIONS, mineBlock } from "../../services/chain/mining.ts";
 import {
   blockPage,
   findBlock,
@@ -17,14 +17,13 @@ import {
   pendingTransactions,
   transactionsOfBlocks,
 } from "../../services/chain/reads.ts";
-import { chainStats } from "../../services/chain/stats.ts";
-import { DEFAULT_BLOCK_TRANSACTIONS, mineBlock } from "../../services/chain/mining.ts";
-import { createTransfer, primaryWallet } from "../../services/chain/transfer.ts";
 import { assertServerMiningAllowed } from "../../services/chain/server-mining.ts";
+import { chainStats } from "../../services/chain/stats.ts";
+import { createTransfer, primaryWallet } from "../../services/chain/transfer.ts";
 import { verifyChain as verify } from "../../services/chain/verify.ts";
 import type { AppRouteHandler } from "../../types.ts";
 import { idempotent } from "../idempotent.ts";
-import { actorOf, auditLater, chainOf, type Ctx } from "../request-kit.ts";
+import { actorOf, auditLater, type Ctx, chainOf } from "../request-kit.ts";
 import type * as routes from "./blockchain.routes.ts";
 
 function ledger(c: Ctx, chain: string) {
@@ -82,11 +81,14 @@ export const verifyChain: AppRouteHandler<typeof routes.verifyChain> = async (c)
   const chain = chainOf(c);
   const db = c.var.services.db;
   const chainLedger = ledger(c, chain);
-  const report = await verify({
-    anchor: chainLedger.anchor,
-    blocks: (after, upTo, limit) => blockPage(db, chain, after, upTo, limit),
-    transactions: (from, to) => transactionsOfBlocks(db, chain, from, to),
-  }, { issuance: c.var.config });
+  const report = await verify(
+    {
+      anchor: chainLedger.anchor,
+      blocks: (after, upTo, limit) => blockPage(db, chain, after, upTo, limit),
+      transactions: (from, to) => transactionsOfBlocks(db, chain, from, to),
+    },
+    { issuance: c.var.config },
+  );
   countEvent("blackroad_chain_verifications_total", { result: report.valid ? "valid" : "invalid" });
   c.header("Cache-Control", "no-store");
   return c.json(report, 200);
@@ -121,7 +123,14 @@ export const createTransaction: AppRouteHandler<typeof routes.createTransaction>
   const result = await idempotent(c, "blockchain.transfer", request, async (claim) => {
     const tx = await createTransfer(
       { db, masterKey: c.var.config.WALLET_MASTER_KEY, chain },
-      { userId, toAddress: input.to_address, amountUnits: input.amount, message, idempotency: claim, actor: actorOf(c) },
+      {
+        userId,
+        toAddress: input.to_address,
+        amountUnits: input.amount,
+        message,
+        idempotency: claim,
+        actor: actorOf(c),
+      },
     );
     await invalidateCache(redis, ["chain"]);
     countEvent("blackroad_transfers_total");
@@ -177,9 +186,14 @@ export const liveBlocks: AppRouteHandler<typeof routes.liveBlocks> = async (c) =
     blockFeedStub(c.env.BLOCK_FEED, chain, shard).fetch(new Request(url, { headers: c.req.raw.headers })),
   );
   if (res.headers.get(FEED_REFUSED_HEADER) === "connection-cap") {
-    throw new ApiError(429, "too-many-connections", `At most ${c.var.config.BLOCKCHAIN_WS_MAX_CONNECTIONS_PER_ADDRESS} live connections per address; close one first`, {
-      headers: { "Retry-After": "30" },
-    });
+    throw new ApiError(
+      429,
+      "too-many-connections",
+      `At most ${c.var.config.BLOCKCHAIN_WS_MAX_CONNECTIONS_PER_ADDRESS} live connections per address; close one first`,
+      {
+        headers: { "Retry-After": "30" },
+      },
+    );
   }
   if (res.status !== 101 || !res.webSocket) {
     throw serviceUnavailable("The live block stream is unavailable; retry shortly", "ledger-unavailable");

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { problemResponses } from "../../lib/errors.ts";
+import { json, routeKit } from "../route-kit.ts";
 import {
   BalanceSchema,
   BlockRefParams,
@@ -16,9 +17,11 @@ import {
   VerifySchema,
   WalletSchema,
 } from "./blockchain.schemas.ts";
-import { json, routeKit } from "../route-kit.ts";
 
-const { anyone, user } = routeKit("RoadChain", "The hash-chained proof-of-work ledger: blocks, wallets, transfers and verification");
+const { anyone, user } = routeKit(
+  "RoadChain",
+  "The hash-chained proof-of-work ledger: blocks, wallets, transfers and verification",
+);
 
 export const listBlocks = anyone({
   operationId: "listBlocks",
@@ -26,7 +29,10 @@ export const listBlocks = anyone({
   path: "/api/blockchain/blocks",
   summary: "Blocks, newest first",
   request: { query: BlocksQuery },
-  responses: { 200: json(z.array(BlockSummarySchema), "A page of blocks (without their transactions)"), ...problemResponses(422) },
+  responses: {
+    200: json(z.array(BlockSummarySchema), "A page of blocks (without their transactions)"),
+    ...problemResponses(422),
+  },
 });
 
 export const getBlock = anyone({
@@ -50,7 +56,10 @@ const mineBlockOperation = {
   method: "post",
   summary: "Mine and append a block",
   description: mineDescription,
-  request: { headers: IdempotencyHeaders, body: { required: false, content: { "application/json": { schema: MineBody } } } },
+  request: {
+    headers: IdempotencyHeaders,
+    body: { required: false, content: { "application/json": { schema: MineBody } } },
+  },
   responses: {
     201: json(BlockSchema, "The new block (or, for a replayed Idempotency-Key, the original one)"),
     ...problemResponses(400, 403, 404, 409, 413, 415, 422),
@@ -107,7 +116,10 @@ export const createTransaction = user({
     "400: insufficient balance; 404: no wallet has `to_address`; 422: malformed input, an amount below 0.0001 or",
     "with more than 8 decimals, or a transfer to yourself.",
   ].join(" "),
-  request: { headers: IdempotencyHeaders, body: { required: true, content: { "application/json": { schema: TransferBody } } } },
+  request: {
+    headers: IdempotencyHeaders,
+    body: { required: true, content: { "application/json": { schema: TransferBody } } },
+  },
   responses: {
     201: json(TransactionSchema, "The pending transaction (or, for a replayed Idempotency-Key, the original one)"),
     ...problemResponses(400, 404, 409, 413, 415, 422),
@@ -146,9 +158,9 @@ export const liveBlocks = anyone({
   path: "/api/blockchain/ws",
   summary: "Live blocks over a WebSocket",
   description: [
-    "Upgrade to a WebSocket. The first message is `{\"type\":\"hello\",\"chain\":\"main\",\"head\":{height,hash,timestamp}}`;",
-    "then `{\"type\":\"block\",\"block\":Block}` arrives once for every appended block. Sending `ping` answers `pong`;",
-    "sending `head` answers `{\"type\":\"head\",\"head\":…}`. Connections survive the ledger's writer restarting.",
+    'Upgrade to a WebSocket. The first message is `{"type":"hello","chain":"main","head":{height,hash,timestamp}}`;',
+    'then `{"type":"block","block":Block}` arrives once for every appended block. Sending `ping` answers `pong`;',
+    'sending `head` answers `{"type":"head","head":…}`. Connections survive the ledger\'s writer restarting.',
     "Limits (README, Security limits): a few connections per client address (more: 429); a client message over",
     "BLOCKCHAIN_WS_MAX_FRAME_BYTES closes the socket with 1009, more than BLOCKCHAIN_WS_MAX_MESSAGES_PER_MINUTE with 1008;",
     "a socket that sends nothing for BLOCKCHAIN_WS_IDLE_SECONDS is closed (1000, `idle timeout`): send `ping` every 30 s.",

@@ -53,13 +53,16 @@ export const TransactionsQuery = z.object({
 
 export const IdempotencyHeaders = z.object({
   // Read with c.req.header() and checked by parseIdempotencyKey (a malformed key is a 400).
-  "Idempotency-Key": z.string().optional().openapi({
-    description:
-      "8–255 visible ASCII characters (a UUID is recommended), scoped to your account for 24 hours. Repeating " +
-      "the request with the same key returns the original result (with `Idempotent-Replayed: true`) instead of " +
-      "doing it again; the same key with a different body is a 422; while the first request is still running, a 409.",
-    example: "5f2b8c1e-3a57-4c1e-9d1a-0c2f7e4b9a11",
-  }),
+  "Idempotency-Key": z
+    .string()
+    .optional()
+    .openapi({
+      description:
+        "8–255 visible ASCII characters (a UUID is recommended), scoped to your account for 24 hours. Repeating " +
+        "the request with the same key returns the original result (with `Idempotent-Replayed: true`) instead of " +
+        "doing it again; the same key with a different body is a 422; while the first request is still running, a 409.",
+      example: "5f2b8c1e-3a57-4c1e-9d1a-0c2f7e4b9a11",
+    }),
 });
 
 // ---- bodies ----
@@ -73,7 +76,10 @@ export const MineBody = z
       .min(0)
       .max(MAX_BLOCK_TRANSACTIONS)
       .optional()
-      .openapi({ description: `Pending transactions to include, oldest first (default ${DEFAULT_BLOCK_TRANSACTIONS})`, example: 10 }),
+      .openapi({
+        description: `Pending transactions to include, oldest first (default ${DEFAULT_BLOCK_TRANSACTIONS})`,
+        example: 10,
+      }),
   })
   .openapi("MineRequest");
 
@@ -112,7 +118,9 @@ export const TransferBody = z
 export const TransactionSchema = z
   .object({
     id: z.number().int(),
-    transaction_hash: hash.openapi({ description: "SHA-256 of the signed payload (see README, RoadChain: verify it yourself)" }),
+    transaction_hash: hash.openapi({
+      description: "SHA-256 of the signed payload (see README, RoadChain: verify it yourself)",
+    }),
     from_address: z.string().openapi({ example: ADDRESS_EXAMPLE }),
     to_address: z.string().openapi({ example: ADDRESS_EXAMPLE }),
     amount: amount("Exact amount, 8 decimals"),
@@ -121,7 +129,9 @@ export const TransactionSchema = z
     nonce: z.string().openapi({ description: "Random per transaction; part of the signed payload" }),
     timestamp: z.number().int().openapi({ description: "Milliseconds since the epoch; part of the signed payload" }),
     signature: z.string().openapi({ description: "Ed25519 signature (base64url) over the signed payload" }),
-    public_key: z.string().openapi({ description: "Sender's Ed25519 public key (base64url); SHA-256 of it gives from_address" }),
+    public_key: z
+      .string()
+      .openapi({ description: "Sender's Ed25519 public key (base64url); SHA-256 of it gives from_address" }),
     is_confirmed: z.boolean(),
     block_height: z.number().int().nullable(),
     created_at: z.string().openapi({ format: "date-time" }),
@@ -147,7 +157,10 @@ const blockFields = {
 
 export const BlockSummarySchema = z.object(blockFields).openapi("BlockSummary");
 export const BlockSchema = z
-  .object({ ...blockFields, transactions: z.array(TransactionSchema).openapi({ description: "In block order (ascending id)" }) })
+  .object({
+    ...blockFields,
+    transactions: z.array(TransactionSchema).openapi({ description: "In block order (ascending id)" }),
+  })
   .openapi("Block");
 
 export const WalletSchema = z
@@ -167,7 +180,11 @@ export const StatsSchema = z
   .object({
     height: z.number().int().nullable(),
     head_hash: z.string().nullable(),
-    latest_block_index: z.number().int().nullable().openapi({ description: "Same as height (the original API's name)" }),
+    latest_block_index: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: "Same as height (the original API's name)" }),
     latest_block_hash: z.string().nullable(),
     total_blocks: z.number().int(),
     total_transactions: z.number().int(),
@@ -175,7 +192,10 @@ export const StatsSchema = z
     pending_transactions: z.number().int(),
     difficulty: z.number().int().openapi({ description: "Difficulty new blocks are mined at" }),
     mining_reward: amount("Reward for new blocks"),
-    average_block_time_seconds: z.number().nullable().openapi({ description: "Over the latest 100 blocks (genesis excluded)" }),
+    average_block_time_seconds: z
+      .number()
+      .nullable()
+      .openapi({ description: "Over the latest 100 blocks (genesis excluded)" }),
   })
   .openapi("ChainStats");
 

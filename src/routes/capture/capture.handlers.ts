@@ -5,7 +5,12 @@ import type * as routes from "./capture.routes.ts";
 
 export const create: AppRouteHandler<typeof routes.create> = async (c) => {
   const b = c.req.valid("json");
-  const row = await items.createItem(c.var.services.db, getAuth(c).userId, { type: b.type, rawContent: b.raw_content, source: b.source, tags: b.tags });
+  const row = await items.createItem(c.var.services.db, getAuth(c).userId, {
+    type: b.type,
+    rawContent: b.raw_content,
+    source: b.source,
+    tags: b.tags,
+  });
   return c.json(items.itemJson(row), 201);
 };
 
@@ -19,7 +24,11 @@ export const get: AppRouteHandler<typeof routes.get> = async (c) =>
 
 export const update: AppRouteHandler<typeof routes.update> = async (c) => {
   const b = c.req.valid("json");
-  const row = await items.updateItem(c.var.services.db, getAuth(c).userId, c.req.valid("param").id, { type: b.type, rawContent: b.raw_content, source: b.source });
+  const row = await items.updateItem(c.var.services.db, getAuth(c).userId, c.req.valid("param").id, {
+    type: b.type,
+    rawContent: b.raw_content,
+    source: b.source,
+  });
   return c.json(items.itemJson(row), 200);
 };
 
@@ -29,9 +38,20 @@ export const remove: AppRouteHandler<typeof routes.remove> = async (c) => {
 };
 
 export const tag: AppRouteHandler<typeof routes.tag> = async (c) =>
-  c.json(items.itemJson(await items.addTags(c.var.services.db, getAuth(c).userId, c.req.valid("param").id, c.req.valid("json").tags)), 200);
+  c.json(
+    items.itemJson(
+      await items.addTags(c.var.services.db, getAuth(c).userId, c.req.valid("param").id, c.req.valid("json").tags),
+    ),
+    200,
+  );
 
 export const status: AppRouteHandler<typeof routes.status> = async (c) =>
-  c.json(items.itemJson(await items.setStatus(c.var.services.db, getAuth(c).userId, c.req.valid("param").id, c.req.valid("json").status)), 200);
+  c.json(
+    items.itemJson(
+      await items.setStatus(c.var.services.db, getAuth(c).userId, c.req.valid("param").id, c.req.valid("json").status),
+    ),
+    200,
+  );
 
-export const clusters: AppRouteHandler<typeof routes.clusters> = async (c) => c.json(await items.clusters(c.var.services.db, getAuth(c).userId), 200);
+export const clusters: AppRouteHandler<typeof routes.clusters> = async (c) =>
+  c.json(await items.clusters(c.var.services.db, getAuth(c).userId), 200);

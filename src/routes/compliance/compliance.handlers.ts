@@ -1,7 +1,7 @@
 import { forbidden } from "../../lib/errors.ts";
 import { getAuth } from "../../middleware/auth.ts";
 import { isActiveAdmin } from "../../services/auth/users.ts";
-import { eventJson, exportCsv as csvStream, listEvents, type EventFilter } from "../../services/compliance/events.ts";
+import { exportCsv as csvStream, type EventFilter, eventJson, listEvents } from "../../services/compliance/events.ts";
 import type { AppRouteHandler } from "../../types.ts";
 import type { Ctx } from "../request-kit.ts";
 import type * as routes from "./compliance.routes.ts";
@@ -10,13 +10,17 @@ import type * as routes from "./compliance.routes.ts";
 async function filterFor(c: Ctx, q: { type?: string; user_id?: number; from?: Date; to?: Date }): Promise<EventFilter> {
   const me = getAuth(c).userId;
   const admin = await isActiveAdmin(c.var.services.db, me);
-  if (!admin && q.user_id !== undefined && q.user_id !== me) throw forbidden("Only administrators can read other users' events");
+  if (!admin && q.user_id !== undefined && q.user_id !== me)
+    throw forbidden("Only administrators can read other users' events");
   return { userId: admin ? q.user_id : me, type: q.type, from: q.from, to: q.to };
 }
 
 export const list: AppRouteHandler<typeof routes.list> = async (c) => {
   const q = c.req.valid("query");
-  const { rows, nextBefore } = await listEvents(c.var.services.db, await filterFor(c, q), { limit: q.limit, before: q.before });
+  const { rows, nextBefore } = await listEvents(c.var.services.db, await filterFor(c, q), {
+    limit: q.limit,
+    before: q.before,
+  });
   return c.json({ events: rows.map(eventJson), next_before: nextBefore }, 200);
 };
 

@@ -1,13 +1,13 @@
 import { integrations } from "../../config.ts";
 import { cachedJson } from "../../lib/response-cache.ts";
 import { getAuth } from "../../middleware/auth.ts";
-import { allServices, overallStatus, type Checks } from "../../services/dashboard/catalog.ts";
-import { gatherDashboard, minerHashrate, serviceCards, type DashboardDeps } from "../../services/dashboard/overview.ts";
+import { allServices, type Checks, overallStatus } from "../../services/dashboard/catalog.ts";
+import { type DashboardDeps, gatherDashboard, minerHashrate, serviceCards } from "../../services/dashboard/overview.ts";
 import { checkPostgres, checkRedis, checkRoadChain } from "../../services/dependency-checks.ts";
 import { formatHashrate } from "../../services/miner/chain-reads.ts";
 import { describeEvent, listEvents } from "../../services/prism/events.ts";
 import type { AppRouteHandler } from "../../types.ts";
-import { chainOf, type Ctx } from "../request-kit.ts";
+import { type Ctx, chainOf } from "../request-kit.ts";
 import type * as routes from "./dashboard.routes.ts";
 
 const dashboardDeps = (c: Ctx): DashboardDeps => {
@@ -107,7 +107,11 @@ export const activity: AppRouteHandler<typeof routes.activity> = async (c) => {
 
 export const services: AppRouteHandler<typeof routes.services> = async (c) => {
   const { db, redis } = c.var.services;
-  const [postgres, redisCheck, roadchain] = await Promise.all([checkPostgres(db), checkRedis(redis), checkRoadChain(c.env.ROADCHAIN)]);
+  const [postgres, redisCheck, roadchain] = await Promise.all([
+    checkPostgres(db),
+    checkRedis(redis),
+    checkRoadChain(c.env.ROADCHAIN),
+  ]);
   const checks: Checks = { postgres, redis: redisCheck, roadchain };
   const list = allServices(integrations(c.var.config), checks);
   const categories: Record<string, string[]> = {};

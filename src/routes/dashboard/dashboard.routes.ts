@@ -1,9 +1,18 @@
 import { z } from "@hono/zod-openapi";
 import { problemResponses } from "../../lib/errors.ts";
-import { ActivityPageSchema, ActivityQuery, OverviewSchema, QuickStatsSchema, ServicesSchema } from "./dashboard.schemas.ts";
 import { json, routeKit } from "../route-kit.ts";
+import {
+  ActivityPageSchema,
+  ActivityQuery,
+  OverviewSchema,
+  QuickStatsSchema,
+  ServicesSchema,
+} from "./dashboard.schemas.ts";
 
-const { user } = routeKit("Dashboard", "My overview across the apps: counts, wallet, miner, activity and service health");
+const { user } = routeKit(
+  "Dashboard",
+  "My overview across the apps: counts, wallet, miner, activity and service health",
+);
 
 export const overview = user({
   operationId: "getDashboardOverview",

@@ -1,7 +1,11 @@
 import { z } from "@hono/zod-openapi";
 import { PaginationQuery } from "../../lib/pagination.ts";
 
-const Check = z.object({ status: z.enum(["up", "slow", "down"]), latency_ms: z.number(), error: z.string().optional() });
+const Check = z.object({
+  status: z.enum(["up", "slow", "down"]),
+  latency_ms: z.number(),
+  error: z.string().optional(),
+});
 const Checks = z.object({ postgres: Check, redis: Check, roadchain: Check });
 const Stat = z.union([z.number(), z.string(), z.boolean(), z.null()]);
 
@@ -27,7 +31,8 @@ export const SystemHealthSchema = z
     services_total: z.number().int(),
     checks: Checks,
     checked_at: z.string().openapi({
-      description: "When these checks ran: the overview is cached, so they can be up to 5 minutes old (GET /api/dashboard/services checks live)",
+      description:
+        "When these checks ran: the overview is cached, so they can be up to 5 minutes old (GET /api/dashboard/services checks live)",
     }),
   })
   .openapi("DashboardSystemHealth");
@@ -60,7 +65,10 @@ export const QuickStatsSchema = z
     transactions: z.number().int(),
     blocks_mined: z.number().int(),
     miner_status: z.enum(["running", "stopped", "unknown"]),
-    mining_hashrate: z.string().nullable().openapi({ description: "Measured by my miner; null when not measured", example: "412.35 kH/s" }),
+    mining_hashrate: z
+      .string()
+      .nullable()
+      .openapi({ description: "Measured by my miner; null when not measured", example: "412.35 kH/s" }),
   })
   .openapi("DashboardQuickStats");
 
@@ -82,7 +90,12 @@ export const ActivitySchema = z
   .openapi("DashboardActivity");
 
 export const ActivityPageSchema = z
-  .object({ activities: z.array(ActivitySchema), total: z.number().int(), limit: z.number().int(), offset: z.number().int() })
+  .object({
+    activities: z.array(ActivitySchema),
+    total: z.number().int(),
+    limit: z.number().int(),
+    offset: z.number().int(),
+  })
   .openapi("DashboardActivityPage");
 
 export const ServiceSchema = z

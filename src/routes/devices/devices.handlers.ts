@@ -17,21 +17,33 @@ export const list: AppRouteHandler<typeof routes.list> = async (c) => {
 export const create: AppRouteHandler<typeof routes.create> = async (c) => {
   const b = c.req.valid("json");
   const { device, token } = await registry.registerDevice(c.var.services.db, getAuth(c).userId, b.device_id, {
-    name: b.name, kind: b.kind, tags: b.tags, description: b.description, heartbeatIntervalSeconds: b.heartbeat_interval_seconds,
+    name: b.name,
+    kind: b.kind,
+    tags: b.tags,
+    description: b.description,
+    heartbeatIntervalSeconds: b.heartbeat_interval_seconds,
   });
   auditLater(c, "device.registered", { device_id: device.deviceId });
   return c.json({ ...registry.deviceJson(device), device_token: token }, 201);
 };
 
-export const stats: AppRouteHandler<typeof routes.stats> = async (c) => c.json(await registry.deviceStats(c.var.services.db, getAuth(c).userId), 200);
+export const stats: AppRouteHandler<typeof routes.stats> = async (c) =>
+  c.json(await registry.deviceStats(c.var.services.db, getAuth(c).userId), 200);
 
 export const get: AppRouteHandler<typeof routes.get> = async (c) =>
-  c.json(registry.deviceJson(await registry.getDevice(c.var.services.db, getAuth(c).userId, c.req.valid("param").device_id)), 200);
+  c.json(
+    registry.deviceJson(await registry.getDevice(c.var.services.db, getAuth(c).userId, c.req.valid("param").device_id)),
+    200,
+  );
 
 export const update: AppRouteHandler<typeof routes.update> = async (c) => {
   const b = c.req.valid("json");
   const row = await registry.updateDevice(c.var.services.db, getAuth(c).userId, c.req.valid("param").device_id, {
-    name: b.name, kind: b.kind, tags: b.tags, description: b.description, heartbeatIntervalSeconds: b.heartbeat_interval_seconds,
+    name: b.name,
+    kind: b.kind,
+    tags: b.tags,
+    description: b.description,
+    heartbeatIntervalSeconds: b.heartbeat_interval_seconds,
   });
   return c.json(registry.deviceJson(row), 200);
 };
@@ -44,7 +56,11 @@ export const remove: AppRouteHandler<typeof routes.remove> = async (c) => {
 };
 
 export const rotateToken: AppRouteHandler<typeof routes.rotateToken> = async (c) => {
-  const { device, token } = await registry.rotateToken(c.var.services.db, getAuth(c).userId, c.req.valid("param").device_id);
+  const { device, token } = await registry.rotateToken(
+    c.var.services.db,
+    getAuth(c).userId,
+    c.req.valid("param").device_id,
+  );
   auditLater(c, "device.token_rotated", { device_id: device.deviceId });
   return c.json({ ...registry.deviceJson(device), device_token: token }, 200);
 };
@@ -62,26 +78,53 @@ export const heartbeat: AppRouteHandler<typeof routes.heartbeat> = async (c) => 
   const body = c.req.valid("json");
   const db = c.var.services.db;
   const device = await authenticateDevice(db, deviceTokenFrom(c.req.header("Authorization")), device_id);
-  await spendHeartbeat(c.var.services.redis, device.id, (msg) => console.warn(JSON.stringify({ level: "warn", msg, request_id: c.var.requestId })));
+  await spendHeartbeat(c.var.services.redis, device.id, (msg) =>
+    console.warn(JSON.stringify({ level: "warn", msg, request_id: c.var.requestId })),
+  );
   const { commands, acknowledged } = await recordHeartbeat(db, device, body);
-  return c.json({ device_id, status: "online" as const, next_heartbeat_seconds: device.interval, commands, acknowledged_results: acknowledged }, 200);
+  return c.json(
+    {
+      device_id,
+      status: "online" as const,
+      next_heartbeat_seconds: device.interval,
+      commands,
+      acknowledged_results: acknowledged,
+    },
+    200,
+  );
 };
 
 export const history: AppRouteHandler<typeof routes.history> = async (c) => {
   const q = c.req.valid("query");
-  return c.json(await metricsHistory(c.var.services.db, getAuth(c).userId, c.req.valid("param").device_id, { from: q.from, to: q.to, stepSeconds: q.step }), 200);
+  return c.json(
+    await metricsHistory(c.var.services.db, getAuth(c).userId, c.req.valid("param").device_id, {
+      from: q.from,
+      to: q.to,
+      stepSeconds: q.step,
+    }),
+    200,
+  );
 };
 
 export const createCommand: AppRouteHandler<typeof routes.createCommand> = async (c) => {
   const { device_id } = c.req.valid("param");
   const b = c.req.valid("json");
-  const row = await queueCommand(c.var.services.db, getAuth(c).userId, device_id, { action: b.action, target: b.target, expiresInSeconds: b.expires_in_seconds });
+  const row = await queueCommand(c.var.services.db, getAuth(c).userId, device_id, {
+    action: b.action,
+    target: b.target,
+    expiresInSeconds: b.expires_in_seconds,
+  });
   auditLater(c, "device.command_queued", { device_id, command_id: row.id, action: row.action });
   return c.json(commandJson(row), 201);
 };
 
 export const listCommands: AppRouteHandler<typeof routes.listCommands> = async (c) => {
   const q = c.req.valid("query");
-  const { rows, total } = await listDeviceCommands(c.var.services.db, getAuth(c).userId, c.req.valid("param").device_id, q);
+  const { rows, total } = await listDeviceCommands(
+    c.var.services.db,
+    getAuth(c).userId,
+    c.req.valid("param").device_id,
+    q,
+  );
   return c.json({ commands: rows.map(commandJson), total }, 200);
 };

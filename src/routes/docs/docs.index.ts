@@ -1,6 +1,6 @@
 import type { AppOpenAPI } from "../../types.ts";
-import { TAGS } from "../route-kit.ts";
 import { APP_NAME, APP_VERSION } from "../../version.ts";
+import { TAGS } from "../route-kit.ts";
 
 const DOCUMENT_CONFIG: Parameters<AppOpenAPI["getOpenAPI31Document"]>[0] = {
   openapi: "3.1.0",
@@ -23,16 +23,25 @@ function fixNullableRefs(node: unknown): unknown {
   if (!node || typeof node !== "object") return node;
   const o = node as Record<string, unknown>;
   const allOf = o.allOf as Array<Record<string, unknown>> | undefined;
-  if (Array.isArray(allOf) && allOf.length === 2 && allOf[0]?.$ref && Array.isArray(allOf[1]?.type) && (allOf[1].type as string[]).includes("null")) {
+  if (
+    Array.isArray(allOf) &&
+    allOf.length === 2 &&
+    allOf[0]?.$ref &&
+    Array.isArray(allOf[1]?.type) &&
+    (allOf[1].type as string[]).includes("null")
+  ) {
     const { allOf: _, ...rest } = o;
-    return { ...fixNullableRefs(rest) as object, anyOf: [allOf[0], { type: "null" }] };
+    return { ...(fixNullableRefs(rest) as object), anyOf: [allOf[0], { type: "null" }] };
   }
   return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, fixNullableRefs(v)]));
 }
 
 /** The OpenAPI document of the app: what /api/openapi.json serves and scripts/openapi/build.ts writes. */
 export function openApiDocument(app: AppOpenAPI) {
-  const doc = app.getOpenAPI31Document({ ...DOCUMENT_CONFIG, tags: [...TAGS].map(([name, description]) => ({ name, description })) });
+  const doc = app.getOpenAPI31Document({
+    ...DOCUMENT_CONFIG,
+    tags: [...TAGS].map(([name, description]) => ({ name, description })),
+  });
   return fixNullableRefs(doc) as typeof doc;
 }
 
@@ -63,7 +72,8 @@ export function registerDocs(app: AppOpenAPI) {
     type: "apiKey",
     in: "header",
     name: "Authorization",
-    description: "`Device <token>`: the device token from POST /api/devices (or its rotation), for the device agent's heartbeats",
+    description:
+      "`Device <token>`: the device token from POST /api/devices (or its rotation), for the device agent's heartbeats",
   });
 
   let document: ReturnType<typeof openApiDocument> | undefined; // built on first request, once per isolate

@@ -3,9 +3,9 @@ import { countEvent } from "../../lib/metrics/index.ts";
 import { invalidateCache } from "../../lib/response-cache.ts";
 import { getAuth } from "../../middleware/auth.ts";
 import * as compose from "../../services/email/compose.ts";
-import { boundRecipientProbes } from "../../services/email/recipient-probes.ts";
 import * as folders from "../../services/email/folders.ts";
 import * as mail from "../../services/email/messages.ts";
+import { boundRecipientProbes } from "../../services/email/recipient-probes.ts";
 import type { AppBindings, AppRouteHandler } from "../../types.ts";
 import { auditLater } from "../request-kit.ts";
 import type * as routes from "./email.routes.ts";
@@ -13,7 +13,10 @@ import { emailJson, folderJson } from "./email.schemas.ts";
 
 /** Mailbox changes invalidate the cached views that count mail (the dashboard), per affected user. */
 const mailChanged = (c: Context<AppBindings>, userIds: number[]) =>
-  invalidateCache(c.var.services.redis, [...new Set(userIds)].map((id) => `mail:${id}`));
+  invalidateCache(
+    c.var.services.redis,
+    [...new Set(userIds)].map((id) => `mail:${id}`),
+  );
 
 function listResponse(c: Context<AppBindings>, page: mail.MailPage) {
   c.header("X-Total-Count", String(page.total));
@@ -50,23 +53,39 @@ export const deleteFolder: AppRouteHandler<typeof routes.deleteFolder> = async (
 };
 
 export const listFolderEmails: AppRouteHandler<typeof routes.listFolderEmails> = async (c) => {
-  const page = await mail.listMailbox(c.var.services.db, getAuth(c).userId, { folderId: c.req.valid("param").id }, c.req.valid("query"));
+  const page = await mail.listMailbox(
+    c.var.services.db,
+    getAuth(c).userId,
+    { folderId: c.req.valid("param").id },
+    c.req.valid("query"),
+  );
   return listResponse(c, page);
 };
 
 export const inbox: AppRouteHandler<typeof routes.inbox> = async (c) =>
-  listResponse(c, await mail.listMailbox(c.var.services.db, getAuth(c).userId, { folderType: "inbox" }, c.req.valid("query")));
+  listResponse(
+    c,
+    await mail.listMailbox(c.var.services.db, getAuth(c).userId, { folderType: "inbox" }, c.req.valid("query")),
+  );
 
 export const sent: AppRouteHandler<typeof routes.sent> = async (c) =>
-  listResponse(c, await mail.listMailbox(c.var.services.db, getAuth(c).userId, { folderType: "sent" }, c.req.valid("query")));
+  listResponse(
+    c,
+    await mail.listMailbox(c.var.services.db, getAuth(c).userId, { folderType: "sent" }, c.req.valid("query")),
+  );
 
 export const drafts: AppRouteHandler<typeof routes.drafts> = async (c) =>
-  listResponse(c, await mail.listMailbox(c.var.services.db, getAuth(c).userId, { folderType: "drafts" }, c.req.valid("query")));
+  listResponse(
+    c,
+    await mail.listMailbox(c.var.services.db, getAuth(c).userId, { folderType: "drafts" }, c.req.valid("query")),
+  );
 
 export const send: AppRouteHandler<typeof routes.send> = async (c) => {
   const { userId } = getAuth(c);
   const b = c.req.valid("json");
-  const result = await boundRecipientProbes(c.var.services.redis, userId, () => compose.sendEmail(c.var.services.db, userId, composeInput(b)));
+  const result = await boundRecipientProbes(c.var.services.redis, userId, () =>
+    compose.sendEmail(c.var.services.db, userId, composeInput(b)),
+  );
   await mailChanged(c, [userId, ...result.recipientIds]);
   auditLater(c, "email.sent", { email_id: result.senderCopyId, recipients: result.recipientIds.length });
   countEvent("blackroad_mail_sent_total");
@@ -92,9 +111,15 @@ export const updateDraft: AppRouteHandler<typeof routes.updateDraft> = async (c)
 export const sendDraft: AppRouteHandler<typeof routes.sendDraft> = async (c) => {
   const { userId } = getAuth(c);
   const { id } = c.req.valid("param");
-  const result = await boundRecipientProbes(c.var.services.redis, userId, () => compose.sendDraft(c.var.services.db, userId, id));
+  const result = await boundRecipientProbes(c.var.services.redis, userId, () =>
+    compose.sendDraft(c.var.services.db, userId, id),
+  );
   await mailChanged(c, [userId, ...result.recipientIds]);
-  auditLater(c, "email.sent", { email_id: result.senderCopyId, recipients: result.recipientIds.length, from_draft: true });
+  auditLater(c, "email.sent", {
+    email_id: result.senderCopyId,
+    recipients: result.recipientIds.length,
+    from_draft: true,
+  });
   countEvent("blackroad_mail_sent_total");
   return c.json(await copyOf(c, userId, result.senderCopyId), 200);
 };

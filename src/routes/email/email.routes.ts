@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { problemResponses } from "../../lib/errors.ts";
 import { PaginationQuery } from "../../lib/pagination.ts";
 import { IdParams } from "../../lib/params.ts";
+import { json, jsonBody, routeKit } from "../route-kit.ts";
 import {
   CreateFolderBody,
   DraftBody,
@@ -11,7 +12,6 @@ import {
   MailPatchBody,
   SendEmailBody,
 } from "./email.schemas.ts";
-import { json, jsonBody, routeKit } from "../route-kit.ts";
 
 const { user } = routeKit("RoadMail", "Mail between BlackRoad users: folders, inbox, sent, drafts and threads");
 

@@ -8,7 +8,12 @@ export const MAX_SUBJECT = 500;
 export const MAX_BODY_CHARS = 200_000;
 
 /** An address: surrounding spaces trimmed, then a strict format check (no CR/LF, no display names). */
-const Email = z.string().trim().max(254).pipe(z.email("must be a valid email address")).openapi({ example: "bob@example.com" });
+const Email = z
+  .string()
+  .trim()
+  .max(254)
+  .pipe(z.email("must be a valid email address"))
+  .openapi({ example: "bob@example.com" });
 
 /** `cc`/`bcc`: a list of addresses; `null` or absent means none. */
 const AddressList = z
@@ -23,8 +28,14 @@ const ToField = z
   .union([Email.transform((a) => [a]), z.array(Email).min(1, "at least one recipient").max(MAX_RECIPIENTS)])
   .openapi({ description: "One address or a list of addresses", example: "bob@example.com" });
 
-const Subject = z.string().max(MAX_SUBJECT, `subject is limited to ${MAX_SUBJECT} characters`).openapi({ example: "Lunch?" });
-const Body = z.string().max(MAX_BODY_CHARS, `body is limited to ${MAX_BODY_CHARS} characters`).openapi({ example: "Noon at the usual place." });
+const Subject = z
+  .string()
+  .max(MAX_SUBJECT, `subject is limited to ${MAX_SUBJECT} characters`)
+  .openapi({ example: "Lunch?" });
+const Body = z
+  .string()
+  .max(MAX_BODY_CHARS, `body is limited to ${MAX_BODY_CHARS} characters`)
+  .openapi({ example: "Noon at the usual place." });
 const InReplyTo = z
   .number()
   .int()
@@ -34,12 +45,22 @@ const InReplyTo = z
   .openapi({ description: "The `id` of the email (in my mailbox) this replies to; the reply joins its thread" });
 
 export const SendEmailBody = z
-  .strictObject({ to: ToField, subject: Subject, body: Body, cc: AddressList, bcc: AddressList, in_reply_to: InReplyTo })
+  .strictObject({
+    to: ToField,
+    subject: Subject,
+    body: Body,
+    cc: AddressList,
+    bcc: AddressList,
+    in_reply_to: InReplyTo,
+  })
   .openapi("SendEmail");
 
 export const DraftBody = z
   .strictObject({
-    to: z.union([ToField, z.null()]).optional().transform((v) => v ?? []),
+    to: z
+      .union([ToField, z.null()])
+      .optional()
+      .transform((v) => v ?? []),
     subject: Subject.nullish().transform((v) => v ?? ""),
     body: Body.nullish().transform((v) => v ?? ""),
     cc: AddressList,
@@ -50,7 +71,10 @@ export const DraftBody = z
 
 export const DraftPatchBody = z
   .strictObject({
-    to: z.union([ToField, z.null()]).optional().transform((v) => (v === null ? [] : v)),
+    to: z
+      .union([ToField, z.null()])
+      .optional()
+      .transform((v) => (v === null ? [] : v)),
     subject: Subject.optional(),
     body: Body.optional(),
     cc: AddressList.optional(),
@@ -63,7 +87,13 @@ export const MailPatchBody = z
   .strictObject({
     is_read: z.boolean().optional(),
     is_starred: z.boolean().optional(),
-    folder_id: z.number().int().positive().max(2_147_483_647).optional().openapi({ description: "Move to this folder of mine" }),
+    folder_id: z
+      .number()
+      .int()
+      .positive()
+      .max(2_147_483_647)
+      .optional()
+      .openapi({ description: "Move to this folder of mine" }),
   })
   .openapi("EmailPatch");
 
@@ -76,7 +106,10 @@ export const CreateFolderBody = z
 
 export const EmailSchema = z
   .object({
-    id: z.number().int().openapi({ description: "This copy's id in my mailbox (use it for every /api/email/{id} call)" }),
+    id: z
+      .number()
+      .int()
+      .openapi({ description: "This copy's id in my mailbox (use it for every /api/email/{id} call)" }),
     message_id: z.number().int().openapi({ description: "The message shared by all its copies" }),
     thread_id: z.number().int(),
     in_reply_to: z.number().int().nullable().openapi({ description: "message_id of the parent" }),
@@ -84,7 +117,10 @@ export const EmailSchema = z
     folder: z.enum(EMAIL_FOLDER_TYPES),
     sender_email: z.string(),
     sender_name: z.string().nullable(),
-    recipient_email: z.string().nullable().openapi({ description: "The first `to` address (the original's single recipient)" }),
+    recipient_email: z
+      .string()
+      .nullable()
+      .openapi({ description: "The first `to` address (the original's single recipient)" }),
     to: z.array(z.string()),
     cc: z.array(z.string()),
     bcc: z.array(z.string()).nullable().openapi({ description: "Only on the sender's own copy; null for recipients" }),

@@ -26,7 +26,11 @@ export function apiErrorJson(err: ApiError, at: Partial<GraphQLErrorJson> = {}):
   return {
     message: err.detail,
     ...at,
-    extensions: { code: err.code, status: err.status, ...(err.extra.errors?.length ? { errors: err.extra.errors } : {}) },
+    extensions: {
+      code: err.code,
+      status: err.status,
+      ...(err.extra.errors?.length ? { errors: err.extra.errors } : {}),
+    },
   };
 }
 
@@ -43,11 +47,29 @@ export function formatError(c: Ctx, error: GraphQLError): GraphQLErrorJson {
   if (original instanceof ApiError) return apiErrorJson(original, at);
   if (toDatabaseUnavailable(original)) {
     const { message, cause } = loggableError(original);
-    console.error(JSON.stringify({ level: "error", msg: "database unavailable", request_id: c.get("requestId"), error: message, cause }));
-    return { message: "The database is unavailable. Try again shortly.", ...at, extensions: { code: "database-unavailable", status: 503 } };
+    console.error(
+      JSON.stringify({
+        level: "error",
+        msg: "database unavailable",
+        request_id: c.get("requestId"),
+        error: message,
+        cause,
+      }),
+    );
+    return {
+      message: "The database is unavailable. Try again shortly.",
+      ...at,
+      extensions: { code: "database-unavailable", status: 503 },
+    };
   }
   console.error(
-    JSON.stringify({ level: "error", msg: "unhandled error in a GraphQL resolver", request_id: c.get("requestId"), path: error.path, ...loggableError(original) }),
+    JSON.stringify({
+      level: "error",
+      msg: "unhandled error in a GraphQL resolver",
+      request_id: c.get("requestId"),
+      path: error.path,
+      ...loggableError(original),
+    }),
   );
   return {
     message: "An unexpected error occurred. Quote the request id when reporting it.",

@@ -1,30 +1,50 @@
-import { execute as run, getOperationAST, GraphQLError, parse, specifiedRules, validate, type DocumentNode } from "graphql";
 import type { z } from "@hono/zod-openapi";
+import {
+  type DocumentNode,
+  GraphQLError,
+  getOperationAST,
+  parse,
+  execute as run,
+  specifiedRules,
+  validate,
+} from "graphql";
 import { ApiError } from "../../lib/errors.ts";
 import type { AppRouteHandler } from "../../types.ts";
-import { chainOf, type Ctx } from "../request-kit.ts";
-import { apiErrorJson, formatError, requestError, type GraphQLErrorJson } from "./graphql.errors.ts";
-import type * as routes from "./graphql.routes.ts";
+import { type Ctx, chainOf } from "../request-kit.ts";
+import { apiErrorJson, formatError, type GraphQLErrorJson, requestError } from "./graphql.errors.ts";
 import { lookupPersisted, sha256Hex, storePersisted } from "./graphql.persisted.ts";
-import { GraphQLRequestBody, MAX_QUERY_TOKENS } from "./graphql.schemas.ts";
+import type * as routes from "./graphql.routes.ts";
+import { type GraphQLRequestBody, MAX_QUERY_TOKENS } from "./graphql.schemas.ts";
 import type { GraphQLContext } from "./schema/context.ts";
 import { graphqlSchema } from "./schema/index.ts";
 import { measureOperation } from "./schema/limits.ts";
 import { createLoaders } from "./schema/loaders.ts";
 
-type Result = { data?: Record<string, unknown> | null; errors?: GraphQLErrorJson[]; extensions?: { cost: number; depth: number } };
+type Result = {
+  data?: Record<string, unknown> | null;
+  errors?: GraphQLErrorJson[];
+  extensions?: { cost: number; depth: number };
+};
 
 const refused = (errors: GraphQLErrorJson[]): Result => ({ errors });
 
 type GraphQLRequest = z.output<typeof GraphQLRequestBody>;
 
 /** The query to run: the one sent, or the stored one its persisted-query hash names (see graphql.persisted.ts). */
-async function resolvePersisted(c: Ctx, body: GraphQLRequest): Promise<{ query: string; store?: string } | { errors: GraphQLErrorJson[] }> {
+async function resolvePersisted(
+  c: Ctx,
+  body: GraphQLRequest,
+): Promise<{ query: string; store?: string } | { errors: GraphQLErrorJson[] }> {
   const hash = body.extensions?.persistedQuery?.sha256Hash;
   if (hash === undefined) return { query: body.query! };
   if (body.query !== undefined) {
     if ((await sha256Hex(body.query)) !== hash) {
-      return refused([requestError("persisted-query-hash-mismatch", "extensions.persistedQuery.sha256Hash is not the SHA-256 of the query")]) as { errors: GraphQLErrorJson[] };
+      return refused([
+        requestError(
+          "persisted-query-hash-mismatch",
+          "extensions.persistedQuery.sha256Hash is not the SHA-256 of the query",
+        ),
+      ]) as { errors: GraphQLErrorJson[] };
     }
     return { query: body.query, store: hash };
   }
@@ -40,10 +60,7 @@ async function resolvePersisted(c: Ctx, body: GraphQLRequest): Promise<{ query: 
  * Parse, validate, measure, then execute: everything before `run` is in memory, so a document
  * that is malformed, invalid or over a limit is refused before any database or Redis call.
  */
-export async function executeGraphQL(
-  c: Ctx,
-  request: GraphQLRequest,
-): Promise<Result> {
+export async function executeGraphQL(c: Ctx, request: GraphQLRequest): Promise<Result> {
   const { schema } = graphqlSchema();
   const persisted = await resolvePersisted(c, request);
   if ("errors" in persisted) return persisted;
@@ -53,16 +70,24 @@ export async function executeGraphQL(
     document = parse(body.query, { maxTokens: MAX_QUERY_TOKENS, noLocation: false });
   } catch (err) {
     if (!(err instanceof GraphQLError)) throw err;
-    return refused([requestError("graphql-parse-failed", err.message, err.locations ? { locations: [...err.locations] } : {})]);
+    return refused([
+      requestError("graphql-parse-failed", err.message, err.locations ? { locations: [...err.locations] } : {}),
+    ]);
   }
   const invalid = validate(schema, document, specifiedRules, { maxErrors: 10 });
   if (invalid.length) {
-    return refused(invalid.map((e) => requestError("graphql-validation-failed", e.message, e.locations ? { locations: [...e.locations] } : {})));
+    return refused(
+      invalid.map((e) =>
+        requestError("graphql-validation-failed", e.message, e.locations ? { locations: [...e.locations] } : {}),
+      ),
+    );
   }
   if (persisted.store) await storePersisted(c.var.services.redis, persisted.store, body.query); // valid documents only
   const operation = getOperationAST(document, body.operationName ?? undefined);
   if (!operation) {
-    const message = body.operationName ? `No operation named ${body.operationName}` : "The document has several operations: name one in operationName";
+    const message = body.operationName
+      ? `No operation named ${body.operationName}`
+      : "The document has several operations: name one in operationName";
     return refused([requestError("graphql-validation-failed", message)]);
   }
   if (operation.operation === "subscription") {
@@ -81,7 +106,13 @@ export async function executeGraphQL(
   const chain = chainOf(c);
   const db = c.var.services.db;
   const contextValue: GraphQLContext = { c, db, viewerId, chain, loaders: createLoaders(db, chain) };
-  const result = await run({ schema, document, operationName: body.operationName ?? null, variableValues: variables, contextValue });
+  const result = await run({
+    schema,
+    document,
+    operationName: body.operationName ?? null,
+    variableValues: variables,
+    contextValue,
+  });
   return {
     ...(result.data !== undefined ? { data: result.data as Record<string, unknown> | null } : {}),
     ...(result.errors?.length ? { errors: result.errors.map((e) => formatError(c, e)) } : {}),

@@ -9,7 +9,9 @@ const { anyone, maybeUser } = routeKit(
 );
 
 export const execute = maybeUser({
-  operationId: "executeGraphQL", method: "post", path: "/api/graphql",
+  operationId: "executeGraphQL",
+  method: "post",
+  path: "/api/graphql",
   summary: "Run a GraphQL query or mutation (the schema: GET /api/graphql/schema.graphql)",
   description:
     "Authenticated like REST (an optional bearer token; a bad one is a 401). Depth, cost and page size are checked before anything runs. " +
@@ -19,7 +21,9 @@ export const execute = maybeUser({
 });
 
 export const sdl = anyone({
-  operationId: "getGraphQLSchema", method: "get", path: "/api/graphql/schema.graphql",
+  operationId: "getGraphQLSchema",
+  method: "get",
+  path: "/api/graphql/schema.graphql",
   summary: "The GraphQL schema in SDL",
   responses: { 200: { description: "The schema", content: { "text/plain": { schema: z.string() } } } },
 });

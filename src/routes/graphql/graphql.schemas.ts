@@ -21,18 +21,22 @@ export const GraphQLRequestBody = z
         description: "The document; may be left out when extensions.persistedQuery names a stored one",
         example: "{ me { username wallet { balance } transactions(first: 5) { nodes { hash amount } } } }",
       }),
-    variables: z.record(z.string(), z.unknown()).nullish().openapi({ description: "Values of the operation's variables" }),
-    operationName: z.string().max(100).nullish().openapi({ description: "Which operation of the document to run" }),
-    extensions: z
-      .strictObject({ persistedQuery: PersistedQuery.optional() })
+    variables: z
+      .record(z.string(), z.unknown())
       .nullish()
-      .openapi({ description: "Automatic persisted queries: `{persistedQuery: {version: 1, sha256Hash}}` (docs/graphql.md)" }),
+      .openapi({ description: "Values of the operation's variables" }),
+    operationName: z.string().max(100).nullish().openapi({ description: "Which operation of the document to run" }),
+    extensions: z.strictObject({ persistedQuery: PersistedQuery.optional() }).nullish().openapi({
+      description: "Automatic persisted queries: `{persistedQuery: {version: 1, sha256Hash}}` (docs/graphql.md)",
+    }),
   })
   .refine((b) => b.query !== undefined || b.extensions?.persistedQuery !== undefined, {
     path: ["query"],
     message: "query is required (unless extensions.persistedQuery names a stored query)",
   })
-  .openapi("GraphQLRequest", { description: "A GraphQL-over-HTTP request (one operation; batched arrays are not accepted)" });
+  .openapi("GraphQLRequest", {
+    description: "A GraphQL-over-HTTP request (one operation; batched arrays are not accepted)",
+  });
 
 const GraphQLErrorSchema = z
   .object({
@@ -40,7 +44,9 @@ const GraphQLErrorSchema = z
     locations: z.array(z.object({ line: z.number().int(), column: z.number().int() })).optional(),
     path: z.array(z.union([z.string(), z.number()])).optional(),
     extensions: z.object({
-      code: z.string().openapi({ description: "The slug of the problem `type` REST would answer, e.g. validation-error, not-found" }),
+      code: z
+        .string()
+        .openapi({ description: "The slug of the problem `type` REST would answer, e.g. validation-error, not-found" }),
       status: z.number().int().openapi({ description: "The HTTP status REST would answer" }),
       errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
     }),
@@ -53,4 +59,6 @@ export const GraphQLResponse = z
     errors: z.array(GraphQLErrorSchema).optional(),
     extensions: z.object({ cost: z.number().int(), depth: z.number().int() }).optional(),
   })
-  .openapi("GraphQLResponse", { description: "`data` and/or `errors`, as the GraphQL spec says; a request refused before execution has no `data`" });
+  .openapi("GraphQLResponse", {
+    description: "`data` and/or `errors`, as the GraphQL spec says; a request refused before execution has no `data`",
+  });

@@ -43,7 +43,11 @@ export const getHealthSummary: AppRouteHandler<typeof healthSummary> = async (c)
     timestamp: new Date().toISOString(),
     checks,
     integrations: configured,
-    integration_counts: { total: Object.keys(flags).length, configured: on, not_configured: Object.keys(flags).length - on },
+    integration_counts: {
+      total: Object.keys(flags).length,
+      configured: on,
+      not_configured: Object.keys(flags).length - on,
+    },
   };
   c.header("Cache-Control", "no-store");
   return status === "unhealthy" ? c.json(body, 503) : c.json(body, 200);

@@ -1,5 +1,5 @@
-import { HealthSchema, HealthSummarySchema } from "./health.schemas.ts";
 import { routeKit } from "../route-kit.ts";
+import { HealthSchema, HealthSummarySchema } from "./health.schemas.ts";
 
 const { anyone } = routeKit("System", "Liveness, readiness, version, public configuration and metrics");
 
@@ -18,6 +18,9 @@ export const healthSummary = anyone({
   summary: "Readiness: live checks of Postgres, Redis and the RoadChain Durable Object",
   responses: {
     200: { description: "Healthy or degraded", content: { "application/json": { schema: HealthSummarySchema } } },
-    503: { description: "A required dependency is down", content: { "application/json": { schema: HealthSummarySchema } } },
+    503: {
+      description: "A required dependency is down",
+      content: { "application/json": { schema: HealthSummarySchema } },
+    },
   },
 });

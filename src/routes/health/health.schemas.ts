@@ -25,7 +25,11 @@ export const HealthSummarySchema = z
     timestamp: z.string(),
     checks: z.object({ postgres: CheckSchema, redis: CheckSchema, roadchain: CheckSchema }),
     integrations: z.record(z.string(), z.object({ configured: z.boolean() })),
-    integration_counts: z.object({ total: z.number().int(), configured: z.number().int(), not_configured: z.number().int() }),
+    integration_counts: z.object({
+      total: z.number().int(),
+      configured: z.number().int(),
+      not_configured: z.number().int(),
+    }),
   })
   .openapi("HealthSummary");
 

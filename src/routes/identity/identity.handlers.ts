@@ -5,16 +5,27 @@ import type { AppRouteHandler } from "../../types.ts";
 import { auditLater } from "../request-kit.ts";
 import type * as routes from "./identity.routes.ts";
 
-export const getProfile: AppRouteHandler<typeof routes.getProfile> = async (c) => c.json(await identity.getProfile(c.var.services.db, getAuth(c).userId), 200);
+export const getProfile: AppRouteHandler<typeof routes.getProfile> = async (c) =>
+  c.json(await identity.getProfile(c.var.services.db, getAuth(c).userId), 200);
 
 export const updateProfile: AppRouteHandler<typeof routes.updateProfile> = async (c) => {
   const b = c.req.valid("json");
-  return c.json(await identity.updateProfile(c.var.services.db, getAuth(c).userId, {
-    displayName: b.display_name, bio: b.bio, avatarFileId: b.avatar_file_id, links: b.links, location: b.location, pronouns: b.pronouns, timezone: b.timezone,
-  }), 200);
+  return c.json(
+    await identity.updateProfile(c.var.services.db, getAuth(c).userId, {
+      displayName: b.display_name,
+      bio: b.bio,
+      avatarFileId: b.avatar_file_id,
+      links: b.links,
+      location: b.location,
+      pronouns: b.pronouns,
+      timezone: b.timezone,
+    }),
+    200,
+  );
 };
 
-export const getLinked: AppRouteHandler<typeof routes.getLinked> = async (c) => c.json(await identity.linked(c.var.services.db, getAuth(c).userId), 200);
+export const getLinked: AppRouteHandler<typeof routes.getLinked> = async (c) =>
+  c.json(await identity.linked(c.var.services.db, getAuth(c).userId), 200);
 
 export const link: AppRouteHandler<typeof routes.link> = async (c) => {
   const b = c.req.valid("json");
@@ -27,8 +38,15 @@ export const link: AppRouteHandler<typeof routes.link> = async (c) => {
 export const linkGithub: AppRouteHandler<typeof routes.linkGithub> = async (c) => {
   const { token } = c.req.valid("json");
   const cfg = c.var.config;
-  if (!cfg.GITHUB_TOKEN) throw serviceUnavailable("GitHub linking is not configured: set GITHUB_TOKEN (and GITHUB_API_URL for GitHub Enterprise)", "github-not-configured");
-  const out = await identity.linkGithub(c.var.services.db, getAuth(c).userId, token, { apiUrl: cfg.GITHUB_API_URL, timeoutMs: cfg.INTEGRATIONS_TIMEOUT_MS });
+  if (!cfg.GITHUB_TOKEN)
+    throw serviceUnavailable(
+      "GitHub linking is not configured: set GITHUB_TOKEN (and GITHUB_API_URL for GitHub Enterprise)",
+      "github-not-configured",
+    );
+  const out = await identity.linkGithub(c.var.services.db, getAuth(c).userId, token, {
+    apiUrl: cfg.GITHUB_API_URL,
+    timeoutMs: cfg.INTEGRATIONS_TIMEOUT_MS,
+  });
   auditLater(c, "identity.account_linked", { provider: "github", verified: true });
   return c.json(out, 200);
 };

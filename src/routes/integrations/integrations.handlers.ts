@@ -4,7 +4,7 @@ import { getAuth } from "../../middleware/auth.ts";
 import { isActiveAdmin } from "../../services/auth/users.ts";
 import { callOperation } from "../../services/integrations/executor.ts";
 import { CONNECTORS, connectorByName } from "../../services/integrations/registry.ts";
-import { integrationStatus, type IntegrationStatus } from "../../services/integrations/status.ts";
+import { type IntegrationStatus, integrationStatus } from "../../services/integrations/status.ts";
 import type { Connector, Operation } from "../../services/integrations/types.ts";
 import type { AppBindings } from "../../types.ts";
 
@@ -19,7 +19,8 @@ async function callerIsAdmin(c: Ctx, op: Operation): Promise<boolean> {
 /** The one handler behind every generated operation route. */
 export function operationHandler(connector: Connector, op: Operation) {
   return async (c: Ctx) => {
-    const valid = (target: "param" | "query" | "json") => ((c.req.valid as (t: string) => unknown)(target) ?? {}) as Record<string, unknown>;
+    const valid = (target: "param" | "query" | "json") =>
+      ((c.req.valid as (t: string) => unknown)(target) ?? {}) as Record<string, unknown>;
     const input = {
       params: op.params ? valid("param") : {},
       query: op.query ? valid("query") : {},
@@ -56,7 +57,10 @@ export function healthHandler(connector: Connector) {
   return async (c: Ctx) => {
     const s = await statusOf(c, connector);
     const status = s.status === "connected" ? "operational" : s.status;
-    return c.json({ service: connector.name, status, latency_ms: s.latency_ms, timestamp: new Date().toISOString() }, 200);
+    return c.json(
+      { service: connector.name, status, latency_ms: s.latency_ms, timestamp: new Date().toISOString() },
+      200,
+    );
   };
 }
 
@@ -72,7 +76,12 @@ export async function healthAll(c: Ctx) {
   return c.json(
     {
       // As the original: all connected → healthy, at least one → degraded, none → unhealthy.
-      status: connected === list.length ? ("healthy" as const) : connected > 0 ? ("degraded" as const) : ("unhealthy" as const),
+      status:
+        connected === list.length
+          ? ("healthy" as const)
+          : connected > 0
+            ? ("degraded" as const)
+            : ("unhealthy" as const),
       timestamp: new Date().toISOString(),
       total_apis: list.length,
       connected_apis: connected,

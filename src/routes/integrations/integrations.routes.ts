@@ -4,13 +4,19 @@
  * overview. Authorisation comes from each operation's `access`: `admin` → requireAuth +
  * requireAdmin (401/403); `user` → requireAuth + a per-user budget (401/429).
  */
-import { z } from "@hono/zod-openapi";
+import type { z } from "@hono/zod-openapi";
 import { problemResponses } from "../../lib/errors.ts";
 import { perUserLimit } from "../../middleware/user-rate-limit.ts";
 import { CONNECTORS } from "../../services/integrations/registry.ts";
 import type { Connector, Operation } from "../../services/integrations/types.ts";
 import { json, routeKit } from "../route-kit.ts";
-import { HealthAllSchema, HealthNameParams, IdempotencyHeaders, IntegrationHealthSchema, IntegrationStatusSchema } from "./integrations.schemas.ts";
+import {
+  HealthAllSchema,
+  HealthNameParams,
+  IdempotencyHeaders,
+  IntegrationHealthSchema,
+  IntegrationStatusSchema,
+} from "./integrations.schemas.ts";
 
 /** Public-data reads: per user, on top of the per-IP limit. */
 export const USER_READS_PER_MINUTE = 30;
@@ -18,16 +24,27 @@ const userBudget = perUserLimit("integrations", USER_READS_PER_MINUTE, "1 m");
 
 const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
-const kits = new Map(CONNECTORS.map((c) => [c.name, routeKit(c.title, `${c.title}, with the organisation's credentials (docs/integrations.md)`)]));
+const kits = new Map(
+  CONNECTORS.map((c) => [
+    c.name,
+    routeKit(c.title, `${c.title}, with the organisation's credentials (docs/integrations.md)`),
+  ]),
+);
 const kitOf = (c: Connector) => kits.get(c.name)!;
 
-export type GeneratedRoute = { connector: Connector; op: Operation; route: ReturnType<ReturnType<typeof routeKit>["admin"]> };
+export type GeneratedRoute = {
+  connector: Connector;
+  op: Operation;
+  route: ReturnType<ReturnType<typeof routeKit>["admin"]>;
+};
 
 function operationRoute(connector: Connector, op: Operation): GeneratedRoute {
   const admin = op.access === "admin";
   const status = op.status ?? 200;
   const ok: Record<number, { description: string; content?: Record<string, { schema: z.ZodType }> }> =
-    status === 204 ? { 204: { description: "Done" } } : { [status]: json(op.output, "The service's answer, filtered to these fields") };
+    status === 204
+      ? { 204: { description: "Done" } }
+      : { [status]: json(op.output, "The service's answer, filtered to these fields") };
   const kit = kitOf(connector);
   const config = {
     operationId: `${connector.name}${capitalise(op.id)}`,
@@ -49,7 +66,9 @@ function operationRoute(connector: Connector, op: Operation): GeneratedRoute {
   return { connector, op, route };
 }
 
-export const operationRoutes: GeneratedRoute[] = CONNECTORS.flatMap((c) => c.operations.map((op) => operationRoute(c, op)));
+export const operationRoutes: GeneratedRoute[] = CONNECTORS.flatMap((c) =>
+  c.operations.map((op) => operationRoute(c, op)),
+);
 
 export const statusRoutes = CONNECTORS.map((connector) => ({
   connector,

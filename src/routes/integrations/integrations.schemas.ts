@@ -9,7 +9,9 @@ export const IntegrationStatusSchema = z
     connected: z.boolean(),
     message: z.string(),
     missing: z.array(z.string()).openapi({ description: "Variables still to set" }),
-    configuration: z.record(z.string(), z.boolean()).openapi({ description: "`<variable>_configured` flags, never values" }),
+    configuration: z
+      .record(z.string(), z.boolean())
+      .openapi({ description: "`<variable>_configured` flags, never values" }),
     latency_ms: z.number().nullable(),
     last_checked: z.string(),
     cached: z.boolean().openapi({ description: "The probe result is up to 60 s old" }),
@@ -39,7 +41,10 @@ export const HealthAllSchema = z
   .openapi("IntegrationHealthAll");
 
 export const HealthNameParams = z.object({
-  name: z.string().regex(/^[A-Za-z]{1,40}$/, "a service name such as github").openapi({ example: "github" }),
+  name: z
+    .string()
+    .regex(/^[A-Za-z]{1,40}$/, "a service name such as github")
+    .openapi({ example: "github" }),
 });
 
 export const IdempotencyHeaders = z.object({

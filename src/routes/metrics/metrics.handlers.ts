@@ -16,11 +16,16 @@ async function sameSecret(given: string, expected: string): Promise<boolean> {
 export const getMetrics: AppRouteHandler<typeof scrapeMetrics> = async (c) => {
   const token = c.var.config.METRICS_TOKEN;
   if (!token) {
-    throw serviceUnavailable("Metrics are not configured: set METRICS_TOKEN (a random secret the scraper sends as a bearer token)", "metrics-not-configured");
+    throw serviceUnavailable(
+      "Metrics are not configured: set METRICS_TOKEN (a random secret the scraper sends as a bearer token)",
+      "metrics-not-configured",
+    );
   }
   const given = /^Bearer (.+)$/i.exec(c.req.header("Authorization") ?? "")?.[1] ?? "";
   if (!(await sameSecret(given, token))) {
-    throw new ApiError(401, "unauthorized", "A valid metrics token is required", { headers: { "WWW-Authenticate": 'Bearer realm="metrics"' } });
+    throw new ApiError(401, "unauthorized", "A valid metrics token is required", {
+      headers: { "WWW-Authenticate": 'Bearer realm="metrics"' },
+    });
   }
   const { db, redis } = c.var.services;
   let body: string;
@@ -32,7 +37,14 @@ export const getMetrics: AppRouteHandler<typeof scrapeMetrics> = async (c) => {
     body = renderExposition(totals);
   } catch (err) {
     if (err instanceof ApiError) throw err;
-    console.error(JSON.stringify({ level: "error", msg: "metrics scrape failed", request_id: c.var.requestId, error: err instanceof Error ? err.message : String(err) }));
+    console.error(
+      JSON.stringify({
+        level: "error",
+        msg: "metrics scrape failed",
+        request_id: c.var.requestId,
+        error: err instanceof Error ? err.message : String(err),
+      }),
+    );
     throw serviceUnavailable("The metric store is unreachable; retry shortly", "metrics-unavailable");
   }
   return c.text(body, 200, { "Content-Type": "text/plain; version=0.0.4; charset=utf-8", "Cache-Control": "no-store" });

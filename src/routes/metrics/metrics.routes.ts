@@ -17,6 +17,9 @@ export const scrapeMetrics = scheme(METRICS_SECURITY)({
   responses: {
     200: { description: "The exposition", content: { "text/plain": { schema: z.string() } } },
     401: { description: "Missing or wrong token", content: { "application/problem+json": { schema: ProblemSchema } } },
-    503: { description: "Metrics are not configured, or the metric store is unreachable", content: { "application/problem+json": { schema: ProblemSchema } } },
+    503: {
+      description: "Metrics are not configured, or the metric store is unreachable",
+      content: { "application/problem+json": { schema: ProblemSchema } },
+    },
   },
 });

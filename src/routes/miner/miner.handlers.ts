@@ -3,13 +3,13 @@ import { conflict, notFound } from "../../lib/errors.ts";
 import { invalidateCache } from "../../lib/response-cache.ts";
 import { getAuth } from "../../middleware/auth.ts";
 import { formatAmount, parseAmount } from "../../services/chain/amount.ts";
+import { assertServerMiningAllowed } from "../../services/chain/server-mining.ts";
 import { primaryWallet } from "../../services/chain/transfer.ts";
 import { listMinedBlocks, minedTotals, networkPace } from "../../services/miner/chain-reads.ts";
 import { minerClient } from "../../services/miner/client.ts";
 import { countActive } from "../../services/miner/registry.ts";
 import { minerIntervalMs } from "../../services/miner/settings.ts";
 import { minedBlockJson, minerStatsJson, minerStatusJson, poolInfoJson } from "../../services/miner/views.ts";
-import { assertServerMiningAllowed } from "../../services/chain/server-mining.ts";
 import type { AppRouteHandler } from "../../types.ts";
 import { auditLater, chainOf } from "../request-kit.ts";
 import type * as routes from "./miner.routes.ts";
@@ -79,7 +79,14 @@ export const poolInfo: AppRouteHandler<typeof routes.poolInfo> = async (c) => {
   const [pace, active] = await Promise.all([
     networkPace(c.var.services.db, chain),
     countActive(c.var.services.redis, chain).catch((err) => {
-      console.warn(JSON.stringify({ level: "warn", msg: "active miners unavailable", request_id: c.var.requestId, error: String(err).slice(0, 120) }));
+      console.warn(
+        JSON.stringify({
+          level: "warn",
+          msg: "active miners unavailable",
+          request_id: c.var.requestId,
+          error: String(err).slice(0, 120),
+        }),
+      );
       return null;
     }),
   ]);

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { problemResponses } from "../../lib/errors.ts";
 import { PaginationQuery } from "../../lib/pagination.ts";
+import { json, routeKit } from "../route-kit.ts";
 import {
   ControlBody,
   ControlResultSchema,
@@ -9,7 +10,6 @@ import {
   MinerStatusSchema,
   PoolInfoSchema,
 } from "./miner.schemas.ts";
-import { json, routeKit } from "../route-kit.ts";
 
 const { user } = routeKit("Miner", "My RoadChain miner: start and stop it, its status, stats and blocks");
 

@@ -10,11 +10,10 @@ export const ControlBody = z
       .regex(/^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$/, "letters, digits, space, '_', '.', '-'; at most 64 characters")
       .nullish()
       .openapi({ description: "A label for this miner, shown in its status", example: "laptop" }),
-    pool_url: z
-      .string()
-      .max(2048)
-      .nullish()
-      .openapi({ description: "Accepted for compatibility with the original API and not used: the miner always mines this server's RoadChain" }),
+    pool_url: z.string().max(2048).nullish().openapi({
+      description:
+        "Accepted for compatibility with the original API and not used: the miner always mines this server's RoadChain",
+    }),
   })
   .openapi("MinerControl");
 
@@ -27,10 +26,15 @@ export const MinerStatusSchema = z
     status: z.enum(["running", "stopped"]),
     chain: z.string().nullable(),
     worker_id: z.string().nullable(),
-    hashrate_hs: Rate.openapi({ description: "Measured over the last rounds: hashes per second of mining time (0 when stopped, null before the first round)" }),
+    hashrate_hs: Rate.openapi({
+      description:
+        "Measured over the last rounds: hashes per second of mining time (0 when stopped, null before the first round)",
+    }),
     hashrate_mhs: Rate.openapi({ description: "hashrate_hs in MH/s (the original's unit)" }),
     hashrate: z.string().nullable().openapi({ example: "412.35 kH/s" }),
-    effective_hashrate_hs: Rate.openapi({ description: "This run's hashes per second of running time, pauses between rounds included" }),
+    effective_hashrate_hs: Rate.openapi({
+      description: "This run's hashes per second of running time, pauses between rounds included",
+    }),
     shares_submitted: z.number().int(),
     shares_accepted: z.number().int(),
     shares_rejected: z.number().int(),
@@ -44,7 +48,13 @@ export const MinerStatusSchema = z
     next_round_at: Iso,
     last_round_at: Iso,
     last_block: z
-      .object({ height: z.number().int(), hash: z.string(), reward: z.string(), transaction_count: z.number().int(), mined_at: z.string() })
+      .object({
+        height: z.number().int(),
+        hash: z.string(),
+        reward: z.string(),
+        transaction_count: z.number().int(),
+        mined_at: z.string(),
+      })
       .nullable(),
     last_error: z.object({ message: z.string(), at: z.string() }).nullable(),
     consecutive_failures: z.number().int(),
@@ -76,7 +86,10 @@ const CountersSchema = z
 
 export const MinerStatsSchema = z
   .object({
-    blocks_mined: z.number().int().openapi({ description: "Blocks on the chain whose miner is me (the miner's and mined by hand)" }),
+    blocks_mined: z
+      .number()
+      .int()
+      .openapi({ description: "Blocks on the chain whose miner is me (the miner's and mined by hand)" }),
     roadcoins_earned: z.string().openapi({ description: "Sum of those blocks' rewards", example: "150.00000000" }),
     current_hashrate_hs: Rate,
     current_hashrate_mhs: Rate,
@@ -115,9 +128,19 @@ export const PoolInfoSchema = z
   .object({
     pool_name: z.string(),
     chain: z.string(),
-    active_miners: z.number().int().nullable().openapi({ description: "Miners running now (null if the registry is unreachable)" }),
-    connected_miners: z.number().int().nullable().openapi({ description: "Same as active_miners (the original's name)" }),
-    network_hashrate_hs: Rate.openapi({ description: "Estimate: expected hashes of the recent blocks (16^difficulty each) over their time span" }),
+    active_miners: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: "Miners running now (null if the registry is unreachable)" }),
+    connected_miners: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: "Same as active_miners (the original's name)" }),
+    network_hashrate_hs: Rate.openapi({
+      description: "Estimate: expected hashes of the recent blocks (16^difficulty each) over their time span",
+    }),
     network_hashrate: z.string().nullable(),
     pool_hashrate: z.string().nullable().openapi({ description: "network_hashrate (the original's name)" }),
     difficulty: z.number().int(),

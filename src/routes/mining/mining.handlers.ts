@@ -7,9 +7,9 @@ import { getAuth } from "../../middleware/auth.ts";
 import { recordEventLater } from "../../services/audit.ts";
 import { durableObjectLedger } from "../../services/chain/chain-writer.ts";
 import { resolveChain, TEST_CHAIN_HEADER } from "../../services/chain/ledger.ts";
-import { pendingTransactions } from "../../services/chain/reads.ts";
 import { DEFAULT_BLOCK_TRANSACTIONS } from "../../services/chain/mining.ts";
 import { makeTemplate, submitWork } from "../../services/chain/mining-template.ts";
+import { pendingTransactions } from "../../services/chain/reads.ts";
 import { primaryWallet } from "../../services/chain/transfer.ts";
 import type { AppBindings, AppRouteHandler } from "../../types.ts";
 import type * as routes from "./mining.routes.ts";
@@ -26,8 +26,17 @@ export const template: AppRouteHandler<typeof routes.template> = async (c) => {
   const wallet = await primaryWallet(db, userId);
   if (!wallet) throw notFound("You have no wallet to receive the mining reward");
   const view = await makeTemplate(
-    { secret: c.var.config.SECRET_KEY, template: () => ledgerOf(c, chain).template(), pending: (limit) => pendingTransactions(db, chain, limit) },
-    { chain, userId, minerAddress: wallet.address, maxTransactions: c.req.valid("query").max_transactions ?? DEFAULT_BLOCK_TRANSACTIONS },
+    {
+      secret: c.var.config.SECRET_KEY,
+      template: () => ledgerOf(c, chain).template(),
+      pending: (limit) => pendingTransactions(db, chain, limit),
+    },
+    {
+      chain,
+      userId,
+      minerAddress: wallet.address,
+      maxTransactions: c.req.valid("query").max_transactions ?? DEFAULT_BLOCK_TRANSACTIONS,
+    },
   );
   c.header("Cache-Control", "no-store");
   return c.json(view, 200);
@@ -44,7 +53,13 @@ export const submit: AppRouteHandler<typeof routes.submit> = async (c) => {
   await invalidateCache(c.var.services.redis, ["chain"]);
   recordEventLater(
     c.var.services.db,
-    { type: "chain.block_mined", userId, ip: clientIp(c.req.raw.headers), userAgent: userAgent(c.req.raw.headers), metadata: { chain, height: block.height, by: "submit" } },
+    {
+      type: "chain.block_mined",
+      userId,
+      ip: clientIp(c.req.raw.headers),
+      userAgent: userAgent(c.req.raw.headers),
+      metadata: { chain, height: block.height, by: "submit" },
+    },
     (p) => c.executionCtx.waitUntil(p),
   );
   return c.json(block, 201);

@@ -3,7 +3,10 @@ import { BlockSchema } from "../blockchain/blockchain.schemas.ts";
 import { json, routeKit } from "../route-kit.ts";
 import { SubmitBody, TemplateQuery, TemplateSchema } from "./mining.schemas.ts";
 
-const { user } = routeKit("RoadChain", "The hash-chained proof-of-work ledger: blocks, wallets, transfers and verification");
+const { user } = routeKit(
+  "RoadChain",
+  "The hash-chained proof-of-work ledger: blocks, wallets, transfers and verification",
+);
 
 export const template = user({
   operationId: "getMiningTemplate",

@@ -1,6 +1,6 @@
+import { openLiveFeed } from "../../durable-objects/notifications.contract.ts";
 import { ApiError, serviceUnavailable, unauthorized } from "../../lib/errors.ts";
 import { getAuth } from "../../middleware/auth.ts";
-import { openLiveFeed } from "../../durable-objects/notifications.contract.ts";
 import { checkTicket, issueTicket, TICKET_SECONDS } from "../../services/notifications/live-ticket.ts";
 import * as n from "../../services/notifications/notifications.ts";
 import type { AppRouteHandler } from "../../types.ts";
@@ -8,7 +8,12 @@ import type * as routes from "./notifications.routes.ts";
 
 export const list: AppRouteHandler<typeof routes.list> = async (c) => {
   const q = c.req.valid("query");
-  const rows = await n.listNotifications(c.var.services.db, getAuth(c).userId, { limit: q.limit, before: q.before, importance: q.importance, unreadOnly: q.unread_only });
+  const rows = await n.listNotifications(c.var.services.db, getAuth(c).userId, {
+    limit: q.limit,
+    before: q.before,
+    importance: q.importance,
+    unreadOnly: q.unread_only,
+  });
   return c.json(rows.map(n.notificationJson), 200);
 };
 
@@ -37,12 +42,16 @@ export const ticket: AppRouteHandler<typeof routes.ticket> = async (c) => {
 
 export const live: AppRouteHandler<typeof routes.live> = async (c) => {
   if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") {
-    throw new ApiError(426, "upgrade-required", "Connect with a WebSocket (Upgrade: websocket)", { headers: { Upgrade: "websocket" } });
+    throw new ApiError(426, "upgrade-required", "Connect with a WebSocket (Upgrade: websocket)", {
+      headers: { Upgrade: "websocket" },
+    });
   }
   const given = c.req.valid("query").ticket;
   const userId = given ? await checkTicket(c.var.config.SECRET_KEY, given) : undefined;
-  if (userId === undefined) throw unauthorized("A valid ticket is required (POST /api/notifications/live-ticket)", "invalid-ticket");
+  if (userId === undefined)
+    throw unauthorized("A valid ticket is required (POST /api/notifications/live-ticket)", "invalid-ticket");
   const res = await openLiveFeed(c.env.NOTIFICATIONS, userId, c.req.raw).catch(() => undefined);
-  if (res?.status !== 101 || !res.webSocket) throw serviceUnavailable("The live feed is unavailable; retry shortly", "live-unavailable");
+  if (res?.status !== 101 || !res.webSocket)
+    throw serviceUnavailable("The live feed is unavailable; retry shortly", "live-unavailable");
   return new Response(null, { status: 101, webSocket: res.webSocket }) as never;
 };

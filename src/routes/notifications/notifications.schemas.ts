@@ -1,14 +1,23 @@
 import { z } from "@hono/zod-openapi";
-import { idParam } from "../../lib/params.ts";
 import { NOTIFICATION_IMPORTANCE } from "../../lib/constants.ts";
+import { idParam } from "../../lib/params.ts";
 
 export const IdParams = z.object({ id: idParam("id") });
 
 export const ListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ example: 20 }),
-  before: z.coerce.number().int().min(1).max(2_147_483_647).optional().openapi({ description: "Keyset cursor: the last id of the previous page" }),
+  before: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(2_147_483_647)
+    .optional()
+    .openapi({ description: "Keyset cursor: the last id of the previous page" }),
   importance: z.enum(NOTIFICATION_IMPORTANCE).optional(),
-  unread_only: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
+  unread_only: z
+    .enum(["true", "false"])
+    .default("false")
+    .transform((v) => v === "true"),
 });
 
 export const TicketQuery = z.object({
@@ -32,4 +41,6 @@ export const NotificationSchema = z
 
 export const UnreadSchema = z.object({ unread: z.number().int() });
 export const ReadAllSchema = z.object({ marked: z.number().int(), unread: z.number().int() });
-export const TicketSchema = z.object({ ticket: z.string(), url: z.string(), expires_in: z.number().int() }).openapi("LiveTicket");
+export const TicketSchema = z
+  .object({ ticket: z.string(), url: z.string(), expires_in: z.number().int() })
+  .openapi("LiveTicket");

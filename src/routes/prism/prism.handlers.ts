@@ -9,7 +9,15 @@ import { blockPage, transactionsOfBlocks } from "../../services/chain/reads.ts";
 import { chainStats } from "../../services/chain/stats.ts";
 import { verifyChain } from "../../services/chain/verify.ts";
 import { listEvents } from "../../services/prism/events.ts";
-import { createJob as queueJob, findJob, jobView, lastVerifyJob, listJobs as pageJobs, runJob, type JobRunnerDeps } from "../../services/prism/jobs.ts";
+import {
+  findJob,
+  type JobRunnerDeps,
+  jobView,
+  lastVerifyJob,
+  listJobs as pageJobs,
+  createJob as queueJob,
+  runJob,
+} from "../../services/prism/jobs.ts";
 import { prismStats } from "../../services/prism/stats.ts";
 import type { AppRouteHandler } from "../../types.ts";
 import { auditLater, chainOf } from "../request-kit.ts";
@@ -75,7 +83,10 @@ export const chain: AppRouteHandler<typeof routes.chain> = async (c) => {
   const { config } = c.var;
   const [anchor, counts, last] = await Promise.all([
     ledgerOf(c.env, chainId).anchor(),
-    chainStats(db, chainId, { difficulty: config.BLOCKCHAIN_DIFFICULTY, reward: formatAmount(parseAmount(config.MINING_REWARD)) }),
+    chainStats(db, chainId, {
+      difficulty: config.BLOCKCHAIN_DIFFICULTY,
+      reward: formatAmount(parseAmount(config.MINING_REWARD)),
+    }),
     lastVerifyJob(db, chainId),
   ]);
   c.header("Cache-Control", "no-store");
@@ -86,7 +97,8 @@ export const chain: AppRouteHandler<typeof routes.chain> = async (c) => {
       head_hash: anchor.head.hash,
       head_timestamp: new Date(anchor.head.timestamp).toISOString(),
       database_height: anchor.tail?.height ?? null,
-      in_sync: anchor.tail !== null && anchor.tail.height === anchor.head.height && anchor.tail.hash === anchor.head.hash,
+      in_sync:
+        anchor.tail !== null && anchor.tail.height === anchor.head.height && anchor.tail.hash === anchor.head.hash,
       total_blocks: anchor.head.height + 1,
       total_transactions: counts.total_transactions,
       pending_transactions: counts.pending_transactions,
@@ -108,7 +120,10 @@ export const setAccountStatus: AppRouteHandler<typeof routes.setAccountStatus> =
   const result = await setAccountActive(c.var.services, id, { active, reason, actor });
   if (!result) throw notFound("User not found");
   c.header("Cache-Control", "no-store");
-  return c.json({ id: result.id, username: result.username, is_active: result.isActive, sessions_ended: result.sessionsEnded }, 200);
+  return c.json(
+    { id: result.id, username: result.username, is_active: result.isActive, sessions_ended: result.sessionsEnded },
+    200,
+  );
 };
 
 export const health: AppRouteHandler<typeof routes.health> = (c) =>

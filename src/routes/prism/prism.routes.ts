@@ -1,6 +1,9 @@
 import { z } from "@hono/zod-openapi";
 import { problemResponses } from "../../lib/errors.ts";
+import { json, routeKit } from "../route-kit.ts";
 import {
+  AccountStatusBody,
+  AccountStatusSchema,
   ChainStatusSchema,
   CreateJobBody,
   EventPageSchema,
@@ -11,13 +14,13 @@ import {
   JobsQuery,
   PrismHealthSchema,
   PrismStatsSchema,
-  AccountStatusBody,
-  AccountStatusSchema,
   UserIdParams,
 } from "./prism.schemas.ts";
-import { json, routeKit } from "../route-kit.ts";
 
-const { anyone, admin } = routeKit("Prism", "The admin console: counts, the audit log, background jobs and chain status (administrators only)");
+const { anyone, admin } = routeKit(
+  "Prism",
+  "The admin console: counts, the audit log, background jobs and chain status (administrators only)",
+);
 
 /** Every /api/prism route: a valid token (401) of an admin (403). */
 
@@ -35,7 +38,10 @@ export const events = admin({
   path: "/api/prism/events",
   summary: "The audit log, newest first, filtered by type, user and time",
   request: { query: EventsQuery },
-  responses: { 200: json(EventPageSchema, "A page of events and the total matching the filters"), ...problemResponses(422) },
+  responses: {
+    200: json(EventPageSchema, "A page of events and the total matching the filters"),
+    ...problemResponses(422),
+  },
 });
 
 export const listJobs = admin({
@@ -52,7 +58,8 @@ export const createJob = admin({
   method: "post",
   path: "/api/prism/jobs",
   summary: "Queue a job; it runs right after the response (poll GET /api/prism/jobs/{id})",
-  description: "Job types: `verify-chain` verifies every block, link, proof of work and signature of the chain. One job per type at a time (409).",
+  description:
+    "Job types: `verify-chain` verifies every block, link, proof of work and signature of the chain. One job per type at a time (409).",
   request: { body: { required: true, content: { "application/json": { schema: CreateJobBody } } } },
   responses: {
     202: { ...json(JobSchema, "The queued job"), headers: z.object({ Location: z.string() }) },
@@ -86,8 +93,14 @@ export const setAccountStatus = admin({
     "Disabling sets the account inactive, revokes every refresh token and ends every live session at once: the account's " +
     "access tokens are refused from their next request, login answers 403 and refresh 401. Recorded in the audit log as " +
     "`prism.account_disabled` / `prism.account_enabled` with the reason. An administrator cannot disable their own account (409).",
-  request: { params: UserIdParams, body: { required: true, content: { "application/json": { schema: AccountStatusBody } } } },
-  responses: { 200: json(AccountStatusSchema, "The account's new state"), ...problemResponses(404, 409, 413, 415, 422) },
+  request: {
+    params: UserIdParams,
+    body: { required: true, content: { "application/json": { schema: AccountStatusBody } } },
+  },
+  responses: {
+    200: json(AccountStatusSchema, "The account's new state"),
+    ...problemResponses(404, 409, 413, 415, 422),
+  },
 });
 
 export const health = anyone({

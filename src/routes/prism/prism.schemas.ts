@@ -28,11 +28,10 @@ export const PrismStatsSchema = z
   .openapi("PrismStats");
 
 export const EventsQuery = PaginationQuery.extend({
-  type: z
-    .string()
-    .regex(EVENT_TYPE_RE, "letters, digits, '_', '-' and '.' only")
-    .optional()
-    .openapi({ description: "`auth.login` exactly; a word without a dot matches an area (`auth`) or an action (`login`)", example: "auth" }),
+  type: z.string().regex(EVENT_TYPE_RE, "letters, digits, '_', '-' and '.' only").optional().openapi({
+    description: "`auth.login` exactly; a word without a dot matches an area (`auth`) or an action (`login`)",
+    example: "auth",
+  }),
   user_id: z
     .string()
     .regex(/^[1-9][0-9]{0,9}$/, "user_id must be a positive integer")
@@ -61,7 +60,9 @@ export const EventSchema = z
   .openapi("AuditEvent");
 
 const page = <T extends z.ZodType>(item: T, name: string) =>
-  z.object({ items: z.array(item), total: z.number().int(), limit: z.number().int(), offset: z.number().int() }).openapi(name);
+  z
+    .object({ items: z.array(item), total: z.number().int(), limit: z.number().int(), offset: z.number().int() })
+    .openapi(name);
 
 export const EventPageSchema = page(EventSchema, "AuditEventPage");
 
@@ -126,8 +127,15 @@ export const UserIdParams = z.object({ id: idParam("id") });
 
 export const AccountStatusBody = z
   .strictObject({
-    active: z.boolean().openapi({ description: "false disables the account (every session ends at once), true enables it again" }),
-    reason: z.string().trim().min(3, "give a reason (3–500 characters)").max(500).openapi({ example: "Spam reported by three users" }),
+    active: z
+      .boolean()
+      .openapi({ description: "false disables the account (every session ends at once), true enables it again" }),
+    reason: z
+      .string()
+      .trim()
+      .min(3, "give a reason (3–500 characters)")
+      .max(500)
+      .openapi({ example: "Spam reported by three users" }),
   })
   .openapi("AccountStatusChange");
 

@@ -8,7 +8,11 @@ export const SearchQuery = z.object({
     .string()
     .max(200, "q is too long (200 characters at most)")
     .refine((s) => s.trim() !== "", "q must not be empty")
-    .openapi({ description: "Web-search syntax: words, \"a phrase\", or, -excluded. The last word matches as a prefix while typed (no trailing space).", example: "solar kil" }),
+    .openapi({
+      description:
+        'Web-search syntax: words, "a phrase", or, -excluded. The last word matches as a prefix while typed (no trailing space).',
+      example: "solar kil",
+    }),
   type: z.enum(SEARCH_KINDS).optional().openapi({ description: "Only this kind of result" }),
   limit: z.coerce.number().int().min(1).max(50).default(20),
   cursor: z
@@ -29,7 +33,9 @@ const HighlightSchema = z.object({ text: z.string(), match: z.boolean() });
 export const SearchHitSchema = z
   .object({
     type: z.enum(SEARCH_KINDS),
-    id: z.union([z.number().int(), z.string()]).openapi({ description: "The resource's own id (a number; a UUID for vault entries)" }),
+    id: z
+      .union([z.number().int(), z.string()])
+      .openapi({ description: "The resource's own id (a number; a UUID for vault entries)" }),
     title: z.string(),
     snippet: z.string().openapi({ description: "Plain text around the matches" }),
     highlights: z.array(HighlightSchema).openapi({ description: "The snippet in parts, the matched words marked" }),

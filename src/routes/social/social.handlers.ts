@@ -67,7 +67,12 @@ export const unlikePost: AppRouteHandler<typeof routes.unlikePost> = async (c) =
 };
 
 export const listComments: AppRouteHandler<typeof routes.listComments> = async (c) => {
-  const rows = await comments.listComments(c.var.services.db, getAuth(c).userId, c.req.valid("param").id, c.req.valid("query"));
+  const rows = await comments.listComments(
+    c.var.services.db,
+    getAuth(c).userId,
+    c.req.valid("param").id,
+    c.req.valid("query"),
+  );
   return c.json(rows.map(commentJson), 200);
 };
 
@@ -91,7 +96,12 @@ export const getProfile: AppRouteHandler<typeof routes.getProfile> = async (c) =
   c.json(profileJson(await people.getProfile(c.var.services.db, getAuth(c).userId, c.req.valid("param").id)), 200);
 
 export const userPosts: AppRouteHandler<typeof routes.userPosts> = async (c) => {
-  const rows = await posts.listUserPosts(c.var.services.db, getAuth(c).userId, c.req.valid("param").id, c.req.valid("query"));
+  const rows = await posts.listUserPosts(
+    c.var.services.db,
+    getAuth(c).userId,
+    c.req.valid("param").id,
+    c.req.valid("query"),
+  );
   return c.json(rows.map(postJson), 200);
 };
 

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { problemResponses } from "../../lib/errors.ts";
 import { PaginationQuery } from "../../lib/pagination.ts";
+import { json, jsonBody, routeKit } from "../route-kit.ts";
 import {
   CommentIdParams,
   CommentSchema,
@@ -17,7 +18,6 @@ import {
   UpdatePostBody,
   UserIdParams,
 } from "./social.schemas.ts";
-import { json, jsonBody, routeKit } from "../route-kit.ts";
 
 const { maybeUser, user } = routeKit("Social", "Posts, comments, likes, profiles and follows");
 
@@ -31,11 +31,17 @@ export const feed = maybeUser({
   // The public scope needs no token; `following` does.
   method: "get",
   path: "/api/social/feed",
-  summary: "The feed, newest first: mine and the people I follow (everyone's public posts, labelled, while they have posted nothing), or everyone's (?scope=public)",
-  description: "Cached (see X-Cache); any social write invalidates it, so a reader never sees a feed older than its own write.",
+  summary:
+    "The feed, newest first: mine and the people I follow (everyone's public posts, labelled, while they have posted nothing), or everyone's (?scope=public)",
+  description:
+    "Cached (see X-Cache); any social write invalidates it, so a reader never sees a feed older than its own write.",
   request: { query: FeedQuery },
   responses: {
-    200: { description: "A page of posts", headers: cachedHeaders, content: { "application/json": { schema: z.array(FeedPostSchema) } } },
+    200: {
+      description: "A page of posts",
+      headers: cachedHeaders,
+      content: { "application/json": { schema: z.array(FeedPostSchema) } },
+    },
     304: { description: "Not modified (If-None-Match matched the ETag)" },
     ...problemResponses(422),
   },
@@ -63,7 +69,7 @@ export const updatePost = user({
   operationId: "updatePost",
   method: "patch",
   path: "/api/social/posts/{id}",
-  summary: "Edit my post (only the fields given; null or \"\" clears a URL)",
+  summary: 'Edit my post (only the fields given; null or "" clears a URL)',
   request: { params: PostIdParams, ...jsonBody(UpdatePostBody) },
   responses: { 200: json(PostSchema, "The post"), ...problemResponses(404, 413, 415, 422) },
 });
@@ -164,7 +170,10 @@ export const follow = user({
   path: "/api/social/users/{id}/follow",
   summary: "Follow a user (idempotent; not myself)",
   request: { params: UserIdParams },
-  responses: { 200: json(FollowResultSchema, "Following, with their exact follower count"), ...problemResponses(400, 404, 422) },
+  responses: {
+    200: json(FollowResultSchema, "Following, with their exact follower count"),
+    ...problemResponses(400, 404, 422),
+  },
 });
 
 export const unfollow = user({
@@ -173,5 +182,8 @@ export const unfollow = user({
   path: "/api/social/users/{id}/follow",
   summary: "Stop following a user (idempotent)",
   request: { params: UserIdParams },
-  responses: { 200: json(FollowResultSchema, "Not following, with their exact follower count"), ...problemResponses(400, 404, 422) },
+  responses: {
+    200: json(FollowResultSchema, "Not following, with their exact follower count"),
+    ...problemResponses(400, 404, 422),
+  },
 });

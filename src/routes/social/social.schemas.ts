@@ -29,13 +29,10 @@ export const UserIdParams = z.object({ id: idParam("id") });
 export const CommentIdParams = z.object({ id: idParam("id"), commentId: idParam("commentId") });
 
 export const FeedQuery = PaginationQuery.extend({
-  scope: z
-    .enum(["following", "public"])
-    .default("following")
-    .openapi({
-      description:
-        "`following`: mine and the people I follow (needs a token), filled with everyone's public posts (feed_reason `public`) while nobody I follow has posted; `public`: everyone's public posts",
-    }),
+  scope: z.enum(["following", "public"]).default("following").openapi({
+    description:
+      "`following`: mine and the people I follow (needs a token), filled with everyone's public posts (feed_reason `public`) while nobody I follow has posted; `public`: everyone's public posts",
+  }),
 });
 
 export const CreatePostBody = z
@@ -43,7 +40,10 @@ export const CreatePostBody = z
     content: Content(MAX_POST_CHARS).openapi({ example: "First light over the bay." }),
     image_url: OptionalUrl,
     video_url: OptionalUrl,
-    is_public: z.boolean().optional().openapi({ description: "Default true; a private post is visible to its author only" }),
+    is_public: z
+      .boolean()
+      .optional()
+      .openapi({ description: "Default true; a private post is visible to its author only" }),
   })
   .openapi("CreatePost");
 
@@ -110,7 +110,9 @@ export const CommentSchema = z
   .openapi("Comment");
 
 export const LikeResultSchema = z.object({ liked: z.boolean(), likes_count: z.number().int() }).openapi("LikeResult");
-export const FollowResultSchema = z.object({ following: z.boolean(), followers_count: z.number().int() }).openapi("FollowResult");
+export const FollowResultSchema = z
+  .object({ following: z.boolean(), followers_count: z.number().int() })
+  .openapi("FollowResult");
 
 export const ProfileSchema = z
   .object({
@@ -155,7 +157,10 @@ export const postJson = (p: PostRow): z.infer<typeof PostSchema> => ({
   is_liked: p.isLiked,
 });
 
-export const feedPostJson = (p: FeedRow): z.infer<typeof FeedPostSchema> => ({ ...postJson(p), feed_reason: p.feedReason });
+export const feedPostJson = (p: FeedRow): z.infer<typeof FeedPostSchema> => ({
+  ...postJson(p),
+  feed_reason: p.feedReason,
+});
 
 export const commentJson = (c: CommentRow): z.infer<typeof CommentSchema> => ({
   id: c.id,

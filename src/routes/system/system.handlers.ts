@@ -1,6 +1,6 @@
 import { integrations } from "../../config.ts";
-import { MAX_BODY_BYTES } from "../../middleware/http-guards.ts";
 import { MAX_PAGE_SIZE } from "../../lib/pagination.ts";
+import { MAX_BODY_BYTES } from "../../middleware/http-guards.ts";
 import type { AppRouteHandler } from "../../types.ts";
 import { APP_NAME, APP_VERSION } from "../../version.ts";
 import type { apiIndex, publicConfig, systemVersion, version } from "./system.routes.ts";
@@ -67,4 +67,7 @@ const SECTIONS = [
 ];
 
 export const getApiIndex: AppRouteHandler<typeof apiIndex> = (c) =>
-  c.json({ name: APP_NAME, version: APP_VERSION, docs: "/api/docs", openapi: "/api/openapi.json", sections: SECTIONS }, 200);
+  c.json(
+    { name: APP_NAME, version: APP_VERSION, docs: "/api/docs", openapi: "/api/openapi.json", sections: SECTIONS },
+    200,
+  );

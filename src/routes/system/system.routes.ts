@@ -1,9 +1,11 @@
-import { ApiIndexSchema, PublicConfigSchema, VersionSchema } from "./system.schemas.ts";
 import { routeKit } from "../route-kit.ts";
+import { ApiIndexSchema, PublicConfigSchema, VersionSchema } from "./system.schemas.ts";
 
 const { anyone } = routeKit("System", "Liveness, readiness, version, public configuration and metrics");
 
-const versionResponse = { 200: { description: "Build information", content: { "application/json": { schema: VersionSchema } } } };
+const versionResponse = {
+  200: { description: "Build information", content: { "application/json": { schema: VersionSchema } } },
+};
 
 export const version = anyone({
   operationId: "getVersion",
@@ -26,7 +28,9 @@ export const publicConfig = anyone({
   method: "get",
   path: "/api/system/config/public",
   summary: "Public configuration: features, limits and which external services are configured (never a secret)",
-  responses: { 200: { description: "Public configuration", content: { "application/json": { schema: PublicConfigSchema } } } },
+  responses: {
+    200: { description: "Public configuration", content: { "application/json": { schema: PublicConfigSchema } } },
+  },
 });
 
 export const apiIndex = anyone({

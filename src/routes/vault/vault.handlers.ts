@@ -9,7 +9,10 @@ export const create: AppRouteHandler<typeof routes.create> = async (c) => {
   const { userId } = getAuth(c);
   const b = c.req.valid("json");
   const db = c.var.services.db;
-  return c.json(entries.entryJson(await entries.createEntry(db, userId, { idea: b.idea, title: b.title, author: b.author })), 201);
+  return c.json(
+    entries.entryJson(await entries.createEntry(db, userId, { idea: b.idea, title: b.title, author: b.author })),
+    201,
+  );
 };
 
 export const list: AppRouteHandler<typeof routes.list> = async (c) => {
@@ -23,13 +26,26 @@ export const get: AppRouteHandler<typeof routes.get> = async (c) =>
 
 export const anchor: AppRouteHandler<typeof routes.anchor> = async (c) => {
   const chain = resolveChain(c.var.config.ENVIRONMENT, c.req.header(TEST_CHAIN_HEADER));
-  const row = await requestAnchor(c.var.services.db, { masterKey: c.var.config.WALLET_MASTER_KEY, chain }, getAuth(c).userId, c.req.valid("param").id);
+  const row = await requestAnchor(
+    c.var.services.db,
+    { masterKey: c.var.config.WALLET_MASTER_KEY, chain },
+    getAuth(c).userId,
+    c.req.valid("param").id,
+  );
   return c.json(entries.entryJson(row), 202);
 };
 
 export const events: AppRouteHandler<typeof routes.events> = async (c) => {
   const rows = await entries.listEvents(c.var.services.db, getAuth(c).userId, c.req.valid("param").id);
-  return c.json(rows.map((e) => ({ id: e.id, type: e.type, detail: e.detail as Record<string, unknown>, created_at: e.createdAt.toISOString() })), 200);
+  return c.json(
+    rows.map((e) => ({
+      id: e.id,
+      type: e.type,
+      detail: e.detail as Record<string, unknown>,
+      created_at: e.createdAt.toISOString(),
+    })),
+    200,
+  );
 };
 
 export const proof: AppRouteHandler<typeof routes.proof> = async (c) =>

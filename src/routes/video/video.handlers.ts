@@ -7,7 +7,16 @@ import { auditLater } from "../request-kit.ts";
 import type * as routes from "./video.routes.ts";
 import { videoCommentJson, videoJson } from "./video.schemas.ts";
 
-type Body = { title?: string; description?: string | null; video_url?: string; thumbnail_url?: string | null; category?: string | null; tags?: string[] | null; duration?: number | null; is_public?: boolean };
+type Body = {
+  title?: string;
+  description?: string | null;
+  video_url?: string;
+  thumbnail_url?: string | null;
+  category?: string | null;
+  tags?: string[] | null;
+  duration?: number | null;
+  is_public?: boolean;
+};
 
 const toInput = (b: Body) => ({
   title: b.title,
@@ -34,7 +43,11 @@ export const listVideos: AppRouteHandler<typeof routes.listVideos> = async (c) =
 
 export const createVideo: AppRouteHandler<typeof routes.createVideo> = async (c) => {
   const b = c.req.valid("json");
-  const row = await videos.createVideo(c.var.services.db, getAuth(c).userId, { ...toInput(b), title: b.title, videoUrl: b.video_url });
+  const row = await videos.createVideo(c.var.services.db, getAuth(c).userId, {
+    ...toInput(b),
+    title: b.title,
+    videoUrl: b.video_url,
+  });
   auditLater(c, "video.uploaded", { video_id: row.id });
   return c.json(videoJson(row), 201);
 };
@@ -52,7 +65,12 @@ export const getVideo: AppRouteHandler<typeof routes.getVideo> = async (c) => {
 };
 
 export const updateVideo: AppRouteHandler<typeof routes.updateVideo> = async (c) => {
-  const row = await videos.updateVideo(c.var.services.db, getAuth(c).userId, c.req.valid("param").id, toInput(c.req.valid("json")));
+  const row = await videos.updateVideo(
+    c.var.services.db,
+    getAuth(c).userId,
+    c.req.valid("param").id,
+    toInput(c.req.valid("json")),
+  );
   return c.json(videoJson(row), 200);
 };
 
@@ -64,17 +82,32 @@ export const deleteVideo: AppRouteHandler<typeof routes.deleteVideo> = async (c)
 };
 
 export const react: AppRouteHandler<typeof routes.react> = async (c) => {
-  const r = await reactions.toggleReaction(c.var.services.db, getAuth(c).userId, c.req.valid("param").id, c.req.valid("query").is_like);
+  const r = await reactions.toggleReaction(
+    c.var.services.db,
+    getAuth(c).userId,
+    c.req.valid("param").id,
+    c.req.valid("query").is_like,
+  );
   return c.json({ liked: r.liked, likes_count: r.likesCount, dislikes_count: r.dislikesCount }, 200);
 };
 
 export const listComments: AppRouteHandler<typeof routes.listComments> = async (c) => {
-  const rows = await reactions.listVideoComments(c.var.services.db, getAuth(c).userId, c.req.valid("param").id, c.req.valid("query"));
+  const rows = await reactions.listVideoComments(
+    c.var.services.db,
+    getAuth(c).userId,
+    c.req.valid("param").id,
+    c.req.valid("query"),
+  );
   return c.json(rows.map(videoCommentJson), 200);
 };
 
 export const addComment: AppRouteHandler<typeof routes.addComment> = async (c) => {
-  const row = await reactions.addVideoComment(c.var.services.db, getAuth(c).userId, c.req.valid("param").id, c.req.valid("json").content);
+  const row = await reactions.addVideoComment(
+    c.var.services.db,
+    getAuth(c).userId,
+    c.req.valid("param").id,
+    c.req.valid("json").content,
+  );
   auditLater(c, "video.commented", { video_id: row.videoId, comment_id: row.id });
   return c.json(videoCommentJson(row), 201);
 };

@@ -22,4 +22,4 @@ export default router
   .openapi(routes.react, handlers.react)
   .openapi(routes.listComments, handlers.listComments)
   .openapi(routes.addComment, handlers.addComment)
-  .openapi(routes.deleteComment, handlers.deleteComment)
+  .openapi(routes.deleteComment, handlers.deleteComment);

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { problemResponses } from "../../lib/errors.ts";
 import { PaginationQuery } from "../../lib/pagination.ts";
+import { json, jsonBody, routeKit } from "../route-kit.ts";
 import {
   CreateVideoBody,
   CreateVideoCommentBody,
@@ -13,7 +14,6 @@ import {
   VideoListQuery,
   VideoSchema,
 } from "./video.schemas.ts";
-import { json, jsonBody, routeKit } from "../route-kit.ts";
 
 const { user } = routeKit("BlackStream", "Videos, reactions, views and comments");
 

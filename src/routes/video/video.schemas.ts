@@ -17,7 +17,13 @@ const Tag = z.string().trim().toLowerCase().max(MAX_TAG_CHARS, `tags are limited
  * empties or duplicates.
  */
 const Tags = z
-  .union([z.string().max(MAX_TAGS * (MAX_TAG_CHARS + 1)).transform((s) => s.split(",")), z.array(z.string()).max(MAX_TAGS * 2)])
+  .union([
+    z
+      .string()
+      .max(MAX_TAGS * (MAX_TAG_CHARS + 1))
+      .transform((s) => s.split(",")),
+    z.array(z.string()).max(MAX_TAGS * 2),
+  ])
   .pipe(z.array(Tag))
   .transform((tags) => [...new Set(tags.filter((t) => t.length > 0))])
   .pipe(z.array(z.string()).max(MAX_TAGS, `at most ${MAX_TAGS} tags`))
@@ -62,7 +68,9 @@ export const UpdateVideoBody = z
   .openapi("UpdateVideo");
 
 export const CreateVideoCommentBody = z
-  .strictObject({ content: z.string().trim().min(1, "content must not be empty").max(2_000).openapi({ example: "Lovely light." }) })
+  .strictObject({
+    content: z.string().trim().min(1, "content must not be empty").max(2_000).openapi({ example: "Lovely light." }),
+  })
   .openapi("CreateVideoComment");
 
 export const VideoSchema = z
@@ -93,7 +101,10 @@ export const VideoSchema = z
 
 export const ReactionSchema = z
   .object({
-    liked: z.boolean().nullable().openapi({ description: "My reaction afterwards: true like, false dislike, null none" }),
+    liked: z
+      .boolean()
+      .nullable()
+      .openapi({ description: "My reaction afterwards: true like, false dislike, null none" }),
     likes_count: z.number().int(),
     dislikes_count: z.number().int(),
   })

@@ -1,13 +1,13 @@
 import type { Context } from "hono";
-import { ApiError, badRequest, serviceUnavailable } from "../../lib/errors.ts";
 import { clientIp, userAgent } from "../../lib/client-info.ts";
+import { ApiError, badRequest, serviceUnavailable } from "../../lib/errors.ts";
 import { MAX_BODY_BYTES } from "../../middleware/http-guards.ts";
 import { recordEvent } from "../../services/audit.ts";
 import {
   claimDelivery,
   parseStripeSignature,
-  releaseDelivery,
   REPLAY_TTL_SECONDS,
+  releaseDelivery,
   STRIPE_TOLERANCE_SECONDS,
   verifyGitHubSignature,
   verifyStripeSignature,
@@ -25,7 +25,11 @@ const badSignature = (detail: string) => new ApiError(401, "invalid-signature", 
 async function rawJsonBody(c: Ctx): Promise<Uint8Array> {
   const type = (c.req.header("Content-Type") ?? "").split(";")[0]!.trim().toLowerCase();
   if (type !== "application/json") {
-    throw new ApiError(415, "unsupported-media-type", "Webhook bodies must be application/json (set the webhook's content type to JSON)");
+    throw new ApiError(
+      415,
+      "unsupported-media-type",
+      "Webhook bodies must be application/json (set the webhook's content type to JSON)",
+    );
   }
   return new Uint8Array(await c.req.arrayBuffer());
 }
@@ -48,7 +52,10 @@ async function claimAndRecord(c: Ctx, source: "github" | "stripe", id: string, m
     fresh = await claimDelivery(redis, source, id);
   } catch {
     // Without the replay memory a replay could not be told apart: refuse, and the sender retries.
-    throw serviceUnavailable("Deliveries cannot be checked for replays right now; retry shortly", "webhook-store-unavailable");
+    throw serviceUnavailable(
+      "Deliveries cannot be checked for replays right now; retry shortly",
+      "webhook-store-unavailable",
+    );
   }
   if (!fresh) throw new ApiError(409, "webhook-replay", `Delivery ${id} was already received`);
   try {
@@ -80,7 +87,9 @@ export const github: AppRouteHandler<typeof routes.github> = async (c) => {
   const action = str(payload.action, 64);
   const repository = str((payload.repository as { full_name?: unknown } | undefined)?.full_name);
   const sender = str((payload.sender as { login?: unknown } | undefined)?.login, 100);
-  const number = (payload.pull_request as { number?: unknown } | undefined)?.number ?? (payload.issue as { number?: unknown } | undefined)?.number;
+  const number =
+    (payload.pull_request as { number?: unknown } | undefined)?.number ??
+    (payload.issue as { number?: unknown } | undefined)?.number;
   await claimAndRecord(c, "github", delivery, {
     delivery_id: delivery,
     event,
@@ -90,7 +99,9 @@ export const github: AppRouteHandler<typeof routes.github> = async (c) => {
     ...(typeof number === "number" ? { number } : {}),
   });
   const receipt = { event, action, delivery_id: delivery };
-  return event === "ping" ? c.json({ status: "pong" as const, ...receipt }, 200) : c.json({ status: "received" as const, ...receipt }, 202);
+  return event === "ping"
+    ? c.json({ status: "pong" as const, ...receipt }, 200)
+    : c.json({ status: "received" as const, ...receipt }, 202);
 };
 
 export const stripe: AppRouteHandler<typeof routes.stripe> = async (c) => {
@@ -99,15 +110,19 @@ export const stripe: AppRouteHandler<typeof routes.stripe> = async (c) => {
   const signature = parseStripeSignature(c.req.valid("header")["stripe-signature"]);
   if (!signature) throw badRequest("Stripe-Signature must carry t= and at least one v1=", "malformed-signature");
   const body = await rawJsonBody(c);
-  if (!(await verifyStripeSignature(secret, signature, body))) throw badSignature("Stripe-Signature does not match the body");
+  if (!(await verifyStripeSignature(secret, signature, body)))
+    throw badSignature("Stripe-Signature does not match the body");
   // Checked after the signature, so the timestamp is the one Stripe signed.
   if (Math.abs(Date.now() / 1000 - signature.timestamp) > STRIPE_TOLERANCE_SECONDS) {
-    throw badSignature(`The signature's timestamp is more than ${STRIPE_TOLERANCE_SECONDS / 60} minutes from now (a replay, or a clock off)`);
+    throw badSignature(
+      `The signature's timestamp is more than ${STRIPE_TOLERANCE_SECONDS / 60} minutes from now (a replay, or a clock off)`,
+    );
   }
   const payload = parseJson(body);
   const id = str(payload.id, 255);
   const type = str(payload.type, 100);
-  if (!id || !/^evt_[A-Za-z0-9]+$/.test(id) || !type) throw badRequest("A Stripe event needs an id (evt_…) and a type", "malformed-request");
+  if (!id || !/^evt_[A-Za-z0-9]+$/.test(id) || !type)
+    throw badRequest("A Stripe event needs an id (evt_…) and a type", "malformed-request");
   await claimAndRecord(c, "stripe", id, { event_id: id, type, livemode: payload.livemode === true });
   return c.json({ received: true as const, id, type }, 200);
 };
@@ -116,7 +131,11 @@ export const status: AppRouteHandler<typeof routes.status> = (c) =>
   c.json(
     {
       github: { configured: Boolean(c.var.config.GITHUB_WEBHOOK_SECRET), path: "/api/webhooks/github" },
-      stripe: { configured: Boolean(c.var.config.STRIPE_WEBHOOK_SECRET), path: "/api/webhooks/stripe", tolerance_seconds: STRIPE_TOLERANCE_SECONDS },
+      stripe: {
+        configured: Boolean(c.var.config.STRIPE_WEBHOOK_SECRET),
+        path: "/api/webhooks/stripe",
+        tolerance_seconds: STRIPE_TOLERANCE_SECONDS,
+      },
       replay_window_hours: REPLAY_TTL_SECONDS / 3600,
       max_body_bytes: MAX_BODY_BYTES,
     },

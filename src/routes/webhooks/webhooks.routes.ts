@@ -1,11 +1,17 @@
 import { problemResponses } from "../../lib/errors.ts";
 import { routeKit } from "../route-kit.ts";
-import { GitHubReceiptSchema, GitHubWebhookHeaders, StripeReceiptSchema, StripeWebhookHeaders, WebhookStatusSchema } from "./webhooks.schemas.ts";
-
+import {
+  GitHubReceiptSchema,
+  GitHubWebhookHeaders,
+  StripeReceiptSchema,
+  StripeWebhookHeaders,
+  WebhookStatusSchema,
+} from "./webhooks.schemas.ts";
 
 const { anyone } = routeKit("Webhooks", "Signed deliveries from GitHub and Stripe, recorded in the audit log");
 
-const SHARED = "Public (authenticated by the signature). The raw body, at most 1 MiB, must be `application/json`. Refusals record nothing.";
+const SHARED =
+  "Public (authenticated by the signature). The raw body, at most 1 MiB, must be `application/json`. Refusals record nothing.";
 
 export const github = anyone({
   operationId: "webhooksGitHub",

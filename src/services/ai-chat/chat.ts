@@ -12,15 +12,10 @@
  * - the client disconnects from a stream: the reply is still read to the end and stored.
  */
 import type { AppConfig } from "../../config.ts";
+import { type Database, toDatabaseUnavailable } from "../../lib/db.ts";
 import { ApiError, notFound } from "../../lib/errors.ts";
-import { toDatabaseUnavailable, type Database } from "../../lib/db.ts";
-import {
-  appendAssistantMessage,
-  appendUserMessage,
-  findConversation,
-  type MessageRow,
-} from "./conversations.ts";
-import { complete, openStream, ProviderError, type FetchFn, type ProviderSettings, type Usage } from "./provider.ts";
+import { appendAssistantMessage, appendUserMessage, findConversation, type MessageRow } from "./conversations.ts";
+import { complete, type FetchFn, openStream, ProviderError, type ProviderSettings, type Usage } from "./provider.ts";
 
 /** How long the provider may take to start answering (and, streaming, to send each next chunk). */
 export const PROVIDER_TIMEOUT_MS = 30_000;
@@ -67,7 +62,12 @@ async function begin(deps: ChatDeps, userId: number, conversationId: number, con
 }
 
 /** A non-streamed reply: the stored assistant message. */
-export async function reply(deps: ChatDeps, userId: number, conversationId: number, content: string): Promise<MessageRow> {
+export async function reply(
+  deps: ChatDeps,
+  userId: number,
+  conversationId: number,
+  content: string,
+): Promise<MessageRow> {
   const { settings, context } = await begin(deps, userId, conversationId, content);
   let completion;
   try {
@@ -107,14 +107,18 @@ export async function replyStream(deps: ChatDeps, userId: number, conversationId
       }
       yield { type: "done", message: saved, usage: completion?.usage ?? null };
     } catch (err) {
-      yield { type: "error", error: err instanceof ProviderError ? providerFailure(deps, err) : internalFailure(deps, err) };
+      yield {
+        type: "error",
+        error: err instanceof ProviderError ? providerFailure(deps, err) : internalFailure(deps, err),
+      };
     }
   }
 
   return { userMessage, events: events() };
 }
 
-const deletedMeanwhile = () => notFound("The conversation was deleted while the reply was being generated; the reply was discarded");
+const deletedMeanwhile = () =>
+  notFound("The conversation was deleted while the reply was being generated; the reply was discarded");
 
 const KEPT = "your message was kept, but no reply was stored";
 
@@ -133,7 +137,11 @@ function providerFailure(deps: ChatDeps, err: unknown): ApiError {
   );
   switch (e.kind) {
     case "timeout":
-      return new ApiError(504, "ai-provider-timeout", `The AI provider did not answer within ${PROVIDER_TIMEOUT_MS / 1000} seconds; ${KEPT}`);
+      return new ApiError(
+        504,
+        "ai-provider-timeout",
+        `The AI provider did not answer within ${PROVIDER_TIMEOUT_MS / 1000} seconds; ${KEPT}`,
+      );
     case "http":
       return new ApiError(
         502,

@@ -96,7 +96,9 @@ function ownedMessages(db: Database, userId: number, id: number) {
 /** The title a default-titled conversation takes from its first message. */
 export function titleFromMessage(content: string): string {
   const chars = Array.from(content.replace(/\s+/g, " ").trim());
-  return chars.length > TITLE_FROM_MESSAGE_CHARS ? `${chars.slice(0, TITLE_FROM_MESSAGE_CHARS).join("")}...` : chars.join("");
+  return chars.length > TITLE_FROM_MESSAGE_CHARS
+    ? `${chars.slice(0, TITLE_FROM_MESSAGE_CHARS).join("")}...`
+    : chars.join("");
 }
 
 /**
@@ -183,7 +185,11 @@ export async function appendAssistantMessage(db: Database, conversationId: numbe
 
 /** SQLSTATE 23503, seen through drizzle's error wrapper. */
 function isForeignKeyViolation(err: unknown): boolean {
-  for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && typeof e === "object" && depth < 6; depth++) {
+  for (
+    let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0;
+    e && typeof e === "object" && depth < 6;
+    depth++
+  ) {
     if (e.code === "23503") return true;
     e = e.cause as typeof e;
   }

@@ -72,7 +72,11 @@ const ChunkSchema = z.object({
 });
 
 /** One non-streamed completion. Throws ProviderError for every failure. */
-export async function complete(fetchFn: FetchFn, settings: ProviderSettings, messages: ChatMessage[]): Promise<Completion> {
+export async function complete(
+  fetchFn: FetchFn,
+  settings: ProviderSettings,
+  messages: ChatMessage[],
+): Promise<Completion> {
   const deadline = new Deadline(settings.timeoutMs);
   try {
     const res = await post(fetchFn, settings, { model: settings.model, messages }, deadline);
@@ -197,7 +201,8 @@ async function* events(res: Response, fallbackModel: string, deadline: Deadline)
       }
     }
     // Some servers close without `[DONE]`; a stream that ended after a finish_reason is complete.
-    if (!finished && finishReason === null) throw new ProviderError("malformed", "provider stream ended before the reply was complete");
+    if (!finished && finishReason === null)
+      throw new ProviderError("malformed", "provider stream ended before the reply was complete");
     yield { type: "done", completion: { content, model, finishReason, usage } };
   } catch (err) {
     throw deadline.translate(err);

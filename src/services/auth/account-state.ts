@@ -3,7 +3,7 @@ import { users } from "../../db/schema/index.ts";
 import type { Database } from "../../lib/db.ts";
 import { serviceUnavailable } from "../../lib/errors.ts";
 import type { Redis } from "../../lib/redis.ts";
-import { auditStatement, type AuditActor } from "../audit.ts";
+import { type AuditActor, auditStatement } from "../audit.ts";
 import { endAllSessions, SessionStoreError } from "../sessions.ts";
 import { revokeFamiliesStatement } from "./tokens.ts";
 
@@ -36,7 +36,11 @@ export async function setAccountActive(
     .set({ isActive: change.active, updatedAt: new Date() })
     .where(eq(users.id, userId))
     .returning({ id: users.id, username: users.username, isActive: users.isActive });
-  const audit = auditStatement(db, { ...change.actor, type, metadata }, sql`exists (select 1 from ${users} where ${users.id} = ${userId})`);
+  const audit = auditStatement(
+    db,
+    { ...change.actor, type, metadata },
+    sql`exists (select 1 from ${users} where ${users.id} = ${userId})`,
+  );
   const [rows] = change.active
     ? await db.batch([updated, audit])
     : await db.batch([updated, revokeFamiliesStatement(db, userId, "account_disabled"), audit]);
@@ -50,7 +54,10 @@ export async function setAccountActive(
       // The account is off and its refresh tokens revoked; only the instant end of its live access
       // tokens is missing. The admin retries (the action is idempotent).
       if (err instanceof SessionStoreError) {
-        throw serviceUnavailable("The account is disabled, but its sessions could not be ended yet; retry", "session-store-unavailable");
+        throw serviceUnavailable(
+          "The account is disabled, but its sessions could not be ended yet; retry",
+          "session-store-unavailable",
+        );
       }
       throw err;
     }

@@ -4,7 +4,7 @@ import { ApiError, serviceUnavailable, unprocessable } from "../../lib/errors.ts
 import { hashPassword, normalizePassword, verifyPassword } from "../../lib/password.ts";
 import type { AuthContext } from "../../types.ts";
 import { recordEventLater } from "../audit.ts";
-import { SessionStoreError, endAllSessions } from "../sessions.ts";
+import { endAllSessions, SessionStoreError } from "../sessions.ts";
 import { accountIdentity, refundAccountAttempt, reserveAccountAttempt } from "./login-throttle.ts";
 import { revokeFamiliesStatement } from "./tokens.ts";
 import type { AuthDeps } from "./types.ts";
@@ -23,7 +23,11 @@ export async function changePassword(
   newPassword: string,
 ): Promise<{ sessions_ended: number }> {
   const { db, redis, config, client } = deps;
-  const [user] = await db.select({ hashedPassword: users.hashedPassword }).from(users).where(eq(users.id, auth.userId)).limit(1);
+  const [user] = await db
+    .select({ hashedPassword: users.hashedPassword })
+    .from(users)
+    .where(eq(users.id, auth.userId))
+    .limit(1);
   const throttle = await accountIdentity({ userId: auth.userId });
   await reserveAccountAttempt(redis, throttle);
   const check = await verifyPassword(currentPassword, user?.hashedPassword ?? null, config.BCRYPT_ROUNDS);
@@ -50,12 +54,20 @@ export async function changePassword(
     // The password is changed and the other families are revoked; only their access tokens may
     // live on until their sessions idle out. Say so rather than pretend.
     if (err instanceof SessionStoreError)
-      throw serviceUnavailable("Password changed, but other sessions could not be ended yet; retry logout?all=true", "session-store-unavailable");
+      throw serviceUnavailable(
+        "Password changed, but other sessions could not be ended yet; retry logout?all=true",
+        "session-store-unavailable",
+      );
     throw err;
   }
   recordEventLater(
     db,
-    { type: "auth.password_change", userId: auth.userId, ...client, metadata: { families_revoked: revoked.length, sessions_ended: ended } },
+    {
+      type: "auth.password_change",
+      userId: auth.userId,
+      ...client,
+      metadata: { families_revoked: revoked.length, sessions_ended: ended },
+    },
     deps.waitUntil,
   );
   return { sessions_ended: Math.max(ended, revoked.length) };

@@ -70,6 +70,8 @@ export async function refundAccountAttempt(redis: Redis, identity: string): Prom
   try {
     await limiter(redis).limit(identity, { rate: -1 });
   } catch (err) {
-    console.error(JSON.stringify({ level: "error", msg: "login attempt not refunded", error: String(err).slice(0, 200) }));
+    console.error(
+      JSON.stringify({ level: "error", msg: "login attempt not refunded", error: String(err).slice(0, 200) }),
+    );
   }
 }

@@ -56,14 +56,23 @@ export async function login(
   if (!user || !check.ok) {
     recordEventLater(
       db,
-      { type: "auth.login_failed", userId: user?.id ?? null, ...client, metadata: { reason: user ? "bad_password" : "unknown_user" } },
+      {
+        type: "auth.login_failed",
+        userId: user?.id ?? null,
+        ...client,
+        metadata: { reason: user ? "bad_password" : "unknown_user" },
+      },
       deps.waitUntil,
     );
     throw invalidCredentials();
   }
   await refundAccountAttempt(redis, throttle);
   if (!user.isActive) {
-    recordEventLater(db, { type: "auth.login_failed", userId: user.id, ...client, metadata: { reason: "inactive" } }, deps.waitUntil);
+    recordEventLater(
+      db,
+      { type: "auth.login_failed", userId: user.id, ...client, metadata: { reason: "inactive" } },
+      deps.waitUntil,
+    );
     throw forbidden("Inactive user");
   }
 
@@ -83,7 +92,12 @@ export async function login(
   });
   recordEventLater(
     db,
-    { type: "auth.login", userId: user.id, ...client, metadata: { ...(rehashed ? { rehashed: true } : {}), ...(device ? { known_device: true } : {}) } },
+    {
+      type: "auth.login",
+      userId: user.id,
+      ...client,
+      metadata: { ...(rehashed ? { rehashed: true } : {}), ...(device ? { known_device: true } : {}) },
+    },
     deps.waitUntil,
   );
   return { ...pair, deviceToken: await issueDeviceToken(config.SECRET_KEY, user.id) };

@@ -38,7 +38,9 @@ export async function registerUser(deps: AuthDeps, input: RegisterInput): Promis
     db
       .select({ id: users.id })
       .from(users)
-      .where(sql`lower(${users.username}) = ${username.toLowerCase()} or lower(${users.email}) = ${email.toLowerCase()}`)
+      .where(
+        sql`lower(${users.username}) = ${username.toLowerCase()} or lower(${users.email}) = ${email.toLowerCase()}`,
+      )
       .limit(1),
     hashPassword(input.password, config.BCRYPT_ROUNDS),
     generateWallet(config.WALLET_MASTER_KEY),
@@ -48,7 +50,10 @@ export async function registerUser(deps: AuthDeps, input: RegisterInput): Promis
   let created;
   try {
     const [userRows, walletRows] = await db.batch([
-      db.insert(users).values({ username, email, hashedPassword, fullName: input.full_name ?? null }).returning(),
+      db
+        .insert(users)
+        .values({ username, email, hashedPassword, fullName: input.full_name ?? null })
+        .returning(),
       db
         .insert(wallets)
         .values({
@@ -67,7 +72,8 @@ export async function registerUser(deps: AuthDeps, input: RegisterInput): Promis
     const primary = walletRows[0]!;
     created = toUserView({ ...user, walletAddress: primary.address, balance: primary.balance });
   } catch (err) {
-    if (isUniqueViolation(err, "users_username_lower_key") || isUniqueViolation(err, "users_email_lower_key")) throw taken();
+    if (isUniqueViolation(err, "users_username_lower_key") || isUniqueViolation(err, "users_email_lower_key"))
+      throw taken();
     throw err;
   }
 

@@ -1,7 +1,7 @@
 import { notFound, serviceUnavailable } from "../../lib/errors.ts";
 import type { AuthContext } from "../../types.ts";
 import { recordEventLater } from "../audit.ts";
-import { SessionStoreError, endSession, listSessions } from "../sessions.ts";
+import { endSession, listSessions, SessionStoreError } from "../sessions.ts";
 import { revokeFamily } from "./tokens.ts";
 import type { AuthDeps } from "./types.ts";
 
@@ -21,7 +21,8 @@ async function sessionStore<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (err) {
-    if (err instanceof SessionStoreError) throw serviceUnavailable("The session store cannot be reached right now; retry", "session-store-unavailable");
+    if (err instanceof SessionStoreError)
+      throw serviceUnavailable("The session store cannot be reached right now; retry", "session-store-unavailable");
     throw err;
   }
 }
@@ -46,12 +47,18 @@ export async function mySessions(deps: AuthDeps, auth: AuthContext): Promise<Ses
  */
 export async function endMySession(deps: AuthDeps, auth: AuthContext, sessionId: string): Promise<void> {
   const revoked = await revokeFamily(deps.db, auth.userId, sessionId, "logout");
-  const live = revoked || (await sessionStore(() => listSessions(deps.redis, auth.userId))).some((s) => s.sessionId === sessionId);
+  const live =
+    revoked || (await sessionStore(() => listSessions(deps.redis, auth.userId))).some((s) => s.sessionId === sessionId);
   if (!live) throw notFound("No such session");
   await sessionStore(() => endSession(deps.redis, auth.userId, sessionId));
   recordEventLater(
     deps.db,
-    { type: "auth.session_ended", userId: auth.userId, ...deps.client, metadata: { current: sessionId === auth.sessionId } },
+    {
+      type: "auth.session_ended",
+      userId: auth.userId,
+      ...deps.client,
+      metadata: { current: sessionId === auth.sessionId },
+    },
     deps.waitUntil,
   );
 }

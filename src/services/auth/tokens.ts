@@ -1,12 +1,12 @@
 import { and, eq, isNull, ne, sql } from "drizzle-orm";
-import { countEvent } from "../../lib/metrics/index.ts";
 import { refreshTokenFamilies, refreshTokens, users } from "../../db/schema/index.ts";
 import type { Database } from "../../lib/db.ts";
 import { conflict, serviceUnavailable, unauthorized } from "../../lib/errors.ts";
-import { TokenError, randomId, signToken, tokenLifetime, verifyToken, type JwtConfig } from "../../lib/jwt.ts";
+import { type JwtConfig, randomId, signToken, TokenError, tokenLifetime, verifyToken } from "../../lib/jwt.ts";
+import { countEvent } from "../../lib/metrics/index.ts";
 import type { Redis } from "../../lib/redis.ts";
 import { recordEventLater } from "../audit.ts";
-import { SessionStoreError, endAllSessions, endSession, openSession } from "../sessions.ts";
+import { endAllSessions, endSession, openSession, SessionStoreError } from "../sessions.ts";
 import type { AuthDeps, TokenPair } from "./types.ts";
 
 /**
@@ -22,7 +22,13 @@ import type { AuthDeps, TokenPair } from "./types.ts";
  */
 export const REUSE_GRACE_SECONDS = 10;
 
-export type RevokeReason = "logout" | "logout_all" | "password_change" | "reuse_detected" | "account_disabled" | "admin";
+export type RevokeReason =
+  | "logout"
+  | "logout_all"
+  | "password_change"
+  | "reuse_detected"
+  | "account_disabled"
+  | "admin";
 
 export async function sha256Hex(text: string): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
@@ -33,7 +39,10 @@ export async function sha256Hex(text: string): Promise<string> {
 
 async function mintPair(config: JwtConfig, userId: number, sessionId: string) {
   const subject = { userId, sessionId };
-  const [access, refresh] = await Promise.all([signToken(config, "access", subject), signToken(config, "refresh", subject)]);
+  const [access, refresh] = await Promise.all([
+    signToken(config, "access", subject),
+    signToken(config, "refresh", subject),
+  ]);
   const pair: TokenPair = {
     access_token: access.token,
     refresh_token: refresh.token,
@@ -43,7 +52,8 @@ async function mintPair(config: JwtConfig, userId: number, sessionId: string) {
   return { pair, refresh, refreshHash: await sha256Hex(refresh.token) };
 }
 
-const sessionStoreDown = () => serviceUnavailable("Sessions cannot be stored right now; retry shortly", "session-store-unavailable");
+const sessionStoreDown = () =>
+  serviceUnavailable("Sessions cannot be stored right now; retry shortly", "session-store-unavailable");
 
 type BatchStatement = Parameters<Database["batch"]>[0][number];
 
@@ -104,7 +114,8 @@ type RotateOutcome =
   | { kind: "reused"; userId: number }
   | { kind: "disabled"; userId: number };
 
-const invalidRefresh = () => unauthorized("The refresh token is invalid, expired or revoked; log in again", "invalid-refresh-token");
+const invalidRefresh = () =>
+  unauthorized("The refresh token is invalid, expired or revoked; log in again", "invalid-refresh-token");
 
 /** `/api/auth/refresh`: rotates `token` and returns a new pair, or throws the right problem. */
 export async function refreshSession(deps: AuthDeps, token: string): Promise<TokenPair> {
@@ -124,7 +135,11 @@ export async function refreshSession(deps: AuthDeps, token: string): Promise<Tok
     outcome = await db.transaction(async (tx): Promise<RotateOutcome> => {
       // The family row lock serialises every refresh, logout and revocation of this session.
       const [family] = await tx
-        .select({ userId: refreshTokenFamilies.userId, revokedAt: refreshTokenFamilies.revokedAt, createdAt: refreshTokenFamilies.createdAt })
+        .select({
+          userId: refreshTokenFamilies.userId,
+          revokedAt: refreshTokenFamilies.revokedAt,
+          createdAt: refreshTokenFamilies.createdAt,
+        })
         .from(refreshTokenFamilies)
         .where(eq(refreshTokenFamilies.id, sessionId))
         .for("update");
@@ -165,7 +180,10 @@ export async function refreshSession(deps: AuthDeps, token: string): Promise<Tok
       await tx.update(refreshTokenFamilies).set({ lastUsedAt: now }).where(eq(refreshTokenFamilies.id, sessionId));
       // Still inside the transaction: if Redis is down the rotation rolls back and the client can
       // retry with the same token. Re-opens a session that idled out; keeps a live one as it is.
-      await openSession(redis, userId, sessionId, client, { keepExisting: true, createdAt: Math.floor(family.createdAt.getTime() / 1000) });
+      await openSession(redis, userId, sessionId, client, {
+        keepExisting: true,
+        createdAt: Math.floor(family.createdAt.getTime() / 1000),
+      });
       return { kind: "ok", userId, pair };
     });
   } catch (err) {
@@ -175,10 +193,17 @@ export async function refreshSession(deps: AuthDeps, token: string): Promise<Tok
 
   switch (outcome.kind) {
     case "ok":
-      recordEventLater(db, { type: "auth.refresh", userId, ...client, metadata: { session: sessionId.slice(0, 8) } }, deps.waitUntil);
+      recordEventLater(
+        db,
+        { type: "auth.refresh", userId, ...client, metadata: { session: sessionId.slice(0, 8) } },
+        deps.waitUntil,
+      );
       return outcome.pair;
     case "race":
-      throw conflict("This refresh token was just rotated by a concurrent request; use the newest token", "refresh-in-progress");
+      throw conflict(
+        "This refresh token was just rotated by a concurrent request; use the newest token",
+        "refresh-in-progress",
+      );
     case "reused":
     case "disabled":
       if (outcome.kind === "reused") countEvent("blackroad_refresh_token_reuse_total");
@@ -194,7 +219,10 @@ export async function refreshSession(deps: AuthDeps, token: string): Promise<Tok
         deps.waitUntil,
       );
       throw outcome.kind === "reused"
-        ? unauthorized("This refresh token was already used; the session has been revoked. Log in again", "refresh-token-reused")
+        ? unauthorized(
+            "This refresh token was already used; the session has been revoked. Log in again",
+            "refresh-token-reused",
+          )
         : invalidRefresh();
     case "invalid":
       throw invalidRefresh();
@@ -207,16 +235,29 @@ async function endSessionQuietly(redis: Redis, userId: number, sessionId: string
   try {
     await endSession(redis, userId, sessionId);
   } catch (err) {
-    console.error(JSON.stringify({ level: "error", msg: "could not end revoked session", user_id: userId, error: String(err) }));
+    console.error(
+      JSON.stringify({ level: "error", msg: "could not end revoked session", user_id: userId, error: String(err) }),
+    );
   }
 }
 
 /** Revokes one family (logout). Returns whether it was live. */
-export async function revokeFamily(db: Database, userId: number, sessionId: string, reason: RevokeReason): Promise<boolean> {
+export async function revokeFamily(
+  db: Database,
+  userId: number,
+  sessionId: string,
+  reason: RevokeReason,
+): Promise<boolean> {
   const rows = await db
     .update(refreshTokenFamilies)
     .set({ revokedAt: new Date(), revokedReason: reason })
-    .where(and(eq(refreshTokenFamilies.id, sessionId), eq(refreshTokenFamilies.userId, userId), isNull(refreshTokenFamilies.revokedAt)))
+    .where(
+      and(
+        eq(refreshTokenFamilies.id, sessionId),
+        eq(refreshTokenFamilies.userId, userId),
+        isNull(refreshTokenFamilies.revokedAt),
+      ),
+    )
     .returning({ id: refreshTokenFamilies.id });
   return rows.length > 0;
 }
@@ -256,4 +297,3 @@ export async function revokeAllSessions(
   }
   return revoked.length;
 }
-

@@ -69,7 +69,10 @@ export function toUserView(row: UserViewRow): UserView {
 }
 
 /** The user with their primary wallet, or undefined. */
-export async function findUserView(db: Database, userId: number): Promise<(UserView & { is_admin: boolean }) | undefined> {
+export async function findUserView(
+  db: Database,
+  userId: number,
+): Promise<(UserView & { is_admin: boolean }) | undefined> {
   const byId = db.prepared("user-view-by-id", (http) =>
     http
       .select(userViewColumns)

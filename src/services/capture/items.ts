@@ -1,4 +1,4 @@
-import { and, count, desc, eq, ilike, inArray, sql, type SQL } from "drizzle-orm";
+import { and, count, desc, eq, ilike, inArray, type SQL, sql } from "drizzle-orm";
 import { captureItems } from "../../db/schema/index.ts";
 import type { CaptureStatus } from "../../lib/constants.ts";
 import type { Database } from "../../lib/db.ts";
@@ -21,8 +21,21 @@ export type ItemRow = typeof captureItems.$inferSelect;
 export const itemNotFound = () => notFound("Capture item not found");
 const mine = (userId: number, id: number) => and(eq(captureItems.id, id), eq(captureItems.userId, userId));
 
-export async function createItem(db: Database, userId: number, input: { type: string; rawContent: string; source: string; tags: string[] }): Promise<ItemRow> {
-  const [row] = await db.insert(captureItems).values({ userId, type: input.type, rawContent: input.rawContent, source: input.source, tags: [...new Set(input.tags)] }).returning();
+export async function createItem(
+  db: Database,
+  userId: number,
+  input: { type: string; rawContent: string; source: string; tags: string[] },
+): Promise<ItemRow> {
+  const [row] = await db
+    .insert(captureItems)
+    .values({
+      userId,
+      type: input.type,
+      rawContent: input.rawContent,
+      source: input.source,
+      tags: [...new Set(input.tags)],
+    })
+    .returning();
   return row!;
 }
 
@@ -33,21 +46,43 @@ export async function getItem(db: Database, userId: number, id: number): Promise
 }
 
 /** `q` matches the content (case-insensitive substring; % and _ are literal). */
-export async function listItems(db: Database, userId: number, q: { status?: string; type?: string; tag?: string; q?: string; limit: number; offset: number }) {
+export async function listItems(
+  db: Database,
+  userId: number,
+  q: { status?: string; type?: string; tag?: string; q?: string; limit: number; offset: number },
+) {
   const where: SQL[] = [eq(captureItems.userId, userId)];
   if (q.status) where.push(eq(captureItems.status, q.status));
   if (q.type) where.push(eq(captureItems.type, q.type));
   if (q.tag) where.push(sql`${captureItems.tags} @> ${JSON.stringify([q.tag])}::jsonb`);
   if (q.q) where.push(ilike(captureItems.rawContent, `%${q.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`));
   const [rows, [total]] = await db.batch([
-    db.select().from(captureItems).where(and(...where)).orderBy(desc(captureItems.createdAt), desc(captureItems.id)).limit(q.limit).offset(q.offset),
-    db.select({ n: count() }).from(captureItems).where(and(...where)),
+    db
+      .select()
+      .from(captureItems)
+      .where(and(...where))
+      .orderBy(desc(captureItems.createdAt), desc(captureItems.id))
+      .limit(q.limit)
+      .offset(q.offset),
+    db
+      .select({ n: count() })
+      .from(captureItems)
+      .where(and(...where)),
   ]);
   return { rows, total: total?.n ?? 0 };
 }
 
-export async function updateItem(db: Database, userId: number, id: number, patch: { type?: string; rawContent?: string; source?: string }): Promise<ItemRow> {
-  const [row] = await db.update(captureItems).set({ ...patch, updatedAt: sql`now()` }).where(mine(userId, id)).returning();
+export async function updateItem(
+  db: Database,
+  userId: number,
+  id: number,
+  patch: { type?: string; rawContent?: string; source?: string },
+): Promise<ItemRow> {
+  const [row] = await db
+    .update(captureItems)
+    .set({ ...patch, updatedAt: sql`now()` })
+    .where(mine(userId, id))
+    .returning();
   if (!row) throw itemNotFound();
   return row;
 }
@@ -62,7 +97,11 @@ export async function addTags(db: Database, userId: number, id: number, tags: st
   const item = await getItem(db, userId, id);
   const merged = [...new Set([...item.tags, ...tags])];
   if (merged.length > MAX_TAGS) throw conflict(`An item has at most ${MAX_TAGS} tags`, "too-many-tags");
-  const [row] = await db.update(captureItems).set({ tags: merged, updatedAt: sql`now()` }).where(mine(userId, id)).returning();
+  const [row] = await db
+    .update(captureItems)
+    .set({ tags: merged, updatedAt: sql`now()` })
+    .where(mine(userId, id))
+    .returning();
   if (!row) throw itemNotFound();
   return row;
 }
@@ -77,7 +116,10 @@ export async function setStatus(db: Database, userId: number, id: number, status
     .returning();
   if (row) return row;
   const item = await getItem(db, userId, id); // 404 if not mine
-  throw conflict(`A ${item.status} item cannot become ${status}; from ${item.status} it may become ${TRANSITIONS[item.status as CaptureStatus].join(" or ")}`, "invalid-transition");
+  throw conflict(
+    `A ${item.status} item cannot become ${status}; from ${item.status} it may become ${TRANSITIONS[item.status as CaptureStatus].join(" or ")}`,
+    "invalid-transition",
+  );
 }
 
 /** Clusters: tags shared by at least two of my items that are not archived, with those items' ids. */

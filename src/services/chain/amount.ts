@@ -26,9 +26,7 @@ export class AmountError extends Error {
   }
 }
 
-export type AmountParseResult =
-  | { ok: true; units: bigint }
-  | { ok: false; code: AmountErrorCode; message: string };
+export type AmountParseResult = { ok: true; units: bigint } | { ok: false; code: AmountErrorCode; message: string };
 
 // Plain decimal only: no sign, no exponent, no whitespace, no leading zeros ("007"),
 // no bare "." forms (".5", "5."). The fraction group is captured whole so >8 digits
@@ -59,7 +57,7 @@ export function safeParseAmount(input: unknown): AmountParseResult {
   }
 
   const m = DECIMAL_RE.exec(text);
-  if (!m) return fail("format", "Amount must be a plain decimal like \"12.5\"");
+  if (!m) return fail("format", 'Amount must be a plain decimal like "12.5"');
   const intPart = m[1] ?? "0";
   const fracPart = m[2] ?? "";
   if (fracPart.length > AMOUNT_DECIMALS) {

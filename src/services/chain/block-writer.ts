@@ -4,7 +4,7 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import { blocks, transactions, wallets } from "../../db/schema/index.ts";
 import { completeIdempotent, type IdempotencyClaim } from "../idempotency.ts";
 import { parseAmount } from "./amount.ts";
-import { GENESIS_HEADER, type BlockHeader } from "./block-hash.ts";
+import { type BlockHeader, GENESIS_HEADER } from "./block-hash.ts";
 import type { BlockRow, Queryable, TransactionRow } from "./ledger.ts";
 
 /** What a miner hands the Durable Object: a mined header and the transactions it commits to. */
@@ -62,7 +62,9 @@ export async function writeBlock(
     confirmed.sort((a, b) => a.id - b.id);
     const same =
       confirmed.length === proposal.transactions.length &&
-      confirmed.every((row, i) => row.id === proposal.transactions[i]!.id && row.transactionHash === proposal.transactions[i]!.hash);
+      confirmed.every(
+        (row, i) => row.id === proposal.transactions[i]!.id && row.transactionHash === proposal.transactions[i]!.hash,
+      );
     if (!same) throw new StaleProposalError("an included transaction is no longer pending");
   }
 

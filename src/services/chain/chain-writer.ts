@@ -1,6 +1,12 @@
 // The Worker's handle on a chain's RoadChain Durable Object, with its failure policy.
-import type { AppendResult, ChainAnchor, MiningTemplate, MiningTicket, RoadChainStub } from "../../durable-objects/roadchain.contract.ts";
-import { ApiError, serviceUnavailable } from "../../lib/errors.ts";
+import type {
+  AppendResult,
+  ChainAnchor,
+  MiningTemplate,
+  MiningTicket,
+  RoadChainStub,
+} from "../../durable-objects/roadchain.contract.ts";
+import { type ApiError, serviceUnavailable } from "../../lib/errors.ts";
 import type { BlockProposal } from "./block-writer.ts";
 import type { ChainHead } from "./ledger.ts";
 

@@ -35,4 +35,3 @@ export function resolveChain(environment: string, header: string | undefined): s
   if (environment === "test" && header !== undefined && TEST_CHAIN_RE.test(header)) return header;
   return MAIN_CHAIN;
 }
-

@@ -12,7 +12,7 @@
 //      One leaf → that leaf itself.
 //   The root is lowercase hex. The header also carries transaction_count, which pins the
 //   number of leaves, so a subtree root cannot be passed off as a shorter leaf list.
-import { EMPTY_MERKLE_ROOT, bytesToHex, hexToBytes, isHash } from "./block-hash.ts";
+import { bytesToHex, EMPTY_MERKLE_ROOT, hexToBytes, isHash } from "./block-hash.ts";
 
 export { EMPTY_MERKLE_ROOT };
 

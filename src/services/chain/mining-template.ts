@@ -9,17 +9,24 @@
 // merkle root, proof of work, timestamps) exactly as for any other block.
 import type { AppendResult, MiningTemplate } from "../../durable-objects/roadchain.contract.ts";
 import { ApiError, conflict, serviceUnavailable } from "../../lib/errors.ts";
-import { canonicalHeader, hashBlockHeader, meetsDifficulty, type BlockHeader } from "./block-hash.ts";
+import { type BlockHeader, canonicalHeader, hashBlockHeader, meetsDifficulty } from "./block-hash.ts";
 import type { BlockProposal } from "./block-writer.ts";
 import type { TransactionRow } from "./ledger.ts";
-import type { BlockView } from "./views.ts";
 import { merkleRoot } from "./merkle.ts";
+import type { BlockView } from "./views.ts";
 
 /** A template can be submitted this long after it was made; then it is stale (409). */
 export const TEMPLATE_TTL_MS = 120_000;
 
 type Unsigned = Omit<BlockHeader, "nonce">;
-type TemplateClaims = { v: 1; chain: string; user: number; exp: number; header: Unsigned; txs: Array<[number, string]> };
+type TemplateClaims = {
+  v: 1;
+  chain: string;
+  user: number;
+  exp: number;
+  header: Unsigned;
+  txs: Array<[number, string]>;
+};
 
 export type TemplateView = Unsigned & {
   miner_address: string;
@@ -36,24 +43,32 @@ const keys = new Map<string, Promise<CryptoKey>>();
 function macKey(secret: string): Promise<CryptoKey> {
   let key = keys.get(secret);
   if (!key) {
-    key = crypto.subtle
-      .importKey("raw", encoder.encode(secret), "HKDF", false, ["deriveKey"])
-      .then((base) =>
-        crypto.subtle.deriveKey(
-          { name: "HKDF", hash: "SHA-256", salt: new Uint8Array(0), info: encoder.encode("blackroad mining template v1") },
-          base,
-          { name: "HMAC", hash: "SHA-256", length: 256 },
-          false,
-          ["sign", "verify"],
-        ),
-      );
+    key = crypto.subtle.importKey("raw", encoder.encode(secret), "HKDF", false, ["deriveKey"]).then((base) =>
+      crypto.subtle.deriveKey(
+        {
+          name: "HKDF",
+          hash: "SHA-256",
+          salt: new Uint8Array(0),
+          info: encoder.encode("blackroad mining template v1"),
+        },
+        base,
+        { name: "HMAC", hash: "SHA-256", length: 256 },
+        false,
+        ["sign", "verify"],
+      ),
+    );
     keys.set(secret, key);
   }
   return key;
 }
 
-const b64url = (bytes: Uint8Array) => btoa(Array.from(bytes, (b) => String.fromCharCode(b)).join("")).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-const fromB64url = (text: string) => Uint8Array.from(atob(text.replace(/-/g, "+").replace(/_/g, "/")), (ch) => ch.charCodeAt(0));
+const b64url = (bytes: Uint8Array) =>
+  btoa(Array.from(bytes, (b) => String.fromCharCode(b)).join(""))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
+const fromB64url = (text: string) =>
+  Uint8Array.from(atob(text.replace(/-/g, "+").replace(/_/g, "/")), (ch) => ch.charCodeAt(0));
 
 /** Where the nonce goes in the canonical header: JCS puts "nonce" between miner_address and previous_hash. */
 function workParts(header: Unsigned): { prefix: string; suffix: string } {
@@ -106,8 +121,10 @@ export async function makeTemplate(
   };
 }
 
-const invalidTemplate = () => new ApiError(422, "invalid-template", "The template is not one this server issued to you; fetch a new one");
-const stale = (why: string) => conflict(`The template is stale (${why}); fetch a new one and mine again`, "stale-template");
+const invalidTemplate = () =>
+  new ApiError(422, "invalid-template", "The template is not one this server issued to you; fetch a new one");
+const stale = (why: string) =>
+  conflict(`The template is stale (${why}); fetch a new one and mine again`, "stale-template");
 
 export type SubmitDeps = {
   secret: string;
@@ -137,7 +154,11 @@ export async function submitWork(
   const header: BlockHeader = { ...claims.header, nonce: input.nonce };
   const hash = await hashBlockHeader(header);
   if (!meetsDifficulty(hash, header.difficulty)) {
-    throw new ApiError(422, "invalid-work", `The block hash ${hash} does not start with ${header.difficulty} zeros: no valid proof of work`);
+    throw new ApiError(
+      422,
+      "invalid-work",
+      `The block hash ${hash} does not start with ${header.difficulty} zeros: no valid proof of work`,
+    );
   }
   const outcome = await deps.append({
     header,

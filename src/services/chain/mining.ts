@@ -15,9 +15,9 @@ import { ApiError, serviceUnavailable } from "../../lib/errors.ts";
 import type { IdempotencyClaim } from "../idempotency.ts";
 import type { BlockProposal } from "./block-writer.ts";
 import type { TransactionRow } from "./ledger.ts";
-import type { BlockView } from "./views.ts";
 import { merkleRoot } from "./merkle.ts";
 import { MiningLimitError, mineHeader } from "./proof-of-work.ts";
+import type { BlockView } from "./views.ts";
 
 /** Default and largest number of pending transactions one block includes. */
 export const DEFAULT_BLOCK_TRANSACTIONS = 10;
@@ -82,7 +82,8 @@ export async function mineBlock(deps: MineDeps, input: MineInput): Promise<MineR
       };
     } catch (err) {
       await deps.writer.release(ticket);
-      if (err instanceof MiningLimitError) throw serviceUnavailable("No proof of work found within the limit; retry", "mining-limit");
+      if (err instanceof MiningLimitError)
+        throw serviceUnavailable("No proof of work found within the limit; retry", "mining-limit");
       throw err;
     }
     const outcome = await deps.writer.append(proposal, ticket);
@@ -92,9 +93,16 @@ export async function mineBlock(deps: MineDeps, input: MineInput): Promise<MineR
       case "stale":
         continue;
       case "superseded":
-        throw new ApiError(409, "idempotency-key-in-use", "This request's Idempotency-Key was taken over by another request");
+        throw new ApiError(
+          409,
+          "idempotency-key-in-use",
+          "This request's Idempotency-Key was taken over by another request",
+        );
       case "unavailable":
-        throw serviceUnavailable(`The ledger cannot append right now (${outcome.reason}); retry shortly`, "ledger-unavailable");
+        throw serviceUnavailable(
+          `The ledger cannot append right now (${outcome.reason}); retry shortly`,
+          "ledger-unavailable",
+        );
       case "rejected":
         throw new Error(`RoadChain rejected a mined block: ${outcome.reason}`);
     }

@@ -30,10 +30,12 @@ export async function checkProposal(
   if (header.reward !== reward) return `reward must be ${reward}`;
   if (header.timestamp < head.timestamp) return "timestamp is earlier than the head's";
   if (header.timestamp > now + MAX_FUTURE_MS) return "timestamp is in the future";
-  if (header.transaction_count !== proposal.transactions.length) return "transaction_count does not match the transactions";
+  if (header.transaction_count !== proposal.transactions.length)
+    return "transaction_count does not match the transactions";
   const ids = proposal.transactions.map((t) => t.id);
   if (ids.some((id, i) => i > 0 && id <= ids[i - 1]!)) return "transactions must be in ascending id order";
-  if ((await merkleRoot(proposal.transactions.map((t) => t.hash))) !== header.merkle_root) return "merkle root does not match";
+  if ((await merkleRoot(proposal.transactions.map((t) => t.hash))) !== header.merkle_root)
+    return "merkle root does not match";
   if ((await hashBlockHeader(header)) !== proposal.hash) return "hash does not match the header";
   if (!meetsDifficulty(proposal.hash, header.difficulty)) return "hash does not meet the difficulty";
   return undefined;

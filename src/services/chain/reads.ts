@@ -4,12 +4,12 @@ import { blocks, transactions, wallets } from "../../db/schema/index.ts";
 import type { Database } from "../../lib/db.ts";
 import type { BlockRow, Queryable, TransactionRow } from "./ledger.ts";
 import {
-  blockSummaryView,
-  blockView,
-  transactionView,
   type BlockSummaryView,
   type BlockView,
+  blockSummaryView,
+  blockView,
   type TransactionView,
+  transactionView,
 } from "./views.ts";
 
 export async function chainTail(db: Queryable, chain: string): Promise<BlockRow | undefined> {
@@ -27,7 +27,12 @@ export async function blockAtHeight(db: Queryable, chain: string, height: number
 }
 
 /** Transactions of blocks `from..to` (inclusive), in block order then ascending id. */
-export async function transactionsOfBlocks(db: Queryable, chain: string, from: number, to: number): Promise<TransactionRow[]> {
+export async function transactionsOfBlocks(
+  db: Queryable,
+  chain: string,
+  from: number,
+  to: number,
+): Promise<TransactionRow[]> {
   return db
     .select()
     .from(transactions)
@@ -52,17 +57,29 @@ export async function findBlock(
 }
 
 /** Newest first. */
-export async function listBlocks(db: Database, chain: string, page: { limit: number; offset: number }): Promise<BlockSummaryView[]> {
+export async function listBlocks(
+  db: Database,
+  chain: string,
+  page: { limit: number; offset: number },
+): Promise<BlockSummaryView[]> {
   // Heights are dense (the chain writer appends head + 1 and nothing deletes a block), so the page
   // `offset` blocks below the newest is a height range: an index range scan of `limit` rows, where
   // OFFSET reads and drops `offset` rows first (1.4 ms of Postgres CPU for a random page of 10,000
   // blocks in `npm run bench`).
   const query = db.prepared("blocks-page", (http) => {
-    const newest = http.select({ height: max(blocks.height) }).from(blocks).where(eq(blocks.chain, sql.placeholder("chain")));
+    const newest = http
+      .select({ height: max(blocks.height) })
+      .from(blocks)
+      .where(eq(blocks.chain, sql.placeholder("chain")));
     return http
       .select()
       .from(blocks)
-      .where(and(eq(blocks.chain, sql.placeholder("chain")), lte(blocks.height, sql`(${newest}) - ${sql.placeholder("offset")}`)))
+      .where(
+        and(
+          eq(blocks.chain, sql.placeholder("chain")),
+          lte(blocks.height, sql`(${newest}) - ${sql.placeholder("offset")}`),
+        ),
+      )
       .orderBy(desc(blocks.height))
       .limit(sql.placeholder("limit"))
       .prepare("blocks_page");
@@ -72,7 +89,13 @@ export async function listBlocks(db: Database, chain: string, page: { limit: num
 }
 
 /** Blocks with height in (after, upTo], ascending: the pages /verify walks. */
-export async function blockPage(db: Queryable, chain: string, after: number, upTo: number, limit: number): Promise<BlockRow[]> {
+export async function blockPage(
+  db: Queryable,
+  chain: string,
+  after: number,
+  upTo: number,
+  limit: number,
+): Promise<BlockRow[]> {
   return db
     .select()
     .from(blocks)
@@ -119,7 +142,10 @@ export async function listUserTransactions(
   // LIMIT into it (it would pick that backward scan again); drizzle omits `.offset(0)`, so the 0
   // goes in as SQL.
   const query = db.prepared("user-transactions", (http) => {
-    const mine = sql`array(${http.select({ address: wallets.address }).from(wallets).where(eq(wallets.userId, sql.placeholder("userId")))})`;
+    const mine = sql`array(${http
+      .select({ address: wallets.address })
+      .from(wallets)
+      .where(eq(wallets.userId, sql.placeholder("userId")))})`;
     const matching = http
       .select()
       .from(transactions)

@@ -10,7 +10,11 @@ import { isActiveAdmin } from "../auth/users.ts";
  * mines with their own CPU: GET /api/blockchain/mining/template, POST /api/blockchain/mining/submit
  * (what Pocket OS's Miner does in the browser).
  */
-export async function assertServerMiningAllowed(config: Pick<AppConfig, "ENVIRONMENT">, db: Database, userId: number): Promise<void> {
+export async function assertServerMiningAllowed(
+  config: Pick<AppConfig, "ENVIRONMENT">,
+  db: Database,
+  userId: number,
+): Promise<void> {
   if (config.ENVIRONMENT !== "production") return;
   if (await isActiveAdmin(db, userId)) return;
   throw new ApiError(

@@ -40,8 +40,14 @@ export async function chainStats(
     db.select().from(blocks).where(eq(blocks.chain, chain)).orderBy(desc(blocks.height)).limit(1),
     db
       .select({
-        confirmed: sql<number>`(select count(*) from ${transactions} where ${transactions.chain} = ${chain} and ${transactions.blockHeight} is not null)`.mapWith(Number),
-        pending: sql<number>`(select count(*) from ${transactions} where ${transactions.chain} = ${chain} and not ${transactions.isConfirmed})`.mapWith(Number),
+        confirmed:
+          sql<number>`(select count(*) from ${transactions} where ${transactions.chain} = ${chain} and ${transactions.blockHeight} is not null)`.mapWith(
+            Number,
+          ),
+        pending:
+          sql<number>`(select count(*) from ${transactions} where ${transactions.chain} = ${chain} and not ${transactions.isConfirmed})`.mapWith(
+            Number,
+          ),
       })
       .from(sql`(select 1) as one`),
     db
@@ -73,4 +79,3 @@ export async function chainStats(
     average_block_time_seconds: average,
   };
 }
-

@@ -3,20 +3,20 @@
 // transaction under row locks. The transaction stays pending until a block includes it.
 import { and, asc, eq, inArray, or, sql } from "drizzle-orm";
 import { transactions, wallets } from "../../db/schema/index.ts";
-import type { Database } from "../../lib/db.ts";
 import { signWithWallet } from "../../lib/crypto/wallet-keys.ts";
+import type { Database } from "../../lib/db.ts";
 import { ApiError, notFound, unprocessable } from "../../lib/errors.ts";
+import { type AuditActor, auditStatement } from "../audit.ts";
 import {
   claimIsOursSql,
   completeIdempotentStatement,
+  type IdempotencyClaim,
   IdempotencySupersededError,
   lockClaimStatement,
-  type IdempotencyClaim,
 } from "../idempotency.ts";
-import { auditStatement, type AuditActor } from "../audit.ts";
 import { addUnits, formatAmount, MAX_UNITS, parseAmount } from "./amount.ts";
-import { transactionView, type TransactionView } from "./views.ts";
-import { hashTransaction, transactionSigningPayload, type TransactionPayload } from "./transaction-hash.ts";
+import { hashTransaction, type TransactionPayload, transactionSigningPayload } from "./transaction-hash.ts";
+import { type TransactionView, transactionView } from "./views.ts";
 
 /** 0.0001 coins: the smallest transfer (the original's MIN_TRANSACTION_AMOUNT). */
 export const MIN_TRANSFER_UNITS = 10_000n;
@@ -63,7 +63,9 @@ const balanceOverflow = () => unprocessable("The recipient's balance would excee
 export async function createTransfer(deps: TransferDeps, input: TransferInput): Promise<TransactionView> {
   const { db } = deps;
   if (input.amountUnits < MIN_TRANSFER_UNITS) {
-    throw unprocessable("Transactions must be at least 0.0001 coins", [{ path: "amount", message: "must be at least 0.0001" }]);
+    throw unprocessable("Transactions must be at least 0.0001 coins", [
+      { path: "amount", message: "must be at least 0.0001" },
+    ]);
   }
   const senderAndRecipient = db.prepared("transfer-wallets", (http) =>
     http
@@ -81,7 +83,9 @@ export async function createTransfer(deps: TransferDeps, input: TransferInput): 
   const sender = found.find((w) => w.userId === input.userId && w.isPrimary);
   if (!sender) throw notFound("You have no wallet");
   if (input.toAddress === sender.address) {
-    throw unprocessable("You cannot send coins to your own wallet", [{ path: "to_address", message: "is your own wallet" }]);
+    throw unprocessable("You cannot send coins to your own wallet", [
+      { path: "to_address", message: "is your own wallet" },
+    ]);
   }
   const recipient = found.find((w) => w.address === input.toAddress);
   if (!recipient) throw notFound("Recipient wallet not found");
@@ -100,7 +104,12 @@ export async function createTransfer(deps: TransferDeps, input: TransferInput): 
     nonce: crypto.randomUUID(),
   };
   // Signed before the database transaction, so no lock is held while the key is decrypted.
-  const signature = await signWithWallet(sender.encryptedPrivateKey, sender.address, deps.masterKey, transactionSigningPayload(payload));
+  const signature = await signWithWallet(
+    sender.encryptedPrivateKey,
+    sender.address,
+    deps.masterKey,
+    transactionSigningPayload(payload),
+  );
   const hash = await hashTransaction(payload);
   // Everything but the id is known here; the database assigns the id inside the batch.
   const view = transactionView({
@@ -174,7 +183,13 @@ export async function createTransfer(deps: TransferDeps, input: TransferInput): 
       lockClaimStatement(db, claim),
       lockWallets,
       move,
-      completeIdempotentStatement(db, claim, 201, sql`jsonb_set(${JSON.stringify(view)}::jsonb, '{id}', to_jsonb(${insertedId}))`, written),
+      completeIdempotentStatement(
+        db,
+        claim,
+        201,
+        sql`jsonb_set(${JSON.stringify(view)}::jsonb, '{id}', to_jsonb(${insertedId}))`,
+        written,
+      ),
       ...auditRow,
     ]);
     [locked, inserted] = [lockedRows, moved.rows[0]];

@@ -17,11 +17,11 @@
 // queries. Any database error propagates (→ 503): a failed read never becomes "valid".
 import { addressFromPublicKey, verifyWalletSignature } from "../../lib/crypto/wallet-keys.ts";
 import { genesisBlock, hashBlockHeader, MAX_DIFFICULTY, meetsDifficulty } from "./block-hash.ts";
+import { type IssuanceConfig, rewardAt } from "./issuance.ts";
 import type { BlockRow, ChainHead, TransactionRow } from "./ledger.ts";
-import { headerOf } from "./views.ts";
-import { rewardAt, type IssuanceConfig } from "./issuance.ts";
 import { merkleRoot } from "./merkle.ts";
-import { hashTransaction, transactionSigningPayload, type TransactionPayload } from "./transaction-hash.ts";
+import { hashTransaction, type TransactionPayload, transactionSigningPayload } from "./transaction-hash.ts";
+import { headerOf } from "./views.ts";
 
 export const PAGE_SIZE = 1000;
 /** Problems listed in the response; the count past this is reported as a number. */
@@ -93,7 +93,9 @@ export async function verifyChain(
     }
     // Hash every header of the page concurrently (WebCrypto calls overlap), then walk in order.
     const recomputed = await Promise.all(page.map((row) => safeHash(row)));
-    const txFindings = await Promise.all(page.map((row) => checkTransactions(row, byHeight.get(row.height) ?? [], keys)));
+    const txFindings = await Promise.all(
+      page.map((row) => checkTransactions(row, byHeight.get(row.height) ?? [], keys)),
+    );
 
     for (let i = 0; i < page.length; i++) {
       const row = page[i]!;
@@ -119,7 +121,10 @@ export async function verifyChain(
   // Anchoring: the walk must reach the Durable Object's head, and the database must end there.
   if (expected <= head.height) {
     const ends = expected === 0 ? "has no blocks" : `ends at height ${expected - 1}`;
-    report(expected, `missing block: the database ${ends} but the RoadChain head is at height ${head.height} (truncated chain)`);
+    report(
+      expected,
+      `missing block: the database ${ends} but the RoadChain head is at height ${head.height} (truncated chain)`,
+    );
   } else if (prev && prev.height === head.height && prev.hash !== head.hash) {
     report(head.height, "block hash differs from the head recorded by the RoadChain Durable Object (rewritten tail)");
   }
@@ -167,7 +172,8 @@ function checkBlock(
     report(h, "block hash does not match its header (a header field was changed)");
   }
   if (h === 0) {
-    if (row.hash !== genesisHash || recomputed !== genesisHash) report(0, "genesis block differs from the fixed genesis block");
+    if (row.hash !== genesisHash || recomputed !== genesisHash)
+      report(0, "genesis block differs from the fixed genesis block");
   } else {
     if (prev && row.previousHash !== prev.hash) report(h, `previous_hash does not match the hash of block ${h - 1}`);
     if (prev && row.timestampMs < prev.timestampMs) report(h, `timestamp is earlier than block ${h - 1}'s`);
@@ -196,7 +202,8 @@ async function checkTransactions(
   } catch {
     problems.push("a transaction hash is malformed, so the merkle root cannot be computed");
   }
-  if (root !== undefined && root !== block.merkleRoot) problems.push("merkle root does not match the block's transactions");
+  if (root !== undefined && root !== block.merkleRoot)
+    problems.push("merkle root does not match the block's transactions");
   return { count: txs.length, problems };
 }
 
@@ -217,7 +224,9 @@ async function checkTransaction(t: TransactionRow, keys: Map<string, Promise<boo
     };
     text = transactionSigningPayload(payload);
     if ((await hashTransaction(payload)) !== t.transactionHash) {
-      problems.push(`${label}: hash does not match its contents (amount, addresses, message, fee, nonce or timestamp changed)`);
+      problems.push(
+        `${label}: hash does not match its contents (amount, addresses, message, fee, nonce or timestamp changed)`,
+      );
     }
   } catch (err) {
     problems.push(`${label}: malformed (${err instanceof Error ? err.message : "invalid fields"})`);
@@ -230,7 +239,8 @@ async function checkTransaction(t: TransactionRow, keys: Map<string, Promise<boo
     keys.set(cacheKey, owns);
   }
   if (!(await owns)) problems.push(`${label}: public key does not belong to the sender address`);
-  else if (!(await verifyWalletSignature(t.senderPublicKey, text, t.signature))) problems.push(`${label}: invalid signature`);
+  else if (!(await verifyWalletSignature(t.senderPublicKey, text, t.signature)))
+    problems.push(`${label}: invalid signature`);
   return problems;
 }
 

@@ -99,4 +99,3 @@ export function headerOf(row: BlockRow): BlockHeader {
     transaction_count: row.transactionCount,
   };
 }
-

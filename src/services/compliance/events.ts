@@ -23,7 +23,12 @@ function where(f: EventFilter, before?: number): SQL | undefined {
 }
 
 export async function listEvents(db: Database, f: EventFilter, page: { limit: number; before?: number }) {
-  const rows = await db.select().from(events).where(where(f, page.before)).orderBy(desc(events.id)).limit(page.limit + 1);
+  const rows = await db
+    .select()
+    .from(events)
+    .where(where(f, page.before))
+    .orderBy(desc(events.id))
+    .limit(page.limit + 1);
   const more = rows.length > page.limit;
   const shown = rows.slice(0, page.limit);
   return { rows: shown, nextBefore: more ? shown[shown.length - 1]!.id : null };
@@ -49,7 +54,8 @@ export const EXPORT_MAX_ROWS = 1_000_000;
  * so a spreadsheet never runs it as a formula (OWASP "CSV injection").
  */
 export function csvCell(value: unknown): string {
-  let s = value === null || value === undefined ? "" : typeof value === "object" ? JSON.stringify(value) : String(value);
+  let s =
+    value === null || value === undefined ? "" : typeof value === "object" ? JSON.stringify(value) : String(value);
   if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
@@ -63,21 +69,29 @@ export function exportCsv(db: Database, f: EventFilter): ReadableStream<Uint8Arr
   let before: number | undefined;
   let sent = 0;
   let started = false;
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      if (!started) {
-        started = true;
-        controller.enqueue(encoder.encode(CSV_COLUMNS.join(",") + "\r\n"));
-        return;
-      }
-      const rows = await db.select().from(events).where(where(f, before)).orderBy(desc(events.id)).limit(EXPORT_PAGE);
-      if (rows.length) {
-        const text = rows.map((r) => { const j = eventJson(r); return CSV_COLUMNS.map((c) => csvCell(j[c])).join(","); }).join("\r\n") + "\r\n";
-        controller.enqueue(encoder.encode(text));
-        before = rows[rows.length - 1]!.id;
-        sent += rows.length;
-      }
-      if (rows.length < EXPORT_PAGE || sent >= EXPORT_MAX_ROWS) controller.close();
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        if (!started) {
+          started = true;
+          controller.enqueue(encoder.encode(`${CSV_COLUMNS.join(",")}\r\n`));
+          return;
+        }
+        const rows = await db.select().from(events).where(where(f, before)).orderBy(desc(events.id)).limit(EXPORT_PAGE);
+        if (rows.length) {
+          const text = `${rows
+            .map((r) => {
+              const j = eventJson(r);
+              return CSV_COLUMNS.map((c) => csvCell(j[c])).join(",");
+            })
+            .join("\r\n")}\r\n`;
+          controller.enqueue(encoder.encode(text));
+          before = rows[rows.length - 1]!.id;
+          sent += rows.length;
+        }
+        if (rows.length < EXPORT_PAGE || sent >= EXPORT_MAX_ROWS) controller.close();
+      },
     },
-  }, { highWaterMark: 0 });
+    { highWaterMark: 0 },
+  );
 }

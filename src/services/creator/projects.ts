@@ -19,7 +19,13 @@ export const TRANSITIONS: Record<CreatorStatus, CreatorStatus[]> = {
 export const MAX_ASSETS = 100;
 
 export type ProjectRow = typeof creativeProjects.$inferSelect;
-export type ProjectInput = { title: string; type: string; description?: string | null; revenueStreams: RevenueStream[]; notes?: string | null };
+export type ProjectInput = {
+  title: string;
+  type: string;
+  description?: string | null;
+  revenueStreams: RevenueStream[];
+  notes?: string | null;
+};
 export type AssetView = { file_id: number; name: string; content_type: string; size: number; added_at: string };
 
 export const projectNotFound = () => notFound("Project not found");
@@ -29,21 +35,37 @@ async function assetsOf(db: Database, projectIds: number[]): Promise<Map<number,
   const out = new Map<number, AssetView[]>();
   if (!projectIds.length) return out;
   const rows = await db
-    .select({ projectId: creativeProjectAssets.projectId, fileId: files.id, name: files.name, contentType: files.contentType, size: files.size, addedAt: creativeProjectAssets.addedAt })
+    .select({
+      projectId: creativeProjectAssets.projectId,
+      fileId: files.id,
+      name: files.name,
+      contentType: files.contentType,
+      size: files.size,
+      addedAt: creativeProjectAssets.addedAt,
+    })
     .from(creativeProjectAssets)
     .innerJoin(files, eq(files.id, creativeProjectAssets.fileId))
     .where(inArray(creativeProjectAssets.projectId, projectIds))
     .orderBy(asc(creativeProjectAssets.addedAt), asc(files.id));
   for (const r of rows) {
     const list = out.get(r.projectId) ?? [];
-    list.push({ file_id: r.fileId, name: r.name, content_type: r.contentType, size: r.size, added_at: r.addedAt.toISOString() });
+    list.push({
+      file_id: r.fileId,
+      name: r.name,
+      content_type: r.contentType,
+      size: r.size,
+      added_at: r.addedAt.toISOString(),
+    });
     out.set(r.projectId, list);
   }
   return out;
 }
 
 export async function createProject(db: Database, userId: number, input: ProjectInput) {
-  const [row] = await db.insert(creativeProjects).values({ userId, ...input, description: input.description ?? null, notes: input.notes ?? null }).returning();
+  const [row] = await db
+    .insert(creativeProjects)
+    .values({ userId, ...input, description: input.description ?? null, notes: input.notes ?? null })
+    .returning();
   return projectJson(row!, []);
 }
 
@@ -53,18 +75,39 @@ export async function getProject(db: Database, userId: number, id: number) {
   return projectJson(row, (await assetsOf(db, [row.id])).get(row.id) ?? []);
 }
 
-export async function listProjects(db: Database, userId: number, q: { status?: string; type?: string; limit: number; offset: number }) {
-  const where = and(eq(creativeProjects.userId, userId), q.status ? eq(creativeProjects.status, q.status) : undefined, q.type ? eq(creativeProjects.type, q.type) : undefined);
+export async function listProjects(
+  db: Database,
+  userId: number,
+  q: { status?: string; type?: string; limit: number; offset: number },
+) {
+  const where = and(
+    eq(creativeProjects.userId, userId),
+    q.status ? eq(creativeProjects.status, q.status) : undefined,
+    q.type ? eq(creativeProjects.type, q.type) : undefined,
+  );
   const [rows, [total]] = await db.batch([
-    db.select().from(creativeProjects).where(where).orderBy(desc(creativeProjects.updatedAt), desc(creativeProjects.id)).limit(q.limit).offset(q.offset),
+    db
+      .select()
+      .from(creativeProjects)
+      .where(where)
+      .orderBy(desc(creativeProjects.updatedAt), desc(creativeProjects.id))
+      .limit(q.limit)
+      .offset(q.offset),
     db.select({ n: count() }).from(creativeProjects).where(where),
   ]);
-  const assets = await assetsOf(db, rows.map((r) => r.id));
+  const assets = await assetsOf(
+    db,
+    rows.map((r) => r.id),
+  );
   return { projects: rows.map((r) => projectJson(r, assets.get(r.id) ?? [])), total: total?.n ?? 0 };
 }
 
 export async function updateProject(db: Database, userId: number, id: number, patch: Partial<ProjectInput>) {
-  const [row] = await db.update(creativeProjects).set({ ...patch, updatedAt: sql`now()` }).where(mine(userId, id)).returning({ id: creativeProjects.id });
+  const [row] = await db
+    .update(creativeProjects)
+    .set({ ...patch, updatedAt: sql`now()` })
+    .where(mine(userId, id))
+    .returning({ id: creativeProjects.id });
   if (!row) throw projectNotFound();
   return getProject(db, userId, id);
 }
@@ -76,15 +119,28 @@ export async function deleteProject(db: Database, userId: number, id: number): P
 
 export async function setStatus(db: Database, userId: number, id: number, status: CreatorStatus) {
   const from = (Object.keys(TRANSITIONS) as CreatorStatus[]).filter((s) => TRANSITIONS[s].includes(status));
-  const [row] = await db.update(creativeProjects).set({ status, updatedAt: sql`now()` }).where(and(mine(userId, id), inArray(creativeProjects.status, from))).returning({ id: creativeProjects.id });
+  const [row] = await db
+    .update(creativeProjects)
+    .set({ status, updatedAt: sql`now()` })
+    .where(and(mine(userId, id), inArray(creativeProjects.status, from)))
+    .returning({ id: creativeProjects.id });
   if (row) return getProject(db, userId, id);
   const current = await getProject(db, userId, id);
-  throw conflict(`A project in status ${current.status} cannot become ${status}; it may become ${TRANSITIONS[current.status].join(" or ")}`, "invalid-transition");
+  throw conflict(
+    `A project in status ${current.status} cannot become ${status}; it may become ${TRANSITIONS[current.status].join(" or ")}`,
+    "invalid-transition",
+  );
 }
 
 /** Links one of my files to one of my projects (idempotent). Both must be mine: 404 otherwise. */
 export async function linkAsset(db: Database, userId: number, id: number, fileId: number) {
-  const r = await db.execute<{ project_ok: boolean; file_ok: boolean; linked: number; full: boolean; already: boolean }>(sql`
+  const r = await db.execute<{
+    project_ok: boolean;
+    file_ok: boolean;
+    linked: number;
+    full: boolean;
+    already: boolean;
+  }>(sql`
     with p as (select id from ${creativeProjects} where id = ${id} and user_id = ${userId}),
          f as (select id from ${files} where id = ${fileId} and user_id = ${userId}),
          n as (select count(*) as c from ${creativeProjectAssets} where project_id = ${id}),
@@ -96,20 +152,25 @@ export async function linkAsset(db: Database, userId: number, id: number, fileId
   const s = r.rows[0]!;
   if (!s.project_ok) throw projectNotFound();
   if (!s.file_ok) throw notFound("File not found");
-  if (!s.linked && !s.already && s.full) throw conflict(`A project has at most ${MAX_ASSETS} assets`, "too-many-assets");
+  if (!s.linked && !s.already && s.full)
+    throw conflict(`A project has at most ${MAX_ASSETS} assets`, "too-many-assets");
   await db.update(creativeProjects).set({ updatedAt: sql`now()` }).where(mine(userId, id));
   return getProject(db, userId, id);
 }
 
 export async function unlinkAsset(db: Database, userId: number, id: number, fileId: number): Promise<void> {
   await getProject(db, userId, id);
-  const removed = await db.delete(creativeProjectAssets).where(and(eq(creativeProjectAssets.projectId, id), eq(creativeProjectAssets.fileId, fileId))).returning({ fileId: creativeProjectAssets.fileId });
+  const removed = await db
+    .delete(creativeProjectAssets)
+    .where(and(eq(creativeProjectAssets.projectId, id), eq(creativeProjectAssets.fileId, fileId)))
+    .returning({ fileId: creativeProjectAssets.fileId });
   if (!removed.length) throw notFound("That file is not an asset of this project");
 }
 
 export function projectJson(p: ProjectRow, assets: AssetView[]) {
   const monthly: Record<string, number> = {};
-  for (const s of p.revenueStreams) monthly[s.currency] = Math.round(((monthly[s.currency] ?? 0) + s.monthly_amount) * 100) / 100;
+  for (const s of p.revenueStreams)
+    monthly[s.currency] = Math.round(((monthly[s.currency] ?? 0) + s.monthly_amount) * 100) / 100;
   return {
     id: p.id,
     title: p.title,

@@ -23,17 +23,121 @@ type Entry = {
 };
 
 export const CATALOG: readonly Entry[] = [
-  { id: "email", name: "RoadMail", icon: "mail", description: "Mail between users: folders, drafts, threads", category: "apps", endpoint: "/api/email", needs: ["postgres", "redis"], probed: true },
-  { id: "social", name: "Social", icon: "people", description: "Posts, likes, comments and follows", category: "apps", endpoint: "/api/social", needs: ["postgres", "redis"], probed: true },
-  { id: "video", name: "BlackStream", icon: "video", description: "Videos by URL, views, reactions and comments", category: "apps", endpoint: "/api/video", needs: ["postgres", "redis"], probed: true },
-  { id: "ai_chat", name: "AI chat", icon: "chat", description: "Conversations with an OpenAI-compatible model", category: "apps", endpoint: "/api/ai_chat", needs: ["postgres", "redis"], requires: "openai", probed: true },
-  { id: "wallet", name: "Wallet", icon: "wallet", description: "RoadChain wallet: balance, transfers, history", category: "apps", endpoint: "/api/blockchain", needs: ["postgres", "redis", "roadchain"], probed: true },
-  { id: "miner", name: "Miner", icon: "pickaxe", description: "Mines RoadChain blocks for your wallet", category: "apps", endpoint: "/api/miner", needs: ["postgres", "redis", "roadchain"], probed: true },
-  { id: "dashboard", name: "Dashboard", icon: "dashboard", description: "This overview", category: "apps", endpoint: "/api/dashboard", needs: ["postgres", "redis"], probed: true },
-  { id: "openai", name: "OpenAI-compatible provider", icon: "spark", description: "Model behind AI chat (OPENAI_API_KEY, OPENAI_BASE_URL)", category: "integrations", endpoint: null, needs: [], requires: "openai", probed: false },
-  { id: "github", name: "GitHub", icon: "github", description: "GitHub API access (GITHUB_TOKEN)", category: "integrations", endpoint: null, needs: [], requires: "github", probed: false },
-  { id: "stripe", name: "Stripe", icon: "card", description: "Payments (STRIPE_SECRET_KEY)", category: "integrations", endpoint: null, needs: [], requires: "stripe", probed: false },
-  { id: "sentry", name: "Sentry", icon: "bug", description: "Error reporting (SENTRY_DSN)", category: "integrations", endpoint: null, needs: [], requires: "sentry", probed: false },
+  {
+    id: "email",
+    name: "RoadMail",
+    icon: "mail",
+    description: "Mail between users: folders, drafts, threads",
+    category: "apps",
+    endpoint: "/api/email",
+    needs: ["postgres", "redis"],
+    probed: true,
+  },
+  {
+    id: "social",
+    name: "Social",
+    icon: "people",
+    description: "Posts, likes, comments and follows",
+    category: "apps",
+    endpoint: "/api/social",
+    needs: ["postgres", "redis"],
+    probed: true,
+  },
+  {
+    id: "video",
+    name: "BlackStream",
+    icon: "video",
+    description: "Videos by URL, views, reactions and comments",
+    category: "apps",
+    endpoint: "/api/video",
+    needs: ["postgres", "redis"],
+    probed: true,
+  },
+  {
+    id: "ai_chat",
+    name: "AI chat",
+    icon: "chat",
+    description: "Conversations with an OpenAI-compatible model",
+    category: "apps",
+    endpoint: "/api/ai_chat",
+    needs: ["postgres", "redis"],
+    requires: "openai",
+    probed: true,
+  },
+  {
+    id: "wallet",
+    name: "Wallet",
+    icon: "wallet",
+    description: "RoadChain wallet: balance, transfers, history",
+    category: "apps",
+    endpoint: "/api/blockchain",
+    needs: ["postgres", "redis", "roadchain"],
+    probed: true,
+  },
+  {
+    id: "miner",
+    name: "Miner",
+    icon: "pickaxe",
+    description: "Mines RoadChain blocks for your wallet",
+    category: "apps",
+    endpoint: "/api/miner",
+    needs: ["postgres", "redis", "roadchain"],
+    probed: true,
+  },
+  {
+    id: "dashboard",
+    name: "Dashboard",
+    icon: "dashboard",
+    description: "This overview",
+    category: "apps",
+    endpoint: "/api/dashboard",
+    needs: ["postgres", "redis"],
+    probed: true,
+  },
+  {
+    id: "openai",
+    name: "OpenAI-compatible provider",
+    icon: "spark",
+    description: "Model behind AI chat (OPENAI_API_KEY, OPENAI_BASE_URL)",
+    category: "integrations",
+    endpoint: null,
+    needs: [],
+    requires: "openai",
+    probed: false,
+  },
+  {
+    id: "github",
+    name: "GitHub",
+    icon: "github",
+    description: "GitHub API access (GITHUB_TOKEN)",
+    category: "integrations",
+    endpoint: null,
+    needs: [],
+    requires: "github",
+    probed: false,
+  },
+  {
+    id: "stripe",
+    name: "Stripe",
+    icon: "card",
+    description: "Payments (STRIPE_SECRET_KEY)",
+    category: "integrations",
+    endpoint: null,
+    needs: [],
+    requires: "stripe",
+    probed: false,
+  },
+  {
+    id: "sentry",
+    name: "Sentry",
+    icon: "bug",
+    description: "Error reporting (SENTRY_DSN)",
+    category: "integrations",
+    endpoint: null,
+    needs: [],
+    requires: "sentry",
+    probed: false,
+  },
 ];
 
 export type Configured = Record<NonNullable<Entry["requires"]>, boolean>;
@@ -83,5 +187,9 @@ export function allServices(configured: Configured, checks: Checks): ServiceView
 /** healthy / degraded / unhealthy, as /api/health/summary reports it. */
 export function overallStatus(checks: Checks): "healthy" | "degraded" | "unhealthy" {
   const all = Object.values(checks);
-  return all.some((c) => c.status === "down") ? "unhealthy" : all.some((c) => c.status === "slow") ? "degraded" : "healthy";
+  return all.some((c) => c.status === "down")
+    ? "unhealthy"
+    : all.some((c) => c.status === "slow")
+      ? "degraded"
+      : "healthy";
 }

@@ -47,21 +47,35 @@ export async function userCounts(db: Queryable, chain: string, userId: number): 
       address: wallets.address,
       balance: wallets.balance,
       inbox: int(sql`select count(*) from ${emailMailbox} where ${emailMailbox.userId} = ${userId} and ${inbox}`),
-      unread: int(sql`select count(*) from ${emailMailbox} where ${emailMailbox.userId} = ${userId} and not ${emailMailbox.isRead} and ${inbox}`),
-      starred: int(sql`select count(*) from ${emailMailbox} where ${emailMailbox.userId} = ${userId} and ${emailMailbox.isStarred}`),
+      unread: int(
+        sql`select count(*) from ${emailMailbox} where ${emailMailbox.userId} = ${userId} and not ${emailMailbox.isRead} and ${inbox}`,
+      ),
+      starred: int(
+        sql`select count(*) from ${emailMailbox} where ${emailMailbox.userId} = ${userId} and ${emailMailbox.isStarred}`,
+      ),
       posts: int(sql`select count(*) from ${posts} where ${posts.userId} = ${userId}`),
-      likesReceived: int(sql`select coalesce(sum(${posts.likesCount}), 0) from ${posts} where ${posts.userId} = ${userId}`),
+      likesReceived: int(
+        sql`select coalesce(sum(${posts.likesCount}), 0) from ${posts} where ${posts.userId} = ${userId}`,
+      ),
       followers: int(sql`select count(*) from ${follows} where ${follows.followingId} = ${userId}`),
       following: int(sql`select count(*) from ${follows} where ${follows.followerId} = ${userId}`),
       videos: int(sql`select count(*) from ${videos} where ${videos.userId} = ${userId}`),
       views: int(sql`select coalesce(sum(${videos.viewsCount}), 0) from ${videos} where ${videos.userId} = ${userId}`),
-      videoLikes: int(sql`select coalesce(sum(${videos.likesCount}), 0) from ${videos} where ${videos.userId} = ${userId}`),
+      videoLikes: int(
+        sql`select coalesce(sum(${videos.likesCount}), 0) from ${videos} where ${videos.userId} = ${userId}`,
+      ),
       conversations: int(sql`select count(*) from ${conversations} where ${conversations.userId} = ${userId}`),
-      messages: int(sql`select coalesce(sum(${conversations.messageCount}), 0) from ${conversations} where ${conversations.userId} = ${userId}`),
-      tokens: int(sql`select coalesce(sum(${conversations.totalTokens}), 0) from ${conversations} where ${conversations.userId} = ${userId}`),
+      messages: int(
+        sql`select coalesce(sum(${conversations.messageCount}), 0) from ${conversations} where ${conversations.userId} = ${userId}`,
+      ),
+      tokens: int(
+        sql`select coalesce(sum(${conversations.totalTokens}), 0) from ${conversations} where ${conversations.userId} = ${userId}`,
+      ),
       transactions: int(sql`select count(*) from ${transactions} where ${myTx}`),
       pending: int(sql`select count(*) from ${transactions} where ${myTx} and not ${transactions.isConfirmed}`),
-      blocksMined: int(sql`select count(*) from ${blocks} where ${blocks.chain} = ${chain} and ${blocks.minerId} = ${userId}`),
+      blocksMined: int(
+        sql`select count(*) from ${blocks} where ${blocks.chain} = ${chain} and ${blocks.minerId} = ${userId}`,
+      ),
       coinsMined: sql<string>`(select coalesce(sum(${blocks.reward}), 0)::numeric(20,8)::text from ${blocks} where ${blocks.chain} = ${chain} and ${blocks.minerId} = ${userId})`,
     })
     .from(users)
@@ -72,8 +86,15 @@ export async function userCounts(db: Queryable, chain: string, userId: number): 
 
   const amount = (v: string) => formatAmount(parseAmount(v));
   return {
-    user: { id: row.id, username: row.username, email: row.email, full_name: row.fullName, created_at: row.createdAt.toISOString() },
-    wallet: row.address !== null && row.balance !== null ? { address: row.address, balance: amount(row.balance) } : null,
+    user: {
+      id: row.id,
+      username: row.username,
+      email: row.email,
+      full_name: row.fullName,
+      created_at: row.createdAt.toISOString(),
+    },
+    wallet:
+      row.address !== null && row.balance !== null ? { address: row.address, balance: amount(row.balance) } : null,
     mail: { inbox: row.inbox, unread: row.unread, starred: row.starred },
     social: { posts: row.posts, followers: row.followers, following: row.following, likes_received: row.likesReceived },
     video: { videos: row.videos, views: row.views, likes: row.videoLikes },

@@ -5,17 +5,17 @@ import type { RoadChainNamespace } from "../../durable-objects/roadchain.contrac
 import type { Database } from "../../lib/db.ts";
 import { notFound } from "../../lib/errors.ts";
 import type { Redis } from "../../lib/redis.ts";
-import { checkRedis, checkRoadChain, SLOW_CHECK_MS, type CheckResult } from "../dependency-checks.ts";
+import { type CheckResult, checkRedis, checkRoadChain, SLOW_CHECK_MS } from "../dependency-checks.ts";
 import { formatHashrate } from "../miner/chain-reads.ts";
 import { minerClient } from "../miner/client.ts";
 import type { Checks, ServiceView } from "./catalog.ts";
-import { userCounts, type UserCounts } from "./counts.ts";
+import { type UserCounts, userCounts } from "./counts.ts";
 
 export type DashboardDeps = { db: Database; redis: Redis; miner: MinerNamespace; roadchain: RoadChainNamespace };
 
 /** The miner's measured hashrate over its recent rounds (null: stopped or not measured yet). */
 export function minerHashrate(s: MinerSnapshot | null): number | null {
-  if (!s || s.status !== "running" || s.recent.ms <= 0) return null;
+  if (s?.status !== "running" || s.recent.ms <= 0) return null;
   return Math.round((s.recent.hashes / (s.recent.ms / 1000)) * 100) / 100;
 }
 
@@ -42,7 +42,11 @@ export async function gatherDashboard(deps: DashboardDeps, chain: string, userId
 /** One card per app, with the user's numbers in it. */
 export function serviceCards(counts: UserCounts, miner: MinerSnapshot | null, services: ServiceView[]) {
   const byId = new Map(services.map((s) => [s.id, s]));
-  const card = (id: string, stats: Record<string, number | string | boolean | null>, override?: Partial<ServiceView>) => {
+  const card = (
+    id: string,
+    stats: Record<string, number | string | boolean | null>,
+    override?: Partial<ServiceView>,
+  ) => {
     const s = { ...byId.get(id)!, ...override };
     return {
       id: s.id,

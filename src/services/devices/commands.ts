@@ -21,7 +21,13 @@ export function expireCommandsStatement(db: Database, deviceRowId?: number) {
   return db
     .update(deviceCommands)
     .set({ status: "expired", completedAt: sql`now()` })
-    .where(and(inArray(deviceCommands.status, ["queued", "delivered"]), lt(deviceCommands.expiresAt, sql`now()`), deviceRowId === undefined ? undefined : eq(deviceCommands.deviceId, deviceRowId)));
+    .where(
+      and(
+        inArray(deviceCommands.status, ["queued", "delivered"]),
+        lt(deviceCommands.expiresAt, sql`now()`),
+        deviceRowId === undefined ? undefined : eq(deviceCommands.deviceId, deviceRowId),
+      ),
+    );
 }
 
 export async function queueCommand(
@@ -38,17 +44,32 @@ export async function queueCommand(
     where (select count(*) from ${deviceCommands} where device_id = ${device.id} and status in ('queued', 'delivered') and expires_at >= now()) < ${MAX_OPEN_COMMANDS}
     returning id`);
   const id = inserted.rows[0]?.id;
-  if (!id) throw conflict(`This device already has ${MAX_OPEN_COMMANDS} open commands; wait for it to run them`, "too-many-open-commands");
+  if (!id)
+    throw conflict(
+      `This device already has ${MAX_OPEN_COMMANDS} open commands; wait for it to run them`,
+      "too-many-open-commands",
+    );
   const [row] = await db.select().from(deviceCommands).where(eq(deviceCommands.id, id));
   return row!;
 }
 
-export async function listCommands(db: Database, userId: number, deviceId: string, q: { status?: DeviceCommandStatus; limit: number; offset: number }) {
+export async function listCommands(
+  db: Database,
+  userId: number,
+  deviceId: string,
+  q: { status?: DeviceCommandStatus; limit: number; offset: number },
+) {
   const device = await getDevice(db, userId, deviceId);
   await expireCommandsStatement(db, device.id);
   const where = and(eq(deviceCommands.deviceId, device.id), q.status ? eq(deviceCommands.status, q.status) : undefined);
   const [rows, [total]] = await db.batch([
-    db.select().from(deviceCommands).where(where).orderBy(desc(deviceCommands.createdAt), desc(deviceCommands.id)).limit(q.limit).offset(q.offset),
+    db
+      .select()
+      .from(deviceCommands)
+      .where(where)
+      .orderBy(desc(deviceCommands.createdAt), desc(deviceCommands.id))
+      .limit(q.limit)
+      .offset(q.offset),
     db.select({ n: count() }).from(deviceCommands).where(where),
   ]);
   return { rows, total: total?.n ?? 0 };

@@ -31,7 +31,12 @@ export type HeartbeatInput = {
     services?: Array<{ name: string; status: string }>;
   };
   agent_version?: string;
-  results?: Array<{ command_id: string; status: "succeeded" | "failed"; exit_code?: number | null; output?: string | null }>;
+  results?: Array<{
+    command_id: string;
+    status: "succeeded" | "failed";
+    exit_code?: number | null;
+    output?: string | null;
+  }>;
 };
 
 export const deviceUnauthorized = () =>
@@ -43,7 +48,14 @@ const limiters = new WeakMap<Redis, Ratelimit>();
 function limiter(redis: Redis): Ratelimit {
   let rl = limiters.get(redis);
   if (!rl) {
-    rl = new Ratelimit({ redis, limiter: Ratelimit.slidingWindow(HEARTBEATS_PER_MINUTE, "1 m"), prefix: "ratelimit", analytics: false, ephemeralCache: false, timeout: 800 });
+    rl = new Ratelimit({
+      redis,
+      limiter: Ratelimit.slidingWindow(HEARTBEATS_PER_MINUTE, "1 m"),
+      prefix: "ratelimit",
+      analytics: false,
+      ephemeralCache: false,
+      timeout: 800,
+    });
     limiters.set(redis, rl);
   }
   return rl;
@@ -53,7 +65,12 @@ function limiter(redis: Redis): Ratelimit {
 export async function authenticateDevice(db: Database, token: string | undefined, deviceId: string) {
   if (!token) throw deviceUnauthorized();
   const [row] = await db
-    .select({ id: devices.id, userId: devices.userId, deviceId: devices.deviceId, interval: devices.heartbeatIntervalSeconds })
+    .select({
+      id: devices.id,
+      userId: devices.userId,
+      deviceId: devices.deviceId,
+      interval: devices.heartbeatIntervalSeconds,
+    })
     .from(devices)
     .where(eq(devices.tokenHash, await hashDeviceToken(token)));
   if (!row || row.deviceId !== deviceId) throw deviceUnauthorized();
@@ -76,7 +93,12 @@ export async function spendHeartbeat(redis: Redis, deviceRowId: number, log: (ms
   if (result.reason === "timeout") return log("device heartbeat limiter timed out");
   if (!result.success) {
     const retry = Math.max(1, Math.ceil((result.reset - Date.now()) / 1000));
-    throw new ApiError(429, "rate-limited", `At most ${HEARTBEATS_PER_MINUTE} heartbeats a minute per device; retry in ${retry} s`, { headers: { "Retry-After": String(retry) } });
+    throw new ApiError(
+      429,
+      "rate-limited",
+      `At most ${HEARTBEATS_PER_MINUTE} heartbeats a minute per device; retry in ${retry} s`,
+      { headers: { "Retry-After": String(retry) } },
+    );
   }
 }
 
@@ -96,10 +118,28 @@ export async function recordHeartbeat(db: Database, device: { id: number }, inpu
     uptime_seconds: m.uptime_seconds,
     services: m.services ?? [],
   };
-  const results = (input.results ?? []).map((r) => ({ command_id: r.command_id, status: r.status, exit_code: r.exit_code ?? null, output: r.output ?? null }));
+  const results = (input.results ?? []).map((r) => ({
+    command_id: r.command_id,
+    status: r.status,
+    exit_code: r.exit_code ?? null,
+    output: r.output ?? null,
+  }));
   const [, , , acknowledged, delivered] = await db.batch([
-    db.update(devices).set({ lastSeenAt: sql`now()`, lastMetrics: last, ...(input.agent_version ? { agentVersion: input.agent_version } : {}) }).where(eq(devices.id, device.id)),
-    db.insert(deviceMetrics).values({ deviceId: device.id, cpuPercent: last.cpu_percent, ramPercent: last.ram_percent, diskPercent: last.disk_percent, temperatureC: last.temperature_c }),
+    db
+      .update(devices)
+      .set({
+        lastSeenAt: sql`now()`,
+        lastMetrics: last,
+        ...(input.agent_version ? { agentVersion: input.agent_version } : {}),
+      })
+      .where(eq(devices.id, device.id)),
+    db.insert(deviceMetrics).values({
+      deviceId: device.id,
+      cpuPercent: last.cpu_percent,
+      ramPercent: last.ram_percent,
+      diskPercent: last.disk_percent,
+      temperatureC: last.temperature_c,
+    }),
     expireCommandsStatement(db, device.id),
     // Results count only for this device's commands that were handed over and are not finished.
     db.execute<{ id: string }>(sql`
@@ -114,7 +154,13 @@ export async function recordHeartbeat(db: Database, device: { id: number }, inpu
       returning id, action, target, created_at, expires_at`),
   ]);
   const commands = delivered.rows
-    .map((c) => ({ id: c.id, action: c.action as DeviceCommandAction, target: c.target, created_at: new Date(c.created_at).toISOString(), expires_at: new Date(c.expires_at).toISOString() }))
+    .map((c) => ({
+      id: c.id,
+      action: c.action as DeviceCommandAction,
+      target: c.target,
+      created_at: new Date(c.created_at).toISOString(),
+      expires_at: new Date(c.expires_at).toISOString(),
+    }))
     .sort((a, b) => a.created_at.localeCompare(b.created_at));
   return { commands, acknowledged: acknowledged.rows.map((r) => r.id) };
 }

@@ -34,22 +34,41 @@ export type HistoryPoint = {
   temperature_max: number | null;
 };
 
-type Bin = { t: string; samples: string | number; cpu: number; cpu_max: number; ram: number; disk: number; temp: number | null; temp_max: number | null };
+type Bin = {
+  t: string;
+  samples: string | number;
+  cpu: number;
+  cpu_max: number;
+  ram: number;
+  disk: number;
+  temp: number | null;
+  temp_max: number | null;
+};
 const num = (v: unknown) => (v === null || v === undefined ? null : Math.round(Number(v) * 10) / 10);
 
-export async function metricsHistory(db: Database, userId: number, deviceId: string, q: { from?: Date; to?: Date; stepSeconds?: number }, now = new Date()) {
+export async function metricsHistory(
+  db: Database,
+  userId: number,
+  deviceId: string,
+  q: { from?: Date; to?: Date; stepSeconds?: number },
+  now = new Date(),
+) {
   const device = await getDevice(db, userId, deviceId);
   const to = q.to ?? now;
   const from = q.from ?? new Date(to.getTime() - HOUR_MS);
   if (from >= to) throw unprocessable("from must be before to", [{ path: "from", message: "must be before to" }]);
   if (to.getTime() - from.getTime() > (HOURLY_RETENTION_DAYS + 1) * 24 * HOUR_MS) {
-    throw unprocessable(`The range may span at most ${HOURLY_RETENTION_DAYS + 1} days`, [{ path: "from", message: "range too long" }]);
+    throw unprocessable(`The range may span at most ${HOURLY_RETENTION_DAYS + 1} days`, [
+      { path: "from", message: "range too long" },
+    ]);
   }
   const raw = from.getTime() >= now.getTime() - RAW_RETENTION_HOURS * HOUR_MS;
   let step = q.stepSeconds ?? (raw ? 60 : 3600);
   if (!raw) step = Math.ceil(step / 3600) * 3600;
   if ((to.getTime() - from.getTime()) / (step * 1000) > MAX_POINTS) {
-    throw unprocessable(`At most ${MAX_POINTS} points: use a larger step or a shorter range`, [{ path: "step", message: "too many points" }]);
+    throw unprocessable(`At most ${MAX_POINTS} points: use a larger step or a shorter range`, [
+      { path: "step", message: "too many points" },
+    ]);
   }
   const bin = (column: unknown) => sql`date_bin(make_interval(secs => ${step}), ${column}, ${ORIGIN})`;
   const result = raw
@@ -74,7 +93,14 @@ export async function metricsHistory(db: Database, userId: number, deviceId: str
     temperature_c: num(r.temp),
     temperature_max: num(r.temp_max),
   }));
-  return { device_id: deviceId, from: from.toISOString(), to: to.toISOString(), step_seconds: step, resolution: raw ? ("raw" as const) : ("hourly" as const), points };
+  return {
+    device_id: deviceId,
+    from: from.toISOString(),
+    to: to.toISOString(),
+    step_seconds: step,
+    resolution: raw ? ("raw" as const) : ("hourly" as const),
+    points,
+  };
 }
 
 const countOf = (r: { rows: Array<{ n: string | number }> }) => Number(r.rows[0]?.n ?? 0);
@@ -87,7 +113,9 @@ const countOf = (r: { rows: Array<{ n: string | number }> }) => Number(r.rows[0]
 export async function rollUpAndPrune(db: Database, now: Date) {
   const boundary = Math.floor(now.getTime() / HOUR_MS) * HOUR_MS;
   const rawCutoff = new Date(boundary - RAW_RETENTION_HOURS * HOUR_MS).toISOString();
-  const rollupFrom = new Date(Math.max(boundary - ROLLUP_LOOKBACK_HOURS * HOUR_MS, boundary - RAW_RETENTION_HOURS * HOUR_MS)).toISOString();
+  const rollupFrom = new Date(
+    Math.max(boundary - ROLLUP_LOOKBACK_HOURS * HOUR_MS, boundary - RAW_RETENTION_HOURS * HOUR_MS),
+  ).toISOString();
   const hourlyCutoff = new Date(boundary - HOURLY_RETENTION_DAYS * 24 * HOUR_MS).toISOString();
   const end = new Date(boundary).toISOString();
   const [rolled, raw, hourly, expired] = await db.batch([
@@ -101,9 +129,18 @@ export async function rollUpAndPrune(db: Database, now: Date) {
           ram_avg = excluded.ram_avg, disk_avg = excluded.disk_avg, temperature_avg = excluded.temperature_avg, temperature_max = excluded.temperature_max
         returning 1)
       select count(*) as n from up`),
-    db.execute<{ n: number }>(sql`with d as (delete from ${deviceMetrics} where at < ${rawCutoff} returning 1) select count(*) as n from d`),
-    db.execute<{ n: number }>(sql`with d as (delete from ${deviceMetricsHourly} where hour < ${hourlyCutoff} returning 1) select count(*) as n from d`),
+    db.execute<{ n: number }>(
+      sql`with d as (delete from ${deviceMetrics} where at < ${rawCutoff} returning 1) select count(*) as n from d`,
+    ),
+    db.execute<{ n: number }>(
+      sql`with d as (delete from ${deviceMetricsHourly} where hour < ${hourlyCutoff} returning 1) select count(*) as n from d`,
+    ),
     expireCommandsStatement(db).returning({ id: sql`1` }),
   ]);
-  return { hours_rolled_up: countOf(rolled), raw_deleted: countOf(raw), hourly_deleted: countOf(hourly), commands_expired: expired.length };
+  return {
+    hours_rolled_up: countOf(rolled),
+    raw_deleted: countOf(raw),
+    hourly_deleted: countOf(hourly),
+    commands_expired: expired.length,
+  };
 }

@@ -1,6 +1,6 @@
 import { and, asc, eq, getTableColumns, sql } from "drizzle-orm";
 import { devices } from "../../db/schema/index.ts";
-import { isUniqueViolation, type Database } from "../../lib/db.ts";
+import { type Database, isUniqueViolation } from "../../lib/db.ts";
 import { conflict, notFound } from "../../lib/errors.ts";
 import { hashDeviceToken, newDeviceToken } from "./tokens.ts";
 
@@ -9,7 +9,13 @@ import { hashDeviceToken, newDeviceToken } from "./tokens.ts";
  * user's device is a 404 that says nothing about its existence), with its token's hash and the
  * latest heartbeat. A device is online while its last heartbeat is younger than twice its interval.
  */
-export type DeviceInput = { name: string; kind: string; tags: string[]; description?: string | null; heartbeatIntervalSeconds: number };
+export type DeviceInput = {
+  name: string;
+  kind: string;
+  tags: string[];
+  description?: string | null;
+  heartbeatIntervalSeconds: number;
+};
 export type DeviceRow = typeof devices.$inferSelect & { online: boolean };
 
 /** The device's last metrics, as the heartbeat stored them (see heartbeat.ts). */
@@ -36,15 +42,28 @@ const withOnline = { ...getTableColumns(devices), online: onlineSql };
 const mine = (userId: number, deviceId: string) => and(eq(devices.userId, userId), eq(devices.deviceId, deviceId));
 
 /** Registers a device; returns it and its token (shown this once). 409 if the id is taken (mine only). */
-export async function registerDevice(db: Database, userId: number, deviceId: string, input: DeviceInput): Promise<{ device: DeviceRow; token: string }> {
+export async function registerDevice(
+  db: Database,
+  userId: number,
+  deviceId: string,
+  input: DeviceInput,
+): Promise<{ device: DeviceRow; token: string }> {
   const token = newDeviceToken();
   try {
     await db.insert(devices).values({
-      userId, deviceId, name: input.name, kind: input.kind, tags: input.tags, description: input.description ?? null,
-      heartbeatIntervalSeconds: input.heartbeatIntervalSeconds, tokenHash: await hashDeviceToken(token), tokenIssuedAt: sql`now()`,
+      userId,
+      deviceId,
+      name: input.name,
+      kind: input.kind,
+      tags: input.tags,
+      description: input.description ?? null,
+      heartbeatIntervalSeconds: input.heartbeatIntervalSeconds,
+      tokenHash: await hashDeviceToken(token),
+      tokenIssuedAt: sql`now()`,
     });
   } catch (err) {
-    if (isUniqueViolation(err, "devices_user_device_id_key")) throw conflict(`Device with this ID already exists: ${deviceId}`, "device-exists");
+    if (isUniqueViolation(err, "devices_user_device_id_key"))
+      throw conflict(`Device with this ID already exists: ${deviceId}`, "device-exists");
     throw err;
   }
   return { device: await getDevice(db, userId, deviceId), token };
@@ -57,17 +76,32 @@ export async function getDevice(db: Database, userId: number, deviceId: string):
 }
 
 export async function listDevices(db: Database, userId: number, skip: number, limit: number): Promise<DeviceRow[]> {
-  return db.select(withOnline).from(devices).where(eq(devices.userId, userId)).orderBy(asc(devices.deviceId)).limit(limit).offset(skip);
+  return db
+    .select(withOnline)
+    .from(devices)
+    .where(eq(devices.userId, userId))
+    .orderBy(asc(devices.deviceId))
+    .limit(limit)
+    .offset(skip);
 }
 
-export async function updateDevice(db: Database, userId: number, deviceId: string, patch: Partial<DeviceInput>): Promise<DeviceRow> {
+export async function updateDevice(
+  db: Database,
+  userId: number,
+  deviceId: string,
+  patch: Partial<DeviceInput>,
+): Promise<DeviceRow> {
   const set: Partial<typeof devices.$inferInsert> = {};
   if (patch.name !== undefined) set.name = patch.name;
   if (patch.kind !== undefined) set.kind = patch.kind;
   if (patch.tags !== undefined) set.tags = patch.tags;
   if (patch.description !== undefined) set.description = patch.description;
   if (patch.heartbeatIntervalSeconds !== undefined) set.heartbeatIntervalSeconds = patch.heartbeatIntervalSeconds;
-  const [row] = await db.update(devices).set({ ...set, updatedAt: sql`now()` }).where(mine(userId, deviceId)).returning({ id: devices.id });
+  const [row] = await db
+    .update(devices)
+    .set({ ...set, updatedAt: sql`now()` })
+    .where(mine(userId, deviceId))
+    .returning({ id: devices.id });
   if (!row) throw deviceNotFound();
   return getDevice(db, userId, deviceId);
 }
@@ -80,7 +114,11 @@ export async function deleteDevice(db: Database, userId: number, deviceId: strin
 }
 
 /** A new token; the old one stops working in the same statement. */
-export async function rotateToken(db: Database, userId: number, deviceId: string): Promise<{ device: DeviceRow; token: string }> {
+export async function rotateToken(
+  db: Database,
+  userId: number,
+  deviceId: string,
+): Promise<{ device: DeviceRow; token: string }> {
   const token = newDeviceToken();
   const [row] = await db
     .update(devices)
@@ -93,13 +131,20 @@ export async function rotateToken(db: Database, userId: number, deviceId: string
 
 /** No token at all: every heartbeat is refused until the owner rotates a new one. */
 export async function revokeToken(db: Database, userId: number, deviceId: string): Promise<void> {
-  const [row] = await db.update(devices).set({ tokenHash: null, tokenIssuedAt: null, updatedAt: sql`now()` }).where(mine(userId, deviceId)).returning({ id: devices.id });
+  const [row] = await db
+    .update(devices)
+    .set({ tokenHash: null, tokenIssuedAt: null, updatedAt: sql`now()` })
+    .where(mine(userId, deviceId))
+    .returning({ id: devices.id });
   if (!row) throw deviceNotFound();
 }
 
 /** The owner's fleet at a glance, from each device's latest heartbeat (online devices only for the sums). */
 export async function deviceStats(db: Database, userId: number) {
-  const rows = await db.select({ online: onlineSql, metrics: devices.lastMetrics }).from(devices).where(eq(devices.userId, userId));
+  const rows = await db
+    .select({ online: onlineSql, metrics: devices.lastMetrics })
+    .from(devices)
+    .where(eq(devices.userId, userId));
   const online = rows.filter((r) => r.online && r.metrics).map((r) => r.metrics as LastMetrics);
   const sum = (f: (m: LastMetrics) => number) => online.reduce((a, m) => a + f(m), 0);
   const temps = online.map((m) => m.temperature_c).filter((t): t is number => typeof t === "number");

@@ -1,4 +1,4 @@
-import { and, eq, inArray, or, sql, type SQL } from "drizzle-orm";
+import { and, eq, inArray, or, type SQL, sql } from "drizzle-orm";
 import { emailFolders, emailMailbox, emails, users } from "../../db/schema/index.ts";
 import type { MailboxRole } from "../../lib/constants.ts";
 import type { Database } from "../../lib/db.ts";
@@ -64,7 +64,12 @@ function recipientCopies(resolved: { to: Party[]; cc: Party[]; bcc: Party[] }) {
 }
 
 const textArray = (values: string[]): SQL =>
-  values.length ? sql`array[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::text[]` : sql`'{}'::text[]`;
+  values.length
+    ? sql`array[${sql.join(
+        values.map((v) => sql`${v}`),
+        sql`, `,
+      )}]::text[]`
+    : sql`'{}'::text[]`;
 
 /** `(user_id, role, folder_type, is_read)` rows for a VALUES list. */
 function copyRows(rows: Array<{ userId: number; role: MailboxRole; folder: string; isRead: boolean }>): SQL {
@@ -95,9 +100,15 @@ export async function sendEmail(db: Database, userId: number, input: ComposeInpu
     resolveAll(db, userId, input),
     input.inReplyTo ? findParent(db, userId, input.inReplyTo) : undefined,
   ]);
-  const rows = [{ userId, role: "sender" as const, folder: "sent", isRead: true }, ...copies.map((c) => ({ ...c, folder: "inbox", isRead: false }))];
+  const rows = [
+    { userId, role: "sender" as const, folder: "sent", isRead: true },
+    ...copies.map((c) => ({ ...c, folder: "inbox", isRead: false })),
+  ];
   const [, result] = await db.batch([
-    ensureSystemFolders(db, rows.map((r) => r.userId)),
+    ensureSystemFolders(
+      db,
+      rows.map((r) => r.userId),
+    ),
     db.execute<{ id: number; role: MailboxRole }>(sql`
       with msg as (
         insert into ${emails} (sender_id, sender_email, sender_name, to_addresses, cc_addresses, bcc_addresses,
@@ -121,7 +132,10 @@ export async function sendEmail(db: Database, userId: number, input: ComposeInpu
 /** Saves a draft in my Drafts. Addresses are only checked for format until it is sent. */
 export async function createDraft(db: Database, userId: number, input: ComposeInput): Promise<number> {
   const [[sender], parent] = await Promise.all([
-    db.select({ email: users.email, name: sql<string>`coalesce(${users.fullName}, ${users.username})` }).from(users).where(eq(users.id, userId)),
+    db
+      .select({ email: users.email, name: sql<string>`coalesce(${users.fullName}, ${users.username})` })
+      .from(users)
+      .where(eq(users.id, userId)),
     input.inReplyTo ? findParent(db, userId, input.inReplyTo) : undefined,
   ]);
   if (!sender) throw notFound("User not found");
@@ -146,7 +160,8 @@ export async function createDraft(db: Database, userId: number, input: ComposeIn
 /** The message behind a draft copy of mine; 404 if it is not mine, 409 if it was sent already. */
 // A deleted draft sits in Trash until deleted for good; it cannot leave Trash (drafts cannot be
 // moved), so sending or editing it would resurrect a message its author threw away.
-const draftInTrash = () => conflict("This draft is in Trash; deleted drafts cannot be edited or sent", "draft-in-trash");
+const draftInTrash = () =>
+  conflict("This draft is in Trash; deleted drafts cannot be edited or sent", "draft-in-trash");
 
 async function findDraft(db: Database, userId: number, id: number) {
   const [row] = await db
@@ -177,7 +192,8 @@ export async function updateDraft(db: Database, userId: number, id: number, patc
   if (patch.bcc !== undefined) set.bccAddresses = patch.bcc;
   if (patch.subject !== undefined) set.subject = patch.subject;
   if (patch.body !== undefined) set.body = patch.body;
-  if (patch.inReplyTo !== undefined) Object.assign(set, { inReplyTo: parent?.messageId ?? null, threadId: parent?.threadId ?? null });
+  if (patch.inReplyTo !== undefined)
+    Object.assign(set, { inReplyTo: parent?.messageId ?? null, threadId: parent?.threadId ?? null });
   const updated = await db
     .update(emails)
     .set(set)
@@ -192,7 +208,10 @@ export async function updateDraft(db: Database, userId: number, id: number, patc
  */
 export async function sendDraft(db: Database, userId: number, id: number): Promise<SendResult> {
   const draft = await findDraft(db, userId, id);
-  if (draft.to.length === 0) throw unprocessable("to: a draft needs at least one recipient before it can be sent", [{ path: "to", message: "Required" }]);
+  if (draft.to.length === 0)
+    throw unprocessable("to: a draft needs at least one recipient before it can be sent", [
+      { path: "to", message: "Required" },
+    ]);
   const { resolved, copies } = await resolveAll(db, userId, draft);
   const rows = copies.map((c) => ({ ...c, folder: "inbox", isRead: false }));
   const [, result] = await db.batch([

@@ -1,11 +1,15 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import { emailFolders, emailMailbox } from "../../db/schema/index.ts";
 import type { EmailFolderType } from "../../lib/constants.ts";
-import { isUniqueViolation, type Database } from "../../lib/db.ts";
+import { type Database, isUniqueViolation } from "../../lib/db.ts";
 import { conflict, notFound } from "../../lib/errors.ts";
 
 /** The five folders every mailbox has (the original's defaults: names, types and icons). */
-export const SYSTEM_FOLDERS: ReadonlyArray<{ name: string; folderType: Exclude<EmailFolderType, "custom">; icon: string }> = [
+export const SYSTEM_FOLDERS: ReadonlyArray<{
+  name: string;
+  folderType: Exclude<EmailFolderType, "custom">;
+  icon: string;
+}> = [
   { name: "Inbox", folderType: "inbox", icon: "📥" },
   { name: "Sent", folderType: "sent", icon: "📤" },
   { name: "Drafts", folderType: "drafts", icon: "📝" },
@@ -56,7 +60,11 @@ export async function listFolders(db: Database, userId: number): Promise<FolderR
   return rows;
 }
 
-export async function createFolder(db: Database, userId: number, input: { name: string; icon?: string | null }): Promise<FolderRow> {
+export async function createFolder(
+  db: Database,
+  userId: number,
+  input: { name: string; icon?: string | null },
+): Promise<FolderRow> {
   try {
     const [, [row]] = await db.batch([
       // System folders first, so a custom "inbox" collides with the real one (409), not later.
@@ -64,11 +72,17 @@ export async function createFolder(db: Database, userId: number, input: { name: 
       db
         .insert(emailFolders)
         .values({ userId, name: input.name, icon: input.icon ?? "📁", folderType: "custom" })
-        .returning({ id: emailFolders.id, name: emailFolders.name, icon: emailFolders.icon, folderType: emailFolders.folderType }),
+        .returning({
+          id: emailFolders.id,
+          name: emailFolders.name,
+          icon: emailFolders.icon,
+          folderType: emailFolders.folderType,
+        }),
     ]);
     return { ...row!, totalCount: 0, unreadCount: 0 };
   } catch (err) {
-    if (isUniqueViolation(err, "email_folders_user_name_key")) throw conflict(`A folder named "${input.name}" already exists`);
+    if (isUniqueViolation(err, "email_folders_user_name_key"))
+      throw conflict(`A folder named "${input.name}" already exists`);
     throw err;
   }
 }

@@ -1,4 +1,4 @@
-import { and, desc, eq, ne, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, ne, type SQL, sql } from "drizzle-orm";
 import { emailFolders, emailMailbox, emails } from "../../db/schema/index.ts";
 import type { EmailFolderType, MailboxRole } from "../../lib/constants.ts";
 import type { Database } from "../../lib/db.ts";
@@ -76,7 +76,12 @@ export type MailboxFilter = { folderType: Exclude<EmailFolderType, "custom"> } |
 export type MailPage = { rows: MailRow[]; total: number; unread: number };
 
 /** A page of one folder of my mailbox, newest first, with the folder's total and unread counts. */
-export async function listMailbox(db: Database, userId: number, filter: MailboxFilter, page: Pagination): Promise<MailPage> {
+export async function listMailbox(
+  db: Database,
+  userId: number,
+  filter: MailboxFilter,
+  page: Pagination,
+): Promise<MailPage> {
   if ("folderId" in filter) await findFolder(db, userId, filter.folderId);
   const where = and(
     eq(emailMailbox.userId, userId),
@@ -103,7 +108,11 @@ export async function findMail(db: Database, userId: number, id: number): Promis
 }
 
 /** Opens a copy of mine: marks it read (if it was not) in the same round trip. */
-export async function openMail(db: Database, userId: number, id: number): Promise<{ mail: MailRow; markedRead: boolean }> {
+export async function openMail(
+  db: Database,
+  userId: number,
+  id: number,
+): Promise<{ mail: MailRow; markedRead: boolean }> {
   const mine = and(eq(emailMailbox.id, id), eq(emailMailbox.userId, userId));
   const [marked, [row]] = await db.batch([
     db
@@ -143,7 +152,8 @@ export async function updateMail(db: Database, userId: number, id: number, patch
     if (target.folderType === "drafts") throw conflict("Only unsent drafts live in Drafts", "drafts-folder");
   }
   const set: Record<string, SQL | boolean | number> = {};
-  if (patch.isRead !== undefined) Object.assign(set, { isRead: patch.isRead, readAt: patch.isRead ? sql`now()` : sql`null` });
+  if (patch.isRead !== undefined)
+    Object.assign(set, { isRead: patch.isRead, readAt: patch.isRead ? sql`now()` : sql`null` });
   if (patch.isStarred !== undefined) set.isStarred = patch.isStarred;
   if (patch.folderId !== undefined) set.folderId = patch.folderId;
 
@@ -156,9 +166,14 @@ export async function updateMail(db: Database, userId: number, id: number, patch
   // HAZARD: drizzle leaves columns unqualified in single-table statements, so a correlated
   // subquery must name the outer table itself (`email_mailbox.email_id`).
   const movable =
-    patch.folderId === undefined ? sql`true` : sql`not exists (select 1 from ${emails} e where e.id = email_mailbox.email_id and e.is_draft)`;
+    patch.folderId === undefined
+      ? sql`true`
+      : sql`not exists (select 1 from ${emails} e where e.id = email_mailbox.email_id and e.is_draft)`;
   const [updated, [row]] = await db
-    .batch([db.update(emailMailbox).set(set).where(and(mine, movable)).returning({ id: emailMailbox.id }), selectMail(db).where(mine)])
+    .batch([
+      db.update(emailMailbox).set(set).where(and(mine, movable)).returning({ id: emailMailbox.id }),
+      selectMail(db).where(mine),
+    ])
     .catch((err: unknown) => {
       // The target folder was deleted between our check and our write.
       if (isForeignKeyViolation(err)) throw notFound("Folder not found");

@@ -1,5 +1,5 @@
 import { ApiError, serviceUnavailable } from "../../lib/errors.ts";
-import { redisScript, type Redis } from "../../lib/redis.ts";
+import { type Redis, redisScript } from "../../lib/redis.ts";
 import { UnknownRecipientError } from "./compose.ts";
 
 /**
@@ -27,16 +27,23 @@ export async function boundRecipientProbes<T>(redis: Redis, userId: number, send
     const hour = Math.floor(Date.now() / 3_600_000);
     let used: number;
     try {
-      used = Number(await redisScript<number>(redis, COUNT).exec([`mail-unknown:${userId}:${hour}`], [String(err.distinct)]));
+      used = Number(
+        await redisScript<number>(redis, COUNT).exec([`mail-unknown:${userId}:${hour}`], [String(err.distinct)]),
+      );
     } catch {
       // Fail closed: an uncounted answer is exactly what the bound is for.
       throw serviceUnavailable("Recipients cannot be checked right now; retry shortly", "rate-limiter-unavailable");
     }
     if (used > UNKNOWN_RECIPIENTS_PER_HOUR) {
       const retryAfter = Math.max(1, Math.ceil(((hour + 1) * 3_600_000 - Date.now()) / 1000));
-      throw new ApiError(429, "too-many-unknown-recipients", "Too many messages to unknown addresses this hour; try again later", {
-        headers: { "Retry-After": String(retryAfter) },
-      });
+      throw new ApiError(
+        429,
+        "too-many-unknown-recipients",
+        "Too many messages to unknown addresses this hour; try again later",
+        {
+          headers: { "Retry-After": String(retryAfter) },
+        },
+      );
     }
     throw err;
   }

@@ -31,13 +31,39 @@ const FAMILIES: Record<string, string[]> = {
 
 /** Extension → type for names whose bytes say nothing definite (text, or unknown binary). */
 const BY_EXTENSION: Record<string, string> = {
-  txt: "text/plain", md: "text/markdown", csv: "text/csv", json: "application/json", js: "text/javascript",
-  mjs: "text/javascript", ts: "text/plain", tsx: "text/plain", jsx: "text/javascript", css: "text/css",
-  html: "text/html", htm: "text/html", xml: "application/xml", svg: "image/svg+xml", py: "text/x-python",
-  rs: "text/plain", go: "text/plain", sh: "text/x-shellscript", yaml: "text/yaml", yml: "text/yaml",
-  toml: "text/plain", sql: "text/plain", png: "image/png", jpg: "image/jpeg", jpeg: "image/jpeg",
-  gif: "image/gif", webp: "image/webp", pdf: "application/pdf", zip: "application/zip", mp4: "video/mp4",
-  mp3: "audio/mpeg", webm: "video/webm", gz: "application/gzip",
+  txt: "text/plain",
+  md: "text/markdown",
+  csv: "text/csv",
+  json: "application/json",
+  js: "text/javascript",
+  mjs: "text/javascript",
+  ts: "text/plain",
+  tsx: "text/plain",
+  jsx: "text/javascript",
+  css: "text/css",
+  html: "text/html",
+  htm: "text/html",
+  xml: "application/xml",
+  svg: "image/svg+xml",
+  py: "text/x-python",
+  rs: "text/plain",
+  go: "text/plain",
+  sh: "text/x-shellscript",
+  yaml: "text/yaml",
+  yml: "text/yaml",
+  toml: "text/plain",
+  sql: "text/plain",
+  png: "image/png",
+  jpg: "image/jpeg",
+  jpeg: "image/jpeg",
+  gif: "image/gif",
+  webp: "image/webp",
+  pdf: "application/pdf",
+  zip: "application/zip",
+  mp4: "video/mp4",
+  mp3: "audio/mpeg",
+  webm: "video/webm",
+  gz: "application/gzip",
 };
 
 const TEXTUAL = /^(text\/|application\/(json|xml|javascript|x-sh|yaml|toml|sql)|image\/svg\+xml)|\+json$|\+xml$/;
@@ -60,7 +86,10 @@ export function looksLikeText(head: Uint8Array, complete: boolean): boolean {
     let cut = bytes.length;
     for (let i = 1; i <= 3 && cut - i >= 0; i++) {
       const v = bytes[cut - i]!;
-      if ((v & 0xc0) === 0xc0) { cut -= i; break; }
+      if ((v & 0xc0) === 0xc0) {
+        cut -= i;
+        break;
+      }
       if ((v & 0x80) === 0) break;
     }
     bytes = bytes.subarray(0, cut);
@@ -82,7 +111,12 @@ export const isTextual = (type: string) => TEXTUAL.test(type);
  *  - otherwise a declared (or extension-implied) text type must be UTF-8 text without NUL;
  *  - a declared signature type whose bytes lack the signature (a "PNG" that is not) is a 415.
  */
-export function checkContentType(name: string, declared: string | undefined, head: Uint8Array, complete: boolean): string {
+export function checkContentType(
+  name: string,
+  declared: string | undefined,
+  head: Uint8Array,
+  complete: boolean,
+): string {
   const claim = normalise(declared);
   const byExt = BY_EXTENSION[extensionOf(name)];
   const detected = SIGNATURES.find((s) => s.test(head))?.type;
@@ -93,7 +127,8 @@ export function checkContentType(name: string, declared: string | undefined, hea
     }
     return claim && FAMILIES[detected]?.includes(claim) ? claim : detected;
   }
-  if (wanted && isKnownSignature(wanted)) throw mismatch(name, wanted, looksLikeText(head, complete) ? "text" : "unrecognised bytes");
+  if (wanted && isKnownSignature(wanted))
+    throw mismatch(name, wanted, looksLikeText(head, complete) ? "text" : "unrecognised bytes");
   const text = looksLikeText(head, complete);
   if (wanted && isTextual(wanted)) {
     if (!text) throw mismatch(name, wanted, "binary bytes");

@@ -31,7 +31,12 @@ const etagList = (h: string) => h.split(",").map((t) => t.trim().replace(/^W\//,
  * 412 for a failed If-Match, 206 for a satisfiable Range (unless If-Range names another version),
  * 416 for an unsatisfiable one, else 200 with the whole object.
  */
-export async function serveFile(bucket: R2Bucket, file: FileRow, req: Request, opts: { inline: boolean; cache: "private" | "public" }): Promise<Response> {
+export async function serveFile(
+  bucket: R2Bucket,
+  file: FileRow,
+  req: Request,
+  opts: { inline: boolean; cache: "private" | "public" },
+): Promise<Response> {
   const h = req.headers;
   const lastModified = new Date(Math.floor(file.updatedAt.getTime() / 1000) * 1000);
   const headers = new Headers({
@@ -41,25 +46,32 @@ export async function serveFile(bucket: R2Bucket, file: FileRow, req: Request, o
     "Cache-Control": `${opts.cache}, max-age=0, must-revalidate`,
     "X-Content-Type-Options": "nosniff",
     // Even a file opened directly cannot run script in our origin.
-    "Content-Security-Policy": "default-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'unsafe-inline'; sandbox",
+    "Content-Security-Policy":
+      "default-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'unsafe-inline'; sandbox",
   });
   const ifMatch = h.get("If-Match");
   if (ifMatch && ifMatch.trim() !== "*" && !etagList(ifMatch).includes(file.etag)) {
     throw new ApiError(412, "precondition-failed", "If-Match does not name the file's current version");
   }
   const inm = h.get("If-None-Match");
-  const notModified = inm ? inm.trim() === "*" || etagList(inm).includes(file.etag) : isNotModifiedSince(h.get("If-Modified-Since"), lastModified);
+  const notModified = inm
+    ? inm.trim() === "*" || etagList(inm).includes(file.etag)
+    : isNotModifiedSince(h.get("If-Modified-Since"), lastModified);
   if (notModified) return new Response(null, { status: 304, headers });
 
   let range = parseRange(h.get("Range") ?? undefined, file.size);
   const ifRange = h.get("If-Range");
-  if (range && ifRange && ifRange.trim() !== file.etag && ifRange.trim() !== lastModified.toUTCString()) range = undefined;
+  if (range && ifRange && ifRange.trim() !== file.etag && ifRange.trim() !== lastModified.toUTCString())
+    range = undefined;
   if (range === "unsatisfiable") {
     headers.set("Content-Range", `bytes */${file.size}`);
-    throw new ApiError(416, "range-not-satisfiable", `The file has ${file.size} bytes`, { headers: Object.fromEntries(headers) });
+    throw new ApiError(416, "range-not-satisfiable", `The file has ${file.size} bytes`, {
+      headers: Object.fromEntries(headers),
+    });
   }
   const object = await bucket.get(file.storageKey, range ? { range } : undefined);
-  if (!object) throw new ApiError(503, "storage-unavailable", "The file's bytes cannot be read right now; retry shortly");
+  if (!object)
+    throw new ApiError(503, "storage-unavailable", "The file's bytes cannot be read right now; retry shortly");
   const inline = opts.inline && INLINE_SAFE.test(file.contentType);
   headers.set("Content-Type", file.contentType + (file.contentType.startsWith("text/") ? "; charset=utf-8" : ""));
   headers.set("Content-Disposition", contentDisposition(inline ? "inline" : "attachment", file.name));

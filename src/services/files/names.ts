@@ -9,7 +9,11 @@ const MAX_NAME_BYTES = 255;
  * hidden files, no `.`/`..`), at most 255 UTF-8 bytes (the extension kept). Nothing left → 422.
  */
 export function sanitizeName(raw: string, field = "name"): string {
-  const segment = raw.split(/[/\\]/).filter((s) => s.trim() !== "").pop() ?? "";
+  const segment =
+    raw
+      .split(/[/\\]/)
+      .filter((s) => s.trim() !== "")
+      .pop() ?? "";
   let name = segment
     .normalize("NFC")
     .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, "")
@@ -17,7 +21,10 @@ export function sanitizeName(raw: string, field = "name"): string {
     .replace(/\s+/g, " ")
     .replace(/^[\s.]+/, "")
     .trim();
-  if (name === "") throw unprocessable(`${field} is empty once made safe`, [{ path: field, message: "Give a name with at least one visible character" }]);
+  if (name === "")
+    throw unprocessable(`${field} is empty once made safe`, [
+      { path: field, message: "Give a name with at least one visible character" },
+    ]);
   const encoder = new TextEncoder();
   if (encoder.encode(name).length > MAX_NAME_BYTES) {
     const dot = name.lastIndexOf(".");
@@ -38,5 +45,5 @@ export function extensionOf(name: string): string {
 /** `Content-Disposition` with an ASCII fallback and the exact name in RFC 5987 form. */
 export function contentDisposition(kind: "attachment" | "inline", name: string): string {
   const ascii = name.replace(/[^\x20-\x7e]/g, "_").replace(/["\\]/g, "_");
-  return `${kind}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name).replace(/['()*]/g, (ch) => "%" + ch.charCodeAt(0).toString(16).toUpperCase())}`;
+  return `${kind}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name).replace(/['()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`)}`;
 }

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, isNull, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, isNull, lt, or, type SQL, sql } from "drizzle-orm";
 import { fileFolders, files, users } from "../../db/schema/index.ts";
 import type { Database } from "../../lib/db.ts";
 import { notFound } from "../../lib/errors.ts";
@@ -57,15 +57,22 @@ const columns = {
 
 /** My file, or 404 (someone else's file does not exist for me). */
 export async function getOwnFile(db: Database, userId: number, id: number): Promise<FileRow> {
-  const [row] = await db.select(columns).from(files).where(and(eq(files.id, id), eq(files.userId, userId)));
+  const [row] = await db
+    .select(columns)
+    .from(files)
+    .where(and(eq(files.id, id), eq(files.userId, userId)));
   if (!row) throw fileNotFound();
   return row;
 }
 
 /** My file or a public one; anyone else's private file is a 404. */
 export async function getReadableFile(db: Database, viewerId: number | null, id: number): Promise<FileRow> {
-  const visible = viewerId === null ? eq(files.isPublic, true) : or(eq(files.isPublic, true), eq(files.userId, viewerId))!;
-  const [row] = await db.select(columns).from(files).where(and(eq(files.id, id), visible));
+  const visible =
+    viewerId === null ? eq(files.isPublic, true) : or(eq(files.isPublic, true), eq(files.userId, viewerId))!;
+  const [row] = await db
+    .select(columns)
+    .from(files)
+    .where(and(eq(files.id, id), visible));
   if (!row) throw fileNotFound();
   return row;
 }
@@ -73,7 +80,13 @@ export async function getReadableFile(db: Database, viewerId: number | null, id:
 /** My files in one folder (root when folderId is null), by name. */
 export function listFiles(db: Database, userId: number, folderId: number | null, page: Pagination): Promise<FileRow[]> {
   const inFolder: SQL = folderId === null ? isNull(files.folderId) : eq(files.folderId, folderId);
-  return db.select(columns).from(files).where(and(eq(files.userId, userId), inFolder)).orderBy(asc(sql`lower(${files.name})`), asc(files.id)).limit(page.limit).offset(page.offset);
+  return db
+    .select(columns)
+    .from(files)
+    .where(and(eq(files.userId, userId), inFolder))
+    .orderBy(asc(sql`lower(${files.name})`), asc(files.id))
+    .limit(page.limit)
+    .offset(page.offset);
 }
 
 /** Every file of mine (for the tree), capped. */
@@ -93,17 +106,27 @@ export function listPublicFiles(db: Database, page: { limit: number; before?: nu
 }
 
 /** Rename, move (folderId, null = root) or publish/unpublish my file. */
-export async function updateFile(db: Database, userId: number, id: number, patch: { name?: string; folderId?: number | null; isPublic?: boolean }): Promise<FileRow> {
+export async function updateFile(
+  db: Database,
+  userId: number,
+  id: number,
+  patch: { name?: string; folderId?: number | null; isPublic?: boolean },
+): Promise<FileRow> {
   const set: Record<string, unknown> = { updatedAt: sql`now()` };
   if (patch.name !== undefined) set.name = patch.name;
   if (patch.isPublic !== undefined) set.isPublic = patch.isPublic;
   let folderOk: SQL = sql`true`;
   if (patch.folderId !== undefined) {
     set.folderId = patch.folderId;
-    if (patch.folderId !== null) folderOk = sql`exists (select 1 from ${fileFolders} f where f.id = ${patch.folderId} and f.user_id = ${userId})`;
+    if (patch.folderId !== null)
+      folderOk = sql`exists (select 1 from ${fileFolders} f where f.id = ${patch.folderId} and f.user_id = ${userId})`;
   }
   try {
-    const [row] = await db.update(files).set(set).where(and(eq(files.id, id), eq(files.userId, userId), folderOk)).returning(columns);
+    const [row] = await db
+      .update(files)
+      .set(set)
+      .where(and(eq(files.id, id), eq(files.userId, userId), folderOk))
+      .returning(columns);
     if (row) return row;
   } catch (err) {
     if (isForeignKeyViolation(err)) throw notFound("Folder not found");
@@ -115,7 +138,10 @@ export async function updateFile(db: Database, userId: number, id: number, patch
 
 /** Deletes my file's row, then its object. */
 export async function deleteFile(db: Database, bucket: R2Bucket, userId: number, id: number): Promise<void> {
-  const [row] = await db.delete(files).where(and(eq(files.id, id), eq(files.userId, userId))).returning({ key: files.storageKey });
+  const [row] = await db
+    .delete(files)
+    .where(and(eq(files.id, id), eq(files.userId, userId)))
+    .returning({ key: files.storageKey });
   if (!row) throw fileNotFound();
   await bucket.delete(row.key);
 }

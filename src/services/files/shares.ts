@@ -2,7 +2,7 @@ import { and, desc, eq, gt, isNull, sql } from "drizzle-orm";
 import { fileShares, files } from "../../db/schema/index.ts";
 import type { Database } from "../../lib/db.ts";
 import { notFound } from "../../lib/errors.ts";
-import { fileNotFound, getOwnFile, type FileRow } from "./rows.ts";
+import { type FileRow, fileNotFound, getOwnFile } from "./rows.ts";
 
 /**
  * Share links: `<share id>.<expiry, unix seconds>.<HMAC-SHA256>` in base64url. The signature (key:
@@ -15,14 +15,25 @@ const keys = new Map<string, Promise<CryptoKey>>();
 function hmacKey(secret: string): Promise<CryptoKey> {
   let key = keys.get(secret);
   if (!key) {
-    key = crypto.subtle.importKey("raw", new TextEncoder().encode(`${LABEL}:${secret}`), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+    key = crypto.subtle.importKey(
+      "raw",
+      new TextEncoder().encode(`${LABEL}:${secret}`),
+      { name: "HMAC", hash: "SHA-256" },
+      false,
+      ["sign", "verify"],
+    );
     keys.set(secret, key);
   }
   return key;
 }
 
-const b64url = (bytes: ArrayBuffer) => btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-const fromB64url = (s: string) => Uint8Array.from(atob(s.replace(/-/g, "+").replace(/_/g, "/")), (ch) => ch.charCodeAt(0));
+const b64url = (bytes: ArrayBuffer) =>
+  btoa(String.fromCharCode(...new Uint8Array(bytes)))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
+const fromB64url = (s: string) =>
+  Uint8Array.from(atob(s.replace(/-/g, "+").replace(/_/g, "/")), (ch) => ch.charCodeAt(0));
 
 export async function signShare(secret: string, shareId: string, expiresAt: Date): Promise<string> {
   const body = `${shareId}.${Math.floor(expiresAt.getTime() / 1000)}`;
@@ -46,9 +57,20 @@ export async function verifyShare(secret: string, token: string, now = Date.now(
 }
 
 export type ShareRow = { id: string; fileId: number; expiresAt: Date; revokedAt: Date | null; createdAt: Date };
-const columns = { id: fileShares.id, fileId: fileShares.fileId, expiresAt: fileShares.expiresAt, revokedAt: fileShares.revokedAt, createdAt: fileShares.createdAt };
+const columns = {
+  id: fileShares.id,
+  fileId: fileShares.fileId,
+  expiresAt: fileShares.expiresAt,
+  revokedAt: fileShares.revokedAt,
+  createdAt: fileShares.createdAt,
+};
 
-export async function createShare(db: Database, userId: number, fileId: number, expiresInSeconds: number): Promise<ShareRow> {
+export async function createShare(
+  db: Database,
+  userId: number,
+  fileId: number,
+  expiresInSeconds: number,
+): Promise<ShareRow> {
   const r = await db.execute(sql`
     insert into ${fileShares} (file_id, user_id, expires_at)
     select id, user_id, now() + make_interval(secs => ${expiresInSeconds}) from ${files} where id = ${fileId} and user_id = ${userId}
@@ -61,7 +83,11 @@ export async function createShare(db: Database, userId: number, fileId: number, 
 
 export async function listShares(db: Database, userId: number, fileId: number): Promise<ShareRow[]> {
   await getOwnFile(db, userId, fileId);
-  return db.select(columns).from(fileShares).where(and(eq(fileShares.fileId, fileId), eq(fileShares.userId, userId))).orderBy(desc(fileShares.createdAt));
+  return db
+    .select(columns)
+    .from(fileShares)
+    .where(and(eq(fileShares.fileId, fileId), eq(fileShares.userId, userId)))
+    .orderBy(desc(fileShares.createdAt));
 }
 
 export async function revokeShare(db: Database, userId: number, fileId: number, shareId: string): Promise<void> {
@@ -77,8 +103,18 @@ export async function revokeShare(db: Database, userId: number, fileId: number, 
 export async function sharedFile(db: Database, shareId: string): Promise<FileRow> {
   const [row] = await db
     .select({
-      id: files.id, userId: files.userId, folderId: files.folderId, name: files.name, contentType: files.contentType, size: files.size,
-      storageKey: files.storageKey, etag: files.etag, version: files.version, isPublic: files.isPublic, createdAt: files.createdAt, updatedAt: files.updatedAt,
+      id: files.id,
+      userId: files.userId,
+      folderId: files.folderId,
+      name: files.name,
+      contentType: files.contentType,
+      size: files.size,
+      storageKey: files.storageKey,
+      etag: files.etag,
+      version: files.version,
+      isPublic: files.isPublic,
+      createdAt: files.createdAt,
+      updatedAt: files.updatedAt,
     })
     .from(fileShares)
     .innerJoin(files, eq(files.id, fileShares.fileId))

@@ -1,10 +1,10 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "../../lib/db.ts";
-import { ApiError, notFound, serviceUnavailable } from "../../lib/errors.ts";
 import { isUniqueViolation } from "../../lib/db.ts";
+import { ApiError, notFound, serviceUnavailable } from "../../lib/errors.ts";
 import { isForeignKeyViolation } from "../db-errors.ts";
 import { checkContentType, isTextual } from "./content-type.ts";
-import { fileNotFound, fileRowFrom, type FileRow } from "./rows.ts";
+import { type FileRow, fileNotFound, fileRowFrom } from "./rows.ts";
 
 export type FileLimits = { maxFileBytes: number; quotaBytes: number };
 
@@ -48,8 +48,15 @@ export async function usedBytes(db: Database, userId: number): Promise<number> {
 }
 
 /** Refuses early (nothing read, nothing stored) what cannot fit; the row write checks the quota again under a lock. */
-export async function precheck(db: Database, userId: number, length: number, limits: FileLimits, replacing = 0): Promise<void> {
-  if (length > limits.maxFileBytes) throw tooLarge(`Files are limited to ${limits.maxFileBytes} bytes; this one has ${length}`);
+export async function precheck(
+  db: Database,
+  userId: number,
+  length: number,
+  limits: FileLimits,
+  replacing = 0,
+): Promise<void> {
+  if (length > limits.maxFileBytes)
+    throw tooLarge(`Files are limited to ${limits.maxFileBytes} bytes; this one has ${length}`);
   const used = await usedBytes(db, userId);
   if (used - replacing + length > limits.quotaBytes) {
     throw tooLarge(`Your storage quota is ${limits.quotaBytes} bytes; ${used} are used and this file needs ${length}`);
@@ -65,11 +72,19 @@ export async function precheck(db: Database, userId: number, length: number, lim
  */
 export async function storeFile(
   deps: StorageDeps,
-  input: { userId: number; folderId: number | null; name: string; declaredType?: string; body: UploadBody; replace?: PendingRow["replace"] },
+  input: {
+    userId: number;
+    folderId: number | null;
+    name: string;
+    declaredType?: string;
+    body: UploadBody;
+    replace?: PendingRow["replace"];
+  },
 ): Promise<FileRow> {
   const { db, bucket, limits } = deps;
   const length = "bytes" in input.body ? input.body.bytes.length : input.body.length;
-  if (length > limits.maxFileBytes) throw tooLarge(`Files are limited to ${limits.maxFileBytes} bytes; this one has ${length}`);
+  if (length > limits.maxFileBytes)
+    throw tooLarge(`Files are limited to ${limits.maxFileBytes} bytes; this one has ${length}`);
 
   const { head, complete, rest } = await sniff(input.body);
   const contentType = checkContentType(input.name, input.declaredType, head, complete);
@@ -87,15 +102,24 @@ export async function storeFile(
   let object: R2Object;
   if ("bytes" in input.body) {
     capture(input.body.bytes);
-    object = await bucket.put(storageKey, input.body.bytes, { httpMetadata: { contentType } }).catch(storageUnavailable);
+    object = await bucket
+      .put(storageKey, input.body.bytes, { httpMetadata: { contentType } })
+      .catch(storageUnavailable);
   } else {
     const fixed = new FixedLengthStream(length);
     // The body's fault (too short, too long, cut off) is the client's 400; R2's own failure is our 503.
     let bodyFailed = false;
     const pump = rest!
-      .pipeThrough(new TransformStream<Uint8Array, Uint8Array>({ transform: (chunk, ctl) => (capture(chunk), ctl.enqueue(chunk)) }))
+      .pipeThrough(
+        new TransformStream<Uint8Array, Uint8Array>({
+          transform: (chunk, ctl) => (capture(chunk), ctl.enqueue(chunk)),
+        }),
+      )
       .pipeTo(fixed.writable)
-      .catch((err: unknown) => { bodyFailed = true; throw err; });
+      .catch((err: unknown) => {
+        bodyFailed = true;
+        throw err;
+      });
     try {
       [object] = await Promise.all([bucket.put(storageKey, fixed.readable, { httpMetadata: { contentType } }), pump]);
     } catch (err) {
@@ -107,8 +131,16 @@ export async function storeFile(
 
   const textContent = keepText ? new TextDecoder().decode(concat(captured)).replaceAll("\u0000", "") : null;
   const pending: PendingRow = {
-    userId: input.userId, folderId: input.folderId, name: input.name, contentType, size: length, storageKey,
-    etag: object.httpEtag, textContent, quotaBytes: limits.quotaBytes, replace: input.replace,
+    userId: input.userId,
+    folderId: input.folderId,
+    name: input.name,
+    contentType,
+    size: length,
+    storageKey,
+    etag: object.httpEtag,
+    textContent,
+    quotaBytes: limits.quotaBytes,
+    replace: input.replace,
   };
   let result: (FileRow & { oldKey?: string }) | RowRefusal;
   try {
@@ -121,9 +153,15 @@ export async function storeFile(
   }
   if ("refused" in result) {
     await bestEffortDelete(bucket, storageKey);
-    if (result.refused === "quota") throw tooLarge(`Your storage quota of ${limits.quotaBytes} bytes would be exceeded`);
+    if (result.refused === "quota")
+      throw tooLarge(`Your storage quota of ${limits.quotaBytes} bytes would be exceeded`);
     if (result.refused === "folder") throw notFound("Folder not found");
-    if (result.refused === "precondition") throw new ApiError(412, "precondition-failed", "The file changed since you read it (If-Match did not match); nothing was saved");
+    if (result.refused === "precondition")
+      throw new ApiError(
+        412,
+        "precondition-failed",
+        "The file changed since you read it (If-Match did not match); nothing was saved",
+      );
     throw fileNotFound();
   }
   // The new version is committed: failing to remove the old bytes must not fail the save.
@@ -142,7 +180,10 @@ export async function writeRow(db: Database, p: PendingRow): Promise<(FileRow & 
   const lock = db.execute(sql`select id from users where id = ${p.userId} for no key update`);
   const used = sql`(select coalesce(sum(size), 0) from files where user_id = ${p.userId})`;
   if (!p.replace) {
-    const folderOk = p.folderId === null ? sql`true` : sql`exists (select 1 from file_folders where id = ${p.folderId} and user_id = ${p.userId})`;
+    const folderOk =
+      p.folderId === null
+        ? sql`true`
+        : sql`exists (select 1 from file_folders where id = ${p.folderId} and user_id = ${p.userId})`;
     const [, inserted, state] = await db.batch([
       lock,
       db.execute(sql`
@@ -177,8 +218,13 @@ export async function writeRow(db: Database, p: PendingRow): Promise<(FileRow & 
 
 /** R2 failed on its own (not the body's fault): a 503 the client can retry. */
 function storageUnavailable(err: unknown): never {
-  console.error(JSON.stringify({ level: "error", msg: "file storage unavailable", error: String((err as Error)?.message ?? err) }));
-  throw serviceUnavailable("File storage is unavailable right now; nothing was saved. Retry shortly.", "storage-unavailable");
+  console.error(
+    JSON.stringify({ level: "error", msg: "file storage unavailable", error: String((err as Error)?.message ?? err) }),
+  );
+  throw serviceUnavailable(
+    "File storage is unavailable right now; nothing was saved. Retry shortly.",
+    "storage-unavailable",
+  );
 }
 
 /**
@@ -190,12 +236,21 @@ async function bestEffortDelete(bucket: R2Bucket, key: string): Promise<void> {
   try {
     await bucket.delete(key);
   } catch (err) {
-    console.error(JSON.stringify({ level: "error", msg: "orphaned file object", key, error: String((err as Error)?.message ?? err) }));
+    console.error(
+      JSON.stringify({
+        level: "error",
+        msg: "orphaned file object",
+        key,
+        error: String((err as Error)?.message ?? err),
+      }),
+    );
   }
 }
 
 /** Reads the first SNIFF_BYTES of a stream (or takes them from the bytes) and gives back the rest, unread. */
-async function sniff(body: UploadBody): Promise<{ head: Uint8Array; complete: boolean; rest?: ReadableStream<Uint8Array> }> {
+async function sniff(
+  body: UploadBody,
+): Promise<{ head: Uint8Array; complete: boolean; rest?: ReadableStream<Uint8Array> }> {
   if ("bytes" in body) return { head: body.bytes.subarray(0, SNIFF_BYTES), complete: body.bytes.length <= SNIFF_BYTES };
   const reader = body.stream.getReader();
   const chunks: Uint8Array[] = [];
@@ -203,13 +258,19 @@ async function sniff(body: UploadBody): Promise<{ head: Uint8Array; complete: bo
   let done = false;
   while (got < SNIFF_BYTES) {
     const r = await reader.read();
-    if (r.done) { done = true; break; }
+    if (r.done) {
+      done = true;
+      break;
+    }
     chunks.push(r.value);
     got += r.value.length;
   }
   const head = concat(chunks);
   const rest = new ReadableStream<Uint8Array>({
-    start(ctl) { for (const c of chunks) ctl.enqueue(c); if (done) ctl.close(); },
+    start(ctl) {
+      for (const c of chunks) ctl.enqueue(c);
+      if (done) ctl.close();
+    },
     async pull(ctl) {
       const r = await reader.read();
       if (r.done) ctl.close();
@@ -224,6 +285,6 @@ function concat(chunks: Uint8Array[]): Uint8Array {
   if (chunks.length === 1) return chunks[0]!;
   const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
   let at = 0;
-  for (const c of chunks) (out.set(c, at), (at += c.length));
+  for (const c of chunks) out.set(c, at), (at += c.length);
   return out;
 }

@@ -53,13 +53,22 @@ export function findOperation(connector: Connector, id: string): Operation {
 }
 
 /** Runs one operation for a caller. Throws ApiError for every failure. */
-export async function callOperation(ctx: CallContext, connector: Connector, op: Operation, input: OperationInput): Promise<CallResult> {
+export async function callOperation(
+  ctx: CallContext,
+  connector: Connector,
+  op: Operation,
+  input: OperationInput,
+): Promise<CallResult> {
   const missing = missingVars(ctx.config, connector, op);
   if (missing.length) throw notConfigured(connector, missing);
 
   if (!ctx.isAdmin && op.requirePublic) {
     const gate = findOperation(connector, op.requirePublic.operation);
-    const { value } = await callOperation({ ...ctx, isAdmin: true }, connector, gate, { params: input.params, query: {}, body: {} });
+    const { value } = await callOperation({ ...ctx, isAdmin: true }, connector, gate, {
+      params: input.params,
+      query: {},
+      body: {},
+    });
     // A private resource the token can see is, for a non-admin, a resource that does not exist.
     if (!op.requirePublic.isPublic(value)) throw notFound(`${connector.title}: no such public resource`);
   }
@@ -83,7 +92,12 @@ export async function callOperation(ctx: CallContext, connector: Connector, op: 
 }
 
 /** The upstream call alone: deadline, retries, size cap, error mapping, output filter. Also used by the status probes. */
-export async function callUpstream(ctx: CallContext, connector: Connector, op: Operation, input: OperationInput): Promise<unknown> {
+export async function callUpstream(
+  ctx: CallContext,
+  connector: Connector,
+  op: Operation,
+  input: OperationInput,
+): Promise<unknown> {
   const started = Date.now();
   const log = (status: number, reason: string, upstreamStatus: number | null, attempts: number) =>
     console.warn(
@@ -119,7 +133,8 @@ export async function callUpstream(ctx: CallContext, connector: Connector, op: O
       let text = "";
       const attemptStarted = performance.now();
       // One dependency series per service: each attempt, ok unless unreachable, too slow or a 5xx.
-      const record = (ok: boolean) => recordDependency(`integration:${connector.name}`, (performance.now() - attemptStarted) / 1000, ok);
+      const record = (ok: boolean) =>
+        recordDependency(`integration:${connector.name}`, (performance.now() - attemptStarted) / 1000, ok);
       try {
         res = await fetch(buildUrl(ctx.config, connector, op, req), {
           method: req.method,
@@ -131,7 +146,8 @@ export async function callUpstream(ctx: CallContext, connector: Connector, op: O
         record(res.status < 500);
       } catch (err) {
         record(false);
-        if (expired) throw failure(504, "upstream-timeout", `${connector.title} did not answer within ${timeoutMs / 1000} s`);
+        if (expired)
+          throw failure(504, "upstream-timeout", `${connector.title} did not answer within ${timeoutMs / 1000} s`);
         if (err instanceof ApiError) throw err;
         if (attempts < maxAttempts && (await backoff(attempts, started, timeoutMs))) continue;
         throw failure(502, "upstream-unavailable", `${connector.title} could not be reached`);
@@ -184,19 +200,38 @@ const failure = (status: 502 | 504, code: string, detail: string, upstreamStatus
  * caller's (502). 404 stays 404. 400/422: the upstream refused the input (422, its message quoted).
  * 409 stays a conflict. 429: passed on with its Retry-After. Anything else: 502.
  */
-export function mapUpstreamStatus(connector: Connector, status: number, message: string | undefined, retryAfter?: string): ApiError {
+export function mapUpstreamStatus(
+  connector: Connector,
+  status: number,
+  message: string | undefined,
+  retryAfter?: string,
+): ApiError {
   const said = message ? `: ${message}` : "";
   if (status === 401 || status === 403) {
-    return new UpstreamFailure(502, "upstream-credentials-rejected", `${connector.title} rejected our credentials`, status);
+    return new UpstreamFailure(
+      502,
+      "upstream-credentials-rejected",
+      `${connector.title} rejected our credentials`,
+      status,
+    );
   }
-  if (status === 404) return new UpstreamFailure(404, "not-found", `${connector.title} has no such resource${said}`, status);
-  if (status === 400 || status === 422) return new UpstreamFailure(422, "upstream-rejected-input", `${connector.title} refused the request${said}`, status);
-  if (status === 409) return new UpstreamFailure(409, "conflict", `${connector.title} reported a conflict${said}`, status);
+  if (status === 404)
+    return new UpstreamFailure(404, "not-found", `${connector.title} has no such resource${said}`, status);
+  if (status === 400 || status === 422)
+    return new UpstreamFailure(422, "upstream-rejected-input", `${connector.title} refused the request${said}`, status);
+  if (status === 409)
+    return new UpstreamFailure(409, "conflict", `${connector.title} reported a conflict${said}`, status);
   if (status === 429) {
     const seconds = retryAfterSeconds(retryAfter);
-    return new UpstreamFailure(429, "upstream-rate-limited", `${connector.title} is rate limiting us; retry in ${seconds} s`, status, {
-      "Retry-After": String(seconds),
-    });
+    return new UpstreamFailure(
+      429,
+      "upstream-rate-limited",
+      `${connector.title} is rate limiting us; retry in ${seconds} s`,
+      status,
+      {
+        "Retry-After": String(seconds),
+      },
+    );
   }
   return new UpstreamFailure(502, "upstream-error", `${connector.title} failed (HTTP ${status})`, status);
 }
@@ -296,12 +331,18 @@ export function scrub(config: AppConfig, message: unknown): string | undefined {
   if (typeof message !== "string" || message.trim() === "") return undefined;
   let out = message.replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
   for (const [name, value] of Object.entries(config)) {
-    if (SECRET_VARS.test(name) && typeof value === "string" && value.length >= 6) out = out.split(value).join("[redacted]");
+    if (SECRET_VARS.test(name) && typeof value === "string" && value.length >= 6)
+      out = out.split(value).join("[redacted]");
   }
   return out.length > 300 ? `${out.slice(0, 297)}…` : out;
 }
 
-async function cacheKey(config: AppConfig, connector: Connector, op: Operation, input: OperationInput): Promise<string> {
+async function cacheKey(
+  config: AppConfig,
+  connector: Connector,
+  op: Operation,
+  input: OperationInput,
+): Promise<string> {
   // The base URL joins the key: pointing the connector elsewhere must not serve the old answers.
   const canonical = canonicalize({ base: (op.baseUrl ?? connector.baseUrl)(config) ?? "", input }) ?? "";
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(canonical)));

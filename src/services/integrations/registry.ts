@@ -12,7 +12,19 @@ import { twilio } from "./connectors/twilio.ts";
 import { vercel } from "./connectors/vercel.ts";
 import type { Connector } from "./types.ts";
 
-export const CONNECTORS: readonly Connector[] = [railway, vercel, stripe, twilio, slack, discord, sentry, github, huggingface, digitalocean, cloudflare];
+export const CONNECTORS: readonly Connector[] = [
+  railway,
+  vercel,
+  stripe,
+  twilio,
+  slack,
+  discord,
+  sentry,
+  github,
+  huggingface,
+  digitalocean,
+  cloudflare,
+];
 
 export function connectorByName(name: string): Connector | undefined {
   const lower = name.toLowerCase();

@@ -39,9 +39,18 @@ export async function integrationStatus(
 ): Promise<IntegrationStatus> {
   const missing = missingVars(deps.config, connector);
   const configuration = Object.fromEntries(
-    [...connector.requires, ...(connector.optional ?? [])].map((v) => [`${v.toLowerCase()}_configured`, Boolean(deps.config[v])]),
+    [...connector.requires, ...(connector.optional ?? [])].map((v) => [
+      `${v.toLowerCase()}_configured`,
+      Boolean(deps.config[v]),
+    ]),
   );
-  const base = { name: connector.name, title: connector.title, configured: missing.length === 0, missing, configuration };
+  const base = {
+    name: connector.name,
+    title: connector.title,
+    configured: missing.length === 0,
+    missing,
+    configuration,
+  };
   if (missing.length) {
     return {
       ...base,
@@ -60,16 +69,35 @@ export async function integrationStatus(
   const started = Date.now();
   let probe: Probe;
   try {
-    await callUpstream({ config: deps.config, requestId: deps.requestId, isAdmin: true }, connector, findOperation(connector, connector.probe), {
-      params: {},
-      query: {},
-      body: {},
-    });
-    probe = { status: "connected", connected: true, message: `${connector.title} answered`, latency_ms: Date.now() - started, last_checked: new Date().toISOString(), error: null };
+    await callUpstream(
+      { config: deps.config, requestId: deps.requestId, isAdmin: true },
+      connector,
+      findOperation(connector, connector.probe),
+      {
+        params: {},
+        query: {},
+        body: {},
+      },
+    );
+    probe = {
+      status: "connected",
+      connected: true,
+      message: `${connector.title} answered`,
+      latency_ms: Date.now() - started,
+      last_checked: new Date().toISOString(),
+      error: null,
+    };
   } catch (err) {
     // The problem's detail is already free of secrets and upstream bodies.
     const detail = err instanceof ApiError ? err.detail : "the probe failed";
-    probe = { status: "error", connected: false, message: detail, latency_ms: Date.now() - started, last_checked: new Date().toISOString(), error: detail };
+    probe = {
+      status: "error",
+      connected: false,
+      message: detail,
+      latency_ms: Date.now() - started,
+      last_checked: new Date().toISOString(),
+      error: detail,
+    };
   }
   await deps.redis.set(statusKey(connector.name), JSON.stringify(probe), { ex: STATUS_TTL }).catch(() => undefined);
   return { ...base, ...probe, cached: false };

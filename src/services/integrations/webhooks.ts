@@ -22,7 +22,10 @@ function hexToBytes(hex: string): Uint8Array | null {
 }
 
 async function hmacKey(secret: string) {
-  return crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["verify", "sign"]);
+  return crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
+    "verify",
+    "sign",
+  ]);
 }
 
 /** Constant-time check of a hex HMAC-SHA256 of `data` under `secret`. */
@@ -33,7 +36,11 @@ async function verifyHex(secret: string, hex: string, data: Uint8Array): Promise
 }
 
 /** GitHub: `X-Hub-Signature-256: sha256=<hex HMAC-SHA256(secret, raw body)>`. */
-export async function verifyGitHubSignature(secret: string, header: string | undefined, body: Uint8Array): Promise<boolean> {
+export async function verifyGitHubSignature(
+  secret: string,
+  header: string | undefined,
+  body: Uint8Array,
+): Promise<boolean> {
   if (!header?.startsWith("sha256=")) return false;
   return verifyHex(secret, header.slice("sha256=".length), body);
 }

@@ -12,7 +12,10 @@ import { countActive } from "../miner/registry.ts";
 
 export async function scrapeGauges(db: Database, redis: Redis): Promise<Array<[string, number]>> {
   const [[head], activeMiners] = await Promise.all([
-    db.select({ height: max(blocks.height) }).from(blocks).where(and(eq(blocks.chain, MAIN_CHAIN))),
+    db
+      .select({ height: max(blocks.height) })
+      .from(blocks)
+      .where(and(eq(blocks.chain, MAIN_CHAIN))),
     countActive(redis, MAIN_CHAIN),
   ]);
   return [

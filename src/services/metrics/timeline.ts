@@ -15,7 +15,14 @@ export type MinuteView = {
   dependencies: Record<string, { calls: number; errors: number; avg_ms: number | null }>;
   business: Record<string, number>;
 };
-export type RouteView = { route: string; method: string; requests: number; errors: number; error_ratio: number; p95_ms: number | null };
+export type RouteView = {
+  route: string;
+  method: string;
+  requests: number;
+  errors: number;
+  error_ratio: number;
+  p95_ms: number | null;
+};
 export type TimelineView = { minutes: MinuteView[]; routes: RouteView[] };
 
 const BUSINESS = new Map([
@@ -50,8 +57,14 @@ export function quantile(q: number, buckets: Buckets): number | null {
 const addTo = <K>(map: Map<K, number>, key: K, by: number) => map.set(key, (map.get(key) ?? 0) + by);
 const ms = (seconds: number | null) => (seconds === null ? null : Math.round(seconds * 10_000) / 10);
 
-export function buildTimeline(minutes: Array<{ minute: number; series: Map<string, number> }>, topRoutes = 20): TimelineView {
-  const routes = new Map<string, { route: string; method: string; requests: number; errors: number; buckets: Buckets }>();
+export function buildTimeline(
+  minutes: Array<{ minute: number; series: Map<string, number> }>,
+  topRoutes = 20,
+): TimelineView {
+  const routes = new Map<
+    string,
+    { route: string; method: string; requests: number; errors: number; buckets: Buckets }
+  >();
   const view = minutes.map(({ minute, series }): MinuteView => {
     let requests = 0;
     let errors = 0;
@@ -72,7 +85,10 @@ export function buildTimeline(minutes: Array<{ minute: number; series: Map<strin
         const le = labels.le === "+Inf" ? Number.POSITIVE_INFINITY : Number(labels.le);
         addTo(latency, le, value);
         addTo(routeEntry(routes, labels).buckets, le, value);
-      } else if (name === "blackroad_dependency_calls_total" || name.startsWith("blackroad_dependency_duration_seconds_")) {
+      } else if (
+        name === "blackroad_dependency_calls_total" ||
+        name.startsWith("blackroad_dependency_duration_seconds_")
+      ) {
         const dep = labels.dependency ?? "unknown";
         const d = deps.get(dep) ?? { calls: 0, errors: 0, sum: 0, count: 0 };
         deps.set(dep, d);
@@ -90,7 +106,10 @@ export function buildTimeline(minutes: Array<{ minute: number; series: Map<strin
       }
     }
     const dependencies = Object.fromEntries(
-      [...deps].map(([dep, d]) => [dep, { calls: d.calls, errors: d.errors, avg_ms: d.count > 0 ? ms(d.sum / d.count) : null }]),
+      [...deps].map(([dep, d]) => [
+        dep,
+        { calls: d.calls, errors: d.errors, avg_ms: d.count > 0 ? ms(d.sum / d.count) : null },
+      ]),
     );
     return { t: minute * 60_000, requests, errors, p95_ms: ms(quantile(0.95, latency)), dependencies, business };
   });
@@ -109,7 +128,10 @@ export function buildTimeline(minutes: Array<{ minute: number; series: Map<strin
   return { minutes: view, routes: busiest };
 }
 
-function routeEntry(routes: Map<string, { route: string; method: string; requests: number; errors: number; buckets: Buckets }>, labels: Record<string, string>) {
+function routeEntry(
+  routes: Map<string, { route: string; method: string; requests: number; errors: number; buckets: Buckets }>,
+  labels: Record<string, string>,
+) {
   const route = labels.route ?? "unmatched";
   const method = labels.method ?? "GET";
   const key = `${method} ${route}`;

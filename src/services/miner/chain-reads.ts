@@ -5,9 +5,14 @@ import { and, count, desc, eq, gt, sql } from "drizzle-orm";
 import { blocks } from "../../db/schema/index.ts";
 import { formatAmount, parseAmount } from "../chain/amount.ts";
 import type { Queryable } from "../chain/ledger.ts";
-import { blockSummaryView, type BlockSummaryView } from "../chain/views.ts";
+import { type BlockSummaryView, blockSummaryView } from "../chain/views.ts";
 
-export type MinedTotals = { blocks_mined: number; roadcoins_earned: string; last_block_time: number | null; first_block_time: number | null };
+export type MinedTotals = {
+  blocks_mined: number;
+  roadcoins_earned: string;
+  last_block_time: number | null;
+  first_block_time: number | null;
+};
 
 export async function minedTotals(db: Queryable, chain: string, userId: number): Promise<MinedTotals> {
   const [row] = await db
@@ -84,10 +89,18 @@ export async function networkPace(db: Queryable, chain: string, now = Date.now()
       first: sql<string | null>`min(${recent.timestampMs})`,
       last: sql<string | null>`max(${recent.timestampMs})`,
       // Work of every block but the oldest one (whose own work happened before the window began).
-      work: sql<string | null>`sum(power(16::numeric, ${recent.difficulty})) - (array_agg(power(16::numeric, ${recent.difficulty}) order by ${recent.timestampMs}))[1]`,
+      work: sql<
+        string | null
+      >`sum(power(16::numeric, ${recent.difficulty})) - (array_agg(power(16::numeric, ${recent.difficulty}) order by ${recent.timestampMs}))[1]`,
       height: sql<number | null>`(select max(${blocks.height}) from ${blocks} where ${blocks.chain} = ${chain})`,
-      lastHour: sql<number>`(select count(*) from ${blocks} where ${blocks.chain} = ${chain} and ${blocks.height} > 0 and ${blocks.timestampMs} >= ${hourAgo})`.mapWith(Number),
-      minersLastHour: sql<number>`(select count(distinct ${blocks.minerId}) from ${blocks} where ${blocks.chain} = ${chain} and ${blocks.height} > 0 and ${blocks.timestampMs} >= ${hourAgo})`.mapWith(Number),
+      lastHour:
+        sql<number>`(select count(*) from ${blocks} where ${blocks.chain} = ${chain} and ${blocks.height} > 0 and ${blocks.timestampMs} >= ${hourAgo})`.mapWith(
+          Number,
+        ),
+      minersLastHour:
+        sql<number>`(select count(distinct ${blocks.minerId}) from ${blocks} where ${blocks.chain} = ${chain} and ${blocks.height} > 0 and ${blocks.timestampMs} >= ${hourAgo})`.mapWith(
+          Number,
+        ),
     })
     .from(recent);
   const n = row?.n ?? 0;

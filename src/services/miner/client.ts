@@ -1,4 +1,10 @@
-import { minerStub, type ControlOutcome, type MinerNamespace, type MinerSnapshot, type StartInput } from "../../durable-objects/miner.contract.ts";
+import {
+  type ControlOutcome,
+  type MinerNamespace,
+  type MinerSnapshot,
+  minerStub,
+  type StartInput,
+} from "../../durable-objects/miner.contract.ts";
 import { serviceUnavailable } from "../../lib/errors.ts";
 
 /** A call to a user's miner object; a call that failed before answering is a 503 (nothing was acknowledged). */
@@ -7,7 +13,11 @@ async function callMiner<T>(call: () => Promise<T>): Promise<T> {
     return await call();
   } catch (err) {
     console.error(
-      JSON.stringify({ level: "error", msg: "Miner Durable Object call failed", error: String((err as Error)?.message ?? err).slice(0, 200) }),
+      JSON.stringify({
+        level: "error",
+        msg: "Miner Durable Object call failed",
+        error: String((err as Error)?.message ?? err).slice(0, 200),
+      }),
     );
     throw serviceUnavailable("The miner is unavailable; retry shortly", "miner-unavailable");
   }

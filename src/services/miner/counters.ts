@@ -26,7 +26,9 @@ export function addRound(c: MinerCounters, r: RoundResult): MinerCounters {
     shares_accepted: c.shares_accepted + r.accepted,
     shares_rejected: c.shares_rejected + r.rejected,
     blocks: c.blocks + (r.block ? 1 : 0),
-    coins_earned: r.block ? formatAmount(addUnits(parseAmount(c.coins_earned), parseAmount(r.block.reward))) : c.coins_earned,
+    coins_earned: r.block
+      ? formatAmount(addUnits(parseAmount(c.coins_earned), parseAmount(r.block.reward)))
+      : c.coins_earned,
   };
 }
 

@@ -10,7 +10,7 @@
  * Advisory data: the miner's own Durable Object is the truth about one miner. Every function here
  * throws on Redis errors; callers decide (the miner logs and carries on, the pool reports null).
  */
-import { redisScript, type Redis } from "../../lib/redis.ts";
+import { type Redis, redisScript } from "../../lib/redis.ts";
 
 /** Slack after the next scheduled round before a silent miner stops counting as active. */
 export const ACTIVE_GRACE_MS = 2 * 60 * 1000;
@@ -24,7 +24,10 @@ redis.call('PEXPIREAT', KEYS[1], last[2])
 return 1`;
 
 export async function markActive(redis: Redis, chain: string, userId: number, nextRoundAt: number): Promise<void> {
-  await redisScript<number>(redis, MARK_ACTIVE).exec([activeMinersKey(chain)], [String(nextRoundAt + ACTIVE_GRACE_MS), String(userId)]);
+  await redisScript<number>(redis, MARK_ACTIVE).exec(
+    [activeMinersKey(chain)],
+    [String(nextRoundAt + ACTIVE_GRACE_MS), String(userId)],
+  );
 }
 
 export async function markInactive(redis: Redis, chain: string, userId: number): Promise<void> {
@@ -34,6 +37,10 @@ export async function markInactive(redis: Redis, chain: string, userId: number):
 /** Miners active now (expired entries are dropped in the same round trip). */
 export async function countActive(redis: Redis, chain: string, now = Date.now()): Promise<number> {
   const key = activeMinersKey(chain);
-  const [, count] = (await redis.pipeline().zremrangebyscore(key, 0, now - 1).zcard(key).exec()) as [unknown, unknown];
+  const [, count] = (await redis
+    .pipeline()
+    .zremrangebyscore(key, 0, now - 1)
+    .zcard(key)
+    .exec()) as [unknown, unknown];
   return Number(count);
 }

@@ -12,9 +12,9 @@
 //   makes the hashrate an effective (end-to-end) rate, a lower bound of the raw hashing speed.
 import { toDatabaseUnavailable } from "../../lib/db.ts";
 import { ApiError } from "../../lib/errors.ts";
-import { mineBlock, type AppendOutcome, type ChainWriter } from "../chain/mining.ts";
-import { DEFAULT_MAX_ITERATIONS } from "../chain/proof-of-work.ts";
 import type { TransactionRow } from "../chain/ledger.ts";
+import { type AppendOutcome, type ChainWriter, mineBlock } from "../chain/mining.ts";
+import { DEFAULT_MAX_ITERATIONS } from "../chain/proof-of-work.ts";
 
 /** A round stopped after too many stale proposals (the chain is busy); the next round tries again. */
 export class RoundBudgetExceeded extends Error {
@@ -81,12 +81,27 @@ export async function mineRound(deps: RoundDeps, input: RoundInput): Promise<Rou
       { minerId: input.minerId, minerAddress: input.minerAddress, maxTransactions: input.maxTransactions },
     );
     const b = mined.block;
-    block = { height: b.height, hash: b.hash, reward: b.reward, timestamp: b.timestamp, transaction_count: b.transaction_count };
+    block = {
+      height: b.height,
+      hash: b.hash,
+      reward: b.reward,
+      timestamp: b.timestamp,
+      transaction_count: b.transaction_count,
+    };
   } catch (err) {
     if (err instanceof ApiError && err.code === "mining-limit") hashes += DEFAULT_MAX_ITERATIONS;
     error = describeFailure(err);
   }
-  return { startedAt, durationMs: Math.max(0, clock() - startedAt), hashes, submitted, accepted, rejected, block, error };
+  return {
+    startedAt,
+    durationMs: Math.max(0, clock() - startedAt),
+    hashes,
+    submitted,
+    accepted,
+    rejected,
+    block,
+    error,
+  };
 }
 
 /**
@@ -98,13 +113,15 @@ export function describeFailure(err: unknown): string {
   if (err instanceof ApiError) return err.detail;
   if (toDatabaseUnavailable(err)) return "The database is unavailable; retrying";
   const e = err as { retryable?: unknown; overloaded?: unknown; name?: unknown };
-  if (typeof e?.retryable === "boolean" || typeof e?.overloaded === "boolean") return "The ledger could not be reached; retrying";
+  if (typeof e?.retryable === "boolean" || typeof e?.overloaded === "boolean")
+    return "The ledger could not be reached; retrying";
   console.error(
     JSON.stringify({
       level: "error",
       msg: "miner round failed unexpectedly",
       error: err instanceof Error ? err.name : "unknown",
-      message: err instanceof Error ? err.message.replace(/\w+:\/\/\S+/g, "<url>").slice(0, 300) : String(err).slice(0, 300),
+      message:
+        err instanceof Error ? err.message.replace(/\w+:\/\/\S+/g, "<url>").slice(0, 300) : String(err).slice(0, 300),
     }),
   );
   return `Unexpected error (${typeof e?.name === "string" ? e.name : "unknown"}); see the server log`;

@@ -10,7 +10,13 @@ const keys = new Map<string, Promise<CryptoKey>>();
 function key(secret: string) {
   let k = keys.get(secret);
   if (!k) {
-    k = crypto.subtle.importKey("raw", new TextEncoder().encode(`${LABEL}:${secret}`), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+    k = crypto.subtle.importKey(
+      "raw",
+      new TextEncoder().encode(`${LABEL}:${secret}`),
+      { name: "HMAC", hash: "SHA-256" },
+      false,
+      ["sign", "verify"],
+    );
     keys.set(secret, k);
   }
   return k;

@@ -40,15 +40,26 @@ export async function unreadCount(db: Database, userId: number): Promise<number>
 /** What arrived after `afterId` (oldest first), and the unread count: one batch, for the live feed. */
 export async function since(db: Database, userId: number, afterId: number, cap = 50) {
   const [rows, [count]] = await db.batch([
-    db.select().from(notifications).where(and(eq(notifications.userId, userId), gt(notifications.id, afterId))).orderBy(notifications.id).limit(cap),
-    db.select({ n: sql<number>`count(*)::int`.mapWith(Number) }).from(notifications).where(and(eq(notifications.userId, userId), isNull(notifications.readAt))),
+    db
+      .select()
+      .from(notifications)
+      .where(and(eq(notifications.userId, userId), gt(notifications.id, afterId)))
+      .orderBy(notifications.id)
+      .limit(cap),
+    db
+      .select({ n: sql<number>`count(*)::int`.mapWith(Number) })
+      .from(notifications)
+      .where(and(eq(notifications.userId, userId), isNull(notifications.readAt))),
   ]);
   return { rows, unread: count?.n ?? 0 };
 }
 
 /** The newest id of mine (0 for none): where a new live connection starts. */
 export async function newestId(db: Database, userId: number): Promise<number> {
-  const [row] = await db.select({ id: sql<number>`coalesce(max(${notifications.id}), 0)`.mapWith(Number) }).from(notifications).where(eq(notifications.userId, userId));
+  const [row] = await db
+    .select({ id: sql<number>`coalesce(max(${notifications.id}), 0)`.mapWith(Number) })
+    .from(notifications)
+    .where(eq(notifications.userId, userId));
   return row?.id ?? 0;
 }
 
@@ -72,7 +83,10 @@ export async function markAllRead(db: Database, userId: number): Promise<number>
 }
 
 export async function deleteNotification(db: Database, userId: number, id: number): Promise<void> {
-  const rows = await db.delete(notifications).where(and(eq(notifications.id, id), eq(notifications.userId, userId))).returning({ id: notifications.id });
+  const rows = await db
+    .delete(notifications)
+    .where(and(eq(notifications.id, id), eq(notifications.userId, userId)))
+    .returning({ id: notifications.id });
   if (rows.length === 0) throw notificationNotFound();
 }
 

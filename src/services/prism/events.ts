@@ -1,5 +1,5 @@
 // Reading the audit log (`events`): the Prism console's filtered log and a user's own activity.
-import { and, desc, eq, gte, like, or, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, gte, like, or, type SQL, sql } from "drizzle-orm";
 import { events, users } from "../../db/schema/index.ts";
 import type { Queryable } from "../chain/ledger.ts";
 
@@ -69,7 +69,10 @@ export async function listEvents(
 
   let total = rows[0]?.total ?? 0;
   if (rows.length === 0 && page.offset > 0) {
-    const [c] = await db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(events).where(where);
+    const [c] = await db
+      .select({ n: sql<number>`count(*)`.mapWith(Number) })
+      .from(events)
+      .where(where);
     total = c?.n ?? 0;
   }
   return {

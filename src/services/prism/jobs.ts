@@ -10,11 +10,12 @@
 //   verify-chain   re-derives the whole RoadChain from its stored rows (services/chain/verify.ts),
 //                  anchored to the RoadChain Durable Object's head; the result is the report
 //                  (valid, height, checked blocks/transactions, the first problems found).
-import { countEvent } from "../../lib/metrics/index.ts";
-import { and, count, desc, eq, inArray, lt, or, sql, type SQL } from "drizzle-orm";
+
+import { and, count, desc, eq, inArray, lt, or, type SQL, sql } from "drizzle-orm";
 import { jobs, users } from "../../db/schema/index.ts";
 import type { Database } from "../../lib/db.ts";
 import { conflict } from "../../lib/errors.ts";
+import { countEvent } from "../../lib/metrics/index.ts";
 import type { VerifyResult } from "../chain/verify.ts";
 
 export const JOB_TYPES = ["verify-chain"] as const;
@@ -102,7 +103,10 @@ export async function createJob(
       .where(and(eq(jobs.type, input.type), inArray(jobs.status, ["queued", "running"])))
       .limit(1);
     if (busy) throw conflict(`A ${input.type} job is already queued or running (job ${busy.id})`, "job-in-progress");
-    const [row] = await tx.insert(jobs).values({ userId: input.userId, type: input.type, payload: input.payload }).returning();
+    const [row] = await tx
+      .insert(jobs)
+      .values({ userId: input.userId, type: input.type, payload: input.payload })
+      .returning();
     if (!row) throw new Error("job insert returned no row");
     return row;
   });
@@ -136,7 +140,12 @@ export async function listJobs(
 export async function findJob(db: Database, id: number): Promise<JobView | undefined> {
   const [, [row]] = await db.batch([
     reapStale(db),
-    db.select({ job: jobs, username: users.username }).from(jobs).leftJoin(users, eq(users.id, jobs.userId)).where(eq(jobs.id, id)).limit(1),
+    db
+      .select({ job: jobs, username: users.username })
+      .from(jobs)
+      .leftJoin(users, eq(users.id, jobs.userId))
+      .where(eq(jobs.id, id))
+      .limit(1),
   ]);
   return row ? jobView(row.job, row.username) : undefined;
 }
@@ -175,7 +184,10 @@ export async function runJob(deps: JobRunnerDeps, jobId: number): Promise<void> 
       .returning();
     if (!job) return; // already taken, or reaped
     const progress = async () => {
-      await db.update(jobs).set({ updatedAt: sql`now()` }).where(and(eq(jobs.id, jobId), eq(jobs.status, "running")));
+      await db
+        .update(jobs)
+        .set({ updatedAt: sql`now()` })
+        .where(and(eq(jobs.id, jobId), eq(jobs.status, "running")));
     };
     let result: Record<string, unknown>;
     try {
@@ -192,11 +204,17 @@ export async function runJob(deps: JobRunnerDeps, jobId: number): Promise<void> 
       .set({ status: "succeeded", result, finishedAt: sql`now()`, updatedAt: sql`now()` })
       .where(and(eq(jobs.id, jobId), eq(jobs.status, "running")));
   } catch (err) {
-    console.error(JSON.stringify({ level: "error", msg: "job outcome not recorded", job_id: jobId, error: describeJobError(err) }));
+    console.error(
+      JSON.stringify({ level: "error", msg: "job outcome not recorded", job_id: jobId, error: describeJobError(err) }),
+    );
   }
 }
 
-async function execute(deps: JobRunnerDeps, job: JobRow, progress: () => Promise<void>): Promise<Record<string, unknown>> {
+async function execute(
+  deps: JobRunnerDeps,
+  job: JobRow,
+  progress: () => Promise<void>,
+): Promise<Record<string, unknown>> {
   switch (job.type as JobType) {
     case "verify-chain": {
       const chain = typeof job.payload.chain === "string" ? job.payload.chain : "main";
@@ -227,6 +245,7 @@ function describeJobError(err: unknown): string {
   const e = err as { detail?: unknown; message?: unknown; name?: unknown };
   if (typeof e?.detail === "string") return e.detail.slice(0, 500);
   const message = typeof e?.message === "string" ? e.message : String(err);
-  if (/Failed query|select |insert |update /i.test(message)) return `${typeof e?.name === "string" ? e.name : "Error"}: a database query failed`;
+  if (/Failed query|select |insert |update /i.test(message))
+    return `${typeof e?.name === "string" ? e.name : "Error"}: a database query failed`;
   return message.replace(/\w+:\/\/\S+/g, "<url>").slice(0, 500);
 }

@@ -34,7 +34,10 @@ export type Cursor = { rank: string; kind: SearchKind; key: string };
 
 /** Opaque to clients: base64url of the last row's rank (as Postgres printed it), kind and key. */
 export function encodeCursor(c: Cursor): string {
-  return btoa(JSON.stringify([c.rank, c.kind, c.key])).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+  return btoa(JSON.stringify([c.rank, c.kind, c.key]))
+    .replaceAll("+", "-")
+    .replaceAll("/", "_")
+    .replace(/=+$/, "");
 }
 
 /** The cursor back, or null when it is not one this API handed out. */

@@ -9,13 +9,27 @@
  * get a headline. Order: rank descending, then kind and key ascending (a total order, so keyset
  * pages never repeat or skip a row).
  */
-import { sql, type SQL } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import { SEARCH_CONFIG } from "../../db/schema/search.ts";
-import type { Database } from "../../lib/db.ts";
 import type { SearchKind } from "../../lib/constants.ts";
-import { type Cursor, encodeCursor, type HighlightPart, MATCH_START, MATCH_STOP, parseQuery, splitHighlights } from "./query.ts";
+import type { Database } from "../../lib/db.ts";
+import {
+  type Cursor,
+  encodeCursor,
+  type HighlightPart,
+  MATCH_START,
+  MATCH_STOP,
+  parseQuery,
+  splitHighlights,
+} from "./query.ts";
 
-export type SearchInput = { userId: number; q: string; kinds: readonly SearchKind[]; limit: number; cursor: Cursor | null };
+export type SearchInput = {
+  userId: number;
+  q: string;
+  kinds: readonly SearchKind[];
+  limit: number;
+  cursor: Cursor | null;
+};
 
 export type SearchHit = {
   type: SearchKind;
@@ -37,21 +51,56 @@ const HEADLINE_OPTIONS = `StartSel="${MATCH_START}", StopSel="${MATCH_STOP}", Ma
 const CONFIG = sql.raw(`'${SEARCH_CONFIG}'`);
 
 /** Per kind: its rows as `(int_id, uuid_id, key, rank)`, restricted to what `userId` may read. */
-function hitsOf(kind: SearchKind, userId: number): { from: SQL; vector: SQL; visible: SQL; intId: SQL; uuidId: SQL; key: SQL } {
+function hitsOf(
+  kind: SearchKind,
+  userId: number,
+): { from: SQL; vector: SQL; visible: SQL; intId: SQL; uuidId: SQL; key: SQL } {
   const int = (id: SQL) => ({ intId: id, uuidId: sql`null::uuid`, key: sql`lpad(${id}::text, 10, '0')` });
   switch (kind) {
     case "mail": // my copies only: the API's email id is the mailbox row
-      return { from: sql`email_mailbox m join emails e on e.id = m.email_id`, vector: sql`e.search_vector`, visible: sql`m.user_id = ${userId}`, ...int(sql`m.id`) };
+      return {
+        from: sql`email_mailbox m join emails e on e.id = m.email_id`,
+        vector: sql`e.search_vector`,
+        visible: sql`m.user_id = ${userId}`,
+        ...int(sql`m.id`),
+      };
     case "post":
-      return { from: sql`posts p`, vector: sql`p.search_vector`, visible: sql`(p.is_public or p.user_id = ${userId})`, ...int(sql`p.id`) };
+      return {
+        from: sql`posts p`,
+        vector: sql`p.search_vector`,
+        visible: sql`(p.is_public or p.user_id = ${userId})`,
+        ...int(sql`p.id`),
+      };
     case "video":
-      return { from: sql`videos v`, vector: sql`v.search_vector`, visible: sql`(v.is_public or v.user_id = ${userId})`, ...int(sql`v.id`) };
+      return {
+        from: sql`videos v`,
+        vector: sql`v.search_vector`,
+        visible: sql`(v.is_public or v.user_id = ${userId})`,
+        ...int(sql`v.id`),
+      };
     case "file":
-      return { from: sql`files f`, vector: sql`f.search_vector`, visible: sql`f.user_id = ${userId}`, ...int(sql`f.id`) };
+      return {
+        from: sql`files f`,
+        vector: sql`f.search_vector`,
+        visible: sql`f.user_id = ${userId}`,
+        ...int(sql`f.id`),
+      };
     case "capture":
-      return { from: sql`capture_items ci`, vector: sql`ci.search_vector`, visible: sql`ci.user_id = ${userId}`, ...int(sql`ci.id`) };
+      return {
+        from: sql`capture_items ci`,
+        vector: sql`ci.search_vector`,
+        visible: sql`ci.user_id = ${userId}`,
+        ...int(sql`ci.id`),
+      };
     case "vault":
-      return { from: sql`vault_entries ve`, vector: sql`ve.search_vector`, visible: sql`ve.user_id = ${userId}`, intId: sql`null::int`, uuidId: sql`ve.id`, key: sql`ve.id::text` };
+      return {
+        from: sql`vault_entries ve`,
+        vector: sql`ve.search_vector`,
+        visible: sql`ve.user_id = ${userId}`,
+        intId: sql`null::int`,
+        uuidId: sql`ve.id`,
+        key: sql`ve.id::text`,
+      };
   }
 }
 
@@ -124,7 +173,9 @@ export async function search(db: Database, input: SearchInput): Promise<SearchPa
   const last = rows.length > input.limit ? rows[input.limit - 1] : undefined;
   return {
     results: page,
-    next_cursor: last ? encodeCursor({ rank: String(last.rank_text), kind: last.kind as SearchKind, key: String(last.key) }) : null,
+    next_cursor: last
+      ? encodeCursor({ rank: String(last.rank_text), kind: last.kind as SearchKind, key: String(last.key) })
+      : null,
   };
 }
 

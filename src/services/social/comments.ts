@@ -41,9 +41,17 @@ function selectComments(db: Database) {
  * Comments of a post I can see, oldest first, each top-level comment followed by its replies
  * (one level), so a page never splits a reply from its parent's order.
  */
-export async function listComments(db: Database, viewerId: number, postId: number, page: Pagination): Promise<CommentRow[]> {
+export async function listComments(
+  db: Database,
+  viewerId: number,
+  postId: number,
+  page: Pagination,
+): Promise<CommentRow[]> {
   const [post, rows] = await db.batch([
-    db.select({ id: posts.id }).from(posts).where(and(eq(posts.id, postId), visibleTo(viewerId))),
+    db
+      .select({ id: posts.id })
+      .from(posts)
+      .where(and(eq(posts.id, postId), visibleTo(viewerId))),
     selectComments(db)
       .where(eq(postComments.postId, postId))
       .orderBy(sql`coalesce(${postComments.parentId}, ${postComments.id})`, postComments.id)
@@ -82,7 +90,10 @@ export async function addComment(
   }
   const id = inserted.rows[0]?.id;
   if (id === undefined) {
-    const [post] = await db.select({ id: posts.id }).from(posts).where(and(eq(posts.id, postId), visibleTo(userId)));
+    const [post] = await db
+      .select({ id: posts.id })
+      .from(posts)
+      .where(and(eq(posts.id, postId), visibleTo(userId)));
     throw post ? notFound("Parent comment not found on this post") : postNotFound();
   }
   const [row] = await selectComments(db).where(eq(postComments.id, Number(id)));

@@ -19,10 +19,17 @@ export type ProfileRow = {
   followsYou: boolean;
 };
 
-export type PersonRow = { id: number; username: string; fullName: string | null; avatarUrl: string | null; followedAt: Date };
+export type PersonRow = {
+  id: number;
+  username: string;
+  fullName: string | null;
+  avatarUrl: string | null;
+  followedAt: Date;
+};
 
 const userNotFound = () => notFound("User not found");
-const followersOf = (userId: number) => sql<number>`(select count(*) from ${follows} f where f.following_id = ${userId})::int`;
+const followersOf = (userId: number) =>
+  sql<number>`(select count(*) from ${follows} f where f.following_id = ${userId})::int`;
 
 /**
  * Follow / unfollow: idempotent (the (follower, following) key), never myself (400, and a CHECK
@@ -35,7 +42,13 @@ export async function setFollow(db: Database, userId: number, targetId: number, 
         where exists (select 1 from ${users} u where u.id = ${targetId}) on conflict do nothing`)
     : db.execute(sql`delete from ${follows} where follower_id = ${userId} and following_id = ${targetId}`);
   try {
-    const [, [row]] = await db.batch([change, db.select({ followersCount: followersOf(targetId) }).from(users).where(eq(users.id, targetId))]);
+    const [, [row]] = await db.batch([
+      change,
+      db
+        .select({ followersCount: followersOf(targetId) })
+        .from(users)
+        .where(eq(users.id, targetId)),
+    ]);
     if (!row) throw userNotFound();
     return { following, followersCount: row.followersCount };
   } catch (err) {
@@ -69,12 +82,24 @@ export async function getProfile(db: Database, viewerId: number, userId: number)
 }
 
 /** Who follows `userId` (direction "followers") or whom `userId` follows ("following"), newest first. */
-export async function listPeople(db: Database, userId: number, direction: "followers" | "following", page: Pagination): Promise<PersonRow[]> {
-  const [self, other] = direction === "followers" ? [follows.followingId, follows.followerId] : [follows.followerId, follows.followingId];
+export async function listPeople(
+  db: Database,
+  userId: number,
+  direction: "followers" | "following",
+  page: Pagination,
+): Promise<PersonRow[]> {
+  const [self, other] =
+    direction === "followers" ? [follows.followingId, follows.followerId] : [follows.followerId, follows.followingId];
   const [exists, rows] = await db.batch([
     db.select({ id: users.id }).from(users).where(eq(users.id, userId)),
     db
-      .select({ id: users.id, username: users.username, fullName: users.fullName, avatarUrl: users.avatarUrl, followedAt: follows.createdAt })
+      .select({
+        id: users.id,
+        username: users.username,
+        fullName: users.fullName,
+        avatarUrl: users.avatarUrl,
+        followedAt: follows.createdAt,
+      })
       .from(follows)
       .innerJoin(users, eq(users.id, other))
       .where(and(eq(self, userId)))

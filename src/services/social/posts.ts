@@ -1,4 +1,4 @@
-import { and, desc, eq, or, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, or, type SQL, sql } from "drizzle-orm";
 import { follows, postLikes, posts, users } from "../../db/schema/index.ts";
 import type { Database } from "../../lib/db.ts";
 import { notFound } from "../../lib/errors.ts";
@@ -32,7 +32,11 @@ export const visibleTo = (viewerId: number | null): SQL =>
   viewerId === null ? sql`${posts.isPublic}` : or(eq(posts.isPublic, true), eq(posts.userId, viewerId))!;
 
 /** The post columns (+ `extra` computed ones) as seen by the viewer. */
-function selectPosts<E extends Record<string, SQL> = Record<never, SQL>>(db: Database, viewerId: number | null, extra?: E) {
+function selectPosts<E extends Record<string, SQL> = Record<never, SQL>>(
+  db: Database,
+  viewerId: number | null,
+  extra?: E,
+) {
   return db
     .select({
       ...(extra as E),
@@ -68,21 +72,42 @@ export type FeedRow = PostRow & { feedReason: FeedReason };
  * fill it, each labelled `public` so the client can say so. `public`: everyone's public posts (the
  * only scope open to anonymous callers). One statement, so pages stay consistent.
  */
-export function listFeed(db: Database, viewerId: number | null, scope: FeedScope, page: Pagination): Promise<FeedRow[]> {
+export function listFeed(
+  db: Database,
+  viewerId: number | null,
+  scope: FeedScope,
+  page: Pagination,
+): Promise<FeedRow[]> {
   const reason = (r: FeedReason) => sql<FeedReason>`${r}::text`;
   if (scope === "public" || viewerId === null) {
-    return selectPosts(db, viewerId, { feedReason: reason("public") }).where(eq(posts.isPublic, true)).orderBy(desc(posts.id)).limit(page.limit).offset(page.offset);
+    return selectPosts(db, viewerId, { feedReason: reason("public") })
+      .where(eq(posts.isPublic, true))
+      .orderBy(desc(posts.id))
+      .limit(page.limit)
+      .offset(page.offset);
   }
   const followed = sql`${posts.userId} in (select f.following_id from ${follows} f where f.follower_id = ${viewerId})`;
   const followedHavePosted = sql`exists (select 1 from ${posts} p join ${follows} f on f.following_id = p.user_id
     where f.follower_id = ${viewerId} and p.is_public)`;
   const feedReason = sql<FeedReason>`case when ${posts.userId} = ${viewerId} then 'own' when ${followed} then 'following' else 'public' end`;
-  const where = or(eq(posts.userId, viewerId), and(eq(posts.isPublic, true), or(followed, sql`not ${followedHavePosted}`)));
-  return selectPosts(db, viewerId, { feedReason }).where(where).orderBy(desc(posts.id)).limit(page.limit).offset(page.offset);
+  const where = or(
+    eq(posts.userId, viewerId),
+    and(eq(posts.isPublic, true), or(followed, sql`not ${followedHavePosted}`)),
+  );
+  return selectPosts(db, viewerId, { feedReason })
+    .where(where)
+    .orderBy(desc(posts.id))
+    .limit(page.limit)
+    .offset(page.offset);
 }
 
 /** A user's posts as the viewer may see them, newest first; 404 if the user does not exist. */
-export async function listUserPosts(db: Database, viewerId: number, userId: number, page: Pagination): Promise<PostRow[]> {
+export async function listUserPosts(
+  db: Database,
+  viewerId: number,
+  userId: number,
+  page: Pagination,
+): Promise<PostRow[]> {
   const [exists, rows] = await db.batch([
     db.select({ id: users.id }).from(users).where(eq(users.id, userId)),
     selectPosts(db, viewerId)
@@ -116,7 +141,12 @@ export async function createPost(db: Database, userId: number, input: PostInput)
 }
 
 /** Edits my post (only the fields given). Someone else's post is a 404. */
-export async function updatePost(db: Database, userId: number, id: number, patch: Partial<PostInput>): Promise<PostRow> {
+export async function updatePost(
+  db: Database,
+  userId: number,
+  id: number,
+  patch: Partial<PostInput>,
+): Promise<PostRow> {
   const set: Record<string, unknown> = { updatedAt: sql`now()` };
   if (patch.content !== undefined) set.content = patch.content;
   if (patch.imageUrl !== undefined) set.imageUrl = patch.imageUrl;
@@ -132,7 +162,10 @@ export async function updatePost(db: Database, userId: number, id: number, patch
 }
 
 export async function deletePost(db: Database, userId: number, id: number): Promise<void> {
-  const deleted = await db.delete(posts).where(and(eq(posts.id, id), eq(posts.userId, userId))).returning({ id: posts.id });
+  const deleted = await db
+    .delete(posts)
+    .where(and(eq(posts.id, id), eq(posts.userId, userId)))
+    .returning({ id: posts.id });
   if (deleted.length === 0) throw postNotFound();
 }
 
@@ -144,12 +177,17 @@ export async function deletePost(db: Database, userId: number, id: number): Prom
 export async function setLike(db: Database, userId: number, postId: number, liked: boolean) {
   const visible = sql`exists (select 1 from ${posts} p where p.id = ${postId} and (p.is_public or p.user_id = ${userId}))`;
   const change = liked
-    ? db.execute(sql`insert into ${postLikes} (post_id, user_id) select ${postId}, ${userId} where ${visible} on conflict do nothing`)
+    ? db.execute(
+        sql`insert into ${postLikes} (post_id, user_id) select ${postId}, ${userId} where ${visible} on conflict do nothing`,
+      )
     : db.execute(sql`delete from ${postLikes} where post_id = ${postId} and user_id = ${userId}`);
   try {
     const [, [row]] = await db.batch([
       change,
-      db.select({ likesCount: posts.likesCount }).from(posts).where(and(eq(posts.id, postId), visibleTo(userId))),
+      db
+        .select({ likesCount: posts.likesCount })
+        .from(posts)
+        .where(and(eq(posts.id, postId), visibleTo(userId))),
     ]);
     if (!row) throw postNotFound();
     return { liked, likesCount: row.likesCount };

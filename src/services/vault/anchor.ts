@@ -1,13 +1,13 @@
 import { and, asc, eq, gte, sql } from "drizzle-orm";
-import { blocks, transactions, vaultEntries, vaultEvents, wallets } from "../../db/schema/index.ts";
-import type { Database } from "../../lib/db.ts";
+import { blocks, transactions, vaultEntries, wallets } from "../../db/schema/index.ts";
 import { signWithWallet } from "../../lib/crypto/wallet-keys.ts";
+import type { Database } from "../../lib/db.ts";
 import { conflict, notFound } from "../../lib/errors.ts";
 import { bytesToHex, hexToBytes } from "../chain/block-hash.ts";
-import { hashTransaction, transactionSigningPayload, type TransactionPayload } from "../chain/transaction-hash.ts";
+import { hashTransaction, type TransactionPayload, transactionSigningPayload } from "../chain/transaction-hash.ts";
 import { blockSummaryView, headerOf, transactionView } from "../chain/views.ts";
 import { anchorMessage } from "./canonical.ts";
-import { anchorStatus, getEntry, type EntryRow } from "./entries.ts";
+import { anchorStatus, type EntryRow, getEntry } from "./entries.ts";
 
 /**
  * The anchor's amount: the smallest transfer (the ledger's CHECK requires amount > 0). Sent to the
@@ -24,19 +24,39 @@ const ZERO = "0.00000000";
  * written pending, with the entry's pointer to it and an event, in one batch; a miner includes it
  * in a block like any other pending transaction. An entry is anchored once (409 after that).
  */
-export async function requestAnchor(db: Database, deps: { masterKey: string; chain: string }, userId: number, id: string): Promise<EntryRow> {
+export async function requestAnchor(
+  db: Database,
+  deps: { masterKey: string; chain: string },
+  userId: number,
+  id: string,
+): Promise<EntryRow> {
   const entry = await getEntry(db, userId, id);
-  if (entry.anchorTxHash) throw conflict("This entry is already anchored (or its anchor is waiting for a block)", "already-anchored");
-  const [wallet] = await db.select().from(wallets).where(and(eq(wallets.userId, userId), eq(wallets.isPrimary, true)));
+  if (entry.anchorTxHash)
+    throw conflict("This entry is already anchored (or its anchor is waiting for a block)", "already-anchored");
+  const [wallet] = await db
+    .select()
+    .from(wallets)
+    .where(and(eq(wallets.userId, userId), eq(wallets.isPrimary, true)));
   if (!wallet) throw notFound("You have no wallet to sign the anchor with");
   const payload: TransactionPayload = {
-    from_address: wallet.address, to_address: wallet.address, amount: ANCHOR_AMOUNT, fee: ZERO,
-    message: anchorMessage(entry.sha256), timestamp: Date.now(), nonce: crypto.randomUUID(),
+    from_address: wallet.address,
+    to_address: wallet.address,
+    amount: ANCHOR_AMOUNT,
+    fee: ZERO,
+    message: anchorMessage(entry.sha256),
+    timestamp: Date.now(),
+    nonce: crypto.randomUUID(),
   };
-  const signature = await signWithWallet(wallet.encryptedPrivateKey, wallet.address, deps.masterKey, transactionSigningPayload(payload));
+  const signature = await signWithWallet(
+    wallet.encryptedPrivateKey,
+    wallet.address,
+    deps.masterKey,
+    transactionSigningPayload(payload),
+  );
   const hash = await hashTransaction(payload);
   const [claimed] = await db.batch([
-    db.update(vaultEntries)
+    db
+      .update(vaultEntries)
       .set({ anchorTxHash: hash, anchorChain: deps.chain, anchorRequestedAt: sql`now()`, updatedAt: sql`now()` })
       .where(and(eq(vaultEntries.id, id), eq(vaultEntries.userId, userId), sql`${vaultEntries.anchorTxHash} is null`))
       .returning({ id: vaultEntries.id }),
@@ -50,12 +70,16 @@ export async function requestAnchor(db: Database, deps: { masterKey: string; cha
       select ${id}, 'anchor_requested', jsonb_build_object('chain', ${deps.chain}::text, 'transaction_hash', ${hash}::text)
       where exists (select 1 from vault_entries where id = ${id} and anchor_tx_hash = ${hash})`),
   ]);
-  if (claimed.length === 0) throw conflict("This entry is already anchored (or its anchor is waiting for a block)", "already-anchored");
+  if (claimed.length === 0)
+    throw conflict("This entry is already anchored (or its anchor is waiting for a block)", "already-anchored");
   return getEntry(db, userId, id);
 }
 
 /** The Merkle path of leaf `index`: siblings bottom-up, each with its side; a promoted node has none at that level. */
-export async function merklePath(leaves: string[], index: number): Promise<Array<{ position: "left" | "right"; hash: string }>> {
+export async function merklePath(
+  leaves: string[],
+  index: number,
+): Promise<Array<{ position: "left" | "right"; hash: string }>> {
   const path: Array<{ position: "left" | "right"; hash: string }> = [];
   let level = leaves.map(hexToBytes);
   let i = index;
@@ -72,7 +96,8 @@ export async function merklePath(leaves: string[], index: number): Promise<Array
       }
     }
     const sibling = i % 2 === 0 ? i + 1 : i - 1;
-    if (sibling < level.length) path.push({ position: i % 2 === 0 ? "right" : "left", hash: bytesToHex(level[sibling]!) });
+    if (sibling < level.length)
+      path.push({ position: i % 2 === 0 ? "right" : "left", hash: bytesToHex(level[sibling]!) });
     level = next;
     i = Math.floor(i / 2);
   }
@@ -93,8 +118,17 @@ export async function buildProof(db: Database, userId: number, id: string) {
   const chain = entry.anchorChain!;
   const height = entry.anchorBlockHeight!;
   const [blockTxs, chainBlocks] = await db.batch([
-    db.select().from(transactions).where(and(eq(transactions.chain, chain), eq(transactions.blockHeight, height))).orderBy(asc(transactions.id)),
-    db.select().from(blocks).where(and(eq(blocks.chain, chain), gte(blocks.height, height))).orderBy(asc(blocks.height)).limit(MAX_PROOF_HEADERS + 1),
+    db
+      .select()
+      .from(transactions)
+      .where(and(eq(transactions.chain, chain), eq(transactions.blockHeight, height)))
+      .orderBy(asc(transactions.id)),
+    db
+      .select()
+      .from(blocks)
+      .where(and(eq(blocks.chain, chain), gte(blocks.height, height)))
+      .orderBy(asc(blocks.height))
+      .limit(MAX_PROOF_HEADERS + 1),
   ]);
   const index = blockTxs.findIndex((t) => t.transactionHash === entry.anchorTxHash);
   const block = chainBlocks[0];
@@ -102,10 +136,31 @@ export async function buildProof(db: Database, userId: number, id: string) {
   const header = (b: (typeof chainBlocks)[number]) => ({ ...headerOf(b), hash: b.hash });
   return {
     format: "roadchain-vault-proof-v1",
-    entry: { id: entry.id, title: entry.title, author: entry.author, canonical_text: entry.canonicalText, sha256: entry.sha256, sha512: entry.sha512, sha3_256: entry.sha3256 },
+    entry: {
+      id: entry.id,
+      title: entry.title,
+      author: entry.author,
+      canonical_text: entry.canonicalText,
+      sha256: entry.sha256,
+      sha512: entry.sha512,
+      sha3_256: entry.sha3256,
+    },
     transaction: transactionView(blockTxs[index]!),
-    merkle: { leaf_index: index, leaf_count: blockTxs.length, path: await merklePath(blockTxs.map((t) => t.transactionHash), index), root: block.merkleRoot },
+    merkle: {
+      leaf_index: index,
+      leaf_count: blockTxs.length,
+      path: await merklePath(
+        blockTxs.map((t) => t.transactionHash),
+        index,
+      ),
+      root: block.merkleRoot,
+    },
     block: { ...blockSummaryView(block), header: headerOf(block) },
-    chain: { name: chain, headers: chainBlocks.slice(1, MAX_PROOF_HEADERS + 1).map(header), head_height: chainBlocks[chainBlocks.length - 1]!.height, truncated: chainBlocks.length > MAX_PROOF_HEADERS },
+    chain: {
+      name: chain,
+      headers: chainBlocks.slice(1, MAX_PROOF_HEADERS + 1).map(header),
+      head_height: chainBlocks[chainBlocks.length - 1]!.height,
+      truncated: chainBlocks.length > MAX_PROOF_HEADERS,
+    },
   };
 }

@@ -21,8 +21,16 @@ export type VaultHashes = { sha256: string; sha512: string; sha3_256: string; si
 /** SHA-256 and SHA-512 (WebCrypto) and SHA3-256 (FIPS 202, which WebCrypto lacks) of the UTF-8 bytes. */
 export async function hashCanonical(canonical: string): Promise<VaultHashes> {
   const bytes = new TextEncoder().encode(canonical);
-  const [s256, s512] = await Promise.all([crypto.subtle.digest("SHA-256", bytes), crypto.subtle.digest("SHA-512", bytes)]);
-  return { sha256: bytesToHex(new Uint8Array(s256)), sha512: bytesToHex(new Uint8Array(s512)), sha3_256: bytesToHex(sha3_256(bytes)), size: bytes.length };
+  const [s256, s512] = await Promise.all([
+    crypto.subtle.digest("SHA-256", bytes),
+    crypto.subtle.digest("SHA-512", bytes),
+  ]);
+  return {
+    sha256: bytesToHex(new Uint8Array(s256)),
+    sha512: bytesToHex(new Uint8Array(s512)),
+    sha3_256: bytesToHex(sha3_256(bytes)),
+    size: bytes.length,
+  };
 }
 
 /** The message of an anchor transaction: what the chain stores for an entry. */

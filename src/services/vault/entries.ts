@@ -1,30 +1,64 @@
-import { and, asc, count, desc, eq, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq } from "drizzle-orm";
 import { transactions, users, vaultEntries, vaultEvents } from "../../db/schema/index.ts";
 import type { Database } from "../../lib/db.ts";
 import { notFound } from "../../lib/errors.ts";
 import { canonicalText, hashCanonical } from "./canonical.ts";
 
-export type EntryRow = Omit<typeof vaultEntries.$inferSelect, "searchVector"> & { anchorBlockHeight: number | null; anchoredAt: Date | null };
+export type EntryRow = Omit<typeof vaultEntries.$inferSelect, "searchVector"> & {
+  anchorBlockHeight: number | null;
+  anchoredAt: Date | null;
+};
 export const entryNotFound = () => notFound("Vault entry not found");
 
 const columns = {
-  id: vaultEntries.id, userId: vaultEntries.userId, author: vaultEntries.author, title: vaultEntries.title,
-  canonicalText: vaultEntries.canonicalText, sha256: vaultEntries.sha256, sha512: vaultEntries.sha512, sha3256: vaultEntries.sha3256,
-  canonicalSize: vaultEntries.canonicalSize, anchorChain: vaultEntries.anchorChain, anchorTxHash: vaultEntries.anchorTxHash,
-  anchorRequestedAt: vaultEntries.anchorRequestedAt, createdAt: vaultEntries.createdAt, updatedAt: vaultEntries.updatedAt,
-  anchorBlockHeight: transactions.blockHeight, anchoredAt: transactions.confirmedAt,
+  id: vaultEntries.id,
+  userId: vaultEntries.userId,
+  author: vaultEntries.author,
+  title: vaultEntries.title,
+  canonicalText: vaultEntries.canonicalText,
+  sha256: vaultEntries.sha256,
+  sha512: vaultEntries.sha512,
+  sha3256: vaultEntries.sha3256,
+  canonicalSize: vaultEntries.canonicalSize,
+  anchorChain: vaultEntries.anchorChain,
+  anchorTxHash: vaultEntries.anchorTxHash,
+  anchorRequestedAt: vaultEntries.anchorRequestedAt,
+  createdAt: vaultEntries.createdAt,
+  updatedAt: vaultEntries.updatedAt,
+  anchorBlockHeight: transactions.blockHeight,
+  anchoredAt: transactions.confirmedAt,
 };
 
-const select = (db: Database) => db.select(columns).from(vaultEntries).leftJoin(transactions, eq(transactions.transactionHash, vaultEntries.anchorTxHash));
+const select = (db: Database) =>
+  db
+    .select(columns)
+    .from(vaultEntries)
+    .leftJoin(transactions, eq(transactions.transactionHash, vaultEntries.anchorTxHash));
 
 /** A new entry; the author defaults to the user's username. */
-export async function createEntry(db: Database, userId: number, input: { idea: string; title?: string | null; author?: string }): Promise<EntryRow> {
+export async function createEntry(
+  db: Database,
+  userId: number,
+  input: { idea: string; title?: string | null; author?: string },
+): Promise<EntryRow> {
   const canonical = canonicalText(input.idea);
-  const author = input.author ?? (await db.select({ username: users.username }).from(users).where(eq(users.id, userId)))[0]?.username ?? "unknown";
+  const author =
+    input.author ??
+    (await db.select({ username: users.username }).from(users).where(eq(users.id, userId)))[0]?.username ??
+    "unknown";
   const h = await hashCanonical(canonical);
   const [row] = await db
     .insert(vaultEntries)
-    .values({ userId, author, title: input.title ?? null, canonicalText: canonical, sha256: h.sha256, sha512: h.sha512, sha3256: h.sha3_256, canonicalSize: h.size })
+    .values({
+      userId,
+      author,
+      title: input.title ?? null,
+      canonicalText: canonical,
+      sha256: h.sha256,
+      sha512: h.sha512,
+      sha3256: h.sha3_256,
+      canonicalSize: h.size,
+    })
     .returning({ id: vaultEntries.id });
   await db.insert(vaultEvents).values({ entryId: row!.id, type: "created", detail: { sha256: h.sha256 } });
   return getEntry(db, userId, row!.id);
@@ -38,7 +72,11 @@ export async function getEntry(db: Database, userId: number, id: string): Promis
 
 export async function listEntries(db: Database, userId: number, page: number, perPage: number) {
   const [rows, [total]] = await db.batch([
-    select(db).where(eq(vaultEntries.userId, userId)).orderBy(desc(vaultEntries.createdAt), desc(vaultEntries.id)).limit(perPage).offset((page - 1) * perPage),
+    select(db)
+      .where(eq(vaultEntries.userId, userId))
+      .orderBy(desc(vaultEntries.createdAt), desc(vaultEntries.id))
+      .limit(perPage)
+      .offset((page - 1) * perPage),
     db.select({ n: count() }).from(vaultEntries).where(eq(vaultEntries.userId, userId)),
   ]);
   return { rows, total: total?.n ?? 0 };
@@ -49,7 +87,8 @@ export async function listEvents(db: Database, userId: number, id: string) {
   return db.select().from(vaultEvents).where(eq(vaultEvents.entryId, id)).orderBy(asc(vaultEvents.id));
 }
 
-export const anchorStatus = (e: EntryRow): "none" | "pending" | "anchored" => (e.anchorBlockHeight !== null ? "anchored" : e.anchorTxHash ? "pending" : "none");
+export const anchorStatus = (e: EntryRow): "none" | "pending" | "anchored" =>
+  e.anchorBlockHeight !== null ? "anchored" : e.anchorTxHash ? "pending" : "none";
 
 export const entryJson = (e: EntryRow) => ({
   id: e.id,

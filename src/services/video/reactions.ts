@@ -18,7 +18,12 @@ export type ReactionResult = { liked: boolean | null; likesCount: number; dislik
  * (each statement then sees the previous toggle committed, so N toggles behave like N in a row), the
  * unique (video, user) key allows one reaction row, and the counters move by trigger.
  */
-export async function toggleReaction(db: Database, userId: number, videoId: number, isLike: boolean): Promise<ReactionResult> {
+export async function toggleReaction(
+  db: Database,
+  userId: number,
+  videoId: number,
+  isLike: boolean,
+): Promise<ReactionResult> {
   const visible = sql`exists (select 1 from ${videos} v where v.id = ${videoId} and (v.is_public or v.user_id = ${userId}))`;
   const mine = sql`video_id = ${videoId} and user_id = ${userId}`;
   try {
@@ -38,7 +43,9 @@ export async function toggleReaction(db: Database, userId: number, videoId: numb
         .select({
           likesCount: videos.likesCount,
           dislikesCount: videos.dislikesCount,
-          liked: sql<boolean | null>`(select l.is_like from ${videoLikes} l where l.video_id = ${videoId} and l.user_id = ${userId})`,
+          liked: sql<
+            boolean | null
+          >`(select l.is_like from ${videoLikes} l where l.video_id = ${videoId} and l.user_id = ${userId})`,
         })
         .from(videos)
         .where(and(eq(videos.id, videoId), videoVisibleTo(userId))),
@@ -76,17 +83,34 @@ function selectComments(db: Database) {
     .innerJoin(users, eq(users.id, videoComments.userId));
 }
 
-export async function listVideoComments(db: Database, viewerId: number, videoId: number, page: Pagination): Promise<VideoCommentRow[]> {
+export async function listVideoComments(
+  db: Database,
+  viewerId: number,
+  videoId: number,
+  page: Pagination,
+): Promise<VideoCommentRow[]> {
   const [video, rows] = await db.batch([
-    db.select({ id: videos.id }).from(videos).where(and(eq(videos.id, videoId), videoVisibleTo(viewerId))),
-    selectComments(db).where(eq(videoComments.videoId, videoId)).orderBy(videoComments.id).limit(page.limit).offset(page.offset),
+    db
+      .select({ id: videos.id })
+      .from(videos)
+      .where(and(eq(videos.id, videoId), videoVisibleTo(viewerId))),
+    selectComments(db)
+      .where(eq(videoComments.videoId, videoId))
+      .orderBy(videoComments.id)
+      .limit(page.limit)
+      .offset(page.offset),
   ]);
   if (video.length === 0) throw videoNotFound();
   return rows;
 }
 
 /** A comment on a video I can see; `comments_count` follows by trigger. */
-export async function addVideoComment(db: Database, userId: number, videoId: number, content: string): Promise<VideoCommentRow> {
+export async function addVideoComment(
+  db: Database,
+  userId: number,
+  videoId: number,
+  content: string,
+): Promise<VideoCommentRow> {
   let inserted: { rows: Array<{ id: number }> };
   try {
     inserted = await db.execute<{ id: number }>(sql`
@@ -106,7 +130,12 @@ export async function addVideoComment(db: Database, userId: number, videoId: num
 }
 
 /** My comment, or any comment on my video. */
-export async function deleteVideoComment(db: Database, userId: number, videoId: number, commentId: number): Promise<void> {
+export async function deleteVideoComment(
+  db: Database,
+  userId: number,
+  videoId: number,
+  commentId: number,
+): Promise<void> {
   const deleted = await db
     .delete(videoComments)
     .where(

@@ -1,5 +1,5 @@
-import { and, desc, eq, or, sql, type SQL } from "drizzle-orm";
-import { users, videoLikes, videoViews, videos } from "../../db/schema/index.ts";
+import { and, desc, eq, or, type SQL, sql } from "drizzle-orm";
+import { users, videoLikes, videos, videoViews } from "../../db/schema/index.ts";
 import type { Database } from "../../lib/db.ts";
 import { notFound } from "../../lib/errors.ts";
 import type { Pagination } from "../../lib/pagination.ts";
@@ -70,7 +70,9 @@ function selectVideos(db: Database, viewerId: number) {
       createdAt: videos.createdAt,
       updatedAt: videos.updatedAt,
       publishedAt: videos.publishedAt,
-      reaction: sql<boolean | null>`(select l.is_like from ${videoLikes} l where l.video_id = ${videos.id} and l.user_id = ${viewerId})`,
+      reaction: sql<
+        boolean | null
+      >`(select l.is_like from ${videoLikes} l where l.video_id = ${videos.id} and l.user_id = ${viewerId})`,
     })
     .from(videos)
     .innerJoin(users, eq(users.id, videos.userId));
@@ -91,7 +93,11 @@ export function listVideos(db: Database, viewerId: number, q: VideoListQuery): P
 
 /** My videos, private ones included, newest first. */
 export function listMyVideos(db: Database, userId: number, page: Pagination): Promise<VideoRow[]> {
-  return selectVideos(db, userId).where(eq(videos.userId, userId)).orderBy(desc(videos.id)).limit(page.limit).offset(page.offset);
+  return selectVideos(db, userId)
+    .where(eq(videos.userId, userId))
+    .orderBy(desc(videos.id))
+    .limit(page.limit)
+    .offset(page.offset);
 }
 
 export async function findVideo(db: Database, viewerId: number, id: number): Promise<VideoRow> {
@@ -105,7 +111,11 @@ export async function findVideo(db: Database, viewerId: number, id: number): Pro
  * (video, viewer, hour) index (a repeat is ON CONFLICT DO NOTHING), with `views_count` kept by
  * trigger. One round trip; `counted` tells the caller whether the count moved.
  */
-export async function viewVideo(db: Database, viewerId: number, id: number): Promise<{ video: VideoRow; counted: boolean }> {
+export async function viewVideo(
+  db: Database,
+  viewerId: number,
+  id: number,
+): Promise<{ video: VideoRow; counted: boolean }> {
   try {
     const [view, [row]] = await db.batch([
       db.execute<{ id: number }>(sql`
@@ -143,9 +153,23 @@ export async function createVideo(db: Database, userId: number, input: VideoInpu
 }
 
 /** Edits my video (only the fields given); someone else's is a 404. */
-export async function updateVideo(db: Database, userId: number, id: number, patch: Partial<VideoInput>): Promise<VideoRow> {
+export async function updateVideo(
+  db: Database,
+  userId: number,
+  id: number,
+  patch: Partial<VideoInput>,
+): Promise<VideoRow> {
   const set: Record<string, unknown> = { updatedAt: sql`now()` };
-  for (const key of ["title", "description", "videoUrl", "thumbnailUrl", "category", "tags", "duration", "isPublic"] as const) {
+  for (const key of [
+    "title",
+    "description",
+    "videoUrl",
+    "thumbnailUrl",
+    "category",
+    "tags",
+    "duration",
+    "isPublic",
+  ] as const) {
     if (patch[key] !== undefined) set[key] = patch[key];
   }
   const mine = and(eq(videos.id, id), eq(videos.userId, userId));
@@ -158,6 +182,9 @@ export async function updateVideo(db: Database, userId: number, id: number, patc
 }
 
 export async function deleteVideo(db: Database, userId: number, id: number): Promise<void> {
-  const deleted = await db.delete(videos).where(and(eq(videos.id, id), eq(videos.userId, userId))).returning({ id: videos.id });
+  const deleted = await db
+    .delete(videos)
+    .where(and(eq(videos.id, id), eq(videos.userId, userId)))
+    .returning({ id: videos.id });
   if (deleted.length === 0) throw videoNotFound();
 }

@@ -6,8 +6,8 @@
  */
 import { ApiError } from "../../lib/errors.ts";
 import { isTextual } from "../files/content-type.ts";
-import { deleteFile, getOwnFile, type FileRow } from "../files/rows.ts";
-import { precheck, storeFile, type StorageDeps } from "../files/storage.ts";
+import { deleteFile, type FileRow, getOwnFile } from "../files/rows.ts";
+import { precheck, type StorageDeps, storeFile } from "../files/storage.ts";
 import { languageOf } from "./languages.ts";
 
 /** Largest file the editor opens or saves: its JSON (escaped) must fit the API's 1 MiB body limit. */
@@ -16,14 +16,27 @@ export const EDITOR_MAX_BYTES = 512 * 1024;
 export type OpenedFile = { file: FileRow; content: string; language: string };
 
 const binaryRefused = (f: FileRow) =>
-  new ApiError(415, "binary-file", `${f.name} is a ${f.contentType} file, not text: the editor opens text files only (download it instead)`);
+  new ApiError(
+    415,
+    "binary-file",
+    `${f.name} is a ${f.contentType} file, not text: the editor opens text files only (download it instead)`,
+  );
 const tooLargeToEdit = (size: number) =>
-  new ApiError(413, "too-large-to-edit", `The editor opens files up to ${EDITOR_MAX_BYTES} bytes; this one has ${size} (download it instead)`);
+  new ApiError(
+    413,
+    "too-large-to-edit",
+    `The editor opens files up to ${EDITOR_MAX_BYTES} bytes; this one has ${size} (download it instead)`,
+  );
 
-export const isEditable = (f: Pick<FileRow, "contentType" | "size">) => isTextual(f.contentType) && f.size <= EDITOR_MAX_BYTES;
+export const isEditable = (f: Pick<FileRow, "contentType" | "size">) =>
+  isTextual(f.contentType) && f.size <= EDITOR_MAX_BYTES;
 
 /** My text file's content; another user's file is a 404, a binary one a 415, a huge one a 413. */
-export async function openText(deps: Pick<StorageDeps, "db" | "bucket">, userId: number, id: number): Promise<OpenedFile> {
+export async function openText(
+  deps: Pick<StorageDeps, "db" | "bucket">,
+  userId: number,
+  id: number,
+): Promise<OpenedFile> {
   const file = await getOwnFile(deps.db, userId, id);
   if (!isTextual(file.contentType)) throw binaryRefused(file);
   if (file.size > EDITOR_MAX_BYTES) throw tooLargeToEdit(file.size);
@@ -48,19 +61,33 @@ function encode(content: string): Uint8Array {
  * A new version of my text file. `ifMatch` is the ETag the editor opened; when the file changed
  * since (another tab, an upload), nothing is stored and the answer is 412.
  */
-export async function saveText(deps: StorageDeps, userId: number, id: number, content: string, ifMatch: string): Promise<FileRow> {
+export async function saveText(
+  deps: StorageDeps,
+  userId: number,
+  id: number,
+  content: string,
+  ifMatch: string,
+): Promise<FileRow> {
   const current = await getOwnFile(deps.db, userId, id);
   if (!isTextual(current.contentType)) throw binaryRefused(current);
   const bytes = encode(content);
   await precheck(deps.db, userId, bytes.length, deps.limits, current.size);
   return storeFile(deps, {
-    userId, folderId: current.folderId, name: current.name, declaredType: current.contentType,
-    body: { bytes }, replace: { id: current.id, ifMatch: ifMatch === "*" ? undefined : ifMatch },
+    userId,
+    folderId: current.folderId,
+    name: current.name,
+    declaredType: current.contentType,
+    body: { bytes },
+    replace: { id: current.id, ifMatch: ifMatch === "*" ? undefined : ifMatch },
   });
 }
 
 /** A new text file (its type from the extension, checked against the content like any upload). */
-export async function createText(deps: StorageDeps, userId: number, input: { name: string; folderId: number | null; content: string }): Promise<FileRow> {
+export async function createText(
+  deps: StorageDeps,
+  userId: number,
+  input: { name: string; folderId: number | null; content: string },
+): Promise<FileRow> {
   const bytes = encode(input.content);
   await precheck(deps.db, userId, bytes.length, deps.limits);
   const row = await storeFile(deps, { userId, folderId: input.folderId, name: input.name, body: { bytes } });

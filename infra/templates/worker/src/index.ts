@@ -32,7 +32,9 @@ export class __CLASS__ extends DurableObject<Env> {
 
 const app = new Hono<{ Bindings: Env }>();
 
-app.get("/health", (c) => c.json({ status: "healthy", service: SERVICE, environment: c.env.ENVIRONMENT ?? "production" }));
+app.get("/health", (c) =>
+  c.json({ status: "healthy", service: SERVICE, environment: c.env.ENVIRONMENT ?? "production" }),
+);
 
 app.get("/api/health/summary", async (c) => {
   const started = performance.now();
@@ -47,13 +49,24 @@ app.get("/api/health/summary", async (c) => {
   const healthy = state.status === "up" && configured;
   c.header("Cache-Control", "no-store");
   return c.json(
-    { status: healthy ? "healthy" : "unhealthy", service: SERVICE, environment: c.env.ENVIRONMENT ?? "production", checks: { state }, configured },
+    {
+      status: healthy ? "healthy" : "unhealthy",
+      service: SERVICE,
+      environment: c.env.ENVIRONMENT ?? "production",
+      checks: { state },
+      configured,
+    },
     healthy ? 200 : 503,
   );
 });
 
 app.get("/api/system/version", (c) =>
-  c.json({ version: "0.1.0", environment: c.env.ENVIRONMENT ?? "production", git_sha: c.env.GIT_SHA ?? null, runtime: "cloudflare-workers" }),
+  c.json({
+    version: "0.1.0",
+    environment: c.env.ENVIRONMENT ?? "production",
+    git_sha: c.env.GIT_SHA ?? null,
+    runtime: "cloudflare-workers",
+  }),
 );
 
 export default app;

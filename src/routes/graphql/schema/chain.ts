@@ -1,17 +1,17 @@
+import { z } from "@hono/zod-openapi";
 import { notFound, unprocessable } from "../../../lib/errors.ts";
 import { findBlock, findTransaction, listBlocks, listUserTransactions } from "../../../services/chain/reads.ts";
 import { primaryWallet, type WalletView } from "../../../services/chain/transfer.ts";
-import { transactionView, type BlockSummaryView, type TransactionView } from "../../../services/chain/views.ts";
-import { z } from "@hono/zod-openapi";
+import { type BlockSummaryView, type TransactionView, transactionView } from "../../../services/chain/views.ts";
 import { builder } from "./builder.ts";
 import { connection, connectionArgs, offsetPage } from "./connections.ts";
-import { viewer, type GraphQLContext } from "./context.ts";
+import { type GraphQLContext, viewer } from "./context.ts";
 import { parseInput } from "./inputs.ts";
 
 export const WalletRef = builder.objectRef<WalletView>("Wallet").implement({
   fields: (t) => ({
     address: t.exposeString("address"),
-    balance: t.exposeString("balance", { description: "Exact decimal with 8 places, e.g. \"100.00000000\"" }),
+    balance: t.exposeString("balance", { description: 'Exact decimal with 8 places, e.g. "100.00000000"' }),
     label: t.exposeString("label"),
     publicKey: t.exposeString("public_key"),
   }),
@@ -81,12 +81,16 @@ builder.queryFields((t) => ({
     args: { height: t.arg.int(), hash: t.arg.string() },
     resolve: async (_r, args, ctx) => {
       if ((args.height == null) === (args.hash == null)) {
-        throw unprocessable("block: give exactly one of height and hash", [{ path: "height", message: "give exactly one of height and hash" }]);
+        throw unprocessable("block: give exactly one of height and hash", [
+          { path: "height", message: "give exactly one of height and hash" },
+        ]);
       }
       const block = await findBlock(
         ctx.db,
         ctx.chain,
-        args.height != null ? { height: parseInput(z.number().int().min(0, "must be ≥ 0"), args.height, "height") } : { hash: parseInput(Hash, args.hash, "hash") },
+        args.height != null
+          ? { height: parseInput(z.number().int().min(0, "must be ≥ 0"), args.height, "height") }
+          : { hash: parseInput(Hash, args.hash, "hash") },
       );
       if (!block) throw notFound("Block not found");
       return block;

@@ -1,5 +1,5 @@
-import type { ObjectRef, SchemaTypes } from "@pothos/core";
 import { z } from "@hono/zod-openapi";
+import type { ObjectRef, SchemaTypes } from "@pothos/core";
 import { unprocessable } from "../../../lib/errors.ts";
 import { builder } from "./builder.ts";
 
@@ -22,7 +22,10 @@ function decode(kind: "o" | "k", cursor: string): number {
     /* not base64: refused below */
   }
   const match = /^([ok]):(\d{1,15})$/.exec(text);
-  if (!match || match[1] !== kind) throw unprocessable("after: not a cursor this connection handed out", [{ path: "after", message: "invalid cursor" }]);
+  if (!match || match[1] !== kind)
+    throw unprocessable("after: not a cursor this connection handed out", [
+      { path: "after", message: "invalid cursor" },
+    ]);
   return Number(match[2]);
 }
 
@@ -35,7 +38,9 @@ function pageArgs(args: { first?: number | null; after?: string | null }) {
   const parsed = PageArgs.safeParse({ first: args.first ?? DEFAULT_PAGE_SIZE, after: args.after });
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw unprocessable(`${issue.path.join(".")}: ${issue.message}`, [{ path: issue.path.join("."), message: issue.message }]);
+    throw unprocessable(`${issue.path.join(".")}: ${issue.message}`, [
+      { path: issue.path.join("."), message: issue.message },
+    ]);
   }
   return parsed.data;
 }
@@ -68,14 +73,12 @@ export const connectionArgs = builder.args((t) => ({
   after: t.string({ description: "The endCursor of the previous page" }),
 }));
 
-const PageInfo = builder
-  .objectRef<{ hasNextPage: boolean; endCursor: string | null }>("PageInfo")
-  .implement({
-    fields: (t) => ({
-      hasNextPage: t.exposeBoolean("hasNextPage"),
-      endCursor: t.exposeString("endCursor", { nullable: true }),
-    }),
-  });
+const PageInfo = builder.objectRef<{ hasNextPage: boolean; endCursor: string | null }>("PageInfo").implement({
+  fields: (t) => ({
+    hasNextPage: t.exposeBoolean("hasNextPage"),
+    endCursor: t.exposeString("endCursor", { nullable: true }),
+  }),
+});
 
 /** `<Name>Connection { edges { cursor node } nodes pageInfo }` over a node type. */
 export function connection<Types extends SchemaTypes, T>(name: string, node: ObjectRef<Types, T>) {

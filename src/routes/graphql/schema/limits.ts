@@ -1,12 +1,17 @@
 import {
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLNamedType,
+  type GraphQLSchema,
   getNamedType,
   getNullableType,
   isListType,
   isObjectType,
   Kind,
-  type DocumentNode,
-  type GraphQLNamedType,
-  type GraphQLSchema, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode, type ValueNode } from "graphql";
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+  type ValueNode,
+} from "graphql";
 import { ApiError } from "../../../lib/errors.ts";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "./connections.ts";
 
@@ -32,7 +37,12 @@ export type QueryMeasure = { depth: number; cost: number };
 
 function pageSize(value: ValueNode | undefined, variables: Record<string, unknown>): number {
   if (!value) return DEFAULT_PAGE_SIZE;
-  const raw = value.kind === Kind.VARIABLE ? variables[value.name.value] : value.kind === Kind.INT ? Number(value.value) : undefined;
+  const raw =
+    value.kind === Kind.VARIABLE
+      ? variables[value.name.value]
+      : value.kind === Kind.INT
+        ? Number(value.value)
+        : undefined;
   if (raw === undefined || raw === null) return DEFAULT_PAGE_SIZE;
   if (typeof raw !== "number" || !Number.isInteger(raw)) return DEFAULT_PAGE_SIZE; // coercion rejects it later, before I/O
   if (raw > MAX_PAGE_SIZE) {
@@ -57,13 +67,28 @@ export function measureOperation(
   // The cost of a selection set at `depth`, each of its fields costing `multiplier` apiece.
   // `parent` is undefined inside introspection trees (no paging there).
   // `page` is the page size asked of the connection whose fields these are.
-  function walk(set: SelectionSetNode, parent: GraphQLNamedType | undefined, depth: number, multiplier: number, inIntrospection: boolean, page = 1): number {
+  function walk(
+    set: SelectionSetNode,
+    parent: GraphQLNamedType | undefined,
+    depth: number,
+    multiplier: number,
+    inIntrospection: boolean,
+    page = 1,
+  ): number {
     let cost = 0;
     for (const selection of set.selections) {
       if (++work > WORK_LIMIT) throw tooComplex(`the document expands to more than ${WORK_LIMIT} selections`);
       if (selection.kind === Kind.FRAGMENT_SPREAD) {
         const fragment = fragments.get(selection.name.value);
-        if (fragment) cost += walk(fragment.selectionSet, typeOf(fragment.typeCondition.name.value, parent), depth, multiplier, inIntrospection, page);
+        if (fragment)
+          cost += walk(
+            fragment.selectionSet,
+            typeOf(fragment.typeCondition.name.value, parent),
+            depth,
+            multiplier,
+            inIntrospection,
+            page,
+          );
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         const narrowed = selection.typeCondition ? typeOf(selection.typeCondition.name.value, parent) : parent;
         cost += walk(selection.selectionSet, narrowed, depth, multiplier, inIntrospection, page);
@@ -92,19 +117,36 @@ export function measureOperation(
             childMultiplier *= parent!.name.endsWith("Connection") ? page : LIST_ESTIMATE;
           }
         }
-        cost += walk(selection.selectionSet, field ? getNamedType(field.type) : undefined, fieldDepth, childMultiplier, introspection, childPage);
+        cost += walk(
+          selection.selectionSet,
+          field ? getNamedType(field.type) : undefined,
+          fieldDepth,
+          childMultiplier,
+          introspection,
+          childPage,
+        );
         if (cost > MAX_COST) throw tooCostly();
       }
     }
     return cost;
   }
 
-  const typeOf = (name: string, fallback: GraphQLNamedType | undefined) => (fallback ? (schema.getType(name) ?? fallback) : undefined);
-  const root = operation.operation === "mutation" ? schema.getMutationType() : operation.operation === "subscription" ? schema.getSubscriptionType() : schema.getQueryType();
+  const typeOf = (name: string, fallback: GraphQLNamedType | undefined) =>
+    fallback ? (schema.getType(name) ?? fallback) : undefined;
+  const root =
+    operation.operation === "mutation"
+      ? schema.getMutationType()
+      : operation.operation === "subscription"
+        ? schema.getSubscriptionType()
+        : schema.getQueryType();
   const cost = walk(operation.selectionSet, root ?? undefined, 0, 1, false);
   return { depth: maxDepth, cost };
 }
 
 const tooCostly = () =>
-  new ApiError(422, "query-too-costly", `The query could return too much: its cost exceeds ${MAX_COST} (fields times page sizes); ask for smaller pages or fewer fields`);
+  new ApiError(
+    422,
+    "query-too-costly",
+    `The query could return too much: its cost exceeds ${MAX_COST} (fields times page sizes); ask for smaller pages or fewer fields`,
+  );
 const tooComplex = (why: string) => new ApiError(422, "query-too-costly", `The query is too complex: ${why}`);

@@ -1,8 +1,8 @@
 import DataLoader from "dataloader";
 import type { Database } from "../../../lib/db.ts";
-import { transactionsOfBlocks } from "../../../services/chain/reads.ts";
 import type { TransactionRow } from "../../../services/chain/ledger.ts";
-import { firstCommentsOfPosts, publicUsers, type PublicUserRow } from "../../../services/social/batch-reads.ts";
+import { transactionsOfBlocks } from "../../../services/chain/reads.ts";
+import { firstCommentsOfPosts, type PublicUserRow, publicUsers } from "../../../services/social/batch-reads.ts";
 import type { CommentRow } from "../../../services/social/comments.ts";
 
 /**

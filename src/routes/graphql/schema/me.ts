@@ -3,16 +3,20 @@ import { findUserView, type UserView } from "../../../services/auth/users.ts";
 import { listFolders, type FolderRow as MailFolderRow } from "../../../services/email/folders.ts";
 import { listMailbox, type MailRow } from "../../../services/email/messages.ts";
 import { getFolder } from "../../../services/files/folders.ts";
-import { listFiles, type FileRow } from "../../../services/files/rows.ts";
-import { listNotifications, unreadCount, type NotificationRow } from "../../../services/notifications/notifications.ts";
+import { type FileRow, listFiles } from "../../../services/files/rows.ts";
+import { listNotifications, type NotificationRow, unreadCount } from "../../../services/notifications/notifications.ts";
 import { builder } from "./builder.ts";
-import { myTransactions, TransactionConnection, WalletRef, myWallet } from "./chain.ts";
+import { myTransactions, myWallet, TransactionConnection, WalletRef } from "./chain.ts";
 import { connection, connectionArgs, keysetPage, offsetPage } from "./connections.ts";
 import { viewer } from "./context.ts";
 import { id } from "./inputs.ts";
 
-const MailFolderType = builder.enumType("MailFolderType", { values: ["inbox", "sent", "drafts", "spam", "trash", "custom"] as const });
-const SystemFolder = builder.enumType("SystemMailFolder", { values: ["inbox", "sent", "drafts", "spam", "trash"] as const });
+const MailFolderType = builder.enumType("MailFolderType", {
+  values: ["inbox", "sent", "drafts", "spam", "trash", "custom"] as const,
+});
+const SystemFolder = builder.enumType("SystemMailFolder", {
+  values: ["inbox", "sent", "drafts", "spam", "trash"] as const,
+});
 
 const MailFolderRef = builder.objectRef<MailFolderRow>("MailFolder").implement({
   fields: (t) => ({
@@ -103,7 +107,11 @@ const MeRef = builder.objectRef<UserView>("Me").implement({
       args: { ...connectionArgs, unreadOnly: t.arg.boolean(), importance: t.arg({ type: Importance }) },
       resolve: (u, args, ctx) =>
         keysetPage(args, (page) =>
-          listNotifications(ctx.db, u.id, { ...page, unreadOnly: args.unreadOnly ?? false, ...(args.importance ? { importance: args.importance } : {}) }),
+          listNotifications(ctx.db, u.id, {
+            ...page,
+            unreadOnly: args.unreadOnly ?? false,
+            ...(args.importance ? { importance: args.importance } : {}),
+          }),
         ),
     }),
     unreadNotificationCount: t.int({ resolve: (u, _a, ctx) => unreadCount(ctx.db, u.id) }),

@@ -31,7 +31,9 @@ const TransferInput = builder.inputType("TransferInput", {
     toAddress: t.string({ required: true, description: 'A wallet address: "RD" and 38 lowercase hex characters' }),
     amount: t.string({ required: true, description: "Exact decimal as a string, at least 0.0001, at most 8 decimals" }),
     message: t.string(),
-    idempotencyKey: t.string({ description: "As REST's Idempotency-Key header: a retry with the same key answers the first result" }),
+    idempotencyKey: t.string({
+      description: "As REST's Idempotency-Key header: a retry with the same key answers the first result",
+    }),
   }),
 });
 
@@ -47,7 +49,12 @@ const SendMailInput = builder.inputType("SendMailInput", {
 });
 
 const CreatePostInput = builder.inputType("CreatePostInput", {
-  fields: (t) => ({ content: t.string({ required: true }), imageUrl: t.string(), videoUrl: t.string(), isPublic: t.boolean() }),
+  fields: (t) => ({
+    content: t.string({ required: true }),
+    imageUrl: t.string(),
+    videoUrl: t.string(),
+    isPublic: t.boolean(),
+  }),
 });
 
 const LikeResult = builder.objectRef<{ liked: boolean; likesCount: number }>("LikeResult").implement({
@@ -58,7 +65,8 @@ const FollowResult = builder.objectRef<{ following: boolean; followersCount: num
 });
 
 /** Drops absent (undefined/null) optional fields, so the REST schema sees what a JSON client would send. */
-const present = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null));
+const present = (o: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null));
 
 builder.mutationFields((t) => ({
   transfer: t.field({
@@ -67,17 +75,34 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: TransferInput, required: true }) },
     resolve: async (_r, { input }, ctx) => {
       const userId = viewer(ctx);
-      const body = parseInput(TransferBody, present({ to_address: input.toAddress, amount: input.amount, message: input.message }), "input");
+      const body = parseInput(
+        TransferBody,
+        present({ to_address: input.toAddress, amount: input.amount, message: input.message }),
+        "input",
+      );
       const message = body.message ?? null;
       const request = { chain: ctx.chain, to_address: body.to_address, amount: formatAmount(body.amount), message };
       const { c, db } = ctx;
       const result = await runIdempotent(
         db,
-        { userId, keyHeader: input.idempotencyKey ?? undefined, operation: "blockchain.transfer", request, waitUntil: (p) => c.executionCtx.waitUntil(p) },
+        {
+          userId,
+          keyHeader: input.idempotencyKey ?? undefined,
+          operation: "blockchain.transfer",
+          request,
+          waitUntil: (p) => c.executionCtx.waitUntil(p),
+        },
         async (claim) => {
           const tx = await createTransfer(
             { db, masterKey: c.var.config.WALLET_MASTER_KEY, chain: ctx.chain },
-            { userId, toAddress: body.to_address, amountUnits: body.amount, message, idempotency: claim, actor: actorOf(c) },
+            {
+              userId,
+              toAddress: body.to_address,
+              amountUnits: body.amount,
+              message,
+              idempotency: claim,
+              actor: actorOf(c),
+            },
           );
           await invalidateCache(c.var.services.redis, ["chain"]);
           countEvent("blackroad_transfers_total");
@@ -96,12 +121,24 @@ builder.mutationFields((t) => ({
       const userId = viewer(ctx);
       const { in_reply_to, ...b } = parseInput(
         SendEmailBody,
-        present({ to: input.to, cc: input.cc, bcc: input.bcc, subject: input.subject, body: input.body, in_reply_to: input.inReplyTo }),
+        present({
+          to: input.to,
+          cc: input.cc,
+          bcc: input.bcc,
+          subject: input.subject,
+          body: input.body,
+          in_reply_to: input.inReplyTo,
+        }),
         "input",
       );
       const { c, db } = ctx;
-      const result = await boundRecipientProbes(c.var.services.redis, userId, () => sendEmail(db, userId, { ...b, cc: b.cc ?? [], bcc: b.bcc ?? [], inReplyTo: in_reply_to }));
-      await invalidateCache(c.var.services.redis, [...new Set([userId, ...result.recipientIds])].map((u) => `mail:${u}`));
+      const result = await boundRecipientProbes(c.var.services.redis, userId, () =>
+        sendEmail(db, userId, { ...b, cc: b.cc ?? [], bcc: b.bcc ?? [], inReplyTo: in_reply_to }),
+      );
+      await invalidateCache(
+        c.var.services.redis,
+        [...new Set([userId, ...result.recipientIds])].map((u) => `mail:${u}`),
+      );
       auditLater(c, "email.sent", { email_id: result.senderCopyId, recipients: result.recipientIds.length });
       countEvent("blackroad_mail_sent_total");
       const copy = await findMail(db, userId, result.senderCopyId);
@@ -116,10 +153,20 @@ builder.mutationFields((t) => ({
       const userId = viewer(ctx);
       const b = parseInput(
         CreatePostBody,
-        present({ content: input.content, image_url: input.imageUrl, video_url: input.videoUrl, is_public: input.isPublic }),
+        present({
+          content: input.content,
+          image_url: input.imageUrl,
+          video_url: input.videoUrl,
+          is_public: input.isPublic,
+        }),
         "input",
       );
-      const row = await createPost(ctx.db, userId, { content: b.content, imageUrl: b.image_url, videoUrl: b.video_url, isPublic: b.is_public });
+      const row = await createPost(ctx.db, userId, {
+        content: b.content,
+        imageUrl: b.image_url,
+        videoUrl: b.video_url,
+        isPublic: b.is_public,
+      });
       auditLater(ctx.c, "social.post_created", { post_id: row.id });
       return row;
     },
@@ -130,7 +177,10 @@ builder.mutationFields((t) => ({
     resolve: async (_r, args, ctx) => {
       const userId = viewer(ctx);
       const b = parseInput(CreateCommentBody, present({ content: args.content, parent_id: args.parentId }));
-      const row = await addComment(ctx.db, userId, id(args.postId, "postId"), { content: b.content, parentId: b.parent_id });
+      const row = await addComment(ctx.db, userId, id(args.postId, "postId"), {
+        content: b.content,
+        parentId: b.parent_id,
+      });
       auditLater(ctx.c, "social.commented", { post_id: row.postId, comment_id: row.id });
       return row;
     },

@@ -1,12 +1,12 @@
-import { listComments } from "../../../services/social/comments.ts";
-import { getPost, listFeed, listUserPosts, type FeedRow, type PostRow } from "../../../services/social/posts.ts";
-import { getProfile, type ProfileRow } from "../../../services/social/people.ts";
+import { notFound, unauthorized } from "../../../lib/errors.ts";
 import type { PublicUserRow } from "../../../services/social/batch-reads.ts";
 import type { CommentRow } from "../../../services/social/comments.ts";
-import { notFound, unauthorized } from "../../../lib/errors.ts";
+import { listComments } from "../../../services/social/comments.ts";
+import { getProfile, type ProfileRow } from "../../../services/social/people.ts";
+import { type FeedRow, getPost, listFeed, listUserPosts, type PostRow } from "../../../services/social/posts.ts";
 import { builder } from "./builder.ts";
 import { connection, connectionArgs, offsetPage, type Page } from "./connections.ts";
-import { viewer, type GraphQLContext } from "./context.ts";
+import { type GraphQLContext, viewer } from "./context.ts";
 import { id } from "./inputs.ts";
 
 /** A user as others see them (batched by the `user` loader). */
@@ -107,7 +107,8 @@ builder.queryFields((t) => ({
     args: { ...connectionArgs, scope: t.arg({ type: FeedScope, defaultValue: "following" }) },
     resolve: (_r, args, ctx) => {
       const scope = args.scope ?? "following";
-      if (ctx.viewerId === null && scope !== "public") throw unauthorized("Log in for your feed, or ask for scope: public", "unauthorized");
+      if (ctx.viewerId === null && scope !== "public")
+        throw unauthorized("Log in for your feed, or ask for scope: public", "unauthorized");
       return offsetPage(args, (page) => listFeed(ctx.db, ctx.viewerId, scope, page));
     },
   }),

@@ -9,8 +9,15 @@ import { defineConnector, type UpstreamVerdict } from "../types.ts";
  */
 const Hex32 = z.string().regex(/^[0-9a-f]{32}$/, "a Cloudflare id (32 hex digits)");
 const RecordType = z.enum(["A", "AAAA", "CNAME", "TXT", "MX", "NS", "SRV", "CAA"]);
-const DnsRecord = z
-  .object({ id: z.string(), type: z.string(), name: z.string(), content: z.string(), proxied: z.boolean().optional(), ttl: z.number(), comment: z.string().nullable().optional() });
+const DnsRecord = z.object({
+  id: z.string(),
+  type: z.string(),
+  name: z.string(),
+  content: z.string(),
+  proxied: z.boolean().optional(),
+  ttl: z.number(),
+  comment: z.string().nullable().optional(),
+});
 const result = (b: any) => b?.result;
 
 function inspect(body: any): UpstreamVerdict | undefined {
@@ -48,13 +55,25 @@ export const cloudflare = defineConnector({
       summary: "Zones (optionally by exact name)",
       access: "admin",
       query: z.object({
-        name: z.string().regex(/^[a-z0-9.-]{1,253}$/i).optional(),
+        name: z
+          .string()
+          .regex(/^[a-z0-9.-]{1,253}$/i)
+          .optional(),
         page: z.coerce.number().int().min(1).max(1000).default(1),
         per_page: z.coerce.number().int().min(5).max(50).default(20),
       }),
-      output: z.array(z.object({ id: z.string(), name: z.string(), status: z.string(), paused: z.boolean(), plan: z.string().nullable() })),
+      output: z.array(
+        z.object({
+          id: z.string(),
+          name: z.string(),
+          status: z.string(),
+          paused: z.boolean(),
+          plan: z.string().nullable(),
+        }),
+      ),
       request: ({ query }) => ({ method: "GET", path: "/zones", query }),
-      map: (b: any) => (Array.isArray(b?.result) ? b.result.map((z: any) => ({ ...z, plan: z?.plan?.name ?? null })) : b?.result),
+      map: (b: any) =>
+        Array.isArray(b?.result) ? b.result.map((z: any) => ({ ...z, plan: z?.plan?.name ?? null })) : b?.result,
       cacheTtl: 60,
     },
     {
@@ -64,7 +83,11 @@ export const cloudflare = defineConnector({
       summary: "DNS records of a zone",
       access: "admin",
       params: z.object({ zone_id: Hex32 }),
-      query: z.object({ type: RecordType.optional(), name: z.string().max(253).optional(), per_page: z.coerce.number().int().min(5).max(500).default(100) }),
+      query: z.object({
+        type: RecordType.optional(),
+        name: z.string().max(253).optional(),
+        per_page: z.coerce.number().int().min(5).max(500).default(100),
+      }),
       output: z.array(DnsRecord),
       request: ({ params, query }) => ({ method: "GET", path: `/zones/${params.zone_id}/dns_records`, query }),
       map: result,
@@ -108,7 +131,10 @@ export const cloudflare = defineConnector({
       access: "admin",
       requires: ["CLOUDFLARE_ACCOUNT_ID"],
       output: z.array(z.object({ id: z.string(), created_on: z.string(), modified_on: z.string() })),
-      request: (_, c) => ({ method: "GET", path: `/accounts/${encodeURIComponent(c.CLOUDFLARE_ACCOUNT_ID ?? "")}/workers/scripts` }),
+      request: (_, c) => ({
+        method: "GET",
+        path: `/accounts/${encodeURIComponent(c.CLOUDFLARE_ACCOUNT_ID ?? "")}/workers/scripts`,
+      }),
       map: result,
       cacheTtl: 60,
     },

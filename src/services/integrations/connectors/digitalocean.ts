@@ -3,35 +3,45 @@ import { defineConnector } from "../types.ts";
 
 /** DigitalOcean API v2 (https://docs.digitalocean.com/reference/api/), DIGITALOCEAN_TOKEN as a bearer token. Infrastructure: admins only. */
 const DropletId = z.object({ id: z.string().regex(/^[1-9][0-9]{0,15}$/, "a droplet id (decimal digits)") });
-const Page = z.object({ page: z.coerce.number().int().min(1).max(1000).default(1), per_page: z.coerce.number().int().min(1).max(200).default(20) });
+const Page = z.object({
+  page: z.coerce.number().int().min(1).max(1000).default(1),
+  per_page: z.coerce.number().int().min(1).max(200).default(20),
+});
 const Slug = z.string().regex(/^[a-z0-9][a-z0-9.-]{0,63}$/, "a DigitalOcean slug");
 
-const Droplet = z
-  .object({
-    id: z.number(),
-    name: z.string(),
-    status: z.string(),
-    memory: z.number(),
-    vcpus: z.number(),
-    disk: z.number(),
-    region: z.string().nullable(),
-    size_slug: z.string(),
-    image: z.string().nullable(),
-    public_ipv4: z.string().nullable(),
-    tags: z.array(z.string()),
-    created_at: z.string(),
-  });
+const Droplet = z.object({
+  id: z.number(),
+  name: z.string(),
+  status: z.string(),
+  memory: z.number(),
+  vcpus: z.number(),
+  disk: z.number(),
+  region: z.string().nullable(),
+  size_slug: z.string(),
+  image: z.string().nullable(),
+  public_ipv4: z.string().nullable(),
+  tags: z.array(z.string()),
+  created_at: z.string(),
+});
 const dropletJson = (d: any) =>
   d && typeof d === "object"
     ? {
         ...d,
         region: d.region?.slug ?? null,
         image: d.image?.slug ?? d.image?.name ?? null,
-        public_ipv4: Array.isArray(d.networks?.v4) ? (d.networks.v4.find((n: any) => n?.type === "public")?.ip_address ?? null) : null,
+        public_ipv4: Array.isArray(d.networks?.v4)
+          ? (d.networks.v4.find((n: any) => n?.type === "public")?.ip_address ?? null)
+          : null,
         tags: Array.isArray(d.tags) ? d.tags : [],
       }
     : d;
-const Action = z.object({ id: z.number(), status: z.string(), type: z.string(), started_at: z.string().nullable(), completed_at: z.string().nullable().optional() });
+const Action = z.object({
+  id: z.number(),
+  status: z.string(),
+  type: z.string(),
+  started_at: z.string().nullable(),
+  completed_at: z.string().nullable().optional(),
+});
 
 export const digitalocean = defineConnector({
   name: "digitalocean",
@@ -63,7 +73,10 @@ export const digitalocean = defineConnector({
       query: Page,
       output: z.object({ droplets: z.array(Droplet), total: z.number() }),
       request: ({ query }) => ({ method: "GET", path: "/v2/droplets", query }),
-      map: (b: any) => ({ droplets: Array.isArray(b?.droplets) ? b.droplets.map(dropletJson) : b?.droplets, total: b?.meta?.total }),
+      map: (b: any) => ({
+        droplets: Array.isArray(b?.droplets) ? b.droplets.map(dropletJson) : b?.droplets,
+        total: b?.meta?.total,
+      }),
     },
     {
       id: "droplet",
@@ -88,8 +101,14 @@ export const digitalocean = defineConnector({
         region: Slug,
         size: Slug,
         image: Slug,
-        ssh_keys: z.array(z.union([z.number().int().min(1), z.string().regex(/^[0-9a-f:]{47}$/)])).max(20).optional(),
-        tags: z.array(z.string().regex(/^[\w:-]{1,255}$/)).max(20).optional(),
+        ssh_keys: z
+          .array(z.union([z.number().int().min(1), z.string().regex(/^[0-9a-f:]{47}$/)]))
+          .max(20)
+          .optional(),
+        tags: z
+          .array(z.string().regex(/^[\w:-]{1,255}$/))
+          .max(20)
+          .optional(),
       }),
       output: Droplet,
       request: ({ body }) => ({ method: "POST", path: "/v2/droplets", json: body }),
@@ -115,7 +134,11 @@ export const digitalocean = defineConnector({
       status: 202,
       params: DropletId.extend({ action: z.enum(["power_on", "power_off", "shutdown", "reboot", "power_cycle"]) }),
       output: Action,
-      request: ({ params }) => ({ method: "POST", path: `/v2/droplets/${params.id}/actions`, json: { type: params.action } }),
+      request: ({ params }) => ({
+        method: "POST",
+        path: `/v2/droplets/${params.id}/actions`,
+        json: { type: params.action },
+      }),
       map: (b: any) => b?.action,
     },
     {
@@ -135,7 +158,16 @@ export const digitalocean = defineConnector({
       path: "/sizes",
       summary: "Droplet sizes and prices",
       access: "admin",
-      output: z.array(z.object({ slug: z.string(), memory: z.number(), vcpus: z.number(), disk: z.number(), price_monthly: z.number(), available: z.boolean() })),
+      output: z.array(
+        z.object({
+          slug: z.string(),
+          memory: z.number(),
+          vcpus: z.number(),
+          disk: z.number(),
+          price_monthly: z.number(),
+          available: z.boolean(),
+        }),
+      ),
       request: () => ({ method: "GET", path: "/v2/sizes", query: { per_page: 200 } }),
       map: (b: any) => b?.sizes,
       cacheTtl: 300,
@@ -147,7 +179,14 @@ export const digitalocean = defineConnector({
       summary: "Images (distributions by default)",
       access: "admin",
       query: Page.extend({ type: z.enum(["distribution", "application"]).default("distribution") }),
-      output: z.array(z.object({ id: z.number(), slug: z.string().nullable(), name: z.string(), distribution: z.string().nullable().optional() })),
+      output: z.array(
+        z.object({
+          id: z.number(),
+          slug: z.string().nullable(),
+          name: z.string(),
+          distribution: z.string().nullable().optional(),
+        }),
+      ),
       request: ({ query }) => ({ method: "GET", path: "/v2/images", query }),
       map: (b: any) => b?.images,
       cacheTtl: 300,

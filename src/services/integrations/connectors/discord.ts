@@ -13,8 +13,13 @@ const Embed = z.strictObject({
   url: z.url().max(2000).optional(),
   color: z.number().int().min(0).max(0xffffff).optional(),
 });
-const Message = z
-  .object({ id: z.string(), channel_id: z.string(), content: z.string(), timestamp: z.string(), author: z.string().nullable() });
+const Message = z.object({
+  id: z.string(),
+  channel_id: z.string(),
+  content: z.string(),
+  timestamp: z.string(),
+  author: z.string().nullable(),
+});
 const messageJson = (m: any) => (m && typeof m === "object" ? { ...m, author: m.author?.username ?? null } : m);
 
 export const discord = defineConnector({
@@ -55,7 +60,9 @@ export const discord = defineConnector({
       summary: "Channels of a server",
       access: "admin",
       params: z.object({ id: Snowflake }),
-      output: z.array(z.object({ id: z.string(), name: z.string().nullable(), type: z.number(), position: z.number().optional() })),
+      output: z.array(
+        z.object({ id: z.string(), name: z.string().nullable(), type: z.number(), position: z.number().optional() }),
+      ),
       request: ({ params }) => ({ method: "GET", path: `/guilds/${params.id}/channels` }),
       cacheTtl: 60,
     },
@@ -107,7 +114,12 @@ export const discord = defineConnector({
         embeds: z.array(Embed).max(10).optional(),
       }),
       output: Message,
-      request: ({ body }) => ({ method: "POST", path: "", query: { wait: true }, json: { ...body, allowed_mentions: { parse: [] } } }),
+      request: ({ body }) => ({
+        method: "POST",
+        path: "",
+        query: { wait: true },
+        json: { ...body, allowed_mentions: { parse: [] } },
+      }),
       map: messageJson,
     },
   ],

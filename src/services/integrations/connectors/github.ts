@@ -11,23 +11,28 @@ const Page = {
   page: z.coerce.number().int().min(1).max(1000).default(1),
 };
 
-const Repo = z
-  .object({
-    id: z.number(),
-    name: z.string(),
-    full_name: z.string(),
-    private: z.boolean(),
-    html_url: z.string(),
-    description: z.string().nullable(),
-    default_branch: z.string().optional(),
-    language: z.string().nullable().optional(),
-    stargazers_count: z.number().optional(),
-    forks_count: z.number().optional(),
-    open_issues_count: z.number().optional(),
-    updated_at: z.string().nullable().optional(),
-  });
+const Repo = z.object({
+  id: z.number(),
+  name: z.string(),
+  full_name: z.string(),
+  private: z.boolean(),
+  html_url: z.string(),
+  description: z.string().nullable(),
+  default_branch: z.string().optional(),
+  language: z.string().nullable().optional(),
+  stargazers_count: z.number().optional(),
+  forks_count: z.number().optional(),
+  open_issues_count: z.number().optional(),
+  updated_at: z.string().nullable().optional(),
+});
 
-const Commit = z.object({ sha: z.string(), message: z.string(), author: z.string().nullable(), date: z.string().nullable(), html_url: z.string() });
+const Commit = z.object({
+  sha: z.string(),
+  message: z.string(),
+  author: z.string().nullable(),
+  date: z.string().nullable(),
+  html_url: z.string(),
+});
 const Pull = z.object({
   number: z.number(),
   title: z.string(),
@@ -54,7 +59,9 @@ const pullJson = (p: any) => ({ ...p, user: login(p?.user) });
 const issueJson = (i: any) => ({
   ...i,
   user: login(i?.user),
-  labels: Array.isArray(i?.labels) ? i.labels.map((l: any) => (typeof l === "string" ? l : l?.name)).filter((n: unknown) => typeof n === "string") : [],
+  labels: Array.isArray(i?.labels)
+    ? i.labels.map((l: any) => (typeof l === "string" ? l : l?.name)).filter((n: unknown) => typeof n === "string")
+    : [],
   is_pull_request: Boolean(i?.pull_request),
 });
 const publicRepos = (repos: Array<{ private: boolean }>) => repos.filter((r) => !r.private);
@@ -80,7 +87,13 @@ export const github = defineConnector({
       path: "/user",
       summary: "The account the server's token acts for",
       access: "admin",
-      output: z.object({ login: z.string(), id: z.number(), name: z.string().nullable().optional(), html_url: z.string(), public_repos: z.number().optional() }),
+      output: z.object({
+        login: z.string(),
+        id: z.number(),
+        name: z.string().nullable().optional(),
+        html_url: z.string(),
+        public_repos: z.number().optional(),
+      }),
       request: () => ({ method: "GET", path: "/user" }),
       cacheTtl: 60,
     },
@@ -133,7 +146,13 @@ export const github = defineConnector({
       summary: "Recent commits of a repository (non-admins: public repositories only)",
       access: "user",
       params: RepoParams,
-      query: z.object({ ...Page, sha: z.string().regex(/^[\w./-]{1,200}$/).optional() }),
+      query: z.object({
+        ...Page,
+        sha: z
+          .string()
+          .regex(/^[\w./-]{1,200}$/)
+          .optional(),
+      }),
       output: z.array(Commit),
       request: ({ params, query }) => ({ method: "GET", path: `${repoPath(params as any)}/commits`, query }),
       map: (list: any) =>
@@ -202,8 +221,15 @@ export const github = defineConnector({
       access: "user",
       params: RepoParams,
       query: z.object({
-        path: z.string().max(1000).regex(/^[^\u0000]*$/).default(""),
-        ref: z.string().regex(/^[\w./-]{1,200}$/).optional(),
+        path: z
+          .string()
+          .max(1000)
+          .regex(/^[^\u0000]*$/)
+          .default(""),
+        ref: z
+          .string()
+          .regex(/^[\w./-]{1,200}$/)
+          .optional(),
       }),
       output: z.object({
         type: z.string(),
@@ -212,7 +238,9 @@ export const github = defineConnector({
         sha: z.string().optional(),
         encoding: z.string().optional(),
         content: z.string().optional(),
-        entries: z.array(z.object({ type: z.string(), name: z.string(), path: z.string(), size: z.number() })).optional(),
+        entries: z
+          .array(z.object({ type: z.string(), name: z.string(), path: z.string(), size: z.number() }))
+          .optional(),
       }),
       request: ({ params, query }) => ({
         method: "GET",
@@ -233,7 +261,10 @@ export const github = defineConnector({
       query: z.object(Page),
       output: z.array(z.object({ name: z.string(), commit_sha: z.string(), protected: z.boolean() })),
       request: ({ params, query }) => ({ method: "GET", path: `${repoPath(params as any)}/branches`, query }),
-      map: (list: any) => (Array.isArray(list) ? list.map((b: any) => ({ name: b?.name, commit_sha: b?.commit?.sha, protected: Boolean(b?.protected) })) : list),
+      map: (list: any) =>
+        Array.isArray(list)
+          ? list.map((b: any) => ({ name: b?.name, commit_sha: b?.commit?.sha, protected: Boolean(b?.protected) }))
+          : list,
       cacheTtl: 30,
       requirePublic: repoIsPublic,
     },
@@ -250,9 +281,16 @@ export const github = defineConnector({
         page: Page.page,
       }),
       output: z.object({ total_count: z.number(), items: z.array(Repo) }),
-      request: ({ query }) => ({ method: "GET", path: "/search/repositories", query: { ...query, sort: query.sort === "best-match" ? undefined : query.sort } }),
+      request: ({ query }) => ({
+        method: "GET",
+        path: "/search/repositories",
+        query: { ...query, sort: query.sort === "best-match" ? undefined : query.sort },
+      }),
       cacheTtl: 60,
-      publicOnly: (r: { total_count: number; items: Array<{ private: boolean }> }) => ({ ...r, items: publicRepos(r.items) }),
+      publicOnly: (r: { total_count: number; items: Array<{ private: boolean }> }) => ({
+        ...r,
+        items: publicRepos(r.items),
+      }),
     },
     {
       id: "searchCode",
@@ -263,17 +301,33 @@ export const github = defineConnector({
       query: z.object({ q: z.string().min(1).max(256), per_page: Page.per_page, page: Page.page }),
       output: z.object({
         total_count: z.number(),
-        items: z.array(z.object({ name: z.string(), path: z.string(), sha: z.string(), html_url: z.string(), repository: z.string(), private: z.boolean() })),
+        items: z.array(
+          z.object({
+            name: z.string(),
+            path: z.string(),
+            sha: z.string(),
+            html_url: z.string(),
+            repository: z.string(),
+            private: z.boolean(),
+          }),
+        ),
       }),
       request: ({ query }) => ({ method: "GET", path: "/search/code", query }),
       map: (b: any) => ({
         total_count: b?.total_count,
         items: Array.isArray(b?.items)
-          ? b.items.map((i: any) => ({ ...i, repository: i?.repository?.full_name, private: i?.repository?.private !== false }))
+          ? b.items.map((i: any) => ({
+              ...i,
+              repository: i?.repository?.full_name,
+              private: i?.repository?.private !== false,
+            }))
           : b?.items,
       }),
       cacheTtl: 60,
-      publicOnly: (r: { total_count: number; items: Array<{ private: boolean }> }) => ({ ...r, items: r.items.filter((i) => !i.private) }),
+      publicOnly: (r: { total_count: number; items: Array<{ private: boolean }> }) => ({
+        ...r,
+        items: r.items.filter((i) => !i.private),
+      }),
     },
     {
       id: "notifications",
@@ -283,12 +337,25 @@ export const github = defineConnector({
       access: "admin",
       query: z.object({ all: z.enum(["true", "false"]).default("false"), per_page: Page.per_page }),
       output: z.array(
-        z.object({ id: z.string(), reason: z.string(), unread: z.boolean(), updated_at: z.string(), title: z.string(), type: z.string(), repository: z.string() }),
+        z.object({
+          id: z.string(),
+          reason: z.string(),
+          unread: z.boolean(),
+          updated_at: z.string(),
+          title: z.string(),
+          type: z.string(),
+          repository: z.string(),
+        }),
       ),
       request: ({ query }) => ({ method: "GET", path: "/notifications", query }),
       map: (list: any) =>
         Array.isArray(list)
-          ? list.map((n: any) => ({ ...n, title: n?.subject?.title, type: n?.subject?.type, repository: n?.repository?.full_name }))
+          ? list.map((n: any) => ({
+              ...n,
+              title: n?.subject?.title,
+              type: n?.subject?.type,
+              repository: n?.repository?.full_name,
+            }))
           : list,
     },
   ],

@@ -26,7 +26,10 @@ const HubItem = z.object({
   tags: z.array(z.string()).optional(),
   lastModified: z.string().nullable().optional(),
 });
-const Model = HubItem.extend({ pipeline_tag: z.string().nullable().optional(), library_name: z.string().nullable().optional() });
+const Model = HubItem.extend({
+  pipeline_tag: z.string().nullable().optional(),
+  library_name: z.string().nullable().optional(),
+});
 const Space = HubItem.extend({ sdk: z.string().nullable().optional() });
 
 const onlyPublic = (items: Array<{ private: boolean }>) => items.filter((i) => !i.private);
@@ -34,10 +37,19 @@ const publicOne = (item: { private: boolean }) => {
   if (item.private) throw notFound("Hugging Face: no such public repository");
   return item;
 };
-const searchQuery = (q: Record<string, any>) => ({ search: q.search, author: q.author, sort: q.sort, direction: -1, limit: q.limit });
-const repoPath = (kind: string, p: Record<string, any>) => `/api/${kind}/${encodeURIComponent(p.owner)}/${encodeURIComponent(p.name)}`;
-const withPrivate = (list: any) => (Array.isArray(list) ? list.map((m: any) => ({ ...m, id: m?.id ?? m?.modelId, private: m?.private !== false })) : list);
-const onePrivate = (m: any) => (m && typeof m === "object" ? { ...m, id: m.id ?? m.modelId, private: m.private !== false } : m);
+const searchQuery = (q: Record<string, any>) => ({
+  search: q.search,
+  author: q.author,
+  sort: q.sort,
+  direction: -1,
+  limit: q.limit,
+});
+const repoPath = (kind: string, p: Record<string, any>) =>
+  `/api/${kind}/${encodeURIComponent(p.owner)}/${encodeURIComponent(p.name)}`;
+const withPrivate = (list: any) =>
+  Array.isArray(list) ? list.map((m: any) => ({ ...m, id: m?.id ?? m?.modelId, private: m?.private !== false })) : list;
+const onePrivate = (m: any) =>
+  m && typeof m === "object" ? { ...m, id: m.id ?? m.modelId, private: m.private !== false } : m;
 
 export const huggingface = defineConnector({
   name: "huggingface",
@@ -55,7 +67,11 @@ export const huggingface = defineConnector({
       path: "/whoami",
       summary: "The account the token belongs to",
       access: "admin",
-      output: z.object({ name: z.string(), type: z.string().optional(), orgs: z.array(z.object({ name: z.string() })).optional() }),
+      output: z.object({
+        name: z.string(),
+        type: z.string().optional(),
+        orgs: z.array(z.object({ name: z.string() })).optional(),
+      }),
       request: () => ({ method: "GET", path: "/api/whoami-v2" }),
       cacheTtl: 60,
     },
@@ -141,9 +157,15 @@ export const huggingface = defineConnector({
       request: ({ body }) => ({
         method: "POST",
         path: `/models/${body.model.split("/").map(encodeURIComponent).join("/")}`,
-        json: { inputs: body.inputs, parameters: { max_new_tokens: body.max_new_tokens, temperature: body.temperature, return_full_text: false } },
+        json: {
+          inputs: body.inputs,
+          parameters: { max_new_tokens: body.max_new_tokens, temperature: body.temperature, return_full_text: false },
+        },
       }),
-      map: (b: any, { body }) => ({ model: body.model, generated_text: Array.isArray(b) ? b[0]?.generated_text : b?.generated_text }),
+      map: (b: any, { body }) => ({
+        model: body.model,
+        generated_text: Array.isArray(b) ? b[0]?.generated_text : b?.generated_text,
+      }),
     },
   ],
 });

@@ -20,10 +20,24 @@ function inspect(body: any): UpstreamVerdict | undefined {
   return { status: body?.data ? 422 : 502, message };
 }
 
-const Project = z.object({ id: z.string(), name: z.string(), description: z.string().nullable().optional(), createdAt: z.string().optional() });
+const Project = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string().nullable().optional(),
+  createdAt: z.string().optional(),
+});
 const Service = z.object({ id: z.string(), name: z.string() });
-const Deployment = z.object({ id: z.string(), status: z.string(), createdAt: z.string(), staticUrl: z.string().nullable().optional() });
-const gql = (query: string, variables: Record<string, unknown> = {}) => ({ method: "POST" as const, path: "", graphql: { query, variables } });
+const Deployment = z.object({
+  id: z.string(),
+  status: z.string(),
+  createdAt: z.string(),
+  staticUrl: z.string().nullable().optional(),
+});
+const gql = (query: string, variables: Record<string, unknown> = {}) => ({
+  method: "POST" as const,
+  path: "",
+  graphql: { query, variables },
+});
 
 export const railway = defineConnector({
   name: "railway",
@@ -67,7 +81,10 @@ export const railway = defineConnector({
       params: z.object({ id: Id }),
       output: Project.extend({ services: z.array(Service), environments: z.array(Service) }),
       request: ({ params }) =>
-        gql("query ($id: String!) { project(id: $id) { id name description createdAt services { edges { node { id name } } } environments { edges { node { id name } } } } }", { id: params.id }),
+        gql(
+          "query ($id: String!) { project(id: $id) { id name description createdAt services { edges { node { id name } } } environments { edges { node { id name } } } } }",
+          { id: params.id },
+        ),
       map: (b: any) => {
         const p = b?.data?.project;
         return p ? { ...p, services: edges(p.services), environments: edges(p.environments) } : p;
@@ -81,7 +98,8 @@ export const railway = defineConnector({
       access: "admin",
       params: z.object({ id: Id }),
       output: z.array(Service),
-      request: ({ params }) => gql("query ($id: String!) { project(id: $id) { services { edges { node { id name } } } } }", { id: params.id }),
+      request: ({ params }) =>
+        gql("query ($id: String!) { project(id: $id) { services { edges { node { id name } } } } }", { id: params.id }),
       map: (b: any) => edges(b?.data?.project?.services),
     },
     {
@@ -94,10 +112,13 @@ export const railway = defineConnector({
       query: z.object({ limit: z.coerce.number().int().min(1).max(50).default(10) }),
       output: z.array(Deployment),
       request: ({ params, query }) =>
-        gql("query ($input: DeploymentListInput!, $first: Int) { deployments(input: $input, first: $first) { edges { node { id status createdAt staticUrl } } } }", {
-          input: { serviceId: params.id },
-          first: query.limit,
-        }),
+        gql(
+          "query ($input: DeploymentListInput!, $first: Int) { deployments(input: $input, first: $first) { edges { node { id status createdAt staticUrl } } } }",
+          {
+            input: { serviceId: params.id },
+            first: query.limit,
+          },
+        ),
       map: (b: any) => edges(b?.data?.deployments),
     },
     {
@@ -111,10 +132,13 @@ export const railway = defineConnector({
       body: z.strictObject({ environment_id: Id }),
       output: z.object({ accepted: z.boolean() }),
       request: ({ params, body }) =>
-        gql("mutation ($serviceId: String!, $environmentId: String!) { serviceInstanceRedeploy(serviceId: $serviceId, environmentId: $environmentId) }", {
-          serviceId: params.id,
-          environmentId: body.environment_id,
-        }),
+        gql(
+          "mutation ($serviceId: String!, $environmentId: String!) { serviceInstanceRedeploy(serviceId: $serviceId, environmentId: $environmentId) }",
+          {
+            serviceId: params.id,
+            environmentId: body.environment_id,
+          },
+        ),
       map: (b: any) => ({ accepted: b?.data?.serviceInstanceRedeploy }),
     },
     {
@@ -134,7 +158,13 @@ export const railway = defineConnector({
       output: z.object({ name: z.string(), saved: z.boolean() }),
       request: ({ params, body }) =>
         gql("mutation ($input: VariableUpsertInput!) { variableUpsert(input: $input) }", {
-          input: { projectId: params.id, environmentId: body.environment_id, serviceId: body.service_id, name: body.name, value: body.value },
+          input: {
+            projectId: params.id,
+            environmentId: body.environment_id,
+            serviceId: body.service_id,
+            name: body.name,
+            value: body.value,
+          },
         }),
       map: (b: any, { body }) => ({ name: body.name, saved: b?.data?.variableUpsert }),
     },

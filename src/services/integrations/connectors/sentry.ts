@@ -33,7 +33,15 @@ export const sentry = defineConnector({
       path: "/projects",
       summary: "Projects of the organisation",
       access: "admin",
-      output: z.array(z.object({ id: z.string(), slug: z.string(), name: z.string(), platform: z.string().nullable().optional(), dateCreated: z.string() })),
+      output: z.array(
+        z.object({
+          id: z.string(),
+          slug: z.string(),
+          name: z.string(),
+          platform: z.string().nullable().optional(),
+          dateCreated: z.string(),
+        }),
+      ),
       request: (_, c) => ({ method: "GET", path: `/organizations/${org(c)}/projects/` }),
       cacheTtl: 60,
     },
@@ -44,7 +52,10 @@ export const sentry = defineConnector({
       summary: "Unresolved issues of a project (Sentry's search syntax in ?query=)",
       access: "admin",
       params: P,
-      query: z.object({ query: z.string().max(500).default("is:unresolved"), statsPeriod: z.enum(["24h", "14d", ""]).default("24h") }),
+      query: z.object({
+        query: z.string().max(500).default("is:unresolved"),
+        statsPeriod: z.enum(["24h", "14d", ""]).default("24h"),
+      }),
       output: z.array(
         z.object({
           id: z.string(),
@@ -60,7 +71,11 @@ export const sentry = defineConnector({
           permalink: z.string(),
         }),
       ),
-      request: ({ params, query }, c) => ({ method: "GET", path: `/projects/${org(c)}/${params.project}/issues/`, query }),
+      request: ({ params, query }, c) => ({
+        method: "GET",
+        path: `/projects/${org(c)}/${params.project}/issues/`,
+        query,
+      }),
       cacheTtl: 30,
     },
     {
@@ -70,7 +85,15 @@ export const sentry = defineConnector({
       summary: "Recent error events of a project (summaries, no event payloads)",
       access: "admin",
       params: P,
-      output: z.array(z.object({ id: z.string(), eventID: z.string(), title: z.string(), dateCreated: z.string(), platform: z.string().nullable().optional() })),
+      output: z.array(
+        z.object({
+          id: z.string(),
+          eventID: z.string(),
+          title: z.string(),
+          dateCreated: z.string(),
+          platform: z.string().nullable().optional(),
+        }),
+      ),
       request: ({ params }, c) => ({ method: "GET", path: `/projects/${org(c)}/${params.project}/events/` }),
       cacheTtl: 30,
     },
@@ -82,7 +105,11 @@ export const sentry = defineConnector({
       access: "admin",
       params: P,
       output: z.array(Release),
-      request: ({ params }, c) => ({ method: "GET", path: `/organizations/${org(c)}/releases/`, query: { project_slug: params.project } }),
+      request: ({ params }, c) => ({
+        method: "GET",
+        path: `/organizations/${org(c)}/releases/`,
+        query: { project_slug: params.project },
+      }),
       cacheTtl: 30,
     },
     {

@@ -8,27 +8,49 @@ import { defineConnector, type OperationInput } from "../types.ts";
  * Everything here is money or customer data: administrators only.
  */
 
-const id = (prefix: string) => z.object({ id: z.string().regex(new RegExp(`^${prefix}_[A-Za-z0-9]{1,250}$`), `a Stripe id starting with ${prefix}_`) });
-const Limit = { limit: z.coerce.number().int().min(1).max(100).default(20), starting_after: z.string().regex(/^[a-z]+_[A-Za-z0-9]{1,250}$/).optional() };
-const Metadata = z.record(z.string().regex(/^[\w-]{1,40}$/), z.string().max(500)).refine((m) => Object.keys(m).length <= 50, "at most 50 keys");
+const id = (prefix: string) =>
+  z.object({
+    id: z.string().regex(new RegExp(`^${prefix}_[A-Za-z0-9]{1,250}$`), `a Stripe id starting with ${prefix}_`),
+  });
+const Limit = {
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  starting_after: z
+    .string()
+    .regex(/^[a-z]+_[A-Za-z0-9]{1,250}$/)
+    .optional(),
+};
+const Metadata = z
+  .record(z.string().regex(/^[\w-]{1,40}$/), z.string().max(500))
+  .refine((m) => Object.keys(m).length <= 50, "at most 50 keys");
 
 const list = <T extends z.ZodType>(item: T) => z.object({ data: z.array(item), has_more: z.boolean() });
 
-const PaymentIntent = z
-  .object({
-    id: z.string(),
-    amount: z.number(),
-    currency: z.string(),
-    status: z.string(),
-    description: z.string().nullable().optional(),
-    customer: z.string().nullable().optional(),
-    created: z.number(),
-    livemode: z.boolean(),
-    metadata: z.record(z.string(), z.string()).optional(),
-  });
-const Customer = z
-  .object({ id: z.string(), email: z.string().nullable(), name: z.string().nullable().optional(), description: z.string().nullable().optional(), created: z.number(), livemode: z.boolean() });
-const Product = z.object({ id: z.string(), name: z.string(), active: z.boolean(), description: z.string().nullable().optional(), created: z.number() });
+const PaymentIntent = z.object({
+  id: z.string(),
+  amount: z.number(),
+  currency: z.string(),
+  status: z.string(),
+  description: z.string().nullable().optional(),
+  customer: z.string().nullable().optional(),
+  created: z.number(),
+  livemode: z.boolean(),
+  metadata: z.record(z.string(), z.string()).optional(),
+});
+const Customer = z.object({
+  id: z.string(),
+  email: z.string().nullable(),
+  name: z.string().nullable().optional(),
+  description: z.string().nullable().optional(),
+  created: z.number(),
+  livemode: z.boolean(),
+});
+const Product = z.object({
+  id: z.string(),
+  name: z.string(),
+  active: z.boolean(),
+  description: z.string().nullable().optional(),
+  created: z.number(),
+});
 const Price = z.object({
   id: z.string(),
   product: z.string(),
@@ -67,15 +89,22 @@ export const stripe = defineConnector({
       id: "createPaymentIntent",
       method: "post",
       path: "/payment-intents",
-      summary: "Create a payment intent (amount in the currency's smallest unit); send Idempotency-Key to make retries safe",
+      summary:
+        "Create a payment intent (amount in the currency's smallest unit); send Idempotency-Key to make retries safe",
       access: "admin",
       status: 201,
       idempotencyKey: true,
       body: z.strictObject({
         amount: z.number().int().min(1).max(99_999_999),
-        currency: z.string().regex(/^[a-z]{3}$/, "a three-letter ISO currency code, lower case").default("usd"),
+        currency: z
+          .string()
+          .regex(/^[a-z]{3}$/, "a three-letter ISO currency code, lower case")
+          .default("usd"),
         description: z.string().max(1000).optional(),
-        customer: z.string().regex(/^cus_[A-Za-z0-9]{1,250}$/).optional(),
+        customer: z
+          .string()
+          .regex(/^cus_[A-Za-z0-9]{1,250}$/)
+          .optional(),
         metadata: Metadata.optional(),
       }),
       output: PaymentIntent,
@@ -150,7 +179,13 @@ export const stripe = defineConnector({
       path: "/prices",
       summary: "Prices (optionally of one product)",
       access: "admin",
-      query: z.object({ ...Limit, product: z.string().regex(/^prod_[A-Za-z0-9]{1,250}$/).optional() }),
+      query: z.object({
+        ...Limit,
+        product: z
+          .string()
+          .regex(/^prod_[A-Za-z0-9]{1,250}$/)
+          .optional(),
+      }),
       output: list(Price),
       request: (input) => ({ method: "GET", path: "/v1/prices", query: pageQuery(input) }),
       cacheTtl: 30,

@@ -7,21 +7,20 @@ import { defineConnector } from "../types.ts";
  */
 const E164 = z.string().regex(/^\+[1-9]\d{6,14}$/, "a phone number in E.164 form (+15551234567)");
 
-const Message = z
-  .object({
-    sid: z.string(),
-    status: z.string(),
-    to: z.string(),
-    from: z.string().nullable(),
-    body: z.string().nullable(),
-    direction: z.string().optional(),
-    num_segments: z.string().nullable().optional(),
-    price: z.string().nullable().optional(),
-    price_unit: z.string().nullable().optional(),
-    date_created: z.string().nullable(),
-    date_sent: z.string().nullable().optional(),
-    error_code: z.number().nullable().optional(),
-  });
+const Message = z.object({
+  sid: z.string(),
+  status: z.string(),
+  to: z.string(),
+  from: z.string().nullable(),
+  body: z.string().nullable(),
+  direction: z.string().optional(),
+  num_segments: z.string().nullable().optional(),
+  price: z.string().nullable().optional(),
+  price_unit: z.string().nullable().optional(),
+  date_created: z.string().nullable(),
+  date_sent: z.string().nullable().optional(),
+  error_code: z.number().nullable().optional(),
+});
 
 const accountPath = (sid: string | undefined) => `/2010-04-01/Accounts/${encodeURIComponent(sid ?? "")}`;
 
@@ -101,7 +100,10 @@ export const twilio = defineConnector({
       access: "admin",
       params: z.object({ sid: z.string().regex(/^(SM|MM)[0-9a-f]{32}$/, "a message SID (SM… or MM…)") }),
       output: Message,
-      request: ({ params }, c) => ({ method: "GET", path: `${accountPath(c.TWILIO_ACCOUNT_SID)}/Messages/${params.sid}.json` }),
+      request: ({ params }, c) => ({
+        method: "GET",
+        path: `${accountPath(c.TWILIO_ACCOUNT_SID)}/Messages/${params.sid}.json`,
+      }),
     },
   ],
 });

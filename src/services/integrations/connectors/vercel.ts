@@ -12,13 +12,36 @@ const Target = z.enum(["production", "preview", "development"]);
 const team = (c: { VERCEL_TEAM_ID?: string | undefined }) => ({ teamId: c.VERCEL_TEAM_ID });
 const enc = encodeURIComponent;
 
-const Project = z.object({ id: z.string(), name: z.string(), framework: z.string().nullable().optional(), createdAt: z.number().optional(), updatedAt: z.number().optional() });
-const Deployment = z
-  .object({ id: z.string(), name: z.string(), url: z.string().nullable(), state: z.string().nullable(), target: z.string().nullable().optional(), created: z.number().nullable() });
+const Project = z.object({
+  id: z.string(),
+  name: z.string(),
+  framework: z.string().nullable().optional(),
+  createdAt: z.number().optional(),
+  updatedAt: z.number().optional(),
+});
+const Deployment = z.object({
+  id: z.string(),
+  name: z.string(),
+  url: z.string().nullable(),
+  state: z.string().nullable(),
+  target: z.string().nullable().optional(),
+  created: z.number().nullable(),
+});
 const deploymentJson = (d: any) =>
-  d && typeof d === "object" ? { ...d, id: d.uid ?? d.id, state: d.state ?? d.readyState ?? null, created: d.created ?? d.createdAt ?? null, url: d.url ?? null } : d;
+  d && typeof d === "object"
+    ? {
+        ...d,
+        id: d.uid ?? d.id,
+        state: d.state ?? d.readyState ?? null,
+        created: d.created ?? d.createdAt ?? null,
+        url: d.url ?? null,
+      }
+    : d;
 const Env = z.object({ id: z.string(), key: z.string(), target: z.array(z.string()), type: z.string() });
-const envJson = (e: any) => (e && typeof e === "object" ? { id: e.id, key: e.key, type: e.type, target: Array.isArray(e.target) ? e.target : e.target ? [e.target] : [] } : e);
+const envJson = (e: any) =>
+  e && typeof e === "object"
+    ? { id: e.id, key: e.key, type: e.type, target: Array.isArray(e.target) ? e.target : e.target ? [e.target] : [] }
+    : e;
 
 export const vercel = defineConnector({
   name: "vercel",
@@ -72,7 +95,11 @@ export const vercel = defineConnector({
       access: "admin",
       query: z.object({ limit: Limit, project_id: ProjectId.optional(), target: Target.optional() }),
       output: z.array(Deployment),
-      request: ({ query }, c) => ({ method: "GET", path: "/v6/deployments", query: { limit: query.limit, projectId: query.project_id, target: query.target, ...team(c) } }),
+      request: ({ query }, c) => ({
+        method: "GET",
+        path: "/v6/deployments",
+        query: { limit: query.limit, projectId: query.project_id, target: query.target, ...team(c) },
+      }),
       map: (b: any) => (Array.isArray(b?.deployments) ? b.deployments.map(deploymentJson) : b?.deployments),
       cacheTtl: 15,
     },
@@ -82,7 +109,9 @@ export const vercel = defineConnector({
       path: "/deployments/{id}",
       summary: "One deployment",
       access: "admin",
-      params: z.object({ id: z.string().regex(/^(dpl_[A-Za-z0-9]{1,64}|[A-Za-z0-9.-]{1,253})$/, "a deployment id (dpl_…) or URL") }),
+      params: z.object({
+        id: z.string().regex(/^(dpl_[A-Za-z0-9]{1,64}|[A-Za-z0-9.-]{1,253})$/, "a deployment id (dpl_…) or URL"),
+      }),
       output: Deployment,
       request: ({ params }, c) => ({ method: "GET", path: `/v13/deployments/${enc(params.id)}`, query: team(c) }),
       map: deploymentJson,
@@ -100,7 +129,12 @@ export const vercel = defineConnector({
         target: z.enum(["production", "preview"]).optional(),
       }),
       output: Deployment,
-      request: ({ body }, c) => ({ method: "POST", path: "/v13/deployments", query: team(c), json: { name: body.name, deploymentId: body.deployment_id, target: body.target } }),
+      request: ({ body }, c) => ({
+        method: "POST",
+        path: "/v13/deployments",
+        query: team(c),
+        json: { name: body.name, deploymentId: body.deployment_id, target: body.target },
+      }),
       map: deploymentJson,
     },
     {
@@ -123,9 +157,16 @@ export const vercel = defineConnector({
       access: "admin",
       status: 201,
       params: z.object({ id: ProjectId }),
-      body: z.strictObject({ name: z.string().regex(/^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/i, "a domain name") }),
+      body: z.strictObject({
+        name: z.string().regex(/^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/i, "a domain name"),
+      }),
       output: z.object({ name: z.string(), verified: z.boolean() }),
-      request: ({ params, body }, c) => ({ method: "POST", path: `/v10/projects/${enc(params.id)}/domains`, query: team(c), json: { name: body.name } }),
+      request: ({ params, body }, c) => ({
+        method: "POST",
+        path: `/v10/projects/${enc(params.id)}/domains`,
+        query: team(c),
+        json: { name: body.name },
+      }),
     },
     {
       id: "env",
