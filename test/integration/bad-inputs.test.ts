@@ -16,6 +16,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { api, uncheckedApi } from "../helpers/api.ts";
+import { retryingTransient503 } from "../helpers/transient.ts";
 import { createUsers, type TestUser } from "../helpers/users.ts";
 
 // ---------------------------------------------------------------------------------------------
@@ -262,27 +263,14 @@ const ERROR_LEAKS: Array<[string, RegExp]> = [["a driver or database name", /pos
 
 const STREAM_TYPES = ["text/event-stream"];
 
-/**
- * A dependency that is briefly out (a timeout on this loaded 2-core machine, a deadlock victim) is
- * answered with a documented, retryable 503 carrying Retry-After. As a client would, the matrix
- * retries such an answer once; a second one counts as a failure like any other 5xx.
- */
-const TRANSIENT = /\/problems\/(database|storage|session-store|rate-limiter)-unavailable"/;
-
-async function send(c: Case): Promise<Response> {
-  const go = () =>
+function send(c: Case): Promise<Response> {
+  return retryingTransient503(() =>
     uncheckedApi(c.url, {
       method: c.method,
       headers: c.headers,
       body: typeof c.body === "function" ? c.body() : c.body,
-    });
-  const res = await go();
-  if (res.status !== 503 || !res.headers.get("Retry-After")) return res;
-  const text = await res.clone().text();
-  if (!TRANSIENT.test(text)) return res;
-  await res.body?.cancel();
-  await new Promise((r) => setTimeout(r, 250));
-  return go();
+    }),
+  );
 }
 
 async function check(c: Case): Promise<string | undefined> {
