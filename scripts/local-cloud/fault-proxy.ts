@@ -58,9 +58,10 @@ export async function startFaultProxy(target: { host: string; port: number }): P
     else pair.frozen = true; // blackhole: silence from now on
   };
 
-  const server = createServer({ pauseOnConnect: true }, (client) => {
+  // Half-open allowed: a FIN is passed on by closeOther (late, in slow-close mode), not by Node.
+  const server = createServer({ pauseOnConnect: true, allowHalfOpen: true }, (client) => {
     if (fault.mode === "reset" && !fault.trigger) return void client.resetAndDestroy();
-    const upstream = tcpConnect({ host: target.host, port: target.port });
+    const upstream = tcpConnect({ host: target.host, port: target.port, allowHalfOpen: true });
     const pair: Pair = { client, server: upstream, frozen: fault.mode === "blackhole" && !fault.trigger };
     pairs.add(pair);
     let awaitingReply: FaultMode | undefined; // "reply" trigger: swallow the next answer, then apply
