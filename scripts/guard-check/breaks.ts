@@ -15,7 +15,7 @@ export type Break = {
   tests: string[];
 };
 
-const VERIFY = "src/services/chain/verify.ts";
+const VERIFY = "src/services/chain/verify-checks.ts";
 const DO = "src/durable-objects/roadchain.ts";
 const PROPOSAL = "src/services/chain/proposal-check.ts";
 const VERIFY_TESTS = ["test/unit/chain-verify.test.ts", "test/integration/chain-verify-guards.test.ts"];
