@@ -20,7 +20,15 @@ const MAX_CHECKPOINTS = 64;
 /** A chunk that fails (database down) is retried this many times, backing off, before the job fails. */
 const MAX_CHUNK_FAILURES = 5;
 
-type Pass = { chain: string; jobId: number; failures: number; state: FullPassState | null };
+/** The pass in progress. `chunkBlocks` and `pauseMs` (between chunks) let tests drive small chunks one by one. */
+type Pass = {
+  chain: string;
+  jobId: number;
+  failures: number;
+  state: FullPassState | null;
+  chunkBlocks?: number;
+  pauseMs?: number;
+};
 type LastFull = NonNullable<VerifierStatus["last_full_pass"]>;
 
 /**
@@ -88,11 +96,12 @@ export class ChainVerifierDO extends DurableObject<Env> implements ChainVerifier
         blocks: (after: number, upTo: number, limit: number) => blockPage(db, pass.chain, after, upTo, limit),
         transactions: (from: number, to: number) => transactionsOfBlocks(db, pass.chain, from, to),
       };
-      state = await runChunk(source, state, { issuance: config });
+      state = await runChunk(source, state, { issuance: config, chunkBlocks: pass.chunkBlocks });
       kv.put("pass", { ...pass, failures: 0, state } satisfies Pass);
       if (!isFinished(state)) {
         // A job that is no longer running (reaped, cancelled) stops here.
-        if (await recordJobProgress(db, pass.jobId, progressOf(state))) await this.ctx.storage.setAlarm(Date.now());
+        if (await recordJobProgress(db, pass.jobId, progressOf(state)))
+          await this.ctx.storage.setAlarm(Date.now() + (pass.pauseMs ?? 0));
         else kv.delete("pass");
         return;
       }
