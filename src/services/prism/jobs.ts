@@ -86,9 +86,9 @@ function reapStale(db: Database) {
 }
 
 /**
- * Queues a job. At most one job of a type is queued or running at a time (409 otherwise): the
- * check and the insert run under a transaction-scoped advisory lock per type, so two concurrent
- * requests cannot both pass the check.
+ * Queues a job. At most one job of a type per chain is queued or running at a time (409 otherwise):
+ * the check and the insert run under a transaction-scoped advisory lock per type and chain, so two
+ * concurrent requests cannot both pass the check.
  */
 export async function createJob(
   db: Database,
@@ -97,11 +97,18 @@ export async function createJob(
 ): Promise<JobRow> {
   await reapStale(db);
   return db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`prism-job:${input.type}`}))`);
+    const chain = String(input.payload.chain ?? "");
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`prism-job:${input.type}:${chain}`}))`);
     const [busy] = await tx
       .select({ id: jobs.id })
       .from(jobs)
-      .where(and(eq(jobs.type, input.type), inArray(jobs.status, ["queued", "running"])))
+      .where(
+        and(
+          eq(jobs.type, input.type),
+          sql`coalesce(${jobs.payload}->>'chain', '') = ${chain}`,
+          inArray(jobs.status, ["queued", "running"]),
+        ),
+      )
       .limit(1);
     if (busy) throw conflict(`A ${input.type} job is already queued or running (job ${busy.id})`, "job-in-progress");
     const [row] = await tx
