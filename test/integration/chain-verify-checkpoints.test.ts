@@ -1,11 +1,19 @@
 // GET /verify on verified checkpoints, and the full pass as a chunked job, through the Worker, the
 // RoadChain and ChainVerifier Durable Objects and Postgres. Each test has its own chain.
-import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import {
+  createExecutionContext,
+  createScheduledController,
+  runDurableObjectAlarm,
+  runInDurableObject,
+  waitOnExecutionContext,
+} from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { blocks, jobs, users } from "../../src/db/schema/index.ts";
 import type { VerifierStatus } from "../../src/durable-objects/chain-verifier.contract.ts";
+import worker from "../../src/index.ts";
+import { FULL_PASS_EVERY_MS, queueScheduledFullPass } from "../../src/services/chain/full-pass-schedule.ts";
 import type { IncrementalResult } from "../../src/services/chain/verify-incremental.ts";
 import type { JobView } from "../../src/services/prism/jobs.ts";
 import { api } from "../helpers/api.ts";
@@ -179,5 +187,36 @@ describe("the full verification job", () => {
       now = await job(id);
     }
     expect(now).toMatchObject({ status: "succeeded", result: { valid: true, height: 2, chunks: 1 } });
+  });
+
+  it("is queued on a schedule: when the chain's last one is a day old or failed, never twice at once", async () => {
+    const chain = testChain();
+    await mineN(chain, 2);
+    const start = (c: string, jobId: number) => verifier(chain).startFullPass(c, jobId);
+    const first = await queueScheduledFullPass(db, chain.id, start);
+    expect(first).toMatchObject({ queued: expect.any(Number) });
+    const id = (first as { queued: number }).queued;
+    expect(await queueScheduledFullPass(db, chain.id, start)).toEqual({ skipped: "in progress" });
+    while ((await job(id)).status !== "succeeded") await runDurableObjectAlarm(verifier(chain));
+    expect(await job(id)).toMatchObject({ user_id: null, payload: { chain: chain.id, scheduled: true } });
+    expect(await queueScheduledFullPass(db, chain.id, start)).toEqual({ skipped: "recent" });
+    const nextDay = await queueScheduledFullPass(db, chain.id, start, Date.now() + FULL_PASS_EVERY_MS + 1);
+    expect(nextDay).toMatchObject({ queued: expect.any(Number) });
+    while ((await job((nextDay as { queued: number }).queued)).status !== "succeeded")
+      await runDurableObjectAlarm(verifier(chain));
+  });
+
+  it("the hourly cron queues the main chain's full pass", async () => {
+    const ctx = createExecutionContext();
+    await worker.scheduled!(createScheduledController({ scheduledTime: Date.now(), cron: "7 * * * *" }), env, ctx);
+    await waitOnExecutionContext(ctx);
+    const [row] = await db
+      .select()
+      .from(jobs)
+      .where(and(eq(jobs.type, "verify-chain"), sql`${jobs.payload}->>'chain' = 'main'`))
+      .orderBy(sql`${jobs.id} desc`)
+      .limit(1);
+    expect(row).toBeDefined();
+    expect(Date.now() - row!.createdAt.getTime()).toBeLessThan(FULL_PASS_EVERY_MS);
   });
 });
