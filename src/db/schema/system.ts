@@ -31,8 +31,6 @@ export const jobs = pgTable(
       .default("queued"),
     payload: jsonb("payload").$type<Record<string, unknown>>().notNull().default({}),
     result: jsonb("result").$type<Record<string, unknown>>(),
-    /** What a running job has done so far, updated by each chunk of its runner. */
-    progress: jsonb("progress").$type<Record<string, unknown>>(),
     error: text("error"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),

@@ -52,8 +52,7 @@ export function jobView(row: JobRow, username: string | null = null): JobView {
     type: row.type,
     status: row.status,
     payload: row.payload,
-    result: row.result ?? null,
-    progress: row.progress ?? null,
+    ...splitResult(row),
     error: row.error,
     attempts: row.startedAt ? 1 : 0,
     user_id: row.userId,
@@ -64,6 +63,19 @@ export function jobView(row: JobRow, username: string | null = null): JobView {
     finished_at: row.finishedAt ? row.finishedAt.toISOString() : null,
     duration_ms: row.startedAt && row.finishedAt ? row.finishedAt.getTime() - row.startedAt.getTime() : null,
   };
+}
+
+/**
+ * A running job's progress is kept in the `result` column, under `progress`, until its one result
+ * replaces it at the end (keeping `progress` too): the view shows `result` only once the job is over.
+ */
+function splitResult(row: JobRow): Pick<JobView, "result" | "progress"> {
+  const stored = row.result ?? null;
+  const progress = (stored?.progress as Record<string, unknown> | undefined) ?? null;
+  if (row.status === "queued" || row.status === "running") return { result: null, progress };
+  if (!stored) return { result: null, progress };
+  const { progress: _kept, ...result } = stored;
+  return { result: Object.keys(result).length > 0 ? result : null, progress };
 }
 
 /** Marks jobs whose runner is gone as failed (see the file comment). A statement for db.batch. */
@@ -186,7 +198,7 @@ export async function markJobRunning(db: Database, jobId: number): Promise<boole
 export async function recordJobProgress(db: Database, jobId: number, progress: Record<string, unknown>) {
   const rows = await db
     .update(jobs)
-    .set({ progress, updatedAt: sql`now()` })
+    .set({ result: { progress }, updatedAt: sql`now()` })
     .where(and(eq(jobs.id, jobId), eq(jobs.status, "running")))
     .returning({ id: jobs.id });
   return rows.length > 0;
