@@ -12,6 +12,7 @@ import { services } from "./middleware/services.ts";
 import aiChat from "./routes/ai-chat/ai-chat.index.ts";
 import auth from "./routes/auth/auth.index.ts";
 import blockchain from "./routes/blockchain/blockchain.index.ts";
+import browser from "./routes/browser/browser.index.ts";
 import capture from "./routes/capture/capture.index.ts";
 import compliance from "./routes/compliance/compliance.index.ts";
 import creator from "./routes/creator/creator.index.ts";
@@ -96,6 +97,7 @@ export function createApp() {
     .route("/", vault)
     .route("/", devices)
     .route("/", capture)
+    .route("/", browser)
     .route("/", compliance)
     .route("/", creator)
     .route("/", identity)

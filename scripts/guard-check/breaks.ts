@@ -385,4 +385,28 @@ export const BREAKS: Break[] = [
     replace: "if (false) {",
     tests: ["test/integration/graphql-writes.test.ts"],
   },
+  {
+    name: "browser-redirect-check",
+    rule: "Browser fetch: every redirect's target is judged by the SSRF rules before it is followed",
+    file: "src/services/browser/fetch-page.ts",
+    search: "if (!next.ok) throw refused",
+    replace: "if (false) throw refused",
+    tests: ["test/integration/browser.test.ts"],
+  },
+  {
+    name: "browser-private-range",
+    rule: "Browser fetch: the 10/8 private range is refused",
+    file: "src/services/browser/url-policy.ts",
+    search: '["10.0.0.0", 8, "private"],',
+    replace: "",
+    tests: ["test/integration/browser.test.ts"],
+  },
+  {
+    name: "browser-size-cap",
+    rule: "Browser fetch: a streamed body past 2 MB is refused",
+    file: "src/services/browser/fetch-page.ts",
+    search: "if (size > max) {",
+    replace: "if (false) {",
+    tests: ["test/integration/browser.test.ts"],
+  },
 ];

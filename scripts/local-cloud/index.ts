@@ -72,7 +72,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
     }
 
     return {
-      databaseUrl: postgres.url,
+      databaseUrl: proxy.databaseUrl, // with the password the proxy checks, as on Neon
       neonProxyUrl: proxy.url,
       upstashUrl: upstash.url,
       upstashToken: opts.upstashToken,

@@ -3,6 +3,7 @@
 
 export * from "./ai-chat.ts";
 export * from "./auth.ts";
+export * from "./browser.ts";
 export * from "./capture.ts";
 export * from "./chain.ts";
 export * from "./creator.ts";
