@@ -214,8 +214,7 @@ export async function finishJob(
     "result" in outcome
       ? {
           status: "succeeded" as const,
-          result: outcome.result,
-          ...(outcome.progress ? { progress: outcome.progress } : {}),
+          result: outcome.progress ? { ...outcome.result, progress: outcome.progress } : outcome.result,
         }
       : { status: "failed" as const, error: describeJobError(outcome.error) };
   await db
