@@ -21,6 +21,7 @@ import devices from "./routes/devices/devices.index.ts";
 import { registerDocs } from "./routes/docs/docs.index.ts";
 import email from "./routes/email/email.index.ts";
 import files from "./routes/files/files.index.ts";
+import games from "./routes/games/games.index.ts";
 import graphql from "./routes/graphql/graphql.index.ts";
 import health from "./routes/health/health.index.ts";
 import identity from "./routes/identity/identity.index.ts";
@@ -98,6 +99,7 @@ export function createApp() {
     .route("/", devices)
     .route("/", capture)
     .route("/", browser)
+    .route("/", games)
     .route("/", compliance)
     .route("/", creator)
     .route("/", identity)

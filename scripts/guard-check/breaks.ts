@@ -409,4 +409,20 @@ export const BREAKS: Break[] = [
     replace: "if (false) {",
     tests: ["test/integration/browser.test.ts"],
   },
+  {
+    name: "owner-game-save",
+    rule: "Games: a save is its owner's (another user's is a 404)",
+    file: "src/services/games/saves.ts",
+    search: "and(eq(gameSaves.id, id), eq(gameSaves.userId, userId), eq(gameSaves.game, game))",
+    replace: "and(eq(gameSaves.id, id), eq(gameSaves.game, game))",
+    tests: ["test/integration/games.test.ts"],
+  },
+  {
+    name: "games-version-check",
+    rule: "Games: a move writes only over the version it read (concurrent moves are never lost)",
+    file: "src/services/games/saves.ts",
+    search: ".where(and(mine(userId, game, id), eq(gameSaves.version, save.version)))",
+    replace: ".where(mine(userId, game, id))",
+    tests: ["test/integration/games.test.ts"],
+  },
 ];

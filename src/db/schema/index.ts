@@ -10,6 +10,7 @@ export * from "./creator.ts";
 export * from "./devices.ts";
 export * from "./email.ts";
 export * from "./files.ts";
+export * from "./games.ts";
 export * from "./idempotency.ts";
 export * from "./identity.ts";
 export * from "./notifications.ts";
