@@ -15,7 +15,7 @@ export type Break = {
   tests: string[];
 };
 
-const VERIFY = "src/services/chain/verify.ts";
+const VERIFY = "src/services/chain/verify-checks.ts";
 const DO = "src/durable-objects/roadchain.ts";
 const PROPOSAL = "src/services/chain/proposal-check.ts";
 const VERIFY_TESTS = ["test/unit/chain-verify.test.ts", "test/integration/chain-verify-guards.test.ts"];
@@ -113,6 +113,39 @@ export const BREAKS: Break[] = [
     search: `if (root !== undefined && root !== block.merkleRoot) problems.push(`,
     replace: `if (false) problems.push(`,
     tests: ["test/unit/chain-verify.test.ts", "test/integration/blockchain-tamper.test.ts"],
+  },
+  // ---- verified checkpoints and the chunked full pass (issue 22) ----
+  {
+    name: "verify-sample-windows",
+    rule: "/verify: old blocks below the checkpoint are re-checked in random windows",
+    file: "src/services/chain/verify-incremental.ts",
+    search: "for (const [a, b] of sampleWindows(from - 1,",
+    replace: "for (const [a, b] of sampleWindows(-1,",
+    tests: ["test/unit/chain-verify-incremental.test.ts", "test/integration/chain-verify-checkpoints.test.ts"],
+  },
+  {
+    name: "verify-checkpoint-hash",
+    rule: "/verify: the checkpoint's block still has the hash it was verified with",
+    file: "src/services/chain/verify-incremental.ts",
+    search: "walked.first.hash !== checkpoint.hash) {",
+    replace: "false) {",
+    tests: ["test/unit/chain-verify-incremental.test.ts"],
+  },
+  {
+    name: "verify-job-chunk-link",
+    rule: "full pass: each chunk links its first block to the last block of the chunk before",
+    file: "src/services/chain/verify-job.ts",
+    search: "prev: state.prev ?? undefined,",
+    replace: "prev: undefined,",
+    tests: ["test/unit/chain-verify-incremental.test.ts"],
+  },
+  {
+    name: "verify-job-drops-checkpoints",
+    rule: "full pass: a problem inside a verified range drops the checkpoints it contradicts",
+    file: "src/durable-objects/chain-verifier.ts",
+    search: "void this.dropFrom(chain, Math.max(0, result.first_invalid_height - 1));",
+    replace: "void 0;",
+    tests: ["test/integration/chain-verify-checkpoints.test.ts"],
   },
   // ---- already caught before issue 25: kept caught ----
   {
