@@ -38,7 +38,8 @@ const items = pgTable("bench_items", {
 if (process.argv[2] === "--serve") {
   const database = await startPostgres({ databaseUrl: process.env.BENCH_DATABASE_URL || undefined });
   const proxy = await startNeonProxy({ databaseUrl: database.url });
-  console.log(JSON.stringify({ url: database.url, backend: database.backend, proxyUrl: proxy.url }));
+  // The proxy checks credentials as Neon does: clients use its URL (with the password it expects).
+  console.log(JSON.stringify({ url: proxy.databaseUrl, backend: database.backend, proxyUrl: proxy.url }));
   process.stdin.setEncoding("utf8");
   process.stdin.on("data", () => console.log(JSON.stringify(proxy.stats()))); // any line: report stats
   process.stdin.on(

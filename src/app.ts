@@ -13,6 +13,7 @@ import agents from "./routes/agents/agents.index.ts";
 import aiChat from "./routes/ai-chat/ai-chat.index.ts";
 import auth from "./routes/auth/auth.index.ts";
 import blockchain from "./routes/blockchain/blockchain.index.ts";
+import browser from "./routes/browser/browser.index.ts";
 import capture from "./routes/capture/capture.index.ts";
 import compliance from "./routes/compliance/compliance.index.ts";
 import creator from "./routes/creator/creator.index.ts";
@@ -21,6 +22,7 @@ import devices from "./routes/devices/devices.index.ts";
 import { registerDocs } from "./routes/docs/docs.index.ts";
 import email from "./routes/email/email.index.ts";
 import files from "./routes/files/files.index.ts";
+import games from "./routes/games/games.index.ts";
 import graphql from "./routes/graphql/graphql.index.ts";
 import health from "./routes/health/health.index.ts";
 import identity from "./routes/identity/identity.index.ts";
@@ -97,6 +99,8 @@ export function createApp() {
     .route("/", vault)
     .route("/", devices)
     .route("/", capture)
+    .route("/", browser)
+    .route("/", games)
     .route("/", compliance)
     .route("/", creator)
     .route("/", identity)

@@ -1,11 +1,15 @@
 import { loadConfig } from "./config.ts";
+import { chainVerifierStub } from "./durable-objects/chain-verifier.contract.ts";
+import { MAIN_CHAIN } from "./lib/constants.ts";
 import { createDatabase } from "./lib/db.ts";
+import { queueScheduledFullPass } from "./services/chain/full-pass-schedule.ts";
 import { rollUpAndPrune } from "./services/devices/metrics.ts";
 
 /**
  * The Worker's `scheduled` handler (Cron Triggers, wrangler.toml `[triggers]`), wiring only: the
- * config parsed as for requests, a database for this run, then each job. A failing job is logged
- * and rethrown, so the run shows as failed in Workers' cron history.
+ * config parsed as for requests, a database for this run, then each job. A failing job is logged,
+ * the others still run, and the first failure is rethrown so the run shows as failed in Workers'
+ * cron history.
  */
 export async function runScheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
   const result = loadConfig(env);
@@ -20,22 +24,33 @@ export async function runScheduled(controller: ScheduledController, env: Env, ct
     throw new Error("invalid configuration");
   }
   const db = createDatabase(result.config, ctx);
+  let failed: unknown;
+  const run = async (job: string, fn: () => Promise<Record<string, unknown>>) => {
+    try {
+      const outcome = await fn();
+      console.log(JSON.stringify({ level: "info", msg: `scheduled: ${job}`, cron: controller.cron, ...outcome }));
+    } catch (err) {
+      failed ??= err;
+      console.error(
+        JSON.stringify({
+          level: "error",
+          msg: "scheduled job failed",
+          job,
+          error: err instanceof Error ? err.message.slice(0, 200) : String(err),
+        }),
+      );
+    }
+  };
   try {
-    const devices = await rollUpAndPrune(db, new Date(controller.scheduledTime));
-    console.log(
-      JSON.stringify({ level: "info", msg: "scheduled: device metrics retention", cron: controller.cron, ...devices }),
-    );
-  } catch (err) {
-    console.error(
-      JSON.stringify({
-        level: "error",
-        msg: "scheduled job failed",
-        job: "device-metrics-retention",
-        error: err instanceof Error ? err.message.slice(0, 200) : String(err),
-      }),
-    );
-    throw err;
+    await run("device metrics retention", () => rollUpAndPrune(db, new Date(controller.scheduledTime)));
+    // GET /verify samples old blocks; the whole chain is re-verified at least daily (full-pass-schedule.ts).
+    await run("chain full verification", async () => ({
+      ...(await queueScheduledFullPass(db, MAIN_CHAIN, (chain, jobId) =>
+        chainVerifierStub(env.CHAIN_VERIFIER, chain).startFullPass(chain, jobId),
+      )),
+    }));
   } finally {
     db.$close();
   }
+  if (failed) throw failed;
 }

@@ -15,7 +15,7 @@ export type Break = {
   tests: string[];
 };
 
-const VERIFY = "src/services/chain/verify.ts";
+const VERIFY = "src/services/chain/verify-checks.ts";
 const DO = "src/durable-objects/roadchain.ts";
 const PROPOSAL = "src/services/chain/proposal-check.ts";
 const VERIFY_TESTS = ["test/unit/chain-verify.test.ts", "test/integration/chain-verify-guards.test.ts"];
@@ -113,6 +113,39 @@ export const BREAKS: Break[] = [
     search: `if (root !== undefined && root !== block.merkleRoot) problems.push(`,
     replace: `if (false) problems.push(`,
     tests: ["test/unit/chain-verify.test.ts", "test/integration/blockchain-tamper.test.ts"],
+  },
+  // ---- verified checkpoints and the chunked full pass (issue 22) ----
+  {
+    name: "verify-sample-windows",
+    rule: "/verify: old blocks below the checkpoint are re-checked in random windows",
+    file: "src/services/chain/verify-incremental.ts",
+    search: "for (const [a, b] of sampleWindows(from - 1,",
+    replace: "for (const [a, b] of sampleWindows(-1,",
+    tests: ["test/unit/chain-verify-incremental.test.ts", "test/integration/chain-verify-checkpoints.test.ts"],
+  },
+  {
+    name: "verify-checkpoint-hash",
+    rule: "/verify: the checkpoint's block still has the hash it was verified with",
+    file: "src/services/chain/verify-incremental.ts",
+    search: "walked.first.hash !== checkpoint.hash) {",
+    replace: "false) {",
+    tests: ["test/unit/chain-verify-incremental.test.ts"],
+  },
+  {
+    name: "verify-job-chunk-link",
+    rule: "full pass: each chunk links its first block to the last block of the chunk before",
+    file: "src/services/chain/verify-job.ts",
+    search: "prev: state.prev ?? undefined,",
+    replace: "prev: undefined,",
+    tests: ["test/unit/chain-verify-incremental.test.ts"],
+  },
+  {
+    name: "verify-job-drops-checkpoints",
+    rule: "full pass: a problem inside a verified range drops the checkpoints it contradicts",
+    file: "src/durable-objects/chain-verifier.ts",
+    search: "void this.dropFrom(chain, Math.max(0, result.first_invalid_height - 1));",
+    replace: "void 0;",
+    tests: ["test/integration/chain-verify-checkpoints.test.ts"],
   },
   // ---- already caught before issue 25: kept caught ----
   {
@@ -351,5 +384,71 @@ export const BREAKS: Break[] = [
     search: "if (raw > MAX_PAGE_SIZE) {",
     replace: "if (false) {",
     tests: ["test/integration/graphql-writes.test.ts"],
+  },
+  {
+    name: "browser-redirect-check",
+    rule: "Browser fetch: every redirect's target is judged by the SSRF rules before it is followed",
+    file: "src/services/browser/fetch-page.ts",
+    search: "if (!next.ok) throw refused",
+    replace: "if (false) throw refused",
+    tests: ["test/integration/browser.test.ts"],
+  },
+  {
+    name: "browser-private-range",
+    rule: "Browser fetch: the 10/8 private range is refused",
+    file: "src/services/browser/url-policy.ts",
+    search: '["10.0.0.0", 8, "private"],',
+    replace: "",
+    tests: ["test/integration/browser.test.ts"],
+  },
+  {
+    name: "browser-size-cap",
+    rule: "Browser fetch: a streamed body past 2 MB is refused",
+    file: "src/services/browser/fetch-page.ts",
+    search: "if (size > max) {",
+    replace: "if (false) {",
+    tests: ["test/integration/browser.test.ts"],
+  },
+  {
+    name: "owner-game-save",
+    rule: "Games: a save is its owner's (another user's is a 404)",
+    file: "src/services/games/saves.ts",
+    search: "and(eq(gameSaves.id, id), eq(gameSaves.userId, userId), eq(gameSaves.game, game))",
+    replace: "and(eq(gameSaves.id, id), eq(gameSaves.game, game))",
+    tests: ["test/integration/games.test.ts"],
+  },
+  {
+    name: "games-version-check",
+    rule: "Games: a move writes only over the version it read (concurrent moves are never lost)",
+    file: "src/services/games/saves.ts",
+    search: ".where(and(mine(userId, game, id), eq(gameSaves.version, save.version)))",
+    replace: ".where(mine(userId, game, id))",
+    tests: ["test/integration/games.test.ts"],
+  },
+  // ---- faults injected mid-request (test/integration/faults.test.ts, the local cloud's fault lane) ----
+  {
+    name: "idempotency-release-completed",
+    rule: "A failed keyed request releases only its own pending claim, never a result that committed",
+    file: "src/services/idempotency.ts",
+    search: "    await db.delete(idempotencyKeys).where(claimIsOurs(claim));",
+    replace:
+      "    await db.delete(idempotencyKeys).where(and(eq(idempotencyKeys.userId, claim.userId), eq(idempotencyKeys.key, claim.key)));",
+    tests: ["test/integration/faults.test.ts"],
+  },
+  {
+    name: "db-query-deadline",
+    rule: "Every Postgres call has a 10 s deadline: a silent database is a 503, never a hang",
+    file: "src/lib/db.ts",
+    search: "const QUERY_TIMEOUT_MS = 10_000;",
+    replace: "const QUERY_TIMEOUT_MS = 60_000;",
+    tests: ["test/integration/faults.test.ts"],
+  },
+  {
+    name: "redis-deadline",
+    rule: "Every Redis call has a 1 s deadline: a silent Redis fails auth closed quickly, never a hang",
+    file: "src/lib/redis.ts",
+    search: "      signal: () => AbortSignal.timeout(REDIS_TIMEOUT_MS),",
+    replace: "      signal: undefined,",
+    tests: ["test/integration/faults.test.ts"],
   },
 ];

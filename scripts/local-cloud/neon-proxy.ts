@@ -10,6 +10,9 @@
  * Both keep at most 20 Postgres connections each, closed after 10 s idle: after a load run the
  * server's connection count falls back to its baseline within that time.
  *
+ * Clients authenticate as on Neon (neon-proxy/credentials.ts): the user and password of `databaseUrl`
+ * and an existing database, else Neon's error (28P01, 3D000), over HTTP and WebSocket alike.
+ *
  * Both only ever reach the configured database server (host:port of `databaseUrl`); any other
  * target is refused, so this is not an open relay. Loopback only. Development and test tooling.
  *
@@ -25,6 +28,7 @@
 import { createServer, type IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer } from "ws";
+import { createGate } from "./neon-proxy/credentials.ts";
 import { createSqlEndpoint } from "./neon-proxy/http-sql.ts";
 import { createServerPool } from "./neon-proxy/server-pool.ts";
 import { hostPort, parseAddress, sameTarget } from "./neon-proxy/target.ts";
@@ -33,6 +37,11 @@ import { createSessionRelay } from "./neon-proxy/ws-session.ts";
 export type NeonProxy = {
   /** Base URL, e.g. http://127.0.0.1:4444 — the Worker's NEON_PROXY_URL. */
   url: string;
+  /**
+   * The Worker's DATABASE_URL: the backend's host, user and database with the password this proxy
+   * checks (the backend's own, or LOCAL_PASSWORD when its URL has none, as with a trust login).
+   */
+  databaseUrl: string;
   close(): Promise<void>;
   /**
    * httpQueries: statements run via /sql; openSockets: live WebSocket sessions (back to 0 when
@@ -43,9 +52,10 @@ export type NeonProxy = {
 
 export async function startNeonProxy(opts: { port?: number; databaseUrl: string }): Promise<NeonProxy> {
   const target = hostPort(opts.databaseUrl);
-  const sql = createSqlEndpoint(target);
+  const gate = createGate(opts.databaseUrl);
+  const sql = createSqlEndpoint(target, gate);
   const serverPool = createServerPool(opts.databaseUrl);
-  const sessions = createSessionRelay(target, serverPool);
+  const sessions = createSessionRelay(target, serverPool, gate);
 
   const server = createServer((req, res) => sql.handle(req, res));
 
@@ -71,6 +81,7 @@ export async function startNeonProxy(opts: { port?: number; databaseUrl: string 
 
   return {
     url: `http://127.0.0.1:${port}`,
+    databaseUrl: gate.clientUrl,
     stats: () => ({ httpQueries: sql.queries(), openSockets: sessions.open(), serverConnections: serverPool.size() }),
     async close() {
       sessions.closeAll();

@@ -18,6 +18,7 @@ import type { PGlite } from "@electric-sql/pglite";
 import { drizzle } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
+import { honourStatementTimeout } from "./pglite-fidelity.ts";
 
 export type StartedPostgres = {
   /** postgres:// URL of the server; user/password are ignored by PGlite. */
@@ -46,6 +47,7 @@ export async function startPostgres(opts: {
   const { unaccent } = await import("@electric-sql/pglite/contrib/unaccent");
   if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
   const db = await PGlite.create({ ...(opts.dataDir ? { dataDir: opts.dataDir } : {}), extensions: { unaccent } });
+  await honourStatementTimeout(db);
   let server: Awaited<ReturnType<typeof servePglite>>;
   try {
     server = await servePglite(db, opts.port ?? 0);

@@ -11,6 +11,7 @@ import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import Redis from "ioredis";
 import RedisMock from "ioredis-mock";
+import { scanWithType, supported, unknownCommand, wrongType } from "./embedded-redis-fidelity.ts";
 
 export type UpstashServerOptions = { port?: number; host?: string; token: string; redisUrl?: string };
 export type UpstashServer = {
@@ -179,8 +180,9 @@ function upperOptions(name: string, args: string[]): string[] {
 
 /**
  * In-process engine on ioredis-mock, whose EVAL runs real Lua 5.3 (fengari). Gaps, none on
- * @upstash/ratelimit's path: no WRONGTYPE errors (GET on a hash returns the hash), no blocking
- * commands, pub/sub, stream groups, SCRIPT KILL or FUNCTION, SCRIPT LOAD does not compile;
+ * @upstash/ratelimit's path (embedded-redis-fidelity.ts makes the common ones fail as Redis does:
+ * unknown command, WRONGTYPE, SCAN … TYPE): no blocking commands, COPY, pub/sub, stream groups,
+ * SCRIPT KILL or FUNCTION, SCRIPT LOAD does not compile;
  * inside Lua no arity/integer checks, no redis.error_reply/status_reply, and "" reads as false.
  */
 function embeddedEngine(): Engine {
@@ -194,12 +196,12 @@ function embeddedEngine(): Engine {
   function queueError([raw, ...args]: Cmd): string | undefined {
     const name = raw!.toLowerCase();
     const spec = specOf(name);
-    if (!spec) return `ERR unknown command '${raw}', with args beginning with: ${args.map((a) => `'${a}'`).join(" ")}`;
+    // What the engine cannot do (blocking commands would not block) is refused as Redis refuses
+    // a command it lacks, before anything else: never a silent imitation.
+    if (!spec || !supported(mock, name) || spec.flags.includes("blocking")) return unknownCommand(raw!, args);
     const argc = args.length + 1;
     if (spec.arity > 0 ? argc !== spec.arity : argc < -spec.arity)
       return `ERR wrong number of arguments for '${name}' command`;
-    if (typeof mock[name] !== "function")
-      return `ERR '${name}' is not supported by the embedded engine; use redis-server`;
   }
 
   async function runOne(cmd: Cmd): Promise<Outcome> {
@@ -209,8 +211,12 @@ function embeddedEngine(): Engine {
     try {
       // The mock would store NaN; counters are too common to let that pass silently.
       const current = /^(incr|decr)(by)?$/.test(name) ? [await mock.get!(args[0]), args[1]] : [];
+      const wrong = await wrongType(mock, name, args);
+      if (wrong) throw new Error(wrong);
       if (current.some((v) => v != null && !/^-?\d+$/.test(String(v))))
         throw new Error("ERR value is not an integer or out of range");
+      if (name === "scan" && args.some((a) => a.toUpperCase() === "TYPE"))
+        return { result: plain(await scanWithType(mock, args), false) };
       return { result: plain(await mock[name]!(...upperOptions(name, args)), name.startsWith("eval")) };
     } catch (err) {
       return { error: errText(err) };

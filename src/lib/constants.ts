@@ -55,3 +55,7 @@ export const REVENUE_KINDS = [
 
 /** Identity: providers of linked accounts (GitHub only through its proof route). */
 export const LINK_PROVIDERS = ["website", "github", "discord", "mastodon", "x", "linkedin"] as const;
+
+/** Search engines the browser app can send typed words to. */
+export const BROWSER_SEARCH_ENGINES = ["duckduckgo", "google", "bing", "brave"] as const;
+export type BrowserSearchEngine = (typeof BROWSER_SEARCH_ENGINES)[number];

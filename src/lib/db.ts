@@ -75,6 +75,10 @@ class ConfiguredClient extends Client {
   constructor(config?: string | ClientConfig) {
     super(config);
     Object.assign(this.neonConfig, (config as { socket?: SocketOptions } | undefined)?.socket);
+    // With the password pipelined, connect() resolves before the server has accepted it; a refusal
+    // (wrong password, missing database) then fails the pending query and closes the socket, which
+    // a client emits as an 'error' event: without a listener that is an uncaught exception.
+    this.on("error", () => {});
   }
 
   // drizzle opens every transaction with a parameterless `begin …` (simple protocol, so several

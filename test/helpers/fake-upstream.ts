@@ -22,6 +22,8 @@ export type Behaviour = (call: UpstreamCall) => Response | Promise<Response>;
 
 export type FakeUpstreams = {
   calls: UpstreamCall[];
+  /** Non-loopback, non-fake URLs the Worker tried (answered by `elsewhere` or refused). */
+  refused: string[];
   /** Answers for requests whose `METHOD host/path` starts with `prefix` (first match wins; later `on` calls take precedence). */
   on(prefix: string, behaviour: Behaviour): void;
   reset(): void;
@@ -73,15 +75,32 @@ export const CONFIGURED: Record<string, string> = {
   INTEGRATIONS_TIMEOUT_MS: "1000",
 };
 
-export function installFakeUpstreams(): FakeUpstreams {
+/** Loopback: the only addresses a test may send packets to (the local cloud lives there). */
+export const isLoopback = (hostname: string) =>
+  /^127\.\d+\.\d+\.\d+$/.test(hostname) || hostname === "[::1]" || hostname === "localhost";
+
+/**
+ * `elsewhere` answers requests to any other non-loopback host; without it they fail like an
+ * unreachable network and are listed in `refused` — no test packet ever leaves loopback.
+ */
+export function installFakeUpstreams(opts: { elsewhere?: Behaviour } = {}): FakeUpstreams {
   const realFetch = globalThis.fetch;
   const calls: UpstreamCall[] = [];
+  const refused: string[] = [];
   let routes: Array<[string, Behaviour]> = [];
 
   const fake = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const request = new Request(input, init);
     const url = new URL(request.url);
-    if (!url.hostname.endsWith(".fake.test")) return realFetch(input, init);
+    if (isLoopback(url.hostname)) return realFetch(input, init);
+    if (!url.hostname.endsWith(".fake.test")) {
+      refused.push(url.href);
+      if (opts.elsewhere) {
+        const call = { url, method: request.method, headers: request.headers, body: "", signal: request.signal };
+        return opts.elsewhere(call);
+      }
+      throw new TypeError(`test network edge: ${url.host} is neither loopback nor a fake`);
+    }
     const call: UpstreamCall = {
       url,
       method: request.method,
@@ -98,11 +117,13 @@ export function installFakeUpstreams(): FakeUpstreams {
   const spy = vi.spyOn(globalThis, "fetch").mockImplementation(fake as typeof fetch);
   return {
     calls,
+    refused,
     on(prefix, behaviour) {
       routes = [[prefix, behaviour], ...routes];
     },
     reset() {
       calls.length = 0;
+      refused.length = 0;
       routes = [];
     },
     uninstall() {

@@ -14,8 +14,9 @@
  * said. Requests carry no CF-Connecting-IP, so the rate limiter stays out of the way (tests only),
  * and chain routes work on an isolated test chain (X-Test-Chain) so no other test sees our writes.
  */
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, uncheckedApi } from "../helpers/api.ts";
+import { installFakeUpstreams } from "../helpers/fake-upstream.ts";
 import { retryingTransient503 } from "../helpers/transient.ts";
 import { createUsers, type TestUser } from "../helpers/users.ts";
 
@@ -663,6 +664,12 @@ function methodCases(path: string, documented: string[]): Case[] {
 // ---------------------------------------------------------------------------------------------
 
 beforeAll(async () => {
+  // The network edge: a valid-looking URL (the page fetcher's, a webhook's) must never send a packet
+  // beyond loopback; every other host gets a small fake page.
+  const edge = installFakeUpstreams({
+    elsewhere: () => new Response("<title>edge</title>", { headers: { "Content-Type": "text/html" } }),
+  });
+  afterAll(() => edge.uninstall());
   [caller, other, doomed] = (await createUsers(3)) as [TestUser, TestUser, TestUser];
   const doc = await api("/api/openapi.json");
   spec = await doc.json<Spec>();

@@ -36,7 +36,7 @@ const proxyFor = (port: string | number) => {
 neonConfig.fetchEndpoint = (_host, port) => new URL("/sql", proxyFor(port)).href;
 neonConfig.wsProxy = (host, port) => `${proxyFor(port).host}/v2?address=${host}:${port}`;
 neonConfig.useSecureWebSocket = false;
-neonConfig.pipelineConnect = false; // the local servers use trust/no auth, not cleartext passwords
+neonConfig.pipelineConnect = false; // the proxy asks for the password (cleartext, as Neon); the Worker pipelines it
 neonConfig.webSocketConstructor = WebSocket;
 
 async function until(check: () => boolean, what: string, ms = 5_000) {
@@ -66,7 +66,7 @@ describe.each(["pglite", "postgres"] as const)("Neon proxy on %s", (backend) => 
     database = await startPostgres({ databaseUrl });
     proxy = await startNeonProxy({ databaseUrl: database.url });
     proxyByDbPort.set(new URL(database.url).port || "5432", new URL(proxy.url));
-    sqlHttp = neon(database.url);
+    sqlHttp = neon(proxy.databaseUrl);
     await sqlHttp`drop table if exists proxy_accounts`;
     await sqlHttp`create table proxy_accounts (
       id integer primary key generated always as identity,
@@ -91,7 +91,7 @@ describe.each(["pglite", "postgres"] as const)("Neon proxy on %s", (backend) => 
       '{{1,2},{3,4}}'::int[] as nested, null::int as nothing, 9223372036854775807::bigint as big,
       true as yes, false as no, 'Grüße, 世界 🚀'::text as unicode, 2.5::float8 as f, 7::smallint as small`;
     const [viaHttp] = await sqlHttp.query(query);
-    const pool = new Pool({ connectionString: database.url });
+    const pool = new Pool({ connectionString: proxy.databaseUrl });
     try {
       const { rows } = await pool.query(query);
       expect(viaHttp).toEqual(rows[0]);
@@ -247,7 +247,7 @@ describe.each(["pglite", "postgres"] as const)("Neon proxy on %s", (backend) => 
   });
 
   it("relays interactive transactions: SELECT … FOR UPDATE serializes concurrent withdrawals", async () => {
-    const pool = new Pool({ connectionString: database.url, max: 5 });
+    const pool = new Pool({ connectionString: proxy.databaseUrl, max: 5 });
     pool.on("error", () => {});
     const db = drizzleWs({ client: pool });
     const [acct] = await db.insert(accounts).values({ name: "for-update", balance: "100" }).returning();
@@ -276,7 +276,7 @@ describe.each(["pglite", "postgres"] as const)("Neon proxy on %s", (backend) => 
     await sqlHttp.transaction([sqlHttp`select 1`, sqlHttp`select 2`]);
     expect(proxy.stats().httpQueries - before).toBe(3);
 
-    const pools = Array.from({ length: 5 }, () => new Pool({ connectionString: database.url }));
+    const pools = Array.from({ length: 5 }, () => new Pool({ connectionString: proxy.databaseUrl }));
     await Promise.all(pools.map((p) => p.query("select 1")));
     expect(proxy.stats().openSockets).toBe(5);
     await Promise.all(pools.map((p) => p.end()));
@@ -285,7 +285,7 @@ describe.each(["pglite", "postgres"] as const)("Neon proxy on %s", (backend) => 
 
   it("reuses server connections across WebSocket sessions without leaking session state", async () => {
     const session = async (query: string) => {
-      const pool = new Pool({ connectionString: database.url, max: 1 });
+      const pool = new Pool({ connectionString: proxy.databaseUrl, max: 1 });
       try {
         return (await pool.query(query)).rows[0];
       } finally {
@@ -312,7 +312,7 @@ describe.each(["pglite", "postgres"] as const)("Neon proxy on %s", (backend) => 
       .insert(accounts)
       .values({ name: "abandoned", balance: "1" })
       .returning();
-    const doomed = new Pool({ connectionString: database.url, max: 1 });
+    const doomed = new Pool({ connectionString: proxy.databaseUrl, max: 1 });
     doomed.on("error", () => {});
     const client = await doomed.connect();
     client.on("error", () => {});
@@ -322,7 +322,7 @@ describe.each(["pglite", "postgres"] as const)("Neon proxy on %s", (backend) => 
     (client as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
     await until(() => proxy.stats().openSockets === 0, "the dead session to be dropped");
 
-    const other = new Pool({ connectionString: database.url });
+    const other = new Pool({ connectionString: proxy.databaseUrl });
     try {
       const { rows } = await other.query("select balance from proxy_accounts where id = $1 for update", [acct!.id]);
       expect(rows).toEqual([{ balance: "1.00000000" }]); // the update was rolled back, the lock released
@@ -379,7 +379,7 @@ describe.each(["pglite", "postgres"] as const)("Neon proxy on %s", (backend) => 
   });
 
   describe("src/lib/db.ts createDatabase", () => {
-    const env = () => ({ DATABASE_URL: database.url, NEON_PROXY_URL: proxy.url });
+    const env = () => ({ DATABASE_URL: proxy.databaseUrl, NEON_PROXY_URL: proxy.url });
 
     it("runs one-shot queries over HTTP and transactions on a per-request pool that closes itself", async () => {
       const pending: Promise<unknown>[] = [];
@@ -525,7 +525,7 @@ describe.each(["pglite", "postgres"] as const)("Neon proxy on %s", (backend) => 
 
     it("fails fast with DatabaseUnavailableError when the database cannot be reached", async () => {
       const dead = createDatabase(
-        { DATABASE_URL: database.url, NEON_PROXY_URL: "http://127.0.0.1:9" },
+        { DATABASE_URL: proxy.databaseUrl, NEON_PROXY_URL: "http://127.0.0.1:9" },
         { waitUntil: () => {} },
       );
       const started = Date.now();

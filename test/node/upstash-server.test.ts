@@ -217,6 +217,43 @@ describe.each([{ backend: "redis" as const }, { backend: "embedded" as const }])
       expect(pipe.body).toEqual([{ error: expect.stringMatching(/unknown command/i) }, { result: "PONG" }]);
     });
 
+    it("fails where Redis fails: SCAN … TYPE filters, WRONGTYPE, and a command the engine lacks is unknown", async () => {
+      await redis.set("fid:str", "v");
+      await redis.hset("fid:hash", { f: "v" });
+      await redis.lpush("fid:list", "a");
+      const hashes: string[] = [];
+      let cursor = "0";
+      do {
+        const [next, page] = await redis.scan(cursor, { match: "fid:*", type: "hash", count: 1000 });
+        hashes.push(...page);
+        cursor = String(next);
+      } while (cursor !== "0");
+      expect(hashes).toEqual(["fid:hash"]);
+      await expect(redis.get("fid:hash")).rejects.toThrow(/WRONGTYPE/);
+      await expect(redis.incr("fid:list")).rejects.toThrow(/WRONGTYPE/);
+      await expect(redis.hget("fid:str", "f")).rejects.toThrow(/WRONGTYPE/);
+
+      const copy = await raw("/", { body: JSON.stringify(["COPY", "fid:str", "fid:copy"]) });
+      const blpop = await raw("/", { body: JSON.stringify(["BLPOP", "fid:empty", "0.1"]) });
+      if (backend === "redis") {
+        expect(copy).toEqual({ status: 200, body: { result: 1 } });
+        expect(await redis.get("fid:copy")).toBe("v");
+        expect(blpop).toEqual({ status: 200, body: { result: null } });
+      } else {
+        // Refused in Redis' own words, never imitated (a BLPOP that returns at once is not a BLPOP).
+        expect(copy).toEqual({
+          status: 400,
+          body: { error: "ERR unknown command 'COPY', with args beginning with: 'fid:str' 'fid:copy' " },
+        });
+        expect(blpop.body.error).toBe("ERR unknown command 'BLPOP', with args beginning with: 'fid:empty' '0.1' ");
+        expect(await redis.get("fid:copy")).toBeNull();
+      }
+      // The same words as a real redis-server for a command nobody has.
+      const unknown = await raw("/", { body: JSON.stringify(["NOSUCHCMD", "a", "b"]) });
+      expect(unknown.body.error).toBe("ERR unknown command 'NOSUCHCMD', with args beginning with: 'a' 'b' ");
+      await redis.del("fid:str", "fid:hash", "fid:list", "fid:copy");
+    });
+
     it("path form: /set/key/value, value in the body, options as query parameters", async () => {
       expect(await raw("/set/path:a/hello%20there", { method: "GET" })).toEqual({
         status: 200,

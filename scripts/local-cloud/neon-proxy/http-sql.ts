@@ -2,6 +2,7 @@
 // a batch run in one transaction, executed over a `pg` pool per connection string.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import pg from "pg";
+import { credentialsOf, type Gate, type Refusal } from "./credentials.ts";
 import { jsonToPgText, textToJson } from "./pg-text.ts";
 import { hostPort, sameTarget, type Target } from "./target.ts";
 
@@ -21,19 +22,30 @@ type Options = { raw: boolean; arrayMode: boolean };
 /** A client error (bad payload, wrong target): HTTP 400 with a message, as Neon answers. */
 class RequestError extends Error {}
 
+/** Neon's refusal of a client (authentication, unknown database): HTTP 400 with the SQLSTATE. */
+function refused(r: Refusal): pg.DatabaseError {
+  return Object.assign(new pg.DatabaseError(r.message, 0, "error"), { code: r.code, severity: r.severity });
+}
+
+const listened = new WeakSet<pg.PoolClient>();
+
+/** After the caller gave up and the cancel did not end the statement in this time, drop the connection. */
+const ABANDONED_MS = 1_000;
+
 /** The proxy's HTTP side: POST /sql (and CORS preflights); anything else is a 404. */
-export function createSqlEndpoint(target: Target) {
-  // One pg pool per connection string sent by clients (user/password/database), like Neon's
-  // per-endpoint pools; in practice there is one.
+export function createSqlEndpoint(target: Target, gate: Gate) {
+  // One pg pool per database, like Neon's per-endpoint pools; in practice there is one. The
+  // proxy connects with its own backend URL once the gate has accepted the client's credentials.
   const pools = new Map<string, pg.Pool>();
   let queries = 0;
 
-  function poolFor(connectionString: string): pg.Pool {
-    let pool = pools.get(connectionString);
+  function poolFor(database: string): pg.Pool {
+    let pool = pools.get(database);
     if (!pool) {
+      const connectionString = gate.backendFor(database);
       pool = new pg.Pool({ connectionString, max: 20, idleTimeoutMillis: 10_000, connectionTimeoutMillis: 5_000 });
       pool.on("error", () => {}); // an idle client died (server restart): the pool replaces it
-      pools.set(connectionString, pool);
+      pools.set(database, pool);
     }
     return pool;
   }
@@ -75,6 +87,9 @@ export function createSqlEndpoint(target: Target) {
     if (!sameTarget(hostPort(connectionString), target)) {
       throw new RequestError(`this proxy only serves ${target.host}:${target.port}`);
     }
+    const given = credentialsOf(connectionString);
+    const refusal = await gate.check(given);
+    if (refusal) throw refused(refusal);
     const o: Options = {
       raw: header("Neon-Raw-Text-Output") === "true",
       arrayMode: header("Neon-Array-Mode") === "true",
@@ -92,12 +107,26 @@ export function createSqlEndpoint(target: Target) {
       throw new RequestError(err instanceof RequestError ? err.message : "request body is not valid JSON");
     }
 
-    const client = await poolFor(connectionString).connect();
+    const client = await poolFor(given.database).connect();
+    // A checked-out pg client has no 'error' listener (the pool listens to idle ones only): a
+    // connection reset mid-query would be an uncaught exception in the whole local cloud. The
+    // query fails anyway, and `broken` below makes the pool drop the client.
+    if (!listened.has(client)) {
+      listened.add(client);
+      client.on("error", () => {});
+    }
     let broken: Error | undefined;
-    // The caller gave up (fetch aborted by its deadline): cancel the statement, as Neon does.
+    // The caller gave up (fetch aborted by its deadline): cancel the statement, as Neon does, so
+    // it holds no lock and no connection. If it still runs a moment later (the server does not
+    // answer), the connection is dropped: the query fails and the slot is free again.
     const pid = (client as unknown as { processID?: number }).processID;
+    let dropTimer: ReturnType<typeof setTimeout> | undefined;
     const onClose = () => {
-      if (!res.writableFinished && pid) void cancelBackend(connectionString, pid);
+      if (res.writableFinished) return;
+      if (pid) void cancelBackend(gate.backendFor(given.database), pid);
+      dropTimer = setTimeout(() => {
+        (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+      }, ABANDONED_MS);
     };
     res.on("close", onClose);
     try {
@@ -122,6 +151,7 @@ export function createSqlEndpoint(target: Target) {
       if (!(err instanceof pg.DatabaseError || err instanceof RequestError)) broken = err as Error;
       throw err;
     } finally {
+      clearTimeout(dropTimer);
       res.off("close", onClose);
       client.release(broken); // a connection-level failure destroys the client instead of reusing it
     }
@@ -140,6 +170,7 @@ export function createSqlEndpoint(target: Target) {
     async close(): Promise<void> {
       await Promise.all([...pools.values()].map((p) => p.end().catch(() => {})));
       pools.clear();
+      await gate.close();
     },
   };
 }
@@ -212,6 +243,7 @@ function readBody(req: IncomingMessage): Promise<string> {
 /** Best effort: cancel the running statement of backend `pid` from a separate connection. */
 async function cancelBackend(databaseUrl: string, pid: number) {
   const c = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 2_000 });
+  c.on("error", () => {}); // reset mid-cancel: nothing to do, and never an uncaught exception
   try {
     await c.connect();
     await c.query("select pg_cancel_backend($1)", [pid]);

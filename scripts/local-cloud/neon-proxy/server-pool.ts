@@ -1,7 +1,7 @@
 // Server connections lent to WebSocket sessions (a tiny session-mode pooler, like Neon's pooled
 // endpoint): at most 20 per user and database, reset (rollback, DISCARD ALL) between sessions and
 // closed after 10 s idle.
-import type { Socket } from "node:net";
+import { type Socket, connect as tcpConnect } from "node:net";
 import pg from "pg";
 import { messageWatcher, queryMessage } from "./wire.ts";
 
@@ -89,11 +89,31 @@ export function createServerPool(databaseUrl: string, opts = { max: 20, idleMs: 
     handOver(conn.key);
   }
 
+  /** A CancelRequest for the connection's backend, on a connection of its own (the protocol's way). */
+  function cancel(conn: ServerConn) {
+    const url = new URL(databaseUrl);
+    const packet = Buffer.alloc(16);
+    packet.writeInt32BE(16, 0);
+    packet.writeInt32BE(80877102, 4);
+    packet.writeInt32BE(conn.pid, 8);
+    packet.writeInt32BE(conn.secret, 12);
+    const socket = tcpConnect({ host: url.hostname, port: Number(url.port || 5432) });
+    socket.on("error", () => {});
+    socket.setTimeout(2_000, () => socket.destroy());
+    socket.end(packet);
+  }
+
   /** The session ended: reset the connection (rollback, DISCARD ALL) and pool it, or drop it. */
   function recycle(conn: ServerConn): void {
     conn.sink = undefined;
     conn.onClose = undefined;
-    if (conn.outstanding > 0 || !all.has(conn)) return destroy(conn); // left mid-query: unknown state
+    if (conn.outstanding > 0 || !all.has(conn)) {
+      // Left mid-query (the driver's deadline passed, the Worker went away): cancel the statement
+      // first, as Neon does, or it would run on, holding its locks, until it next writes to the
+      // closed socket; then drop the connection, whose state is unknown.
+      if (conn.outstanding > 0 && all.has(conn)) cancel(conn);
+      return destroy(conn);
+    }
     const statements = conn.status === 0x49 ? ["discard all"] : ["rollback", "discard all"];
     let remaining = statements.length;
     let failed = false;

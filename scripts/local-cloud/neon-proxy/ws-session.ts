@@ -2,40 +2,36 @@
 // `neonConfig.wsProxy`), speaking the Postgres wire protocol on pooled server connections.
 import { connect as tcpConnect } from "node:net";
 import type { WebSocket } from "ws";
+import type { Gate } from "./credentials.ts";
 import type { ServerConn, ServerPool } from "./server-pool.ts";
 import type { Target } from "./target.ts";
 import { cstring, errorResponse, message, messageWatcher, parseStartup } from "./wire.ts";
 
 /** Relays each WebSocket to a server connection of `serverPool`; only ever to `target`. */
-export function createSessionRelay(target: Target, serverPool: ServerPool) {
+export function createSessionRelay(target: Target, serverPool: ServerPool, gate: Gate) {
   const tunnels = new Set<WebSocket>();
 
   /**
    * One WebSocket = one Postgres session, served like Neon's pooled endpoint (PgBouncer): the relay
-   * answers the startup itself (no client authentication: loopback dev tooling) and lends the
-   * client an already-connected server connection from `serverPool`. So a per-request `Pool` in
-   * the Worker costs a WebSocket handshake, not a Postgres backend start (a fork, ~5 ms here) and
-   * not the driver's JavaScript SCRAM. When the client leaves, the connection is rolled back,
-   * DISCARD ALL'd and reused.
+   * authenticates the client itself, as Neon's proxy does (AuthenticationCleartextPassword, then
+   * the role, password and database are checked by `gate`), and lends it an already-connected
+   * server connection from `serverPool`. So a per-request `Pool` in the Worker costs a WebSocket
+   * handshake, not a Postgres backend start (a fork, ~5 ms here) and not the driver's JavaScript
+   * SCRAM. When the client leaves, the connection is rolled back, DISCARD ALL'd and reused.
    */
   function relay(ws: WebSocket) {
     tunnels.add(ws);
     let conn: ServerConn | undefined;
     let pending: Buffer[] = []; // client bytes that arrive before a server connection is attached
-    let startup: Buffer | undefined = Buffer.alloc(0); // undefined once the startup phase is over
+    let startup: Buffer | undefined = Buffer.alloc(0); // undefined once the startup packet is in
+    let params: Record<string, string> | undefined; // the startup parameters, while authenticating
+    let auth: Buffer | undefined; // bytes after the startup packet, until the password message is whole
     let left = false;
-    let first = true; // the first client bytes after the startup packet
     const clientWatch = messageWatcher((type) => {
       if (type === 0x58) return "stop"; // Terminate: the session ends here, the connection does not
       if (type === 0x51 || type === 0x53 || type === 0x46) conn!.outstanding++; // Query, Sync, FunctionCall
     });
     const toServer = (buf: Buffer) => {
-      // A pipelined client (pipelineConnect: "password", as in production) sends its password
-      // unasked, right after the startup packet. We never asked (no client auth): drop it.
-      if (first) {
-        first = false;
-        if (buf[0] === 0x70 && buf.length >= 5) buf = buf.subarray(1 + buf.readInt32BE(1));
-      }
       const cut = clientWatch(buf);
       const part = cut < 0 ? buf : buf.subarray(0, cut);
       if (part.length && !conn!.socket.write(part)) {
@@ -46,6 +42,10 @@ export function createSessionRelay(target: Target, serverPool: ServerPool) {
     };
     const sendToClient = (chunk: Buffer) => {
       if (ws.readyState === ws.OPEN) ws.send(chunk);
+    };
+    const refuse = (code: string, text: string) => {
+      if (ws.readyState === ws.OPEN) ws.send(errorResponse(code, text));
+      leave();
     };
     const leave = () => {
       if (left) return;
@@ -59,10 +59,43 @@ export function createSessionRelay(target: Target, serverPool: ServerPool) {
       }
     };
 
+    /** The password message ('p'), whether pipelined right after the startup packet or sent when asked. */
+    const authenticate = () => {
+      if (!auth || !params || auth.length < 5 || auth.length < 1 + auth.readInt32BE(1)) return;
+      const length = 1 + auth.readInt32BE(1);
+      if (auth[0] !== 0x70) return refuse("08P01", `expected password response, got message type ${auth[0]}`);
+      const password = auth.subarray(5, length - 1).toString("utf8");
+      if (auth.length > length) pending.push(Buffer.from(auth.subarray(length)));
+      const { user = "", database } = params;
+      auth = undefined;
+      params = undefined;
+      gate
+        .check({ user, password, database: database || user })
+        .then((refusal) => {
+          if (refusal) return refuse(refusal.code, refusal.message);
+          return serverPool.acquire(user, database || user).then((c) => {
+            if (left) return serverPool.recycle(c);
+            conn = c;
+            conn.sink = sendToClient;
+            conn.onClose = leave;
+            ws.send(startupResponse(c));
+            const early = Buffer.concat(pending);
+            pending = [];
+            if (early.length) toServer(early);
+          });
+        })
+        .catch((err: Error & { code?: string }) => refuse(err.code ?? "08006", err.message));
+    };
+
     ws.on("message", (data: Buffer | ArrayBuffer | Buffer[]) => {
       const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
       if (left) return;
-      if (startup === undefined) return conn ? toServer(buf) : void pending.push(buf);
+      if (conn) return toServer(buf);
+      if (auth) {
+        auth = Buffer.concat([auth, buf]);
+        return authenticate();
+      }
+      if (startup === undefined) return void pending.push(buf);
       startup = Buffer.concat([startup, buf]);
       // Startup phase: length-prefixed packets with no type byte.
       while (startup && startup.length >= 8 && startup.length >= startup.readInt32BE(0)) {
@@ -78,24 +111,10 @@ export function createSessionRelay(target: Target, serverPool: ServerPool) {
           return leave();
         } else {
           startup = undefined;
-          if (rest.length) pending.push(Buffer.from(rest));
-          const params = parseStartup(packet);
-          serverPool.acquire(params.user ?? "", params.database ?? params.user ?? "").then(
-            (c) => {
-              if (left) return serverPool.recycle(c);
-              conn = c;
-              conn.sink = sendToClient;
-              conn.onClose = leave;
-              ws.send(startupResponse(c));
-              const early = Buffer.concat(pending);
-              pending = [];
-              if (early.length) toServer(early);
-            },
-            (err: Error & { code?: string }) => {
-              ws.send(errorResponse(err.code ?? "08006", err.message));
-              leave();
-            },
-          );
+          params = parseStartup(packet);
+          auth = Buffer.from(rest);
+          ws.send(message("R", Buffer.from([0, 0, 0, 3]))); // AuthenticationCleartextPassword, as Neon asks
+          authenticate();
         }
       }
     });

@@ -1,4 +1,5 @@
 import { blockFeedStub, FEED_REFUSED_HEADER, feedShardOf } from "../../durable-objects/block-feed.contract.ts";
+import { chainVerifierStub } from "../../durable-objects/chain-verifier.contract.ts";
 import { roadChainStub } from "../../durable-objects/roadchain.contract.ts";
 import { clientIp, ipIdentity } from "../../lib/client-info.ts";
 import { ApiError, notFound, serviceUnavailable } from "../../lib/errors.ts";
@@ -6,7 +7,7 @@ import { countEvent } from "../../lib/metrics/index.ts";
 import { cachedJson, invalidateCache } from "../../lib/response-cache.ts";
 import { getAuth } from "../../middleware/auth.ts";
 import { formatAmount, parseAmount } from "../../services/chain/amount.ts";
-import { callLedger, durableObjectLedger } from "../../services/chain/chain-writer.ts";
+import { callLedger, checkpointStore, durableObjectLedger } from "../../services/chain/chain-writer.ts";
 import { DEFAULT_BLOCK_TRANSACTIONS, mineBlock } from "../../services/chain/mining.ts";
 import {
   blockPage,
@@ -20,7 +21,7 @@ import {
 import { assertServerMiningAllowed } from "../../services/chain/server-mining.ts";
 import { chainStats } from "../../services/chain/stats.ts";
 import { createTransfer, primaryWallet } from "../../services/chain/transfer.ts";
-import { verifyChain as verify } from "../../services/chain/verify.ts";
+import { verifyIncremental } from "../../services/chain/verify-incremental.ts";
 import type { AppRouteHandler } from "../../types.ts";
 import { idempotent } from "../idempotent.ts";
 import { actorOf, auditLater, type Ctx, chainOf } from "../request-kit.ts";
@@ -81,12 +82,13 @@ export const verifyChain: AppRouteHandler<typeof routes.verifyChain> = async (c)
   const chain = chainOf(c);
   const db = c.var.services.db;
   const chainLedger = ledger(c, chain);
-  const report = await verify(
+  const report = await verifyIncremental(
     {
       anchor: chainLedger.anchor,
       blocks: (after, upTo, limit) => blockPage(db, chain, after, upTo, limit),
       transactions: (from, to) => transactionsOfBlocks(db, chain, from, to),
     },
+    checkpointStore(chainVerifierStub(c.env.CHAIN_VERIFIER, chain), chain),
     { issuance: c.var.config },
   );
   countEvent("blackroad_chain_verifications_total", { result: report.valid ? "valid" : "invalid" });

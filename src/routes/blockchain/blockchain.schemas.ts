@@ -211,5 +211,21 @@ export const VerifySchema = z
     errors: z.array(z.object({ height: z.number().int(), problem: z.string() })),
     errors_omitted: z.number().int(),
     duration_ms: z.number().int(),
+    complete: z.boolean().openapi({
+      description:
+        "False when more new blocks than one request verifies (2,000) were waiting: `valid` is then false, the checkpoint advanced, and the next request continues",
+    }),
+    verified_from: z.number().int().openapi({
+      description:
+        "Height this request's walk began at: the checkpoint's height (its block re-checked and linked), or 0",
+    }),
+    checkpoint_height: z.number().int().nullable().openapi({
+      description: "Latest verified checkpoint this request built on (null: none yet)",
+    }),
+    checkpoint_verified_at: z.string().nullable(),
+    sampled_blocks: z.number().int().openapi({
+      description: "Old blocks below the checkpoint re-checked in random windows by this request",
+    }),
+    remaining_blocks: z.number().int().openapi({ description: "Blocks above what this request reached" }),
   })
   .openapi("ChainVerification");

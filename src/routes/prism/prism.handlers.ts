@@ -1,22 +1,19 @@
+import { chainVerifierStub } from "../../durable-objects/chain-verifier.contract.ts";
 import { roadChainStub } from "../../durable-objects/roadchain.contract.ts";
 import { clientIp, userAgent } from "../../lib/client-info.ts";
 import { conflict, notFound } from "../../lib/errors.ts";
 import { getAuth } from "../../middleware/auth.ts";
 import { setAccountActive } from "../../services/auth/account-state.ts";
 import { formatAmount, parseAmount } from "../../services/chain/amount.ts";
-import { durableObjectLedger } from "../../services/chain/chain-writer.ts";
-import { blockPage, transactionsOfBlocks } from "../../services/chain/reads.ts";
+import { callLedger, durableObjectLedger } from "../../services/chain/chain-writer.ts";
 import { chainStats } from "../../services/chain/stats.ts";
-import { verifyChain } from "../../services/chain/verify.ts";
 import { listEvents } from "../../services/prism/events.ts";
 import {
   findJob,
-  type JobRunnerDeps,
   jobView,
   lastVerifyJob,
   listJobs as pageJobs,
   createJob as queueJob,
-  runJob,
 } from "../../services/prism/jobs.ts";
 import { prismStats } from "../../services/prism/stats.ts";
 import type { AppRouteHandler } from "../../types.ts";
@@ -51,20 +48,9 @@ export const createJob: AppRouteHandler<typeof routes.createJob> = async (c) => 
   const chain = chainOf(c);
   const db = c.var.services.db;
   const row = await queueJob(db, { userId, type, payload: { chain } });
-
-  const deps: JobRunnerDeps = {
-    db,
-    verifyChain: (jobChain, progress) =>
-      verifyChain({
-        anchor: () => ledgerOf(c.env, jobChain).anchor(),
-        blocks: async (after, upTo, limit) => {
-          const [, page] = await Promise.all([progress(), blockPage(db, jobChain, after, upTo, limit)]);
-          return page;
-        },
-        transactions: (from, to) => transactionsOfBlocks(db, jobChain, from, to),
-      }),
-  };
-  c.executionCtx.waitUntil(runJob(deps, row.id));
+  // Run in chunks by the chain's verifier Durable Object (one per alarm); if it cannot be reached
+  // the job stays queued and is settled as "never started" (jobs.ts STALE_AFTER_MS).
+  await callLedger(() => chainVerifierStub(c.env.CHAIN_VERIFIER, chain).startFullPass(chain, row.id));
   auditLater(c, "prism.job_created", { job_id: row.id, job_type: type, chain });
   c.header("Location", `/api/prism/jobs/${row.id}`);
   return c.json(jobView(row), 202);

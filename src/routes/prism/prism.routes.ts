@@ -59,7 +59,7 @@ export const createJob = admin({
   path: "/api/prism/jobs",
   summary: "Queue a job; it runs right after the response (poll GET /api/prism/jobs/{id})",
   description:
-    "Job types: `verify-chain` verifies every block, link, proof of work and signature of the chain. One job per type at a time (409).",
+    "Job types: `verify-chain` verifies every block, link, proof of work and signature of the chain, in chunks (one Durable Object alarm each; `progress` on the job while it runs). One job per type and chain at a time (409).",
   request: { body: { required: true, content: { "application/json": { schema: CreateJobBody } } } },
   responses: {
     202: { ...json(JobSchema, "The queued job"), headers: z.object({ Location: z.string() }) },

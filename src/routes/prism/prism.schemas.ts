@@ -85,6 +85,10 @@ export const JobSchema = z
     status: z.enum(JOB_STATUSES),
     payload: z.record(z.string(), z.unknown()),
     result: z.record(z.string(), z.unknown()).nullable(),
+    progress: z.record(z.string(), z.unknown()).nullable().openapi({
+      description:
+        "What a running job has done so far; verify-chain: done_blocks of total_blocks, chunks, max_chunk_ms, problems_found",
+    }),
     error: z.string().nullable(),
     attempts: z.number().int(),
     user_id: z.number().int().nullable(),

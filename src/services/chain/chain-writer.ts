@@ -1,4 +1,5 @@
 // The Worker's handle on a chain's RoadChain Durable Object, with its failure policy.
+import type { ChainVerifierStub } from "../../durable-objects/chain-verifier.contract.ts";
 import type {
   AppendResult,
   ChainAnchor,
@@ -9,6 +10,7 @@ import type {
 import { type ApiError, serviceUnavailable } from "../../lib/errors.ts";
 import type { BlockProposal } from "./block-writer.ts";
 import type { ChainHead } from "./ledger.ts";
+import type { CheckpointStore } from "./verify-incremental.ts";
 
 export type ChainLedger = {
   head(): Promise<ChainHead>;
@@ -66,5 +68,14 @@ export function durableObjectLedger(stub: RoadChainStub, chain: string): ChainLe
     // Best effort: an unreleased turn ends by itself after MINING_LEASE_MS.
     release: (ticket) => stub.release(ticket).catch(() => undefined),
     anchor: () => callLedger(() => stub.anchor(chain) as Promise<ChainAnchor>),
+  };
+}
+
+/** The chain's verified checkpoints, kept by its verifier Durable Object (same failure policy: 503). */
+export function checkpointStore(stub: ChainVerifierStub, chain: string): CheckpointStore {
+  return {
+    latest: () => callLedger(() => stub.latest(chain)),
+    extend: (base, point) => callLedger(() => stub.extend(chain, base, point)),
+    dropFrom: (height) => callLedger(() => stub.dropFrom(chain, height)),
   };
 }

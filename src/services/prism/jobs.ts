@@ -1,22 +1,22 @@
 // Prism jobs (`jobs` table): work an admin asks for, run after the response and tracked in the row.
 //
-// Life cycle: queued → running → succeeded | failed. The request that creates a job runs it through
-// `ctx.waitUntil`, so the runner lives at most as long as the Worker keeps that request alive
-// (about 30 s after the response). A runner records progress (updated_at) as it goes; a job that is
-// still "running" with no progress for STALE_AFTER_MS, or still "queued" that long after its
-// creation, lost its runner and is marked failed with that reason the next time jobs are read.
+// Life cycle: queued → running → succeeded | failed. A job is run by a Durable Object in chunks, one
+// per alarm (so no chunk comes near the Worker CPU limit, whatever the job's size), and each chunk
+// records `progress` and updated_at; a job that is still "running" with no progress for
+// STALE_AFTER_MS, or still "queued" that long after its creation, lost its runner and is marked
+// failed with that reason the next time jobs are read. Each job has one result, written at the end.
 //
 // Job types:
-//   verify-chain   re-derives the whole RoadChain from its stored rows (services/chain/verify.ts),
-//                  anchored to the RoadChain Durable Object's head; the result is the report
-//                  (valid, height, checked blocks/transactions, the first problems found).
+//   verify-chain   re-derives the whole RoadChain from its stored rows, genesis to the head at the
+//                  start (services/chain/verify-job.ts, run by durable-objects/chain-verifier.ts);
+//                  queued by an admin or by the scheduled full pass (scheduled.ts). Result: valid,
+//                  height, checked blocks/transactions, chunks, the first problems found.
 
 import { and, count, desc, eq, inArray, lt, or, type SQL, sql } from "drizzle-orm";
 import { jobs, users } from "../../db/schema/index.ts";
 import type { Database } from "../../lib/db.ts";
 import { conflict } from "../../lib/errors.ts";
 import { countEvent } from "../../lib/metrics/index.ts";
-import type { VerifyResult } from "../chain/verify.ts";
 
 export const JOB_TYPES = ["verify-chain"] as const;
 export type JobType = (typeof JOB_TYPES)[number];
@@ -24,9 +24,6 @@ export const JOB_STATUSES = ["queued", "running", "succeeded", "failed", "cancel
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
 export const STALE_AFTER_MS = 2 * 60 * 1000;
-/** Problems of a verification kept in the job's result (the count of all of them is kept too). */
-export const KEPT_PROBLEMS = 20;
-
 export type JobRow = typeof jobs.$inferSelect;
 
 export type JobView = {
@@ -35,6 +32,8 @@ export type JobView = {
   status: JobStatus;
   payload: Record<string, unknown>;
   result: Record<string, unknown> | null;
+  /** What a running job has done so far (verify-chain: blocks done of total, chunks). */
+  progress: Record<string, unknown> | null;
   error: string | null;
   /** Runs started for this job (each job is run once; 0 while it waits). */
   attempts: number;
@@ -53,7 +52,7 @@ export function jobView(row: JobRow, username: string | null = null): JobView {
     type: row.type,
     status: row.status,
     payload: row.payload,
-    result: row.result ?? null,
+    ...splitResult(row),
     error: row.error,
     attempts: row.startedAt ? 1 : 0,
     user_id: row.userId,
@@ -64,6 +63,19 @@ export function jobView(row: JobRow, username: string | null = null): JobView {
     finished_at: row.finishedAt ? row.finishedAt.toISOString() : null,
     duration_ms: row.startedAt && row.finishedAt ? row.finishedAt.getTime() - row.startedAt.getTime() : null,
   };
+}
+
+/**
+ * A running job's progress is kept in the `result` column, under `progress`, until its one result
+ * replaces it at the end (keeping `progress` too): the view shows `result` only once the job is over.
+ */
+function splitResult(row: JobRow): Pick<JobView, "result" | "progress"> {
+  const stored = row.result ?? null;
+  const progress = (stored?.progress as Record<string, unknown> | undefined) ?? null;
+  if (row.status === "queued" || row.status === "running") return { result: null, progress };
+  if (!stored) return { result: null, progress };
+  const { progress: _kept, ...result } = stored;
+  return { result: Object.keys(result).length > 0 ? result : null, progress };
 }
 
 /** Marks jobs whose runner is gone as failed (see the file comment). A statement for db.batch. */
@@ -86,21 +98,29 @@ function reapStale(db: Database) {
 }
 
 /**
- * Queues a job. At most one job of a type is queued or running at a time (409 otherwise): the
- * check and the insert run under a transaction-scoped advisory lock per type, so two concurrent
- * requests cannot both pass the check.
+ * Queues a job. At most one job of a type per chain is queued or running at a time (409 otherwise):
+ * the check and the insert run under a transaction-scoped advisory lock per type and chain, so two
+ * concurrent requests cannot both pass the check.
  */
 export async function createJob(
   db: Database,
-  input: { userId: number; type: JobType; payload: Record<string, unknown> },
+  /** userId null: queued by the system (the scheduled full pass). */
+  input: { userId: number | null; type: JobType; payload: Record<string, unknown> },
 ): Promise<JobRow> {
   await reapStale(db);
   return db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`prism-job:${input.type}`}))`);
+    const chain = String(input.payload.chain ?? "");
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`prism-job:${input.type}:${chain}`}))`);
     const [busy] = await tx
       .select({ id: jobs.id })
       .from(jobs)
-      .where(and(eq(jobs.type, input.type), inArray(jobs.status, ["queued", "running"])))
+      .where(
+        and(
+          eq(jobs.type, input.type),
+          sql`coalesce(${jobs.payload}->>'chain', '') = ${chain}`,
+          inArray(jobs.status, ["queued", "running"]),
+        ),
+      )
       .limit(1);
     if (busy) throw conflict(`A ${input.type} job is already queued or running (job ${busy.id})`, "job-in-progress");
     const [row] = await tx
@@ -164,80 +184,48 @@ export async function lastVerifyJob(db: Database, chain: string): Promise<JobVie
   return row ? jobView(row) : undefined;
 }
 
-export type JobRunnerDeps = {
-  db: Database;
-  /** Verifies a chain; `progress` is awaited before each page of blocks is read. */
-  verifyChain: (chain: string, progress: () => Promise<void>) => Promise<VerifyResult>;
-};
-
-/**
- * Runs a queued job to its end and records the outcome. Never throws (it runs after the response):
- * a failure is the job's `error`; if even that cannot be written, the job is reaped as stale later.
- */
-export async function runJob(deps: JobRunnerDeps, jobId: number): Promise<void> {
-  const { db } = deps;
-  try {
-    const [job] = await db
-      .update(jobs)
-      .set({ status: "running", startedAt: sql`now()`, updatedAt: sql`now()` })
-      .where(and(eq(jobs.id, jobId), eq(jobs.status, "queued")))
-      .returning();
-    if (!job) return; // already taken, or reaped
-    const progress = async () => {
-      await db
-        .update(jobs)
-        .set({ updatedAt: sql`now()` })
-        .where(and(eq(jobs.id, jobId), eq(jobs.status, "running")));
-    };
-    let result: Record<string, unknown>;
-    try {
-      result = await execute(deps, job, progress);
-    } catch (err) {
-      await db
-        .update(jobs)
-        .set({ status: "failed", error: describeJobError(err), finishedAt: sql`now()`, updatedAt: sql`now()` })
-        .where(and(eq(jobs.id, jobId), eq(jobs.status, "running")));
-      return;
-    }
-    await db
-      .update(jobs)
-      .set({ status: "succeeded", result, finishedAt: sql`now()`, updatedAt: sql`now()` })
-      .where(and(eq(jobs.id, jobId), eq(jobs.status, "running")));
-  } catch (err) {
-    console.error(
-      JSON.stringify({ level: "error", msg: "job outcome not recorded", job_id: jobId, error: describeJobError(err) }),
-    );
-  }
+/** queued → running, when its runner takes it; false if it is no longer queued (reaped, taken). */
+export async function markJobRunning(db: Database, jobId: number): Promise<boolean> {
+  const rows = await db
+    .update(jobs)
+    .set({ status: "running", startedAt: sql`now()`, updatedAt: sql`now()` })
+    .where(and(eq(jobs.id, jobId), eq(jobs.status, "queued")))
+    .returning({ id: jobs.id });
+  return rows.length > 0;
 }
 
-async function execute(
-  deps: JobRunnerDeps,
-  job: JobRow,
-  progress: () => Promise<void>,
-): Promise<Record<string, unknown>> {
-  switch (job.type as JobType) {
-    case "verify-chain": {
-      const chain = typeof job.payload.chain === "string" ? job.payload.chain : "main";
-      const report = await deps.verifyChain(chain, progress);
-      countEvent("blackroad_chain_verifications_total", { result: report.valid ? "valid" : "invalid" });
-      const problems = report.errors.length + report.errors_omitted;
-      return {
-        chain,
-        valid: report.valid,
-        height: report.height,
-        head_hash: report.head_hash,
-        database_height: report.database_height,
-        checked_blocks: report.checked_blocks,
-        checked_transactions: report.checked_transactions,
-        first_invalid_height: report.first_invalid_height,
-        problems: report.errors.slice(0, KEPT_PROBLEMS),
-        problem_count: problems,
-        duration_ms: report.duration_ms,
-      };
-    }
-    default:
-      throw new Error(`Unknown job type ${job.type}`);
-  }
+/** Records a running job's progress (and that its runner is alive); false if it is no longer running. */
+export async function recordJobProgress(db: Database, jobId: number, progress: Record<string, unknown>) {
+  const rows = await db
+    .update(jobs)
+    .set({ result: { progress }, updatedAt: sql`now()` })
+    .where(and(eq(jobs.id, jobId), eq(jobs.status, "running")))
+    .returning({ id: jobs.id });
+  return rows.length > 0;
+}
+
+/** The job's one outcome: its result, or its error (a sentence for the console). */
+export async function finishJob(
+  db: Database,
+  jobId: number,
+  outcome: { result: Record<string, unknown>; progress?: Record<string, unknown> } | { error: unknown },
+): Promise<void> {
+  const set =
+    "result" in outcome
+      ? {
+          status: "succeeded" as const,
+          result: outcome.progress ? { ...outcome.result, progress: outcome.progress } : outcome.result,
+        }
+      : { status: "failed" as const, error: describeJobError(outcome.error) };
+  await db
+    .update(jobs)
+    .set({ ...set, finishedAt: sql`now()`, updatedAt: sql`now()` })
+    .where(and(eq(jobs.id, jobId), inArray(jobs.status, ["queued", "running"])));
+}
+
+/** Counts a finished verification in the metrics. */
+export function countVerification(valid: boolean): void {
+  countEvent("blackroad_chain_verifications_total", { result: valid ? "valid" : "invalid" });
 }
 
 /** A job's error for the console: a sentence, never SQL, a connection string or a stack. */
