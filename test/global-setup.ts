@@ -8,13 +8,16 @@ import { spawnLocalCloud } from "../scripts/local-cloud/spawn.ts";
 import { assertEveryKeyExpires } from "./redis-ttl-audit.ts";
 
 export default async function setup(project: TestProject) {
-  const cloud = await spawnLocalCloud();
+  // The fault lane: test/integration/faults*.test.ts break Postgres and Redis through it, alone.
+  const cloud = await spawnLocalCloud({ ...process.env, LOCAL_CLOUD_FAULT_LANE: "1" });
+  if (!cloud.faults) throw new Error("the local cloud started without its fault lane");
   console.log(`[local cloud] postgres: ${cloud.backends.postgres}; redis: ${cloud.backends.redis}`);
   project.provide("localCloud", {
     databaseUrl: cloud.databaseUrl,
     neonProxyUrl: cloud.neonProxyUrl,
     upstashUrl: cloud.upstashUrl,
     upstashToken: cloud.upstashToken,
+    faults: cloud.faults,
   });
   return async () => {
     try {
@@ -28,6 +31,12 @@ export default async function setup(project: TestProject) {
 
 declare module "vitest" {
   export interface ProvidedContext {
-    localCloud: { databaseUrl: string; neonProxyUrl: string; upstashUrl: string; upstashToken: string };
+    localCloud: {
+      databaseUrl: string;
+      neonProxyUrl: string;
+      upstashUrl: string;
+      upstashToken: string;
+      faults: { databaseUrl: string; neonProxyUrl: string; upstashUrl: string; controlUrl: string };
+    };
   }
 }

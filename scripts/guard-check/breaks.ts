@@ -425,4 +425,30 @@ export const BREAKS: Break[] = [
     replace: ".where(mine(userId, game, id))",
     tests: ["test/integration/games.test.ts"],
   },
+  // ---- faults injected mid-request (test/integration/faults.test.ts, the local cloud's fault lane) ----
+  {
+    name: "idempotency-release-completed",
+    rule: "A failed keyed request releases only its own pending claim, never a result that committed",
+    file: "src/services/idempotency.ts",
+    search: "    await db.delete(idempotencyKeys).where(claimIsOurs(claim));",
+    replace:
+      "    await db.delete(idempotencyKeys).where(and(eq(idempotencyKeys.userId, claim.userId), eq(idempotencyKeys.key, claim.key)));",
+    tests: ["test/integration/faults.test.ts"],
+  },
+  {
+    name: "db-query-deadline",
+    rule: "Every Postgres call has a 10 s deadline: a silent database is a 503, never a hang",
+    file: "src/lib/db.ts",
+    search: "const QUERY_TIMEOUT_MS = 10_000;",
+    replace: "const QUERY_TIMEOUT_MS = 60_000;",
+    tests: ["test/integration/faults.test.ts"],
+  },
+  {
+    name: "redis-deadline",
+    rule: "Every Redis call has a 1 s deadline: a silent Redis fails auth closed quickly, never a hang",
+    file: "src/lib/redis.ts",
+    search: "      signal: () => AbortSignal.timeout(REDIS_TIMEOUT_MS),",
+    replace: "      signal: undefined,",
+    tests: ["test/integration/faults.test.ts"],
+  },
 ];

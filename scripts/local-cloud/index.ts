@@ -9,6 +9,7 @@
  * Development and test tooling only: nothing here is bundled into the Worker.
  */
 import { join } from "node:path";
+import { type FaultLane, startFaultLane } from "./fault-lane.ts";
 import { startNeonProxy } from "./neon-proxy.ts";
 import { applyMigrations, startPostgres } from "./postgres.ts";
 import { startRedisServer } from "./redis-server.ts";
@@ -27,6 +28,8 @@ export type LocalCloudOptions = {
   neonProxyPort?: number;
   upstashPort?: number;
   upstashToken: string;
+  /** Also start the fault lane (fault-lane.ts): the tests' switchable broken paths to the same data. */
+  faultLane?: boolean;
 };
 
 export type LocalCloud = {
@@ -35,6 +38,7 @@ export type LocalCloud = {
   upstashUrl: string;
   upstashToken: string;
   backends: { postgres: string; redis: string };
+  faults?: Omit<FaultLane, "close">;
   stats(): { httpQueries: number; openSockets: number; redisCommands: number };
   close(): Promise<void>;
 };
@@ -65,6 +69,15 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
     }
     const upstash = await startUpstashServer({ port: opts.upstashPort, token: opts.upstashToken, redisUrl });
     closers.push(upstash.close);
+    let faults: FaultLane | undefined;
+    if (opts.faultLane) {
+      faults = await startFaultLane({
+        postgresUrl: postgres.url,
+        redisUrl,
+        upstashToken: opts.upstashToken,
+      });
+      closers.push(faults.close);
+    }
     if (upstash.backend === "embedded") {
       redisBackend = opts.embeddedRedis
         ? "embedded engine (LOCAL_CLOUD_REDIS=embedded)"
@@ -82,6 +95,12 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
             ? `PGlite (${opts.dataDir ? "persisted" : "in memory"})`
             : `PostgreSQL at ${redact(postgres.url)}`,
         redis: redisBackend,
+      },
+      faults: faults && {
+        databaseUrl: faults.databaseUrl,
+        neonProxyUrl: faults.neonProxyUrl,
+        upstashUrl: faults.upstashUrl,
+        controlUrl: faults.controlUrl,
       },
       stats: () => ({ ...proxy.stats(), redisCommands: upstash.commandCount() }),
       close: () => closeAll(closers),

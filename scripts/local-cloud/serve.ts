@@ -3,7 +3,7 @@
  * Test and benchmark harnesses start it this way: Vitest's global setup resolves modules with the
  * Worker's (workerd/browser) conditions, which breaks Node-only packages if imported in-process.
  * Options come from the environment: TEST_DATABASE_URL, REDIS_URL, LOCAL_CLOUD_REDIS=embedded,
- * LOCAL_CLOUD_DATA_DIR, LOCAL_CLOUD_TOKEN.
+ * LOCAL_CLOUD_DATA_DIR, LOCAL_CLOUD_TOKEN, LOCAL_CLOUD_FAULT_LANE=1 (fault-lane.ts).
  */
 import { randomBytes } from "node:crypto";
 import { startLocalCloud } from "./index.ts";
@@ -14,6 +14,7 @@ const cloud = await startLocalCloud({
   redisUrl: process.env.REDIS_URL || undefined,
   embeddedRedis: process.env.LOCAL_CLOUD_REDIS === "embedded",
   upstashToken: process.env.LOCAL_CLOUD_TOKEN || randomBytes(24).toString("base64url"),
+  faultLane: process.env.LOCAL_CLOUD_FAULT_LANE === "1",
 });
 
 process.stdout.write(
@@ -24,6 +25,7 @@ process.stdout.write(
     upstashUrl: cloud.upstashUrl,
     upstashToken: cloud.upstashToken,
     backends: cloud.backends,
+    faults: cloud.faults,
   })}\n`,
 );
 

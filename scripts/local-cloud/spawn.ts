@@ -9,6 +9,8 @@ export type LocalCloudProcess = {
   upstashUrl: string;
   upstashToken: string;
   backends: { postgres: string; redis: string };
+  /** With LOCAL_CLOUD_FAULT_LANE=1: the fault lane's URLs (fault-lane.ts). */
+  faults?: { databaseUrl: string; neonProxyUrl: string; upstashUrl: string; controlUrl: string };
   stats(): Promise<{ httpQueries: number; openSockets: number; redisCommands: number }>;
   stop(): Promise<void>;
 };
@@ -40,6 +42,7 @@ export function spawnLocalCloud(env: NodeJS.ProcessEnv = process.env): Promise<L
         upstashUrl: cloud.upstashUrl,
         upstashToken: cloud.upstashToken,
         backends: cloud.backends,
+        faults: cloud.faults,
         async stats() {
           const reply = next();
           child.kill("SIGUSR2");

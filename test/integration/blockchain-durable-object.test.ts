@@ -15,7 +15,9 @@ import {
   mine,
   mineOk,
   type TestChain,
+  type TxJson,
   testChain,
+  transfer,
   verify,
   walletOf,
 } from "../helpers/chain.ts";
@@ -86,6 +88,43 @@ describe("eviction and restarts", () => {
     expect(all.map((b) => b.height)).toEqual(Array.from({ length: all.length }, (_, i) => i));
     expect(all).toHaveLength(2 + 4); // genesis, the first block, one block per key
     expect(new Set(finalBlocks.values()).size).toBe(4);
+    expect((await verify(chain)).valid).toBe(true);
+  });
+
+  it("aborted mid-append with transfers pending: no fork, each transfer confirmed exactly once, the next append works", async () => {
+    const chain = testChain();
+    await mineOk(chain, miner);
+    const to = (await walletOf(await createUser())).address;
+    const sent: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await transfer(chain, miner, { to_address: to, amount: "1" });
+      expect(res.status).toBe(201);
+      sent.push((await res.json<TxJson>()).transaction_hash);
+    }
+    const keys = [crypto.randomUUID(), crypto.randomUUID()];
+    const inFlight = keys.map((k) => mine(chain, miner, { headers: { "Idempotency-Key": k } }));
+    await abortAllDurableObjects(); // the writer is reset while both appends are under way
+    for (const s of await Promise.all(inFlight.map(async (p) => (await p).status)))
+      expect([201, 409, 503]).toContain(s);
+    for (const k of keys) {
+      let status = 0;
+      for (let attempt = 0; attempt < 10 && status !== 201; attempt++) {
+        status = (await mine(chain, miner, { headers: { "Idempotency-Key": k } })).status;
+        if (status !== 201) await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(status).toBe(201);
+    }
+    const next = await mineOk(chain, miner);
+    const all = await blocksOf(chain);
+    expect(all.map((b) => b.height)).toEqual(Array.from({ length: all.length }, (_, i) => i)); // no fork, no gap
+    expect(next.height).toBe(all.length - 1);
+    const confirmed: string[] = [];
+    for (const b of all) {
+      const res = await api(`/api/blockchain/blocks/${b.height}`, { headers: chain.headers });
+      confirmed.push(...(await res.json<BlockJson>()).transactions.map((t) => t.transaction_hash));
+    }
+    for (const hash of sent) expect(confirmed.filter((h) => h === hash)).toHaveLength(1); // none lost, none twice
+    expect(new Set(confirmed).size).toBe(confirmed.length);
     expect((await verify(chain)).valid).toBe(true);
   });
 

@@ -27,6 +27,8 @@ function refused(r: Refusal): pg.DatabaseError {
   return Object.assign(new pg.DatabaseError(r.message, 0, "error"), { code: r.code, severity: r.severity });
 }
 
+const listened = new WeakSet<pg.PoolClient>();
+
 /** After the caller gave up and the cancel did not end the statement in this time, drop the connection. */
 const ABANDONED_MS = 1_000;
 
@@ -106,6 +108,13 @@ export function createSqlEndpoint(target: Target, gate: Gate) {
     }
 
     const client = await poolFor(given.database).connect();
+    // A checked-out pg client has no 'error' listener (the pool listens to idle ones only): a
+    // connection reset mid-query would be an uncaught exception in the whole local cloud. The
+    // query fails anyway, and `broken` below makes the pool drop the client.
+    if (!listened.has(client)) {
+      listened.add(client);
+      client.on("error", () => {});
+    }
     let broken: Error | undefined;
     // The caller gave up (fetch aborted by its deadline): cancel the statement, as Neon does, so
     // it holds no lock and no connection. If it still runs a moment later (the server does not
@@ -234,6 +243,7 @@ function readBody(req: IncomingMessage): Promise<string> {
 /** Best effort: cancel the running statement of backend `pid` from a separate connection. */
 async function cancelBackend(databaseUrl: string, pid: number) {
   const c = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 2_000 });
+  c.on("error", () => {}); // reset mid-cancel: nothing to do, and never an uncaught exception
   try {
     await c.connect();
     await c.query("select pg_cancel_backend($1)", [pid]);
