@@ -9,6 +9,7 @@ import { requestMetrics } from "./middleware/metrics.ts";
 import { rateLimit } from "./middleware/rate-limit.ts";
 import { requestContext } from "./middleware/request-context.ts";
 import { services } from "./middleware/services.ts";
+import agents from "./routes/agents/agents.index.ts";
 import aiChat from "./routes/ai-chat/ai-chat.index.ts";
 import auth from "./routes/auth/auth.index.ts";
 import blockchain from "./routes/blockchain/blockchain.index.ts";
@@ -107,7 +108,8 @@ export function createApp() {
     .route("/", vscode)
     .route("/", graphql)
     .route("/", integrations)
-    .route("/", webhooks);
+    .route("/", webhooks)
+    .route("/", agents);
   registerDocs(app);
 
   const allowedMethods = createMethodIndex(app.routes);

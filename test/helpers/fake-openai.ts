@@ -196,3 +196,63 @@ export function parseSse(text: string): Array<{ event: string; data: any }> {
       return { event, data: JSON.parse(data.join("\n")) };
     });
 }
+
+export type FakeToolCall = { id: string; name: string; arguments: unknown };
+
+/** A non-streamed reply asking for function calls (finish_reason "tool_calls"), as OpenAI sends it. */
+export function toolCallCompletion(calls: FakeToolCall[], opts: { usage?: Usage; content?: string | null } = {}) {
+  return Response.json({
+    id: "chatcmpl-fake",
+    object: "chat.completion",
+    created: Math.floor(Date.now() / 1000),
+    model: "fake-model-1",
+    choices: [
+      {
+        index: 0,
+        message: {
+          role: "assistant",
+          content: opts.content ?? null,
+          tool_calls: calls.map((c) => ({
+            id: c.id,
+            type: "function",
+            function: {
+              name: c.name,
+              arguments: typeof c.arguments === "string" ? c.arguments : JSON.stringify(c.arguments),
+            },
+          })),
+        },
+        finish_reason: "tool_calls",
+      },
+    ],
+    usage: opts.usage ?? usage(40, 10),
+  });
+}
+
+/** The chunks of a streamed reply asking for one function call, its arguments split in two pieces. */
+export function toolCallChunks(call: FakeToolCall, opts: { usage?: Usage } = {}): object[] {
+  const base = { id: "chatcmpl-fake", object: "chat.completion.chunk", created: 0, model: "fake-model-1" };
+  const args = typeof call.arguments === "string" ? call.arguments : JSON.stringify(call.arguments);
+  const half = Math.floor(args.length / 2);
+  const delta = (d: object, finish: string | null = null) => ({
+    ...base,
+    choices: [{ index: 0, delta: d, finish_reason: finish }],
+  });
+  return [
+    delta({
+      role: "assistant",
+      content: null,
+      tool_calls: [{ index: 0, id: call.id, type: "function", function: { name: call.name, arguments: "" } }],
+    }),
+    delta({ tool_calls: [{ index: 0, function: { arguments: args.slice(0, half) } }] }),
+    delta({ tool_calls: [{ index: 0, function: { arguments: args.slice(half) } }] }),
+    delta({}, "tool_calls"),
+    { ...base, choices: [], usage: opts.usage ?? usage(30, 8) },
+  ];
+}
+
+/** The messages the Worker sent in one provider call, with tool results parsed. */
+export function toolMessages(call: ProviderCall): Array<{ tool_call_id: string; content: any }> {
+  return (call.body.messages as Array<{ role: string; content: string; tool_call_id?: string }>)
+    .filter((m) => m.role === "tool")
+    .map((m) => ({ tool_call_id: m.tool_call_id!, content: JSON.parse(m.content) }));
+}

@@ -1,6 +1,7 @@
 // Every table of the app. Each resource keeps its tables in its own file and is re-exported here,
 // which is what drizzle-kit and the query builder read.
 
+export * from "./agents.ts";
 export * from "./ai-chat.ts";
 export * from "./auth.ts";
 export * from "./browser.ts";

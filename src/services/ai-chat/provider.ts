@@ -20,8 +20,29 @@ export type ProviderSettings = {
 };
 
 export type ChatMessage = { role: MessageRole; content: string };
+/** A function call the model asked for (`arguments` is the model's JSON text, not yet validated). */
+export type ToolCall = { id: string; name: string; arguments: string };
+/** A function offered to the model (`parameters` is a JSON Schema). */
+export type ToolSpec = { name: string; description: string; parameters: object };
+/** Messages of a tool-using exchange (agents): the model's tool calls and the results sent back. */
+export type ProviderMessage =
+  | ChatMessage
+  | {
+      role: "assistant";
+      content: string | null;
+      tool_calls: Array<{ id: string; type: "function"; function: { name: string; arguments: string } }>;
+    }
+  | { role: "tool"; tool_call_id: string; content: string };
+export type CompletionOptions = { tools?: readonly ToolSpec[] };
 export type Usage = { prompt_tokens: number; completion_tokens: number; total_tokens: number };
-export type Completion = { content: string; model: string; finishReason: string | null; usage: Usage | null };
+export type Completion = {
+  content: string;
+  model: string;
+  finishReason: string | null;
+  usage: Usage | null;
+  /** Function calls of the reply (empty unless tools were offered and the model used them). */
+  toolCalls: ToolCall[];
+};
 export type StreamEvent = { type: "delta"; content: string } | { type: "done"; completion: Completion };
 
 export type ProviderErrorKind = "timeout" | "http" | "network" | "malformed";
@@ -45,12 +66,26 @@ const UsageSchema = z
   })
   .transform((u) => ({ ...u, total_tokens: u.total_tokens ?? u.prompt_tokens + u.completion_tokens }));
 
+const ToolCallSchema = z.object({
+  id: z.string(),
+  function: z.object({ name: z.string(), arguments: z.string().catch("") }),
+});
+
+const ToolCallDeltaSchema = z.object({
+  index: z.number().int().nonnegative().catch(0),
+  id: z.string().optional(),
+  function: z.object({ name: z.string().optional(), arguments: z.string().optional() }).optional(),
+});
+
 const CompletionSchema = z.object({
   model: z.string().optional(),
   choices: z
     .array(
       z.object({
-        message: z.object({ content: z.string().nullable().optional() }),
+        message: z.object({
+          content: z.string().nullable().optional(),
+          tool_calls: z.array(ToolCallSchema).nullable().optional(),
+        }),
         finish_reason: z.string().nullable().optional(),
       }),
     )
@@ -63,7 +98,12 @@ const ChunkSchema = z.object({
   choices: z
     .array(
       z.object({
-        delta: z.object({ content: z.string().nullable().optional() }).optional(),
+        delta: z
+          .object({
+            content: z.string().nullable().optional(),
+            tool_calls: z.array(ToolCallDeltaSchema).nullable().optional(),
+          })
+          .optional(),
         finish_reason: z.string().nullable().optional(),
       }),
     )
@@ -75,11 +115,12 @@ const ChunkSchema = z.object({
 export async function complete(
   fetchFn: FetchFn,
   settings: ProviderSettings,
-  messages: ChatMessage[],
+  messages: readonly ProviderMessage[],
+  options: CompletionOptions = {},
 ): Promise<Completion> {
   const deadline = new Deadline(settings.timeoutMs);
   try {
-    const res = await post(fetchFn, settings, { model: settings.model, messages }, deadline);
+    const res = await post(fetchFn, settings, { model: settings.model, messages, ...toolsBody(options) }, deadline);
     return await readCompletion(res, settings.model);
   } catch (err) {
     throw deadline.translate(err);
@@ -96,7 +137,8 @@ export async function complete(
 export async function openStream(
   fetchFn: FetchFn,
   settings: ProviderSettings,
-  messages: ChatMessage[],
+  messages: readonly ProviderMessage[],
+  options: CompletionOptions = {},
 ): Promise<AsyncGenerator<StreamEvent>> {
   const deadline = new Deadline(settings.timeoutMs);
   let res: Response;
@@ -104,7 +146,13 @@ export async function openStream(
     res = await post(
       fetchFn,
       settings,
-      { model: settings.model, messages, stream: true, stream_options: { include_usage: true } },
+      {
+        model: settings.model,
+        messages,
+        stream: true,
+        stream_options: { include_usage: true },
+        ...toolsBody(options),
+      },
       deadline,
     );
   } catch (err) {
@@ -112,6 +160,17 @@ export async function openStream(
     throw deadline.translate(err);
   }
   return events(res, settings.model, deadline);
+}
+
+/** The request fields offering tools (none when no tools are given: the chat's requests are unchanged). */
+function toolsBody(options: CompletionOptions) {
+  if (!options.tools?.length) return {};
+  return {
+    tools: options.tools.map((t) => ({
+      type: "function",
+      function: { name: t.name, description: t.description, parameters: t.parameters },
+    })),
+  };
 }
 
 async function post(fetchFn: FetchFn, settings: ProviderSettings, body: object, deadline: Deadline): Promise<Response> {
@@ -154,6 +213,11 @@ async function readCompletion(res: Response, fallbackModel: string): Promise<Com
     model: parsed.data.model || fallbackModel,
     finishReason: choice.finish_reason ?? null,
     usage: parsed.data.usage ?? null,
+    toolCalls: (choice.message.tool_calls ?? []).map((t) => ({
+      id: t.id,
+      name: t.function.name,
+      arguments: t.function.arguments,
+    })),
   };
 }
 
@@ -173,6 +237,8 @@ async function* events(res: Response, fallbackModel: string, deadline: Deadline)
     let finishReason: string | null = null;
     let usage: Usage | null = null;
     let finished = false;
+    // Streamed tool calls arrive in pieces keyed by index: the id and name first, then the arguments.
+    const calls: ToolCall[] = [];
 
     for await (const data of sseData(res.body, deadline)) {
       if (data === "[DONE]") {
@@ -194,6 +260,12 @@ async function* events(res: Response, fallbackModel: string, deadline: Deadline)
       if (chunk.data.usage) usage = chunk.data.usage;
       const choice = chunk.data.choices?.[0];
       if (choice?.finish_reason) finishReason = choice.finish_reason;
+      for (const piece of choice?.delta?.tool_calls ?? []) {
+        const call = (calls[piece.index] ??= { id: "", name: "", arguments: "" });
+        if (piece.id) call.id = piece.id;
+        if (piece.function?.name) call.name += piece.function.name;
+        if (piece.function?.arguments) call.arguments += piece.function.arguments;
+      }
       const delta = choice?.delta?.content;
       if (delta) {
         content += delta;
@@ -203,7 +275,8 @@ async function* events(res: Response, fallbackModel: string, deadline: Deadline)
     // Some servers close without `[DONE]`; a stream that ended after a finish_reason is complete.
     if (!finished && finishReason === null)
       throw new ProviderError("malformed", "provider stream ended before the reply was complete");
-    yield { type: "done", completion: { content, model, finishReason, usage } };
+    const toolCalls = calls.filter((c) => c?.name);
+    yield { type: "done", completion: { content, model, finishReason, usage, toolCalls } };
   } catch (err) {
     throw deadline.translate(err);
   } finally {
