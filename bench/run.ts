@@ -20,6 +20,7 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
+import { SAMPLE_WINDOW_BLOCKS, SAMPLE_WINDOWS } from "../src/services/chain/verify-incremental.ts";
 import { startBackends } from "./backends.ts";
 import { buildApi, buildFloor } from "./build.ts";
 import { type LoadContext, type LoadSpec, nextClientIp, processCpuMs, type RequestParts, runLoad } from "./load.ts";
@@ -27,6 +28,7 @@ import { startProfiler, summarize } from "./profile.ts";
 import { consoleTable, floorTable, markdownTable, type Row, ratios } from "./report.ts";
 import { childPid, measureStartup, readWranglerSettings, startRuntime } from "./runtime.ts";
 import { type SeedOptions, seed } from "./seed.ts";
+import { measureVerification, verificationLines } from "./verify-scale.ts";
 
 const ROOT = join(import.meta.dirname, "..");
 const OUT = join(ROOT, "bench-results");
@@ -130,9 +132,20 @@ const ctx: LoadContext = {
 };
 
 // ---- checks before loading: the seeded chain verifies, and the users can log in ----
-const verifyFirst = await getJson(`${runtime.apiUrl}/api/blockchain/verify`);
+// GET /verify walks at most 2,000 new blocks per request (verify-incremental.ts): from genesis it
+// takes several, each leaving a checkpoint; the load row below then measures the steady state.
+const firstRuns: Awaited<ReturnType<typeof getJson>>[] = [];
+do firstRuns.push(await getJson(`${runtime.apiUrl}/api/blockchain/verify`));
+while (firstRuns.at(-1)!.complete === false && firstRuns.length < 500);
+const sumOf = (key: string) => firstRuns.reduce((n, r) => n + Number(r[key]), 0);
+const verifyFirst: (typeof firstRuns)[number] = {
+  ...firstRuns.at(-1)!,
+  checked_blocks: sumOf("checked_blocks") - (firstRuns.length - 1), // each request re-checks its checkpoint's block
+  checked_transactions: sumOf("checked_transactions"),
+  duration_ms: sumOf("duration_ms"),
+};
 log(
-  `verify (first, adopts the head): valid=${verifyFirst.valid} blocks=${verifyFirst.checked_blocks} txs=${verifyFirst.checked_transactions} in ${verifyFirst.duration_ms} ms`,
+  `verify (first, adopts the head): valid=${verifyFirst.valid} blocks=${verifyFirst.checked_blocks} txs=${verifyFirst.checked_transactions} in ${firstRuns.length} requests, ${verifyFirst.duration_ms} ms`,
 );
 if (!verifyFirst.valid || verifyFirst.height !== data.tip.height)
   throw new Error(`the seeded chain does not verify: ${JSON.stringify(verifyFirst).slice(0, 500)}`);
@@ -393,7 +406,7 @@ await api_(
   "GET /api/blockchain/verify",
   null,
   { connections: 1, amount: 3, warmup: 0, next: () => ({ path: "/api/blockchain/verify" }) },
-  `${verifyFirst.checked_blocks} blocks`,
+  `incremental: checkpoint at the head + ${SAMPLE_WINDOWS * SAMPLE_WINDOW_BLOCKS} sampled of ${verifyFirst.checked_blocks} blocks`,
 );
 
 const mineSpec = {
@@ -471,6 +484,9 @@ const verifyAfter = await getJson(`${runtime.apiUrl}/api/blockchain/verify`);
 log(
   `verify after the writes: valid=${verifyAfter.valid} blocks=${verifyAfter.checked_blocks} txs=${verifyAfter.checked_transactions} in ${verifyAfter.duration_ms} ms`,
 );
+// Verification's CPU at this chain's size, in Node on the services' code (verify-scale.ts).
+const verifyScale = await measureVerification(cloud.databaseUrl);
+for (const line of verificationLines(verifyScale)) log(line);
 
 // ---- connections: back to baseline once the relays' idle pools let go ----
 const pgAfterRuns = await backends.connectionCount();
@@ -508,7 +524,7 @@ const summary = {
     samples: bcrypt.ms,
   },
   mining: { rows: miningRows, loopVsRawSha256: Math.round((loop / rawBest) * 100) / 100, mines: mining.mines },
-  verify: { first: pickVerify(verifyFirst), after: pickVerify(verifyAfter) },
+  verify: { first: pickVerify(verifyFirst), after: pickVerify(verifyAfter), scale: verifyScale },
   postgresConnections: {
     baseline: pgBaseline,
     peak: pgPeak.n,
@@ -571,6 +587,7 @@ function extrasText(s: typeof summary): string {
     `mining loop: ${m.rows.map((r) => `${r.name}: ${r.hashesPerSec.toLocaleString("en-US")} H/s`).join("; ")}`,
     `mining loop vs raw SHA-256 (best per-call WebCrypto): ${m.loopVsRawSha256}×`,
     `verify: ${s.verify.first.checked_blocks} blocks / ${s.verify.first.checked_transactions} txs in ${s.verify.first.duration_ms} ms (valid ${s.verify.first.valid}); after the writes ${s.verify.after.checked_blocks} blocks in ${s.verify.after.duration_ms} ms (valid ${s.verify.after.valid})`,
+    ...verificationLines(s.verify.scale),
     (s.postgresConnections.baseline === null
       ? "postgres connections: n/a (PGlite has one session)"
       : `postgres connections (bench database): baseline ${s.postgresConnections.baseline}, peak ${s.postgresConnections.peak}, after the runs ${s.postgresConnections.afterRuns}, settled ${s.postgresConnections.settled}${s.postgresConnections.leak ? " — LEAK" : ""}`) +

@@ -1,0 +1,234 @@
+/**
+ * The EXPLAIN guard: the services' hot queries, exactly as they send them, planned by a real
+ * PostgreSQL on tables large enough for the planner to care (20,000 blocks, 100,000 transactions,
+ * 5,000 users and wallets, 100,000 audit events). A plan fails on a sequential scan of a large table
+ * or a sort of (nearly) all of its rows, and each query names the indexes it relies on: dropping or
+ * changing one of them fails here, not in production under load.
+ *
+ * Real PostgreSQL always: the node project's global setup gives a throwaway server (the embedded
+ * pass) or CI's PostgreSQL 15 (TEST_DATABASE_URL, the second pass); never skipped. The SQL is
+ * captured at the network edge (the Neon HTTP requests the services' own `Database` sends through
+ * the local Neon proxy), then each statement is EXPLAINed with its own parameters.
+ */
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { type NeonProxy, startNeonProxy } from "../../scripts/local-cloud/neon-proxy.ts";
+import { applyMigrations } from "../../scripts/local-cloud/postgres.ts";
+import { createDatabase, type Database } from "../../src/lib/db.ts";
+import {
+  blockPage,
+  chainTail,
+  findBlock,
+  findTransaction,
+  listBlocks,
+  listUserTransactions,
+  pendingTransactions,
+  transactionsOfBlocks,
+} from "../../src/services/chain/reads.ts";
+import { chainStats } from "../../src/services/chain/stats.ts";
+import { listEvents } from "../../src/services/prism/events.ts";
+
+const ADMIN_URL = inject("realPostgresUrl");
+const DATABASE = "blackroad_explain_guard";
+/** A table with more rows than this is "large": a sequential scan of it fails the guard. */
+const LARGE = 10_000;
+/** A sort whose input holds this share of a large table below it sorts "all rows" (a page's rows are fine). */
+const SORT_SHARE = 0.25;
+
+const addr = (u: string) => `substr(md5('w' || ${u}), 1, 32) || lpad(to_hex(${u}), 8, '0')`;
+const SEED = [
+  "alter table transactions disable trigger user",
+  "alter table blocks disable trigger user",
+  `insert into users (username, email, hashed_password)
+     select 'u' || i, 'u' || i || '@example.test', 'x' from generate_series(1, 5000) i`,
+  `insert into wallets (user_id, address, public_key, encrypted_private_key, balance)
+     select id, ${addr("id")}, 'pk', 'ek', 100 from users`,
+  `insert into blocks (chain, height, timestamp_ms, previous_hash, merkle_root, nonce, difficulty, reward, transaction_count, hash)
+     select 'main', h, 1767225600000 + h * 1000, md5('p' || h) || md5('q' || h), md5('m' || h) || md5('n' || h),
+            h, 1, 0, 5, md5('h' || h) || md5('i' || h)
+     from generate_series(0, 19999) h`,
+  `insert into transactions (chain, transaction_hash, from_address, to_address, amount, fee, nonce, timestamp_ms,
+                             signature, sender_public_key, block_height, is_confirmed)
+     select 'main', md5('t' || i) || md5('u' || i), ${addr("(i % 5000) + 1")}, ${addr("((i * 7) % 5000) + 1")},
+            1, 0, 'n' || i, 1767225600000 + i, 's', 'pk',
+            case when i <= 95000 then (i - 1) / 5 end, i <= 95000
+     from generate_series(1, 100000) i`,
+  `insert into events (user_id, type, metadata, created_at)
+     select (i % 5000) + 1, (array['auth.login','auth.logout','chain.block_mined','social.post_created','email.sent'])[i % 5 + 1],
+            '{}', now() - i * interval '1 minute'
+     from generate_series(1, 100000) i`,
+  "alter table transactions enable trigger user",
+  "alter table blocks enable trigger user",
+  // As autovacuum leaves a table after bulk inserts: statistics, and the visibility map that
+  // index-only scans need.
+  "vacuum analyze",
+];
+
+type Statement = { query: string; params: unknown[] };
+type PlanNode = {
+  "Node Type": string;
+  "Relation Name"?: string;
+  "Index Name"?: string;
+  "Plan Rows": number;
+  Plans?: PlanNode[];
+};
+
+let admin: pg.Client;
+let client: pg.Client;
+let proxy: NeonProxy;
+let db: Database;
+let captured: Statement[] = [];
+const realFetch = globalThis.fetch;
+const tableRows = new Map<string, number>();
+
+beforeAll(async () => {
+  admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`drop database if exists ${DATABASE} with (force)`);
+  await admin.query(`create database ${DATABASE}`);
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${DATABASE}`;
+  await applyMigrations(url.href);
+  client = new pg.Client({ connectionString: url.href });
+  await client.connect();
+  for (const statement of SEED) await client.query(statement);
+  const counts = await client.query<{ relname: string; n: string }>(
+    "select relname, reltuples::bigint as n from pg_class where relkind = 'r' and relnamespace = 'public'::regnamespace",
+  );
+  for (const r of counts.rows) tableRows.set(r.relname, Number(r.n));
+
+  proxy = await startNeonProxy({ databaseUrl: url.href });
+  db = createDatabase({ DATABASE_URL: proxy.databaseUrl, NEON_PROXY_URL: proxy.url }, { waitUntil: () => {} });
+  // The services' statements as they leave for Neon's HTTP endpoint (one query, or a batch).
+  globalThis.fetch = async (input, init) => {
+    const href = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+    if (href.endsWith("/sql") && typeof init?.body === "string") {
+      const body = JSON.parse(init.body) as Statement | { queries: Statement[] };
+      captured.push(...("queries" in body ? body.queries : [body]));
+    }
+    return realFetch(input, init);
+  };
+}, 180_000);
+
+afterAll(async () => {
+  globalThis.fetch = realFetch;
+  db?.$close();
+  await proxy?.close();
+  await client?.end();
+  await admin?.query(`drop database if exists ${DATABASE} with (force)`).catch(() => {});
+  await admin?.end();
+});
+
+/** Runs `call` (a service function), returning the plan of each statement it sent. */
+async function plansOf(call: () => Promise<unknown>): Promise<{ query: string; plan: PlanNode }[]> {
+  captured = [];
+  await call();
+  expect(captured.length, "the service sent no SQL").toBeGreaterThan(0);
+  const plans = [];
+  for (const s of captured) {
+    const r = await client.query(`explain (format json) ${s.query}`, s.params);
+    plans.push({ query: s.query, plan: (r.rows[0]["QUERY PLAN"] as { Plan: PlanNode }[])[0]!.Plan });
+  }
+  return plans;
+}
+
+function nodes(plan: PlanNode): PlanNode[] {
+  return [plan, ...(plan.Plans ?? []).flatMap(nodes)];
+}
+
+/** What is wrong with the plans (seq scans of large tables, big sorts) and the indexes they use. */
+function judge(plans: { query: string; plan: PlanNode }[]) {
+  const problems: string[] = [];
+  const indexes = new Set<string>();
+  for (const { query, plan } of plans) {
+    for (const n of nodes(plan)) {
+      if (n["Index Name"]) indexes.add(n["Index Name"]);
+      const rows = tableRows.get(n["Relation Name"] ?? "") ?? 0;
+      if (n["Node Type"] === "Seq Scan" && rows > LARGE)
+        problems.push(`Seq Scan on ${n["Relation Name"]} (${rows} rows) in: ${query.slice(0, 160)}`);
+      if (n["Node Type"] === "Sort") {
+        const input = n.Plans?.[0]?.["Plan Rows"] ?? 0;
+        const below = Math.max(0, ...nodes(n).map((m) => tableRows.get(m["Relation Name"] ?? "") ?? 0));
+        if (below > LARGE && input >= below * SORT_SHARE)
+          problems.push(`Sort of ${input} rows (of ${below}) in: ${query.slice(0, 160)}`);
+      }
+    }
+  }
+  return { problems, indexes: [...indexes].sort() };
+}
+
+/** Each hot query: the service call with realistic parameters, and the indexes it must use. */
+const HOT: Array<[string, () => Promise<unknown>, string[]]> = [
+  ["GET /blocks, newest page", () => listBlocks(db, "main", { limit: 20, offset: 0 }), ["blocks_chain_height_key"]],
+  [
+    "GET /blocks, a page 15,000 blocks down",
+    () => listBlocks(db, "main", { limit: 20, offset: 15_000 }),
+    ["blocks_chain_height_key"],
+  ],
+  [
+    "GET /blocks/{height}",
+    () => findBlock(db, "main", { height: 12_345 }),
+    ["blocks_chain_height_key", "transactions_chain_block_height_idx"],
+  ],
+  [
+    "GET /blocks/{hash}",
+    () => findBlock(db, "main", { hash: "" }).then(() => findBlock(db, "main", { hash: "a".repeat(64) })),
+    ["blocks_chain_hash_key"],
+  ],
+  ["GET /transactions/{hash}", () => findTransaction(db, "b".repeat(64)), ["transactions_hash_key"]],
+  [
+    "GET /transactions (mine), first page",
+    () => listUserTransactions(db, "main", 42, { limit: 20, offset: 0 }),
+    ["transactions_from_idx", "transactions_to_idx", "wallets_user_id_idx"],
+  ],
+  ["mining: pending transactions", () => pendingTransactions(db, "main", 100), ["transactions_chain_pending_idx"]],
+  ["the chain's tail (anchor, first use)", () => chainTail(db, "main"), ["blocks_chain_height_key"]],
+  [
+    "/verify: a page of 1,000 blocks and their transactions",
+    () => blockPage(db, "main", 9_999, 19_999, 1_000).then(() => transactionsOfBlocks(db, "main", 10_000, 10_999)),
+    ["blocks_chain_height_key", "transactions_chain_block_height_idx"],
+  ],
+  [
+    "GET /stats",
+    () => chainStats(db, "main", { difficulty: 4, reward: "50.00000000" }),
+    ["blocks_chain_height_key", "transactions_chain_block_height_idx", "transactions_chain_pending_idx"],
+  ],
+  [
+    "Prism events of a user",
+    () => listEvents(db, { userId: 42 }, { limit: 50, offset: 0 }),
+    ["events_user_created_idx"],
+  ],
+  [
+    "Prism events of a type",
+    () => listEvents(db, { type: "chain.block_mined" }, { limit: 50, offset: 0 }),
+    ["events_type_created_idx"],
+  ],
+];
+
+describe("EXPLAIN guard: the hot queries on large tables", () => {
+  it("the seeded tables are large enough for the planner to care", () => {
+    expect(tableRows.get("blocks")).toBeGreaterThan(LARGE);
+    expect(tableRows.get("transactions")).toBeGreaterThan(LARGE);
+    expect(tableRows.get("events")).toBeGreaterThan(LARGE);
+  });
+
+  for (const [name, call, expected] of HOT) {
+    it(`${name}: no Seq Scan of a large table, no sort of all rows; uses ${expected.join(", ")}`, async () => {
+      const { problems, indexes } = judge(await plansOf(call));
+      expect(problems).toEqual([]);
+      expect(indexes).toEqual(expect.arrayContaining(expected));
+    });
+  }
+
+  it("the guard itself sees a sequential scan and a sort of all rows", async () => {
+    const plans = await plansOf(() => db.execute("select * from transactions order by amount, nonce limit 5"));
+    const { problems } = judge(plans);
+    expect(problems).toHaveLength(2);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^Seq Scan on transactions \(100000 rows\)/),
+        expect.stringMatching(/^Sort of \d+ rows/),
+      ]),
+    );
+  });
+});
