@@ -29,6 +29,7 @@ import graphql from "./routes/graphql/graphql.index.ts";
 import health from "./routes/health/health.index.ts";
 import identity from "./routes/identity/identity.index.ts";
 import integrations from "./routes/integrations/integrations.index.ts";
+import leitl from "./routes/leitl/leitl.index.ts";
 import metricsRoutes from "./routes/metrics/metrics.index.ts";
 import miner from "./routes/miner/miner.index.ts";
 import mining from "./routes/mining/mining.index.ts";
@@ -113,7 +114,8 @@ export function createApp() {
     .route("/", webhooks)
     .route("/", agents)
     .route("/", cognition)
-    .route("/", cece);
+    .route("/", cece)
+    .route("/", leitl);
   registerDocs(app);
 
   const allowedMethods = createMethodIndex(app.routes);

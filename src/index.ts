@@ -4,6 +4,7 @@ import { runScheduled } from "./scheduled.ts";
 
 export { BlockFeedDO } from "./durable-objects/block-feed.ts";
 export { ChainVerifierDO } from "./durable-objects/chain-verifier.ts";
+export { LeitlDO } from "./durable-objects/leitl.ts";
 export { MinerDO } from "./durable-objects/miner.ts";
 export { NotificationsDO } from "./durable-objects/notifications.ts";
 export { RoadChainDO } from "./durable-objects/roadchain.ts";
