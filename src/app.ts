@@ -15,6 +15,8 @@ import auth from "./routes/auth/auth.index.ts";
 import blockchain from "./routes/blockchain/blockchain.index.ts";
 import browser from "./routes/browser/browser.index.ts";
 import capture from "./routes/capture/capture.index.ts";
+import cece from "./routes/cece/cece.index.ts";
+import cognition from "./routes/cognition/cognition.index.ts";
 import compliance from "./routes/compliance/compliance.index.ts";
 import creator from "./routes/creator/creator.index.ts";
 import dashboard from "./routes/dashboard/dashboard.index.ts";
@@ -109,7 +111,9 @@ export function createApp() {
     .route("/", graphql)
     .route("/", integrations)
     .route("/", webhooks)
-    .route("/", agents);
+    .route("/", agents)
+    .route("/", cognition)
+    .route("/", cece);
   registerDocs(app);
 
   const allowedMethods = createMethodIndex(app.routes);

@@ -7,6 +7,7 @@ export { ChainVerifierDO } from "./durable-objects/chain-verifier.ts";
 export { MinerDO } from "./durable-objects/miner.ts";
 export { NotificationsDO } from "./durable-objects/notifications.ts";
 export { RoadChainDO } from "./durable-objects/roadchain.ts";
+export { CognitionWorkflow } from "./workflows/cognition.ts";
 
 const app = createApp();
 let withErrorTracking: ExportedHandler<Env> | undefined;

@@ -36,6 +36,7 @@ function checkBindings(service: string, s: Service, where: string, w: WranglerSe
   const pairs: Array<[string, string[] | undefined, string[], string]> = [
     ["durable_objects", d.durable_objects, w.durableObjects, "[[durable_objects.bindings]]"],
     ["r2_buckets", d.r2_buckets, w.r2Buckets, "[[r2_buckets]]"],
+    ["workflows", d.workflows, w.workflows, "[[workflows]]"],
     ["cron_triggers", d.cron_triggers, w.crons, "[triggers] crons"],
   ];
   for (const [field, declared, actual, toml] of pairs) {

@@ -78,6 +78,7 @@ const serviceSchema = z
         durable_objects: z.array(text).optional(),
         cron_triggers: z.array(text).optional(),
         r2_buckets: z.array(text).optional(),
+        workflows: z.array(text).optional(),
         migrations: text.optional(),
       })
       .strict()

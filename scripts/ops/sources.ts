@@ -18,6 +18,7 @@ export type WranglerSection = {
   durableObjects: string[];
   r2Buckets: string[];
   crons: string[];
+  workflows: string[];
 };
 
 export type WranglerConfig = {
@@ -31,11 +32,13 @@ export type WranglerConfig = {
 function section(t: TomlTable, top?: WranglerSection): WranglerSection {
   const durable = (t.durable_objects as TomlTable | undefined)?.bindings as TomlTable[] | undefined;
   const r2 = t.r2_buckets as TomlTable[] | undefined;
+  const workflows = t.workflows as TomlTable[] | undefined;
   const triggers = t.triggers as TomlTable | undefined;
   return {
     vars: Object.fromEntries(Object.entries((t.vars as TomlTable | undefined) ?? {}).map(([k, v]) => [k, String(v)])),
     durableObjects: (durable ?? []).map((b) => String(b.name)),
     r2Buckets: (r2 ?? []).map((b) => String(b.binding)),
+    workflows: (workflows ?? []).map((b) => String(b.binding)),
     crons: triggers ? ((triggers.crons as unknown[] | undefined) ?? []).map(String) : (top?.crons ?? []),
   };
 }

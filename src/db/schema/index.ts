@@ -7,6 +7,7 @@ export * from "./auth.ts";
 export * from "./browser.ts";
 export * from "./capture.ts";
 export * from "./chain.ts";
+export * from "./cognition.ts";
 export * from "./creator.ts";
 export * from "./devices.ts";
 export * from "./email.ts";
