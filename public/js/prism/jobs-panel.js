@@ -23,7 +23,7 @@ export function jobsPanel(signal) {
         list.length
           ? h(
               'div',
-              { class: 'table-wrap' },
+              { class: 'table-wrap', tabindex: '0' },
               h(
                 'table',
                 { class: 'table' },
