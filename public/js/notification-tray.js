@@ -28,7 +28,7 @@ export function initNotifications(launch) {
   const setUnread = (n) => {
     count.textContent = String(n);
     count.classList.toggle('zero', n === 0);
-    bell.setAttribute('aria-label', `Notifications: ${n} unread`);
+    bell.setAttribute('aria-label', `Alerts ${n} unread`);
   };
 
   async function connect(/** @type {number} */ gen, /** @type {number} */ delay = 1000) {

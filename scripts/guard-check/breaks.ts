@@ -110,8 +110,8 @@ export const BREAKS: Break[] = [
     name: "verify-merkle-root",
     rule: "/verify: the merkle root covers the block's stored transactions",
     file: VERIFY,
-    search: `if (root !== undefined && root !== block.merkleRoot) problems.push(`,
-    replace: `if (false) problems.push(`,
+    search: `if (root !== undefined && root !== block.merkleRoot)\n    problems.push(`,
+    replace: `if (false)\n    problems.push(`,
     tests: ["test/unit/chain-verify.test.ts", "test/integration/blockchain-tamper.test.ts"],
   },
   // ---- verified checkpoints and the chunked full pass (issue 22) ----

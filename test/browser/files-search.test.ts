@@ -130,7 +130,7 @@ describe("Files, Editor and search", () => {
     const { desk, page, username } = await desktopAs("bell");
     try {
       const bell = await visible(page.locator("#bell-btn"));
-      await expect.poll(() => bell.getAttribute("aria-label"), { timeout: 20_000 }).toBe("Notifications: 0 unread");
+      await expect.poll(() => bell.getAttribute("aria-label"), { timeout: 20_000 }).toBe("Alerts 0 unread");
       // Someone else writes to me, through the API.
       const other = `sender_${run}`;
       await post("/api/auth/register", { username: other, email: `${other}@example.com`, password: PASSWORD });
@@ -140,13 +140,13 @@ describe("Files, Editor and search", () => {
         { to: `${username}@example.com`, subject: `Hello ${run}`, body: "Live?" },
         access_token,
       );
-      await expect.poll(() => bell.getAttribute("aria-label"), { timeout: 20_000 }).toBe("Notifications: 1 unread");
+      await expect.poll(() => bell.getAttribute("aria-label"), { timeout: 20_000 }).toBe("Alerts 1 unread");
       await bell.click();
       const panel = await visible(page.getByRole("dialog", { name: "Notifications" }));
       await visible(panel.getByText(`Hello ${run}`, { exact: false }));
       expect(await accessibilityProblems(panel)).toEqual([]);
       await panel.getByRole("button", { name: "Mark all read" }).click();
-      await expect.poll(() => bell.getAttribute("aria-label")).toBe("Notifications: 0 unread");
+      await expect.poll(() => bell.getAttribute("aria-label")).toBe("Alerts 0 unread");
       expect(desk.problems()).toEqual([]);
     } finally {
       await desk.close();

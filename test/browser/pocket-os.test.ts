@@ -165,11 +165,13 @@ describe("Pocket OS: a user's day on the desktop", () => {
     await social.getByRole("button", { name: "Post", exact: true }).click();
     const post = social.locator("article.post", { hasText: text });
     await visible(post);
-    await post.getByRole("button", { name: /^Like/ }).click();
-    await visible(post.getByRole("button", { name: "Unlike (1 likes)" }));
+    await post.getByRole("button", { name: "0 likes", pressed: false }).click();
+    await visible(post.getByRole("button", { name: "1 likes", pressed: true }));
     // The like is stored: the feed reloaded from the API still shows it.
     await social.getByRole("tab", { name: "Everyone" }).click();
-    await visible(social.locator("article.post", { hasText: text }).getByRole("button", { name: "Unlike (1 likes)" }));
+    await visible(
+      social.locator("article.post", { hasText: text }).getByRole("button", { name: "1 likes", pressed: true }),
+    );
     await screenshot(social, "app-social");
     expectNoProblems(desk);
   });
@@ -278,6 +280,20 @@ describe("Pocket OS on a phone (390×844)", () => {
       expect(bar.y + bar.height).toBe(844); // the bar is at the bottom…
       expect(pane.y + pane.height).toBeLessThanOrEqual(bar.y); // …and the pane ends above it
       await screenshot(page, "phone-390x844-wallet");
+      // The Explorer's search row on a phone: a tap on Find lands on Find, never on "Verify chain".
+      const explorer = await openFromStart(page, "RoadChain Explorer");
+      const find = explorer.getByRole("button", { name: "Find", exact: true });
+      const verify = explorer.getByRole("button", { name: "Verify chain" });
+      const [f, v] = [(await (await visible(find)).boundingBox())!, (await (await visible(verify)).boundingBox())!];
+      const overlap = f.x < v.x + v.width && v.x < f.x + f.width && f.y < v.y + v.height && v.y < f.y + f.height;
+      expect(overlap, `Find ${JSON.stringify(f)} and Verify ${JSON.stringify(v)} overlap`).toBe(false);
+      type Doc = { elementFromPoint(x: number, y: number): { textContent: string | null } | null };
+      const hit = await page.evaluate(
+        ([x, y]) => (globalThis as unknown as { document: Doc }).document.elementFromPoint(x!, y!)?.textContent?.trim(),
+        [f.x + f.width / 2, f.y + f.height / 2],
+      );
+      expect(hit).toBe("Find");
+      await screenshot(page, "phone-390x844-explorer");
       await page.locator("#start-btn").click();
       await visible(page.getByRole("menu", { name: "Start" }));
       await screenshot(page, "phone-390x844-start-menu");
@@ -320,7 +336,12 @@ describe("Prism console", () => {
         .toBe(true);
       const chain = page.getByRole("region", { name: "Chain status" });
       await chain.getByRole("button", { name: "Verify chain" }).click();
-      await visible(chain.getByRole("status").filter({ hasText: /^Valid\. 3 blocks checked/ }));
+      // The day's verification left a checkpoint: this one walks from it up to the head (height 2).
+      await visible(
+        chain
+          .getByRole("status")
+          .filter({ hasText: /^Valid\. \d+ blocks checked up to height 2 .*from the checkpoint/ }),
+      );
       await visible(
         page.getByRole("region", { name: "System health" }).locator(".badge", { hasText: /^(Ok|Healthy)$/ }),
       );
@@ -337,6 +358,8 @@ describe("Prism console", () => {
       await settled(page.locator("main"));
       await page.evaluate("window.scrollTo(0, 0)");
       await screenshot(page, "prism-admin-1280x800", { fullPage: true });
+      // One top-level heading names the page (axe-core's page-has-heading-one, a moderate rule).
+      expect(await page.getByRole("heading", { level: 1 }).allInnerTexts()).toEqual([expect.stringMatching(/Prism/)]);
       await page.setViewportSize({ width: 390, height: 844 });
       // Nothing sticks out sideways on a phone: wide tables scroll inside their panel.
       expect(await page.evaluate("document.documentElement.scrollWidth")).toBe(390);

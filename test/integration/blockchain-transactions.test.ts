@@ -246,6 +246,19 @@ describe("GET /transactions", () => {
       await api("/api/blockchain/transactions?limit=2&offset=2", { headers: { ...user.headers, ...chain.headers } })
     ).json<TxJson[]>();
     expect(next.map((t) => t.amount)).toEqual(["1.00000000"]);
+    // Keyset: the page below the last id seen is the same page, whatever the depth.
+    const below = await (
+      await api(`/api/blockchain/transactions?limit=2&before=${page[1]!.id}`, {
+        headers: { ...user.headers, ...chain.headers },
+      })
+    ).json<TxJson[]>();
+    expect(below).toEqual(next);
+    const none = await (
+      await api(`/api/blockchain/transactions?before=${next[0]!.id}`, {
+        headers: { ...user.headers, ...chain.headers },
+      })
+    ).json<TxJson[]>();
+    expect(none).toEqual([]);
   });
 
   it("an unknown hash is 404; a malformed one 422", async () => {

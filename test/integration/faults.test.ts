@@ -194,6 +194,17 @@ describe("Redis through the fault lane", () => {
   }
 });
 
+describe("Redis slow", () => {
+  it("added latency: slower, still answered (the 1 s deadline is no hair trigger)", async () => {
+    // Warm: after the resets above the lane's Redis connection must reconnect first.
+    expect((await viaLane("/api/auth/me", { headers: alice.headers })).status).toBe(200);
+    await breakIt("redis", { mode: "latency", ms: 60 });
+    const me = await timed(() => viaLane("/api/auth/me", { headers: alice.headers }));
+    expect(me.value.status).toBe(200);
+    expect(me.ms).toBeGreaterThanOrEqual(120); // at least one Redis round trip, each way delayed
+  });
+});
+
 describe("Redis flushed", () => {
   // Redis holds the live sessions; PostgreSQL says whether a refresh-token family may go on
   // (services/sessions.ts). So a flush ends every session at once — the access tokens are a 401 —

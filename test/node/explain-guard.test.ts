@@ -181,6 +181,11 @@ const HOT: Array<[string, () => Promise<unknown>, string[]]> = [
     () => listUserTransactions(db, "main", 42, { limit: 20, offset: 0 }),
     ["transactions_from_idx", "transactions_to_idx", "wallets_user_id_idx"],
   ],
+  [
+    "GET /transactions (mine), keyset page below a cursor",
+    () => listUserTransactions(db, "main", 42, { limit: 20, offset: 0, before: 50_000 }),
+    ["transactions_from_idx", "transactions_to_idx", "wallets_user_id_idx"],
+  ],
   ["mining: pending transactions", () => pendingTransactions(db, "main", 100), ["transactions_chain_pending_idx"]],
   ["the chain's tail (anchor, first use)", () => chainTail(db, "main"), ["blocks_chain_height_key"]],
   [

@@ -201,7 +201,7 @@ export function mount(_body, ctx) {
         list,
         h(
           'div',
-          { class: 'table-wrap' },
+          { class: 'table-wrap', tabindex: '0' },
           h(
             'table',
             { class: 'table' },
@@ -386,7 +386,7 @@ function deviceView(box, host, signal, current, gone, showToken) {
       rows.length
         ? h(
             'div',
-            { class: 'table-wrap' },
+            { class: 'table-wrap', tabindex: '0' },
             h(
               'table',
               { class: 'table' },

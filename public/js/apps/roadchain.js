@@ -95,7 +95,7 @@ export function mount(body, ctx) {
         list.length
           ? h(
               'div',
-              { class: 'table-wrap' },
+              { class: 'table-wrap', tabindex: '0' },
               h(
                 'table',
                 { class: 'table' },
@@ -176,7 +176,7 @@ export function mount(body, ctx) {
   function txTable(txs) {
     return h(
       'div',
-      { class: 'table-wrap' },
+      { class: 'table-wrap', tabindex: '0' },
       h(
         'table',
         { class: 'table' },

@@ -125,8 +125,13 @@ export function mount(_body, ctx) {
         p.is_liked = on;
         p.likes_count = n;
         likeBtn.setAttribute('aria-pressed', String(on));
-        likeBtn.textContent = `♥ ${n}`;
-        likeBtn.setAttribute('aria-label', `${on ? 'Unlike' : 'Like'} (${n} likes)`);
+        // The heart is decoration; the name is the visible count plus "likes", the state is aria-pressed.
+        likeBtn.replaceChildren(
+          h('span', { 'aria-hidden': 'true' }, '♥ '),
+          String(n),
+          h('span', { class: 'sr-only' }, ' likes'),
+        );
+        likeBtn.title = on ? 'Unlike' : 'Like';
       };
       setLike(Boolean(p.is_liked), Number(p.likes_count ?? 0));
       likeBtn.onclick = () =>

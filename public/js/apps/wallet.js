@@ -36,7 +36,7 @@ export function mount(_body, ctx) {
           histOut,
           h(
             'div',
-            { class: 'table-wrap' },
+            { class: 'table-wrap', tabindex: '0' },
             h(
               'table',
               { class: 'table' },

@@ -93,7 +93,11 @@ export function chainPanel(signal) {
             'p',
             null,
             h('strong', null, r.valid ? 'Valid. ' : 'INVALID. '),
-            `${r.checked_blocks ?? '?'} blocks checked up to height ${r.height ?? '?'} (head ${short(r.head_hash, 8)}) in ${Math.round(performance.now() - t0)} ms.`,
+            `${r.checked_blocks ?? '?'} blocks checked up to height ${r.height ?? '?'} (head ${short(r.head_hash, 8)})`,
+            r.checkpoint_height != null
+              ? `, from the checkpoint at height ${r.checkpoint_height}, with ${r.sampled_blocks ?? 0} older blocks sampled`
+              : '',
+            ` in ${Math.round(performance.now() - t0)} ms.`,
           ),
           errs.length > 0 &&
             h(

@@ -92,7 +92,7 @@ export function eventsPanel(signal) {
         list.length
           ? h(
               'div',
-              { class: 'table-wrap' },
+              { class: 'table-wrap', tabindex: '0' },
               h(
                 'table',
                 { class: 'table' },

@@ -38,7 +38,7 @@ function render(data) {
     const cols = Object.keys(list[0] ?? {}).slice(0, 8);
     return h(
       'div',
-      { class: 'table-wrap' },
+      { class: 'table-wrap', tabindex: '0' },
       h(
         'table',
         { class: 'table' },
@@ -120,7 +120,7 @@ export function integrationsPanel(signal) {
           ),
           h(
             'div',
-            { class: 'table-wrap' },
+            { class: 'table-wrap', tabindex: '0' },
             h(
               'table',
               { class: 'table', 'data-testid': 'integrations-status' },
@@ -166,7 +166,7 @@ export function integrationsPanel(signal) {
         list.length
           ? h(
               'div',
-              { class: 'table-wrap' },
+              { class: 'table-wrap', tabindex: '0' },
               h(
                 'table',
                 { class: 'table', 'data-testid': 'webhook-deliveries' },

@@ -23,7 +23,7 @@ export function jobsPanel(signal) {
         list.length
           ? h(
               'div',
-              { class: 'table-wrap' },
+              { class: 'table-wrap', tabindex: '0' },
               h(
                 'table',
                 { class: 'table' },
@@ -49,7 +49,7 @@ export function jobsPanel(signal) {
                         String(j.name ?? j.type ?? j.kind ?? j.id),
                         j.attempts ? h('span', { class: 'muted' }, ` ×${j.attempts}`) : null,
                       ),
-                      h('td', null, badge(j.status)),
+                      h('td', null, badge(j.status), progressOf(j)),
                       h('td', null, fmtTime(j.created_at)),
                       h('td', null, fmtTime(j.updated_at ?? j.finished_at ?? j.completed_at)),
                       h('td', { class: 'muted' }, String(j.error ?? j.last_error ?? '')),
@@ -66,4 +66,29 @@ export function jobsPanel(signal) {
   }
   void load();
   return { el };
+}
+
+/**
+ * A running verify-chain job's progress (blocks done of total, chunk by chunk), or a finished
+ * one's verdict.
+ * @param {any} j
+ */
+function progressOf(j) {
+  const p = j.progress;
+  if ((j.status === 'running' || j.status === 'queued') && p && typeof p.total_blocks === 'number') {
+    const pct = p.total_blocks ? Math.floor((100 * p.done_blocks) / p.total_blocks) : 0;
+    return h(
+      'span',
+      { class: 'muted' },
+      ` ${p.done_blocks.toLocaleString()}/${p.total_blocks.toLocaleString()} blocks (${pct}%)`,
+    );
+  }
+  if (j.status === 'succeeded' && j.result && typeof j.result.valid === 'boolean') {
+    return h(
+      'span',
+      { class: 'muted' },
+      j.result.valid ? ' chain valid' : ` invalid from height ${j.result.first_invalid_height}`,
+    );
+  }
+  return null;
 }

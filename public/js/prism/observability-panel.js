@@ -133,7 +133,7 @@ export function observabilityPanel(signal) {
       const table = routes.length
         ? h(
             'table',
-            { class: 'table' },
+            { class: 'table', tabindex: '0' }, // scrolls sideways on a phone: keyboard users reach it too
             h('caption', { class: 'muted' }, 'Busiest routes of the hour'),
             h(
               'thead',

@@ -49,6 +49,11 @@ export const BlocksQuery = z.object({
 export const TransactionsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(50).openapi({ example: 50 }),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0).openapi({ example: 0 }),
+  before: z.coerce.number().int().min(1).max(2_147_483_647).optional().openapi({
+    description:
+      "Keyset cursor: only transactions with an id below this (pass the last id of the previous page; cost stays flat however deep the page, unlike `offset`)",
+    example: 1200,
+  }),
 });
 
 export const IdempotencyHeaders = z.object({

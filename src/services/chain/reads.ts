@@ -132,7 +132,7 @@ export async function listUserTransactions(
   db: Database,
   chain: string,
   userId: number,
-  page: { limit: number; offset: number },
+  page: { limit: number; offset: number; before?: number },
 ): Promise<TransactionView[]> {
   // The user's addresses as one array (computed once): `= any(array)` lets Postgres OR two index
   // scans (transactions_from_idx, transactions_to_idx), so the cost follows the user's own
@@ -152,6 +152,8 @@ export async function listUserTransactions(
       .where(
         and(
           eq(transactions.chain, sql.placeholder("chain")),
+          // Keyset (`?before`): the page below a cursor costs as much as the first one.
+          sql`${transactions.id} < ${sql.placeholder("before")}`,
           or(sql`${transactions.fromAddress} = any(${mine})`, sql`${transactions.toAddress} = any(${mine})`),
         ),
       )
@@ -165,6 +167,12 @@ export async function listUserTransactions(
       .offset(sql.placeholder("offset"))
       .prepare("user_transactions");
   });
-  const rows = await query.execute({ chain, userId, limit: page.limit, offset: page.offset });
+  const rows = await query.execute({
+    chain,
+    userId,
+    before: page.before ?? 2_147_483_647,
+    limit: page.limit,
+    offset: page.offset,
+  });
   return rows.map(transactionView);
 }
