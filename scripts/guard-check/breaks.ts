@@ -52,8 +52,8 @@ export const BREAKS: Break[] = [
     name: "append-merkle-root",
     rule: "RoadChain DO (checkProposal): the header's merkle root covers the listed transactions",
     file: PROPOSAL,
-    search: `if ((await merkleRoot(proposal.transactions.map((t) => t.hash))) !== header.merkle_root) return`,
-    replace: `if (false) return`,
+    search: `if ((await merkleRoot(proposal.transactions.map((t) => t.hash))) !== header.merkle_root)\n    return`,
+    replace: `if (false)\n    return`,
     tests: PROPOSAL_TESTS,
   },
   {
@@ -93,8 +93,8 @@ export const BREAKS: Break[] = [
     rule: "a transfer invalidates the cached chain reads (stats)",
     file: "src/routes/blockchain/blockchain.handlers.ts",
     // Anchored on the transfer call it follows (the mining handler has its own invalidation).
-    search: `idempotency: claim, actor: actorOf(c) },\n    );\n    await invalidateCache(redis, ["chain"]);\n`,
-    replace: `idempotency: claim, actor: actorOf(c) },\n    );\n`,
+    search: `        actor: actorOf(c),\n      },\n    );\n    await invalidateCache(redis, ["chain"]);\n`,
+    replace: `        actor: actorOf(c),\n      },\n    );\n`,
     tests: ["test/integration/blockchain-blocks.test.ts"],
   },
   // ---- /verify checks that were caught at one layer only ----
@@ -232,8 +232,8 @@ export const BREAKS: Break[] = [
     name: "owner-video",
     rule: "BlackStream: only the uploader deletes a video",
     file: "src/services/video/videos.ts",
-    search: `db.delete(videos).where(and(eq(videos.id, id), eq(videos.userId, userId)))`,
-    replace: `db.delete(videos).where(eq(videos.id, id))`,
+    search: `.delete(videos)\n    .where(and(eq(videos.id, id), eq(videos.userId, userId)))`,
+    replace: `.delete(videos)\n    .where(eq(videos.id, id))`,
     tests: ["test/integration/video.test.ts"],
   },
   {
@@ -248,16 +248,16 @@ export const BREAKS: Break[] = [
     name: "owner-session",
     rule: "Sessions: a user ends only their own sessions",
     file: "src/services/auth/tokens.ts",
-    search: `.where(and(eq(refreshTokenFamilies.id, sessionId), eq(refreshTokenFamilies.userId, userId), isNull(refreshTokenFamilies.revokedAt)))`,
-    replace: `.where(and(eq(refreshTokenFamilies.id, sessionId), isNull(refreshTokenFamilies.revokedAt)))`,
+    search: `        eq(refreshTokenFamilies.id, sessionId),\n        eq(refreshTokenFamilies.userId, userId),\n        isNull(refreshTokenFamilies.revokedAt),`,
+    replace: `        eq(refreshTokenFamilies.id, sessionId),\n        isNull(refreshTokenFamilies.revokedAt),`,
     tests: ["test/integration/auth-sessions.test.ts"],
   },
   {
     name: "owner-wallet-transactions",
     rule: "RoadChain: a user lists only their own wallets' transactions",
     file: "src/services/chain/reads.ts",
-    search: `.from(wallets).where(eq(wallets.userId, sql.placeholder("userId")))`,
-    replace: `.from(wallets).where(sql\`\${sql.placeholder("userId")}::int is not null\`)`,
+    search: `.from(wallets)\n      .where(eq(wallets.userId, sql.placeholder("userId")))`,
+    replace: `.from(wallets)\n      .where(sql\`\${sql.placeholder("userId")}::int is not null\`)`,
     tests: ["test/integration/blockchain-transactions.test.ts"],
   },
   {
@@ -347,18 +347,16 @@ export const BREAKS: Break[] = [
     name: "identity-avatar-own-file",
     rule: "Identity: the avatar is one of the user's own files",
     file: "src/services/identity/profile.ts",
-    search:
-      "const [f] = await db.select({ type: files.contentType }).from(files).where(and(eq(files.id, input.avatarFileId), eq(files.userId, userId)));",
-    replace:
-      "const [f] = await db.select({ type: files.contentType }).from(files).where(eq(files.id, input.avatarFileId));",
+    search: ".from(files)\n      .where(and(eq(files.id, input.avatarFileId), eq(files.userId, userId)));",
+    replace: ".from(files)\n      .where(eq(files.id, input.avatarFileId));",
     tests: ["test/integration/identity.test.ts"],
   },
   {
     name: "identity-github-proof",
     rule: "Identity: a GitHub account is linked only with a token GitHub accepts",
     file: "src/services/identity/profile.ts",
-    search: "if (res.status === 401 || res.status === 403) throw new ApiError(422,",
-    replace: "if (false) throw new ApiError(422,",
+    search: "if (res.status === 401 || res.status === 403)\n    throw new ApiError(422,",
+    replace: "if (false)\n    throw new ApiError(422,",
     tests: ["test/integration/identity.test.ts"],
   },
   {

@@ -496,6 +496,44 @@ describe("devices: metrics history and retention (scheduled job)", () => {
     ]);
   });
 
+  it("after the trigger was down for a day, the next run rolls up every hour since each device's last roll-up", async () => {
+    const [a] = (await createUsers(1)) as [TestUser];
+    const [seen, fresh] = [await register(a), await register(a)];
+    const [seenId, freshId] = [await rowId(a, seen.device_id), await rowId(a, fresh.device_id)];
+    const HOUR = 3_600_000;
+    const now = Date.now();
+    const hourStart = Math.floor(now / HOUR) * HOUR;
+    const sample = (deviceId: number, ms: number) => ({
+      deviceId,
+      at: new Date(ms),
+      cpuPercent: 20,
+      ramPercent: 50,
+      diskPercent: 10,
+      temperatureC: 40,
+    });
+    // `seen` was last rolled up 30 h ago; `fresh` never was. Both have samples from 20 h ago.
+    await db.insert(deviceMetricsHourly).values({
+      deviceId: seenId,
+      hour: new Date(hourStart - 30 * HOUR),
+      samples: 1,
+      cpuAvg: 1,
+      cpuMax: 1,
+      ramAvg: 1,
+      diskAvg: 1,
+    });
+    await db
+      .insert(deviceMetrics)
+      .values([sample(seenId, hourStart - 20 * HOUR + 60_000), sample(freshId, hourStart - 20 * HOUR + 60_000)]);
+    await runCron(now);
+    for (const id of [seenId, freshId]) {
+      const hours = await db
+        .select({ hour: deviceMetricsHourly.hour })
+        .from(deviceMetricsHourly)
+        .where(eq(deviceMetricsHourly.deviceId, id));
+      expect(hours.map((h) => h.hour.getTime())).toContain(hourStart - 20 * HOUR);
+    }
+  });
+
   it("the scheduled job expires overdue commands of devices that went quiet", async () => {
     const [a] = (await createUsers(1)) as [TestUser];
     const d = await register(a);

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { deviceMetrics, deviceMetricsHourly } from "../../db/schema/index.ts";
+import { deviceMetrics, deviceMetricsHourly, devices } from "../../db/schema/index.ts";
 import type { Database } from "../../lib/db.ts";
 import { unprocessable } from "../../lib/errors.ts";
 import { expireCommandsStatement } from "./commands.ts";
@@ -9,8 +9,10 @@ import { getDevice } from "./registry.ts";
  * Metrics over time. Raw samples (one per heartbeat) are kept RAW_RETENTION_HOURS; the scheduled
  * job (hourly, wrangler.toml `[triggers]`) rolls each complete hour up into `device_metrics_hourly`
  * (kept HOURLY_RETENTION_DAYS) and then deletes raw samples older than the retention, always at an
- * hour boundary, so an hour is never rolled up from half its samples. Each run recomputes the last
- * ROLLUP_LOOKBACK_HOURS complete hours (idempotent upserts), so up to that many missed runs heal.
+ * hour boundary, so an hour is never rolled up from half its samples. Each run recomputes, per device,
+ * the last ROLLUP_LOOKBACK_HOURS complete hours (idempotent upserts: late samples are counted) or, when
+ * runs were missed for longer, everything since that device's last roll-up — so no hour of raw data is
+ * ever pruned without having been rolled up, however long the trigger was down.
  *
  * History answers from raw samples while the whole range is within their retention, otherwise from
  * the roll-ups (complete hours only; the step is then a whole number of hours).
@@ -113,9 +115,7 @@ const countOf = (r: { rows: Array<{ n: string | number }> }) => Number(r.rows[0]
 export async function rollUpAndPrune(db: Database, now: Date) {
   const boundary = Math.floor(now.getTime() / HOUR_MS) * HOUR_MS;
   const rawCutoff = new Date(boundary - RAW_RETENTION_HOURS * HOUR_MS).toISOString();
-  const rollupFrom = new Date(
-    Math.max(boundary - ROLLUP_LOOKBACK_HOURS * HOUR_MS, boundary - RAW_RETENTION_HOURS * HOUR_MS),
-  ).toISOString();
+  const lookbackFrom = new Date(boundary - ROLLUP_LOOKBACK_HOURS * HOUR_MS).toISOString();
   const hourlyCutoff = new Date(boundary - HOURLY_RETENTION_DAYS * 24 * HOUR_MS).toISOString();
   const end = new Date(boundary).toISOString();
   const [rolled, raw, hourly, expired] = await db.batch([
@@ -123,7 +123,14 @@ export async function rollUpAndPrune(db: Database, now: Date) {
       with up as (
         insert into ${deviceMetricsHourly} (device_id, hour, samples, cpu_avg, cpu_max, ram_avg, disk_avg, temperature_avg, temperature_max)
         select device_id, date_bin('1 hour', at, ${ORIGIN}), count(*), avg(cpu_percent), max(cpu_percent), avg(ram_percent), avg(disk_percent), avg(temperature_c), max(temperature_c)
-        from ${deviceMetrics} where at >= ${rollupFrom} and at < ${end}
+        from ${deviceMetrics} m
+        join (
+          -- Per device: the lookback window, or back to its last roll-up if that is older (missed runs).
+          select d.id, greatest(${rawCutoff}::timestamptz, least(${lookbackFrom}::timestamptz,
+            coalesce((select max(h.hour) from ${deviceMetricsHourly} h where h.device_id = d.id), ${rawCutoff}::timestamptz))) as since
+          from ${devices} d
+        ) s on s.id = m.device_id
+        where m.at >= s.since and m.at < ${end}
         group by 1, 2
         on conflict (device_id, hour) do update set samples = excluded.samples, cpu_avg = excluded.cpu_avg, cpu_max = excluded.cpu_max,
           ram_avg = excluded.ram_avg, disk_avg = excluded.disk_avg, temperature_avg = excluded.temperature_avg, temperature_max = excluded.temperature_max
