@@ -65,6 +65,7 @@ export const APPS = [
     load: () => import('./apps/editor.js'),
   },
   { id: 'chat', title: 'AI Chat', glyph: 'AI', hue: 262, w: 760, h: 560, load: () => import('./apps/ai-chat.js') },
+  { id: 'agents', title: 'Agents', glyph: 'Ag', hue: 280, w: 760, h: 600, load: () => import('./apps/agents.js') },
   {
     id: 'capture',
     title: 'Chaos Inbox',
