@@ -219,9 +219,9 @@ describe("running an agent", () => {
       usage: { prompt_tokens: 90, completion_tokens: 14, total_tokens: 104 },
       tool_calls: [{ id: "call_w1", name: "get_wallet", ok: true }],
     });
-    const stored = await api(`/api/agents/runs/${run.id}`, { headers: alice.headers });
+    const stored = await api(`/api/agent-runs/${run.id}`, { headers: alice.headers });
     expect(await stored.json()).toMatchObject({ id: run.id, usage: { total_tokens: 104 } });
-    await expectProblem(await api(`/api/agents/runs/${run.id}`, { headers: bob.headers }), 404);
+    await expectProblem(await api(`/api/agent-runs/${run.id}`, { headers: bob.headers }), 404);
     const stats = (await (await api("/api/agents/stats", { headers: alice.headers })).json()) as {
       runs: { total: number; prompt_tokens: number; tool_calls: number };
     };

@@ -69,7 +69,7 @@ export const tools = user({
 export const listRuns = user({
   operationId: "listAgentRuns",
   method: "get",
-  path: "/api/agents/runs",
+  path: "/api/agent-runs",
   summary: "My agent runs, newest first",
   request: { query: PaginationQuery },
   responses: { 200: json(z.array(AgentRunSchema), "A page of runs"), ...problemResponses(422) },
@@ -78,7 +78,7 @@ export const listRuns = user({
 export const getRun = user({
   operationId: "getAgentRun",
   method: "get",
-  path: "/api/agents/runs/{id}",
+  path: "/api/agent-runs/{id}",
   summary: "One of my runs with its tool calls and token usage",
   request: { params: RunIdParams },
   responses: { 200: json(AgentRunSchema, "The run"), ...problemResponses(404, 422) },
