@@ -449,4 +449,20 @@ export const BREAKS: Break[] = [
     replace: "      signal: undefined,",
     tests: ["test/integration/faults.test.ts"],
   },
+  {
+    name: "agents-tool-granted",
+    rule: "Agents: a model may call only the tools its agent was given",
+    file: "src/services/agents/run.ts",
+    search: "if (!isToolName(call.name) || !agent.tools.includes(call.name)) {",
+    replace: "if (!isToolName(call.name)) {",
+    tests: ["test/integration/agents.test.ts"],
+  },
+  {
+    name: "agents-tool-limit",
+    rule: "Agents: at most MAX_TOOL_CALLS tool calls per run",
+    file: "src/services/agents/run.ts",
+    search: "if (callsSoFar >= MAX_TOOL_CALLS) throw new ToolRefused(",
+    replace: "if (false) throw new ToolRefused(",
+    tests: ["test/integration/agents.test.ts"],
+  },
 ];
