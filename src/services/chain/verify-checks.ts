@@ -7,8 +7,10 @@ import { hashBlockHeader, MAX_DIFFICULTY, meetsDifficulty } from "./block-hash.t
 import type { BlockRow, TransactionRow } from "./ledger.ts";
 import { merkleRoot } from "./merkle.ts";
 import { hashTransaction, type TransactionPayload, transactionSigningPayload } from "./transaction-hash.ts";
-import type { Link } from "./verify.ts";
 import { headerOf } from "./views.ts";
+
+/** The last block a walk accepted: what the next block must link to. */
+export type Link = { height: number; hash: string; timestampMs: number };
 
 export async function safeHash(row: BlockRow): Promise<string | Error> {
   try {

@@ -18,7 +18,7 @@
 import { genesisBlock } from "./block-hash.ts";
 import { type IssuanceConfig, rewardAt } from "./issuance.ts";
 import type { BlockRow, ChainHead, TransactionRow } from "./ledger.ts";
-import { checkBlock, checkTransactions, safeHash } from "./verify-checks.ts";
+import { checkBlock, checkTransactions, type Link, safeHash } from "./verify-checks.ts";
 
 export const PAGE_SIZE = 1000;
 /** Problems listed in the response; the count past this is reported as a number. */
@@ -52,7 +52,7 @@ export interface VerifySource {
 }
 
 /** The stored fields of a block that its successor is checked against. */
-export type Link = { height: number; hash: string; timestampMs: number };
+export type { Link }; // defined beside the checks that use it (verify-checks.ts)
 
 /** Problems found so far: deduplicated, the first MAX_REPORTED_ERRORS kept, the rest counted. */
 export class Findings {
