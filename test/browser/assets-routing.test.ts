@@ -20,6 +20,26 @@ afterAll(() => system?.stop(), 30_000);
 const concrete = (template: string) => template.replace(/\{[^}]+\}/g, "1");
 
 describe("assets routing", () => {
+  // First: with the embedded Redis engine, the local cloud (PGlite, the proxies and the engine share
+  // one Node event loop) is still catching up on the walk's ~290 requests for some seconds after it.
+  it("does not rate-limit a developer registering several accounts from one machine", async () => {
+    const answers: string[] = [];
+    for (let i = 0; i < 7; i++) {
+      const username = `dev${Date.now().toString(36)}${i}`;
+      // What is under test is the rate limit (429): a database briefly out under a loaded CI
+      // machine (a retryable 503) is retried once, as a client would.
+      const res = await retryingTransient503(() =>
+        fetch(`${system.url}/api/auth/register`, {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ username, email: `${username}@example.com`, password: "tangerine-lighthouse-47" }),
+        }),
+      );
+      answers.push(res.status === 201 ? "201" : `${res.status} ${await res.text()}`);
+    }
+    expect(answers).toEqual(Array(7).fill("201"));
+  });
+
   it("sends every documented API path (and /, /prism) to the Worker or a real page, never the static 404", async () => {
     const missing = await fetch(`${system.url}/no-such-page-${Date.now()}`);
     expect(missing.status).toBe(404);
@@ -40,24 +60,6 @@ describe("assets routing", () => {
       }
     }
     expect(problems, "paths that fell into the static 404 page").toEqual([]);
-  });
-
-  it("does not rate-limit a developer registering several accounts from one machine", async () => {
-    const answers: string[] = [];
-    for (let i = 0; i < 7; i++) {
-      const username = `dev${Date.now().toString(36)}${i}`;
-      // What is under test is the rate limit (429): a database briefly out under a loaded CI
-      // machine (a retryable 503) is retried once, as a client would.
-      const res = await retryingTransient503(() =>
-        fetch(`${system.url}/api/auth/register`, {
-          method: "POST",
-          headers: { "Content-Type": "application/json" },
-          body: JSON.stringify({ username, email: `${username}@example.com`, password: "tangerine-lighthouse-47" }),
-        }),
-      );
-      answers.push(res.status === 201 ? "201" : `${res.status} ${await res.text()}`);
-    }
-    expect(answers).toEqual(Array(7).fill("201"));
   });
 
   // Last: it stops the system.
