@@ -177,9 +177,12 @@ describe("WebSocket flood on /api/blockchain/ws", () => {
     // Blocks mined during the flood reached the subscriber, which was never closed.
     expect(subscriberOpen).toBe(true);
     expect(blocks.length).toBeGreaterThanOrEqual(during.mine.length + idle.mine.length);
-    // Within 2× of idle.
-    expect(numbers.flood.health_p99_ms).toBeLessThanOrEqual(2 * numbers.idle.health_p99_ms);
-    expect(numbers.flood.mine_p50_ms).toBeLessThanOrEqual(2 * numbers.idle.mine_p50_ms);
+    // Within 2× of idle — or within 50 ms of it when idle is itself only tens of milliseconds: the
+    // attacker runs on this machine's two cores, and a ratio of two small tails is mostly noise
+    // (CI once saw 39 → 84 ms on a quiet run).
+    const bound = (idle: number) => Math.max(2 * idle, idle + 50);
+    expect(numbers.flood.health_p99_ms).toBeLessThanOrEqual(bound(numbers.idle.health_p99_ms));
+    expect(numbers.flood.mine_p50_ms).toBeLessThanOrEqual(bound(numbers.idle.mine_p50_ms));
     // workerd's memory is reported, not judged, here: it grows by about 1 MiB per mined block with
     // or without a flood (the previous test judges the flood's own share).
   }, 180_000);
