@@ -3,7 +3,7 @@ import { index, integer, jsonb, pgTable, smallint, text, timestamp, uniqueIndex,
 import type { BrowserSearchEngine } from "../../lib/constants.ts";
 import { users } from "./users.ts";
 
-/** The browser app's state, each row its user's (the original's bookmarks, history and tabs were mock data). */
+/** The browser app's state, each row its user's (the original served fixed sample bookmarks, history and tabs). */
 export const browserBookmarks = pgTable(
   "browser_bookmarks",
   {
