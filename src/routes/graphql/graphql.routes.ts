@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { problemResponses } from "../../lib/errors.ts";
-import { json, jsonBody, routeKit } from "../route-kit.ts";
+import { jsonBody, routeKit } from "../route-kit.ts";
 import { GraphQLRequestBody, GraphQLResponse } from "./graphql.schemas.ts";
 
 const { anyone, maybeUser } = routeKit(
@@ -15,9 +15,22 @@ export const execute = maybeUser({
   summary: "Run a GraphQL query or mutation (the schema: GET /api/graphql/schema.graphql)",
   description:
     "Authenticated like REST (an optional bearer token; a bad one is a 401). Depth, cost and page size are checked before anything runs. " +
-    "Errors come back as GraphQL errors whose extensions.code is the problem type REST would answer.",
+    "Errors come back as GraphQL errors whose extensions.code is the problem type REST would answer. " +
+    "Subscriptions (newBlock, myNotifications) need `Accept: text/event-stream` and are answered as server-sent " +
+    "events (GraphQL over SSE, distinct connections): `event: next` per result, `event: complete` at the end.",
   request: { ...jsonBody(GraphQLRequestBody) },
-  responses: { 200: json(GraphQLResponse, "The result: data and/or errors"), ...problemResponses(413, 415, 422) },
+  responses: {
+    200: {
+      description: "The result: data and/or errors (JSON), or with Accept: text/event-stream a stream of results",
+      content: {
+        "application/json": { schema: GraphQLResponse },
+        "text/event-stream": {
+          schema: z.string().openapi({ example: 'event: next\ndata: {"data":{"newBlock":{"height":42}}}\n\n' }),
+        },
+      },
+    },
+    ...problemResponses(413, 415, 422),
+  },
 });
 
 export const sdl = anyone({
