@@ -12,8 +12,9 @@ import {
   subscribe,
   validate,
 } from "graphql";
-import { ApiError } from "../../lib/errors.ts";
+import { ApiError, notFound } from "../../lib/errors.ts";
 import type { AppRouteHandler } from "../../types.ts";
+import { APP_NAME } from "../../version.ts";
 import { type Ctx, chainOf } from "../request-kit.ts";
 import { apiErrorJson, formatError, type GraphQLErrorJson, requestError } from "./graphql.errors.ts";
 import { lookupPersisted, sha256Hex, storePersisted } from "./graphql.persisted.ts";
@@ -159,3 +160,32 @@ export const sdl: AppRouteHandler<typeof routes.sdl> = async (c) => {
   c.header("Cache-Control", "public, max-age=300");
   return c.text(graphqlSchema().sdl, 200);
 };
+
+/** GraphiQL is a development tool: where it is off, the page does not exist. */
+export const graphiql: AppRouteHandler<typeof routes.graphiql> = async (c) => {
+  const { ENVIRONMENT, GRAPHIQL_ENABLED } = c.var.config;
+  if (ENVIRONMENT !== "development" && !GRAPHIQL_ENABLED) throw notFound("Not found");
+  // An HTML page, unlike the rest of the API: the browser-side policies apply here (as for /api/docs).
+  c.header("Referrer-Policy", "no-referrer");
+  c.header("Cross-Origin-Opener-Policy", "same-origin");
+  c.header("Cross-Origin-Resource-Policy", "same-origin");
+  c.header("Cache-Control", "no-store");
+  return c.html(GRAPHIQL_PAGE, 200);
+};
+
+const GRAPHIQL_PAGE = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${APP_NAME} — GraphiQL</title>
+<link rel="stylesheet" href="/vendor/graphiql/graphiql.min.css">
+<style>html, body, #graphiql { height: 100%; margin: 0; }</style>
+</head>
+<body>
+<div id="graphiql">Loading GraphiQL…</div>
+<script src="/vendor/graphiql/react.production.min.js"></script>
+<script src="/vendor/graphiql/react-dom.production.min.js"></script>
+<script src="/vendor/graphiql/graphiql.min.js"></script>
+<script src="/js/graphiql.js"></script>
+</body>
+</html>`;

@@ -40,3 +40,17 @@ export const sdl = anyone({
   summary: "The GraphQL schema in SDL",
   responses: { 200: { description: "The schema", content: { "text/plain": { schema: z.string() } } } },
 });
+
+export const graphiql = anyone({
+  operationId: "getGraphiQL",
+  method: "get",
+  path: "/api/graphiql",
+  summary: "GraphiQL, the in-browser GraphQL IDE (development; elsewhere only with GRAPHIQL_ENABLED=true)",
+  description:
+    "Served from our own assets (/vendor/graphiql, copied from the graphiql and react packages by the build). " +
+    "Where it is off the page does not exist: 404.",
+  responses: {
+    200: { description: "The GraphiQL page", content: { "text/html": { schema: z.string() } } },
+    ...problemResponses(404),
+  },
+});
