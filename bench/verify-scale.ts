@@ -65,6 +65,7 @@ function pgSource(client: pg.Client, chain: string, head: ChainHead): VerifySour
           minerAddress: b.miner_address,
           reward: b.reward,
           transactionCount: b.transaction_count,
+          confirmedTotal: Number(b.confirmed_total),
           hash: b.hash,
           createdAt: b.created_at,
         }),

@@ -1,4 +1,5 @@
 import { secureHeaders } from "hono/secure-headers";
+import type { ClientSchemaOf } from "./lib/client-types.ts";
 import { createRouter } from "./lib/create-router.ts";
 import { onError, onNotFound } from "./lib/errors.ts";
 import { createMethodIndex, methodNotAllowed } from "./lib/method-not-allowed.ts";
@@ -127,4 +128,5 @@ export function createApp() {
   return routed;
 }
 
-export type AppType = ReturnType<typeof createApp>;
+/** Every route, typed for `hc<AppType>` clients (tests, examples/). */
+export type AppType = ClientSchemaOf<ReturnType<typeof createApp>>;

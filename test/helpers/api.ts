@@ -33,8 +33,13 @@ export function uncheckedApi(path: string, init: ApiInit = {}) {
   return exports.default.fetch(buildRequest(path, init));
 }
 
-export async function api(path: string, init: ApiInit = {}) {
-  const request = buildRequest(path, init);
+export function api(path: string, init: ApiInit = {}) {
+  return checkedFetch(buildRequest(path, init));
+}
+
+/** The Worker's fetch with the contract check, shaped as `fetch` (for hc, test/helpers/client.ts). */
+export async function checkedFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+  const request = new Request(input, init);
   const res = await exports.default.fetch(request);
   await checkResponse(await theContract(), request.method, request.url, res);
   return res;

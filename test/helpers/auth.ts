@@ -1,9 +1,10 @@
 import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { expect } from "vitest";
+import type { InferRequestType, InferResponseType } from "hono/client";
 import { createDatabase } from "../../src/lib/db.ts";
 import { redisClient } from "../../src/lib/redis.ts";
 import { api, unique } from "./api.ts";
+import { client } from "./client.ts";
 
 export { fetchWith } from "./api.ts";
 
@@ -11,7 +12,7 @@ export { fetchWith } from "./api.ts";
 
 export const PASSWORD = "tangerine-lighthouse-47";
 
-export type Pair = { access_token: string; refresh_token: string; token_type: string; expires_in: number };
+export type Pair = InferResponseType<typeof client.api.auth.login.$post, 200>;
 
 /** A random client IP, so each test has its own rate-limit buckets. */
 export function randomIp(): string {
@@ -23,14 +24,15 @@ export function bearer(token: string, extra: Record<string, string> = {}): Recor
   return { Authorization: `Bearer ${token}`, ...extra };
 }
 
-export async function register(overrides: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
+type RegisterBody = InferRequestType<typeof client.api.auth.register.$post>["json"];
+export type RegisteredUser = InferResponseType<typeof client.api.auth.register.$post, 201>;
+
+export async function register(overrides: Partial<RegisterBody> = {}, headers: Record<string, string> = {}) {
   const username = unique("u");
   const body = { username, email: `${username}@example.com`, password: PASSWORD, ...overrides };
-  const res = await api("/api/auth/register", { method: "POST", json: body, headers });
-  const text = await res.text();
-  expect(res.status, text).toBe(201);
-  const user = JSON.parse(text) as Record<string, unknown> & { id: number; username: string; email: string };
-  return { ...body, user } as { username: string; email: string; password: string; user: typeof user };
+  const res = await client.api.auth.register.$post({ json: body }, { headers });
+  if (res.status !== 201) throw new Error(`register answered ${res.status}: ${await res.text()}`);
+  return { ...body, user: await res.json() };
 }
 
 export async function login(
@@ -38,10 +40,9 @@ export async function login(
   password = PASSWORD,
   headers: Record<string, string> = {},
 ): Promise<Pair> {
-  const res = await api("/api/auth/login", { method: "POST", json: { username, password }, headers });
-  const text = await res.text();
-  expect(res.status, text).toBe(200);
-  return JSON.parse(text) as Pair;
+  const res = await client.api.auth.login.$post({ json: { username, password } }, { headers });
+  if (res.status !== 200) throw new Error(`login answered ${res.status}: ${await res.text()}`);
+  return res.json();
 }
 
 export async function refresh(token: string, headers: Record<string, string> = {}) {

@@ -94,6 +94,7 @@ function rowOf(height: number, header: typeof GENESIS_HEADER, hash: string): Blo
     minerAddress: header.miner_address,
     reward: header.reward,
     transactionCount: header.transaction_count,
+    confirmedTotal: 0, // kept by a database trigger; verification does not read it
     hash,
     createdAt: new Date(header.timestamp),
   };

@@ -3,6 +3,7 @@ import { createDatabase, type Database } from "../../src/lib/db.ts";
 import type { VerifyResult } from "../../src/services/chain/verify.ts";
 import type { BlockView, TransactionView } from "../../src/services/chain/views.ts";
 import { api, unique } from "./api.ts";
+import { client } from "./client.ts";
 import type { TestUser } from "./users.ts";
 
 /**
@@ -57,14 +58,13 @@ export async function transfer(
 }
 
 export async function verify(chain: TestChain): Promise<VerifyJson> {
-  const res = await api("/api/blockchain/verify", { headers: chain.headers });
-  const text = await res.text();
-  if (res.status !== 200) throw new Error(`verify answered ${res.status}: ${text}`);
-  return JSON.parse(text) as VerifyJson;
+  const res = await client.api.blockchain.verify.$get({}, { headers: chain.headers });
+  if (res.status !== 200) throw new Error(`verify answered ${res.status}: ${await res.text()}`);
+  return res.json();
 }
 
 export async function walletOf(user: TestUser): Promise<{ address: string; balance: string }> {
-  const res = await api("/api/blockchain/wallet", { headers: user.headers });
+  const res = await client.api.blockchain.wallet.$get({}, { headers: user.headers });
   if (res.status !== 200) throw new Error(`wallet answered ${res.status}: ${await res.text()}`);
   return res.json();
 }

@@ -1,4 +1,5 @@
-import { api, unique } from "./api.ts";
+import { unique } from "./api.ts";
+import { client } from "./client.ts";
 
 /** A registered, logged-in user for tests: call the API as them with `headers`. */
 export type TestUser = {
@@ -23,18 +24,20 @@ export async function createUser(
   const username = overrides.username ?? unique("user");
   const password = overrides.password ?? TEST_PASSWORD;
   const email = overrides.email ?? `${username}@example.com`;
-  const body: Record<string, unknown> = { username, email, password };
-  if (overrides.full_name !== undefined) body.full_name = overrides.full_name;
+  const body = {
+    username,
+    email,
+    password,
+    ...(overrides.full_name !== undefined && { full_name: overrides.full_name }),
+  };
 
-  const reg = await api("/api/auth/register", { method: "POST", json: body });
-  const regText = await reg.text();
-  if (reg.status !== 201) throw new Error(`createUser: register answered ${reg.status}: ${regText}`);
-  const user = JSON.parse(regText) as { id: number; email: string };
+  const reg = await client.api.auth.register.$post({ json: body });
+  if (reg.status !== 201) throw new Error(`createUser: register answered ${reg.status}: ${await reg.text()}`);
+  const user = await reg.json();
 
-  const res = await api("/api/auth/login", { method: "POST", json: { username, password } });
-  const text = await res.text();
-  if (res.status !== 200) throw new Error(`createUser: login answered ${res.status}: ${text}`);
-  const token = (JSON.parse(text) as { access_token: string }).access_token;
+  const res = await client.api.auth.login.$post({ json: { username, password } });
+  if (res.status !== 200) throw new Error(`createUser: login answered ${res.status}: ${await res.text()}`);
+  const token = (await res.json()).access_token;
   return { id: user.id, username, email: user.email, password, token, headers: { Authorization: `Bearer ${token}` } };
 }
 

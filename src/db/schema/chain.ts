@@ -36,6 +36,9 @@ export const blocks = pgTable(
     minerAddress: varchar("miner_address", { length: 40 }),
     reward: numeric("reward", { precision: 20, scale: 8 }).notNull().default("0"),
     transactionCount: integer("transaction_count").notNull().default(0),
+    // Transactions confirmed in this block and every block below it: set by the row trigger
+    // blocks_confirmed_total (migration 0021) on every insert, whoever inserts; read by the stats.
+    confirmedTotal: bigint("confirmed_total", { mode: "number" }).notNull().default(0),
     hash: varchar("hash", { length: 64 }).notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
