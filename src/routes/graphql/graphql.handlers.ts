@@ -13,6 +13,7 @@ import {
   validate,
 } from "graphql";
 import { ApiError, notFound } from "../../lib/errors.ts";
+import { COST_BUDGETS, chargeCost } from "../../middleware/rate-limit.ts";
 import type { AppRouteHandler } from "../../types.ts";
 import { APP_NAME } from "../../version.ts";
 import { type Ctx, chainOf } from "../request-kit.ts";
@@ -106,6 +107,8 @@ async function prepare(c: Ctx, request: GraphQLRequest): Promise<Prepared | Resu
     if (err instanceof ApiError) return refused([apiErrorJson(err)]);
     throw err;
   }
+  // Rate limits count a GraphQL request by its cost (a 429 problem when the minute's budget is spent).
+  chargeCost(c, "graphql", measure.cost, COST_BUDGETS.graphql);
   const viewerId = c.var.auth?.userId ?? null;
   const chain = chainOf(c);
   const db = c.var.services.db;
