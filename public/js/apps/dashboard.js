@@ -2,6 +2,7 @@
 /** Dashboard: overview cards with real counts per app, quick stats, recent activity. */
 
 import { api } from '../api-client.js';
+import { chartFigure } from '../chart-figure.js';
 import { ago, asList, fill, fmtAmount, h, humanize } from '../dom.js';
 import { badge, busy, empty, kv, loading, showError } from '../ui.js';
 
@@ -66,9 +67,23 @@ export function mount(_body, ctx) {
     const quick = h('div');
     const cards = h('div', { class: 'cards' }, loading('Loading overview…'));
     const activity = h('div', null, loading());
+    const chart = chartFigure({ name: 'activity', title: 'Your activity, last 24 hours', height: 140 });
+    const chartOut = h('div');
     const refresh = h('button', { type: 'button', class: 'btn small', onclick: () => busy(refresh, load) }, 'Refresh');
     hello.append(refresh);
-    body.append(h('div', { class: 'pad stack' }, hello, quick, cards, h('h3', null, 'Recent activity'), activity));
+    body.append(
+      h(
+        'div',
+        { class: 'pad stack' },
+        hello,
+        quick,
+        cards,
+        h('h3', null, 'Recent activity'),
+        chart.el,
+        chartOut,
+        activity,
+      ),
+    );
 
     async function loadOverview() {
       try {
@@ -166,7 +181,27 @@ export function mount(_body, ctx) {
         showError(activity, e, loadActivity);
       }
     }
-    const load = () => Promise.all([loadOverview(), loadQuick(), loadActivity()]);
+    /** Events per hour (GET /api/dashboard/activity/timeline), every hour present. */
+    async function loadChart() {
+      try {
+        const t = await api('/api/dashboard/activity/timeline?hours=24', { signal });
+        const hours = /** @type {{ hour: string, count: number }[]} */ (t.hours);
+        const busiest = hours.reduce((a, b) => (b.count > a.count ? b : a), hours[0] ?? { hour: '', count: 0 });
+        const at = (/** @type {string} */ iso) =>
+          new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+        chartOut.replaceChildren();
+        await chart.draw(
+          hours.map((x) => Date.parse(x.hour) / 1000),
+          [{ label: 'Events', values: hours.map((x) => x.count), bars: true, fmt: (v) => String(v) }],
+          t.total
+            ? `${t.total} event${t.total === 1 ? '' : 's'} in the last 24 hours; busiest hour from ${at(busiest.hour)} with ${busiest.count}`
+            : 'No events in the last 24 hours',
+        );
+      } catch (e) {
+        showError(chartOut, e, loadChart);
+      }
+    }
+    const load = () => Promise.all([loadOverview(), loadQuick(), loadActivity(), loadChart()]);
     void load();
   });
 }

@@ -6,11 +6,15 @@
  */
 
 import { api } from '../api-client.js';
+import { chartFigure } from '../chart-figure.js';
 import { ago, asList, every, fill, fmtAmount, h, short } from '../dom.js';
 import { badge, empty, errorBox, kv, loading, showError, toast } from '../ui.js';
 import { browserMiner } from './browser-miner.js';
 
 const POLL_MS = 3000;
+/** Hashrate samples kept for the chart (one a second while mining). */
+const RATE_SAMPLES = 120;
+const CHART_BLOCKS = 100;
 
 /**
  * The fields worth a line, in this order (the API also sends the same numbers in other units and
@@ -46,6 +50,12 @@ export function mount(_body, ctx) {
     const stats = h('div', null, loading());
     const pool = h('div', null, loading());
     const blocks = h('div', null, loading());
+    const rateChart = chartFigure({
+      name: 'hashrate',
+      title: 'Hashrate on this device',
+      empty: 'Start mining to measure this device.',
+    });
+    const foundChart = chartFigure({ name: 'blocks-found', title: 'Blocks you found', empty: 'No blocks found yet.' });
     body.append(
       h(
         'div',
@@ -63,6 +73,7 @@ export function mount(_body, ctx) {
           h('section', { class: 'card stack' }, h('h3', null, 'Your mining'), stats),
           h('section', { class: 'card stack' }, h('h3', null, 'Pool'), pool),
         ),
+        h('div', { class: 'cards' }, rateChart.el, foundChart.el),
         h('section', { class: 'stack' }, h('h3', null, 'Your recent blocks'), blocks),
       ),
     );
@@ -70,9 +81,23 @@ export function mount(_body, ctx) {
     let found = 0;
     let single = false;
     let hashrate = 0;
+    /** Measured here, one sample a second while mining: [seconds, hashes per second]. @type {[number, number][]} */
+    const samples = [];
+    let rateDrawn = 0;
+    const drawRate = () => {
+      rateDrawn = Date.now();
+      void rateChart.draw(
+        samples.map((x) => x[0]),
+        [{ label: 'Hashrate', values: samples.map((x) => x[1]), fmt: fmtRate }],
+      );
+    };
     const miner = browserMiner({
       onRate: (hs) => {
         hashrate = hs;
+        samples.push([Date.now() / 1000, hs]);
+        if (samples.length > RATE_SAMPLES) samples.shift();
+        // Redrawn every 5 s (and when the miner stops), not on every sample.
+        if (Date.now() - rateDrawn > 5000 || !miner.running) drawRate();
         showDevice();
       },
       onBlock: (b) => {
@@ -120,7 +145,19 @@ export function mount(_body, ctx) {
         showError(pool, e);
       }
       try {
-        const list = asList(await api('/api/miner/blocks?limit=10', { signal }), 'blocks');
+        const [all, st] = await Promise.all([
+          api(`/api/miner/blocks?limit=${CHART_BLOCKS}`, { signal }),
+          api('/api/miner/stats', { signal }),
+        ]);
+        const found = asList(all, 'blocks');
+        // Your total after each block: the ledger's count at the newest, one less for each before it.
+        const total = Math.max(Number(st?.blocks_mined ?? 0), found.length);
+        const asc = [...found].reverse();
+        await foundChart.draw(
+          asc.map((b) => Number(b.timestamp) / 1000),
+          [{ label: 'Blocks found', values: asc.map((_, i) => total - (asc.length - 1 - i)), fmt: String }],
+        );
+        const list = found.slice(0, 10);
         fill(
           blocks,
           list.length
@@ -175,6 +212,7 @@ export function mount(_body, ctx) {
     };
 
     showDevice();
+    drawRate();
     void poll();
     void slowPoll();
     every(POLL_MS, () => void poll(), signal);

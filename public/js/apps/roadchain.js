@@ -2,11 +2,13 @@
 /** RoadChain explorer: stats, latest blocks (live over WebSocket), block and transaction detail, verify. */
 
 import { api, wsUrl } from '../api-client.js';
+import { chartFigure } from '../chart-figure.js';
 import { ago, asList, fill, fmtAmount, fmtTime, h, short } from '../dom.js';
 import { busy, empty, errorBox, isAbort, kv, loading, showError } from '../ui.js';
 
 /** @param {any} b */ const heightOf = (b) => b?.height ?? b?.index;
 const HASH = /^[0-9a-f]{64}$/i;
+const CHART_BLOCKS = 100;
 
 /** @param {HTMLElement} body @param {import('../app-registry.js').AppContext} ctx */
 export function mount(body, ctx) {
@@ -14,6 +16,14 @@ export function mount(body, ctx) {
   const live = h('span', { class: 'badge warn', role: 'status' }, 'Connecting…');
   const stats = h('div', { class: 'chain-stats' });
   const verifyOut = h('div', { 'aria-live': 'polite' });
+  const chart = chartFigure({
+    name: 'block-times',
+    title: `Block times and difficulty, last ${CHART_BLOCKS} blocks`,
+    empty: 'No mined blocks yet.',
+    xLabel: 'Block',
+    xFmt: (x) => `#${x}`,
+  });
+  const chartOut = h('div');
   const main = h('div', { class: 'stack' });
   const q = h('input', {
     name: 'q',
@@ -33,7 +43,16 @@ export function mount(body, ctx) {
     'Verify chain',
   );
   body.append(
-    h('div', { class: 'pad stack' }, h('div', { class: 'row' }, find, verifyBtn, live), stats, verifyOut, main),
+    h(
+      'div',
+      { class: 'pad stack' },
+      h('div', { class: 'row' }, find, verifyBtn, live),
+      stats,
+      chart.el,
+      chartOut,
+      verifyOut,
+      main,
+    ),
   );
 
   const rows = h('tbody');
@@ -46,6 +65,7 @@ export function mount(body, ctx) {
   async function loadStats() {
     try {
       const s = await api('/api/blockchain/stats', { auth: false, signal });
+      void loadChart();
       fill(
         stats,
         kv(
@@ -56,6 +76,44 @@ export function mount(body, ctx) {
       );
     } catch (e) {
       showError(stats, e, loadStats);
+    }
+  }
+
+  // Seconds since the previous block, and each block's difficulty (leading hex zeros), by height.
+  let charting = false;
+  let chartAgain = false;
+  async function loadChart() {
+    if (charting) return void (chartAgain = true);
+    charting = true;
+    try {
+      const list = asList(await api(`/api/blockchain/blocks?limit=${CHART_BLOCKS}`, { auth: false, signal }), 'blocks');
+      // Not the genesis block: its timestamp is fixed, so the gap after it is no block time.
+      const asc = [...list].reverse().filter((b) => Number(heightOf(b)) > 0);
+      const secs = (/** @type {number} */ v) => `${+v.toFixed(1)} s`;
+      chartOut.replaceChildren();
+      await chart.draw(
+        asc.map((b) => Number(heightOf(b))),
+        [
+          {
+            label: 'Block time',
+            values: asc.map((b, i) =>
+              i && Number(heightOf(asc[i - 1])) === Number(heightOf(b)) - 1
+                ? (Number(b.timestamp) - Number(asc[i - 1].timestamp)) / 1000
+                : null,
+            ),
+            fmt: secs,
+          },
+          { label: 'Difficulty', values: asc.map((b) => Number(b.difficulty)), right: true, fmt: String },
+        ],
+      );
+    } catch (e) {
+      if (!isAbort(e)) showError(chartOut, e, loadChart);
+    } finally {
+      charting = false;
+      if (chartAgain) {
+        chartAgain = false;
+        void loadChart();
+      }
     }
   }
 

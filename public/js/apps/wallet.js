@@ -2,11 +2,13 @@
 /** Wallet: address, balance, send with a confirmation step, and transaction history. */
 
 import { api } from '../api-client.js';
+import { chartFigure, seriesSummary as seriesSummaryOf } from '../chart-figure.js';
 import { asList, fill, fmtAmount, fmtTime, h, short, uuid } from '../dom.js';
 import { busy, empty, field, formErrors, loading, showError, toast } from '../ui.js';
 
 const AMOUNT = /^\d+(\.\d{1,8})?$/;
 const PAGE = 20;
+const HISTORY_POINTS = 200;
 
 /** @param {HTMLElement} _body @param {import('../app-registry.js').AppContext} ctx */
 export function mount(_body, ctx) {
@@ -15,6 +17,8 @@ export function mount(_body, ctx) {
     /** @type {unknown} */ let balance = null;
     const head = h('div', { class: 'card stack wallet-head' }, loading('Loading wallet…'));
     const sendBox = h('section', { class: 'stack', 'aria-labelledby': 'w-send' });
+    const chart = chartFigure({ name: 'balance', title: 'Balance over time', empty: 'No balance changes yet.' });
+    const chartOut = h('div');
     const hist = h('tbody');
     const histOut = h('div');
     const more = h('button', { type: 'button', class: 'btn small', hidden: true }, 'Load more');
@@ -28,6 +32,8 @@ export function mount(_body, ctx) {
         'div',
         { class: 'pad stack' },
         head,
+        chart.el,
+        chartOut,
         sendBox,
         h(
           'section',
@@ -131,7 +137,25 @@ export function mount(_body, ctx) {
     }
     more.onclick = () => busy(more, () => loadHistory(false));
 
-    const refresh = () => Promise.all([loadWallet(), loadHistory(true)]);
+    /** The balance after each change (GET /api/blockchain/wallet/history), oldest first. */
+    async function loadChart() {
+      try {
+        const r = await api(`/api/blockchain/wallet/history?limit=${HISTORY_POINTS}`, { signal });
+        const points = /** @type {{ at: string, balance: string }[]} */ (r.points);
+        const rc = (/** @type {number} */ v) => `${+v.toFixed(8)} RC`;
+        const series = { label: 'Balance', values: points.map((p) => Number(p.balance)), fmt: rc };
+        chartOut.replaceChildren();
+        await chart.draw(
+          points.map((p) => Date.parse(p.at) / 1000),
+          [series],
+          r.complete ? undefined : `The latest ${points.length} changes. ${seriesSummaryOf(series)}`,
+        );
+      } catch (e) {
+        showError(chartOut, e, loadChart);
+      }
+    }
+
+    const refresh = () => Promise.all([loadWallet(), loadHistory(true), loadChart()]);
 
     // ---- send: form → review (confirmation) → result ----
     const out = h('div', { 'aria-live': 'polite' });

@@ -7,6 +7,7 @@ import { countEvent } from "../../lib/metrics/index.ts";
 import { cachedJson, invalidateCache } from "../../lib/response-cache.ts";
 import { getAuth } from "../../middleware/auth.ts";
 import { formatAmount, parseAmount } from "../../services/chain/amount.ts";
+import { balanceHistory } from "../../services/chain/balance-history.ts";
 import { callLedger, checkpointStore, durableObjectLedger } from "../../services/chain/chain-writer.ts";
 import { DEFAULT_BLOCK_TRANSACTIONS, mineBlock } from "../../services/chain/mining.ts";
 import {
@@ -111,6 +112,13 @@ export const getBalance: AppRouteHandler<typeof routes.getBalance> = async (c) =
   if (!wallet) throw notFound("You have no wallet");
   c.header("Cache-Control", "no-store");
   return c.json({ address: wallet.address, balance: wallet.balance }, 200);
+};
+
+export const getBalanceHistory: AppRouteHandler<typeof routes.getBalanceHistory> = async (c) => {
+  const history = await balanceHistory(c.var.services.db, getAuth(c).userId, c.req.valid("query").limit);
+  if (!history) throw notFound("You have no wallet");
+  c.header("Cache-Control", "no-store");
+  return c.json(history, 200);
 };
 
 // ---- transactions ----

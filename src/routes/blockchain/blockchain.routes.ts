@@ -2,6 +2,8 @@ import { z } from "@hono/zod-openapi";
 import { problemResponses } from "../../lib/errors.ts";
 import { json, routeKit } from "../route-kit.ts";
 import {
+  BalanceHistoryQuery,
+  BalanceHistorySchema,
   BalanceSchema,
   BlockRefParams,
   BlockSchema,
@@ -106,6 +108,18 @@ export const getBalance = user({
   path: "/api/blockchain/balance",
   summary: "My primary wallet's balance",
   responses: { 200: json(BalanceSchema, "Address and balance"), ...problemResponses(404) },
+});
+
+export const getBalanceHistory = user({
+  operationId: "getBalanceHistory",
+  method: "get",
+  path: "/api/blockchain/wallet/history",
+  summary: "My primary wallet's balance over time",
+  description:
+    "The latest `limit` changes to the balance (transfers out and in, block rewards), oldest first, each with the " +
+    "balance right after it; read in one snapshot with the current balance, so the numbers add up exactly.",
+  request: { query: BalanceHistoryQuery },
+  responses: { 200: json(BalanceHistorySchema, "Balance points"), ...problemResponses(404, 422) },
 });
 
 export const createTransaction = user({

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { MAX_PAGE_SIZE } from "../../lib/pagination.ts";
 import { safeParseAmount } from "../../services/chain/amount.ts";
+import { MAX_BALANCE_POINTS } from "../../services/chain/balance-history.ts";
 import { DEFAULT_BLOCK_TRANSACTIONS, MAX_BLOCK_TRANSACTIONS } from "../../services/chain/mining.ts";
 import { MAX_MESSAGE_LENGTH } from "../../services/chain/transfer.ts";
 
@@ -234,3 +235,38 @@ export const VerifySchema = z
     remaining_blocks: z.number().int().openapi({ description: "Blocks above what this request reached" }),
   })
   .openapi("ChainVerification");
+
+// ---- balance history (the Wallet's chart) ----
+
+export const BalanceHistoryQuery = z.object({
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_BALANCE_POINTS)
+    .default(100)
+    .openapi({
+      description: `How many of the latest balance changes (1–${MAX_BALANCE_POINTS})`,
+      example: 100,
+    }),
+});
+
+export const BalanceHistorySchema = z
+  .object({
+    address: z.string().openapi({ example: ADDRESS_EXAMPLE }),
+    balance: amount("The current balance"),
+    complete: z.boolean().openapi({
+      description: "true when the points reach back to the wallet's opening (its first point is `opened`)",
+    }),
+    points: z
+      .array(
+        z.object({
+          at: z.string().openapi({ example: "2026-01-05T10:00:00.000Z" }),
+          balance: amount("The balance right after this change"),
+          change: z.string().openapi({ example: "-2.50000000", description: "Signed change, 8 decimals" }),
+          kind: z.enum(["opened", "sent", "received", "mined"]),
+        }),
+      )
+      .openapi({ description: "Oldest first" }),
+  })
+  .openapi("BalanceHistory");

@@ -1,6 +1,7 @@
 import { integrations } from "../../config.ts";
 import { cachedJson } from "../../lib/response-cache.ts";
 import { getAuth } from "../../middleware/auth.ts";
+import { activityTimeline as timelineOf } from "../../services/dashboard/activity-timeline.ts";
 import { allServices, type Checks, overallStatus } from "../../services/dashboard/catalog.ts";
 import { type DashboardDeps, gatherDashboard, minerHashrate, serviceCards } from "../../services/dashboard/overview.ts";
 import { checkPostgres, checkRedis, checkRoadChain } from "../../services/dependency-checks.ts";
@@ -103,6 +104,12 @@ export const activity: AppRouteHandler<typeof routes.activity> = async (c) => {
     },
     200,
   );
+};
+
+export const activityTimeline: AppRouteHandler<typeof routes.activityTimeline> = async (c) => {
+  const hours = await timelineOf(c.var.services.db, getAuth(c).userId, c.req.valid("query").hours);
+  c.header("Cache-Control", "no-store");
+  return c.json({ hours, total: hours.reduce((sum, h) => sum + h.count, 0) }, 200);
 };
 
 export const services: AppRouteHandler<typeof routes.services> = async (c) => {

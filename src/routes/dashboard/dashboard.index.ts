@@ -6,4 +6,5 @@ export default createRouter()
   .openapi(routes.overview, handlers.overview)
   .openapi(routes.quickStats, handlers.quickStats)
   .openapi(routes.activity, handlers.activity)
+  .openapi(routes.activityTimeline, handlers.activityTimeline)
   .openapi(routes.services, handlers.services);

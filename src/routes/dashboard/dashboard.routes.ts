@@ -4,6 +4,8 @@ import { json, routeKit } from "../route-kit.ts";
 import {
   ActivityPageSchema,
   ActivityQuery,
+  ActivityTimelineQuery,
+  ActivityTimelineSchema,
   OverviewSchema,
   QuickStatsSchema,
   ServicesSchema,
@@ -46,6 +48,15 @@ export const activity = user({
   summary: "My recent activity from the audit log, newest first",
   request: { query: ActivityQuery },
   responses: { 200: json(ActivityPageSchema, "A page of my events"), ...problemResponses(422) },
+});
+
+export const activityTimeline = user({
+  operationId: "getMyActivityTimeline",
+  method: "get",
+  path: "/api/dashboard/activity/timeline",
+  summary: "My activity per hour over the last hours (the Dashboard's chart)",
+  request: { query: ActivityTimelineQuery },
+  responses: { 200: json(ActivityTimelineSchema, "Events per hour"), ...problemResponses(422) },
 });
 
 export const services = user({

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { PaginationQuery } from "../../lib/pagination.ts";
+import { MAX_TIMELINE_HOURS } from "../../services/dashboard/activity-timeline.ts";
 
 const Check = z.object({
   status: z.enum(["up", "slow", "down"]),
@@ -124,3 +125,30 @@ export const ServicesSchema = z
     checked_at: z.string(),
   })
   .openapi("DashboardServices");
+
+export const ActivityTimelineQuery = z.object({
+  hours: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_TIMELINE_HOURS)
+    .default(24)
+    .openapi({
+      description: `How many hours back, the current one included (1–${MAX_TIMELINE_HOURS})`,
+      example: 24,
+    }),
+});
+
+export const ActivityTimelineSchema = z
+  .object({
+    hours: z
+      .array(
+        z.object({
+          hour: z.string().openapi({ description: "Start of the hour (UTC)", example: "2026-01-05T10:00:00.000Z" }),
+          count: z.number().int().openapi({ description: "My events in that hour", example: 3 }),
+        }),
+      )
+      .openapi({ description: "Oldest first; every hour is present (0 when nothing happened)" }),
+    total: z.number().int(),
+  })
+  .openapi("DashboardActivityTimeline");
