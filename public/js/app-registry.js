@@ -67,6 +67,15 @@ export const APPS = [
   { id: 'chat', title: 'AI Chat', glyph: 'AI', hue: 262, w: 760, h: 560, load: () => import('./apps/ai-chat.js') },
   { id: 'agents', title: 'Agents', glyph: 'Ag', hue: 280, w: 760, h: 600, load: () => import('./apps/agents.js') },
   {
+    id: 'workflows',
+    title: 'Workflows',
+    glyph: 'Wf',
+    hue: 300,
+    w: 760,
+    h: 600,
+    load: () => import('./apps/workflows.js'),
+  },
+  {
     id: 'capture',
     title: 'Chaos Inbox',
     glyph: 'CI',

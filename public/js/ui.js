@@ -140,9 +140,11 @@ export function confirmSheet(host, o) {
 export function badge(s) {
   const t = String(s ?? 'unknown');
   const cls =
-    /^(ok|up|healthy|true|connected|online|running|valid|configured|confirmed|done|succeeded|completed)$/i.test(t)
+    /^(ok|up|healthy|true|connected|online|running|valid|configured|confirmed|done|succeeded|complete|completed)$/i.test(
+      t,
+    )
       ? 'ok'
-      : /^(degraded|pending|queued|delivered|running_late|not_configured|stopped|false|idle|unknown|skipped|disabled|slow|retrying)$/i.test(
+      : /^(degraded|pending|queued|delivered|running_late|not_configured|stopped|false|idle|unknown|skipped|disabled|slow|retrying|cancelled)$/i.test(
             t,
           )
         ? 'warn'

@@ -83,23 +83,31 @@ export const VERSION_TTL_SECONDS = 60 * MINUTE;
 export const versionKey = (dataset: string) => `${KEY_PREFIX}version:${dataset}`;
 
 /** What Redis holds: the data-set tokens it was loaded under, its ETag and the JSON body as text. */
-type Entry = { v: string[]; e: string; b: string };
+type Entry = { v: string[]; e: string; h: Record<string, string>; b: string };
 
 /**
  * An entry as one string: `c1`, the tokens (space-separated), the ETag and the body, on lines of
  * their own (tokens and ETags never contain a newline or a space). Not JSON: the body is JSON text
  * already, and wrapping it again escaped every quote on write and unescaped it on every hit.
  */
-const ENTRY_FORMAT = "c1";
-const serializeEntry = (e: Entry) => `${ENTRY_FORMAT}\n${e.v.join(" ")}\n${e.e}\n${e.b}`;
+const ENTRY_FORMAT = "c2";
+// c2: a line of response headers (JSON, no newline) between the ETag and the body.
+const serializeEntry = (e: Entry) => `${ENTRY_FORMAT}\n${e.v.join(" ")}\n${e.e}\n${JSON.stringify(e.h)}\n${e.b}`;
 
 function parseEntry(raw: string): Entry | undefined {
   const tokensEnd = raw.indexOf("\n", ENTRY_FORMAT.length + 1);
   const etagEnd = tokensEnd < 0 ? -1 : raw.indexOf("\n", tokensEnd + 1);
+  const headersEnd = etagEnd < 0 ? -1 : raw.indexOf("\n", etagEnd + 1);
   // Anything else (an older format, a truncated value) is a miss, and the miss overwrites it.
-  if (!raw.startsWith(`${ENTRY_FORMAT}\n`) || etagEnd < 0) return undefined;
+  if (!raw.startsWith(`${ENTRY_FORMAT}\n`) || headersEnd < 0) return undefined;
   const tokens = raw.slice(ENTRY_FORMAT.length + 1, tokensEnd);
-  return { v: tokens ? tokens.split(" ") : [], e: raw.slice(tokensEnd + 1, etagEnd), b: raw.slice(etagEnd + 1) };
+  let h: Record<string, string>;
+  try {
+    h = JSON.parse(raw.slice(etagEnd + 1, headersEnd));
+  } catch {
+    return undefined;
+  }
+  return { v: tokens ? tokens.split(" ") : [], e: raw.slice(tokensEnd + 1, etagEnd), h, b: raw.slice(headersEnd + 1) };
 }
 
 export type CachedJsonOptions<T> = {
@@ -113,6 +121,8 @@ export type CachedJsonOptions<T> = {
    * otherwise be replayed for the whole TTL after it recovered. Default: store.
    */
   cacheable?: (value: T) => boolean;
+  /** Response headers derived from the answer (a next-page cursor), stored and replayed with it. */
+  headers?: (value: T) => Record<string, string>;
 };
 
 // Hot keys (the same page asked for again and again) skip the SHA-256 and its hex formatting.
@@ -155,7 +165,7 @@ export async function cachedJson<T>(
     const [raw, ...current] = await redis.mget<(string | null)[]>(key, ...versionKeys);
     const entry = raw ? parseEntry(raw) : undefined;
     if (entry && current.every((v, i) => v !== null && v === entry.v[i]) && entry.v.length === current.length) {
-      return respond(c, policy, entry.b, entry.e, "HIT");
+      return respond(c, policy, entry.b, entry.e, "HIT", entry.h);
     }
     versions = current.includes(null) ? await initVersions(redis, versionKeys, current) : (current as string[]);
   } catch (err) {
@@ -165,14 +175,15 @@ export async function cachedJson<T>(
   const value = await opts.load();
   const body = JSON.stringify(value);
   const etag = await etagOf(body);
+  const headers = opts.headers?.(value) ?? {};
   if (versions && body.length <= MAX_ENTRY_BYTES && (opts.cacheable?.(value) ?? true)) {
     // Awaited (not waitUntil) so the next request is a hit: one pipelined call, on the miss path only.
-    const entry: Entry = { v: versions, e: etag, b: body };
+    const entry: Entry = { v: versions, e: etag, h: headers, b: body };
     const write = redis.pipeline().set(key, serializeEntry(entry), { ex: policy.ttl });
     for (const k of versionKeys) write.expire(k, VERSION_TTL_SECONDS);
     await write.exec().catch((err) => logCacheFailure(c, "write", err));
   }
-  return respond(c, policy, body, etag, "MISS");
+  return respond(c, policy, body, etag, "MISS", headers);
 }
 
 /** Makes every cached response built from these data sets a miss. Never throws (logged instead). */
@@ -216,7 +227,15 @@ async function initVersions(redis: Redis, keys: string[], current: (string | nul
   });
 }
 
-function respond(c: Context<AppBindings>, policy: CachePolicy, body: string, etag: string, state: "HIT" | "MISS") {
+function respond(
+  c: Context<AppBindings>,
+  policy: CachePolicy,
+  body: string,
+  etag: string,
+  state: "HIT" | "MISS",
+  headers: Record<string, string>,
+) {
+  for (const [name, value] of Object.entries(headers)) c.header(name, value);
   c.header("ETag", etag);
   c.header("X-Cache", state);
   countEvent("blackroad_cache_requests_total", { result: state === "HIT" ? "hit" : "miss" });

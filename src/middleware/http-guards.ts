@@ -62,7 +62,7 @@ export const requireKnownContentType = createMiddleware<AppBindings>(async (c, n
 const CORS_ALLOW_METHODS = "GET,HEAD,POST,PUT,PATCH,DELETE,OPTIONS";
 const CORS_ALLOW_HEADERS = "Authorization,Content-Type,Idempotency-Key,If-None-Match,X-Request-Id";
 const CORS_EXPOSE_HEADERS =
-  "X-Request-Id,X-Cache,ETag,Retry-After,RateLimit-Limit,RateLimit-Remaining,RateLimit-Reset,Server-Timing";
+  "X-Request-Id,X-Cache,ETag,Retry-After,RateLimit-Limit,RateLimit-Remaining,RateLimit-Reset,Server-Timing,X-Next-Cursor,Link";
 
 /**
  * CORS from ALLOWED_ORIGINS with credentials. Hono's cors() still sends Allow-Credentials to

@@ -82,6 +82,7 @@ function withCommonHeaders(status: string, response: ResponseConfig, rateLimited
 
 function define(
   tag: string,
+  access: string,
   security: Security,
   middleware: MiddlewareHandler<AppBindings>[],
   statuses: readonly number[],
@@ -103,6 +104,8 @@ function define(
     // Typed as the module wrote it (the added problem statuses are thrown, never returned by a handler).
     return createRoute({
       ...config,
+      // Every operation says who may call it, after what the module wrote about it.
+      description: config.description ? `${config.description}\n\n**Access:** ${access}` : `**Access:** ${access}`,
       tags: [tag],
       security,
       middleware: [...middleware, ...own],
@@ -115,6 +118,14 @@ function define(
   };
 }
 
+const ACCESS = {
+  anyone: "anyone, no token.",
+  maybeUser: "anyone; with a bearer token the answer is the signed-in user's (an invalid token is still 401).",
+  user: "a signed-in user (bearer token). Another user's items answer 404, as if they did not exist.",
+  admin: "an administrator (bearer token of an admin account; others get 403).",
+  scheme: "the security scheme named below, checked by the route itself.",
+} as const;
+
 /**
  * The presets of one tag (one router):
  *   anyone        no token (`security: []`)
@@ -126,10 +137,10 @@ function define(
 export function routeKit(tag: string, description: string) {
   TAGS.set(tag, description);
   return {
-    anyone: define(tag, [], [], []),
-    maybeUser: define(tag, [...BEARER_SECURITY, {}], [optionalAuth], [401, 503]),
-    user: define(tag, BEARER_SECURITY, [requireAuth], AUTH_PROBLEM_STATUSES),
-    admin: define(tag, BEARER_SECURITY, [requireAuth, requireAdmin], [401, 403, 503]),
-    scheme: (security: Security) => define(tag, security, [], [401, 503]),
+    anyone: define(tag, ACCESS.anyone, [], [], []),
+    maybeUser: define(tag, ACCESS.maybeUser, [...BEARER_SECURITY, {}], [optionalAuth], [401, 503]),
+    user: define(tag, ACCESS.user, BEARER_SECURITY, [requireAuth], AUTH_PROBLEM_STATUSES),
+    admin: define(tag, ACCESS.admin, BEARER_SECURITY, [requireAuth, requireAdmin], [401, 403, 503]),
+    scheme: (security: Security) => define(tag, ACCESS.scheme, security, [], [401, 503]),
   };
 }

@@ -8,7 +8,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Locator, Page } from "playwright-core";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { openPage, screenshot } from "./browser.ts";
 import { systemAndBrowser } from "./system.ts";
 
@@ -17,15 +17,22 @@ const provider = createServer((req, res) => {
   let raw = "";
   req.on("data", (c) => (raw += c));
   req.on("end", () => {
-    const body = JSON.parse(raw) as { messages: Array<{ role: string; content: string }> };
+    const body = JSON.parse(raw) as {
+      messages: Array<{ role: string; content: string }>;
+      tools?: Array<{ function: { name: string } }>;
+    };
     const tool = body.messages.find((m) => m.role === "tool");
-    const message = tool
-      ? { role: "assistant", content: `You have ${JSON.parse(tool.content).result.balance} RC.` }
-      : {
-          role: "assistant",
-          content: null,
-          tool_calls: [{ id: "c1", type: "function", function: { name: "get_wallet", arguments: "{}" } }],
-        };
+    const walletAgent = body.tools?.some((t) => t.function.name === "get_wallet");
+    const task = body.messages.filter((m) => m.role === "user").at(-1)?.content ?? "";
+    const message = !walletAgent
+      ? { role: "assistant", content: `Done: ${task.slice(0, 40)}` } // a workflow step's agent
+      : tool
+        ? { role: "assistant", content: `You have ${JSON.parse(tool.content).result.balance} RC.` }
+        : {
+            role: "assistant",
+            content: null,
+            tool_calls: [{ id: "c1", type: "function", function: { name: "get_wallet", arguments: "{}" } }],
+          };
     res.setHeader("Content-Type", "application/json");
     res.end(
       JSON.stringify({
@@ -42,6 +49,7 @@ const env = systemAndBrowser({
   OPENAI_BASE_URL: `http://127.0.0.1:${(provider.address() as AddressInfo).port}/v1`,
 });
 const run = Date.now().toString(36).slice(-5);
+afterAll(() => void provider.close());
 
 const win = (page: Page, title: string) => page.getByRole("dialog", { name: title });
 async function visible(l: Locator, timeout = 20_000): Promise<Locator> {
@@ -86,7 +94,47 @@ describe("Agents window", () => {
       );
     } finally {
       await desk.close();
-      provider.close();
+    }
+  });
+});
+
+describe("Workflows window", () => {
+  it("starts a sequential workflow, shows its steps while Cloudflare Workflows runs them, then the trace", async () => {
+    const desk = await openPage(env.browser, env.system.url);
+    const { page } = desk;
+    try {
+      await page.goto("/");
+      const account = await visible(win(page, "Sign in"));
+      await account.getByRole("tab", { name: "Create account" }).click();
+      const form = account.locator("form#register");
+      const username = `flows_${run}`;
+      await form.getByLabel("Username").fill(username);
+      await form.getByLabel("Email").fill(`${username}@example.com`);
+      await form.getByLabel("Password").fill("correct-horse-battery");
+      await form.getByRole("button", { name: "Create account" }).click();
+      await visible(page.locator("#user-btn", { hasText: username }));
+
+      await page.locator("#icons").getByRole("button", { name: "Workflows", exact: true }).click();
+      const flows = await visible(win(page, "Workflows"));
+      await flows.getByRole("combobox", { name: "Mode" }).selectOption("sequential");
+      await flows
+        .getByRole("textbox", { name: "Tasks" })
+        .fill("summarizer: list three facts about RoadChain\nsummarizer: shorten them");
+      await flows.getByRole("button", { name: "Start" }).click();
+
+      // Live: the steps table appears while the workflow runs; then the trace, once it is complete.
+      const steps = await visible(flows.getByRole("table", { name: "Steps" }), 30_000);
+      const trace = await visible(flows.getByRole("region", { name: "Reasoning trace" }), 60_000);
+      expect(await steps.locator("tbody tr").count()).toBe(2);
+      expect(await trace.getByRole("status").innerText()).toMatch(/^Result: Done: /);
+      expect(await trace.locator("details").count()).toBe(2);
+      await trace.locator("details summary").first().click();
+      expect(await trace.locator("details").first().innerText()).toContain("Input: list three facts about RoadChain");
+      await visible(flows.getByRole("list", { name: "Recent workflows" }).getByText("sequential"));
+      await screenshot(flows, "app-workflows");
+      expect(desk.problems()).toEqual([]);
+    } finally {
+      await desk.close();
     }
   });
 });

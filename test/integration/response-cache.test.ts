@@ -231,12 +231,19 @@ describe("response cache internals", () => {
     const key = await cacheKey("/api/video", params, 0);
     let loads = 0;
     const app = probeApp(redis, async () => ({ n: ++loads }), params);
-    for (const junk of ['{"v":[],"e":"\\"x\\"","b":"{}"}', "c1\nno-etag-line", "garbage"]) {
+    const older = 'c1\n\n"x"\n{"n":0}'; // the format before the headers line
+    for (const junk of [
+      '{"v":[],"e":"\\"x\\"","b":"{}"}',
+      older,
+      "c2\nno-etag-line",
+      'c2\n\n"x"\nnot-json\n{}',
+      "garbage",
+    ]) {
       await redis.set(key, junk, { ex: 60 });
       const res = await app.request("/probe");
       expect(res.headers.get("X-Cache"), junk).toBe("MISS");
       expect(await res.json()).toEqual({ n: loads });
-      expect(await redis.get<string>(key)).toMatch(/^c1\n/);
+      expect(await redis.get<string>(key)).toMatch(/^c2\n/);
     }
   });
 

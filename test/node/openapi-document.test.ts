@@ -24,9 +24,13 @@ type Doc = {
       string,
       {
         operationId?: string;
+        description?: string;
         tags?: string[];
         security?: unknown[];
-        responses: Record<string, { headers?: Record<string, unknown> }>;
+        responses: Record<
+          string,
+          { headers?: Record<string, unknown>; content?: Record<string, { example?: { status?: number } }> }
+        >;
       }
     >
   >;
@@ -91,6 +95,18 @@ describe("the OpenAPI document", () => {
       if (path.startsWith("/api/")) {
         expect(op.responses, `${name}: 429 declared`).toHaveProperty("429");
         expect(op.responses["429"]!.headers, `${name}: Retry-After on 429`).toHaveProperty("Retry-After");
+      }
+    }
+  });
+
+  it("describes every operation with who may call it, and gives each problem status an example of its own", () => {
+    for (const [path, item] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(item)) {
+        expect(op.description, `${method} ${path}`).toMatch(/\*\*Access:\*\* \S/);
+        for (const [status, response] of Object.entries(op.responses)) {
+          const problem = response.content?.["application/problem+json"];
+          if (problem) expect(problem.example?.status, `${method} ${path} ${status}`).toBe(Number(status));
+        }
       }
     }
   });

@@ -25,6 +25,7 @@ import { createTransfer, primaryWallet } from "../../services/chain/transfer.ts"
 import { verifyIncremental } from "../../services/chain/verify-incremental.ts";
 import type { AppRouteHandler } from "../../types.ts";
 import { idempotent } from "../idempotent.ts";
+import { setNextPage } from "../keyset.ts";
 import { actorOf, auditLater, type Ctx, chainOf } from "../request-kit.ts";
 import type * as routes from "./blockchain.routes.ts";
 
@@ -151,8 +152,10 @@ export const createTransaction: AppRouteHandler<typeof routes.createTransaction>
 };
 
 export const listTransactions: AppRouteHandler<typeof routes.listTransactions> = async (c) => {
-  const rows = await listUserTransactions(c.var.services.db, chainOf(c), getAuth(c).userId, c.req.valid("query"));
+  const query = c.req.valid("query");
+  const rows = await listUserTransactions(c.var.services.db, chainOf(c), getAuth(c).userId, query);
   c.header("Cache-Control", "no-store");
+  setNextPage(c, rows, query.limit);
   return c.json(rows, 200);
 };
 

@@ -7,6 +7,7 @@ import * as folders from "../../services/email/folders.ts";
 import * as mail from "../../services/email/messages.ts";
 import { boundRecipientProbes } from "../../services/email/recipient-probes.ts";
 import type { AppBindings, AppRouteHandler } from "../../types.ts";
+import { setNextPage } from "../keyset.ts";
 import { auditLater } from "../request-kit.ts";
 import type * as routes from "./email.routes.ts";
 import { emailJson, folderJson } from "./email.schemas.ts";
@@ -18,9 +19,10 @@ const mailChanged = (c: Context<AppBindings>, userIds: number[]) =>
     [...new Set(userIds)].map((id) => `mail:${id}`),
   );
 
-function listResponse(c: Context<AppBindings>, page: mail.MailPage) {
+function listResponse(c: Context<AppBindings>, page: mail.MailPage, limit: number) {
   c.header("X-Total-Count", String(page.total));
   c.header("X-Unread-Count", String(page.unread));
+  setNextPage(c, page.rows, limit);
   return c.json(page.rows.map(emailJson), 200);
 }
 
@@ -59,25 +61,28 @@ export const listFolderEmails: AppRouteHandler<typeof routes.listFolderEmails> =
     { folderId: c.req.valid("param").id },
     c.req.valid("query"),
   );
-  return listResponse(c, page);
+  return listResponse(c, page, c.req.valid("query").limit);
 };
 
 export const inbox: AppRouteHandler<typeof routes.inbox> = async (c) =>
   listResponse(
     c,
     await mail.listMailbox(c.var.services.db, getAuth(c).userId, { folderType: "inbox" }, c.req.valid("query")),
+    c.req.valid("query").limit,
   );
 
 export const sent: AppRouteHandler<typeof routes.sent> = async (c) =>
   listResponse(
     c,
     await mail.listMailbox(c.var.services.db, getAuth(c).userId, { folderType: "sent" }, c.req.valid("query")),
+    c.req.valid("query").limit,
   );
 
 export const drafts: AppRouteHandler<typeof routes.drafts> = async (c) =>
   listResponse(
     c,
     await mail.listMailbox(c.var.services.db, getAuth(c).userId, { folderType: "drafts" }, c.req.valid("query")),
+    c.req.valid("query").limit,
   );
 
 export const send: AppRouteHandler<typeof routes.send> = async (c) => {

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { problemResponses } from "../../lib/errors.ts";
-import { PaginationQuery } from "../../lib/pagination.ts";
+import { KeysetQuery } from "../../lib/pagination.ts";
 import { IdParams } from "../../lib/params.ts";
 import { json, jsonBody, routeKit } from "../route-kit.ts";
 import {
@@ -54,7 +54,7 @@ export const listFolderEmails = user({
   method: "get",
   path: "/api/email/folders/{id}/emails",
   summary: "Emails in one of my folders, newest first",
-  request: { params: IdParams, query: PaginationQuery },
+  request: { params: IdParams, query: KeysetQuery },
   responses: { ...mailList("A page of the folder"), ...problemResponses(404, 422) },
 });
 
@@ -63,7 +63,7 @@ export const inbox = user({
   method: "get",
   path: "/api/email/inbox",
   summary: "My inbox, newest first",
-  request: { query: PaginationQuery },
+  request: { query: KeysetQuery },
   responses: { ...mailList("A page of my inbox"), ...problemResponses(422) },
 });
 
@@ -72,7 +72,7 @@ export const sent = user({
   method: "get",
   path: "/api/email/sent",
   summary: "Emails I sent, newest first",
-  request: { query: PaginationQuery },
+  request: { query: KeysetQuery },
   responses: { ...mailList("A page of my sent emails"), ...problemResponses(422) },
 });
 
@@ -81,7 +81,7 @@ export const drafts = user({
   method: "get",
   path: "/api/email/drafts",
   summary: "My drafts, newest first",
-  request: { query: PaginationQuery },
+  request: { query: KeysetQuery },
   responses: { ...mailList("A page of my drafts"), ...problemResponses(422) },
 });
 

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { ProblemSchema } from "../../lib/errors.ts";
+import { problemResponses } from "../../lib/errors.ts";
 import { routeKit } from "../route-kit.ts";
 
 export const METRICS_SECURITY: Array<Record<string, string[]>> = [{ metricsToken: [] }];
@@ -16,10 +16,10 @@ export const scrapeMetrics = scheme(METRICS_SECURITY)({
     "counters, summed over every isolate. Requires `Authorization: Bearer <METRICS_TOKEN>`; 503 while no token is configured.",
   responses: {
     200: { description: "The exposition", content: { "text/plain": { schema: z.string() } } },
-    401: { description: "Missing or wrong token", content: { "application/problem+json": { schema: ProblemSchema } } },
+    401: { ...problemResponses(401)[401], description: "Missing or wrong token" },
     503: {
+      ...problemResponses(503)[503],
       description: "Metrics are not configured, or the metric store is unreachable",
-      content: { "application/problem+json": { schema: ProblemSchema } },
     },
   },
 });

@@ -17,6 +17,7 @@ import {
 } from "../../services/prism/jobs.ts";
 import { prismStats } from "../../services/prism/stats.ts";
 import type { AppRouteHandler } from "../../types.ts";
+import { setNextPage } from "../keyset.ts";
 import { auditLater, chainOf } from "../request-kit.ts";
 import type * as routes from "./prism.routes.ts";
 
@@ -36,9 +37,10 @@ export const events: AppRouteHandler<typeof routes.events> = async (c) => {
 };
 
 export const listJobs: AppRouteHandler<typeof routes.listJobs> = async (c) => {
-  const { status, type, limit, offset } = c.req.valid("query");
-  const { items, total } = await pageJobs(c.var.services.db, { status, type }, { limit, offset });
+  const { status, type, limit, offset, before } = c.req.valid("query");
+  const { items, total } = await pageJobs(c.var.services.db, { status, type }, { limit, offset, before });
   c.header("Cache-Control", "no-store");
+  setNextPage(c, items, limit);
   return c.json({ items, total, limit, offset }, 200);
 };
 

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { PaginationQuery } from "../../lib/pagination.ts";
+import { KeysetQuery, PaginationQuery } from "../../lib/pagination.ts";
 import { idParam } from "../../lib/params.ts";
 import { EVENT_TYPE_RE } from "../../services/prism/events.ts";
 import { JOB_STATUSES, JOB_TYPES } from "../../services/prism/jobs.ts";
@@ -66,7 +66,7 @@ const page = <T extends z.ZodType>(item: T, name: string) =>
 
 export const EventPageSchema = page(EventSchema, "AuditEventPage");
 
-export const JobsQuery = PaginationQuery.extend({
+export const JobsQuery = KeysetQuery.extend({
   status: z.enum(JOB_STATUSES).optional(),
   type: z.enum(JOB_TYPES).optional(),
 });

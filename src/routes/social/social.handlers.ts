@@ -5,6 +5,7 @@ import * as comments from "../../services/social/comments.ts";
 import * as people from "../../services/social/people.ts";
 import * as posts from "../../services/social/posts.ts";
 import type { AppRouteHandler } from "../../types.ts";
+import { nextPageHeaders, setNextPage } from "../keyset.ts";
 import { auditLater } from "../request-kit.ts";
 import type * as routes from "./social.routes.ts";
 import { commentJson, feedPostJson, personJson, postJson, profileJson } from "./social.schemas.ts";
@@ -20,6 +21,7 @@ export const feed: AppRouteHandler<typeof routes.feed> = async (c) => {
     params: query,
     userId: viewer,
     load: async () => (await posts.listFeed(c.var.services.db, viewer, query.scope, query)).map(feedPostJson),
+    headers: (page) => nextPageHeaders(c, page, query.limit),
   });
 };
 
@@ -102,6 +104,7 @@ export const userPosts: AppRouteHandler<typeof routes.userPosts> = async (c) => 
     c.req.valid("param").id,
     c.req.valid("query"),
   );
+  setNextPage(c, rows, c.req.valid("query").limit);
   return c.json(rows.map(postJson), 200);
 };
 

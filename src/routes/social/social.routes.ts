@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { problemResponses } from "../../lib/errors.ts";
-import { PaginationQuery } from "../../lib/pagination.ts";
+import { KeysetQuery, PaginationQuery } from "../../lib/pagination.ts";
 import { json, jsonBody, routeKit } from "../route-kit.ts";
 import {
   CommentIdParams,
@@ -141,8 +141,8 @@ export const userPosts = user({
   operationId: "listUserPosts",
   method: "get",
   path: "/api/social/users/{id}/posts",
-  summary: "A user's posts (the public ones, or all of mine), newest first",
-  request: { params: UserIdParams, query: PaginationQuery },
+  summary: "A user's posts (the public ones, or all of mine), newest first (keyset paging with ?before)",
+  request: { params: UserIdParams, query: KeysetQuery },
   responses: { 200: json(z.array(PostSchema), "A page of posts"), ...problemResponses(404, 422) },
 });
 

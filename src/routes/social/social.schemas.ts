@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { PaginationQuery } from "../../lib/pagination.ts";
+import { KeysetQuery } from "../../lib/pagination.ts";
 import { idParam } from "../../lib/params.ts";
 import type { CommentRow } from "../../services/social/comments.ts";
 import type { PersonRow, ProfileRow } from "../../services/social/people.ts";
@@ -28,7 +28,7 @@ export const PostIdParams = z.object({ id: idParam("id") });
 export const UserIdParams = z.object({ id: idParam("id") });
 export const CommentIdParams = z.object({ id: idParam("id"), commentId: idParam("commentId") });
 
-export const FeedQuery = PaginationQuery.extend({
+export const FeedQuery = KeysetQuery.extend({
   scope: z.enum(["following", "public"]).default("following").openapi({
     description:
       "`following`: mine and the people I follow (needs a token), filled with everyone's public posts (feed_reason `public`) while nobody I follow has posted; `public`: everyone's public posts",

@@ -1,9 +1,9 @@
-import { and, desc, eq, ne, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, lt, ne, type SQL, sql } from "drizzle-orm";
 import { emailFolders, emailMailbox, emails } from "../../db/schema/index.ts";
 import type { EmailFolderType, MailboxRole } from "../../lib/constants.ts";
 import type { Database } from "../../lib/db.ts";
 import { conflict, notFound } from "../../lib/errors.ts";
-import type { Pagination } from "../../lib/pagination.ts";
+import type { KeysetPage } from "../../lib/pagination.ts";
 import { isForeignKeyViolation } from "../db-errors.ts";
 import { findFolder } from "./folders.ts";
 
@@ -80,7 +80,7 @@ export async function listMailbox(
   db: Database,
   userId: number,
   filter: MailboxFilter,
-  page: Pagination,
+  page: KeysetPage,
 ): Promise<MailPage> {
   if ("folderId" in filter) await findFolder(db, userId, filter.folderId);
   const where = and(
@@ -88,7 +88,11 @@ export async function listMailbox(
     "folderId" in filter ? eq(emailMailbox.folderId, filter.folderId) : eq(emailFolders.folderType, filter.folderType),
   );
   const [rows, [counts]] = await db.batch([
-    selectMail(db).where(where).orderBy(desc(emailMailbox.id)).limit(page.limit).offset(page.offset),
+    selectMail(db)
+      .where(page.before === undefined ? where : and(where, lt(emailMailbox.id, page.before)))
+      .orderBy(desc(emailMailbox.id))
+      .limit(page.limit)
+      .offset(page.offset),
     db
       .select({
         total: sql<number>`count(*)::int`,

@@ -136,7 +136,7 @@ export async function createJob(
 export async function listJobs(
   db: Database,
   filter: { status?: JobStatus; type?: string },
-  page: { limit: number; offset: number },
+  page: { limit: number; offset: number; before?: number },
 ): Promise<{ items: JobView[]; total: number }> {
   const conditions: SQL[] = [];
   if (filter.status) conditions.push(eq(jobs.status, filter.status));
@@ -148,7 +148,8 @@ export async function listJobs(
       .select({ job: jobs, username: users.username })
       .from(jobs)
       .leftJoin(users, eq(users.id, jobs.userId))
-      .where(where)
+      // Keyset (`before`): below the previous page's last job; the total still counts the whole filter.
+      .where(page.before === undefined ? where : and(where, lt(jobs.id, page.before)))
       .orderBy(desc(jobs.id))
       .limit(page.limit)
       .offset(page.offset),

@@ -1,8 +1,8 @@
-import { and, desc, eq, or, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, lt, or, type SQL, sql } from "drizzle-orm";
 import { follows, postLikes, posts, users } from "../../db/schema/index.ts";
 import type { Database } from "../../lib/db.ts";
 import { notFound } from "../../lib/errors.ts";
-import type { Pagination } from "../../lib/pagination.ts";
+import type { KeysetPage } from "../../lib/pagination.ts";
 import { isForeignKeyViolation } from "../db-errors.ts";
 
 export type PostRow = {
@@ -76,12 +76,14 @@ export function listFeed(
   db: Database,
   viewerId: number | null,
   scope: FeedScope,
-  page: Pagination,
+  page: KeysetPage,
 ): Promise<FeedRow[]> {
   const reason = (r: FeedReason) => sql<FeedReason>`${r}::text`;
+  // Keyset (`?before`): the page below the previous page's last post, through the same id order.
+  const below = page.before === undefined ? undefined : lt(posts.id, page.before);
   if (scope === "public" || viewerId === null) {
     return selectPosts(db, viewerId, { feedReason: reason("public") })
-      .where(eq(posts.isPublic, true))
+      .where(and(eq(posts.isPublic, true), below))
       .orderBy(desc(posts.id))
       .limit(page.limit)
       .offset(page.offset);
@@ -95,7 +97,7 @@ export function listFeed(
     and(eq(posts.isPublic, true), or(followed, sql`not ${followedHavePosted}`)),
   );
   return selectPosts(db, viewerId, { feedReason })
-    .where(where)
+    .where(and(where, below))
     .orderBy(desc(posts.id))
     .limit(page.limit)
     .offset(page.offset);
@@ -106,12 +108,18 @@ export async function listUserPosts(
   db: Database,
   viewerId: number,
   userId: number,
-  page: Pagination,
+  page: KeysetPage,
 ): Promise<PostRow[]> {
   const [exists, rows] = await db.batch([
     db.select({ id: users.id }).from(users).where(eq(users.id, userId)),
     selectPosts(db, viewerId)
-      .where(and(eq(posts.userId, userId), visibleTo(viewerId)))
+      .where(
+        and(
+          eq(posts.userId, userId),
+          visibleTo(viewerId),
+          page.before === undefined ? undefined : lt(posts.id, page.before),
+        ),
+      )
       .orderBy(desc(posts.id))
       .limit(page.limit)
       .offset(page.offset),
