@@ -416,10 +416,38 @@ const mineSpec = {
   next: (i: number) => ({ method: "POST", path: "/api/blockchain/blocks", headers: auth(i), body: "{}" }),
 };
 await api_("POST /api/blockchain/blocks (difficulty 4)", null, mineSpec);
+// Metrics on and off (issue 21): /health and one I/O route, back to back, off → on → off → on, so
+// the two pairs show the run-to-run noise the difference must stay within (docs/performance.md).
+if (!ONLY || ONLY.test("metrics")) await metricsOnOff();
+
 if (!ONLY || ONLY.test("POST /api/blockchain/blocks (difficulty 1)")) {
   await runtime.setApiBindings({ BLOCKCHAIN_DIFFICULTY: "1" });
   await api_("POST /api/blockchain/blocks (difficulty 1)", null, mineSpec);
   await api_("POST /api/blockchain/blocks (difficulty 1)", null, { ...mineSpec, connections: 4 }, "4 miners race");
+}
+
+async function metricsOnOff(): Promise<void> {
+  const token = "bench-metrics-token-0123456789abcdef";
+  const routes: [string, string, (i: number) => RequestParts][] = [
+    ["GET /health", "const", () => ({ path: "/health" })],
+    ["GET /api/blockchain/transactions", "rh", transactionsPage],
+  ];
+  for (const round of [1, 2]) {
+    for (const on of [false, true]) {
+      await runtime.setApiBindings(on ? { METRICS_TOKEN: token } : {});
+      for (const [name, floor, next] of routes) {
+        await measure("metrics", `${name}, metrics ${on ? "on" : "off"} (${round})`, floor, { next });
+      }
+      // Collection really ran (or really did not): /metrics counts the route, or answers 503 without a token.
+      const res = await fetch(`${runtime.apiUrl}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+      const text = await res.text();
+      const counted = /blackroad_http_requests_total\{[^}]*route="\/health"[^}]*\} (\d+)/.exec(text)?.[1];
+      if (on ? res.status !== 200 || !counted : res.status !== 503)
+        throw new Error(`metrics ${on ? "on" : "off"}: /metrics answered ${res.status}: ${text.slice(0, 300)}`);
+      if (on) log(`  /metrics counted ${counted} requests to /health`);
+    }
+  }
+  await runtime.setApiBindings({});
 }
 
 async function missSequence(name: string, dataset: string, next: (i: number) => RequestParts, n = 40): Promise<void> {

@@ -1,10 +1,10 @@
 /**
  * After the Worker tests: every key left in Redis must expire, or be one of the few documented as
- * permanent (README, "Redis keys"). A key without a TTL grows Redis with the number of users forever.
+ * permanent (docs/configuration.md, "Redis keys"). A key without a TTL grows Redis with the number of users forever.
  * Runs in Node from the workers project's global teardown, through the local cloud's Upstash REST API.
  */
 
-/** Keys allowed to live forever, with the reason (keep in step with the README's Redis table). */
+/** Keys allowed to live forever, with the reason (keep in step with the Redis table in docs/configuration.md). */
 export const PERMANENT_KEYS: ReadonlyArray<{ pattern: RegExp; reason: string }> = [];
 
 type Upstash = { url: string; token: string };
@@ -47,6 +47,6 @@ export async function assertEveryKeyExpires(upstash: Upstash): Promise<void> {
   const shapes = [...new Set(offenders.map((k) => k.replace(/\d+/g, "{n}").replace(/[0-9a-f]{32,}/g, "{hash}")))];
   throw new Error(
     `${offenders.length} Redis key(s) have no TTL after the Worker tests (give them one, or document them as ` +
-      `permanent in test/redis-ttl-audit.ts and the README's Redis table): ${shapes.slice(0, 20).join(", ")}`,
+      `permanent in test/redis-ttl-audit.ts and the Redis table in docs/configuration.md): ${shapes.slice(0, 20).join(", ")}`,
   );
 }

@@ -107,7 +107,7 @@ program
 program
   .command("check")
   .description(
-    "does the manifest agree with wrangler.toml, .dev.vars.example, src/config.ts, the README and the workflows?",
+    "does the manifest agree with wrangler.toml, .dev.vars.example, src/config.ts, docs/configuration.md and the workflows?",
   )
   .addOption(json())
   .action(
@@ -126,7 +126,9 @@ program
 
 program
   .command("docs")
-  .description("regenerate infra/README.md, infra/services/*.md and the README configuration table from the manifest")
+  .description(
+    "regenerate infra/README.md, infra/services/*.md and the configuration table (docs/configuration.md) from the manifest",
+  )
   .option("--check", "only report stale files (exit 1), write nothing")
   .addOption(json())
   .action(action((m, o: Common & { check?: boolean }) => docs(m, { check: Boolean(o.check) })));

@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type EnvVar, type Manifest, repoRoot, type Service, setIn } from "./manifest.ts";
 import {
+  CONFIG_DOC,
   readConfigSchema,
   readReadmeTable,
   readVarsFile,
@@ -164,19 +165,19 @@ export function checkConsistency(m: Manifest, root = repoRoot): Problem[] {
   for (const r of rows)
     if (!vars.has(r.name))
       label(
-        "README.md",
+        CONFIG_DOC,
         `the configuration table names ${r.name}, which the manifest does not — ${manifestEntry(service, { name: r.name })}`,
       );
   for (const v of s.env) {
     const r = byName.get(v.name);
     if (!r)
       label(
-        "README.md",
+        CONFIG_DOC,
         `the configuration table lacks ${v.name} — run \`npm run ops -- docs\` (it regenerates the table from the manifest)`,
       );
     else if (r.kind !== README_KIND[v.kind] || r.default !== v.default)
       label(
-        "README.md",
+        CONFIG_DOC,
         `the configuration table says ${v.name} is ${r.kind} with default ${JSON.stringify(r.default)}; the manifest says ${README_KIND[v.kind]} with default ${JSON.stringify(v.default)} — run \`npm run ops -- docs\``,
       );
   }

@@ -17,7 +17,7 @@ export const SLOW_REQUEST_MS = 1_000;
  *
  * Successful requests get no line of ours: with `[observability]` on, Workers Logs already records
  * each invocation (method, URL, status, duration, CPU time), and writing a second line per request
- * cost a trivial route about a quarter of its throughput (see README, Performance).
+ * cost a trivial route about a quarter of its throughput (see docs/performance.md).
  */
 export const requestContext = createMiddleware<AppBindings>(async (c, next) => {
   const started = performance.now();

@@ -110,7 +110,7 @@ export async function startSystem(
       // of its own (3–15, handed out by a counter), so one file's FLUSHDB never wipes another's
       // sessions and their rate-limit counters never add up.
       const db = 3 + ((await redis.incr("blackroad:browser-test-databases")) % 13);
-      await redis.expire("blackroad:browser-test-databases", 24 * 3600); // every key expires (README, Redis keys)
+      await redis.expire("blackroad:browser-test-databases", 24 * 3600); // every key expires (docs/configuration.md, Redis keys)
       await redis.select(db);
       await redis.flushdb();
       const u = new URL(process.env.REDIS_URL);

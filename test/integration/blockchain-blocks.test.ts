@@ -51,7 +51,7 @@ describe("mining a chain", () => {
 
     const second = await mineOk(chain, miner);
     expect(second).toMatchObject({ height: 2, previous_hash: first.hash, difficulty: 1, reward: "50.00000000" });
-    // Anyone can recompute the hash from the JSON alone (README: RoadChain, verify it yourself).
+    // Anyone can recompute the hash from the JSON alone (docs/roadchain.md: verify it yourself).
     for (const b of [first, second]) {
       expect(await hashBlockHeader(headerOf(b))).toBe(b.hash);
       expect(meetsDifficulty(b.hash, b.difficulty)).toBe(true);

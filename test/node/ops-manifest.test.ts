@@ -32,14 +32,7 @@ afterEach(() => {
 function copyOfRepo(): string {
   const dir = mkdtempSync(join(tmpdir(), "ops-manifest-"));
   dirs.push(dir);
-  for (const f of [
-    "wrangler.toml",
-    ".dev.vars.example",
-    "README.md",
-    ".github",
-    "infra",
-    "src/services/miner/settings.ts",
-  ])
+  for (const f of ["wrangler.toml", ".dev.vars.example", "docs", ".github", "infra", "src/services/miner/settings.ts"])
     cpSync(join(repoRoot, f), join(dir, f), { recursive: true });
   return dir;
 }
@@ -122,7 +115,9 @@ describe("the manifest agrees with wrangler.toml, .dev.vars.example, src/config.
     );
     expect(problems).toContain(".dev.vars.example: lacks NEW_KNOB — add a comment line and NEW_KNOB=on");
     expect(problems).toContain("src/config.ts: configSchema lacks NEW_KNOB");
-    expect(problems).toContain("README.md: the configuration table lacks NEW_KNOB — run `npm run ops -- docs`");
+    expect(problems).toContain(
+      "docs/configuration.md: the configuration table lacks NEW_KNOB — run `npm run ops -- docs`",
+    );
   });
 
   it("a variable only config.ts parses fails, naming it", () => {
@@ -134,7 +129,9 @@ describe("the manifest agrees with wrangler.toml, .dev.vars.example, src/config.
     );
     expect(problems).toContain("wrangler.toml: [vars] sets BCRYPT_ROUNDS, which the manifest does not name");
     expect(problems).toContain(".dev.vars.example: names BCRYPT_ROUNDS, which the manifest does not");
-    expect(problems).toContain("README.md: the configuration table names BCRYPT_ROUNDS, which the manifest does not");
+    expect(problems).toContain(
+      "docs/configuration.md: the configuration table names BCRYPT_ROUNDS, which the manifest does not",
+    );
   });
 
   it("a different default, importance or kind fails", () => {
@@ -158,7 +155,9 @@ describe("the manifest agrees with wrangler.toml, .dev.vars.example, src/config.
 
   it("a README row edited by hand to a different default fails", () => {
     const dir = copyOfRepo();
-    edit(dir, "README.md", (s) => s.replace("| `BCRYPT_ROUNDS` | var | `12` |", "| `BCRYPT_ROUNDS` | var | `10` |"));
+    edit(dir, "docs/configuration.md", (s) =>
+      s.replace("| `BCRYPT_ROUNDS` | var | `12` |", "| `BCRYPT_ROUNDS` | var | `10` |"),
+    );
     expect(describeProblems(checkConsistency(loadManifest(), dir))).toContain(
       'the configuration table says BCRYPT_ROUNDS is var with default "10"; the manifest says var with default "12"',
     );
@@ -208,7 +207,9 @@ describe("generated docs", () => {
     m.services["edge-api"]!.env.find((v) => v.name === "DEBUG")!.description = "Changed too.";
     const out = docs(m, { check: true }, dir);
     expect(out.exitCode).toBe(1);
-    expect(out.json).toMatchObject({ stale: ["README.md", "infra/services/edge-api.md", "infra/services/redis.md"] });
+    expect(out.json).toMatchObject({
+      stale: ["docs/configuration.md", "infra/services/edge-api.md", "infra/services/redis.md"],
+    });
     // Writing them makes them current again, and keeps what people wrote below the generated part.
     edit(dir, "infra/services/redis.md", (s) => `${s}\nA note by hand.\n`);
     expect(docs(m, { check: false }, dir).exitCode).toBe(0);

@@ -1,6 +1,6 @@
 // RoadChain block header and its hash.
 //
-// Rule (published in the README so anyone can re-verify a block):
+// Rule (published in docs/roadchain.md so anyone can re-verify a block):
 //   hash = lowercase hex SHA-256 of the UTF-8 bytes of the RFC 8785 (JCS) serialisation of
 //   exactly these nine fields: difficulty, height, merkle_root, miner_address, nonce,
 //   previous_hash, reward, timestamp, transaction_count. Any other property is ignored.

@@ -1,4 +1,4 @@
-// RoadChain issuance rules (README "RoadChain: verify it yourself" → "Issuance"): what difficulty and
+// RoadChain issuance rules (docs/roadchain.md, "Issuance"): what difficulty and
 // what reward the next block must carry. Pure functions of the chain and the configuration, so the
 // Durable Object (which enforces them on append), the mining template and /verify agree.
 import type { AppConfig } from "../../config.ts";

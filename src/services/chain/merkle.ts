@@ -1,4 +1,4 @@
-// RoadChain merkle root. Exact rule (published in the README for third-party re-verification):
+// RoadChain merkle root. Exact rule (published in docs/roadchain.md for third-party re-verification):
 //
 //   1. Leaves are the transaction hashes in block order, each 64 lowercase hex chars decoded
 //      to its 32 raw bytes. Leaves are NOT hashed again.

@@ -18,7 +18,7 @@ const ZERO = "0.00000000";
 
 /**
  * Anchors an entry: a data-carrying RoadChain transaction, signed by the owner's wallet like any
- * transfer (same payload, hash and signature rules, so the README's checker verifies it): from the
+ * transfer (same payload, hash and signature rules, so the checker in docs/roadchain.md verifies it): from the
  * owner's address to itself, the smallest amount (a self-transfer: no balance moves), fee 0,
  * message `roadchain-vault-v1:sha256:<hex>`. It is
  * written pending, with the entry's pointer to it and an event, in one batch; a miner includes it
