@@ -481,4 +481,12 @@ export const BREAKS: Break[] = [
     replace: "if (false) throw new ToolRefused(",
     tests: ["test/integration/agents.test.ts"],
   },
+  {
+    name: "leitl-socket-flood",
+    rule: "LEITL: a socket sending more than its bucket of messages per minute is closed",
+    file: "src/durable-objects/leitl.ts",
+    search: 'if (!bucket) return ws.close(1008, "too many messages");',
+    replace: 'if (false) return ws.close(1008, "too many messages");',
+    tests: ["test/integration/leitl.test.ts"],
+  },
 ];

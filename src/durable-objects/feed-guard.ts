@@ -43,6 +43,15 @@ export function messageBytes(message: string | ArrayBuffer | Blob, max: number):
   return new TextEncoder().encode(message).byteLength;
 }
 
+/** A token bucket of `perMinute` messages, refilled evenly over the minute. */
+export type Bucket = { tokens: number; tokensAt: number };
+
+/** The bucket after one message, or null when it is empty (the socket is flooding). */
+export function takeToken(bucket: Bucket, perMinute: number, now: number): Bucket | null {
+  const tokens = Math.min(perMinute, bucket.tokens + ((now - bucket.tokensAt) / 60_000) * perMinute);
+  return tokens < 1 ? null : { tokens: tokens - 1, tokensAt: now };
+}
+
 /** Judges one client message and returns the socket's next state. */
 export function admit(
   state: SocketState,
@@ -51,10 +60,9 @@ export function admit(
   now: number,
 ): { verdict: Verdict; state: SocketState } {
   if (bytes > limits.maxFrameBytes) return { verdict: "too-big", state: { ...state, closed: true } };
-  const refill = ((now - state.tokensAt) / 60_000) * limits.maxMessagesPerMinute;
-  const tokens = Math.min(limits.maxMessagesPerMinute, state.tokens + refill);
-  if (tokens < 1) return { verdict: "flood", state: { ...state, tokens, tokensAt: now, closed: true } };
-  return { verdict: "ok", state: { ...state, tokens: tokens - 1, tokensAt: now, lastSeen: now } };
+  const bucket = takeToken(state, limits.maxMessagesPerMinute, now);
+  if (!bucket) return { verdict: "flood", state: { ...state, tokens: 0, tokensAt: now, closed: true } };
+  return { verdict: "ok", state: { ...state, ...bucket, lastSeen: now } };
 }
 
 export const isIdle = (state: SocketState, limits: FeedLimits, now: number) => now - state.lastSeen >= limits.idleMs;

@@ -30,6 +30,8 @@ export const LEITL_MAX_EVENTS = 200;
 /** Largest client message over the socket; larger closes it with 1009. */
 export const LEITL_MAX_FRAME_BYTES = 8_192;
 export const LEITL_MAX_SESSIONS = 50;
+/** Client messages (pings included) per socket per minute, as a bucket; more close it with 1008. */
+export const LEITL_MAX_MESSAGES_PER_MINUTE = 120;
 
 export interface LeitlRpc {
   /** WebSocket upgrade, `?session=<id>` of a registered session of this workspace: 101, or 404. */

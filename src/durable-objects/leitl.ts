@@ -1,9 +1,11 @@
 import { DurableObject } from "cloudflare:workers";
+import { type Bucket, takeToken } from "./feed-guard.ts";
 import {
   type Json,
   LEITL_MAX_EVENTS,
   LEITL_MAX_FRAME_BYTES,
   LEITL_MAX_MESSAGES,
+  LEITL_MAX_MESSAGES_PER_MINUTE,
   LEITL_MAX_SESSIONS,
   LEITL_SESSION_TTL_MS,
   type LeitlContext,
@@ -21,7 +23,8 @@ import {
  * Sockets use the hibernation API (`ctx.acceptWebSocket`, the session id as the socket's tag), so
  * an idle workspace costs nothing while its sockets stay open. Unlike the public block feed
  * (block-feed.ts, which avoids hibernation because anyone may flood it), every socket here is an
- * authenticated user's own, and each message is size-checked before it is parsed.
+ * authenticated user's own; each message is size-checked and counted (a per-socket bucket) before it
+ * is parsed.
  * State lives in the object's storage (kv): sessions, the last LEITL_MAX_MESSAGES messages, the last
  * LEITL_MAX_EVENTS activity events, the context. An alarm drops sessions whose heartbeat is older
  * than LEITL_SESSION_TTL_MS, closing their sockets.
@@ -36,6 +39,7 @@ export class LeitlDO extends DurableObject<Env> implements LeitlRpc {
     if (!session) return new Response("Unknown session", { status: 404 });
     const pair = new WebSocketPair();
     this.ctx.acceptWebSocket(pair[1], [sessionId]);
+    pair[1].serializeAttachment({ tokens: LEITL_MAX_MESSAGES_PER_MINUTE, tokensAt: Date.now() } satisfies Bucket);
     push(pair[1], { type: "hello", session, presence: this.#presence() });
     return new Response(null, { status: 101, webSocket: pair[0] });
   }
@@ -43,6 +47,13 @@ export class LeitlDO extends DurableObject<Env> implements LeitlRpc {
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
     const bytes = typeof message === "string" ? new TextEncoder().encode(message).byteLength : message.byteLength;
     if (bytes > LEITL_MAX_FRAME_BYTES) return ws.close(1009, "message too big");
+    // The bucket rides on the socket's attachment, so it survives hibernation with the socket.
+    // Messages already in flight when it was closed still arrive: they are dropped.
+    const socket = ws.deserializeAttachment() as Bucket & { closed?: true };
+    if (socket.closed) return;
+    const bucket = takeToken(socket, LEITL_MAX_MESSAGES_PER_MINUTE, Date.now());
+    ws.serializeAttachment(bucket ?? { ...socket, closed: true });
+    if (!bucket) return ws.close(1008, "too many messages");
     const [sessionId] = this.ctx.getTags(ws);
     if (!sessionId || !this.#sessions()[sessionId]) return ws.close(1008, "session ended");
     if (message === "ping") {

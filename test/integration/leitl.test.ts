@@ -3,7 +3,11 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type LeitlSession, leitlStub } from "../../src/durable-objects/leitl.contract.ts";
+import {
+  LEITL_MAX_MESSAGES_PER_MINUTE,
+  type LeitlSession,
+  leitlStub,
+} from "../../src/durable-objects/leitl.contract.ts";
 import type { LeitlDO } from "../../src/durable-objects/leitl.ts";
 import { api, expectProblem } from "../helpers/api.ts";
 import { createUser, type TestUser } from "../helpers/users.ts";
@@ -93,6 +97,20 @@ describe("LEITL", () => {
     s2.ws.send("x".repeat(9000));
     expect((await s2.closed).code).toBe(1009);
     s1.ws.close(1000, "done");
+  });
+
+  it("closes a socket that floods: more than LEITL_MAX_MESSAGES_PER_MINUTE messages at once is 1008", async () => {
+    const session = await register(alice, "flooder");
+    const sock = await connect(alice, session.id);
+    await sock.waitFor((m) => m.type === "hello");
+    // A burst of the bucket's size plus 30: the bucket refills 2 a second, so however slow the
+    // machine, the burst empties it within 15 s and the socket is closed before the last ping.
+    const sent = LEITL_MAX_MESSAGES_PER_MINUTE + 30;
+    for (let i = 0; i < sent; i++) sock.ws.send("ping");
+    expect(await sock.closed).toMatchObject({ code: 1008, reason: "too many messages" });
+    const pongs = sock.messages.filter((m) => m.type === "pong").length;
+    expect(pongs).toBeGreaterThanOrEqual(LEITL_MAX_MESSAGES_PER_MINUTE);
+    expect(pongs).toBeLessThan(sent);
   });
 
   it("keeps each user's workspace theirs", async () => {
