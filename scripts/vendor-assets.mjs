@@ -23,3 +23,18 @@ const uplotTarget = join(target, "..", "uplot");
 mkdirSync(uplotTarget, { recursive: true });
 for (const file of ["uPlot.iife.min.js", "uPlot.min.css"])
   copyFileSync(join(uplotSource, file), join(uplotTarget, file));
+
+// GraphiQL (/api/graphiql, development only unless GRAPHIQL_ENABLED) and the React 18 UMD builds it runs on.
+const graphiqlTarget = join(target, "..", "graphiql");
+mkdirSync(graphiqlTarget, { recursive: true });
+const graphiqlSource = dirname(require.resolve("graphiql/package.json"));
+for (const file of ["graphiql.min.js", "graphiql.min.css"])
+  copyFileSync(join(graphiqlSource, file), join(graphiqlTarget, file));
+copyFileSync(
+  join(dirname(require.resolve("react/package.json")), "umd", "react.production.min.js"),
+  join(graphiqlTarget, "react.production.min.js"),
+);
+copyFileSync(
+  join(dirname(require.resolve("react-dom/package.json")), "umd", "react-dom.production.min.js"),
+  join(graphiqlTarget, "react-dom.production.min.js"),
+);

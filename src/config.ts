@@ -33,6 +33,8 @@ export const configSchema = z.object({
   // a wrangler [env.*] section, which does not inherit [vars]).
   ENVIRONMENT: z.enum(["development", "test", "production"]).default("production"),
   DEBUG: flag,
+  // GraphiQL at /api/graphiql: on under ENVIRONMENT=development, elsewhere only when this is true.
+  GRAPHIQL_ENABLED: flag,
   ALLOWED_ORIGINS: z
     .string()
     .optional()

@@ -261,6 +261,22 @@ export const BREAKS: Break[] = [
     tests: ["test/integration/blockchain-transactions.test.ts"],
   },
   {
+    name: "owner-wallet-history",
+    rule: "RoadChain: a user's balance history is their own primary wallet's",
+    file: "src/services/chain/balance-history.ts",
+    search: "from ${wallets} where user_id = ${userId} and is_primary limit 1",
+    replace: "from ${wallets} where is_primary limit 1",
+    tests: ["test/integration/chart-series.test.ts"],
+  },
+  {
+    name: "owner-activity-timeline",
+    rule: "Dashboard: the activity timeline counts only the caller's own events",
+    file: "src/services/dashboard/activity-timeline.ts",
+    search: ".where(and(eq(events.userId, userId), gte(events.createdAt,",
+    replace: ".where(and(gte(events.createdAt,",
+    tests: ["test/integration/chart-series.test.ts"],
+  },
+  {
     name: "owner-device",
     rule: "Devices: a device (its metrics, commands and token) belongs to its owner",
     file: "src/services/devices/registry.ts",

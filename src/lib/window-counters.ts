@@ -44,8 +44,12 @@ export class WindowCounters {
       new Promise((resolve) => setTimeout(resolve, ms)),
   ) {}
 
-  /** Counts one request under `prefix` in the current window of `windowMs`, if it is within `limit`. */
-  hit(prefix: string, limit: number, windowMs: number): WindowDecision {
+  /**
+   * Counts one request under `prefix` in the current window of `windowMs`, if it is within `limit`.
+   * `weight` is how many units it counts for (a GraphQL request counts its cost): refused when the
+   * units used plus this weight would exceed the limit.
+   */
+  hit(prefix: string, limit: number, windowMs: number, weight = 1): WindowDecision {
     const window = Math.floor(this.now() / windowMs);
     const key = `${prefix}:${window}`;
     const resetAtMs = (window + 1) * windowMs;
@@ -59,10 +63,10 @@ export class WindowCounters {
       this.entries.set(key, entry);
     }
     const used = entry.synced + entry.inFlight + entry.unsynced;
-    if (used >= limit) return { allowed: false, limit, remaining: 0, resetAtMs };
-    entry.unsynced++;
-    this.pending++;
-    return { allowed: true, limit, remaining: limit - used - 1, resetAtMs };
+    if (used + weight > limit) return { allowed: false, limit, remaining: Math.max(0, limit - used), resetAtMs };
+    entry.unsynced += weight;
+    this.pending += weight;
+    return { allowed: true, limit, remaining: limit - used - weight, resetAtMs };
   }
 
   /**

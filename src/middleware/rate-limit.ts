@@ -57,6 +57,15 @@ export const RATE_LIMITS: Record<string, RateLimitRule> & { default: RateLimitRu
   default: { requests: 300, window: "1 m", failClosed: false, exact: false },
 };
 
+/**
+ * Budgets of routes whose requests differ widely in work, charged by the handler with chargeCost
+ * on top of the per-route limit above. GraphQL: the operation's cost (schema/limits.ts; at most
+ * 5,000 for one request), so 20,000 a minute is four of the costliest queries, or ~60 feeds of 20.
+ */
+export const COST_BUDGETS = {
+  graphql: { points: 20_000, window: "1 m" },
+} as const satisfies Record<string, CostBudget>;
+
 /** Give up on the limiter after this long (below the Redis client's own 1 s timeout). */
 export const LIMITER_TIMEOUT_MS = 800;
 
@@ -145,6 +154,43 @@ async function limitExactly(
   return undefined;
 }
 
+/** Units per window that requests weighed by their cost may spend (GraphQL: docs/graphql.md). */
+export type CostBudget = { points: number; window: RateLimitRule["window"] };
+
+/**
+ * Charges `cost` units to the caller's `bucket` (per IP, like every limit here, counted the
+ * generous way: per isolate, synced to Redis in batches), or throws the 429 problem when the budget
+ * of the window cannot cover it. Called by a handler once it knows the cost, before the work runs.
+ * Exempt exactly when the per-route limiter is (no CF-Connecting-IP or loopback outside production).
+ */
+export function chargeCost(c: Context<AppBindings>, bucket: string, cost: number, budget: CostBudget): void {
+  const ip = clientIp(c.req.raw.headers);
+  if ((!ip || isLoopback(ip)) && c.var.config.ENVIRONMENT !== "production") return;
+  const identifier = `cost:${bucket}:${ip ? ipIdentity(ip) : "unknown"}`;
+  const decision = windowCounters.hit(`ratelimit:${identifier}`, budget.points, windowMs(budget.window), cost);
+  const syncing = windowCounters.sync(
+    (batch) => syncWindowCounts(c.var.services.redis, batch),
+    (err) => logFailure(c, bucket, false, describe(err)),
+  );
+  if (syncing) c.executionCtx.waitUntil(syncing);
+  if (decision.allowed) return;
+  const reset = String(Math.max(1, Math.ceil((decision.resetAtMs - Date.now()) / 1000)));
+  throw new ApiError(
+    429,
+    "rate-limited",
+    `Too much work requested: ${bucket} allows ${budget.points} cost units per ${budget.window.replace(" ", " ")} ` +
+      `from each address; this request costs ${cost} and ${decision.remaining} remain. Retry in ${reset} s`,
+    {
+      headers: {
+        "RateLimit-Limit": String(budget.points),
+        "RateLimit-Remaining": String(decision.remaining),
+        "RateLimit-Reset": reset,
+        "Retry-After": reset,
+      },
+    },
+  );
+}
+
 /** The route pattern this request will be handled by (first method route that matched). */
 export function endpointOf(c: Context): string {
   const route = matchedRoutes(c).find((r) => r.method !== "ALL");
@@ -180,7 +226,8 @@ export const rateLimit = createMiddleware<AppBindings>(async (c, next) => {
     });
   }
   await next();
-  for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
+  // A 429 from a cost budget (chargeCost) carries that budget's headers: keep them.
+  if (c.res.status !== 429) for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
 });
 
 const describe = (err: unknown) => (err instanceof Error ? `${err.name}: ${err.message}`.slice(0, 200) : "error");

@@ -56,3 +56,55 @@ export async function countStatements<T>(fn: () => Promise<T>): Promise<{ result
     spy.mockRestore();
   }
 }
+
+export type SseEvent = { event: string; data: GraphQLResult | null };
+
+/**
+ * Opens a GraphQL-over-SSE stream (POST /api/graphql, Accept: text/event-stream) and reads its
+ * events as they come; `close()` cancels the stream as a leaving client would.
+ */
+export async function gqlStream(query: string, headers: Record<string, string> = {}) {
+  const res = await api("/api/graphql", {
+    method: "POST",
+    headers: { ...headers, Accept: "text/event-stream" },
+    json: { query },
+  });
+  if (res.status !== 200) throw new Error(`graphql stream answered ${res.status}: ${await res.text()}`);
+  if (!res.headers.get("Content-Type")?.startsWith("text/event-stream"))
+    throw new Error(`not an event stream: ${res.headers.get("Content-Type")}`);
+  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+  const events: SseEvent[] = [];
+  let ended = false;
+  let buffer = "";
+  const pump = (async () => {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += value;
+      for (let i = buffer.indexOf("\n\n"); i >= 0; i = buffer.indexOf("\n\n")) {
+        const block = buffer.slice(0, i);
+        buffer = buffer.slice(i + 2);
+        const event = /^event: (.*)$/m.exec(block)?.[1];
+        const data = /^data: ?(.*)$/m.exec(block)?.[1] ?? "";
+        if (event) events.push({ event, data: data ? (JSON.parse(data) as GraphQLResult) : null });
+      }
+    }
+  })()
+    .catch(() => {})
+    .finally(() => (ended = true));
+  const waitFor = async (pred: (e: SseEvent[]) => boolean, timeoutMs = 8000) => {
+    const deadline = Date.now() + timeoutMs;
+    while (!pred(events) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    if (!pred(events)) throw new Error(`timed out waiting; events so far: ${JSON.stringify(events)}`);
+    return events;
+  };
+  return {
+    events,
+    waitFor,
+    ended: () => ended,
+    close: async () => {
+      await reader.cancel().catch(() => {});
+      await pump;
+    },
+  };
+}

@@ -85,7 +85,14 @@ export async function listMailbox(
   if ("folderId" in filter) await findFolder(db, userId, filter.folderId);
   const where = and(
     eq(emailMailbox.userId, userId),
-    "folderId" in filter ? eq(emailMailbox.folderId, filter.folderId) : eq(emailFolders.folderType, filter.folderType),
+    // A system folder by its id (one row of email_folders_system_key), so the page is a backward
+    // range of email_mailbox_user_folder_idx: no sort of the user's whole mailbox.
+    eq(
+      emailMailbox.folderId,
+      "folderId" in filter
+        ? sql`${filter.folderId}`
+        : sql`(select ${emailFolders.id} from ${emailFolders} where ${emailFolders.userId} = ${userId} and ${emailFolders.folderType} = ${filter.folderType})`,
+    ),
   );
   const [rows, [counts]] = await db.batch([
     selectMail(db)

@@ -4,6 +4,7 @@ import "./social.ts";
 import "./chain.ts";
 import "./me.ts";
 import "./mutations.ts";
+import "./live.ts";
 
 /**
  * The schema, built once per isolate (building costs a few milliseconds; requests only execute it).

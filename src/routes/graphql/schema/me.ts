@@ -53,7 +53,7 @@ export const MailRef = builder.objectRef<MailRow>("Mail").implement({
 const MailConnection = connection("Mail", MailRef);
 
 const Importance = builder.enumType("Importance", { values: ["low", "normal", "high"] as const });
-const NotificationRef = builder.objectRef<NotificationRow>("Notification").implement({
+export const NotificationRef = builder.objectRef<NotificationRow>("Notification").implement({
   fields: (t) => ({
     id: t.exposeInt("id"),
     type: t.exposeString("type"),

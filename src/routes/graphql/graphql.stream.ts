@@ -1,0 +1,51 @@
+/**
+ * GraphQL over server-sent events, the "distinct connections" mode of the GraphQL-over-SSE protocol
+ * (graphql-sse): each result is an `event: next` whose data is the result's JSON, and the stream ends
+ * with `event: complete`. A comment line every KEEP_ALIVE_MS keeps proxies from closing a quiet stream.
+ * When the client goes away the stream is cancelled, which returns the iterator and so closes the
+ * Durable Object socket behind it (lib/socket-iterator.ts).
+ */
+const KEEP_ALIVE_MS = 15_000;
+
+const encoder = new TextEncoder();
+const event = (name: "next" | "complete", data: unknown) =>
+  encoder.encode(`event: ${name}\ndata: ${data === undefined ? "" : JSON.stringify(data)}\n\n`);
+
+export function sseResponse<T extends object>(results: AsyncIterator<T> | T, format: (result: T) => unknown): Response {
+  const source: AsyncIterator<T> =
+    "next" in results && typeof results.next === "function"
+      ? (results as AsyncIterator<T>)
+      : (async function* () {
+          yield results as T;
+        })();
+  let keepAlive: ReturnType<typeof setInterval> | undefined;
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      keepAlive = setInterval(() => {
+        try {
+          controller.enqueue(encoder.encode(": keep-alive\n\n"));
+        } catch {
+          clearInterval(keepAlive);
+        }
+      }, KEEP_ALIVE_MS);
+    },
+    async pull(controller) {
+      const r = await source.next();
+      if (r.done) {
+        clearInterval(keepAlive);
+        controller.enqueue(event("complete", undefined));
+        controller.close();
+        return;
+      }
+      controller.enqueue(event("next", format(r.value)));
+    },
+    async cancel() {
+      clearInterval(keepAlive);
+      await source.return?.();
+    },
+  });
+  return new Response(stream, {
+    status: 200,
+    headers: { "Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-cache, no-transform" },
+  });
+}

@@ -1,0 +1,91 @@
+// How /api/graphql is served around the schema (docs/graphql.md): GraphiQL in development only,
+// rate limits that count a request by its cost.
+import { describe, expect, it } from "vitest";
+import { COST_BUDGETS } from "../../src/middleware/rate-limit.ts";
+import { api, expectProblem, fetchWith } from "../helpers/api.ts";
+import { testChain } from "../helpers/chain.ts";
+import type { GraphQLResult } from "../helpers/graphql.ts";
+
+describe("GraphiQL", () => {
+  it("is off outside development: /api/graphiql is a 404 problem (ENVIRONMENT=test, and production)", async () => {
+    await expectProblem(await api("/api/graphiql"), 404);
+    await expectProblem(await fetchWith({ ENVIRONMENT: "production" }, "/api/graphiql"), 404);
+    await expectProblem(
+      await fetchWith({ ENVIRONMENT: "production", GRAPHIQL_ENABLED: "false" }, "/api/graphiql"),
+      404,
+    );
+  });
+
+  it("is served from our own assets in development, and elsewhere when GRAPHIQL_ENABLED is true", async () => {
+    for (const vars of [{ ENVIRONMENT: "development" }, { ENVIRONMENT: "production", GRAPHIQL_ENABLED: "true" }]) {
+      const res = await fetchWith(vars, "/api/graphiql");
+      expect(res.status, JSON.stringify(vars)).toBe(200);
+      expect(res.headers.get("Content-Type")).toMatch(/^text\/html/);
+      const html = await res.text();
+      for (const script of [
+        "/vendor/graphiql/react.production.min.js",
+        "/vendor/graphiql/react-dom.production.min.js",
+        "/vendor/graphiql/graphiql.min.js",
+        "/js/graphiql.js",
+      ])
+        expect(html).toContain(`<script src="${script}"></script>`);
+      expect(html).not.toMatch(/https?:\/\//); // nothing from a CDN
+    }
+  });
+});
+
+describe("cost-based rate limit", () => {
+  const BUDGET = COST_BUDGETS.graphql.points;
+  const BLOCK_FIELDS =
+    "height hash previousHash merkleRoot timestamp nonce difficulty reward transactionCount minerAddress";
+  // Nine aliased pages of 50 blocks: close to the per-request maximum (5,000), so a few exhaust the minute.
+  const COSTLY = `{ ${Array.from({ length: 9 }, (_, i) => `p${i}: blocks(first: 50) { nodes { ${BLOCK_FIELDS} } }`).join(" ")} }`;
+  const CHEAP = "{ blocks(first: 1) { nodes { height } } }";
+
+  const ask = (query: string, ip: string) =>
+    api("/api/graphql", {
+      method: "POST",
+      headers: { ...chain.headers, "CF-Connecting-IP": ip },
+      json: { query },
+    });
+  const chain = testChain();
+
+  it("charges each request its cost: the costly queries a minute's budget covers pass, the next is a 429, cheap ones still fit", async () => {
+    // The budget is a fixed window of a minute: do not start in its last seconds.
+    const left = 60_000 - (Date.now() % 60_000);
+    if (left < 15_000) await new Promise((r) => setTimeout(r, left + 100));
+    const ip = "198.51.100.201";
+    const first = await ask(COSTLY, ip);
+    expect(first.status).toBe(200);
+    const cost = ((await first.json()) as GraphQLResult).extensions!.cost;
+    expect(cost).toBeGreaterThan(4_000);
+    const fits = Math.floor(BUDGET / cost);
+    for (let i = 1; i < fits; i++) expect((await ask(COSTLY, ip)).status, `request ${i + 1}`).toBe(200);
+
+    const refused = await ask(COSTLY, ip);
+    const problem = await expectProblem(refused, 429);
+    expect(problem.type).toContain("rate-limited");
+    expect(problem.detail).toContain(`costs ${cost}`);
+    expect(refused.headers.get("RateLimit-Limit")).toBe(String(BUDGET));
+    expect(refused.headers.get("RateLimit-Remaining")).toBe(String(BUDGET - fits * cost));
+    expect(Number(refused.headers.get("Retry-After"))).toBeGreaterThanOrEqual(1);
+
+    // Counted in cost, not in requests: what is left still pays for a cheap query.
+    const cheap = await ask(CHEAP, ip);
+    expect(cheap.status).toBe(200);
+    // Another address has its own budget.
+    expect((await ask(COSTLY, "198.51.100.202")).status).toBe(200);
+  });
+
+  it("a query refused by the limits before running costs nothing", async () => {
+    const ip = "198.51.100.203";
+    const tooDeep =
+      "{ user(id: 1) { posts { edges { node { comments { edges { node { author { username } } } } } } } } }";
+    for (let i = 0; i < 10; i++) {
+      const res = await ask(tooDeep, ip);
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as GraphQLResult).errors?.[0]?.extensions.code).toBe("query-too-deep");
+    }
+    expect((await ask(COSTLY, ip)).status).toBe(200);
+  });
+});
