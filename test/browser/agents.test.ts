@@ -7,9 +7,9 @@
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Locator, Page } from "playwright-core";
 import { afterAll, describe, expect, it } from "vitest";
 import { openPage, screenshot } from "./browser.ts";
+import { signUp, visible, win } from "./desktop.ts";
 import { systemAndBrowser } from "./system.ts";
 
 /** A chat-completions server: first a get_wallet call, then an answer quoting the tool's balance. */
@@ -51,27 +51,13 @@ const env = systemAndBrowser({
 const run = Date.now().toString(36).slice(-5);
 afterAll(() => void provider.close());
 
-const win = (page: Page, title: string) => page.getByRole("dialog", { name: title });
-async function visible(l: Locator, timeout = 20_000): Promise<Locator> {
-  await l.first().waitFor({ state: "visible", timeout });
-  return l.first();
-}
-
 describe("Agents window", () => {
   it("lists the agents and streams an answer that used a tool, run by the Worker against a fake provider", async () => {
     const desk = await openPage(env.browser, env.system.url);
     const { page } = desk;
     try {
-      await page.goto("/");
-      const account = await visible(win(page, "Sign in"));
-      await account.getByRole("tab", { name: "Create account" }).click();
-      const form = account.locator("form#register");
       const username = `agents_${run}`;
-      await form.getByLabel("Username").fill(username);
-      await form.getByLabel("Email").fill(`${username}@example.com`);
-      await form.getByLabel("Password").fill("correct-horse-battery");
-      await form.getByRole("button", { name: "Create account" }).click();
-      await visible(page.locator("#user-btn", { hasText: username }));
+      await signUp(page, username, "correct-horse-battery");
 
       await page.locator("#icons").getByRole("button", { name: "Agents", exact: true }).click();
       const agents = await visible(win(page, "Agents"));
@@ -103,16 +89,8 @@ describe("Workflows window", () => {
     const desk = await openPage(env.browser, env.system.url);
     const { page } = desk;
     try {
-      await page.goto("/");
-      const account = await visible(win(page, "Sign in"));
-      await account.getByRole("tab", { name: "Create account" }).click();
-      const form = account.locator("form#register");
       const username = `flows_${run}`;
-      await form.getByLabel("Username").fill(username);
-      await form.getByLabel("Email").fill(`${username}@example.com`);
-      await form.getByLabel("Password").fill("correct-horse-battery");
-      await form.getByRole("button", { name: "Create account" }).click();
-      await visible(page.locator("#user-btn", { hasText: username }));
+      await signUp(page, username, "correct-horse-battery");
 
       await page.locator("#icons").getByRole("button", { name: "Workflows", exact: true }).click();
       const flows = await visible(win(page, "Workflows"));

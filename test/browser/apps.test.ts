@@ -10,6 +10,7 @@
 import type { Locator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { openPage, screenshot, type Watched } from "./browser.ts";
+import { signUp, visible, win } from "./desktop.ts";
 import { systemAndBrowser } from "./system.ts";
 
 const env = systemAndBrowser();
@@ -18,13 +19,6 @@ const run = Date.now().toString(36).slice(-5);
 const PASSWORD = "correct-horse-battery";
 
 // ---- helpers: the way a user finds things on the desktop (as in pocket-os.test.ts) ----
-
-const win = (page: Page, title: string | RegExp) => page.getByRole("dialog", { name: title });
-
-async function visible(l: Locator, timeout = 20_000): Promise<Locator> {
-  await l.first().waitFor({ state: "visible", timeout });
-  return l.first();
-}
 
 async function openApp(page: Page, title: string): Promise<Locator> {
   await page.locator("#icons").getByRole("button", { name: title, exact: true }).click();
@@ -36,15 +30,7 @@ async function desktopAs(name: string): Promise<{ desk: Watched; page: Page; use
   const desk = await openPage(env.browser, env.system.url);
   const { page } = desk;
   const username = `${name}_${run}`;
-  await page.goto("/");
-  const account = await visible(win(page, "Sign in"));
-  await account.getByRole("tab", { name: "Create account" }).click();
-  const form = account.locator("form#register");
-  await form.getByLabel("Username").fill(username);
-  await form.getByLabel("Email").fill(`${username}@example.com`);
-  await form.getByLabel("Password").fill(PASSWORD);
-  await form.getByRole("button", { name: "Create account" }).click();
-  await visible(page.locator("#user-btn", { hasText: username }));
+  await signUp(page, username, PASSWORD);
   return { desk, page, username };
 }
 

@@ -9,17 +9,11 @@
 import type { Locator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { openPage, screenshot } from "./browser.ts";
+import { signUp, visible, win } from "./desktop.ts";
 import { systemAndBrowser } from "./system.ts";
 
 const env = systemAndBrowser();
 const run = Date.now().toString(36).slice(-5);
-
-const win = (page: Page, title: string) => page.getByRole("dialog", { name: title });
-
-async function visible(l: Locator, timeout = 30_000): Promise<Locator> {
-  await l.first().waitFor({ state: "visible", timeout });
-  return l.first();
-}
 
 async function openApp(page: Page, title: string): Promise<Locator> {
   await page.locator("#icons").getByRole("button", { name: title, exact: true }).click();
@@ -55,15 +49,7 @@ describe("Miner app", () => {
     page.on("worker", (w) => workers.push(new URL(w.url()).pathname));
 
     const username = `bminer_${run}`;
-    await page.goto("/");
-    const account = await visible(win(page, "Sign in"));
-    await account.getByRole("tab", { name: "Create account" }).click();
-    const form = account.locator("form#register");
-    await form.getByLabel("Username").fill(username);
-    await form.getByLabel("Email").fill(`${username}@example.com`);
-    await form.getByLabel("Password").fill("correct-horse-battery");
-    await form.getByRole("button", { name: "Create account" }).click();
-    await visible(page.locator("#user-btn", { hasText: username }));
+    await signUp(page, username, "correct-horse-battery");
 
     const wallet = await openApp(page, "Wallet");
     await visible(wallet.locator(".big", { hasText: "100 RC" }));

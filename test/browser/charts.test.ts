@@ -9,19 +9,14 @@
 import type { Locator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { openPage, screenshot } from "./browser.ts";
+import { signUp, visible, win } from "./desktop.ts";
 import { systemAndBrowser } from "./system.ts";
 
 const env = systemAndBrowser();
 const run = Date.now().toString(36).slice(-5);
 const PASSWORD = "correct-horse-battery";
 
-const win = (page: Page, title: string) => page.getByRole("dialog", { name: title });
 const chart = (w: Locator, name: string) => w.locator(`figure[data-chart="${name}"]`);
-
-async function visible(l: Locator, timeout = 30_000): Promise<Locator> {
-  await l.first().waitFor({ state: "visible", timeout });
-  return l.first();
-}
 
 async function openApp(page: Page, title: string): Promise<Locator> {
   await page.locator("#icons").getByRole("button", { name: title, exact: true }).click();
@@ -87,15 +82,7 @@ describe("Pocket OS charts", () => {
     const { page } = desk;
     try {
       const username = `carol_${run}`;
-      await page.goto("/");
-      const account = await visible(win(page, "Sign in"));
-      await account.getByRole("tab", { name: "Create account" }).click();
-      const form = account.locator("form#register");
-      await form.getByLabel("Username").fill(username);
-      await form.getByLabel("Email").fill(`${username}@example.com`);
-      await form.getByLabel("Password").fill(PASSWORD);
-      await form.getByRole("button", { name: "Create account" }).click();
-      await visible(page.locator("#user-btn", { hasText: username }));
+      await signUp(page, username, PASSWORD);
       // Signing in opens the Dashboard: its activity chart counts what happened so far.
       const dash = await visible(win(page, "Dashboard"));
       const activity = chart(dash, "activity");

@@ -11,9 +11,10 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import type { Locator, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { openPage, screenshot, type Watched } from "./browser.ts";
+import { signUp, visible, win } from "./desktop.ts";
 import { systemAndBrowser } from "./system.ts";
 
 const env = systemAndBrowser();
@@ -22,26 +23,11 @@ const PASSWORD = "correct-horse-battery";
 const AGENT = join(import.meta.dirname, "../../scripts/device-agent.mjs");
 const exec = promisify(execFile);
 
-const win = (page: Page, title: string | RegExp) => page.getByRole("dialog", { name: title });
-
-async function visible(l: Locator, timeout = 20_000): Promise<Locator> {
-  await l.first().waitFor({ state: "visible", timeout });
-  return l.first();
-}
-
 async function desktopAs(name: string): Promise<{ desk: Watched; page: Page }> {
   const desk = await openPage(env.browser, env.system.url);
   const { page } = desk;
   const username = `${name}_${run}`;
-  await page.goto("/");
-  const account = await visible(win(page, "Sign in"));
-  await account.getByRole("tab", { name: "Create account" }).click();
-  const form = account.locator("form#register");
-  await form.getByLabel("Username").fill(username);
-  await form.getByLabel("Email").fill(`${username}@example.com`);
-  await form.getByLabel("Password").fill(PASSWORD);
-  await form.getByRole("button", { name: "Create account" }).click();
-  await visible(page.locator("#user-btn", { hasText: username }));
+  await signUp(page, username, PASSWORD);
   return { desk, page };
 }
 

@@ -6,36 +6,22 @@
  *
  * Registrations: 2 through the UI, 1 through the API (the per-IP limit is 5 a minute).
  */
-import type { Locator, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { accessibilityProblems } from "./axe.ts";
 import { openPage, screenshot, type Watched } from "./browser.ts";
+import { signUp, visible, win } from "./desktop.ts";
 import { systemAndBrowser } from "./system.ts";
 
 const env = systemAndBrowser();
 const run = Date.now().toString(36).slice(-5);
 const PASSWORD = "correct-horse-battery";
 
-const win = (page: Page, title: string | RegExp) => page.getByRole("dialog", { name: title });
-
-async function visible(l: Locator, timeout = 20_000): Promise<Locator> {
-  await l.first().waitFor({ state: "visible", timeout });
-  return l.first();
-}
-
 async function desktopAs(name: string): Promise<{ desk: Watched; page: Page; username: string }> {
   const desk = await openPage(env.browser, env.system.url);
   const { page } = desk;
   const username = `${name}_${run}`;
-  await page.goto("/");
-  const account = await visible(win(page, "Sign in"));
-  await account.getByRole("tab", { name: "Create account" }).click();
-  const form = account.locator("form#register");
-  await form.getByLabel("Username").fill(username);
-  await form.getByLabel("Email").fill(`${username}@example.com`);
-  await form.getByLabel("Password").fill(PASSWORD);
-  await form.getByRole("button", { name: "Create account" }).click();
-  await visible(page.locator("#user-btn", { hasText: username }));
+  await signUp(page, username, PASSWORD);
   // Signing in opens the Dashboard: wait for it, so it cannot open later on top of the window the
   // test opens next (under load it once covered the Files window's buttons).
   await visible(win(page, "Dashboard"));

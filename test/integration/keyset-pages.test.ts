@@ -208,3 +208,23 @@ describe("keyset pages: Prism jobs", () => {
     expect(seeded.every((id) => w.ids.includes(id))).toBe(true);
   });
 });
+
+describe("keyset pages: capture", () => {
+  it("my capture items walk to their end while new ones are captured; the total counts them all", async () => {
+    const me = await createUser();
+    const capture = () =>
+      api("/api/capture/items", { method: "POST", headers: me.headers, json: { raw_content: "keyset" } }).then((r) =>
+        ok<{ id: number }>(r, 201),
+      );
+    const seeded: number[] = [];
+    for (let i = 0; i < 5; i++) seeded.push((await capture()).id);
+    const captured: number[] = [];
+    const w = await walk("/api/capture/items?limit=2", me.headers, async () => {
+      captured.push((await capture()).id);
+    });
+    expect(w.pages).toBe(3);
+    expectExact(w.ids, seeded, captured);
+    const last = await ok<{ total: number }>(await api(w.links.at(-1)!, { headers: me.headers }));
+    expect(last.total).toBe(5 + captured.length);
+  });
+});

@@ -28,6 +28,8 @@ export const captureItems = pgTable(
   },
   (t) => [
     index("capture_items_user_idx").on(t.userId, t.createdAt),
+    // The list's order and keyset (`?before`): newest first by id (created_at is always the insert time).
+    index("capture_items_user_id_idx").on(t.userId, t.id),
     index("capture_items_tags_idx").using("gin", t.tags),
     index("capture_items_search_idx").using("gin", t.searchVector),
     check("capture_items_status_check", sql`${t.status} in ('inbox', 'triaged', 'done', 'archived')`),

@@ -7,6 +7,7 @@ import { type AgentDeps, type RunEvent, startRun } from "../../services/agents/r
 import { toolCatalogue } from "../../services/agents/tools.ts";
 import { recordEventLater } from "../../services/audit.ts";
 import type { AppBindings, AppRouteHandler } from "../../types.ts";
+import { eventStreamResponse, wantsEventStream } from "../event-stream.ts";
 import { actorOf, type Ctx, chainOf } from "../request-kit.ts";
 import type * as routes from "./agents.routes.ts";
 import { agentJson, runJson, versionJson } from "./agents.schemas.ts";
@@ -114,48 +115,18 @@ export const execute: AppRouteHandler<typeof routes.execute> = async (c) => {
   return eventStream(c, run.id, events);
 };
 
-function wantsEventStream(accept: string | undefined): boolean {
-  return !!accept && /(^|,)\s*text\/event-stream\s*(;|,|$)/i.test(accept);
-}
-
-/**
- * The run as SSE. The pump runs under waitUntil and ignores a client that went away, so a run
- * finishes (and is recorded) even if nobody is reading any more.
- */
+/** The run as SSE (run, delta, tool_call, tool_result, then done or error). */
 function eventStream(c: Context<AppBindings>, runId: string, events: AsyncIterable<RunEvent>): Response {
-  const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
-  const writer = writable.getWriter();
-  const encoder = new TextEncoder();
-  let clientGone = false;
-  const send = async (event: string, data: unknown) => {
-    if (clientGone) return;
-    try {
-      await writer.write(encoder.encode(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`));
-    } catch {
-      clientGone = true;
-    }
-  };
-
-  const pump = (async () => {
-    try {
-      await send("run", { id: runId });
-      for await (const event of events) {
-        if (event.type === "done") await send("done", { run: runJson(event.run) });
-        else if (event.type === "error")
-          await send("error", problemBody(c, event.error.status, event.error.code, event.error.detail));
-        else {
-          const { type, ...data } = event;
-          await send(type, data);
-        }
+  return eventStreamResponse(c, async (send) => {
+    await send("run", { id: runId });
+    for await (const event of events) {
+      if (event.type === "done") await send("done", { run: runJson(event.run) });
+      else if (event.type === "error")
+        await send("error", problemBody(c, event.error.status, event.error.code, event.error.detail));
+      else {
+        const { type, ...data } = event;
+        await send(type, data);
       }
-    } finally {
-      await writer.close().catch(() => {});
     }
-  })();
-  c.executionCtx.waitUntil(pump);
-
-  return new Response(readable, {
-    status: 200,
-    headers: { "Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-cache, no-transform" },
   });
 }

@@ -1,10 +1,11 @@
 import type { Context } from "hono";
-import { type ApiError, notFound, problemBody } from "../../lib/errors.ts";
+import { notFound, problemBody } from "../../lib/errors.ts";
 import { invalidateCache } from "../../lib/response-cache.ts";
 import { getAuth } from "../../middleware/auth.ts";
 import { type ChatDeps, type ReplyEvent, reply, replyStream } from "../../services/ai-chat/chat.ts";
 import * as store from "../../services/ai-chat/conversations.ts";
 import type { AppBindings, AppRouteHandler } from "../../types.ts";
+import { eventStreamResponse, wantsEventStream } from "../event-stream.ts";
 import type * as routes from "./ai-chat.routes.ts";
 import { conversationJson, messageJson } from "./ai-chat.schemas.ts";
 
@@ -94,56 +95,20 @@ export const sendMessage: AppRouteHandler<typeof routes.sendMessage> = async (c)
   return eventStream(c, stream.events, chatChanged);
 };
 
-/** True when the client asked for server-sent events (and not JSON in preference). */
-function wantsEventStream(accept: string | undefined): boolean {
-  return !!accept && /(^|,)\s*text\/event-stream\s*(;|,|$)/i.test(accept);
-}
-
-/**
- * Writes the reply events as SSE. The pump runs under waitUntil and ignores a client that went
- * away, so a reply the provider finishes is stored even if nobody is reading any more.
- */
+/** The reply as SSE (delta…, then done or error); the reply is stored even if the client left. */
 function eventStream(
   c: Context<AppBindings>,
   events: AsyncIterable<ReplyEvent>,
   stored: () => Promise<void>,
 ): Response {
-  const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
-  const writer = writable.getWriter();
-  const encoder = new TextEncoder();
-  let clientGone = false;
-
-  const send = async (event: string, data: unknown) => {
-    if (clientGone) return;
-    try {
-      await writer.write(encoder.encode(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`));
-    } catch {
-      clientGone = true;
+  return eventStreamResponse(c, async (send) => {
+    for await (const event of events) {
+      if (event.type === "delta") await send("delta", { content: event.content });
+      else if (event.type === "done") {
+        // The reply is stored: invalidate before the client hears `done` and reads its dashboard.
+        await stored();
+        await send("done", { message: messageJson(event.message), usage: event.usage });
+      } else await send("error", problemBody(c, event.error.status, event.error.code, event.error.detail));
     }
-  };
-  const problemOf = (err: ApiError) => problemBody(c, err.status, err.code, err.detail);
-
-  const pump = (async () => {
-    try {
-      for await (const event of events) {
-        if (event.type === "delta") await send("delta", { content: event.content });
-        else if (event.type === "done") {
-          // The reply is stored: invalidate before the client hears `done` and reads its dashboard.
-          await stored();
-          await send("done", { message: messageJson(event.message), usage: event.usage });
-        } else await send("error", problemOf(event.error));
-      }
-    } finally {
-      await writer.close().catch(() => {});
-    }
-  })();
-  c.executionCtx.waitUntil(pump);
-
-  return new Response(readable, {
-    status: 200,
-    headers: {
-      "Content-Type": "text/event-stream; charset=utf-8",
-      "Cache-Control": "no-cache, no-transform",
-    },
   });
 }

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { CAPTURE_STATUSES, CAPTURE_TYPES } from "../../lib/constants.ts";
+import { KeysetQuery } from "../../lib/pagination.ts";
 import { IdParams } from "../../lib/params.ts";
 
 export { IdParams };
@@ -63,6 +64,7 @@ export const ListQuery = z.object({
     .openapi({ description: "Words in the content (substring, case-insensitive)" }),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   offset: z.coerce.number().int().min(0).max(100_000).default(0),
+  before: KeysetQuery.shape.before,
 });
 
 export const ItemSchema = z

@@ -1,4 +1,4 @@
-import { and, count, desc, eq, ilike, inArray, type SQL, sql } from "drizzle-orm";
+import { and, count, desc, eq, ilike, inArray, lt, type SQL, sql } from "drizzle-orm";
 import { captureItems } from "../../db/schema/index.ts";
 import type { CaptureStatus } from "../../lib/constants.ts";
 import type { Database } from "../../lib/db.ts";
@@ -49,7 +49,7 @@ export async function getItem(db: Database, userId: number, id: number): Promise
 export async function listItems(
   db: Database,
   userId: number,
-  q: { status?: string; type?: string; tag?: string; q?: string; limit: number; offset: number },
+  q: { status?: string; type?: string; tag?: string; q?: string; limit: number; offset: number; before?: number },
 ) {
   const where: SQL[] = [eq(captureItems.userId, userId)];
   if (q.status) where.push(eq(captureItems.status, q.status));
@@ -60,8 +60,10 @@ export async function listItems(
     db
       .select()
       .from(captureItems)
-      .where(and(...where))
-      .orderBy(desc(captureItems.createdAt), desc(captureItems.id))
+      // Newest first by id (capture_items_user_id_idx): created_at is always the insert time, and the
+      // id order makes `before` a keyset whose page costs the same at any depth; the total ignores it.
+      .where(and(...where, q.before === undefined ? undefined : lt(captureItems.id, q.before)))
+      .orderBy(desc(captureItems.id))
       .limit(q.limit)
       .offset(q.offset),
     db

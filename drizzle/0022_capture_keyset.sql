@@ -1,0 +1,1 @@
+CREATE INDEX "capture_items_user_id_idx" ON "capture_items" USING btree ("user_id","id");
