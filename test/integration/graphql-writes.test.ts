@@ -165,3 +165,37 @@ describe("GraphQL limits: refused before any I/O", () => {
     expect(r.data.__schema.queryType.name).toBe("Query");
   });
 });
+
+describe("GraphQL mutation mine", () => {
+  const MINE = `mutation Mine($key: String, $max: Int) { mine(idempotencyKey: $key, maxTransactions: $max) { height hash minerAddress } }`;
+
+  it("mines as POST /api/blockchain/blocks does: signed-in only, validated, once per key, and cached reads see it", async () => {
+    const own = testChain();
+    const miner = await createUser();
+    expect(codes(await gql(MINE, { headers: own.headers }))).toEqual(["unauthorized"]);
+    const invalid = await gql(MINE, { headers: { ...own.headers, ...miner.headers }, variables: { max: -1 } });
+    expect(codes(invalid)).toEqual(["validation-error"]);
+
+    const blocksQuery = "{ blocks(first: 1) { nodes { height } } }";
+    const before = await api("/api/graphql", { method: "POST", headers: own.headers, json: { query: blocksQuery } });
+    await before.text(); // the anonymous answer is now cached
+
+    const key = crypto.randomUUID();
+    const headers = { ...own.headers, ...miner.headers };
+    const mined = await gql(MINE, { headers, variables: { key } });
+    expect(mined.errors).toBeUndefined();
+    expect(mined.data.mine.minerAddress).toBe((await walletOf(miner)).address);
+    const replay = await gql(MINE, { headers, variables: { key } });
+    expect(replay.data.mine).toEqual(mined.data.mine);
+
+    const rest = await api(`/api/blockchain/blocks?limit=5`, { headers: own.headers });
+    const heights = ((await rest.json()) as Array<{ height: number }>).map((b) => b.height);
+    expect(heights.filter((h) => h === mined.data.mine.height)).toHaveLength(1);
+    // The chain data set was bumped: the cached anonymous query is a miss and shows the new block.
+    const after = await api("/api/graphql", { method: "POST", headers: own.headers, json: { query: blocksQuery } });
+    expect(after.headers.get("X-Cache")).toBe("MISS");
+    expect(
+      ((await after.json()) as { data: { blocks: { nodes: Array<{ height: number }> } } }).data.blocks.nodes[0]!.height,
+    ).toBe(mined.data.mine.height);
+  });
+});

@@ -5,6 +5,7 @@ import "./chain.ts";
 import "./me.ts";
 import "./mutations.ts";
 import "./live.ts";
+import "./mine.ts";
 
 /**
  * The schema, built once per isolate (building costs a few milliseconds; requests only execute it).
