@@ -61,6 +61,9 @@ export const CACHE_POLICIES = {
   "/api/social/feed": { ttl: 5 * MINUTE, perUser: true, datasets: () => ["social"] },
   // Video lists: per user because of `is_liked`; uploads, edits, likes, comments and counted views bump "video".
   "/api/video": { ttl: 10 * MINUTE, perUser: true, datasets: () => ["video"] },
+  // GraphQL queries of anonymous callers (public data only: blocks, transactions, the public feed);
+  // key = the printed document, variables and chain. GraphQL's own writes bump "chain"/"social" too.
+  "/api/graphql": { ttl: 5 * MINUTE, perUser: false, datasets: () => ["chain", "social"] },
   // Dashboard overview: one user's cards across every app ("mail:{id}" is bumped by RoadMail for each party).
   "/api/dashboard/overview": {
     ttl: 5 * MINUTE,

@@ -1,10 +1,11 @@
 // How /api/graphql is served around the schema (docs/graphql.md): GraphiQL in development only,
-// rate limits that count a request by its cost.
+// rate limits that count a request by its cost, the response cache for anonymous queries.
 import { describe, expect, it } from "vitest";
 import { COST_BUDGETS } from "../../src/middleware/rate-limit.ts";
 import { api, expectProblem, fetchWith } from "../helpers/api.ts";
-import { testChain } from "../helpers/chain.ts";
-import type { GraphQLResult } from "../helpers/graphql.ts";
+import { mineOk, testChain } from "../helpers/chain.ts";
+import { type GraphQLResult, gql } from "../helpers/graphql.ts";
+import { createUser } from "../helpers/users.ts";
 
 describe("GraphiQL", () => {
   it("is off outside development: /api/graphiql is a 404 problem (ENVIRONMENT=test, and production)", async () => {
@@ -87,5 +88,57 @@ describe("cost-based rate limit", () => {
       expect(((await res.json()) as GraphQLResult).errors?.[0]?.extensions.code).toBe("query-too-deep");
     }
     expect((await ask(COSTLY, ip)).status).toBe(200);
+  });
+});
+
+describe("response cache for public queries", () => {
+  const post = (query: string, headers: Record<string, string> = {}) =>
+    api("/api/graphql", { method: "POST", headers, json: { query } });
+  const read = async (res: Response) => ({
+    cache: res.headers.get("X-Cache"),
+    body: (await res.json()) as GraphQLResult,
+  });
+
+  it("an anonymous query is served from the cache until a block lands; a signed-in one never is", async () => {
+    const chain = testChain();
+    const miner = await createUser();
+    const q = "{ blocks(first: 3) { nodes { height } } }";
+    const first = await read(await post(q, chain.headers));
+    expect(first.cache).toBe("MISS");
+    const again = await read(await post(q, chain.headers));
+    expect(again).toEqual({ cache: "HIT", body: first.body });
+    // The printed document is the key: spacing and comments do not matter.
+    expect((await read(await post(`# same\n{blocks(first:3){nodes{height}}}`, chain.headers))).cache).toBe("HIT");
+    // Another chain is another entry.
+    expect((await read(await post(q, testChain().headers))).cache).toBe("MISS");
+
+    const block = await mineOk(chain, miner);
+    const after = await read(await post(q, chain.headers));
+    expect(after.cache).toBe("MISS");
+    expect(after.body.data!.blocks.nodes[0].height).toBe(block.height);
+
+    const signedIn = await post(q, { ...chain.headers, ...miner.headers });
+    expect(signedIn.status).toBe(200);
+    expect(signedIn.headers.get("X-Cache")).toBeNull();
+    await signedIn.text();
+  });
+
+  it("errors are not cached, and a GraphQL write makes the cached public feed stale at once", async () => {
+    const me = await read(await post("{ me { id } }"));
+    expect(me.body.errors?.[0]?.extensions.code).toBe("unauthorized");
+    expect((await read(await post("{ me { id } }"))).cache).toBe("MISS");
+
+    const author = await createUser();
+    const feed = "{ feed(scope: public, first: 10) { nodes { id } } }";
+    await post(feed).then((r) => r.text());
+    expect((await read(await post(feed))).cache).toBe("HIT");
+    const created = await gql<{ createPost: { id: number } }>(
+      `mutation { createPost(input: { content: "cache test", isPublic: true }) { id } }`,
+      { headers: author.headers },
+    );
+    expect(created.errors).toBeUndefined();
+    const fresh = await read(await post(feed));
+    expect(fresh.cache).toBe("MISS");
+    expect(fresh.body.data!.feed.nodes.map((n: { id: number }) => n.id)).toContain(created.data!.createPost.id);
   });
 });

@@ -7,12 +7,14 @@ import {
   getOperationAST,
   OperationTypeNode,
   parse,
+  print,
   execute as run,
   specifiedRules,
   subscribe,
   validate,
 } from "graphql";
 import { ApiError, notFound } from "../../lib/errors.ts";
+import { cachedJson } from "../../lib/response-cache.ts";
 import { COST_BUDGETS, chargeCost } from "../../middleware/rate-limit.ts";
 import type { AppRouteHandler } from "../../types.ts";
 import { APP_NAME } from "../../version.ts";
@@ -150,9 +152,26 @@ export const execute: AppRouteHandler<typeof routes.execute> = async (c) => {
     // subscribe() opens the feed (or answers its errors: unauthorized, the connection cap) before the stream starts.
     return sseResponse(await subscribe(args), format) as never;
   }
+  if (!sse && kind === OperationTypeNode.QUERY && isAnonymous(c)) {
+    // Public data only (what anyone may read): shared through the response cache, keyed by the
+    // printed document (whitespace and comments do not split entries), the variables and the chain.
+    return cachedJson(c, {
+      endpoint: "/api/graphql",
+      params: {
+        query: print(args.document),
+        variables: args.variableValues ?? {},
+        operationName: args.operationName ?? null,
+        chain: (args.contextValue as GraphQLContext).chain,
+      },
+      load: async () => format(await run(args)),
+      cacheable: (r) => r.errors === undefined, // errors (unauthorized, unavailable) are never replayed
+    }) as never;
+  }
   const result = format(await run(args));
   return sse ? (sseResponse(result, (r) => r) as never) : reply(c, result);
 };
+
+const isAnonymous = (c: Ctx) => c.var.auth == null && !c.req.header("Authorization");
 
 function reply(c: Ctx, result: Result) {
   c.header("Cache-Control", "no-store");

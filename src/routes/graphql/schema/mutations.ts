@@ -15,7 +15,7 @@ import { actorOf, auditLater } from "../../request-kit.ts";
 import { CreateCommentBody, CreatePostBody } from "../../social/social.schemas.ts";
 import { builder } from "./builder.ts";
 import { TransactionRef } from "./chain.ts";
-import { viewer } from "./context.ts";
+import { type GraphQLContext, viewer } from "./context.ts";
 import { id, parseInput } from "./inputs.ts";
 import { MailRef } from "./me.ts";
 import { CommentRef, PostRef } from "./social.ts";
@@ -67,6 +67,12 @@ const FollowResult = builder.objectRef<{ following: boolean; followersCount: num
 /** Drops absent (undefined/null) optional fields, so the REST schema sees what a JSON client would send. */
 const present = (o: Record<string, unknown>) =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null));
+
+/** A social write succeeded: cached feeds (REST and GraphQL) are stale, as after REST's invalidateOnWrite(["social"]). */
+async function socialWrite<T>(ctx: GraphQLContext, result: T): Promise<T> {
+  await invalidateCache(ctx.c.var.services.redis, ["social"]);
+  return result;
+}
 
 builder.mutationFields((t) => ({
   transfer: t.field({
@@ -168,7 +174,7 @@ builder.mutationFields((t) => ({
         isPublic: b.is_public,
       });
       auditLater(ctx.c, "social.post_created", { post_id: row.id });
-      return row;
+      return socialWrite(ctx, row);
     },
   }),
   addComment: t.field({
@@ -182,18 +188,20 @@ builder.mutationFields((t) => ({
         parentId: b.parent_id,
       });
       auditLater(ctx.c, "social.commented", { post_id: row.postId, comment_id: row.id });
-      return row;
+      return socialWrite(ctx, row);
     },
   }),
   likePost: t.field({
     type: LikeResult,
     args: { postId: t.arg.int({ required: true }) },
-    resolve: (_r, args, ctx) => setLike(ctx.db, viewer(ctx), id(args.postId, "postId"), true),
+    resolve: async (_r, args, ctx) =>
+      socialWrite(ctx, await setLike(ctx.db, viewer(ctx), id(args.postId, "postId"), true)),
   }),
   unlikePost: t.field({
     type: LikeResult,
     args: { postId: t.arg.int({ required: true }) },
-    resolve: (_r, args, ctx) => setLike(ctx.db, viewer(ctx), id(args.postId, "postId"), false),
+    resolve: async (_r, args, ctx) =>
+      socialWrite(ctx, await setLike(ctx.db, viewer(ctx), id(args.postId, "postId"), false)),
   }),
   follow: t.field({
     type: FollowResult,
@@ -202,7 +210,7 @@ builder.mutationFields((t) => ({
       const target = id(args.userId, "userId");
       const r = await setFollow(ctx.db, viewer(ctx), target, true);
       auditLater(ctx.c, "social.followed", { user_id: target });
-      return r;
+      return socialWrite(ctx, r);
     },
   }),
   unfollow: t.field({
@@ -212,7 +220,7 @@ builder.mutationFields((t) => ({
       const target = id(args.userId, "userId");
       const r = await setFollow(ctx.db, viewer(ctx), target, false);
       auditLater(ctx.c, "social.unfollowed", { user_id: target });
-      return r;
+      return socialWrite(ctx, r);
     },
   }),
 }));
