@@ -1,4 +1,14 @@
+import { z } from "@hono/zod-openapi";
 import type { Ctx } from "./request-kit.ts";
+
+/** The next-page headers, declared on a keyset list's 200 (`json(Schema, "…", NextPageHeaders)`). */
+export const NextPageHeaders = z.object({
+  "X-Next-Cursor": z
+    .string()
+    .optional()
+    .openapi({ description: "On a full page: the last item's id; send it as `before` for the next page" }),
+  Link: z.string().optional().openapi({ description: 'On a full page: `<the next page>; rel="next"`' }),
+});
 
 /**
  * The next-page pointers of a keyset page (see KeysetQuery in src/lib/pagination.ts): when the page

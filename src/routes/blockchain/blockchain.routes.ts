@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { problemResponses } from "../../lib/errors.ts";
+import { NextPageHeaders } from "../keyset.ts";
 import { json, routeKit } from "../route-kit.ts";
 import {
   BalanceHistoryQuery,
@@ -149,7 +150,10 @@ export const listTransactions = user({
   path: "/api/blockchain/transactions",
   summary: "My transactions (sent and received), newest first",
   request: { query: TransactionsQuery },
-  responses: { 200: json(z.array(TransactionSchema), "A page of transactions"), ...problemResponses(422) },
+  responses: {
+    200: json(z.array(TransactionSchema), "A page of transactions", NextPageHeaders),
+    ...problemResponses(422),
+  },
 });
 
 export const getTransaction = anyone({

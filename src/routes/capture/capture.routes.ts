@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { problemResponses } from "../../lib/errors.ts";
+import { NextPageHeaders } from "../keyset.ts";
 import { json, jsonBody, routeKit } from "../route-kit.ts";
 import * as s from "./capture.schemas.ts";
 
@@ -23,7 +24,7 @@ export const list = user({
   path: "/api/capture/items",
   summary: "My items, newest first, filtered by status, type, tag or words",
   request: { query: s.ListQuery },
-  responses: { 200: json(s.ListSchema, "A page"), ...problemResponses(422) },
+  responses: { 200: json(s.ListSchema, "A page", NextPageHeaders), ...problemResponses(422) },
 });
 
 export const get = user({

@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { problemResponses } from "../../lib/errors.ts";
 import { KeysetQuery } from "../../lib/pagination.ts";
 import { IdParams } from "../../lib/params.ts";
+import { NextPageHeaders } from "../keyset.ts";
 import { json, jsonBody, routeKit } from "../route-kit.ts";
 import {
   CreateFolderBody,
@@ -15,7 +16,7 @@ import {
 
 const { user } = routeKit("RoadMail", "Mail between BlackRoad users: folders, inbox, sent, drafts and threads");
 
-const listHeaders = z.object({
+const listHeaders = NextPageHeaders.extend({
   "X-Total-Count": z.string().openapi({ description: "Emails in this folder" }),
   "X-Unread-Count": z.string().openapi({ description: "Unread emails in this folder" }),
 });

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { problemResponses } from "../../lib/errors.ts";
+import { NextPageHeaders } from "../keyset.ts";
 import { json, routeKit } from "../route-kit.ts";
 import * as s from "./notifications.schemas.ts";
 
@@ -14,7 +15,10 @@ export const list = user({
   path: "/api/notifications",
   summary: "My notifications, newest first (keyset paging with ?before, filters ?importance and ?unread_only)",
   request: { query: s.ListQuery },
-  responses: { 200: json(z.array(s.NotificationSchema), "A page of notifications"), ...problemResponses(422) },
+  responses: {
+    200: json(z.array(s.NotificationSchema), "A page of notifications", NextPageHeaders),
+    ...problemResponses(422),
+  },
 });
 
 export const unread = user({

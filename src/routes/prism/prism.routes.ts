@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { problemResponses } from "../../lib/errors.ts";
+import { NextPageHeaders } from "../keyset.ts";
 import { json, routeKit } from "../route-kit.ts";
 import {
   AccountStatusBody,
@@ -50,7 +51,7 @@ export const listJobs = admin({
   path: "/api/prism/jobs",
   summary: "Jobs, newest first",
   request: { query: JobsQuery },
-  responses: { 200: json(JobPageSchema, "A page of jobs and the total"), ...problemResponses(422) },
+  responses: { 200: json(JobPageSchema, "A page of jobs and the total", NextPageHeaders), ...problemResponses(422) },
 });
 
 export const createJob = admin({

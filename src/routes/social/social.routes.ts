@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { problemResponses } from "../../lib/errors.ts";
 import { KeysetQuery, PaginationQuery } from "../../lib/pagination.ts";
+import { NextPageHeaders } from "../keyset.ts";
 import { json, jsonBody, routeKit } from "../route-kit.ts";
 import {
   CommentIdParams,
@@ -21,7 +22,7 @@ import {
 
 const { maybeUser, user } = routeKit("Social", "Posts, comments, likes, profiles and follows");
 
-const cachedHeaders = z.object({
+const cachedHeaders = NextPageHeaders.extend({
   "X-Cache": z.enum(["HIT", "MISS"]),
   ETag: z.string().openapi({ description: "Send it back as If-None-Match for a 304" }),
 });
@@ -143,7 +144,7 @@ export const userPosts = user({
   path: "/api/social/users/{id}/posts",
   summary: "A user's posts (the public ones, or all of mine), newest first (keyset paging with ?before)",
   request: { params: UserIdParams, query: KeysetQuery },
-  responses: { 200: json(z.array(PostSchema), "A page of posts"), ...problemResponses(404, 422) },
+  responses: { 200: json(z.array(PostSchema), "A page of posts", NextPageHeaders), ...problemResponses(404, 422) },
 });
 
 export const followers = user({
