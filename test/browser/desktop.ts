@@ -23,4 +23,7 @@ export async function signUp(page: Page, username: string, password: string): Pr
   await form.getByLabel("Password").fill(password);
   await form.getByRole("button", { name: "Create account" }).click();
   await visible(page.locator("#user-btn", { hasText: username }));
+  // Signing in opens the Dashboard: wait for it, so it cannot open later on top of the window the
+  // test opens next (under load it covered the Files and the Devices windows' buttons).
+  await visible(win(page, "Dashboard"));
 }

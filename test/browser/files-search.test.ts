@@ -22,9 +22,6 @@ async function desktopAs(name: string): Promise<{ desk: Watched; page: Page; use
   const { page } = desk;
   const username = `${name}_${run}`;
   await signUp(page, username, PASSWORD);
-  // Signing in opens the Dashboard: wait for it, so it cannot open later on top of the window the
-  // test opens next (under load it once covered the Files window's buttons).
-  await visible(win(page, "Dashboard"));
   return { desk, page, username };
 }
 
