@@ -27,6 +27,7 @@ const POSTGRES_PORT = Number(process.env.POSTGRES_PORT ?? 5488);
 const NEON_PROXY_PORT = Number(process.env.NEON_PROXY_PORT ?? 4444);
 const UPSTASH_PORT = Number(process.env.UPSTASH_PORT ?? 8079);
 const WORKER_PORT = process.env.PORT ?? "8787";
+const CLOSE_GRACE_MS = 4_000;
 
 function parseVars(text: string): Map<string, string> {
   const vars = new Map<string, string>();
@@ -127,7 +128,11 @@ async function main() {
     await wranglerExited;
     clearTimeout(timer);
     signalWrangler("SIGKILL"); // anything of the group still around (workerd)
-    await cloud?.close();
+    // Bounded: a process manager waits a few seconds before SIGKILL, and PostgreSQL (PGlite
+    // included) recovers from its WAL if a long query kept it from closing in time.
+    const closed = cloud?.close().then(() => true);
+    const inTime = await Promise.race([closed ?? true, new Promise((r) => setTimeout(r, CLOSE_GRACE_MS, false))]);
+    if (!inTime) console.error(`The local cloud did not close within ${CLOSE_GRACE_MS / 1000} s; exiting anyway.`);
     process.exit(code);
   };
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"] as const) process.on(signal, () => void stop(0));

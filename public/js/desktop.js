@@ -49,7 +49,9 @@ export async function launch(id, arg) {
       arg,
     );
     if (typeof onArg === 'function') win.onArg = onArg;
-    win.focusInside();
+    // Only if it is still in front: a window opened while this one loaded keeps the focus (moving
+    // it here would raise this window over the one the user is working in).
+    if (win.isActive) win.focusInside();
   } catch (e) {
     fill(
       win.body,

@@ -198,6 +198,11 @@ export class Win {
     if (moveFocus && !this.el.contains(document.activeElement)) this.focusInside();
   }
 
+  /** The window in front (the one keyboard focus belongs to). */
+  get isActive() {
+    return !this.el.hidden && this.el.classList.contains('is-active');
+  }
+
   focusInside() {
     const target =
       this.lastFocus && this.el.contains(this.lastFocus) && this.lastFocus.getClientRects().length

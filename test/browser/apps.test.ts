@@ -289,6 +289,34 @@ describe("Terminal", () => {
   });
 });
 
+describe("Windows", () => {
+  it("a window that finishes loading behind the one the user opened next stays behind it", async () => {
+    const desk = await openPage(env.browser, env.system.url);
+    const { page } = desk;
+    try {
+      await page.goto("/");
+      await visible(win(page, "Sign in"));
+      const release = await holdBack(page, "**/js/apps/wallet.js");
+      await page.locator("#icons").getByRole("button", { name: "Wallet", exact: true }).click();
+      const wallet = await visible(win(page, "Wallet"));
+      await visible(wallet.getByText("Starting Wallet…"));
+      await page.locator("#user-btn").click(); // the user moves on while Wallet loads
+      const signIn = win(page, "Sign in");
+      const active = async (w: Locator) => /\bis-active\b/.test((await w.getAttribute("class")) ?? "");
+      await expect.poll(() => active(signIn)).toBe(true);
+      release();
+      await wallet.getByText("Starting Wallet…").waitFor({ state: "detached", timeout: 30_000 });
+      expect(await active(signIn)).toBe(true);
+      expect(await active(wallet)).toBe(false);
+      // Nor did it take the keyboard focus.
+      expect(await wallet.evaluate((w) => w.contains(document.activeElement))).toBe(false);
+      expectNoProblems(desk);
+    } finally {
+      await desk.close();
+    }
+  });
+});
+
 describe("Account", () => {
   it("lists the signed-in devices and signs another one out", async () => {
     const { desk, page, username } = await desktopAs("dev");
