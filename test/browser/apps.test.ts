@@ -309,7 +309,7 @@ describe("Windows", () => {
       expect(await active(signIn)).toBe(true);
       expect(await active(wallet)).toBe(false);
       // Nor did it take the keyboard focus.
-      expect(await wallet.evaluate((w) => w.contains(document.activeElement))).toBe(false);
+      expect(await wallet.evaluate((w) => w.contains(w.ownerDocument.activeElement))).toBe(false);
       expectNoProblems(desk);
     } finally {
       await desk.close();
