@@ -553,8 +553,12 @@ log(
   `verify after the writes: valid=${verifyAfter.valid} blocks=${verifyAfter.checked_blocks} txs=${verifyAfter.checked_transactions} in ${verifyAfter.duration_ms} ms`,
 );
 // Verification's CPU at this chain's size, in Node on the services' code (verify-scale.ts).
-// Skipped by a BENCH_ONLY that names no verify row (at BENCH_SCALE=10 its full pass takes minutes).
-const verifyScale = !ONLY || ONLY.test("verify") ? await measureVerification(cloud.databaseUrl) : undefined;
+// Skipped by BENCH_VERIFY_SCALE=0 or a BENCH_ONLY that names no verify row (at BENCH_SCALE=10 its full
+// pass alone takes a minute or more).
+const verifyScale =
+  process.env.BENCH_VERIFY_SCALE !== "0" && (!ONLY || ONLY.test("verify"))
+    ? await measureVerification(cloud.databaseUrl)
+    : undefined;
 for (const line of verifyScale ? verificationLines(verifyScale) : []) log(line);
 
 // ---- connections: back to baseline once the relays' idle pools let go ----
