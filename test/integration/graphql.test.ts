@@ -84,7 +84,7 @@ describe("GraphQL: queries over the REST services", () => {
     expect(r.data.me.mailFolders.map((f: { folderType: string }) => f.folderType)).toContain("inbox");
   });
 
-  it("pages with cursors: each page follows the last, and a forged cursor is a validation error", async () => {
+  it("pages with cursors: each page follows the last, even with posts written between pages; a forged cursor is a validation error", async () => {
     const [a, b] = await createUsers(2);
     await follow(b!, a!.id);
     for (let i = 0; i < 5; i++) await post(a!, `page post ${i}`);
@@ -96,6 +96,8 @@ describe("GraphQL: queries over the REST services", () => {
       "page post 2",
     ]);
     expect(first.data.feed.pageInfo.hasNextPage).toBe(true);
+    // Posts written between pages neither repeat an item nor hide one (keyset cursors, not offsets).
+    await post(a!, "written while paging");
     const next = await gql(
       `query($after: String) { feed(first: 3, after: $after) { nodes { content } pageInfo { hasNextPage } } }`,
       {

@@ -28,6 +28,7 @@ import {
 import { chainStats } from "../../src/services/chain/stats.ts";
 import { listMailbox } from "../../src/services/email/messages.ts";
 import { listFiles } from "../../src/services/files/rows.ts";
+import { listMinedBlocks } from "../../src/services/miner/chain-reads.ts";
 import { listNotifications } from "../../src/services/notifications/notifications.ts";
 import { listEvents } from "../../src/services/prism/events.ts";
 import { listComments } from "../../src/services/social/comments.ts";
@@ -48,10 +49,11 @@ const SEED = [
      select 'u' || i, 'u' || i || '@example.test', 'x' from generate_series(1, 5000) i`,
   `insert into wallets (user_id, address, public_key, encrypted_private_key, balance)
      select id, ${addr("id")}, 'pk', 'ek', 100 from users`,
+  // Fifty miners, 400 blocks each.
   `insert into blocks (chain, height, timestamp_ms, previous_hash, merkle_root, nonce, difficulty, reward, transaction_count,
-                       confirmed_total, hash)
+                       confirmed_total, hash, miner_id)
      select 'main', h, 1767225600000 + h * 1000, md5('p' || h) || md5('q' || h), md5('m' || h) || md5('n' || h),
-            h, 1, 0, 5, least((h + 1) * 5, 95000), md5('h' || h) || md5('i' || h)
+            h, 1, 0, 5, least((h + 1) * 5, 95000), md5('h' || h) || md5('i' || h), (h % 50) + 1
      from generate_series(0, 19999) h`,
   `insert into transactions (chain, transaction_hash, from_address, to_address, amount, fee, nonce, timestamp_ms,
                              signature, sender_public_key, block_height, is_confirmed)
@@ -244,14 +246,30 @@ const HOT: Array<[string, () => Promise<unknown>, string[]]> = [
     ["blocks_chain_height_key", "transactions_chain_pending_idx"],
   ],
   [
-    "Prism events of a user",
-    () => listEvents(db, { userId: 42 }, { limit: 50, offset: 0 }),
-    ["events_user_created_idx"],
+    "GET /blocks, keyset page below a height",
+    () => listBlocks(db, "main", { limit: 20, offset: 0, before: 5_000 }),
+    ["blocks_chain_height_key"],
+  ],
+  [
+    "GET /miner/blocks, first page",
+    () => listMinedBlocks(db, "main", 42, { limit: 20, offset: 0 }),
+    ["blocks_chain_miner_height_idx"],
+  ],
+  [
+    "GET /miner/blocks, keyset page below a height",
+    () => listMinedBlocks(db, "main", 42, { limit: 20, offset: 0, before: 10_000 }),
+    ["blocks_chain_miner_height_idx"],
+  ],
+  ["Prism events of a user", () => listEvents(db, { userId: 42 }, { limit: 50, offset: 0 }), ["events_user_id_idx"]],
+  [
+    "Prism events of a user, keyset page",
+    () => listEvents(db, { userId: 42 }, { limit: 50, offset: 0, before: 50_000 }),
+    ["events_user_id_idx"],
   ],
   [
     "Prism events of a type",
     () => listEvents(db, { type: "chain.block_mined" }, { limit: 50, offset: 0 }),
-    ["events_type_created_idx"],
+    ["events_type_id_idx"],
   ],
 ];
 
