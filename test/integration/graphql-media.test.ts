@@ -10,6 +10,7 @@ import worker from "../../src/index.ts";
 import { api, BASE } from "../helpers/api.ts";
 import { completion, FAKE_OPENAI_BASE_URL, FAKE_OPENAI_KEY, installFakeProvider } from "../helpers/fake-openai.ts";
 import { codes, countStatements, gql } from "../helpers/graphql.ts";
+import { createAdmin } from "../helpers/integrations.ts";
 import { createUser, createUsers, type TestUser } from "../helpers/users.ts";
 
 const video = async (u: TestUser, title: string, extra: Record<string, unknown> = {}) => {
@@ -78,7 +79,7 @@ describe("GraphQL: videos", () => {
     expect(bad.errors![0]!.extensions.errors![0]!.path).toBe("category");
   });
 
-  it("a private video is its owner's: others and anonymous callers do not get it", async () => {
+  it("a private video is its owner's: others, administrators and anonymous callers do not get it", async () => {
     const [owner, other] = await createUsers(2);
     const hidden = await video(owner!, "private clip", { is_public: false });
     const q = `query One($id: Int!) { video(id: $id) { id title isPublic comments { nodes { content } } } }`;
@@ -87,6 +88,10 @@ describe("GraphQL: videos", () => {
     expect(mine.errors).toBeUndefined();
     expect(mine.data.video).toMatchObject({ id: hidden.id, isPublic: false, comments: { nodes: [] } });
     expect(codes(await gql(q, { headers: other!.headers, variables: { id: hidden.id } }))).toEqual(["not-found"]);
+    // An administrator is no exception, over GraphQL as over REST: the video is the owner's.
+    const admin = await createAdmin();
+    expect(codes(await gql(q, { headers: admin.headers, variables: { id: hidden.id } }))).toEqual(["not-found"]);
+    expect((await api(`/api/video/${hidden.id}`, { headers: admin.headers })).status).toBe(404);
     expect(codes(await gql(q, { variables: { id: hidden.id } }))).toEqual(["unauthorized"]);
     expect(codes(await gql(`{ videos { nodes { id } } }`))).toEqual(["unauthorized"]);
   });
@@ -182,6 +187,8 @@ describe("GraphQL: AI chat conversations", () => {
       "Trip planning",
     );
     expect(codes(await gql(q, { headers: other.headers, variables: { id: talk.id } }))).toEqual(["not-found"]);
+    const admin = await createAdmin();
+    expect(codes(await gql(q, { headers: admin.headers, variables: { id: talk.id } }))).toEqual(["not-found"]);
     expect(codes(await gql(q, { variables: { id: talk.id } }))).toEqual(["unauthorized"]);
     const theirs = await gql(`{ me { conversations { nodes { id } } } }`, { headers: other.headers });
     expect(theirs.data.me.conversations.nodes).toEqual([]);

@@ -5,7 +5,7 @@ import { builder } from "./builder.ts";
 
 /**
  * Relay-style connections. Cursors are opaque to clients. Underneath they carry the REST service's
- * position: the last id for keyset-paged lists (feed, posts, mailbox, transactions, notifications),
+ * position: the last key for keyset-paged lists (feed, posts, mailbox, transactions, notifications; blocks by height),
  * an offset for the rest (`k:<id>` or `o:<offset>`), so a GraphQL page is exactly a REST page.
  */
 export const MAX_PAGE_SIZE = 50;
@@ -64,11 +64,22 @@ export async function offsetPage<T>(
 export async function keysetPage<T extends { id: number }>(
   args: { first?: number | null; after?: string | null },
   load: (page: { limit: number; offset: 0; before?: number }) => Promise<T[]>,
+): Promise<Page<T>>;
+/** …or by another dense key, newest first (blocks: the height). */
+export async function keysetPage<T>(
+  args: { first?: number | null; after?: string | null },
+  load: (page: { limit: number; offset: 0; before?: number }) => Promise<T[]>,
+  keyOf: (node: T) => number,
+): Promise<Page<T>>;
+export async function keysetPage<T>(
+  args: { first?: number | null; after?: string | null },
+  load: (page: { limit: number; offset: 0; before?: number }) => Promise<T[]>,
+  keyOf: (node: T) => number = (node) => (node as { id: number }).id,
 ): Promise<Page<T>> {
   const { first, after } = pageArgs(args);
   const rows = await load({ limit: first + 1, offset: 0, ...(after ? { before: decode("k", after) } : {}) });
   const nodes = rows.slice(0, first);
-  return { nodes, cursors: nodes.map((n) => encode("k", n.id)), hasNextPage: rows.length > first };
+  return { nodes, cursors: nodes.map((n) => encode("k", keyOf(n))), hasNextPage: rows.length > first };
 }
 
 export const connectionArgs = builder.args((t) => ({
