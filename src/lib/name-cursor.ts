@@ -20,7 +20,9 @@ export function decodeNameCursor(s: string): NameCursor | null {
   if (!/^[A-Za-z0-9_-]+$/.test(s)) return null;
   try {
     const binary = atob(s.replaceAll("-", "+").replaceAll("_", "/"));
-    const text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(Uint8Array.from(binary, (ch) => ch.charCodeAt(0)));
+    const text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(
+      Uint8Array.from(binary, (ch) => ch.charCodeAt(0)),
+    );
     const v: unknown = JSON.parse(text);
     if (!Array.isArray(v) || v.length !== 2) return null;
     const [name, id] = v as unknown[];
