@@ -7,16 +7,24 @@ export type Walk = { ids: number[]; pages: number; links: string[] };
 type Item = Record<string, unknown>;
 
 /**
- * Follows `Link: <…>; rel="next"` from `first` until a page comes without one. `key` is the field the
- * cursor names (`id`, or `height` for blocks); `items` picks the list out of an enveloped body.
+ * Follows `Link: <…>; rel="next"` from `first` until a page comes without one. `ids` are `idOf` the
+ * items (default: their `id`); the cursor must be `cursorOf` the last item (default: its `id`) and go back as `param`
+ * (`before`; `after` for a list read oldest first); `items` picks the list out of an enveloped body.
  */
 export async function walk(
   first: string,
   headers: Record<string, string>,
   between: () => Promise<unknown>,
-  opts: { key?: string; items?: (body: unknown) => Item[] } = {},
+  opts: {
+    cursorOf?: (item: Item) => string;
+    idOf?: (item: Item) => number;
+    param?: "before" | "after";
+    items?: (body: unknown) => Item[];
+  } = {},
 ): Promise<Walk> {
-  const key = opts.key ?? "id";
+  const idOf = opts.idOf ?? ((item: Item) => Number(item.id));
+  const cursorOf = opts.cursorOf ?? ((item: Item) => String(item.id));
+  const param = opts.param ?? "before";
   const pick = opts.items ?? ((body) => (Array.isArray(body) ? body : (body as { items: Item[] }).items));
   const out: Walk = { ids: [], pages: 0, links: [] };
   let url: string | undefined = first;
@@ -25,7 +33,7 @@ export async function walk(
     const text = await res.text();
     expect(res.status, text).toBe(200);
     const items = pick(JSON.parse(text));
-    out.ids.push(...items.map((i) => Number(i[key])));
+    out.ids.push(...items.map(idOf));
     out.pages++;
     const cursor = res.headers.get("X-Next-Cursor");
     const link = res.headers.get("Link");
@@ -33,10 +41,10 @@ export async function walk(
       expect(link).toBeNull();
       break;
     }
-    expect(Number(cursor)).toBe(Number(items.at(-1)![key]));
+    expect(cursor).toBe(cursorOf(items.at(-1)!));
     const next = /^<([^>]+)>; rel="next"$/.exec(link ?? "")?.[1];
     expect(next, `Link: ${link}`).toBeDefined();
-    expect(new URL(next!, "https://x.test").searchParams.get("before")).toBe(cursor);
+    expect(new URL(next!, "https://x.test").searchParams.get(param)).toBe(cursor);
     expect(next).not.toContain("offset=");
     out.links.push(next!);
     await between();

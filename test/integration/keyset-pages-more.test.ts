@@ -9,12 +9,16 @@ import { api } from "../helpers/api.ts";
 import { testDb } from "../helpers/auth.ts";
 import { mineOk, type TestChain, testChain } from "../helpers/chain.ts";
 import { expectExact, ok, walk } from "../helpers/keyset-walk.ts";
-import { createUser, type TestUser } from "../helpers/users.ts";
+import { createUser, createUsers, type TestUser } from "../helpers/users.ts";
 
 describe("keyset pages: blocks (cursor = height)", () => {
   let chain: TestChain;
   let miner: TestUser;
   let headers: Record<string, string>;
+  type Block = { id: number; height: number };
+  // The cursor is a height; the walk's ids are the blocks' ids.
+  const byHeight = { cursorOf: (b: Record<string, unknown>) => String(b.height) };
+  const mineId = async () => (await mineOk(chain, miner)).id;
 
   beforeAll(async () => {
     chain = testChain();
@@ -24,49 +28,41 @@ describe("keyset pages: blocks (cursor = height)", () => {
   });
 
   it("the chain's blocks walk to the genesis block while blocks are mined between pages", async () => {
-    const all = await ok<{ height: number }[]>(await api("/api/blockchain/blocks?limit=100", { headers }));
+    const all = await ok<Block[]>(await api("/api/blockchain/blocks?limit=100", { headers }));
     expect(all.map((b) => b.height)).toEqual([6, 5, 4, 3, 2, 1, 0]);
     const mined: number[] = [];
-    const w = await walk(
-      "/api/blockchain/blocks?limit=3",
-      headers,
-      async () => mined.push((await mineOk(chain, miner)).height),
-      { key: "height" },
-    );
+    const w = await walk("/api/blockchain/blocks?limit=3", headers, async () => mined.push(await mineId()), byHeight);
     expect(w.pages).toBe(3); // 3 + 3 + 1
     expectExact(
       w.ids,
-      all.map((b) => b.height),
+      all.map((b) => b.id),
       mined,
     );
     // Old clients: `offset` pages as before, counted from the (now taller) head.
-    const byOffset = await ok<{ height: number }[]>(await api("/api/blockchain/blocks?limit=2&offset=1", { headers }));
-    expect(byOffset.map((b) => b.height)).toEqual([mined.at(-1)! - 1, mined.at(-1)! - 2]);
+    const byOffset = await ok<Block[]>(await api("/api/blockchain/blocks?limit=2&offset=1", { headers }));
+    const head = 6 + mined.length;
+    expect(byOffset.map((b) => b.height)).toEqual([head - 1, head - 2]);
   });
 
   it("my mined blocks walk to their end while I mine more; the total counts them all", async () => {
-    const mineList = (url: string) => api(url, { headers });
-    const first = await mineList("/api/miner/blocks?limit=100");
-    const all = await ok<{ height: number }[]>(first);
+    type Mined = { height: number };
+    const heights = (bs: Mined[]) => bs.map((b) => b.height);
+    const all = await ok<Mined[]>(await api("/api/miner/blocks?limit=100", { headers }));
     expect(all.length).toBeGreaterThanOrEqual(6);
     const mined: number[] = [];
     const w = await walk(
       "/api/miner/blocks?limit=4",
       headers,
       async () => mined.push((await mineOk(chain, miner)).height),
-      { key: "height" },
+      { ...byHeight, idOf: (b) => Number(b.height) },
     );
-    expectExact(
-      w.ids,
-      all.map((b) => b.height),
-      mined,
-    );
-    const last = await mineList(w.links.at(-1)!);
+    expectExact(w.ids, heights(all), mined);
+    const last = await api(w.links.at(-1)!, { headers });
     await last.text();
     expect(Number(last.headers.get("X-Total-Count"))).toBe(all.length + mined.length);
-    const byOffset = await ok<{ height: number }[]>(await mineList("/api/miner/blocks?limit=2&offset=2"));
-    expect(byOffset).toHaveLength(2);
-    expect(byOffset[0]!.height).toBeGreaterThan(byOffset[1]!.height);
+    const now = await ok<Mined[]>(await api("/api/miner/blocks?limit=100", { headers }));
+    const byOffset = await ok<Mined[]>(await api("/api/miner/blocks?limit=2&offset=2", { headers }));
+    expect(heights(byOffset)).toEqual(heights(now).slice(2, 4));
   });
 });
 
@@ -101,5 +97,120 @@ describe("keyset pages: Prism audit events (cursor = id)", () => {
     const byOffset = await ok<Page>(await api(`${url}&limit=2&offset=2`, { headers: admin.headers }));
     const now = await ok<Page>(await api(`${url}&limit=100`, { headers: admin.headers }));
     expect(byOffset.items.map((e) => e.id)).toEqual(now.items.slice(2, 4).map((e) => e.id));
+  });
+});
+
+describe("keyset pages: a post's comments (oldest first, cursor = <thread>.<id>, sent as `after`)", () => {
+  type Comment = { id: number; parent_id: number | null };
+  const place = (c: Record<string, unknown>) => `${(c.parent_id as number | null) ?? (c.id as number)}.${c.id}`;
+  const order = (c: Comment): [number, number] => [c.parent_id ?? c.id, c.id];
+
+  it("walks every comment once, in thread order, while replies and comments are written between pages", async () => {
+    const author = await createUser();
+    const post = await ok<{ id: number }>(
+      await api("/api/social/posts", { method: "POST", headers: author.headers, json: { content: "threads" } }),
+      201,
+    );
+    const url = `/api/social/posts/${post.id}/comments`;
+    const comment = async (parentId?: number) =>
+      (
+        await ok<Comment>(
+          await api(url, { method: "POST", headers: author.headers, json: { content: "c", parent_id: parentId } }),
+          201,
+        )
+      ).id;
+    const a = await comment();
+    const b = await comment();
+    await comment(a);
+    const c = await comment();
+    await comment(b);
+    await comment(a);
+    await comment(c);
+    const before = await ok<Comment[]>(await api(`${url}?limit=100`, { headers: author.headers }));
+    expect(before).toHaveLength(7);
+    const written: number[] = [];
+    // Between pages: a reply to the first thread (behind the cursor from the second page on) and a
+    // new top-level comment (at the end, where a reader of an oldest-first list should find it).
+    const w = await walk(
+      `${url}?limit=3`,
+      author.headers,
+      async () => {
+        written.push(await comment(a), await comment());
+      },
+      { cursorOf: place, param: "after", items: (body) => body as Record<string, unknown>[] },
+    );
+    const after = await ok<Comment[]>(await api(`${url}?limit=100`, { headers: author.headers }));
+    const byId = new Map(after.map((x) => [x.id, x]));
+    // In thread order, each comment once; every comment that existed before the walk, in its order.
+    const places = w.ids.map((id) => order(byId.get(id)!));
+    const sorted = [...places].sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+    expect(places).toEqual(sorted);
+    expect(new Set(w.ids).size).toBe(w.ids.length);
+    expect(w.ids.filter((id) => !written.includes(id))).toEqual(before.map((x) => x.id));
+    // Old clients: `offset` still pages the same order.
+    const byOffset = await ok<Comment[]>(await api(`${url}?limit=3&offset=3`, { headers: author.headers }));
+    expect(byOffset.map((x) => x.id)).toEqual(after.slice(3, 6).map((x) => x.id));
+  });
+
+  it("a malformed cursor is a 422, not a 500", async () => {
+    const me = await createUser();
+    for (const bad of ["12", "0.5", "1.2.3", "x.y", "99999999999.1"]) {
+      const res = await api(`/api/social/posts/1/comments?after=${bad}`, { headers: me.headers });
+      expect(res.status, bad).toBe(422);
+      await res.text();
+    }
+  });
+});
+
+describe("keyset pages: followers and following (cursor = follow_id)", () => {
+  type Person = { id: number; follow_id: number };
+  const byFollow = {
+    cursorOf: (p: Record<string, unknown>) => String(p.follow_id),
+    idOf: (p: Record<string, unknown>) => Number(p.follow_id),
+  };
+
+  it("a user's followers walk to their end while people follow between pages", async () => {
+    const [star, ...fans] = await createUsers(6);
+    const follow = async (fan: TestUser) => {
+      const res = await api(`/api/social/users/${star!.id}/follow`, { method: "POST", headers: fan.headers });
+      expect(res.status).toBe(200);
+      await res.text();
+    };
+    for (const fan of fans) await follow(fan);
+    const url = `/api/social/users/${star!.id}/followers`;
+    const all = await ok<Person[]>(await api(`${url}?limit=100`, { headers: star!.headers }));
+    expect(all.map((p) => p.id).sort()).toEqual(fans.map((f) => f.id).sort());
+    const followed: number[] = [];
+    const w = await walk(
+      `${url}?limit=2`,
+      star!.headers,
+      async () => {
+        await follow(await createUser());
+        followed.push((await ok<Person[]>(await api(`${url}?limit=1`, { headers: star!.headers })))[0]!.follow_id);
+      },
+      byFollow,
+    );
+    expect(w.pages).toBe(3);
+    expectExact(
+      w.ids,
+      all.map((p) => p.follow_id),
+      followed,
+    );
+  });
+
+  it("whom a user follows walks the same way; offset still works", async () => {
+    const [me, ...them] = await createUsers(5);
+    for (const u of them) {
+      const res = await api(`/api/social/users/${u.id}/follow`, { method: "POST", headers: me!.headers });
+      expect(res.status).toBe(200);
+      await res.text();
+    }
+    const url = `/api/social/users/${me!.id}/following`;
+    const all = await ok<Person[]>(await api(`${url}?limit=100`, { headers: me!.headers }));
+    expect(all).toHaveLength(4);
+    const w = await walk(`${url}?limit=3`, me!.headers, async () => {}, byFollow);
+    expect(w.ids).toEqual(all.map((p) => p.follow_id));
+    const byOffset = await ok<Person[]>(await api(`${url}?limit=2&offset=2`, { headers: me!.headers }));
+    expect(byOffset.map((p) => p.id)).toEqual(all.slice(2, 4).map((p) => p.id));
   });
 });

@@ -32,6 +32,7 @@ import { listMinedBlocks } from "../../src/services/miner/chain-reads.ts";
 import { listNotifications } from "../../src/services/notifications/notifications.ts";
 import { listEvents } from "../../src/services/prism/events.ts";
 import { listComments } from "../../src/services/social/comments.ts";
+import { listPeople } from "../../src/services/social/people.ts";
 import { listFeed, listUserPosts } from "../../src/services/social/posts.ts";
 
 const ADMIN_URL = inject("realPostgresUrl");
@@ -312,7 +313,27 @@ HOT.push(
   [
     "GET /social/posts/{id}/comments",
     () => listComments(db, 42, 4_242, { limit: 50, offset: 0 }),
-    ["post_comments_post_id_idx", "posts_pkey"],
+    ["post_comments_post_thread_idx", "posts_pkey"],
+  ],
+  [
+    "GET /social/posts/{id}/comments, keyset page after a cursor",
+    () => listComments(db, 42, 4_242, { limit: 50, offset: 0, after: { thread: 4_242, id: 4_242 } }),
+    ["post_comments_post_thread_idx", "posts_pkey"],
+  ],
+  [
+    "GET /social/users/{id}/followers, first page",
+    () => listPeople(db, 42, "followers", { limit: 20, offset: 0 }),
+    ["follows_following_order_idx"],
+  ],
+  [
+    "GET /social/users/{id}/followers, keyset page",
+    () => listPeople(db, 42, "followers", { limit: 20, offset: 0, before: 50_000 }),
+    ["follows_following_order_idx"],
+  ],
+  [
+    "GET /social/users/{id}/following, keyset page",
+    () => listPeople(db, 42, "following", { limit: 20, offset: 0, before: 50_000 }),
+    ["follows_follower_order_idx"],
   ],
   [
     "GET /notifications, keyset page",
