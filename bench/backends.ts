@@ -18,7 +18,10 @@ import { type LocalCloudProcess, spawnLocalCloud } from "../scripts/local-cloud/
 import type { SeedResult } from "./seed.ts";
 
 export const BENCH_DATABASE = "blackroad_bench";
-/** Seeded once, then cloned for every run (CREATE DATABASE … TEMPLATE: a file copy, ~1 s). */
+/**
+ * Seeded once, then cloned for every run (CREATE DATABASE … TEMPLATE: a file copy, ~1 s). Each seed
+ * scale has its own (`blackroad_bench_seed_x10` for BENCH_SCALE=10), so switching scales reseeds nothing.
+ */
 const SEED_DATABASE = "blackroad_bench_seed";
 const ROOT = join(import.meta.dirname, "..");
 const DEFAULT_ADMIN_URL = "postgres://blackroad_ci@127.0.0.1:5432/blackroad_ci";
@@ -48,6 +51,8 @@ export type SeedPlan = {
   key: unknown;
   /** Where the seed's result (users, sample hashes) is kept next to the template database. */
   cacheFile: string;
+  /** The seed's scale (seed.ts scaledSeedOptions): each scale keeps its own template database. */
+  scale?: number;
 };
 
 export async function startBackends(plan: SeedPlan): Promise<Backends> {
@@ -131,11 +136,12 @@ async function prepareDatabase(
     throw new Unreachable(err instanceof Error ? err.message : String(err));
   }
   const urlOf = (name: string) => Object.assign(new URL(adminUrl), { pathname: `/${name}` }).toString();
+  const template = plan.scale && plan.scale !== 1 ? `${SEED_DATABASE}_x${plan.scale}` : SEED_DATABASE;
   try {
     const key = seedKey(plan.key);
     const { rows } = await admin.query(
       "select shobj_description(oid, 'pg_database') as key from pg_database where datname = $1",
-      [SEED_DATABASE],
+      [template],
     );
     const cache = existsSync(plan.cacheFile)
       ? (JSON.parse(readFileSync(plan.cacheFile, "utf8")) as { key: string; seed: SeedResult })
@@ -146,16 +152,16 @@ async function prepareDatabase(
       seed = cache.seed;
       cached = true;
     } else {
-      await admin.query(`drop database if exists ${SEED_DATABASE} with (force)`);
-      await admin.query(`create database ${SEED_DATABASE}`);
-      await applyMigrations(urlOf(SEED_DATABASE));
-      seed = await plan.run(urlOf(SEED_DATABASE));
+      await admin.query(`drop database if exists ${template} with (force)`);
+      await admin.query(`create database ${template}`);
+      await applyMigrations(urlOf(template));
+      seed = await plan.run(urlOf(template));
       mkdirSync(dirname(plan.cacheFile), { recursive: true });
       writeFileSync(plan.cacheFile, JSON.stringify({ key, seed }));
-      await admin.query(`comment on database ${SEED_DATABASE} is '${key}'`);
+      await admin.query(`comment on database ${template} is '${key}'`);
     }
     await admin.query(`drop database if exists ${BENCH_DATABASE} with (force)`);
-    await admin.query(`create database ${BENCH_DATABASE} template ${SEED_DATABASE}`);
+    await admin.query(`create database ${BENCH_DATABASE} template ${template}`);
     return { url: urlOf(BENCH_DATABASE), seed, cached };
   } finally {
     await admin.end();

@@ -35,7 +35,7 @@ import {
 import { startProfiler, summarize } from "./profile.ts";
 import { consoleTable, floorTable, markdownTable, type Row, ratios } from "./report.ts";
 import { childPid, measureStartup, readWranglerSettings, startRuntime } from "./runtime.ts";
-import { type SeedOptions, seed } from "./seed.ts";
+import { type SeedOptions, scaledSeedOptions, seed } from "./seed.ts";
 import { measureVerification, verificationLines } from "./verify-scale.ts";
 
 const ROOT = join(import.meta.dirname, "..");
@@ -45,6 +45,8 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 const ONLY = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY, "i") : undefined;
 const PROFILE = process.env.BENCH_PROFILE ? new RegExp(process.env.BENCH_PROFILE, "i") : undefined;
+/** Size of the seeded data (seed.ts scaledSeedOptions): 1 = today's table, 10 = every table ten times. */
+const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 
 // Bench-only keys (never used anywhere else). The master key is fixed because the seeded wallets
 // are encrypted under it and the seed is cached between runs.
@@ -87,7 +89,11 @@ log(
 
 // ---- backends and data ----
 const BCRYPT_ROUNDS = Number(settings.vars.BCRYPT_ROUNDS ?? 12);
-const seedOptions: Omit<SeedOptions, "databaseUrl"> = { masterKey: WALLET_MASTER_KEY, bcryptRounds: BCRYPT_ROUNDS };
+const seedOptions: Omit<SeedOptions, "databaseUrl"> = {
+  masterKey: WALLET_MASTER_KEY,
+  bcryptRounds: BCRYPT_ROUNDS,
+  ...scaledSeedOptions(SCALE),
+};
 const backends = await startBackends({
   run: async (databaseUrl) => {
     log("seeding (first run, or the seed changed)…");
@@ -96,7 +102,8 @@ const backends = await startBackends({
     return result;
   },
   key: seedOptions,
-  cacheFile: join(OUT, ".seed-cache.json"),
+  cacheFile: join(OUT, SCALE === 1 ? ".seed-cache.json" : `.seed-cache-x${SCALE}.json`),
+  scale: SCALE,
 });
 const data = backends.seed;
 log(
@@ -288,7 +295,7 @@ await api_(
   "GET /api/blockchain/blocks (random page)",
   "rhr",
   {
-    next: (i) => ({ path: `/api/blockchain/blocks?limit=20&offset=${(i * 7919) % 9_980}` }),
+    next: (i) => ({ path: `/api/blockchain/blocks?limit=20&offset=${(i * 7919) % (data.tip.height - 20)}` }),
   },
   "mostly MISS",
 );
@@ -314,34 +321,67 @@ await api_(
   },
   "100,000 posts + mail indexed; floor: one SELECT",
 );
-// GraphQL next to the REST routes that return the same data (docs/graphql.md). The feed query's three
-// statements (posts, authors, first comments) run one after another, hence the floor rhhh.
-const graphql = (query: string) => (i: number) => ({
-  method: "POST",
-  path: "/api/graphql",
-  headers: auth(i),
-  body: JSON.stringify({ query }),
+// GraphQL next to the REST routes that return the same data (docs/graphql.md). The feed query is the
+// one test/integration/graphql.test.ts counts (3 statements: the feed, every author, every post's first
+// comments), run one after another, hence the floor rhhh; REST needs the feed and then one comments
+// request per post for the same data. `me` with wallet and transactions is REST's /api/auth/me +
+// /api/blockchain/wallet + /api/blockchain/transactions (rows above and below).
+const FEED_QUERY = `query Feed($first: Int) {
+  feed(first: $first) {
+    pageInfo { hasNextPage endCursor }
+    edges { cursor node { id content likeCount commentCount feedReason
+      author { id username fullName }
+      comments(first: 2) { nodes { content author { username } } pageInfo { hasNextPage } } } }
+  }
+}`;
+const ME_QUERY =
+  "{ me { id username wallet { address balance } transactions(first: 20) { nodes { hash fromAddress toAddress amount fee timestamp isConfirmed } pageInfo { hasNextPage } } } }";
+const graphql =
+  (query: string, variables?: Record<string, unknown>) =>
+  (i: number): RequestParts => ({
+    method: "POST",
+    path: "/api/graphql",
+    headers: { ...auth(i), "content-type": "application/json" },
+    body: JSON.stringify({ query, variables }),
+  });
+// A GraphQL error still answers 200: check each query's answer once before loading it.
+if (!ONLY || ONLY.test("graphql"))
+  for (const [query, variables] of [[FEED_QUERY, { first: 20 }], [ME_QUERY]] as const) {
+    const { method, headers, body: payload } = graphql(query, variables)(0);
+    const res = await fetch(`${runtime.apiUrl}/api/graphql`, { method, headers, body: payload });
+    const body = (await res.json()) as { data?: Record<string, unknown>; errors?: unknown };
+    if (res.status !== 200 || body.errors || !body.data)
+      throw new Error(`GraphQL ${query.slice(0, 40)}… answered ${res.status}: ${JSON.stringify(body).slice(0, 300)}`);
+    log(
+      `graphql check: ${JSON.stringify(body.data).length} bytes of data for ${query.slice(0, 30).replace(/\s+/g, " ")}…`,
+    );
+  }
+await api_("GET /api/social/feed (following, 20)", "rh", {
+  next: (i) => ({ path: "/api/social/feed?scope=following&limit=20", headers: auth(i) }),
 });
-await api_("GET /api/social/feed?scope=public", "rh", {
-  next: (i) => ({ path: "/api/social/feed?scope=public&limit=20", headers: auth(i) }),
-});
+await api_(
+  "GET /api/social/posts/{id}/comments (limit 2)",
+  "rh",
+  {
+    next: (i) => ({
+      path: `/api/social/posts/${1 + ((i * 7919) % (data.counts.posts ?? 100_000))}/comments?limit=2`,
+      headers: auth(i),
+    }),
+  },
+  "REST's feed needs one per post for the first comments",
+);
 await api_(
   "POST /api/graphql feed(20) + authors + first comments",
   "rhhh",
-  {
-    next: graphql(
-      "{ feed(scope: public, first: 20) { nodes { id content likeCount author { username fullName } comments(first: 2) { nodes { content } } } } }",
-    ),
-  },
+  { expect: [200], next: graphql(FEED_QUERY, { first: 20 }) },
   "3 statements: feed, authors, comments",
 );
+await api_("GET /api/blockchain/wallet", "rh", { next: (i) => ({ path: "/api/blockchain/wallet", headers: auth(i) }) });
 await api_(
   "POST /api/graphql me { wallet transactions(20) }",
   "rhhh",
-  {
-    next: graphql("{ me { wallet { balance } transactions(first: 20) { nodes { hash amount toAddress } } } }"),
-  },
-  "REST needs GET /api/auth/me + /wallet + /transactions for the same",
+  { expect: [200], next: graphql(ME_QUERY) },
+  "REST: GET /api/auth/me + /api/blockchain/wallet + /api/blockchain/transactions",
 );
 await api_("GET /api/dashboard/overview (cached, HIT)", "rr", {
   next: (i) => ({ path: "/api/dashboard/overview", headers: auth(i) }),
@@ -542,8 +582,13 @@ log(
   `verify after the writes: valid=${verifyAfter.valid} blocks=${verifyAfter.checked_blocks} txs=${verifyAfter.checked_transactions} in ${verifyAfter.duration_ms} ms`,
 );
 // Verification's CPU at this chain's size, in Node on the services' code (verify-scale.ts).
-const verifyScale = await measureVerification(cloud.databaseUrl);
-for (const line of verificationLines(verifyScale)) log(line);
+// Skipped by BENCH_VERIFY_SCALE=0 or a BENCH_ONLY that names no verify row (at BENCH_SCALE=10 its full
+// pass alone takes a minute or more).
+const verifyScale =
+  process.env.BENCH_VERIFY_SCALE !== "0" && (!ONLY || ONLY.test("verify"))
+    ? await measureVerification(cloud.databaseUrl)
+    : undefined;
+for (const line of verifyScale ? verificationLines(verifyScale) : []) log(line);
 
 // ---- connections: back to baseline once the relays' idle pools let go ----
 const pgAfterRuns = await backends.connectionCount();
@@ -575,7 +620,14 @@ const summary = {
   },
   bundle: { bytes: api.bytes, gzipBytes: api.gzipBytes, top: api.top },
   startupMs: { api: startup, floor: floorStartup },
-  seed: { counts: data.users.length, tip: data.tip, cached: backends.seedCached, seconds: data.seconds },
+  seed: {
+    scale: SCALE,
+    counts: data.users.length,
+    tables: data.counts,
+    tip: data.tip,
+    cached: backends.seedCached,
+    seconds: data.seconds,
+  },
   bcryptInWorkerdMs: {
     cost: BCRYPT_ROUNDS,
     median: sortedBcrypt[Math.floor(sortedBcrypt.length / 2)],
@@ -605,6 +657,7 @@ writeFileSync(join(OUT, `bench-${stamp}.json`), JSON.stringify(summary, null, 2)
 writeFileSync(join(OUT, `bench-${stamp}.md`), md);
 writeFileSync(join(OUT, "latest.json"), JSON.stringify(summary, null, 2));
 writeFileSync(join(OUT, "latest.md"), md);
+writeFileSync(join(OUT, `latest-x${SCALE}.json`), JSON.stringify(summary, null, 2)); // bench/scales.ts reads it
 console.log(`\n${consoleTable(rows.filter((r) => r.group !== "floor"))}\n`);
 console.log(`${floorTable(rows)}\n`);
 console.log(extrasText(summary));
@@ -645,7 +698,7 @@ function extrasText(s: typeof summary): string {
     `mining loop: ${m.rows.map((r) => `${r.name}: ${r.hashesPerSec.toLocaleString("en-US")} H/s`).join("; ")}`,
     `mining loop vs raw SHA-256 (best per-call WebCrypto): ${m.loopVsRawSha256}×`,
     `verify: ${s.verify.first.checked_blocks} blocks / ${s.verify.first.checked_transactions} txs in ${s.verify.first.duration_ms} ms (valid ${s.verify.first.valid}); after the writes ${s.verify.after.checked_blocks} blocks in ${s.verify.after.duration_ms} ms (valid ${s.verify.after.valid})`,
-    ...verificationLines(s.verify.scale),
+    ...(s.verify.scale ? verificationLines(s.verify.scale) : []),
     (s.postgresConnections.baseline === null
       ? "postgres connections: n/a (PGlite has one session)"
       : `postgres connections (bench database): baseline ${s.postgresConnections.baseline}, peak ${s.postgresConnections.peak}, after the runs ${s.postgresConnections.afterRuns}, settled ${s.postgresConnections.settled}${s.postgresConnections.leak ? " — LEAK" : ""}`) +

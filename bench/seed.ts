@@ -11,7 +11,8 @@
  *                     at a low difficulty over real merkle roots: GET /verify over them is a full check
  *   balances          exact: start + received − sent + mining rewards
  *   mail, posts       system folders, messages with sender/recipient copies, posts (100,000, full-text
- *                     indexed, words from SEARCH_VOCABULARY: the search benchmark), likes, follows
+ *                     indexed, words from SEARCH_VOCABULARY: the search benchmark), likes, comments, follows
+ *   scale             scaledSeedOptions: BENCH_SCALE=10 multiplies every table by ten
  *
  * The RoadChain Durable Object starts with empty storage and adopts the database's tail as its
  * head on first use (RoadChainDO #initialise: "trust on first use"); run.ts checks with /verify.
@@ -46,7 +47,31 @@ export type SeedOptions = {
   posts?: number;
   likes?: number;
   follows?: number;
+  /** Comments on random posts (the feed's "first comments"). */
+  comments?: number;
 };
+
+/**
+ * The seed's size: scale 1 is today's bench (1,000 users, 10,000 blocks, 50,000 transactions, 5,000
+ * mails, 100,000 posts); `BENCH_SCALE=10` multiplies every table by ten (10,000 users, 100,000 blocks,
+ * 500,000 transactions, 50,000 mails, 1,000,000 posts, likes, follows) except the pending pool, whose
+ * size follows the mining rate, not the history (5,000 at every scale).
+ */
+export function scaledSeedOptions(scale: number): Partial<SeedOptions> {
+  if (!Number.isInteger(scale) || scale < 1) throw new Error(`BENCH_SCALE must be a positive integer, not ${scale}`);
+  if (scale === 1) return {};
+  return {
+    users: 1_000 * scale,
+    blocks: 10_000 * scale,
+    transactions: 50_000 * scale,
+    pending: 5_000,
+    emails: 5_000 * scale,
+    posts: 100_000 * scale,
+    likes: 10_000 * scale,
+    follows: 5_000 * scale,
+    comments: 20_000 * scale,
+  };
+}
 
 export type SeedUser = { id: number; username: string; address: string };
 
@@ -89,6 +114,7 @@ export async function seed(opts: SeedOptions): Promise<SeedResult> {
     posts: 100_000,
     likes: 10_000,
     follows: 5_000,
+    comments: 20_000,
     ...opts,
   };
   const rand = mulberry32(20260101);
@@ -458,6 +484,21 @@ export async function seed(opts: SeedOptions): Promise<SeedResult> {
           ["user_id", "int"],
         ],
         [...likes].map((k) => k.split(":").map(Number)),
+      );
+      await insert(
+        "post_comments",
+        [
+          ["post_id", "int"],
+          ["user_id", "int"],
+          ["content", "text"],
+          ["created_at", "timestamptz"],
+        ],
+        Array.from({ length: o.comments }, (_, i) => [
+          1 + pick(o.posts),
+          1 + pick(o.users),
+          `Comment ${i + 1}: ${postWords(rand).slice(0, 40)}`,
+          new Date(now - pick(86_400_000)).toISOString(),
+        ]),
       );
       const follows = new Set<string>();
       while (follows.size < Math.min(o.follows, o.users * (o.users - 1))) {

@@ -107,6 +107,12 @@ describe("response cache for public queries", () => {
     expect(first.cache).toBe("MISS");
     const again = await read(await post(q, chain.headers));
     expect(again).toEqual({ cache: "HIT", body: first.body });
+    // A client holding that answer revalidates for free: its ETag is a 304 (declared in the contract).
+    const etag = (await post(q, chain.headers).then(async (r) => (await r.text(), r))).headers.get("ETag")!;
+    expect(etag).toMatch(/^"/);
+    const unchanged = await post(q, { ...chain.headers, "If-None-Match": etag });
+    expect(unchanged.status).toBe(304);
+    expect(await unchanged.text()).toBe("");
     // The printed document is the key: spacing and comments do not matter.
     expect((await read(await post(`# same\n{blocks(first:3){nodes{height}}}`, chain.headers))).cache).toBe("HIT");
     // Another chain is another entry.

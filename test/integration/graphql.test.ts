@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { api, expectProblem } from "../helpers/api.ts";
+import { mineOk, testChain } from "../helpers/chain.ts";
 import { codes, countStatements, gql } from "../helpers/graphql.ts";
 import { createUser, createUsers, type TestUser } from "../helpers/users.ts";
 
@@ -84,7 +85,7 @@ describe("GraphQL: queries over the REST services", () => {
     expect(r.data.me.mailFolders.map((f: { folderType: string }) => f.folderType)).toContain("inbox");
   });
 
-  it("pages with cursors: each page follows the last, and a forged cursor is a validation error", async () => {
+  it("pages with cursors: each page follows the last, even with posts written between pages; a forged cursor is a validation error", async () => {
     const [a, b] = await createUsers(2);
     await follow(b!, a!.id);
     for (let i = 0; i < 5; i++) await post(a!, `page post ${i}`);
@@ -96,6 +97,8 @@ describe("GraphQL: queries over the REST services", () => {
       "page post 2",
     ]);
     expect(first.data.feed.pageInfo.hasNextPage).toBe(true);
+    // Posts written between pages neither repeat an item nor hide one (keyset cursors, not offsets).
+    await post(a!, "written while paging");
     const next = await gql(
       `query($after: String) { feed(first: 3, after: $after) { nodes { content } pageInfo { hasNextPage } } }`,
       {
@@ -160,6 +163,24 @@ describe("GraphQL: queries over the REST services", () => {
     expect(r.result.errors).toBeUndefined();
     for (const b of r.result.data.blocks.nodes) expect(b.transactions).toHaveLength(b.transactionCount);
     expect(r.statements).toBeLessThanOrEqual(2); // the page, then (if it has blocks) their transactions
+  });
+
+  it("pages blocks by height: a block mined between two pages neither repeats one nor hides one", async () => {
+    const chain = testChain();
+    const miner = await createUser();
+    for (let i = 0; i < 4; i++) await mineOk(chain, miner);
+    const q = `query($after: String) { blocks(first: 2, after: $after) { nodes { height } pageInfo { hasNextPage endCursor } } }`;
+    const page = async (after?: string) => {
+      const r = await gql(q, { headers: chain.headers, variables: after ? { after } : {} });
+      expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
+      return r.data.blocks as { nodes: { height: number }[]; pageInfo: { hasNextPage: boolean; endCursor: string } };
+    };
+    const first = await page();
+    const top = first.nodes[0]!.height;
+    expect(first.nodes.map((b) => b.height)).toEqual([top, top - 1]);
+    await mineOk(chain, miner);
+    const second = await page(first.pageInfo.endCursor);
+    expect(second.nodes.map((b) => b.height)).toEqual([top - 2, top - 3]);
   });
 });
 

@@ -8,7 +8,7 @@ import { createDatabase } from "../../src/lib/db.ts";
 import type { EventView } from "../../src/services/prism/events.ts";
 import type { JobView } from "../../src/services/prism/jobs.ts";
 import { api, expectProblem } from "../helpers/api.ts";
-import { mineOk, type TestChain, testChain } from "../helpers/chain.ts";
+import { mineOk, type TestChain, testChain, transfer, walletOf } from "../helpers/chain.ts";
 import { createUser, type TestUser } from "../helpers/users.ts";
 
 const pending: Promise<unknown>[] = [];
@@ -119,12 +119,23 @@ describe("stats", () => {
     expect(after.events).toBeGreaterThanOrEqual(before.events! + 2);
   });
 
-  it("counts a test chain's blocks and pending transactions exactly", async () => {
+  it("counts a test chain's blocks and its pending and confirmed transactions exactly", async () => {
     const chain = testChain();
     await mineOk(chain, admin);
     await mineOk(chain, admin);
     const s = await get<Record<string, number>>("/api/prism/stats", admin, chain.headers);
     expect(s).toMatchObject({ blocks: 3, chain_height: 2, transactions: 0, pending_transactions: 0 });
+
+    // A transfer waits in the mempool, then the next block confirms it: counted once either way.
+    const payee = await createUser();
+    const { address } = await walletOf(payee);
+    const sent = await transfer(chain, admin, { to_address: address, amount: "1.5", message: "stats" });
+    expect(sent.status, await sent.clone().text()).toBe(201);
+    const waiting = await get<Record<string, number>>("/api/prism/stats", admin, chain.headers);
+    expect(waiting).toMatchObject({ blocks: 3, transactions: 1, pending_transactions: 1 });
+    await mineOk(chain, admin);
+    const confirmed = await get<Record<string, number>>("/api/prism/stats", admin, chain.headers);
+    expect(confirmed).toMatchObject({ blocks: 4, chain_height: 3, transactions: 1, pending_transactions: 0 });
   });
 });
 

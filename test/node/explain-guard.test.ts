@@ -28,9 +28,11 @@ import {
 import { chainStats } from "../../src/services/chain/stats.ts";
 import { listMailbox } from "../../src/services/email/messages.ts";
 import { listFiles } from "../../src/services/files/rows.ts";
+import { listMinedBlocks } from "../../src/services/miner/chain-reads.ts";
 import { listNotifications } from "../../src/services/notifications/notifications.ts";
 import { listEvents } from "../../src/services/prism/events.ts";
 import { listComments } from "../../src/services/social/comments.ts";
+import { listPeople } from "../../src/services/social/people.ts";
 import { listFeed, listUserPosts } from "../../src/services/social/posts.ts";
 
 const ADMIN_URL = inject("realPostgresUrl");
@@ -48,10 +50,11 @@ const SEED = [
      select 'u' || i, 'u' || i || '@example.test', 'x' from generate_series(1, 5000) i`,
   `insert into wallets (user_id, address, public_key, encrypted_private_key, balance)
      select id, ${addr("id")}, 'pk', 'ek', 100 from users`,
+  // Fifty miners, 400 blocks each.
   `insert into blocks (chain, height, timestamp_ms, previous_hash, merkle_root, nonce, difficulty, reward, transaction_count,
-                       confirmed_total, hash)
+                       confirmed_total, hash, miner_id)
      select 'main', h, 1767225600000 + h * 1000, md5('p' || h) || md5('q' || h), md5('m' || h) || md5('n' || h),
-            h, 1, 0, 5, least((h + 1) * 5, 95000), md5('h' || h) || md5('i' || h)
+            h, 1, 0, 5, least((h + 1) * 5, 95000), md5('h' || h) || md5('i' || h), (h % 50) + 1
      from generate_series(0, 19999) h`,
   `insert into transactions (chain, transaction_hash, from_address, to_address, amount, fee, nonce, timestamp_ms,
                              signature, sender_public_key, block_height, is_confirmed)
@@ -244,14 +247,30 @@ const HOT: Array<[string, () => Promise<unknown>, string[]]> = [
     ["blocks_chain_height_key", "transactions_chain_pending_idx"],
   ],
   [
-    "Prism events of a user",
-    () => listEvents(db, { userId: 42 }, { limit: 50, offset: 0 }),
-    ["events_user_created_idx"],
+    "GET /blocks, keyset page below a height",
+    () => listBlocks(db, "main", { limit: 20, offset: 0, before: 5_000 }),
+    ["blocks_chain_height_key"],
+  ],
+  [
+    "GET /miner/blocks, first page",
+    () => listMinedBlocks(db, "main", 42, { limit: 20, offset: 0 }),
+    ["blocks_chain_miner_height_idx"],
+  ],
+  [
+    "GET /miner/blocks, keyset page below a height",
+    () => listMinedBlocks(db, "main", 42, { limit: 20, offset: 0, before: 10_000 }),
+    ["blocks_chain_miner_height_idx"],
+  ],
+  ["Prism events of a user", () => listEvents(db, { userId: 42 }, { limit: 50, offset: 0 }), ["events_user_id_idx"]],
+  [
+    "Prism events of a user, keyset page",
+    () => listEvents(db, { userId: 42 }, { limit: 50, offset: 0, before: 50_000 }),
+    ["events_user_id_idx"],
   ],
   [
     "Prism events of a type",
     () => listEvents(db, { type: "chain.block_mined" }, { limit: 50, offset: 0 }),
-    ["events_type_created_idx"],
+    ["events_type_id_idx"],
   ],
 ];
 
@@ -294,7 +313,27 @@ HOT.push(
   [
     "GET /social/posts/{id}/comments",
     () => listComments(db, 42, 4_242, { limit: 50, offset: 0 }),
-    ["post_comments_post_id_idx", "posts_pkey"],
+    ["post_comments_post_thread_idx", "posts_pkey"],
+  ],
+  [
+    "GET /social/posts/{id}/comments, keyset page after a cursor",
+    () => listComments(db, 42, 4_242, { limit: 50, offset: 0, after: { thread: 4_242, id: 4_242 } }),
+    ["post_comments_post_thread_idx", "posts_pkey"],
+  ],
+  [
+    "GET /social/users/{id}/followers, first page",
+    () => listPeople(db, 42, "followers", { limit: 20, offset: 0 }),
+    ["follows_following_order_idx"],
+  ],
+  [
+    "GET /social/users/{id}/followers, keyset page",
+    () => listPeople(db, 42, "followers", { limit: 20, offset: 0, before: 50_000 }),
+    ["follows_following_order_idx"],
+  ],
+  [
+    "GET /social/users/{id}/following, keyset page",
+    () => listPeople(db, 42, "following", { limit: 20, offset: 0, before: 50_000 }),
+    ["follows_follower_order_idx"],
   ],
   [
     "GET /notifications, keyset page",
@@ -306,7 +345,14 @@ HOT.push(
     () => listNotifications(db, 42, { limit: 20, unreadOnly: true }),
     ["notifications_unread_idx"],
   ],
+  // A folder of ten files: the planner sorts them (either index is fine); the keyset page below
+  // must use the name order's index.
   ["GET /files (a folder of mine)", () => listFiles(db, 42, null, { limit: 50, offset: 0 }), ["files_user_folder_idx"]],
+  [
+    "GET /files, keyset page after a cursor",
+    () => listFiles(db, 42, null, { limit: 50, offset: 0, after: { name: "f25042.txt", id: 25_042 } }),
+    ["files_user_folder_name_idx"],
+  ],
 );
 
 describe("EXPLAIN guard: the hot queries on large tables", () => {

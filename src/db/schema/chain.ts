@@ -49,6 +49,8 @@ export const blocks = pgTable(
     uniqueIndex("blocks_chain_previous_hash_key").on(t.chain, t.previousHash),
     uniqueIndex("blocks_chain_hash_key").on(t.chain, t.hash),
     index("blocks_miner_id_idx").on(t.minerId),
+    // A miner's blocks newest first, and their keyset (`?before=<height>`): GET /api/miner/blocks.
+    index("blocks_chain_miner_height_idx").on(t.chain, t.minerId, t.height),
     check("blocks_height_non_negative", sql`${t.height} >= 0`),
   ],
 );

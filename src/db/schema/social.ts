@@ -86,6 +86,9 @@ export const postComments = pgTable(
   },
   (t) => [
     index("post_comments_post_id_idx").on(t.postId, t.id),
+    // A post's comments in thread order (each top-level comment, then its replies), and their keyset
+    // (`?after=<thread>.<id>`): GET /api/social/posts/{id}/comments.
+    index("post_comments_post_thread_idx").on(t.postId, sql`coalesce(parent_id, id)`, t.id),
     index("post_comments_parent_id_idx").on(t.parentId),
     index("post_comments_user_id_idx").on(t.userId),
     check("post_comments_likes_count_non_negative", sql`${t.likesCount} >= 0`),
@@ -103,10 +106,15 @@ export const follows = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    // The order follows were made in: the followers/following lists' order and keyset cursor.
+    id: integer("id").notNull().generatedAlwaysAsIdentity(),
   },
   (t) => [
     primaryKey({ name: "follows_pkey", columns: [t.followerId, t.followingId] }),
     index("follows_following_id_idx").on(t.followingId, t.followerId),
+    // Followers and following, newest first, and their keyset (`?before=<follow_id>`).
+    index("follows_following_order_idx").on(t.followingId, t.id),
+    index("follows_follower_order_idx").on(t.followerId, t.id),
     check("follows_not_self", sql`${t.followerId} <> ${t.followingId}`),
   ],
 );

@@ -15,6 +15,9 @@ export const events = pgTable(
   },
   (t) => [
     index("events_user_created_idx").on(t.userId, t.createdAt),
+    // Prism's audit log of a user or of one type, newest first by id, and its keyset (`?before`).
+    index("events_user_id_idx").on(t.userId, t.id),
+    index("events_type_id_idx").on(t.type, t.id),
     index("events_type_created_idx").on(t.type, t.createdAt),
   ],
 );

@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import { notFound, problemBody } from "../../lib/errors.ts";
+import { problemBody } from "../../lib/errors.ts";
 import { invalidateCache } from "../../lib/response-cache.ts";
 import { getAuth } from "../../middleware/auth.ts";
 import { type ChatDeps, type ReplyEvent, reply, replyStream } from "../../services/ai-chat/chat.ts";
@@ -8,8 +8,6 @@ import type { AppBindings, AppRouteHandler } from "../../types.ts";
 import { eventStreamResponse, wantsEventStream } from "../event-stream.ts";
 import type * as routes from "./ai-chat.routes.ts";
 import { conversationJson, messageJson } from "./ai-chat.schemas.ts";
-
-const conversationNotFound = () => notFound("Conversation not found");
 
 export const listConversations: AppRouteHandler<typeof routes.listConversations> = async (c) => {
   const rows = await store.listConversations(c.var.services.db, getAuth(c).userId, c.req.valid("query"));
@@ -27,7 +25,7 @@ export const createConversation: AppRouteHandler<typeof routes.createConversatio
 
 export const getConversation: AppRouteHandler<typeof routes.getConversation> = async (c) => {
   const found = await store.findConversationWithMessages(c.var.services.db, getAuth(c).userId, c.req.valid("param").id);
-  if (!found) throw conversationNotFound();
+  if (!found) throw store.conversationNotFound();
   return c.json({ ...conversationJson(found.conversation), messages: found.messages.map(messageJson) }, 200);
 };
 
@@ -38,13 +36,13 @@ export const renameConversation: AppRouteHandler<typeof routes.renameConversatio
     c.req.valid("param").id,
     c.req.valid("json").title,
   );
-  if (!row) throw conversationNotFound();
+  if (!row) throw store.conversationNotFound();
   return c.json(conversationJson(row), 200);
 };
 
 export const deleteConversation: AppRouteHandler<typeof routes.deleteConversation> = async (c) => {
   if (!(await store.deleteConversation(c.var.services.db, getAuth(c).userId, c.req.valid("param").id))) {
-    throw conversationNotFound();
+    throw store.conversationNotFound();
   }
   return c.body(null, 204);
 };
@@ -56,7 +54,7 @@ export const listMessages: AppRouteHandler<typeof routes.listMessages> = async (
     c.req.valid("param").id,
     c.req.valid("query"),
   );
-  if (!rows) throw conversationNotFound();
+  if (!rows) throw store.conversationNotFound();
   return c.json(rows.map(messageJson), 200);
 };
 

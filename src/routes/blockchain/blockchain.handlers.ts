@@ -25,7 +25,7 @@ import { createTransfer, primaryWallet } from "../../services/chain/transfer.ts"
 import { verifyIncremental } from "../../services/chain/verify-incremental.ts";
 import type { AppRouteHandler } from "../../types.ts";
 import { idempotent } from "../idempotent.ts";
-import { setNextPage } from "../keyset.ts";
+import { nextPageHeaders, setNextPage } from "../keyset.ts";
 import { actorOf, auditLater, type Ctx, chainOf } from "../request-kit.ts";
 import type * as routes from "./blockchain.routes.ts";
 
@@ -42,6 +42,7 @@ export const listBlocks: AppRouteHandler<typeof routes.listBlocks> = async (c) =
     endpoint: "/api/blockchain/blocks",
     params: { chain, ...page },
     load: () => listBlockRows(c.var.services.db, chain, page),
+    headers: (rows) => nextPageHeaders(c, rows, page.limit, (b) => b.height),
   });
 };
 

@@ -30,10 +30,10 @@ export const listBlocks = anyone({
   operationId: "listBlocks",
   method: "get",
   path: "/api/blockchain/blocks",
-  summary: "Blocks, newest first",
+  summary: "Blocks, newest first (keyset paging with ?before=<height>)",
   request: { query: BlocksQuery },
   responses: {
-    200: json(z.array(BlockSummarySchema), "A page of blocks (without their transactions)"),
+    200: json(z.array(BlockSummarySchema), "A page of blocks (without their transactions)", NextPageHeaders),
     ...problemResponses(422),
   },
 });

@@ -45,6 +45,11 @@ export const TransactionHashParams = z.object({
 export const BlocksQuery = z.object({
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(20).openapi({ example: 20 }),
   offset: z.coerce.number().int().min(0).max(1_000_000_000).default(0).openapi({ example: 0 }),
+  before: z.coerce.number().int().min(1).max(2_147_483_647).optional().openapi({
+    description:
+      "Keyset cursor: only blocks with a height below this (the X-Next-Cursor header of the previous page, its last block's height). Stable while blocks are appended; prefer it to `offset`",
+    example: 1200,
+  }),
 });
 
 export const TransactionsQuery = z.object({

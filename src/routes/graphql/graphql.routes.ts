@@ -22,6 +22,13 @@ export const execute = maybeUser({
   responses: {
     200: {
       description: "The result: data and/or errors (JSON), or with Accept: text/event-stream a stream of results",
+      headers: z.object({
+        "X-Cache": z
+          .enum(["HIT", "MISS"])
+          .optional()
+          .openapi({ description: "Anonymous queries only: whether the response cache answered" }),
+        ETag: z.string().optional().openapi({ description: "Anonymous queries only: send it as If-None-Match" }),
+      }),
       content: {
         "application/json": { schema: GraphQLResponse },
         "text/event-stream": {
@@ -29,6 +36,7 @@ export const execute = maybeUser({
         },
       },
     },
+    304: { description: "Not modified: an anonymous query's cached answer still has the If-None-Match ETag" },
     ...problemResponses(413, 415, 422),
   },
 });

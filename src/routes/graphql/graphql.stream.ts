@@ -5,11 +5,9 @@
  * When the client goes away the stream is cancelled, which returns the iterator and so closes the
  * Durable Object socket behind it (lib/socket-iterator.ts).
  */
-const KEEP_ALIVE_MS = 15_000;
+import { EVENT_STREAM_HEADERS, encodeComment, encodeEvent } from "../event-stream.ts";
 
-const encoder = new TextEncoder();
-const event = (name: "next" | "complete", data: unknown) =>
-  encoder.encode(`event: ${name}\ndata: ${data === undefined ? "" : JSON.stringify(data)}\n\n`);
+const KEEP_ALIVE_MS = 15_000;
 
 export function sseResponse<T extends object>(results: AsyncIterator<T> | T, format: (result: T) => unknown): Response {
   const source: AsyncIterator<T> =
@@ -23,7 +21,7 @@ export function sseResponse<T extends object>(results: AsyncIterator<T> | T, for
     start(controller) {
       keepAlive = setInterval(() => {
         try {
-          controller.enqueue(encoder.encode(": keep-alive\n\n"));
+          controller.enqueue(encodeComment("keep-alive"));
         } catch {
           clearInterval(keepAlive);
         }
@@ -33,19 +31,16 @@ export function sseResponse<T extends object>(results: AsyncIterator<T> | T, for
       const r = await source.next();
       if (r.done) {
         clearInterval(keepAlive);
-        controller.enqueue(event("complete", undefined));
+        controller.enqueue(encodeEvent("complete"));
         controller.close();
         return;
       }
-      controller.enqueue(event("next", format(r.value)));
+      controller.enqueue(encodeEvent("next", format(r.value)));
     },
     async cancel() {
       clearInterval(keepAlive);
       await source.return?.();
     },
   });
-  return new Response(stream, {
-    status: 200,
-    headers: { "Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-cache, no-transform" },
-  });
+  return new Response(stream, { status: 200, headers: EVENT_STREAM_HEADERS });
 }

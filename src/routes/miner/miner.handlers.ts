@@ -11,6 +11,7 @@ import { countActive } from "../../services/miner/registry.ts";
 import { minerIntervalMs } from "../../services/miner/settings.ts";
 import { minedBlockJson, minerStatsJson, minerStatusJson, poolInfoJson } from "../../services/miner/views.ts";
 import type { AppRouteHandler } from "../../types.ts";
+import { setNextPage } from "../keyset.ts";
 import { auditLater, chainOf } from "../request-kit.ts";
 import type * as routes from "./miner.routes.ts";
 
@@ -67,8 +68,10 @@ export const stats: AppRouteHandler<typeof routes.stats> = async (c) => {
 };
 
 export const blocks: AppRouteHandler<typeof routes.blocks> = async (c) => {
-  const page = await listMinedBlocks(c.var.services.db, chainOf(c), getAuth(c).userId, c.req.valid("query"));
+  const query = c.req.valid("query");
+  const page = await listMinedBlocks(c.var.services.db, chainOf(c), getAuth(c).userId, query);
   c.header("X-Total-Count", String(page.total));
+  setNextPage(c, page.rows, query.limit, (b) => b.height);
   c.header("Cache-Control", "no-store");
   return c.json(page.rows.map(minedBlockJson), 200);
 };

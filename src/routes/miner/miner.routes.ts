@@ -1,11 +1,12 @@
 import { z } from "@hono/zod-openapi";
 import { problemResponses } from "../../lib/errors.ts";
-import { PaginationQuery } from "../../lib/pagination.ts";
+import { NextPageHeaders } from "../keyset.ts";
 import { json, routeKit } from "../route-kit.ts";
 import {
   ControlBody,
   ControlResultSchema,
   MinedBlockSchema,
+  MinedBlocksQuery,
   MinerStatsSchema,
   MinerStatusSchema,
   PoolInfoSchema,
@@ -49,12 +50,14 @@ export const blocks = user({
   operationId: "listMinedBlocks",
   method: "get",
   path: "/api/miner/blocks",
-  summary: "Blocks I mined, newest first",
-  request: { query: PaginationQuery },
+  summary: "Blocks I mined, newest first (keyset paging with ?before=<height>)",
+  request: { query: MinedBlocksQuery },
   responses: {
     200: {
       description: "A page of my blocks",
-      headers: z.object({ "X-Total-Count": z.string().openapi({ description: "How many blocks I mined in all" }) }),
+      headers: NextPageHeaders.extend({
+        "X-Total-Count": z.string().openapi({ description: "How many blocks I mined in all" }),
+      }),
       content: { "application/json": { schema: z.array(MinedBlockSchema) } },
     },
     ...problemResponses(422),

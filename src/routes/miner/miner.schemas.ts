@@ -1,4 +1,14 @@
 import { z } from "@hono/zod-openapi";
+import { KeysetQuery } from "../../lib/pagination.ts";
+
+/** `?limit&offset&before`: `before` is a height (the X-Next-Cursor of the previous page). */
+export const MinedBlocksQuery = KeysetQuery.extend({
+  before: KeysetQuery.shape.before.openapi({
+    description:
+      "Keyset cursor: only blocks with a height below this (the X-Next-Cursor header of the previous page, its last block's height). Stable while blocks are mined; prefer it to `offset`",
+    example: 1200,
+  }),
+});
 
 export const MINER_ACTIONS = ["start", "stop", "restart"] as const;
 

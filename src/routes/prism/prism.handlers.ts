@@ -30,9 +30,11 @@ export const stats: AppRouteHandler<typeof routes.stats> = async (c) => {
 };
 
 export const events: AppRouteHandler<typeof routes.events> = async (c) => {
-  const { type, user_id, since, limit, offset } = c.req.valid("query");
-  const { items, total } = await listEvents(c.var.services.db, { type, userId: user_id, since }, { limit, offset });
+  const { type, user_id, since, limit, offset, before } = c.req.valid("query");
+  const filter = { type, userId: user_id, since };
+  const { items, total } = await listEvents(c.var.services.db, filter, { limit, offset, before });
   c.header("Cache-Control", "no-store");
+  setNextPage(c, items, limit);
   return c.json({ items, total, limit, offset }, 200);
 };
 

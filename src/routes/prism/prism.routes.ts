@@ -37,10 +37,10 @@ export const events = admin({
   operationId: "listAuditEvents",
   method: "get",
   path: "/api/prism/events",
-  summary: "The audit log, newest first, filtered by type, user and time",
+  summary: "The audit log, newest first, filtered by type, user and time (keyset paging with ?before)",
   request: { query: EventsQuery },
   responses: {
-    200: json(EventPageSchema, "A page of events and the total matching the filters"),
+    200: json(EventPageSchema, "A page of events and the total matching the filters", NextPageHeaders),
     ...problemResponses(422),
   },
 });

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { KeysetQuery, PaginationQuery } from "../../lib/pagination.ts";
+import { KeysetQuery } from "../../lib/pagination.ts";
 import { idParam } from "../../lib/params.ts";
 import { EVENT_TYPE_RE } from "../../services/prism/events.ts";
 import { JOB_STATUSES, JOB_TYPES } from "../../services/prism/jobs.ts";
@@ -27,7 +27,7 @@ export const PrismStatsSchema = z
   })
   .openapi("PrismStats");
 
-export const EventsQuery = PaginationQuery.extend({
+export const EventsQuery = KeysetQuery.extend({
   type: z.string().regex(EVENT_TYPE_RE, "letters, digits, '_', '-' and '.' only").optional().openapi({
     description: "`auth.login` exactly; a word without a dot matches an area (`auth`) or an action (`login`)",
     example: "auth",

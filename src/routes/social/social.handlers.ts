@@ -5,7 +5,7 @@ import * as comments from "../../services/social/comments.ts";
 import * as people from "../../services/social/people.ts";
 import * as posts from "../../services/social/posts.ts";
 import type { AppRouteHandler } from "../../types.ts";
-import { nextPageHeaders, setNextPage } from "../keyset.ts";
+import { nextPageHeaders, setNextPage, setNextPageAfter } from "../keyset.ts";
 import { auditLater } from "../request-kit.ts";
 import type * as routes from "./social.routes.ts";
 import { commentJson, feedPostJson, personJson, postJson, profileJson } from "./social.schemas.ts";
@@ -69,12 +69,12 @@ export const unlikePost: AppRouteHandler<typeof routes.unlikePost> = async (c) =
 };
 
 export const listComments: AppRouteHandler<typeof routes.listComments> = async (c) => {
-  const rows = await comments.listComments(
-    c.var.services.db,
-    getAuth(c).userId,
-    c.req.valid("param").id,
-    c.req.valid("query"),
-  );
+  const query = c.req.valid("query");
+  const rows = await comments.listComments(c.var.services.db, getAuth(c).userId, c.req.valid("param").id, query);
+  setNextPageAfter(c, rows, query.limit, (row) => {
+    const key = comments.commentKey(row);
+    return `${key.thread}.${key.id}`;
+  });
   return c.json(rows.map(commentJson), 200);
 };
 
@@ -109,12 +109,16 @@ export const userPosts: AppRouteHandler<typeof routes.userPosts> = async (c) => 
 };
 
 export const followers: AppRouteHandler<typeof routes.followers> = async (c) => {
-  const rows = await people.listPeople(c.var.services.db, c.req.valid("param").id, "followers", c.req.valid("query"));
+  const query = c.req.valid("query");
+  const rows = await people.listPeople(c.var.services.db, c.req.valid("param").id, "followers", query);
+  setNextPage(c, rows, query.limit, (p) => p.followId);
   return c.json(rows.map(personJson), 200);
 };
 
 export const following: AppRouteHandler<typeof routes.following> = async (c) => {
-  const rows = await people.listPeople(c.var.services.db, c.req.valid("param").id, "following", c.req.valid("query"));
+  const query = c.req.valid("query");
+  const rows = await people.listPeople(c.var.services.db, c.req.valid("param").id, "following", query);
+  setNextPage(c, rows, query.limit, (p) => p.followId);
   return c.json(rows.map(personJson), 200);
 };
 

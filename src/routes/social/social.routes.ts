@@ -1,17 +1,19 @@
 import { z } from "@hono/zod-openapi";
 import { problemResponses } from "../../lib/errors.ts";
-import { KeysetQuery, PaginationQuery } from "../../lib/pagination.ts";
-import { NextPageHeaders } from "../keyset.ts";
+import { KeysetQuery } from "../../lib/pagination.ts";
+import { NextPageAfterHeaders, NextPageHeaders } from "../keyset.ts";
 import { json, jsonBody, routeKit } from "../route-kit.ts";
 import {
   CommentIdParams,
   CommentSchema,
+  CommentsQuery,
   CreateCommentBody,
   CreatePostBody,
   FeedPostSchema,
   FeedQuery,
   FollowResultSchema,
   LikeResultSchema,
+  PeopleQuery,
   PersonSchema,
   PostIdParams,
   PostSchema,
@@ -106,9 +108,13 @@ export const listComments = user({
   operationId: "listPostComments",
   method: "get",
   path: "/api/social/posts/{id}/comments",
-  summary: "Comments, oldest first; each top-level comment is followed by its replies",
-  request: { params: PostIdParams, query: PaginationQuery },
-  responses: { 200: json(z.array(CommentSchema), "A page of comments"), ...problemResponses(404, 422) },
+  summary:
+    "Comments, oldest first; each top-level comment is followed by its replies (keyset paging with ?after=<thread>.<id>)",
+  request: { params: PostIdParams, query: CommentsQuery },
+  responses: {
+    200: json(z.array(CommentSchema), "A page of comments", NextPageAfterHeaders),
+    ...problemResponses(404, 422),
+  },
 });
 
 export const addComment = user({
@@ -151,18 +157,24 @@ export const followers = user({
   operationId: "listFollowers",
   method: "get",
   path: "/api/social/users/{id}/followers",
-  summary: "Who follows this user, most recent first",
-  request: { params: UserIdParams, query: PaginationQuery },
-  responses: { 200: json(z.array(PersonSchema), "A page of followers"), ...problemResponses(404, 422) },
+  summary: "Who follows this user, most recent first (keyset paging with ?before=<follow_id>)",
+  request: { params: UserIdParams, query: PeopleQuery },
+  responses: {
+    200: json(z.array(PersonSchema), "A page of followers", NextPageHeaders),
+    ...problemResponses(404, 422),
+  },
 });
 
 export const following = user({
   operationId: "listFollowing",
   method: "get",
   path: "/api/social/users/{id}/following",
-  summary: "Whom this user follows, most recent first",
-  request: { params: UserIdParams, query: PaginationQuery },
-  responses: { 200: json(z.array(PersonSchema), "A page of followed users"), ...problemResponses(404, 422) },
+  summary: "Whom this user follows, most recent first (keyset paging with ?before=<follow_id>)",
+  request: { params: UserIdParams, query: PeopleQuery },
+  responses: {
+    200: json(z.array(PersonSchema), "A page of followed users", NextPageHeaders),
+    ...problemResponses(404, 422),
+  },
 });
 
 export const follow = user({

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { KeysetQuery } from "../../lib/pagination.ts";
+import { KeysetQuery, MAX_CURSOR, PaginationQuery } from "../../lib/pagination.ts";
 import { idParam } from "../../lib/params.ts";
 import type { CommentRow } from "../../services/social/comments.ts";
 import type { PersonRow, ProfileRow } from "../../services/social/people.ts";
@@ -95,6 +95,39 @@ export const FeedPostSchema = PostSchema.extend({
   }),
 }).openapi("FeedPost");
 
+/** `?limit&offset&after`: `after` is the X-Next-Cursor of the previous page (`<thread>.<id>`). */
+export const CommentsQuery = PaginationQuery.extend({
+  after: z
+    .string()
+    .regex(/^[1-9][0-9]{0,9}\.[1-9][0-9]{0,9}$/, "after must be <thread>.<id>, the X-Next-Cursor of the previous page")
+    .transform((v) => {
+      const [thread, id] = v.split(".").map(Number) as [number, number];
+      return { thread, id };
+    })
+    .pipe(
+      z.object({
+        thread: z.number().max(MAX_CURSOR, "after is out of range"),
+        id: z.number().max(MAX_CURSOR, "after is out of range"),
+      }),
+    )
+    .optional()
+    .openapi({
+      type: "string",
+      description:
+        "Keyset cursor: only comments after this place in the thread order (`<thread>.<id>`, the X-Next-Cursor header of the previous page). Stable while comments and replies are written; prefer it to `offset`",
+      example: "1200.1203",
+    }),
+});
+
+/** `?limit&offset&before` for followers/following: `before` is a follow's id (X-Next-Cursor). */
+export const PeopleQuery = KeysetQuery.extend({
+  before: KeysetQuery.shape.before.openapi({
+    description:
+      "Keyset cursor: only follows older than this one (the X-Next-Cursor header of the previous page, its last person's `follow_id`). Stable while people follow; prefer it to `offset`",
+    example: 1200,
+  }),
+});
+
 export const CommentSchema = z
   .object({
     id: z.number().int(),
@@ -137,6 +170,10 @@ export const PersonSchema = z
     full_name: z.string().nullable(),
     avatar_url: z.string().nullable(),
     followed_at: z.string().openapi({ format: "date-time" }),
+    follow_id: z
+      .number()
+      .int()
+      .openapi({ description: "The follow's id: the list's order, and its keyset cursor (`?before`)" }),
   })
   .openapi("Person");
 
@@ -194,4 +231,5 @@ export const personJson = (p: PersonRow): z.infer<typeof PersonSchema> => ({
   full_name: p.fullName,
   avatar_url: p.avatarUrl,
   followed_at: p.followedAt.toISOString(),
+  follow_id: p.followId,
 });

@@ -6,10 +6,14 @@
 import { and, asc, desc, eq, getTableColumns, sql } from "drizzle-orm";
 import { conversations, messages } from "../../db/schema/ai-chat.ts";
 import type { Database } from "../../lib/db.ts";
+import { notFound } from "../../lib/errors.ts";
 import type { Pagination } from "../../lib/pagination.ts";
 import type { ChatMessage, Completion } from "./provider.ts";
 
 export const DEFAULT_TITLE = "New Conversation";
+
+/** The one answer for "not yours" and "does not exist". */
+export const conversationNotFound = () => notFound("Conversation not found");
 /** Messages included with a conversation (`GET /conversations/{id}`): the latest ones. */
 export const EMBEDDED_MESSAGES = 100;
 /** The context sent to the model: at most this many of the latest messages … */

@@ -1,7 +1,7 @@
 // What the ledger says about mining: a user's blocks and rewards, and the network's recent pace.
 // Read from Postgres (the blocks table), so manual mining (POST /api/blockchain/mine) and the
 // miner's blocks count alike: a block is the user's if its miner_id is the user.
-import { and, count, desc, eq, gt, sql } from "drizzle-orm";
+import { and, count, desc, eq, gt, lt, sql } from "drizzle-orm";
 import { blocks } from "../../db/schema/index.ts";
 import { formatAmount, parseAmount } from "../chain/amount.ts";
 import type { Queryable } from "../chain/ledger.ts";
@@ -32,23 +32,29 @@ export async function minedTotals(db: Queryable, chain: string, userId: number):
   };
 }
 
-/** The user's blocks, newest first, and how many there are (one round trip). */
+/**
+ * The user's blocks, newest first, and how many there are (one round trip). `before` (a height) is
+ * the keyset cursor, on blocks_chain_miner_height_idx; the total counts all of them, cursor or not.
+ */
 export async function listMinedBlocks(
   db: Queryable,
   chain: string,
   userId: number,
-  page: { limit: number; offset: number },
+  page: { limit: number; offset: number; before?: number },
 ): Promise<{ rows: BlockSummaryView[]; total: number }> {
   const mine = and(eq(blocks.chain, chain), eq(blocks.minerId, userId));
+  const below = page.before === undefined ? undefined : lt(blocks.height, page.before);
+  // All of my blocks, whatever the cursor: a scalar subquery, counted once.
+  const total = sql<number>`(select count(*) from ${blocks} b where b.chain = ${chain} and b.miner_id = ${userId})`;
   const rows = await db
-    .select({ block: blocks, total: sql<number>`count(*) over ()`.mapWith(Number) })
+    .select({ block: blocks, total: total.mapWith(Number) })
     .from(blocks)
-    .where(mine)
+    .where(and(mine, below))
     .orderBy(desc(blocks.height))
     .limit(page.limit)
     .offset(page.offset);
-  if (rows.length === 0 && page.offset > 0) {
-    // Past the end: the window count is unavailable without a row, so count directly.
+  if (rows.length === 0 && (page.offset > 0 || below !== undefined)) {
+    // Past the end: the count rides on the rows, so without a row count directly.
     const [c] = await db.select({ n: count() }).from(blocks).where(mine);
     return { rows: [], total: c?.n ?? 0 };
   }

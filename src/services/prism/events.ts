@@ -1,5 +1,5 @@
 // Reading the audit log (`events`): the Prism console's filtered log and a user's own activity.
-import { and, desc, eq, gte, like, or, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, gte, like, lt, or, type SQL, sql } from "drizzle-orm";
 import { events, users } from "../../db/schema/index.ts";
 import type { Queryable } from "../chain/ledger.ts";
 
@@ -36,11 +36,21 @@ function typeCondition(type: string): SQL {
   return or(eq(events.type, type), like(events.type, `${lit}.%`), like(events.type, `%.${lit}`))!;
 }
 
-/** Newest first, with the total that matches the filter (one round trip: a window count). */
+/**
+ * The filter's count as a scalar subquery, counted once whatever the page (an index-only count by
+ * user or type; a window count would make the page read every matching row first).
+ */
+const totalOf = (where: SQL | undefined) => sql<number>`(select count(*) from ${events} where ${where ?? sql`true`})`;
+
+/**
+ * Newest first (by id: events are written as they happen), with the total that matches the filter
+ * (one round trip). `before` is the keyset cursor (events_user_id_idx for a user's events, the
+ * primary key otherwise); the total ignores it, so every page of a walk reports the same total.
+ */
 export async function listEvents(
   db: Queryable,
   filter: EventFilter,
-  page: { limit: number; offset: number },
+  page: { limit: number; offset: number; before?: number },
 ): Promise<{ items: EventView[]; total: number }> {
   const conditions: SQL[] = [];
   if (filter.type) conditions.push(typeCondition(filter.type));
@@ -58,17 +68,17 @@ export async function listEvents(
       userAgent: events.userAgent,
       metadata: events.metadata,
       createdAt: events.createdAt,
-      total: sql<number>`count(*) over ()`.mapWith(Number),
+      total: totalOf(where).mapWith(Number),
     })
     .from(events)
     .leftJoin(users, eq(users.id, events.userId))
-    .where(where)
-    .orderBy(desc(events.createdAt), desc(events.id))
+    .where(page.before === undefined ? where : and(where, lt(events.id, page.before)))
+    .orderBy(desc(events.id))
     .limit(page.limit)
     .offset(page.offset);
 
   let total = rows[0]?.total ?? 0;
-  if (rows.length === 0 && page.offset > 0) {
+  if (rows.length === 0 && (page.offset > 0 || page.before !== undefined)) {
     const [c] = await db
       .select({ n: sql<number>`count(*)`.mapWith(Number) })
       .from(events)

@@ -24,17 +24,27 @@ export type PrismStats = {
 
 export async function prismStats(db: Database, chain: string): Promise<PrismStats> {
   const day = sql`now() - interval '24 hours'`;
+  // The chain's counts come from its head row, as GET /api/blockchain/stats does (services/chain/stats.ts):
+  // heights are dense, and confirmed_total is the running count a trigger keeps (migration 0021);
+  // the pending rows are read through the partial pending index. Counting every block and
+  // transaction instead grew with the ledger (a whole-index scan per request).
   const result = await db.execute<Record<keyof PrismStats, string | number | null>>(sql`
+    with head as (
+      select ${blocks.height} as height, ${blocks.confirmedTotal} as confirmed_total from ${blocks}
+      where ${blocks.chain} = ${chain} order by ${blocks.height} desc limit 1
+    ), pending as (
+      select 1 from ${transactions} where ${transactions.chain} = ${chain} and not ${transactions.isConfirmed}
+    )
     select
       (select count(*) from ${users}) as users,
       (select count(*) from ${users} where ${users.isActive}) as active_users,
       (select count(*) from ${users} where ${users.isAdmin}) as admins,
       (select count(*) from ${users} where ${users.createdAt} >= ${day}) as new_users_24h,
       (select count(*) from ${wallets}) as wallets,
-      (select count(*) from ${blocks} where ${blocks.chain} = ${chain}) as blocks,
-      (select max(${blocks.height}) from ${blocks} where ${blocks.chain} = ${chain}) as chain_height,
-      (select count(*) from ${transactions} where ${transactions.chain} = ${chain}) as transactions,
-      (select count(*) from ${transactions} where ${transactions.chain} = ${chain} and not ${transactions.isConfirmed}) as pending_transactions,
+      coalesce((select height + 1 from head), 0) as blocks,
+      (select height from head) as chain_height,
+      coalesce((select confirmed_total from head), 0) + (select count(*) from pending) as transactions,
+      (select count(*) from pending) as pending_transactions,
       (select count(*) from ${events}) as events,
       (select count(*) from ${events} where ${events.createdAt} >= ${day}) as events_24h,
       (select count(*) from ${events} where ${events.type} = 'auth.login_failed' and ${events.createdAt} >= ${day}) as failed_logins_24h,

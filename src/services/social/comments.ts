@@ -37,24 +37,37 @@ function selectComments(db: Database) {
     .innerJoin(users, eq(users.id, postComments.userId));
 }
 
+/** Where a comment sits in a post's thread order: its thread (top-level comment's id), then its id. */
+export type CommentKey = { thread: number; id: number };
+
+/** A comment's place in the thread order (the keyset cursor of the comments list). */
+export const commentKey = (c: { id: number; parentId: number | null }): CommentKey => ({
+  thread: c.parentId ?? c.id,
+  id: c.id,
+});
+
 /**
  * Comments of a post I can see, oldest first, each top-level comment followed by its replies
- * (one level), so a page never splits a reply from its parent's order.
+ * (one level), so a page never splits a reply from its parent's order. `after` is the keyset
+ * cursor (the last comment's place, see commentKey), on post_comments_post_thread_idx: the next page
+ * is what follows it, so replies or comments written meanwhile neither repeat nor hide a comment.
  */
 export async function listComments(
   db: Database,
   viewerId: number,
   postId: number,
-  page: Pagination,
+  page: Pagination & { after?: CommentKey },
 ): Promise<CommentRow[]> {
+  const thread = sql`coalesce(${postComments.parentId}, ${postComments.id})`;
+  const after = page.after && sql`(${thread}, ${postComments.id}) > (${page.after.thread}::int, ${page.after.id}::int)`;
   const [post, rows] = await db.batch([
     db
       .select({ id: posts.id })
       .from(posts)
       .where(and(eq(posts.id, postId), visibleTo(viewerId))),
     selectComments(db)
-      .where(eq(postComments.postId, postId))
-      .orderBy(sql`coalesce(${postComments.parentId}, ${postComments.id})`, postComments.id)
+      .where(and(eq(postComments.postId, postId), after))
+      .orderBy(thread, postComments.id)
       .limit(page.limit)
       .offset(page.offset),
   ]);

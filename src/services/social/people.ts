@@ -1,8 +1,8 @@
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, lt, sql } from "drizzle-orm";
 import { follows, posts, users } from "../../db/schema/index.ts";
 import type { Database } from "../../lib/db.ts";
 import { badRequest, notFound } from "../../lib/errors.ts";
-import type { Pagination } from "../../lib/pagination.ts";
+import type { KeysetPage } from "../../lib/pagination.ts";
 import { isForeignKeyViolation } from "../db-errors.ts";
 
 export type ProfileRow = {
@@ -25,6 +25,8 @@ export type PersonRow = {
   fullName: string | null;
   avatarUrl: string | null;
   followedAt: Date;
+  /** The follow's id: the list's order and keyset cursor. */
+  followId: number;
 };
 
 const userNotFound = () => notFound("User not found");
@@ -81,12 +83,16 @@ export async function getProfile(db: Database, viewerId: number, userId: number)
   return row;
 }
 
-/** Who follows `userId` (direction "followers") or whom `userId` follows ("following"), newest first. */
+/**
+ * Who follows `userId` (direction "followers") or whom `userId` follows ("following"), newest first
+ * by the follow's id (follows_following_order_idx / follows_follower_order_idx). `before` is the
+ * keyset cursor: the last row's `followId`.
+ */
 export async function listPeople(
   db: Database,
   userId: number,
   direction: "followers" | "following",
-  page: Pagination,
+  page: KeysetPage,
 ): Promise<PersonRow[]> {
   const [self, other] =
     direction === "followers" ? [follows.followingId, follows.followerId] : [follows.followerId, follows.followingId];
@@ -99,11 +105,12 @@ export async function listPeople(
         fullName: users.fullName,
         avatarUrl: users.avatarUrl,
         followedAt: follows.createdAt,
+        followId: follows.id,
       })
       .from(follows)
       .innerJoin(users, eq(users.id, other))
-      .where(and(eq(self, userId)))
-      .orderBy(desc(follows.createdAt), desc(other))
+      .where(and(eq(self, userId), page.before === undefined ? undefined : lt(follows.id, page.before)))
+      .orderBy(desc(follows.id))
       .limit(page.limit)
       .offset(page.offset),
   ]);

@@ -4,7 +4,7 @@ import { findBlock, findTransaction, listBlocks, listUserTransactions } from "..
 import { primaryWallet, type WalletView } from "../../../services/chain/transfer.ts";
 import { type BlockSummaryView, type TransactionView, transactionView } from "../../../services/chain/views.ts";
 import { builder } from "./builder.ts";
-import { connection, connectionArgs, offsetPage } from "./connections.ts";
+import { connection, connectionArgs, keysetPage } from "./connections.ts";
 import { type GraphQLContext, viewer } from "./context.ts";
 import { parseInput } from "./inputs.ts";
 
@@ -73,7 +73,12 @@ builder.queryFields((t) => ({
     type: BlockConnection,
     description: "RoadChain blocks, newest first (as GET /api/blockchain/blocks)",
     args: connectionArgs,
-    resolve: (_r, args, ctx) => offsetPage(args, (page) => listBlocks(ctx.db, ctx.chain, page)),
+    resolve: (_r, args, ctx) =>
+      keysetPage(
+        args,
+        (page) => listBlocks(ctx.db, ctx.chain, page),
+        (block) => block.height,
+      ),
   }),
   block: t.field({
     type: BlockRef,
@@ -108,4 +113,4 @@ builder.queryFields((t) => ({
 }));
 
 export const myTransactions = (ctx: GraphQLContext, args: { first?: number | null; after?: string | null }) =>
-  offsetPage(args, (page) => listUserTransactions(ctx.db, ctx.chain, viewer(ctx), page));
+  keysetPage(args, (page) => listUserTransactions(ctx.db, ctx.chain, viewer(ctx), page));

@@ -4,9 +4,9 @@ import { unprocessable } from "../../../lib/errors.ts";
 import { builder } from "./builder.ts";
 
 /**
- * Relay-style connections. Cursors are opaque to clients. Underneath, the REST services page by
- * offset (social, mail, files, blocks, transactions) or by keyset (notifications): the cursor
- * carries that position (`o:<offset>` or `k:<id>`), so a GraphQL page is exactly a REST page.
+ * Relay-style connections. Cursors are opaque to clients. Underneath they carry the REST service's
+ * position: the last key for keyset-paged lists (feed, posts, mailbox, transactions, notifications; blocks by height),
+ * an offset for the rest (`k:<id>` or `o:<offset>`), so a GraphQL page is exactly a REST page.
  */
 export const MAX_PAGE_SIZE = 50;
 export const DEFAULT_PAGE_SIZE = 20;
@@ -57,15 +57,29 @@ export async function offsetPage<T>(
   return { nodes, cursors: nodes.map((_, i) => encode("o", offset + i + 1)), hasNextPage: rows.length > first };
 }
 
-/** A page from a keyset-paged service (newest first by id): the cursor is the last id seen. */
+/**
+ * A page from a keyset-paged service (newest first by id): the cursor is the last id seen, so a page
+ * costs the same at any depth and rows inserted meanwhile neither repeat nor hide one.
+ */
 export async function keysetPage<T extends { id: number }>(
   args: { first?: number | null; after?: string | null },
-  load: (page: { limit: number; before?: number }) => Promise<T[]>,
+  load: (page: { limit: number; offset: 0; before?: number }) => Promise<T[]>,
+): Promise<Page<T>>;
+/** …or by another dense key, newest first (blocks: the height). */
+export async function keysetPage<T>(
+  args: { first?: number | null; after?: string | null },
+  load: (page: { limit: number; offset: 0; before?: number }) => Promise<T[]>,
+  keyOf: (node: T) => number,
+): Promise<Page<T>>;
+export async function keysetPage<T>(
+  args: { first?: number | null; after?: string | null },
+  load: (page: { limit: number; offset: 0; before?: number }) => Promise<T[]>,
+  keyOf: (node: T) => number = (node) => (node as { id: number }).id,
 ): Promise<Page<T>> {
   const { first, after } = pageArgs(args);
-  const rows = await load({ limit: first + 1, ...(after ? { before: decode("k", after) } : {}) });
+  const rows = await load({ limit: first + 1, offset: 0, ...(after ? { before: decode("k", after) } : {}) });
   const nodes = rows.slice(0, first);
-  return { nodes, cursors: nodes.map((n) => encode("k", n.id)), hasNextPage: rows.length > first };
+  return { nodes, cursors: nodes.map((n) => encode("k", keyOf(n))), hasNextPage: rows.length > first };
 }
 
 export const connectionArgs = builder.args((t) => ({

@@ -6,6 +6,8 @@ import "./me.ts";
 import "./mutations.ts";
 import "./live.ts";
 import "./mine.ts";
+import "./videos.ts";
+import "./conversations.ts";
 
 /**
  * The schema, built once per isolate (building costs a few milliseconds; requests only execute it).

@@ -84,7 +84,7 @@ const FileRef = builder.objectRef<FileRow>("File").implement({
 });
 const FileConnection = connection("File", FileRef);
 
-const MeRef = builder.objectRef<UserView>("Me").implement({
+export const MeRef = builder.objectRef<UserView>("Me").implement({
   description: "The signed-in user (as GET /api/auth/me) and everything that is theirs",
   fields: (t) => ({
     id: t.exposeInt("id"),
@@ -127,7 +127,7 @@ const MeRef = builder.objectRef<UserView>("Me").implement({
           });
         }
         const filter = args.folder != null ? { folderType: args.folder } : { folderId: id(args.folderId!, "folderId") };
-        return offsetPage(args, async (page) => (await listMailbox(ctx.db, u.id, filter, page)).rows);
+        return keysetPage(args, async (page) => (await listMailbox(ctx.db, u.id, filter, page)).rows);
       },
     }),
     files: t.field({

@@ -5,7 +5,7 @@ import { listComments } from "../../../services/social/comments.ts";
 import { getProfile, type ProfileRow } from "../../../services/social/people.ts";
 import { type FeedRow, getPost, listFeed, listUserPosts, type PostRow } from "../../../services/social/posts.ts";
 import { builder } from "./builder.ts";
-import { connection, connectionArgs, offsetPage, type Page } from "./connections.ts";
+import { connection, connectionArgs, keysetPage, offsetPage, type Page } from "./connections.ts";
 import { type GraphQLContext, viewer } from "./context.ts";
 import { id } from "./inputs.ts";
 
@@ -95,7 +95,7 @@ export const ProfileRef = builder.objectRef<ProfileRow>("Profile").implement({
     posts: t.field({
       type: PostConnection,
       args: connectionArgs,
-      resolve: (u, args, ctx) => offsetPage(args, (page) => listUserPosts(ctx.db, viewer(ctx), u.id, page)),
+      resolve: (u, args, ctx) => keysetPage(args, (page) => listUserPosts(ctx.db, viewer(ctx), u.id, page)),
     }),
   }),
 });
@@ -109,7 +109,7 @@ builder.queryFields((t) => ({
       const scope = args.scope ?? "following";
       if (ctx.viewerId === null && scope !== "public")
         throw unauthorized("Log in for your feed, or ask for scope: public", "unauthorized");
-      return offsetPage(args, (page) => listFeed(ctx.db, ctx.viewerId, scope, page));
+      return keysetPage(args, (page) => listFeed(ctx.db, ctx.viewerId, scope, page));
     },
   }),
   post: t.field({
