@@ -271,3 +271,49 @@ describe("keyset pages: a folder's files (by name, opaque cursor sent as `after`
     }
   });
 });
+
+describe("keyset pages: my devices (by device_id, sent as `after`)", () => {
+  it("walks every device once, in device_id order, while devices are registered between pages; skip still works", async () => {
+    const me = await createUser();
+    const number = new Map<string, number>(); // the walk counts numbers: one per device_id
+    const register = async (deviceId: string) => {
+      number.set(deviceId, number.size + 1);
+      await ok(
+        await api("/api/devices", {
+          method: "POST",
+          headers: me.headers,
+          json: { device_id: deviceId, name: deviceId, kind: "raspberry_pi" },
+        }),
+        201,
+      );
+      return number.get(deviceId)!;
+    };
+    for (const id of ["m-3", "m-1", "m-7", "m-2", "m-5", "m-4", "m-6"]) await register(id);
+    type Device = { device_id: string };
+    const before = await ok<Device[]>(await api("/api/devices?limit=100", { headers: me.headers }));
+    expect(before.map((d) => d.device_id)).toEqual(["m-1", "m-2", "m-3", "m-4", "m-5", "m-6", "m-7"]);
+    const behind: number[] = [];
+    const ahead: number[] = [];
+    const w = await walk(
+      "/api/devices?limit=3",
+      me.headers,
+      async () => {
+        behind.push(await register(`a-${behind.length}`)); // sorts before every device walked
+        ahead.push(await register(`z-${ahead.length}`)); // sorts after every original device
+      },
+      {
+        param: "after",
+        cursorOf: (d) => String(d.device_id),
+        idOf: (d) => number.get(String(d.device_id))!,
+        items: (body) => body as Record<string, unknown>[],
+      },
+    );
+    expect(new Set(w.ids).size).toBe(w.ids.length);
+    expect(w.ids.filter((id) => behind.includes(id))).toEqual([]);
+    expect(w.ids.filter((id) => !ahead.includes(id))).toEqual(before.map((d) => number.get(d.device_id)));
+    expect(w.ids.filter((id) => ahead.includes(id))).toEqual(ahead);
+    const all = await ok<Device[]>(await api("/api/devices?limit=100", { headers: me.headers }));
+    const bySkip = await ok<Device[]>(await api("/api/devices?limit=2&skip=3", { headers: me.headers }));
+    expect(bySkip.map((d) => d.device_id)).toEqual(all.slice(3, 5).map((d) => d.device_id));
+  });
+});
