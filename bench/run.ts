@@ -98,7 +98,8 @@ const backends = await startBackends({
   scale: SCALE,
 });
 if (process.env.BENCH_SEED_ONLY === "1") {
-  // Build (or check) the seeded template and stop: the large scale's seed takes minutes.
+  // Build (or check) the seeded template and stop: the large scale's seed takes minutes. Like any run
+  // it re-creates the bench database from the template, so take the bench lock for it too.
   log(`seed ready (scale ${SCALE}${backends.seedCached ? ", from the template" : ""})`);
   await backends.stop();
   process.exit(0);
