@@ -24,8 +24,11 @@ export type LoadSpec = {
   seconds: number;
   /** Stop after this many requests instead (warm-ups: every request completes before the next run). */
   amount?: number;
-  /** Send a fresh CF-Connecting-IP per request (default true). */
-  clientIps?: boolean;
+  /**
+   * Send a CF-Connecting-IP per request (default true: from the pool, or a new one per request under
+   * BENCH_CLIENTS=unique); "unique": a never-seen address per request, whatever BENCH_CLIENTS says.
+   */
+  clientIps?: boolean | "unique";
 };
 
 export type ProcessGroup = { name: string; pids: () => Promise<number[]> | number[] };
@@ -66,11 +69,29 @@ let ipCounter = 0;
  * clients that make more than one request. Each stays far below the generous per-route limit
  * (300/min) over a run; the first request of each client in a window pays the limiter's Redis
  * round trip, later ones are decided in the isolate (see src/middleware/rate-limit.ts).
+ *
+ * BENCH_CLIENTS=unique: every request comes from a fresh random address, as an isolate at the edge
+ * sees a stream of clients it has never met: public IPv4, and one request in eight from a random
+ * IPv6 /64 (2001:db8::/32 upwards, a random interface id), so every request is a new limiter key.
  */
-const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 1024);
-export function nextClientIp(): string {
+const UNIQUE_CLIENTS = process.env.BENCH_CLIENTS === "unique";
+const CLIENTS = UNIQUE_CLIENTS ? 0 : Number(process.env.BENCH_CLIENTS ?? 1024);
+export const clientMode = UNIQUE_CLIENTS ? "unique" : `pool of ${CLIENTS}`;
+export function nextClientIp(unique = UNIQUE_CLIENTS): string {
+  if (unique) return randomClientIp(ipCounter++);
   const n = 1 + (ipCounter++ % CLIENTS);
   return `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
+}
+
+const randomInt = (below: number) => Math.floor(Math.random() * below);
+const hex16 = () => randomInt(0x10000).toString(16);
+/** A random public-looking address: IPv4 in 1.0.0.0–223.255.255.255 minus 10/8 and 127/8, or IPv6 (every 8th). */
+function randomClientIp(i: number): string {
+  if (i % 8 === 7) return `2001:${hex16()}:${hex16()}:${hex16()}:${hex16()}:${hex16()}:${hex16()}:${hex16()}`;
+  let first: number;
+  do first = 1 + randomInt(223);
+  while (first === 10 || first === 127);
+  return `${first}.${randomInt(256)}.${randomInt(256)}.${1 + randomInt(254)}`;
 }
 
 export type LoadContext = { stats: () => Promise<CloudStats>; groups: ProcessGroup[] };
@@ -82,7 +103,7 @@ export async function runLoad(spec: LoadSpec, ctx: LoadContext): Promise<LoadRes
   const build = () => {
     const parts = spec.next(i++);
     const headers: Record<string, string> = { ...(parts.headers ?? {}) };
-    if (clientIps) headers["cf-connecting-ip"] = nextClientIp();
+    if (clientIps) headers["cf-connecting-ip"] = nextClientIp(clientIps === "unique" || UNIQUE_CLIENTS);
     if (parts.body !== undefined) headers["content-type"] ??= "application/json";
     return { method: parts.method ?? "GET", path: parts.path, headers, body: parts.body };
   };

@@ -2,7 +2,7 @@
 import type { LoadResult } from "./load.ts";
 
 export type Row = LoadResult & {
-  group: "floor" | "api" | "no-limiter" | "metrics";
+  group: "floor" | "api" | "no-limiter" | "metrics" | "unique-clients";
   /** The floor it is compared with (a floor's name), or null for CPU-bound routes. */
   floor: string | null;
   /** Measured floor numbers, copied for the table. */

@@ -12,7 +12,7 @@
  * Environment: BENCH_SECONDS (per run, default 10), BENCH_CONNECTIONS (default 10),
  * BENCH_ONLY=<regex> (run only matching endpoints; floors they need always run), BENCH_PROFILE=<regex>
  * (CPU profile of the Worker during matching runs, see profile.ts), BENCH_BACKEND,
- * BENCH_DATABASE_URL, BENCH_RESEED=1 (see backends.ts), BENCH_CLIENTS (client addresses, see load.ts).
+ * BENCH_DATABASE_URL, BENCH_RESEED=1 (see backends.ts), BENCH_CLIENTS (client addresses: a pool size, or `unique` for a new one per request; see load.ts).
  * Loopback only.
  */
 import { execFileSync } from "node:child_process";
@@ -23,7 +23,15 @@ import { join } from "node:path";
 import { SAMPLE_WINDOW_BLOCKS, SAMPLE_WINDOWS } from "../src/services/chain/verify-incremental.ts";
 import { startBackends } from "./backends.ts";
 import { buildApi, buildFloor } from "./build.ts";
-import { type LoadContext, type LoadSpec, nextClientIp, processCpuMs, type RequestParts, runLoad } from "./load.ts";
+import {
+  clientMode,
+  type LoadContext,
+  type LoadSpec,
+  nextClientIp,
+  processCpuMs,
+  type RequestParts,
+  runLoad,
+} from "./load.ts";
 import { startProfiler, summarize } from "./profile.ts";
 import { consoleTable, floorTable, markdownTable, type Row, ratios } from "./report.ts";
 import { childPid, measureStartup, readWranglerSettings, startRuntime } from "./runtime.ts";
@@ -413,6 +421,27 @@ await measure("no-limiter", "GET /api/blockchain/transactions/{hash}, no limiter
   next: (i) => ({ path: `/api/blockchain/transactions/${pick(data.sampleTxHashes, i)}` }),
 });
 
+// Many clients (issue 22): every request from an address the isolate has never seen (load.ts), as
+// at the edge, so each one is a new key for the limiter's per-isolate counters and their syncs.
+const fresh = { clientIps: "unique" as const };
+await measure("unique-clients", "GET /api/auth/me, every request a new client", "rh", {
+  ...fresh,
+  next: (i) => ({ path: "/api/auth/me", headers: auth(i) }),
+});
+await measure("unique-clients", "GET /api/blockchain/transactions, every request a new client", "rh", {
+  ...fresh,
+  next: transactionsPage,
+});
+await measure(
+  "unique-clients",
+  "GET /api/blockchain/transactions, every request a new client, vs its own query",
+  "rt",
+  {
+    ...fresh,
+    next: transactionsPage,
+  },
+);
+
 // Writes: transfers between the logged-in users (each has 1,000,000 coins), under load and alone.
 const transferSpec = {
   expect: [201],
@@ -592,6 +621,7 @@ const summary = {
   settings: {
     seconds: SECONDS,
     connections: CONNECTIONS,
+    clients: clientMode,
     bcryptRounds: BCRYPT_ROUNDS,
     difficulty: settings.vars.BLOCKCHAIN_DIFFICULTY,
   },
@@ -651,7 +681,7 @@ function renderMarkdown(s: typeof summary): string {
     "",
     `Machine: ${s.machine.nproc} × ${s.machine.cpuModel}, load ${s.machine.loadAtStart.join(" ")} at start, ${s.machine.loadAtEnd.join(" ")} at end; ` +
       `Node ${s.machine.node}, workerd ${s.machine.workerd} (Miniflare ${s.machine.miniflare}). Backends: PostgreSQL = ${s.backends.postgres}; Redis = ${s.backends.redis}. ` +
-      `${s.settings.seconds} s per run, autocannon, ${s.settings.connections} connections unless stated.`,
+      `${s.settings.seconds} s per run, autocannon, ${s.settings.connections} connections unless stated; client addresses: ${s.settings.clients}.`,
     "",
     markdownTable(s.rows.filter((r) => r.group !== "floor")),
     "",

@@ -20,10 +20,14 @@ export const NextPageAfterHeaders = z.object({
   Link: z.string().optional().openapi({ description: 'On a full page: `<the next page>; rel="next"`' }),
 });
 
-/** `X-Next-Cursor` and `Link` naming this request with `param` set to `cursor` (and no `offset`). */
+/**
+ * `X-Next-Cursor` and `Link` naming this request with `param` set to `cursor` (and no `offset`, nor
+ * `skip`, the devices list's name for it).
+ */
 function pointers(c: Ctx, cursor: string, param: "before" | "after"): Record<string, string> {
   const url = new URL(c.req.url);
   url.searchParams.delete("offset");
+  url.searchParams.delete("skip");
   url.searchParams.set(param, cursor);
   return { "X-Next-Cursor": cursor, Link: `<${url.pathname}${url.search}>; rel="next"` };
 }

@@ -5,6 +5,7 @@
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { events, users } from "../../src/db/schema/index.ts";
+import { decodeNameCursor } from "../../src/lib/name-cursor.ts";
 import { api } from "../helpers/api.ts";
 import { testDb } from "../helpers/auth.ts";
 import { mineOk, type TestChain, testChain } from "../helpers/chain.ts";
@@ -212,5 +213,107 @@ describe("keyset pages: followers and following (cursor = follow_id)", () => {
     expect(w.ids).toEqual(all.map((p) => p.follow_id));
     const byOffset = await ok<Person[]>(await api(`${url}?limit=2&offset=2`, { headers: me!.headers }));
     expect(byOffset.map((p) => p.id)).toEqual(all.slice(2, 4).map((p) => p.id));
+  });
+});
+
+describe("keyset pages: a folder's files (by name, opaque cursor sent as `after`)", () => {
+  type FileJson = { id: number; name: string };
+  const upload = async (u: TestUser, name: string) => {
+    const f = new FormData();
+    f.append("file", new File(["x"], name, { type: "text/plain" }));
+    return (await ok<FileJson>(await api("/api/files/upload", { method: "POST", headers: u.headers, body: f }), 201))
+      .id;
+  };
+
+  it("walks every file once, in name order, while files are uploaded between pages; offset still works", async () => {
+    const me = await createUser();
+    for (const name of ["b.txt", "D.txt", "Émile.txt", "a.txt", "c.txt", "日記.txt", "e.txt"]) await upload(me, name);
+    const before = await ok<FileJson[]>(await api("/api/files?limit=100", { headers: me.headers }));
+    expect(before).toHaveLength(7);
+    const behind: number[] = [];
+    const ahead: number[] = [];
+    const w = await walk(
+      "/api/files?limit=2",
+      me.headers,
+      async () => {
+        behind.push(await upload(me, `0-${behind.length}.txt`)); // sorts before every file walked
+        ahead.push(await upload(me, `龥-${ahead.length}.txt`)); // sorts after every original file
+      },
+      {
+        param: "after",
+        cursorMatches: (cursor, last) => decodeNameCursor(cursor)?.id === last.id,
+        items: (body) => body as Record<string, unknown>[],
+      },
+    );
+    const after = await ok<FileJson[]>(await api("/api/files?limit=100", { headers: me.headers }));
+    const position = new Map(after.map((f, i) => [f.id, i]));
+    const walked = w.ids.map((id) => position.get(id)!);
+    expect(walked).toEqual([...walked].sort((x, y) => x - y)); // in the list's order
+    expect(new Set(w.ids).size).toBe(w.ids.length); // each once
+    expect(w.ids.filter((id) => behind.includes(id))).toEqual([]); // none behind the cursor
+    expect(w.ids.filter((id) => !ahead.includes(id))).toEqual(before.map((f) => f.id)); // every file, in order
+    // A new file that sorts after the last original one was ahead of the cursor all along: it comes too
+    // ("龥" sorts after "日記" and "Émile" bytewise and by glibc's or ICU's collation alike).
+    const lastOriginal = Math.max(...before.map((f) => position.get(f.id)!));
+    const alwaysAhead = after.slice(lastOriginal + 1).map((f) => f.id);
+    expect(alwaysAhead.length).toBeGreaterThan(0);
+    expect(alwaysAhead.filter((id) => !w.ids.includes(id))).toEqual([]);
+    const byOffset = await ok<FileJson[]>(await api("/api/files?limit=3&offset=2", { headers: me.headers }));
+    expect(byOffset.map((f) => f.id)).toEqual(after.slice(2, 5).map((f) => f.id));
+  });
+
+  it("a cursor this API did not hand out is a 422", async () => {
+    const me = await createUser();
+    for (const bad of ["%%%", "bm90IGpzb24", btoa('["a"]'), btoa('["a",0]'), btoa("[1,2]")]) {
+      const res = await api(`/api/files?after=${encodeURIComponent(bad)}`, { headers: me.headers });
+      expect(res.status, bad).toBe(422);
+      await res.text();
+    }
+  });
+});
+
+describe("keyset pages: my devices (by device_id, sent as `after`)", () => {
+  it("walks every device once, in device_id order, while devices are registered between pages; skip still works", async () => {
+    const me = await createUser();
+    const number = new Map<string, number>(); // the walk counts numbers: one per device_id
+    const register = async (deviceId: string) => {
+      number.set(deviceId, number.size + 1);
+      await ok(
+        await api("/api/devices", {
+          method: "POST",
+          headers: me.headers,
+          json: { device_id: deviceId, name: deviceId, kind: "raspberry_pi" },
+        }),
+        201,
+      );
+      return number.get(deviceId)!;
+    };
+    for (const id of ["m-3", "m-1", "m-7", "m-2", "m-5", "m-4", "m-6"]) await register(id);
+    type Device = { device_id: string };
+    const before = await ok<Device[]>(await api("/api/devices?limit=100", { headers: me.headers }));
+    expect(before.map((d) => d.device_id)).toEqual(["m-1", "m-2", "m-3", "m-4", "m-5", "m-6", "m-7"]);
+    const behind: number[] = [];
+    const ahead: number[] = [];
+    const w = await walk(
+      "/api/devices?limit=3",
+      me.headers,
+      async () => {
+        behind.push(await register(`a-${behind.length}`)); // sorts before every device walked
+        ahead.push(await register(`z-${ahead.length}`)); // sorts after every original device
+      },
+      {
+        param: "after",
+        cursorOf: (d) => String(d.device_id),
+        idOf: (d) => number.get(String(d.device_id))!,
+        items: (body) => body as Record<string, unknown>[],
+      },
+    );
+    expect(new Set(w.ids).size).toBe(w.ids.length);
+    expect(w.ids.filter((id) => behind.includes(id))).toEqual([]);
+    expect(w.ids.filter((id) => !ahead.includes(id))).toEqual(before.map((d) => number.get(d.device_id)));
+    expect(w.ids.filter((id) => ahead.includes(id))).toEqual(ahead);
+    const all = await ok<Device[]>(await api("/api/devices?limit=100", { headers: me.headers }));
+    const bySkip = await ok<Device[]>(await api("/api/devices?limit=2&skip=3", { headers: me.headers }));
+    expect(bySkip.map((d) => d.device_id)).toEqual(all.slice(3, 5).map((d) => d.device_id));
   });
 });

@@ -345,7 +345,14 @@ HOT.push(
     () => listNotifications(db, 42, { limit: 20, unreadOnly: true }),
     ["notifications_unread_idx"],
   ],
+  // A folder of ten files: the planner sorts them (either index is fine); the keyset page below
+  // must use the name order's index.
   ["GET /files (a folder of mine)", () => listFiles(db, 42, null, { limit: 50, offset: 0 }), ["files_user_folder_idx"]],
+  [
+    "GET /files, keyset page after a cursor",
+    () => listFiles(db, 42, null, { limit: 50, offset: 0, after: { name: "f25042.txt", id: 25_042 } }),
+    ["files_user_folder_name_idx"],
+  ],
 );
 
 describe("EXPLAIN guard: the hot queries on large tables", () => {

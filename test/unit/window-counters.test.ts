@@ -150,3 +150,54 @@ describe("WindowCounters", () => {
     );
   });
 });
+
+describe("WindowCounters under a flood of distinct addresses", () => {
+  const ip = (i: number) => `ratelimit:${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}.7:/api/auth/me`;
+
+  it("stays within MAX_KEYS keys and MAX_KEYS unsent entries, syncing or not, and sends every count of the keys it keeps", async () => {
+    let now = 10 * MINUTE;
+    const counters = new WindowCounters(
+      () => now,
+      async (ms) => (now += ms),
+    );
+    const redis = fakeRedis();
+    const flood = 5 * WindowCounters.MAX_KEYS;
+    let peak = { keys: 0, dirty: 0 };
+    for (let i = 0; i < flood; i++) {
+      expect(counters.hit(ip(i), 300, MINUTE).allowed).toBe(true);
+      if (i % 1_000 === 999) await counters.sync(redis.send, noError); // a sync per 1,000 new clients
+      if (i === flood / 2) now += MINUTE; // a window turns mid-flood
+      const size = counters.size;
+      peak = { keys: Math.max(peak.keys, size.keys), dirty: Math.max(peak.dirty, size.dirty) };
+    }
+    expect(peak.keys).toBeLessThanOrEqual(WindowCounters.MAX_KEYS);
+    expect(peak.dirty).toBeLessThanOrEqual(WindowCounters.MAX_KEYS);
+    // A flood with no sync at all (Redis down) is bounded too: unsent counts are what goes then.
+    const offline = new WindowCounters(() => now);
+    for (let i = 0; i < flood; i++) offline.hit(ip(i), 300, MINUTE);
+    expect(offline.size.keys).toBeLessThanOrEqual(WindowCounters.MAX_KEYS);
+    expect(offline.size.dirty).toBeLessThanOrEqual(WindowCounters.MAX_KEYS);
+    // While syncing, no count was dropped: Redis holds one per client.
+    await counters.sync(redis.send, noError);
+    expect([...redis.totals.values()].reduce((a, b) => a + b, 0)).toBe(flood);
+  });
+
+  it("still refuses a blocked client after a flood of other addresses made the isolate forget keys", async () => {
+    let now = 20 * MINUTE + 1_000;
+    const counters = new WindowCounters(
+      () => now,
+      async (ms) => (now += ms),
+    );
+    const redis = fakeRedis();
+    const attacker = "ratelimit:203.0.113.9:/api/auth/me";
+    for (let i = 0; i < 300; i++) counters.hit(attacker, 300, MINUTE);
+    await counters.sync(redis.send, noError);
+    expect(counters.hit(attacker, 300, MINUTE).allowed).toBe(false);
+    for (let i = 0; i < 3 * WindowCounters.MAX_KEYS; i++) {
+      counters.hit(ip(i), 300, MINUTE);
+      if (i % 1_000 === 999) await counters.sync(redis.send, noError);
+    }
+    expect(counters.size.keys).toBeLessThanOrEqual(WindowCounters.MAX_KEYS);
+    expect(counters.hit(attacker, 300, MINUTE)).toMatchObject({ allowed: false, remaining: 0 });
+  });
+});

@@ -69,6 +69,8 @@ export const files = pgTable(
   (t) => [
     uniqueIndex("files_storage_key_key").on(t.storageKey),
     index("files_user_folder_idx").on(t.userId, t.folderId, t.id),
+    // A folder's files by name, and their keyset (`?after`): GET /api/files.
+    index("files_user_folder_name_idx").on(t.userId, t.folderId, sql`lower(name)`, t.id),
     index("files_folder_idx").on(t.folderId),
     index("files_public_idx").on(t.id).where(sql`${t.isPublic}`),
     index("files_search_idx").using("gin", t.searchVector),

@@ -5,12 +5,14 @@ import { metricsHistory } from "../../services/devices/metrics.ts";
 import * as registry from "../../services/devices/registry.ts";
 import { deviceTokenFrom } from "../../services/devices/tokens.ts";
 import type { AppRouteHandler } from "../../types.ts";
+import { setNextPageAfter } from "../keyset.ts";
 import { auditLater } from "../request-kit.ts";
 import type * as routes from "./devices.routes.ts";
 
 export const list: AppRouteHandler<typeof routes.list> = async (c) => {
   const q = c.req.valid("query");
-  const rows = await registry.listDevices(c.var.services.db, getAuth(c).userId, q.skip, q.limit);
+  const rows = await registry.listDevices(c.var.services.db, getAuth(c).userId, q.skip, q.limit, q.after);
+  setNextPageAfter(c, rows, q.limit, (d) => d.deviceId);
   return c.json(rows.map(registry.deviceJson), 200);
 };
 

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { problemResponses } from "../../lib/errors.ts";
+import { NextPageAfterHeaders } from "../keyset.ts";
 import { json, jsonBody, routeKit } from "../route-kit.ts";
 import * as s from "./devices.schemas.ts";
 
@@ -15,9 +16,9 @@ export const list = user({
   operationId: "listDevices",
   method: "get",
   path: "/api/devices",
-  summary: "My devices, by device_id",
+  summary: "My devices, by device_id (keyset paging with ?after=<device_id>)",
   request: { query: s.ListQuery },
-  responses: { 200: json(z.array(s.DeviceSchema), "Devices"), ...problemResponses(422) },
+  responses: { 200: json(z.array(s.DeviceSchema), "Devices", NextPageAfterHeaders), ...problemResponses(422) },
 });
 
 export const create = user({

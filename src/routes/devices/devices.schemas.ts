@@ -71,6 +71,15 @@ export const UpdateDeviceBody = z
 export const ListQuery = z.object({
   skip: z.coerce.number().int().min(0).max(100_000).default(0),
   limit: z.coerce.number().int().min(1).max(100).default(50),
+  after: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, "after must be a device_id (the X-Next-Cursor of the previous page)")
+    .optional()
+    .openapi({
+      description:
+        "Keyset cursor: only devices whose device_id sorts after this one (the X-Next-Cursor header of the previous page). Stable while devices are added or removed; prefer it to `skip`",
+      example: "kitchen-pi",
+    }),
 });
 
 const MetricsSchema = z

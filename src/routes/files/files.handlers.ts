@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import { ApiError, unprocessable } from "../../lib/errors.ts";
+import { encodeNameCursor } from "../../lib/name-cursor.ts";
 import { getAuth } from "../../middleware/auth.ts";
 import { UPLOAD_ENVELOPE_BYTES } from "../../middleware/http-guards.ts";
 import { serveFile } from "../../services/files/download.ts";
@@ -9,6 +10,7 @@ import * as rows from "../../services/files/rows.ts";
 import * as shares from "../../services/files/shares.ts";
 import { type FileLimits, precheck, storeFile, tooLarge, usedBytes } from "../../services/files/storage.ts";
 import type { AppBindings, AppRouteHandler } from "../../types.ts";
+import { setNextPageAfter } from "../keyset.ts";
 import type * as routes from "./files.routes.ts";
 import { fileJson, folderJson, shareJson } from "./files.schemas.ts";
 
@@ -106,7 +108,9 @@ export const listFiles: AppRouteHandler<typeof routes.listFiles> = async (c) => 
   const { userId } = getAuth(c);
   const { folder_id, ...page } = c.req.valid("query");
   if (folder_id !== undefined) await folders.getFolder(c.var.services.db, userId, folder_id);
-  return c.json((await rows.listFiles(c.var.services.db, userId, folder_id ?? null, page)).map(fileJson), 200);
+  const list = await rows.listFiles(c.var.services.db, userId, folder_id ?? null, page);
+  setNextPageAfter(c, list, page.limit, (f) => encodeNameCursor({ name: f.nameKey, id: f.id }));
+  return c.json(list.map(fileJson), 200);
 };
 
 export const upload: AppRouteHandler<typeof routes.upload> = async (c) => {

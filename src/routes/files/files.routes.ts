@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { problemResponses } from "../../lib/errors.ts";
+import { NextPageAfterHeaders } from "../keyset.ts";
 import { json, jsonBody, routeKit } from "../route-kit.ts";
 import * as s from "./files.schemas.ts";
 
@@ -75,9 +76,9 @@ export const listFiles = user({
   operationId: "listFiles",
   method: "get",
   path: "/api/files",
-  summary: "My files in one folder (the root when folder_id is absent), by name",
+  summary: "My files in one folder (the root when folder_id is absent), by name (keyset paging with ?after)",
   request: { query: s.FilesQuery },
-  responses: { 200: json(z.array(s.FileSchema), "Files"), ...problemResponses(404, 422) },
+  responses: { 200: json(z.array(s.FileSchema), "Files", NextPageAfterHeaders), ...problemResponses(404, 422) },
 });
 
 export const upload = user({

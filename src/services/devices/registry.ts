@@ -1,4 +1,4 @@
-import { and, asc, eq, getTableColumns, sql } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, gt, sql } from "drizzle-orm";
 import { devices } from "../../db/schema/index.ts";
 import { type Database, isUniqueViolation } from "../../lib/db.ts";
 import { conflict, notFound } from "../../lib/errors.ts";
@@ -75,11 +75,21 @@ export async function getDevice(db: Database, userId: number, deviceId: string):
   return row;
 }
 
-export async function listDevices(db: Database, userId: number, skip: number, limit: number): Promise<DeviceRow[]> {
+/**
+ * My devices by device_id. `after` (a device_id) is the keyset cursor, on devices_user_device_id_key:
+ * devices registered or removed meanwhile neither repeat nor hide one.
+ */
+export async function listDevices(
+  db: Database,
+  userId: number,
+  skip: number,
+  limit: number,
+  after?: string,
+): Promise<DeviceRow[]> {
   return db
     .select(withOnline)
     .from(devices)
-    .where(eq(devices.userId, userId))
+    .where(and(eq(devices.userId, userId), after === undefined ? undefined : gt(devices.deviceId, after)))
     .orderBy(asc(devices.deviceId))
     .limit(limit)
     .offset(skip);

@@ -2,6 +2,7 @@ import { and, asc, desc, eq, isNull, lt, or, type SQL, sql } from "drizzle-orm";
 import { fileFolders, files, users } from "../../db/schema/index.ts";
 import type { Database } from "../../lib/db.ts";
 import { notFound } from "../../lib/errors.ts";
+import type { NameCursor } from "../../lib/name-cursor.ts";
 import type { Pagination } from "../../lib/pagination.ts";
 import { isForeignKeyViolation } from "../db-errors.ts";
 
@@ -77,14 +78,25 @@ export async function getReadableFile(db: Database, viewerId: number | null, id:
   return row;
 }
 
-/** My files in one folder (root when folderId is null), by name. */
-export function listFiles(db: Database, userId: number, folderId: number | null, page: Pagination): Promise<FileRow[]> {
+/**
+ * My files in one folder (root when folderId is null), by name (then id), each with the name key the
+ * database sorted by. `after` is the keyset cursor (the last row's name key and id), on
+ * files_user_folder_name_idx: files added or removed meanwhile neither repeat nor hide a file.
+ */
+export function listFiles(
+  db: Database,
+  userId: number,
+  folderId: number | null,
+  page: Pagination & { after?: NameCursor },
+): Promise<(FileRow & { nameKey: string })[]> {
   const inFolder: SQL = folderId === null ? isNull(files.folderId) : eq(files.folderId, folderId);
+  const nameKey = sql<string>`lower(${files.name})`;
+  const after = page.after && sql`(${nameKey}, ${files.id}) > (${page.after.name}::text, ${page.after.id}::int)`;
   return db
-    .select(columns)
+    .select({ ...columns, nameKey })
     .from(files)
-    .where(and(eq(files.userId, userId), inFolder))
-    .orderBy(asc(sql`lower(${files.name})`), asc(files.id))
+    .where(and(eq(files.userId, userId), inFolder, after))
+    .orderBy(asc(nameKey), asc(files.id))
     .limit(page.limit)
     .offset(page.offset);
 }

@@ -1,0 +1,1 @@
+CREATE INDEX "files_user_folder_name_idx" ON "files" USING btree ("user_id","folder_id",lower(name),"id");
