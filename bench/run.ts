@@ -105,6 +105,13 @@ const backends = await startBackends({
   cacheFile: join(OUT, SCALE === 1 ? ".seed-cache.json" : `.seed-cache-x${SCALE}.json`),
   scale: SCALE,
 });
+if (process.env.BENCH_SEED_ONLY === "1") {
+  // Build (or check) the seeded template and stop: the large scale's seed takes minutes. Like any run
+  // it re-creates the bench database from the template, so take the bench lock for it too.
+  log(`seed ready (scale ${SCALE}${backends.seedCached ? ", from the template" : ""})`);
+  await backends.stop();
+  process.exit(0);
+}
 const data = backends.seed;
 log(
   `backends: postgres ${backends.kind.postgres}; redis ${backends.kind.redis}${backends.seedCached ? "; seed from the template database" : ""}`,

@@ -7,54 +7,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { jobs, users } from "../../src/db/schema/index.ts";
 import { api } from "../helpers/api.ts";
 import { testDb } from "../helpers/auth.ts";
+import { expectExact, ok, walk } from "../helpers/keyset-walk.ts";
 import { createUser, createUsers, type TestUser } from "../helpers/users.ts";
-
-type Walk = { ids: number[]; pages: number; links: string[] };
-
-/** Follows `Link: <…>; rel="next"` from `first` until a page comes without one. */
-async function walk(first: string, headers: Record<string, string>, between: () => Promise<unknown>): Promise<Walk> {
-  const out: Walk = { ids: [], pages: 0, links: [] };
-  let url: string | undefined = first;
-  while (url) {
-    const res = await api(url, { headers });
-    const text = await res.text();
-    expect(res.status, text).toBe(200);
-    const body = JSON.parse(text) as { id: number }[] | { items: { id: number }[] };
-    const items = Array.isArray(body) ? body : body.items;
-    out.ids.push(...items.map((i) => i.id));
-    out.pages++;
-    const cursor = res.headers.get("X-Next-Cursor");
-    const link = res.headers.get("Link");
-    if (cursor === null) {
-      expect(link).toBeNull();
-      break;
-    }
-    expect(Number(cursor)).toBe(items.at(-1)!.id);
-    const next = /^<([^>]+)>; rel="next"$/.exec(link ?? "")?.[1];
-    expect(next, `Link: ${link}`).toBeDefined();
-    expect(new URL(next!, "https://x.test").searchParams.get("before")).toBe(cursor);
-    expect(next).not.toContain("offset=");
-    out.links.push(next!);
-    await between();
-    url = next;
-    expect(out.pages, "the walk never ends").toBeLessThan(50);
-  }
-  return out;
-}
-
-/** Strictly descending (no duplicates) and exactly `expected` once the rows inserted meanwhile are left out. */
-function expectExact(walked: number[], expected: number[], inserted: number[]) {
-  expect(walked).toEqual([...walked].sort((a, b) => b - a));
-  expect(new Set(walked).size).toBe(walked.length);
-  expect(walked.filter((id) => inserted.includes(id))).toEqual([]);
-  expect(walked).toEqual([...expected].sort((a, b) => b - a));
-}
-
-const ok = async <T>(res: Response, status = 200): Promise<T> => {
-  const text = await res.text();
-  expect(res.status, text).toBe(status);
-  return JSON.parse(text) as T;
-};
 
 describe("keyset pages: mail", () => {
   let sender: TestUser;
