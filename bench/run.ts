@@ -21,6 +21,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { SAMPLE_WINDOW_BLOCKS, SAMPLE_WINDOWS } from "../src/services/chain/verify-incremental.ts";
+import { FEED_QUERY } from "../test/helpers/graphql-queries.ts";
 import { startBackends } from "./backends.ts";
 import { buildApi, buildFloor } from "./build.ts";
 import {
@@ -333,14 +334,6 @@ await api_(
 // comments), run one after another, hence the floor rhhh; REST needs the feed and then one comments
 // request per post for the same data. `me` with wallet and transactions is REST's /api/auth/me +
 // /api/blockchain/wallet + /api/blockchain/transactions (rows above and below).
-const FEED_QUERY = `query Feed($first: Int) {
-  feed(first: $first) {
-    pageInfo { hasNextPage endCursor }
-    edges { cursor node { id content likeCount commentCount feedReason
-      author { id username fullName }
-      comments(first: 2) { nodes { content author { username } } pageInfo { hasNextPage } } } }
-  }
-}`;
 const ME_QUERY =
   "{ me { id username wallet { address balance } transactions(first: 20) { nodes { hash fromAddress toAddress amount fee timestamp isConfirmed } pageInfo { hasNextPage } } } }";
 const graphql =

@@ -120,36 +120,42 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
 }
 
 /**
- * Start-up cost of a bundle in workerd: a wrapper Worker imports it dynamically inside its first
- * request and times the import (parse, compile and top-level evaluation of every module). The
- * clock of a local workerd moves during computation, so performance.now() measures it. Fresh
- * runtime each sample, median of `samples`.
+ * A workerd whose first request imports `script` dynamically and answers how long the import took
+ * (parse, compile and top-level evaluation of every module). The clock of a local workerd moves
+ * during computation, so performance.now() measures it. `inspect` opens the inspector (profiling).
  */
-export async function measureStartup(
-  script: string,
-  settings: WranglerSettings,
-  samples = 3,
-): Promise<{ ms: number[]; median: number }> {
+export function startupProbe(script: string, settings: WranglerSettings, opts: { inspect?: boolean } = {}): Miniflare {
   const wrapper = `export default { async fetch() {
     const t0 = performance.now();
     await import("./${basename(script)}");
     return Response.json({ ms: performance.now() - t0 });
   } };`;
+  return new Miniflare(
+    convertV4MiniflareOptions({
+      name: "startup",
+      handleStructuredLogs: () => {},
+      ...(opts.inspect ? { inspectorPort: 0 } : {}),
+      modules: [
+        { type: "ESModule", path: join(dirname(script), "__startup.mjs"), contents: wrapper },
+        { type: "ESModule", path: script, contents: readFileSync(script) },
+      ],
+      modulesRoot: dirname(script),
+      compatibilityDate: settings.compatibilityDate,
+      compatibilityFlags: settings.compatibilityFlags,
+      unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
+    } as Parameters<typeof convertV4MiniflareOptions>[0]),
+  );
+}
+
+/** Start-up cost of a bundle in workerd (startupProbe): a fresh runtime each sample, median of `samples`. */
+export async function measureStartup(
+  script: string,
+  settings: WranglerSettings,
+  samples = 3,
+): Promise<{ ms: number[]; median: number }> {
   const ms: number[] = [];
   for (let i = 0; i < samples; i++) {
-    const mf = new Miniflare(
-      convertV4MiniflareOptions({
-        handleStructuredLogs: () => {},
-        modules: [
-          { type: "ESModule", path: join(dirname(script), "__startup.mjs"), contents: wrapper },
-          { type: "ESModule", path: script, contents: readFileSync(script) },
-        ],
-        modulesRoot: dirname(script),
-        compatibilityDate: settings.compatibilityDate,
-        compatibilityFlags: settings.compatibilityFlags,
-        unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
-      } as Parameters<typeof convertV4MiniflareOptions>[0]),
-    );
+    const mf = startupProbe(script, settings);
     try {
       const url = await mf.unsafeGetDirectURL();
       const res = await fetch(url);

@@ -5,12 +5,11 @@
  * and by function (profile.ts; the profile is written to bench-results/startup.cpuprofile). The
  * inspector slows everything down: read shares, then confirm with `node bench/startup-only.ts`.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
-import { convertV4MiniflareOptions, Miniflare } from "miniflare";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { buildApi } from "./build.ts";
 import { startProfiler, summarize } from "./profile.ts";
-import { readWranglerSettings } from "./runtime.ts";
+import { readWranglerSettings, startupProbe } from "./runtime.ts";
 
 const OUT = join(import.meta.dirname, "..", "bench-results");
 const dir = join(OUT, ".build-startup-profile");
@@ -21,26 +20,7 @@ if (!script) {
   script = (await buildApi(dir)).path;
 }
 const settings = readWranglerSettings();
-const wrapper = `export default { async fetch() {
-  const t0 = performance.now();
-  await import("./${basename(script)}");
-  return Response.json({ ms: performance.now() - t0 });
-} };`;
-const mf = new Miniflare(
-  convertV4MiniflareOptions({
-    name: "startup",
-    handleStructuredLogs: () => {},
-    inspectorPort: 0,
-    modules: [
-      { type: "ESModule", path: join(dirname(script), "__startup.mjs"), contents: wrapper },
-      { type: "ESModule", path: script, contents: readFileSync(script) },
-    ],
-    modulesRoot: dirname(script),
-    compatibilityDate: settings.compatibilityDate,
-    compatibilityFlags: settings.compatibilityFlags,
-    unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
-  } as Parameters<typeof convertV4MiniflareOptions>[0]),
-);
+const mf = startupProbe(script, settings, { inspect: true });
 try {
   const url = await mf.unsafeGetDirectURL();
   const profiler = await startProfiler((await mf.getInspectorURL()).href, "startup");

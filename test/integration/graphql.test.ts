@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { api, expectProblem } from "../helpers/api.ts";
 import { mineOk, testChain } from "../helpers/chain.ts";
 import { codes, countStatements, gql } from "../helpers/graphql.ts";
+import { FEED_QUERY as FEED } from "../helpers/graphql-queries.ts";
 import { createUser, createUsers, type TestUser } from "../helpers/users.ts";
 
 const post = async (u: TestUser, content: string, isPublic = true) => {
@@ -23,15 +24,6 @@ const comment = async (u: TestUser, postId: number, content: string) => {
 };
 const follow = async (u: TestUser, id: number) =>
   expect((await api(`/api/social/users/${id}/follow`, { method: "POST", headers: u.headers })).status).toBe(200);
-
-const FEED = `query Feed($first: Int) {
-  feed(first: $first) {
-    pageInfo { hasNextPage endCursor }
-    edges { cursor node { id content likeCount commentCount feedReason
-      author { id username fullName }
-      comments(first: 2) { nodes { content author { username } } pageInfo { hasNextPage } } } }
-  }
-}`;
 
 describe("GraphQL: schema and authentication", () => {
   it("publishes its SDL", async () => {
