@@ -22,7 +22,8 @@ export const UserRef = builder.objectRef<PublicUserRow>("User").implement({
   }),
 });
 
-async function userById(ctx: GraphQLContext, id: number): Promise<PublicUserRow> {
+/** A user through the request's batching loader (one statement for every user a page asks for). */
+export async function userById(ctx: GraphQLContext, id: number): Promise<PublicUserRow> {
   const user = await ctx.loaders.user.load(id);
   if (!user) throw notFound("User not found");
   return user;

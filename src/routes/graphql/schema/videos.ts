@@ -6,7 +6,7 @@ import { builder } from "./builder.ts";
 import { connection, connectionArgs, offsetPage } from "./connections.ts";
 import { viewer } from "./context.ts";
 import { id, parseInput } from "./inputs.ts";
-import { UserRef } from "./social.ts";
+import { UserRef, userById } from "./social.ts";
 
 /** BlackStream (as GET /api/video…): signed-in viewers only, public videos and my own. */
 
@@ -19,10 +19,7 @@ const VideoCommentRef = builder.objectRef<VideoCommentRow>("VideoComment").imple
     videoId: t.exposeInt("videoId"),
     content: t.exposeString("content"),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
-    author: t.field({
-      type: UserRef,
-      resolve: async (c, _a, ctx) => (await ctx.loaders.user.load(c.userId))!,
-    }),
+    author: t.field({ type: UserRef, resolve: (c, _a, ctx) => userById(ctx, c.userId) }),
   }),
 });
 const VideoCommentConnection = connection("VideoComment", VideoCommentRef);
@@ -50,7 +47,7 @@ const VideoRef = builder.objectRef<VideoRow>("Video").implement({
     createdAt: t.expose("createdAt", { type: "DateTime" }),
     publishedAt: t.expose("publishedAt", { type: "DateTime" }),
     // The author is batched by the `user` loader like a post's (one statement per page).
-    author: t.field({ type: UserRef, resolve: async (v, _a, ctx) => (await ctx.loaders.user.load(v.userId))! }),
+    author: t.field({ type: UserRef, resolve: (v, _a, ctx) => userById(ctx, v.userId) }),
     comments: t.field({
       type: VideoCommentConnection,
       description: "Oldest first (as GET /api/video/{id}/comments)",
