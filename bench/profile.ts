@@ -121,6 +121,8 @@ function moduleLocator(bundlePath: string): (line: number, column: number) => st
   if (existsSync(`${bundlePath}.map`)) {
     const consumer = new SourceMapConsumer(JSON.parse(readFileSync(`${bundlePath}.map`, "utf8")));
     return (line, column) => {
+      // Frames outside the script (its top-level evaluation) report line -1.
+      if (line < 0) return "(bundle)";
       const pos = consumer.originalPositionFor({ line: line + 1, column });
       return pos.source ? name(pos.source) : "(bundle)";
     };

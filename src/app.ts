@@ -1,4 +1,6 @@
+import type { Hono } from "hono";
 import { secureHeaders } from "hono/secure-headers";
+import type { MergeSchemaPath } from "hono/types";
 import type { ClientSchemaOf } from "./lib/client-types.ts";
 import { createRouter } from "./lib/create-router.ts";
 import { onError, onNotFound } from "./lib/errors.ts";
@@ -10,40 +12,15 @@ import { requestMetrics } from "./middleware/metrics.ts";
 import { rateLimit } from "./middleware/rate-limit.ts";
 import { requestContext } from "./middleware/request-context.ts";
 import { services } from "./middleware/services.ts";
-import agents from "./routes/agents/agents.index.ts";
-import aiChat from "./routes/ai-chat/ai-chat.index.ts";
-import auth from "./routes/auth/auth.index.ts";
-import blockchain from "./routes/blockchain/blockchain.index.ts";
-import browser from "./routes/browser/browser.index.ts";
-import capture from "./routes/capture/capture.index.ts";
-import cece from "./routes/cece/cece.index.ts";
-import cognition from "./routes/cognition/cognition.index.ts";
-import compliance from "./routes/compliance/compliance.index.ts";
-import creator from "./routes/creator/creator.index.ts";
-import dashboard from "./routes/dashboard/dashboard.index.ts";
-import devices from "./routes/devices/devices.index.ts";
 import { registerDocs } from "./routes/docs/docs.index.ts";
-import email from "./routes/email/email.index.ts";
-import files from "./routes/files/files.index.ts";
-import games from "./routes/games/games.index.ts";
-import graphql from "./routes/graphql/graphql.index.ts";
-import health from "./routes/health/health.index.ts";
-import identity from "./routes/identity/identity.index.ts";
-import integrations from "./routes/integrations/integrations.index.ts";
-import leitl from "./routes/leitl/leitl.index.ts";
-import metricsRoutes from "./routes/metrics/metrics.index.ts";
-import miner from "./routes/miner/miner.index.ts";
-import mining from "./routes/mining/mining.index.ts";
-import notifications from "./routes/notifications/notifications.index.ts";
-import observability from "./routes/observability/observability.index.ts";
-import prism from "./routes/prism/prism.index.ts";
-import search from "./routes/search/search.index.ts";
-import social from "./routes/social/social.index.ts";
-import system from "./routes/system/system.index.ts";
-import vault from "./routes/vault/vault.index.ts";
-import video from "./routes/video/video.index.ts";
-import vscode from "./routes/vscode/vscode.index.ts";
-import webhooks from "./routes/webhooks/webhooks.index.ts";
+import {
+  FAMILY_NAMES,
+  type FamilyName,
+  type FamilyRouter,
+  familiesFor,
+  ROUTE_FAMILIES,
+} from "./routes/route-families.ts";
+import type { AppBindings, AppOpenAPI } from "./types.ts";
 
 /**
  * Security headers for what the Worker answers: JSON. Per OWASP's REST Security Cheat Sheet an API
@@ -67,7 +44,12 @@ const API_SECURITY_HEADERS = {
   removePoweredBy: false, // nothing sets X-Powered-By
 } as const;
 
-export function createApp() {
+/**
+ * An app over the given route modules, with the middleware every request passes through, 404/405
+ * for what none of them answers and the one error handler; with `docs`, also /api/openapi.json and
+ * /api/docs (which need every module).
+ */
+export function createApp(routers: readonly AppOpenAPI[], options: { docs?: boolean } = {}) {
   const app = createRouter();
 
   app.use(requestContext);
@@ -81,43 +63,8 @@ export function createApp() {
   app.use("/metrics", services);
   app.use("/api/*", rateLimit);
 
-  // Route modules, each a router with full paths. Add new resources to this chain: chained (not
-  // looped) mounts keep every route's types in AppType, which hc<AppType> clients are checked against.
-  const routed = app
-    .route("/", health)
-    .route("/", metricsRoutes)
-    .route("/", system)
-    .route("/", auth)
-    .route("/", aiChat)
-    .route("/", email)
-    .route("/", social)
-    .route("/", blockchain)
-    .route("/", mining)
-    .route("/", video)
-    .route("/", miner)
-    .route("/", dashboard)
-    .route("/", prism)
-    .route("/", observability)
-    .route("/", files)
-    .route("/", notifications)
-    .route("/", vault)
-    .route("/", devices)
-    .route("/", capture)
-    .route("/", browser)
-    .route("/", games)
-    .route("/", compliance)
-    .route("/", creator)
-    .route("/", identity)
-    .route("/", search)
-    .route("/", vscode)
-    .route("/", graphql)
-    .route("/", integrations)
-    .route("/", webhooks)
-    .route("/", agents)
-    .route("/", cognition)
-    .route("/", cece)
-    .route("/", leitl);
-  registerDocs(app);
+  for (const router of routers) app.route("/", router);
+  if (options.docs) registerDocs(app);
 
   const allowedMethods = createMethodIndex(app.routes);
   app.notFound((c) => {
@@ -125,8 +72,67 @@ export function createApp() {
     return allowed.length ? methodNotAllowed(c, allowed) : onNotFound(c);
   });
   app.onError(onError);
-  return routed;
+  return app;
 }
 
-/** Every route, typed for `hc<AppType>` clients (tests, examples/). */
-export type AppType = ClientSchemaOf<ReturnType<typeof createApp>>;
+const loadRouters = async (names: readonly FamilyName[]) => {
+  const routers: AppOpenAPI[] = [];
+  // One after another: route modules register their tags and operation ids as they evaluate.
+  for (const name of names) routers.push((await ROUTE_FAMILIES[name].load()).default as unknown as AppOpenAPI);
+  return routers;
+};
+
+/** Every route module and the docs: what /api/openapi.json describes and scripts/openapi/build.ts writes. */
+export const createFullApp = async () => createApp(await loadRouters(FAMILY_NAMES), { docs: true });
+
+/** The path of a request URL without parsing it (as Hono's router does: scheme://host/path?query). */
+function pathOf(url: string): string {
+  const start = url.indexOf("/", url.indexOf("://") + 3);
+  if (start < 0) return "/";
+  const query = url.indexOf("?", start);
+  return url.slice(start, query < 0 ? undefined : query);
+}
+
+/**
+ * The Worker's app: each request is answered by an app over just the route modules its path needs
+ * (route-families.ts), built on the first such request and kept for the isolate's life (one per
+ * distinct set of modules, a few dozen at most). Start-up evaluates no route module.
+ */
+export function createLazyApp() {
+  const ready = new Map<string, AppOpenAPI>();
+  const pending = new Map<string, Promise<AppOpenAPI>>();
+  const appFor = (path: string): AppOpenAPI | Promise<AppOpenAPI> => {
+    const names = familiesFor(path);
+    const key = names === "docs" ? names : names.join(",");
+    const app = ready.get(key);
+    if (app) return app;
+    let building = pending.get(key);
+    if (!building) {
+      building = (names === "docs" ? createFullApp() : loadRouters(names).then((routers) => createApp(routers))).then(
+        (built) => (ready.set(key, built), built),
+        (err: unknown) => {
+          pending.delete(key); // a failed load (never expected) is retried by the next request
+          throw err;
+        },
+      );
+      pending.set(key, building);
+    }
+    return building;
+  };
+  return {
+    async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+      const app = appFor(pathOf(request.url));
+      return (app instanceof Promise ? await app : app).fetch(request, env, ctx);
+    },
+  };
+}
+
+// A module whose routes are registered in a loop (integrations) has no typed routes: left out, as an
+// empty schema would turn the whole client type into `unknown`.
+type SchemaOf<R> = R extends Hono<infer _E, infer S, infer _B>
+  ? [keyof S] extends [never]
+    ? never
+    : MergeSchemaPath<S, "/">
+  : never;
+/** Every route, typed for `hc<AppType>` clients (tests, examples/): the union of the modules' routes. */
+export type AppType = ClientSchemaOf<Hono<AppBindings, SchemaOf<FamilyRouter<FamilyName>>, "/">>;

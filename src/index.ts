@@ -1,4 +1,4 @@
-import { createApp } from "./app.ts";
+import { createLazyApp } from "./app.ts";
 import { loadSentry, sentryOptions } from "./lib/sentry.ts";
 import { runScheduled } from "./scheduled.ts";
 
@@ -10,7 +10,7 @@ export { NotificationsDO } from "./durable-objects/notifications.ts";
 export { RoadChainDO } from "./durable-objects/roadchain.ts";
 export { CognitionWorkflow } from "./workflows/cognition.ts";
 
-const app = createApp();
+const app = createLazyApp();
 let withErrorTracking: ExportedHandler<Env> | undefined;
 
 export default {

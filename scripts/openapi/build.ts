@@ -21,9 +21,9 @@ export async function buildOpenApiDocument(): Promise<unknown> {
     const entry = join(dir, "entry.ts");
     writeFileSync(
       entry,
-      `import { createApp } from ${JSON.stringify(join(root, "src/app.ts"))};\n` +
+      `import { createFullApp } from ${JSON.stringify(join(root, "src/app.ts"))};\n` +
         `import { openApiDocument } from ${JSON.stringify(join(root, "src/routes/docs/docs.index.ts"))};\n` +
-        "export const document = () => openApiDocument(createApp());\n",
+        "export const document = async () => openApiDocument(await createFullApp());\n",
     );
     const bundle = join(dir, "app.mjs");
     await build({
@@ -36,8 +36,8 @@ export async function buildOpenApiDocument(): Promise<unknown> {
       alias: { "cloudflare:workers": stub },
       nodePaths: [join(root, "node_modules")],
     });
-    const mod = (await import(pathToFileURL(bundle).href)) as { document: () => unknown };
-    return mod.document();
+    const mod = (await import(pathToFileURL(bundle).href)) as { document: () => Promise<unknown> };
+    return await mod.document();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
