@@ -97,42 +97,32 @@ function pathOf(url: string): string {
  * The Worker's app: each request is answered by an app over just the route modules its path needs
  * (route-families.ts), built on the first such request and kept for the isolate's life (one per
  * distinct set of modules, a few dozen at most). Start-up evaluates no route module.
+ *
+ * Requests never wait on each other's build: workerd cancels a request waiting on a promise that
+ * another request's I/O will settle (as "hung"), and loading a module may be I/O (under vitest it
+ * is). Concurrent first requests for one set each build it (module loads are shared by the runtime;
+ * the routing table is cheap); the first to finish is kept.
  */
 export function createLazyApp() {
   const ready = new Map<string, AppOpenAPI>();
-  const pending = new Map<string, Promise<AppOpenAPI>>();
-  const appFor = (path: string): AppOpenAPI | Promise<AppOpenAPI> => {
-    const names = familiesFor(path);
-    const key = names === "docs" ? names : names.join(",");
-    const app = ready.get(key);
-    if (app) return app;
-    let building = pending.get(key);
-    if (!building) {
-      building = (names === "docs" ? createFullApp() : loadRouters(names).then((routers) => createApp(routers))).then(
-        (built) => (ready.set(key, built), built),
-        (err: unknown) => {
-          pending.delete(key); // a failed load (never expected) is retried by the next request
-          throw err;
-        },
-      );
-      pending.set(key, building);
-    }
-    return building;
+  const build = async (names: FamilyName[] | "docs", key: string) => {
+    const built = names === "docs" ? await createFullApp() : createApp(await loadRouters(names));
+    if (!ready.has(key)) ready.set(key, built);
+    return ready.get(key)!;
   };
   return {
     async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
-      const app = appFor(pathOf(request.url));
-      return (app instanceof Promise ? await app : app).fetch(request, env, ctx);
+      const names = familiesFor(pathOf(request.url));
+      const key = names === "docs" ? names : names.join(",");
+      const app = ready.get(key) ?? (await build(names, key));
+      return app.fetch(request, env, ctx);
     },
   };
 }
 
 // A module whose routes are registered in a loop (integrations) has no typed routes: left out, as an
 // empty schema would turn the whole client type into `unknown`.
-type SchemaOf<R> = R extends Hono<infer _E, infer S, infer _B>
-  ? [keyof S] extends [never]
-    ? never
-    : MergeSchemaPath<S, "/">
-  : never;
+type SchemaOf<R> =
+  R extends Hono<infer _E, infer S, infer _B> ? ([keyof S] extends [never] ? never : MergeSchemaPath<S, "/">) : never;
 /** Every route, typed for `hc<AppType>` clients (tests, examples/): the union of the modules' routes. */
 export type AppType = ClientSchemaOf<Hono<AppBindings, SchemaOf<FamilyRouter<FamilyName>>, "/">>;
