@@ -63,6 +63,13 @@ export const RULES: Rule[] = [
     applies: (f) => f !== "src/index.ts" && !f.startsWith("src/durable-objects/"),
     forbidden: isDurableObjectClass,
   },
+  {
+    // Route modules load on first use (docs/architecture.md, "A request's path"): any other import
+    // of a router would evaluate it, and everything it imports, at every isolate's start-up.
+    name: "only src/routes/route-families.ts imports a route module's router (*.index.ts)",
+    applies: (f) => f !== "src/routes/route-families.ts",
+    forbidden: (t) => /^src\/routes\/[^/]+\/[^/]+\.index\.ts$/.test(t) && t !== "src/routes/docs/docs.index.ts",
+  },
 ];
 
 /** Every import that breaks a rule, as "file → target (rule)". */

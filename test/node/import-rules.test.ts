@@ -50,6 +50,19 @@ describe("the checker catches what it should", () => {
     ]);
   });
 
+  it("flags a router imported outside the route-families table; allows the table and the docs", () => {
+    const found = violations(
+      fake({
+        "src/app.ts":
+          'import social from "./routes/social/social.index.ts";\nimport { registerDocs } from "./routes/docs/docs.index.ts";',
+        "src/routes/graphql/schema/x.ts": 'import type { T } from "../../social/social.schemas.ts";',
+        "src/routes/route-families.ts": 'const load = () => import("./social/social.index.ts");',
+      }),
+      RULES.filter((r) => r.name.startsWith("only src/routes/route-families.ts")),
+    );
+    expect(found.map((v) => v.split(" → ")[0])).toEqual(["src/app.ts"]);
+  });
+
   it("flags a service importing Hono, a route, or a Durable Object class; allows its contract", () => {
     const found = violations(
       fake({
