@@ -13,7 +13,8 @@
  * inspector: per window the isolate's V8 heap, used and committed, and used after a forced full GC;
  * SOAK_HEAP_SNAPSHOTS=1 adds heap snapshots before the load and at the end and what grew between them;
  * a snapshot costs workerd ~250 MiB of RSS and a pause of seconds, so RSS means nothing then),
- * SOAK_OPS (a comma-separated subset of the mix, to find which part of it grows memory). Cheap settings where they only cost
+ * SOAK_OPS (a comma-separated subset of the mix) and SOAK_PHASES=1 (each window runs one operation
+ * of the mix alone, in turn): to find which part of the mix grows memory. Cheap settings where they only cost
  * CPU (bcrypt cost 4, proof of work difficulty 1–2) so the rate measures the system, not hashing.
  * Writes bench-results/soak-latest.{json,md}. Loopback only.
  */
@@ -37,6 +38,7 @@ const WINDOW_S = Number(process.env.SOAK_WINDOW_SECONDS ?? 30);
 const SNAPSHOTS = process.env.SOAK_HEAP_SNAPSHOTS === "1";
 const HEAP = process.env.SOAK_HEAP === "1" || SNAPSHOTS;
 const ONLY = process.env.SOAK_OPS?.split(",");
+const PHASES = process.env.SOAK_PHASES === "1";
 const MAX_IN_FLIGHT = 200;
 const log = (msg: string) => console.log(`[soak] ${msg}`);
 
@@ -186,6 +188,7 @@ if (ONLY) OPS.splice(0, OPS.length, ...OPS.filter(([name]) => ONLY.includes(name
 if (!OPS.length) throw new Error(`SOAK_OPS names none of the mix's operations`);
 const totalWeight = OPS.reduce((s, [, w]) => s + w, 0);
 function chooseOp() {
+  if (PHASES) return OPS[windows.length % OPS.length]!;
   let r = Math.random() * totalWeight;
   for (const op of OPS) if ((r -= op[1]) < 0) return op;
   return OPS[0]!;
@@ -226,6 +229,7 @@ const quantile = (xs: number[], q: number) => {
 
 type Window = {
   t_s: number;
+  ops: string;
   requests: number;
   s5xx: number;
   s4xx: number;
@@ -277,6 +281,7 @@ while (Date.now() < endAt) {
   current = { ms: [], s5xx: 0, s4xx: 0 };
   const row: Window = {
     t_s: Math.round((Date.now() - startedAt) / 1000),
+    ops: PHASES ? OPS[windows.length % OPS.length]![0] : "mix",
     requests: w.ms.length,
     s5xx: w.s5xx,
     s4xx: w.s4xx,
@@ -351,7 +356,7 @@ function markdown(r: typeof report): string {
       : "";
   const rows = r.windows.map(
     (w) =>
-      `| ${w.t_s} | ${w.requests} | ${w.s5xx} | ${w.s4xx} | ${w.p50_ms} | ${w.p99_ms} | ${w.pg_connections} | ${w.workerd_mib} | ${w.cloud_mib} | ${w.redis_mib} |${heapCells(w)} ${w.load_1m} |`,
+      `| ${w.t_s}${PHASES ? ` (${w.ops})` : ""} | ${w.requests} | ${w.s5xx} | ${w.s4xx} | ${w.p50_ms} | ${w.p99_ms} | ${w.pg_connections} | ${w.workerd_mib} | ${w.cloud_mib} | ${w.redis_mib} |${heapCells(w)} ${w.load_1m} |`,
   );
   const heapHead = HEAP ? " V8 heap used / committed MiB | after forced GC |" : "";
   const growth = r.heap_growth
