@@ -87,11 +87,21 @@ export function setNextPageAfter<T>(c: Ctx, rows: readonly T[], limit: number, k
 }
 
 /**
- * The same for a newest-first list with an opaque cursor (`keyOf` of the last item, e.g. a time
- * cursor of src/lib/time-cursor.ts), sent back as `before`. A short page is the last one.
+ * The next-page headers of a newest-first list whose cursor is a string (`keyOf` of the last item, e.g.
+ * a time cursor of src/lib/time-cursor.ts), sent back as `before`. A short page is the last one.
  */
-export function setNextPageBefore<T>(c: Ctx, rows: readonly T[], limit: number, keyOf: (row: T) => string): void {
+export function nextPageBeforeHeaders<T>(
+  c: Ctx,
+  rows: readonly T[],
+  limit: number,
+  keyOf: (row: T) => string,
+): Record<string, string> {
   const last = rows.at(-1);
-  if (rows.length < limit || last === undefined) return;
-  for (const [name, value] of Object.entries(pointers(c, keyOf(last), "before"))) c.header(name, value);
+  if (rows.length < limit || last === undefined) return {};
+  return pointers(c, keyOf(last), "before");
+}
+
+/** Sets them on this response (see nextPageBeforeHeaders). */
+export function setNextPageBefore<T>(c: Ctx, rows: readonly T[], limit: number, keyOf: (row: T) => string): void {
+  for (const [name, value] of Object.entries(nextPageBeforeHeaders(c, rows, limit, keyOf))) c.header(name, value);
 }

@@ -17,6 +17,7 @@ import { applyMigrations } from "../../scripts/local-cloud/postgres.ts";
 import { createDatabase, type Database } from "../../src/lib/db.ts";
 import type { TimeCursor } from "../../src/lib/time-cursor.ts";
 import { listRuns } from "../../src/services/agents/registry.ts";
+import { listConversations, listMessages } from "../../src/services/ai-chat/conversations.ts";
 import {
   blockPage,
   chainTail,
@@ -40,6 +41,8 @@ import { listComments } from "../../src/services/social/comments.ts";
 import { listPeople } from "../../src/services/social/people.ts";
 import { listFeed, listUserPosts } from "../../src/services/social/posts.ts";
 import { listEntries } from "../../src/services/vault/entries.ts";
+import { listVideoComments } from "../../src/services/video/reactions.ts";
+import { listMyVideos, listVideos } from "../../src/services/video/videos.ts";
 
 const ADMIN_URL = inject("realPostgresUrl");
 const DATABASE = "blackroad_explain_guard";
@@ -67,6 +70,19 @@ const TIME_SEED = [
      select gen_random_uuid(), ${heavy("i")}, 'sequential', 'complete', '{"goal":"x"}', ${at("i")} from ${TIME_ROWS}`,
   `insert into creative_projects (user_id, title, updated_at)
      select ${heavy("i")}, 'p' || i, ${at("i")} from ${TIME_ROWS}`,
+  `insert into conversations (user_id, title, model, updated_at)
+     select ${heavy("i")}, 'c', 'm', ${at("i")} from ${TIME_ROWS}`,
+  // A sixth of the messages in user 42's first conversation; public videos with views shared by many
+  // (i % 500), a sixth of them user 42's, and a sixth of the comments on one video.
+  `insert into messages (conversation_id, role, content)
+     select case when i % 6 = 0 then (select min(id) from conversations where user_id = 42) else i end, 'user', 'm'
+     from ${TIME_ROWS}`,
+  `insert into videos (user_id, title, video_url, is_public, views_count)
+     select ${heavy("i")}, 'v', 'https://cdn.example.com/v.mp4', i % 10 <> 0, i % 500 from ${TIME_ROWS}`,
+  "alter table video_comments disable trigger user",
+  `insert into video_comments (video_id, user_id, content)
+     select case when i % 6 = 0 then 4242 else i end, (i % 5000) + 1, 'c' from ${TIME_ROWS}`,
+  "alter table video_comments enable trigger user",
 ];
 
 const SEED = [
@@ -436,6 +452,76 @@ HOT.push(
     ["workflows_user_created_id_idx"],
   ],
   [
+    "GET /cece/cognition/history (kind cece), keyset page",
+    async () =>
+      listWorkflows(db, 42, {
+        ...TIME_PAGE,
+        kind: "cece",
+        before: await cursorDown("workflows", "created_at", "user_id", "42"),
+      }),
+    // With the kind filter (none of the seeded rows is Cece's) the planner takes the older index on
+    // (user_id, created_at desc): a range of user 42's rows below the cursor either way.
+    ["workflows_user_idx"],
+  ],
+  [
+    "GET /ai_chat/conversations, keyset page 3,000 conversations down",
+    async () =>
+      listConversations(db, 42, {
+        ...TIME_PAGE,
+        before: await cursorDown("conversations", "updated_at", "user_id", "42"),
+      }),
+    ["conversations_user_updated_idx"],
+  ],
+  [
+    "GET /ai_chat/conversations/{id}/messages, keyset page after a cursor",
+    async () => {
+      const conv = await client.query("select min(id) as id from conversations where user_id = 42");
+      return listMessages(db, 42, conv.rows[0].id, { ...TIME_PAGE, after: 12_000 });
+    },
+    // A conversation holding a sixth of all messages: walking ids up from the cursor finds one of
+    // its messages every six rows, which the planner prefers to its index.
+    ["conversations_pkey", "messages_pkey"],
+  ],
+  [
+    "GET /ai_chat/conversations/{id}/messages, a short conversation after a cursor",
+    async () => {
+      const conv = await client.query("select min(id) as id from conversations where user_id = 43");
+      return listMessages(db, 43, conv.rows[0].id, { ...TIME_PAGE, after: 1 });
+    },
+    ["conversations_pkey", "messages_conversation_id_idx"],
+  ],
+  [
+    "GET /video (newest), keyset page",
+    () => listVideos(db, 42, { ...TIME_PAGE, sort: "newest", before: { id: 12_000 } }),
+    ["videos_public_newest_idx"],
+  ],
+  [
+    "GET /video?sort=most_viewed, keyset page",
+    () => listVideos(db, 42, { ...TIME_PAGE, sort: "most_viewed", before: { views: 250, id: 12_000 } }),
+    ["videos_public_most_viewed_idx"],
+  ],
+  [
+    "GET /video/mine, keyset page",
+    () => listMyVideos(db, 42, { ...TIME_PAGE, before: 12_000 }),
+    // User 42 owns every sixth video: down the ids from the cursor, as for the heavy conversation.
+    ["videos_pkey"],
+  ],
+  [
+    "GET /video/mine of a user with a few videos, keyset page",
+    () => listMyVideos(db, 43, { ...TIME_PAGE, before: 20_000 }),
+    ["videos_user_id_idx"],
+  ],
+  [
+    "GET /video/{id}/comments, keyset page after a cursor",
+    () => listVideoComments(db, 42, 4_242, { ...TIME_PAGE, after: 12_000 }),
+    ["videos_pkey", "video_comments_pkey"],
+  ],
+  [
+    "GET /video/{id}/comments of a video with a few comments, after a cursor",
+    () => listVideoComments(db, 42, 4_243, { ...TIME_PAGE, after: 1 }),
+    ["videos_pkey", "video_comments_video_id_idx"],
+  ],
+  [
     "GET /creator/projects, keyset page 3,000 projects down",
     async () =>
       listProjects(db, 42, {
@@ -454,6 +540,7 @@ describe("EXPLAIN guard: the hot queries on large tables", () => {
     for (const t of [
       ...["email_mailbox", "emails", "posts", "post_comments", "follows", "notifications", "files"],
       ...["vault_entries", "device_commands", "agent_runs", "workflows", "creative_projects"],
+      ...["conversations", "messages", "videos", "video_comments"],
     ])
       expect(tableRows.get(t), t).toBeGreaterThan(LARGE);
   });
