@@ -1,3 +1,4 @@
+import { unprocessable } from "../../lib/errors.ts";
 import { cachedJson, invalidateCache } from "../../lib/response-cache.ts";
 import { getAuth } from "../../middleware/auth.ts";
 import * as reactions from "../../services/video/reactions.ts";
@@ -34,6 +35,18 @@ const toInput = (b: Body) => ({
 export const listVideos: AppRouteHandler<typeof routes.listVideos> = async (c) => {
   const query = c.req.valid("query");
   const { userId } = getAuth(c);
+  // The cursor's shape follows the order (a check here: a refinement would keep GraphQL from picking
+  // the filter fields out of this schema).
+  if (query.before && (query.before.views === undefined) !== (query.sort === "newest"))
+    throw unprocessable("before is not a cursor of this order", [
+      {
+        path: "before",
+        message:
+          query.sort === "newest"
+            ? "must be <id> with sort=newest"
+            : "must be <views_count>.<id> with sort=most_viewed",
+      },
+    ]);
   return cachedJson(c, {
     endpoint: "/api/video",
     params: query,

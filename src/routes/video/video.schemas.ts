@@ -53,16 +53,6 @@ export const VideoListQuery = PaginationQuery.extend({
         "Keyset cursor, the X-Next-Cursor header of the previous page: `<id>` with sort=newest (only videos below that id), `<views_count>.<id>` with sort=most_viewed. Flat cost at any depth; prefer it to `offset`",
       example: "1200",
     }),
-}).superRefine((q, ctx) => {
-  if (q.before && (q.before.views === undefined) !== (q.sort === "newest"))
-    ctx.addIssue({
-      code: "custom",
-      path: ["before"],
-      message:
-        q.sort === "newest"
-          ? "before must be <id> with sort=newest"
-          : "before must be <views_count>.<id> with sort=most_viewed",
-    });
 });
 /** `?limit&offset&before`, `before` a video id (the X-Next-Cursor of the previous page). */
 export const MyVideosQuery = KeysetQuery;
