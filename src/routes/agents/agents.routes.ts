@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { problemResponses } from "../../lib/errors.ts";
-import { PaginationQuery } from "../../lib/pagination.ts";
+import { NextPageCursorHeaders } from "../keyset.ts";
 import { json, jsonBody, routeKit } from "../route-kit.ts";
 import {
   AgentListSchema,
@@ -12,6 +12,7 @@ import {
   CreateAgentBody,
   ExecuteAgentBody,
   ListAgentsQuery,
+  ListRunsQuery,
   RunIdParams,
   SearchAgentsQuery,
   StatsSchema,
@@ -70,9 +71,12 @@ export const listRuns = user({
   operationId: "listAgentRuns",
   method: "get",
   path: "/api/agent-runs",
-  summary: "My agent runs, newest first",
-  request: { query: PaginationQuery },
-  responses: { 200: json(z.array(AgentRunSchema), "A page of runs"), ...problemResponses(422) },
+  summary: "My agent runs, newest first (keyset paging with ?before)",
+  request: { query: ListRunsQuery },
+  responses: {
+    200: json(z.array(AgentRunSchema), "A page of runs", NextPageCursorHeaders),
+    ...problemResponses(422),
+  },
 });
 
 export const getRun = user({

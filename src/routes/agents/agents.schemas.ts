@@ -1,11 +1,20 @@
 import { z } from "@hono/zod-openapi";
 import { PaginationQuery } from "../../lib/pagination.ts";
+import { timeCursorParam } from "../../lib/time-cursor.ts";
 import type { AgentRow, AgentVersionRow } from "../../services/agents/registry.ts";
 import type { RunRow } from "../../services/agents/run.ts";
 import { TOOL_NAMES } from "../../services/agents/tools.ts";
 
 /** Fixed paths under /api/agents: no agent may be named like one (the original's `/manifest` was shadowed). */
-export const RESERVED_NAMES = ["categories", "stats", "search", "tools", "runs", "manifest", "execute-plan"];
+export const RESERVED_NAMES = [
+  "categories",
+  "stats",
+  "search",
+  "tools",
+  "runs started before it (ties by id)",
+  "manifest",
+  "execute-plan",
+];
 export const MAX_INPUT_CHARS = 32_000;
 
 const AgentName = z
@@ -26,6 +35,7 @@ const Category = z
   .openapi({ example: "planning" });
 
 export const ListAgentsQuery = PaginationQuery.extend({ category: Category.optional() });
+export const ListRunsQuery = PaginationQuery.extend({ before: timeCursorParam("uuid", "runs") });
 
 export const SearchAgentsQuery = z.object({
   q: z.string().trim().min(1, "q must not be empty").max(200).openapi({ example: "review" }),

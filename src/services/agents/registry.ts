@@ -2,10 +2,11 @@
  * The agent registry: built-ins (owner null) plus the caller's own agents, versioned.
  * A caller sees built-ins and their own agents only; another user's agent is "not found".
  */
-import { and, asc, count, eq, isNull, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, getTableColumns, isNull, or, type SQL, sql } from "drizzle-orm";
 import { agentRuns, agents, agentVersions } from "../../db/schema/index.ts";
 import { type Database, isUniqueViolation } from "../../lib/db.ts";
 import { conflict, forbidden, notFound } from "../../lib/errors.ts";
+import { beforeTime, microsText, type TimeCursor } from "../../lib/time-cursor.ts";
 import { BUILTIN_AGENTS, BUILTIN_NAMES } from "./builtins.ts";
 
 export type AgentRow = typeof agents.$inferSelect;
@@ -219,12 +220,23 @@ export async function listVersions(db: Database, userId: number, name: string): 
     .orderBy(sql`${agentVersions.version} desc`);
 }
 
-export function listRuns(db: Database, userId: number, page: { limit: number; offset: number }) {
+/**
+ * My runs, newest first, ties (runs started in one transaction share its `now()`) by id, newest
+ * first too so one row comparison pages them: `before` is a keyset cursor (the last run's
+ * created_at to the microsecond and its id) on agent_runs_user_created_id_idx; `offset` the older
+ * paging. Each row carries `cursorAt`, its created_at as the cursor needs it.
+ */
+export function listRuns(db: Database, userId: number, page: { limit: number; offset: number; before?: TimeCursor }) {
   return db
-    .select()
+    .select({ ...getTableColumns(agentRuns), cursorAt: microsText(agentRuns.createdAt) })
     .from(agentRuns)
-    .where(eq(agentRuns.userId, userId))
-    .orderBy(sql`${agentRuns.createdAt} desc`, sql`${agentRuns.id}`)
+    .where(
+      and(
+        eq(agentRuns.userId, userId),
+        page.before && beforeTime(agentRuns.createdAt, agentRuns.id, page.before, "uuid"),
+      ),
+    )
+    .orderBy(desc(agentRuns.createdAt), desc(agentRuns.id))
     .limit(page.limit)
     .offset(page.offset);
 }
