@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { conversations, events, messages, videos, workflows } from "../../src/db/schema/index.ts";
+import { decodeNameCursor } from "../../src/lib/name-cursor.ts";
 import { api } from "../helpers/api.ts";
 import { testDb } from "../helpers/auth.ts";
 import { type Item, order, T1, tie, walkExactly } from "../helpers/keyset-time.ts";
@@ -189,6 +190,63 @@ describe("keyset pages: oldest first with after=<id> (a conversation's messages,
   });
 });
 
+describe("keyset pages: agents (built-ins first, then mine, by name; opaque cursor sent as `after`)", () => {
+  it("walks every agent once, in order, while agents are created before and after the cursor", async () => {
+    const me = await createUser();
+    const create = async (name: string) =>
+      ok(
+        await api("/api/agents", {
+          method: "POST",
+          headers: me.headers,
+          json: { name, description: "d", instructions: "i", tools: [] },
+        }),
+        201,
+      );
+    for (const name of ["m-3", "m-1", "m-5", "m-2", "m-4"]) await create(name);
+    type Agent = { name: string; author: string };
+    const key = (a: Item) => `${a.author === "you" ? 1 : 0}:${a.name}`;
+    const number = new Map<string, number>(); // the walk counts numbers: one per agent, in creation order
+    const all = await ok<{ agents: Agent[] }>(await api("/api/agents?limit=100", { headers: me.headers }));
+    for (const a of all.agents) number.set(key(a), number.size + 1);
+    expect(all.agents.filter((a) => a.author === "you").map((a) => a.name)).toEqual([
+      "m-1",
+      "m-2",
+      "m-3",
+      "m-4",
+      "m-5",
+    ]);
+    const behind: number[] = [];
+    const ahead: number[] = [];
+    let pages = 0;
+    const add = async (name: string) => {
+      await create(name);
+      number.set(`1:${name}`, number.size + 1);
+      return number.size;
+    };
+    const w = await walk(
+      "/api/agents?limit=4",
+      me.headers,
+      async () => {
+        // From the second page on the cursor is among my agents (seven built-ins come first): an
+        // "a-" agent sorts behind it, a "z-" one after every agent of mine.
+        if (pages++ > 0) behind.push(await add(`a-${behind.length}`));
+        ahead.push(await add(`z-${ahead.length}`));
+      },
+      {
+        param: "after",
+        cursorMatches: (cursor, last) => decodeNameCursor(cursor)?.name === key(last),
+        idOf: (a) => number.get(key(a))!,
+        items: (b) => (b as { agents: Item[] }).agents,
+      },
+    );
+    expect(new Set(w.ids).size).toBe(w.ids.length);
+    expect(behind.length).toBeGreaterThan(0);
+    expect(w.ids.filter((id) => behind.includes(id))).toEqual([]);
+    expect(w.ids.filter((id) => !ahead.includes(id))).toEqual(all.agents.map((a) => number.get(key(a))));
+    expect(w.ids.filter((id) => ahead.includes(id))).toEqual(ahead);
+  });
+});
+
 describe("keyset pages: a cursor this API did not hand out is a 422", () => {
   const opaque = (v: unknown) => btoa(JSON.stringify(v)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
   it.each([
@@ -203,6 +261,7 @@ describe("keyset pages: a cursor this API did not hand out is a 422", () => {
     ["/api/video?before=", ["0", "x", "5.12", "1.", ".1"]],
     ["/api/video?sort=most_viewed&before=", ["12", "5.0", "x.1", "99999999999.1"]],
     ["/api/video/1/comments?after=", ["0", "x"]],
+    ["/api/agents?after=", ["%%%", opaque(["x", 1]), opaque(["2:m-1", 1]), opaque(["1:m-1", 0])]],
   ])("%s", async (prefix, bad) => {
     const me = await createUser();
     for (const cursor of bad) {

@@ -9,13 +9,15 @@ import { toolCatalogue } from "../../services/agents/tools.ts";
 import { recordEventLater } from "../../services/audit.ts";
 import type { AppBindings, AppRouteHandler } from "../../types.ts";
 import { eventStreamResponse, wantsEventStream } from "../event-stream.ts";
-import { setNextPageBefore } from "../keyset.ts";
+import { setNextPageAfter, setNextPageBefore } from "../keyset.ts";
 import { actorOf, type Ctx, chainOf } from "../request-kit.ts";
 import type * as routes from "./agents.routes.ts";
-import { agentJson, runJson, versionJson } from "./agents.schemas.ts";
+import { agentCursor, agentJson, runJson, versionJson } from "./agents.schemas.ts";
 
 export const list: AppRouteHandler<typeof routes.list> = async (c) => {
-  const { total, agents } = await registry.listAgents(c.var.services.db, getAuth(c).userId, c.req.valid("query"));
+  const q = c.req.valid("query");
+  const { total, agents } = await registry.listAgents(c.var.services.db, getAuth(c).userId, q);
+  setNextPageAfter(c, agents, q.limit, agentCursor);
   return c.json({ total, agents: agents.map(agentJson) }, 200);
 };
 

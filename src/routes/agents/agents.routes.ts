@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { problemResponses } from "../../lib/errors.ts";
-import { NextPageCursorHeaders } from "../keyset.ts";
+import { NextPageAfterHeaders, NextPageCursorHeaders } from "../keyset.ts";
 import { json, jsonBody, routeKit } from "../route-kit.ts";
 import {
   AgentListSchema,
@@ -29,9 +29,9 @@ export const list = user({
   operationId: "listAgents",
   method: "get",
   path: "/api/agents",
-  summary: "Built-in agents and mine (built-ins first)",
+  summary: "Built-in agents and mine (built-ins first, each by name; keyset paging with ?after)",
   request: { query: ListAgentsQuery },
-  responses: { 200: json(AgentListSchema, "A page of agents"), ...problemResponses(422) },
+  responses: { 200: json(AgentListSchema, "A page of agents", NextPageAfterHeaders), ...problemResponses(422) },
 });
 
 export const categories = user({

@@ -83,19 +83,31 @@ const versionOf = (a: AgentRow) => ({
   model: a.model,
 });
 
+/** Where a listed agent stands: built-in (false) or mine (true), then its name, then its id. */
+export type AgentPlace = { mine: boolean; name: string; id: number };
+
+/**
+ * Built-ins first, then mine, each by name (then id): `after` is a keyset cursor (the last agent's
+ * place); `offset` the older paging. The visible set is the built-ins plus the caller's own agents,
+ * so the page is a sort of that set (no index orders the union); the keyset keeps a walk exact
+ * while agents are added or removed.
+ */
 export async function listAgents(
   db: Database,
   userId: number,
-  filter: { category?: string; limit: number; offset: number },
+  filter: { category?: string; limit: number; offset: number; after?: AgentPlace },
 ): Promise<{ total: number; agents: AgentRow[] }> {
   await ensureBuiltins(db);
   const where = and(visibleTo(userId), filter.category ? eq(agents.category, filter.category) : undefined);
+  const after =
+    filter.after &&
+    sql`(${agents.ownerId} is not null, ${agents.name}, ${agents.id}) > (${filter.after.mine}::boolean, ${filter.after.name}::text, ${filter.after.id}::int)`;
   const [rows, [total]] = await db.batch([
     db
       .select()
       .from(agents)
-      .where(where)
-      .orderBy(sql`${agents.ownerId} is not null`, asc(agents.name))
+      .where(and(where, after))
+      .orderBy(sql`${agents.ownerId} is not null`, asc(agents.name), asc(agents.id))
       .limit(filter.limit)
       .offset(filter.offset),
     db.select({ n: count() }).from(agents).where(where),
