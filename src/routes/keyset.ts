@@ -9,6 +9,15 @@ export const NextPageHeaders = z.object({
   Link: z.string().optional().openapi({ description: 'On a full page: `<the next page>; rel="next"`' }),
 });
 
+/** The next-page headers of a newest-first list whose cursor is opaque (a time cursor), sent back as `before`. */
+export const NextPageCursorHeaders = z.object({
+  "X-Next-Cursor": z.string().optional().openapi({
+    description:
+      "On a full page: the last item's place in the list's order (opaque); send it as `before` for the next page",
+  }),
+  Link: z.string().optional().openapi({ description: 'On a full page: `<the next page>; rel="next"`' }),
+});
+
 /**
  * The next-page headers of a list read oldest first (`json(Schema, "…", NextPageAfterHeaders)`): its
  * cursor is sent back as `after`.
@@ -22,12 +31,13 @@ export const NextPageAfterHeaders = z.object({
 
 /**
  * `X-Next-Cursor` and `Link` naming this request with `param` set to `cursor` (and no `offset`, nor
- * `skip`, the devices list's name for it).
+ * `skip`, the devices list's name for it, nor `page`, the vault's).
  */
 function pointers(c: Ctx, cursor: string, param: "before" | "after"): Record<string, string> {
   const url = new URL(c.req.url);
   url.searchParams.delete("offset");
   url.searchParams.delete("skip");
+  url.searchParams.delete("page");
   url.searchParams.set(param, cursor);
   return { "X-Next-Cursor": cursor, Link: `<${url.pathname}${url.search}>; rel="next"` };
 }
@@ -74,4 +84,24 @@ export function setNextPageAfter<T>(c: Ctx, rows: readonly T[], limit: number, k
   const last = rows.at(-1);
   if (rows.length < limit || last === undefined) return;
   for (const [name, value] of Object.entries(pointers(c, keyOf(last), "after"))) c.header(name, value);
+}
+
+/**
+ * The next-page headers of a newest-first list whose cursor is a string (`keyOf` of the last item, e.g.
+ * a time cursor of src/lib/time-cursor.ts), sent back as `before`. A short page is the last one.
+ */
+export function nextPageBeforeHeaders<T>(
+  c: Ctx,
+  rows: readonly T[],
+  limit: number,
+  keyOf: (row: T) => string,
+): Record<string, string> {
+  const last = rows.at(-1);
+  if (rows.length < limit || last === undefined) return {};
+  return pointers(c, keyOf(last), "before");
+}
+
+/** Sets them on this response (see nextPageBeforeHeaders). */
+export function setNextPageBefore<T>(c: Ctx, rows: readonly T[], limit: number, keyOf: (row: T) => string): void {
+  for (const [name, value] of Object.entries(nextPageBeforeHeaders(c, rows, limit, keyOf))) c.header(name, value);
 }

@@ -15,6 +15,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type NeonProxy, startNeonProxy } from "../../scripts/local-cloud/neon-proxy.ts";
 import { applyMigrations } from "../../scripts/local-cloud/postgres.ts";
 import { createDatabase, type Database } from "../../src/lib/db.ts";
+import type { TimeCursor } from "../../src/lib/time-cursor.ts";
+import { listRuns } from "../../src/services/agents/registry.ts";
+import { listConversations, listMessages } from "../../src/services/ai-chat/conversations.ts";
 import {
   blockPage,
   chainTail,
@@ -26,6 +29,9 @@ import {
   transactionsOfBlocks,
 } from "../../src/services/chain/reads.ts";
 import { chainStats } from "../../src/services/chain/stats.ts";
+import { listWorkflows } from "../../src/services/cognition/store.ts";
+import { listProjects } from "../../src/services/creator/projects.ts";
+import { listCommands } from "../../src/services/devices/commands.ts";
 import { listMailbox } from "../../src/services/email/messages.ts";
 import { listFiles } from "../../src/services/files/rows.ts";
 import { listMinedBlocks } from "../../src/services/miner/chain-reads.ts";
@@ -34,6 +40,9 @@ import { listEvents } from "../../src/services/prism/events.ts";
 import { listComments } from "../../src/services/social/comments.ts";
 import { listPeople } from "../../src/services/social/people.ts";
 import { listFeed, listUserPosts } from "../../src/services/social/posts.ts";
+import { listEntries } from "../../src/services/vault/entries.ts";
+import { listVideoComments } from "../../src/services/video/reactions.ts";
+import { listMyVideos, listVideos } from "../../src/services/video/videos.ts";
 
 const ADMIN_URL = inject("realPostgresUrl");
 const DATABASE = "blackroad_explain_guard";
@@ -43,6 +52,39 @@ const LARGE = 10_000;
 const SORT_SHARE = 0.25;
 
 const addr = (u: string) => `substr(md5('w' || ${u}), 1, 32) || lpad(to_hex(${u}), 8, '0')`;
+/** `created_at` (or `updated_at`) for row i: three rows per millisecond, newest first by i. */
+const at = (i: string) => `timestamptz '2026-06-01' - (${i} / 3) * interval '1 millisecond'`;
+const heavy = (i: string) => `case when ${i} % 6 = 0 then 42 else (${i} % 5000) + 1 end`;
+const TIME_ROWS = "generate_series(1, 24000) i";
+const TIME_SEED = [
+  `insert into vault_entries (user_id, author, canonical_text, sha256, sha512, sha3_256, canonical_size, created_at)
+     select ${heavy("i")}, 'a', 'idea ' || i, md5('v' || i) || md5('w' || i), md5('x' || i) || md5('y' || i) || md5('z' || i) || md5('q' || i),
+            md5('s' || i) || md5('t' || i), 6, ${at("i")} from ${TIME_ROWS}`,
+  `insert into devices (user_id, device_id, name, kind) select id, 'd' || id, 'd', 'server' from users`,
+  `insert into device_commands (device_id, action, target, status, expires_at, created_at)
+     select (select id from devices where user_id = ${heavy("i")}), 'restart_service', 'nginx', 'succeeded',
+            ${at("i")} + interval '1 hour', ${at("i")} from ${TIME_ROWS}`,
+  `insert into agent_runs (user_id, agent_name, agent_version, input, status, created_at)
+     select ${heavy("i")}, 'cece', 1, 'x', 'succeeded', ${at("i")} from ${TIME_ROWS}`,
+  `insert into workflows (id, user_id, kind, status, input, created_at)
+     select gen_random_uuid(), ${heavy("i")}, 'sequential', 'complete', '{"goal":"x"}', ${at("i")} from ${TIME_ROWS}`,
+  `insert into creative_projects (user_id, title, updated_at)
+     select ${heavy("i")}, 'p' || i, ${at("i")} from ${TIME_ROWS}`,
+  `insert into conversations (user_id, title, model, updated_at)
+     select ${heavy("i")}, 'c', 'm', ${at("i")} from ${TIME_ROWS}`,
+  // A sixth of the messages in user 42's first conversation; public videos with views shared by many
+  // (i % 500), a sixth of them user 42's, and a sixth of the comments on one video.
+  `insert into messages (conversation_id, role, content)
+     select case when i % 6 = 0 then (select min(id) from conversations where user_id = 42) else i end, 'user', 'm'
+     from ${TIME_ROWS}`,
+  `insert into videos (user_id, title, video_url, is_public, views_count)
+     select ${heavy("i")}, 'v', 'https://cdn.example.com/v.mp4', i % 10 <> 0, i % 500 from ${TIME_ROWS}`,
+  "alter table video_comments disable trigger user",
+  `insert into video_comments (video_id, user_id, content)
+     select case when i % 6 = 0 then 4242 else i end, (i % 5000) + 1, 'c' from ${TIME_ROWS}`,
+  "alter table video_comments enable trigger user",
+];
+
 const SEED = [
   "alter table transactions disable trigger user",
   "alter table blocks disable trigger user",
@@ -93,6 +135,12 @@ const SEED = [
   `insert into files (user_id, name, content_type, size, storage_key, etag)
      select (i % 5000) + 1, 'f' || i || '.txt', 'text/plain', 10, 'k/' || i, 'e' from generate_series(1, 50000) i`,
   ...["email_mailbox", "posts", "post_comments", "follows"].map((t) => `alter table ${t} enable trigger user`),
+  // The lists paged by a time cursor (src/lib/time-cursor.ts): 24,000 rows each, instants shared by
+  // three rows, a sixth of them user 42's (a heavy user, whose pages must come from the index each
+  // case names). Each list's total is an index-only count of the owner's rows: linear in them, as
+  // the mail and events totals are (a quarter of the table would fail the guard: see
+  // docs/performance.md, "Keyset pages by time").
+  ...TIME_SEED,
   "alter table transactions enable trigger user",
   "alter table blocks enable trigger user",
   // As autovacuum leaves a table after bulk inserts: statistics, and the visibility map that
@@ -355,12 +403,145 @@ HOT.push(
   ],
 );
 
+/** The time cursor of user 42's row 3,000 rows down a list (of 4,000; `owner` its user or device column). */
+async function cursorDown(table: string, time: string, owner: string, ownerId: string): Promise<TimeCursor> {
+  const r = await client.query<{ at: string; id: string }>(
+    `select to_char(${time} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at, id::text as id
+       from ${table} where ${owner} = (${ownerId}) order by ${time} desc, id desc offset 3000 limit 1`,
+  );
+  return r.rows[0]!;
+}
+const DEVICE_42 = "select id from devices where user_id = 42";
+const TIME_PAGE = { limit: 20, offset: 0 };
+HOT.push(
+  [
+    "GET /vault/leos, first page",
+    () => listEntries(db, 42, { page: 1, perPage: 20 }),
+    ["vault_entries_user_created_id_idx"],
+  ],
+  [
+    "GET /vault/leos, keyset page 3,000 entries down",
+    async () =>
+      listEntries(db, 42, {
+        page: 1,
+        perPage: 20,
+        before: await cursorDown("vault_entries", "created_at", "user_id", "42"),
+      }),
+    ["vault_entries_user_created_id_idx"],
+  ],
+  [
+    "GET /devices/{id}/commands, keyset page 3,000 commands down",
+    async () =>
+      listCommands(db, 42, "d42", {
+        ...TIME_PAGE,
+        before: await cursorDown("device_commands", "created_at", "device_id", DEVICE_42),
+      }),
+    ["devices_user_device_id_key", "device_commands_device_created_id_idx"],
+  ],
+  ["GET /agent-runs, first page", () => listRuns(db, 42, TIME_PAGE), ["agent_runs_user_created_id_idx"]],
+  [
+    "GET /agent-runs, keyset page 3,000 runs down",
+    async () =>
+      listRuns(db, 42, { ...TIME_PAGE, before: await cursorDown("agent_runs", "created_at", "user_id", "42") }),
+    ["agent_runs_user_created_id_idx"],
+  ],
+  [
+    "GET /cognition/workflows, keyset page 3,000 workflows down",
+    async () =>
+      listWorkflows(db, 42, { ...TIME_PAGE, before: await cursorDown("workflows", "created_at", "user_id", "42") }),
+    ["workflows_user_created_id_idx"],
+  ],
+  [
+    "GET /cece/cognition/history (kind cece), keyset page",
+    async () =>
+      listWorkflows(db, 42, {
+        ...TIME_PAGE,
+        kind: "cece",
+        before: await cursorDown("workflows", "created_at", "user_id", "42"),
+      }),
+    // With the kind filter (none of the seeded rows is Cece's) the planner takes the older index on
+    // (user_id, created_at desc): a range of user 42's rows below the cursor either way.
+    ["workflows_user_idx"],
+  ],
+  [
+    "GET /ai_chat/conversations, keyset page 3,000 conversations down",
+    async () =>
+      listConversations(db, 42, {
+        ...TIME_PAGE,
+        before: await cursorDown("conversations", "updated_at", "user_id", "42"),
+      }),
+    ["conversations_user_updated_idx"],
+  ],
+  [
+    "GET /ai_chat/conversations/{id}/messages, keyset page after a cursor",
+    async () => {
+      const conv = await client.query("select min(id) as id from conversations where user_id = 42");
+      return listMessages(db, 42, conv.rows[0].id, { ...TIME_PAGE, after: 12_000 });
+    },
+    // A conversation holding a sixth of all messages: walking ids up from the cursor finds one of
+    // its messages every six rows, which the planner prefers to its index.
+    ["conversations_pkey", "messages_pkey"],
+  ],
+  [
+    "GET /ai_chat/conversations/{id}/messages, a short conversation after a cursor",
+    async () => {
+      const conv = await client.query("select min(id) as id from conversations where user_id = 43");
+      return listMessages(db, 43, conv.rows[0].id, { ...TIME_PAGE, after: 1 });
+    },
+    ["conversations_pkey", "messages_conversation_id_idx"],
+  ],
+  [
+    "GET /video (newest), keyset page",
+    () => listVideos(db, 42, { ...TIME_PAGE, sort: "newest", before: { id: 12_000 } }),
+    ["videos_public_newest_idx"],
+  ],
+  [
+    "GET /video?sort=most_viewed, keyset page",
+    () => listVideos(db, 42, { ...TIME_PAGE, sort: "most_viewed", before: { views: 250, id: 12_000 } }),
+    ["videos_public_most_viewed_idx"],
+  ],
+  [
+    "GET /video/mine, keyset page",
+    () => listMyVideos(db, 42, { ...TIME_PAGE, before: 12_000 }),
+    // User 42 owns every sixth video: down the ids from the cursor, as for the heavy conversation.
+    ["videos_pkey"],
+  ],
+  [
+    "GET /video/mine of a user with a few videos, keyset page",
+    () => listMyVideos(db, 43, { ...TIME_PAGE, before: 20_000 }),
+    ["videos_user_id_idx"],
+  ],
+  [
+    "GET /video/{id}/comments, keyset page after a cursor",
+    () => listVideoComments(db, 42, 4_242, { ...TIME_PAGE, after: 12_000 }),
+    ["videos_pkey", "video_comments_pkey"],
+  ],
+  [
+    "GET /video/{id}/comments of a video with a few comments, after a cursor",
+    () => listVideoComments(db, 42, 4_243, { ...TIME_PAGE, after: 1 }),
+    ["videos_pkey", "video_comments_video_id_idx"],
+  ],
+  [
+    "GET /creator/projects, keyset page 3,000 projects down",
+    async () =>
+      listProjects(db, 42, {
+        ...TIME_PAGE,
+        before: await cursorDown("creative_projects", "updated_at", "user_id", "42"),
+      }),
+    ["creative_projects_user_updated_id_idx"],
+  ],
+);
+
 describe("EXPLAIN guard: the hot queries on large tables", () => {
   it("the seeded tables are large enough for the planner to care", () => {
     expect(tableRows.get("blocks")).toBeGreaterThan(LARGE);
     expect(tableRows.get("transactions")).toBeGreaterThan(LARGE);
     expect(tableRows.get("events")).toBeGreaterThan(LARGE);
-    for (const t of ["email_mailbox", "emails", "posts", "post_comments", "follows", "notifications", "files"])
+    for (const t of [
+      ...["email_mailbox", "emails", "posts", "post_comments", "follows", "notifications", "files"],
+      ...["vault_entries", "device_commands", "agent_runs", "workflows", "creative_projects"],
+      ...["conversations", "messages", "videos", "video_comments"],
+    ])
       expect(tableRows.get(t), t).toBeGreaterThan(LARGE);
   });
 

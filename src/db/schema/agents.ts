@@ -96,6 +96,8 @@ export const agentRuns = pgTable(
   },
   (t) => [
     index("agent_runs_user_idx").on(t.userId, t.createdAt.desc()),
+    // The keyset list (newest first, ties by id): src/services/agents/registry.ts listRuns.
+    index("agent_runs_user_created_id_idx").on(t.userId, t.createdAt, t.id),
     index("agent_runs_agent_idx").on(t.agentId),
     check("agent_runs_status_valid", sql`${t.status} in ('running', 'succeeded', 'failed')`),
   ],

@@ -36,6 +36,8 @@ export const workflows = pgTable(
   },
   (t) => [
     index("workflows_user_idx").on(t.userId, t.createdAt.desc()),
+    // The keyset list (newest first, ties by id): src/services/cognition/store.ts listWorkflows.
+    index("workflows_user_created_id_idx").on(t.userId, t.createdAt, t.id),
     index("workflows_active_idx").on(t.userId).where(sql`${t.status} in ('queued', 'running')`),
     check("workflows_kind_valid", sql`${t.kind} in ('sequential', 'parallel', 'planner', 'cece')`),
     check("workflows_status_valid", sql`${t.status} in ('queued', 'running', 'complete', 'failed', 'cancelled')`),

@@ -25,6 +25,8 @@ export const creativeProjects = pgTable(
   },
   (t) => [
     index("creative_projects_user_idx").on(t.userId, t.updatedAt),
+    // The keyset list (last changed first, ties by id): src/services/creator/projects.ts listProjects.
+    index("creative_projects_user_updated_id_idx").on(t.userId, t.updatedAt, t.id),
     check("creative_projects_status_check", sql`${t.status} in ('idea', 'in_progress', 'published', 'archived')`),
   ],
 );

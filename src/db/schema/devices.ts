@@ -109,6 +109,8 @@ export const deviceCommands = pgTable(
   },
   (t) => [
     index("device_commands_device_idx").on(t.deviceId, t.createdAt),
+    // The keyset list (newest first, ties by id): src/services/devices/commands.ts listCommands.
+    index("device_commands_device_created_id_idx").on(t.deviceId, t.createdAt, t.id),
     index("device_commands_open_idx").on(t.expiresAt).where(sql`${t.status} in ('queued', 'delivered')`),
     check(
       "device_commands_status_check",

@@ -33,6 +33,8 @@ export const vaultEntries = pgTable(
   },
   (t) => [
     index("vault_entries_user_idx").on(t.userId, t.createdAt),
+    // The keyset list (newest first, ties by id): src/services/vault/entries.ts listEntries.
+    index("vault_entries_user_created_id_idx").on(t.userId, t.createdAt, t.id),
     index("vault_entries_sha256_idx").on(t.sha256),
     index("vault_entries_anchor_tx_idx").on(t.anchorTxHash),
     index("vault_entries_search_idx").using("gin", t.searchVector),

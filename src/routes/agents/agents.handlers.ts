@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { problemBody } from "../../lib/errors.ts";
 import { invalidateCache } from "../../lib/response-cache.ts";
+import { encodeTimeCursor } from "../../lib/time-cursor.ts";
 import { getAuth } from "../../middleware/auth.ts";
 import * as registry from "../../services/agents/registry.ts";
 import { type AgentDeps, type RunEvent, startRun } from "../../services/agents/run.ts";
@@ -8,12 +9,15 @@ import { toolCatalogue } from "../../services/agents/tools.ts";
 import { recordEventLater } from "../../services/audit.ts";
 import type { AppBindings, AppRouteHandler } from "../../types.ts";
 import { eventStreamResponse, wantsEventStream } from "../event-stream.ts";
+import { setNextPageAfter, setNextPageBefore } from "../keyset.ts";
 import { actorOf, type Ctx, chainOf } from "../request-kit.ts";
 import type * as routes from "./agents.routes.ts";
-import { agentJson, runJson, versionJson } from "./agents.schemas.ts";
+import { agentCursor, agentJson, runJson, versionJson } from "./agents.schemas.ts";
 
 export const list: AppRouteHandler<typeof routes.list> = async (c) => {
-  const { total, agents } = await registry.listAgents(c.var.services.db, getAuth(c).userId, c.req.valid("query"));
+  const q = c.req.valid("query");
+  const { total, agents } = await registry.listAgents(c.var.services.db, getAuth(c).userId, q);
+  setNextPageAfter(c, agents, q.limit, agentCursor);
   return c.json({ total, agents: agents.map(agentJson) }, 200);
 };
 
@@ -50,7 +54,9 @@ export const search: AppRouteHandler<typeof routes.search> = async (c) => {
 export const tools: AppRouteHandler<typeof routes.tools> = async (c) => c.json({ tools: toolCatalogue() }, 200);
 
 export const listRuns: AppRouteHandler<typeof routes.listRuns> = async (c) => {
-  const rows = await registry.listRuns(c.var.services.db, getAuth(c).userId, c.req.valid("query"));
+  const q = c.req.valid("query");
+  const rows = await registry.listRuns(c.var.services.db, getAuth(c).userId, q);
+  setNextPageBefore(c, rows, q.limit, (r) => encodeTimeCursor({ at: r.cursorAt, id: r.id }));
   return c.json(rows.map(runJson), 200);
 };
 

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { problemResponses } from "../../lib/errors.ts";
-import { PaginationQuery } from "../../lib/pagination.ts";
+import { NextPageAfterHeaders, NextPageCursorHeaders } from "../keyset.ts";
 import { json, jsonBody, routeKit } from "../route-kit.ts";
 import {
   AgentListSchema,
@@ -12,6 +12,7 @@ import {
   CreateAgentBody,
   ExecuteAgentBody,
   ListAgentsQuery,
+  ListRunsQuery,
   RunIdParams,
   SearchAgentsQuery,
   StatsSchema,
@@ -28,9 +29,9 @@ export const list = user({
   operationId: "listAgents",
   method: "get",
   path: "/api/agents",
-  summary: "Built-in agents and mine (built-ins first)",
+  summary: "Built-in agents and mine (built-ins first, each by name; keyset paging with ?after)",
   request: { query: ListAgentsQuery },
-  responses: { 200: json(AgentListSchema, "A page of agents"), ...problemResponses(422) },
+  responses: { 200: json(AgentListSchema, "A page of agents", NextPageAfterHeaders), ...problemResponses(422) },
 });
 
 export const categories = user({
@@ -70,9 +71,12 @@ export const listRuns = user({
   operationId: "listAgentRuns",
   method: "get",
   path: "/api/agent-runs",
-  summary: "My agent runs, newest first",
-  request: { query: PaginationQuery },
-  responses: { 200: json(z.array(AgentRunSchema), "A page of runs"), ...problemResponses(422) },
+  summary: "My agent runs, newest first (keyset paging with ?before)",
+  request: { query: ListRunsQuery },
+  responses: {
+    200: json(z.array(AgentRunSchema), "A page of runs", NextPageCursorHeaders),
+    ...problemResponses(422),
+  },
 });
 
 export const getRun = user({

@@ -1,11 +1,21 @@
 import { z } from "@hono/zod-openapi";
+import { decodeNameCursor, encodeNameCursor } from "../../lib/name-cursor.ts";
 import { PaginationQuery } from "../../lib/pagination.ts";
+import { timeCursorParam } from "../../lib/time-cursor.ts";
 import type { AgentRow, AgentVersionRow } from "../../services/agents/registry.ts";
 import type { RunRow } from "../../services/agents/run.ts";
 import { TOOL_NAMES } from "../../services/agents/tools.ts";
 
 /** Fixed paths under /api/agents: no agent may be named like one (the original's `/manifest` was shadowed). */
-export const RESERVED_NAMES = ["categories", "stats", "search", "tools", "runs", "manifest", "execute-plan"];
+export const RESERVED_NAMES = [
+  "categories",
+  "stats",
+  "search",
+  "tools",
+  "runs started before it (ties by id)",
+  "manifest",
+  "execute-plan",
+];
 export const MAX_INPUT_CHARS = 32_000;
 
 const AgentName = z
@@ -25,7 +35,29 @@ const Category = z
   .regex(/^[a-z][a-z0-9-]{0,39}$/, "category: up to 40 lower-case letters, digits and dashes")
   .openapi({ example: "planning" });
 
-export const ListAgentsQuery = PaginationQuery.extend({ category: Category.optional() });
+export const ListAgentsQuery = PaginationQuery.extend({
+  category: Category.optional(),
+  after: z
+    .string()
+    .max(2_000)
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined) return undefined;
+      const c = decodeNameCursor(v);
+      const place = c && /^[01]:/.test(c.name) ? { mine: c.name[0] === "1", name: c.name.slice(2), id: c.id } : null;
+      if (!place) ctx.addIssue({ code: "custom", message: "after is not a cursor this API handed out" });
+      return place ?? undefined;
+    })
+    .openapi({
+      type: "string",
+      description:
+        "Keyset cursor, opaque: the X-Next-Cursor header of the previous page; this page holds the agents after it (built-ins first, then mine, by name). Stable while agents are added or removed; prefer it to `offset`",
+    }),
+});
+/** The cursor of an agent in the list's order (see ListAgentsQuery's `after`). */
+export const agentCursor = (a: AgentRow) =>
+  encodeNameCursor({ name: `${a.ownerId === null ? 0 : 1}:${a.name}`, id: a.id });
+export const ListRunsQuery = PaginationQuery.extend({ before: timeCursorParam("uuid", "runs") });
 
 export const SearchAgentsQuery = z.object({
   q: z.string().trim().min(1, "q must not be empty").max(200).openapi({ example: "review" }),

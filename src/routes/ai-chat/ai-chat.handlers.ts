@@ -1,16 +1,20 @@
 import type { Context } from "hono";
 import { problemBody } from "../../lib/errors.ts";
 import { invalidateCache } from "../../lib/response-cache.ts";
+import { encodeTimeCursor } from "../../lib/time-cursor.ts";
 import { getAuth } from "../../middleware/auth.ts";
 import { type ChatDeps, type ReplyEvent, reply, replyStream } from "../../services/ai-chat/chat.ts";
 import * as store from "../../services/ai-chat/conversations.ts";
 import type { AppBindings, AppRouteHandler } from "../../types.ts";
 import { eventStreamResponse, wantsEventStream } from "../event-stream.ts";
+import { setNextPageAfter, setNextPageBefore } from "../keyset.ts";
 import type * as routes from "./ai-chat.routes.ts";
 import { conversationJson, messageJson } from "./ai-chat.schemas.ts";
 
 export const listConversations: AppRouteHandler<typeof routes.listConversations> = async (c) => {
-  const rows = await store.listConversations(c.var.services.db, getAuth(c).userId, c.req.valid("query"));
+  const q = c.req.valid("query");
+  const rows = await store.listConversations(c.var.services.db, getAuth(c).userId, q);
+  setNextPageBefore(c, rows, q.limit, (r) => encodeTimeCursor({ at: r.cursorAt, id: String(r.id) }));
   return c.json(rows.map(conversationJson), 200);
 };
 
@@ -48,13 +52,10 @@ export const deleteConversation: AppRouteHandler<typeof routes.deleteConversatio
 };
 
 export const listMessages: AppRouteHandler<typeof routes.listMessages> = async (c) => {
-  const rows = await store.listMessages(
-    c.var.services.db,
-    getAuth(c).userId,
-    c.req.valid("param").id,
-    c.req.valid("query"),
-  );
+  const q = c.req.valid("query");
+  const rows = await store.listMessages(c.var.services.db, getAuth(c).userId, c.req.valid("param").id, q);
   if (!rows) throw store.conversationNotFound();
+  setNextPageAfter(c, rows, q.limit, (m) => String(m.id));
   return c.json(rows.map(messageJson), 200);
 };
 

@@ -1,13 +1,15 @@
 import { z } from "@hono/zod-openapi";
 import { problemResponses } from "../../lib/errors.ts";
-import { PaginationQuery } from "../../lib/pagination.ts";
+import { NextPageAfterHeaders, NextPageCursorHeaders } from "../keyset.ts";
 import { json, jsonBody, routeKit } from "../route-kit.ts";
 import {
   ConversationDetailSchema,
   ConversationIdParams,
   ConversationSchema,
+  ConversationsQuery,
   CreateConversationBody,
   MessageSchema,
+  MessagesQuery,
   RenameConversationBody,
   SendMessageBody,
 } from "./ai-chat.schemas.ts";
@@ -25,10 +27,12 @@ export const listConversations = user({
   operationId: "listChatConversations",
   method: "get",
   path: "/api/ai_chat/conversations",
-  summary: "My conversations, most recently active first",
-  request: { query: PaginationQuery },
+  summary: "My conversations, most recently active first (keyset paging with ?before)",
+  description:
+    "A conversation that gets a message while you page moves to the head of the list: it comes at most once in a walk.",
+  request: { query: ConversationsQuery },
   responses: {
-    200: json(z.array(ConversationSchema), "A page of conversations"),
+    200: json(z.array(ConversationSchema), "A page of conversations", NextPageCursorHeaders),
     ...problemResponses(422),
   },
 });
@@ -85,10 +89,10 @@ export const listMessages = user({
   operationId: "listChatMessages",
   method: "get",
   path: "/api/ai_chat/conversations/{id}/messages",
-  summary: "Messages of a conversation, oldest first",
-  request: { params: ConversationIdParams, query: PaginationQuery },
+  summary: "Messages of a conversation, oldest first (keyset paging with ?after)",
+  request: { params: ConversationIdParams, query: MessagesQuery },
   responses: {
-    200: json(z.array(MessageSchema), "A page of messages"),
+    200: json(z.array(MessageSchema), "A page of messages", NextPageAfterHeaders),
     ...problemResponses(404, 422),
   },
 });

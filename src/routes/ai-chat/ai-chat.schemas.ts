@@ -1,7 +1,21 @@
 import { z } from "@hono/zod-openapi";
 import { MESSAGE_ROLES } from "../../lib/constants.ts";
+import { MAX_CURSOR, PaginationQuery } from "../../lib/pagination.ts";
 import { idParam } from "../../lib/params.ts";
+import { timeCursorParam } from "../../lib/time-cursor.ts";
 import type { ConversationRow, MessageRow } from "../../services/ai-chat/conversations.ts";
+
+export const ConversationsQuery = PaginationQuery.extend({
+  before: timeCursorParam("int", "conversations last active before it (ties by id)"),
+});
+/** `?limit&offset&after`: `after` is the X-Next-Cursor of the previous page (its last message's id). */
+export const MessagesQuery = PaginationQuery.extend({
+  after: z.coerce.number().int().min(1).max(MAX_CURSOR).optional().openapi({
+    description:
+      "Keyset cursor: only messages after this one (the X-Next-Cursor header of the previous page, its last message's id). Flat cost at any depth; prefer it to `offset`",
+    example: 1200,
+  }),
+});
 
 /** Longest message a user may send (characters); longer is a 422. Bodies over 1 MiB are a 413 first. */
 export const MAX_CONTENT_CHARS = 32_000;

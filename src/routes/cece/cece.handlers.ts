@@ -1,3 +1,4 @@
+import { encodeTimeCursor } from "../../lib/time-cursor.ts";
 import { getAuth } from "../../middleware/auth.ts";
 import { runToEnd } from "../../services/agents/run.ts";
 import { CECE_STAGES, ceceInput } from "../../services/cognition/plans.ts";
@@ -7,6 +8,7 @@ import { AGENT_STEP } from "../../workflows/cognition.contract.ts";
 import { agentDeps } from "../agents/agents.handlers.ts";
 import { launch } from "../cognition/cognition.handlers.ts";
 import { stepJson, workflowJson } from "../cognition/cognition.schemas.ts";
+import { setNextPageBefore } from "../keyset.ts";
 import type * as routes from "./cece.routes.ts";
 import { CECE_VERSION } from "./cece.schemas.ts";
 
@@ -17,10 +19,9 @@ export const start: AppRouteHandler<typeof routes.start> = async (c) => {
 };
 
 export const history: AppRouteHandler<typeof routes.history> = async (c) => {
-  const rows = await store.listWorkflows(c.var.services.db, getAuth(c).userId, {
-    kind: "cece",
-    ...c.req.valid("query"),
-  });
+  const q = c.req.valid("query");
+  const rows = await store.listWorkflows(c.var.services.db, getAuth(c).userId, { kind: "cece", ...q });
+  setNextPageBefore(c, rows, q.limit, (w) => encodeTimeCursor({ at: w.cursorAt, id: w.id }));
   return c.json(rows.map(workflowJson), 200);
 };
 

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { problemResponses } from "../../lib/errors.ts";
 import { WorkflowIdParams, WorkflowSchema, WorkflowTraceSchema } from "../cognition/cognition.schemas.ts";
+import { NextPageCursorHeaders } from "../keyset.ts";
 import { json, jsonBody, routeKit } from "../route-kit.ts";
 import {
   AnalysisSchema,
@@ -30,9 +31,12 @@ export const history = user({
   operationId: "listCeceCognitionHistory",
   method: "get",
   path: "/api/cece/cognition/history",
-  summary: "My pipeline runs, newest first",
+  summary: "My pipeline runs, newest first (keyset paging with ?before)",
   request: { query: HistoryQuery },
-  responses: { 200: json(z.array(WorkflowSchema), "A page of runs"), ...problemResponses(422) },
+  responses: {
+    200: json(z.array(WorkflowSchema), "A page of runs", NextPageCursorHeaders),
+    ...problemResponses(422),
+  },
 });
 
 export const analyze = user({

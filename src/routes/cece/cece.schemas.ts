@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { PaginationQuery } from "../../lib/pagination.ts";
+import { timeCursorParam } from "../../lib/time-cursor.ts";
 
 export const CECE_VERSION = "1.0.0";
 
@@ -22,7 +23,9 @@ export const AnalyzeBody = z
   .strictObject({ input: z.string().trim().min(1, "input must not be empty").max(16_000) })
   .openapi("CeceAnalyze");
 
-export const HistoryQuery = PaginationQuery;
+export const HistoryQuery = PaginationQuery.extend({
+  before: timeCursorParam("uuid", "runs started before it (ties by id)"),
+});
 
 export const AnalysisSchema = z
   .object({

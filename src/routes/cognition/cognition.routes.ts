@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { problemResponses } from "../../lib/errors.ts";
+import { NextPageCursorHeaders } from "../keyset.ts";
 import { json, jsonBody, routeKit } from "../route-kit.ts";
 import {
   CreateWorkflowBody,
@@ -43,9 +44,12 @@ export const listWorkflows = user({
   operationId: "listCognitionWorkflows",
   method: "get",
   path: "/api/cognition/workflows",
-  summary: "My workflows, newest first",
+  summary: "My workflows, newest first (keyset paging with ?before)",
   request: { query: ListWorkflowsQuery },
-  responses: { 200: json(z.array(WorkflowSchema), "A page of workflows"), ...problemResponses(422) },
+  responses: {
+    200: json(z.array(WorkflowSchema), "A page of workflows", NextPageCursorHeaders),
+    ...problemResponses(422),
+  },
 });
 
 export const getWorkflow = user({

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { PaginationQuery } from "../../lib/pagination.ts";
+import { timeCursorParam } from "../../lib/time-cursor.ts";
 import type { StepRow, WorkflowRow } from "../../services/cognition/store.ts";
 
 export const MAX_TASKS = 8;
@@ -49,6 +50,7 @@ export const CreateWorkflowBody = z
 
 export const ListWorkflowsQuery = PaginationQuery.extend({
   kind: z.enum(["sequential", "parallel", "planner", "cece"]).optional(),
+  before: timeCursorParam("uuid", "workflows started before it (ties by id)"),
 });
 
 export const StepSchema = z

@@ -1,4 +1,5 @@
 import { problemResponses } from "../../lib/errors.ts";
+import { NextPageCursorHeaders } from "../keyset.ts";
 import { json, jsonBody, routeKit } from "../route-kit.ts";
 import * as s from "./creator.schemas.ts";
 
@@ -19,9 +20,11 @@ export const list = user({
   operationId: "listCreativeProjects",
   method: "get",
   path: "/api/creator/projects",
-  summary: "My projects, last changed first",
+  summary: "My projects, last changed first (keyset paging with ?before)",
+  description:
+    "A project edited while you page moves to the head of the list: it comes at most once in a walk (a fresh first page shows it), every other project exactly once.",
   request: { query: s.ListQuery },
-  responses: { 200: json(s.ListSchema, "A page"), ...problemResponses(422) },
+  responses: { 200: json(s.ListSchema, "A page", NextPageCursorHeaders), ...problemResponses(422) },
 });
 export const get = user({
   operationId: "getCreativeProject",

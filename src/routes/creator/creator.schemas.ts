@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { CREATOR_STATUSES, CREATOR_TYPES, REVENUE_KINDS } from "../../lib/constants.ts";
 import { IdParams, idParam } from "../../lib/params.ts";
+import { timeCursorParam } from "../../lib/time-cursor.ts";
 
 export { IdParams };
 export const AssetParams = z.object({ id: idParam("id"), fileId: idParam("fileId") });
@@ -45,6 +46,7 @@ export const ListQuery = z.object({
   type: z.enum(CREATOR_TYPES).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   offset: z.coerce.number().int().min(0).max(100_000).default(0),
+  before: timeCursorParam("int", "projects last changed before it (ties by id)"),
 });
 
 export const ProjectSchema = z

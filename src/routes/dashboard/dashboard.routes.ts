@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { problemResponses } from "../../lib/errors.ts";
+import { NextPageHeaders } from "../keyset.ts";
 import { json, routeKit } from "../route-kit.ts";
 import {
   ActivityPageSchema,
@@ -45,9 +46,9 @@ export const activity = user({
   operationId: "listMyActivity",
   method: "get",
   path: "/api/dashboard/activity",
-  summary: "My recent activity from the audit log, newest first",
+  summary: "My recent activity from the audit log, newest first (keyset paging with ?before)",
   request: { query: ActivityQuery },
-  responses: { 200: json(ActivityPageSchema, "A page of my events"), ...problemResponses(422) },
+  responses: { 200: json(ActivityPageSchema, "A page of my events", NextPageHeaders), ...problemResponses(422) },
 });
 
 export const activityTimeline = user({

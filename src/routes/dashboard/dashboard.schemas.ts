@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { PaginationQuery } from "../../lib/pagination.ts";
+import { KeysetQuery } from "../../lib/pagination.ts";
 import { MAX_TIMELINE_HOURS } from "../../services/dashboard/activity-timeline.ts";
 
 const Check = z.object({
@@ -73,7 +73,7 @@ export const QuickStatsSchema = z
   })
   .openapi("DashboardQuickStats");
 
-export const ActivityQuery = PaginationQuery;
+export const ActivityQuery = KeysetQuery;
 
 export const ActivitySchema = z
   .object({

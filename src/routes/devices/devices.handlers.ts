@@ -1,3 +1,4 @@
+import { encodeTimeCursor } from "../../lib/time-cursor.ts";
 import { getAuth } from "../../middleware/auth.ts";
 import { commandJson, listCommands as listDeviceCommands, queueCommand } from "../../services/devices/commands.ts";
 import { authenticateDevice, recordHeartbeat, spendHeartbeat } from "../../services/devices/heartbeat.ts";
@@ -5,7 +6,7 @@ import { metricsHistory } from "../../services/devices/metrics.ts";
 import * as registry from "../../services/devices/registry.ts";
 import { deviceTokenFrom } from "../../services/devices/tokens.ts";
 import type { AppRouteHandler } from "../../types.ts";
-import { setNextPageAfter } from "../keyset.ts";
+import { setNextPageAfter, setNextPageBefore } from "../keyset.ts";
 import { auditLater } from "../request-kit.ts";
 import type * as routes from "./devices.routes.ts";
 
@@ -128,5 +129,6 @@ export const listCommands: AppRouteHandler<typeof routes.listCommands> = async (
     c.req.valid("param").device_id,
     q,
   );
+  setNextPageBefore(c, rows, q.limit, (r) => encodeTimeCursor({ at: r.cursorAt, id: r.id }));
   return c.json({ commands: rows.map(commandJson), total }, 200);
 };

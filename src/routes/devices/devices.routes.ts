@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { problemResponses } from "../../lib/errors.ts";
-import { NextPageAfterHeaders } from "../keyset.ts";
+import { NextPageAfterHeaders, NextPageCursorHeaders } from "../keyset.ts";
 import { json, jsonBody, routeKit } from "../route-kit.ts";
 import * as s from "./devices.schemas.ts";
 
@@ -124,7 +124,7 @@ export const listCommands = user({
   operationId: "listDeviceCommands",
   method: "get",
   path: "/api/devices/{device_id}/commands",
-  summary: "The device's commands with their status, newest first",
+  summary: "The device's commands with their status, newest first (keyset paging with ?before)",
   request: { params: s.DeviceIdParams, query: s.CommandListQuery },
-  responses: { 200: json(s.CommandListSchema, "Commands"), ...problemResponses(404, 422) },
+  responses: { 200: json(s.CommandListSchema, "Commands", NextPageCursorHeaders), ...problemResponses(404, 422) },
 });

@@ -5,6 +5,7 @@ import {
   DEVICE_KINDS,
   DEVICE_RUN_ACTIONS,
 } from "../../lib/constants.ts";
+import { timeCursorParam } from "../../lib/time-cursor.ts";
 
 /** Paths under /api/devices that are not device ids. */
 const RESERVED_IDS = ["stats"];
@@ -275,6 +276,7 @@ export const CommandListQuery = z.object({
   status: z.enum(DEVICE_COMMAND_STATUSES).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   offset: z.coerce.number().int().min(0).max(100_000).default(0),
+  before: timeCursorParam("uuid", "commands queued before it (ties by id)"),
 });
 export const CommandListSchema = z
   .object({ commands: z.array(CommandSchema), total: z.number().int() })

@@ -1,8 +1,10 @@
+import { encodeTimeCursor } from "../../lib/time-cursor.ts";
 import { getAuth } from "../../middleware/auth.ts";
 import { resolveChain, TEST_CHAIN_HEADER } from "../../services/chain/ledger.ts";
 import { buildProof, requestAnchor } from "../../services/vault/anchor.ts";
 import * as entries from "../../services/vault/entries.ts";
 import type { AppRouteHandler } from "../../types.ts";
+import { setNextPageBefore } from "../keyset.ts";
 import type * as routes from "./vault.routes.ts";
 
 export const create: AppRouteHandler<typeof routes.create> = async (c) => {
@@ -17,7 +19,12 @@ export const create: AppRouteHandler<typeof routes.create> = async (c) => {
 
 export const list: AppRouteHandler<typeof routes.list> = async (c) => {
   const q = c.req.valid("query");
-  const { rows, total } = await entries.listEntries(c.var.services.db, getAuth(c).userId, q.page, q.per_page);
+  const { rows, total } = await entries.listEntries(c.var.services.db, getAuth(c).userId, {
+    page: q.page,
+    perPage: q.per_page,
+    before: q.before,
+  });
+  setNextPageBefore(c, rows, q.per_page, (e) => encodeTimeCursor({ at: e.cursorAt, id: e.id }));
   return c.json({ leos: rows.map(entries.entryJson), total, page: q.page, per_page: q.per_page }, 200);
 };
 

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { problemResponses } from "../../lib/errors.ts";
+import { NextPageCursorHeaders } from "../keyset.ts";
 import { json, routeKit } from "../route-kit.ts";
 import * as s from "./vault.schemas.ts";
 
@@ -18,9 +19,9 @@ export const list = user({
   operationId: "listVaultEntries",
   method: "get",
   path: "/api/vault/leos",
-  summary: "My vault entries, newest first",
+  summary: "My vault entries, newest first (keyset paging with ?before)",
   request: { query: s.ListQuery },
-  responses: { 200: json(s.ListSchema, "A page"), ...problemResponses(422) },
+  responses: { 200: json(s.ListSchema, "A page", NextPageCursorHeaders), ...problemResponses(422) },
 });
 
 export const get = user({

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { timeCursorParam } from "../../lib/time-cursor.ts";
 
 export const MAX_IDEA_CHARS = 100_000;
 
@@ -22,8 +23,11 @@ export const CreateBody = z
   .openapi("CreateVaultEntry");
 
 export const ListQuery = z.object({
-  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  page: z.coerce.number().int().min(1).max(100_000).default(1).openapi({
+    description: "Offset paging for older clients (ignored with `before`, which costs the same at any depth)",
+  }),
   per_page: z.coerce.number().int().min(1).max(100).default(20),
+  before: timeCursorParam("uuid", "entries created before it (ties by id)"),
 });
 
 export const EntrySchema = z

@@ -1,8 +1,10 @@
+import { unprocessable } from "../../lib/errors.ts";
 import { cachedJson, invalidateCache } from "../../lib/response-cache.ts";
 import { getAuth } from "../../middleware/auth.ts";
 import * as reactions from "../../services/video/reactions.ts";
 import * as videos from "../../services/video/videos.ts";
 import type { AppRouteHandler } from "../../types.ts";
+import { nextPageBeforeHeaders, setNextPage, setNextPageAfter } from "../keyset.ts";
 import { auditLater } from "../request-kit.ts";
 import type * as routes from "./video.routes.ts";
 import { videoCommentJson, videoJson } from "./video.schemas.ts";
@@ -33,11 +35,27 @@ const toInput = (b: Body) => ({
 export const listVideos: AppRouteHandler<typeof routes.listVideos> = async (c) => {
   const query = c.req.valid("query");
   const { userId } = getAuth(c);
+  // The cursor's shape follows the order (a check here: a refinement would keep GraphQL from picking
+  // the filter fields out of this schema).
+  if (query.before && (query.before.views === undefined) !== (query.sort === "newest"))
+    throw unprocessable("before is not a cursor of this order", [
+      {
+        path: "before",
+        message:
+          query.sort === "newest"
+            ? "must be <id> with sort=newest"
+            : "must be <views_count>.<id> with sort=most_viewed",
+      },
+    ]);
   return cachedJson(c, {
     endpoint: "/api/video",
     params: query,
     userId,
     load: async () => (await videos.listVideos(c.var.services.db, userId, query)).map(videoJson),
+    headers: (page) =>
+      nextPageBeforeHeaders(c, page, query.limit, (v) =>
+        query.sort === "most_viewed" ? `${v.views_count}.${v.id}` : String(v.id),
+      ),
   });
 };
 
@@ -53,7 +71,9 @@ export const createVideo: AppRouteHandler<typeof routes.createVideo> = async (c)
 };
 
 export const myVideos: AppRouteHandler<typeof routes.myVideos> = async (c) => {
-  const rows = await videos.listMyVideos(c.var.services.db, getAuth(c).userId, c.req.valid("query"));
+  const q = c.req.valid("query");
+  const rows = await videos.listMyVideos(c.var.services.db, getAuth(c).userId, q);
+  setNextPage(c, rows, q.limit);
   return c.json(rows.map(videoJson), 200);
 };
 
@@ -92,12 +112,9 @@ export const react: AppRouteHandler<typeof routes.react> = async (c) => {
 };
 
 export const listComments: AppRouteHandler<typeof routes.listComments> = async (c) => {
-  const rows = await reactions.listVideoComments(
-    c.var.services.db,
-    getAuth(c).userId,
-    c.req.valid("param").id,
-    c.req.valid("query"),
-  );
+  const q = c.req.valid("query");
+  const rows = await reactions.listVideoComments(c.var.services.db, getAuth(c).userId, c.req.valid("param").id, q);
+  setNextPageAfter(c, rows, q.limit, (r) => String(r.id));
   return c.json(rows.map(videoCommentJson), 200);
 };
 

@@ -1,15 +1,17 @@
 import { z } from "@hono/zod-openapi";
 import { problemResponses } from "../../lib/errors.ts";
-import { PaginationQuery } from "../../lib/pagination.ts";
+import { NextPageAfterHeaders, NextPageCursorHeaders, NextPageHeaders } from "../keyset.ts";
 import { json, jsonBody, routeKit } from "../route-kit.ts";
 import {
   CreateVideoBody,
   CreateVideoCommentBody,
+  MyVideosQuery,
   ReactionQuery,
   ReactionSchema,
   UpdateVideoBody,
   VideoCommentParams,
   VideoCommentSchema,
+  VideoCommentsQuery,
   VideoIdParams,
   VideoListQuery,
   VideoSchema,
@@ -25,13 +27,13 @@ export const listVideos = user({
   operationId: "listVideos",
   method: "get",
   path: "/api/video",
-  summary: "Public videos, by category and/or tag, newest or most viewed first",
+  summary: "Public videos, by category and/or tag, newest or most viewed first (keyset paging with ?before)",
   description: "Cached (see X-Cache); uploads, edits, reactions, comments and counted views invalidate it.",
   request: { query: VideoListQuery },
   responses: {
     200: {
       description: "A page of videos",
-      headers: z.object({ "X-Cache": z.enum(["HIT", "MISS"]), ETag: z.string() }),
+      headers: NextPageCursorHeaders.extend({ "X-Cache": z.enum(["HIT", "MISS"]), ETag: z.string() }),
       content: { "application/json": { schema: z.array(VideoSchema) } },
     },
     304: { description: "Not modified (If-None-Match matched the ETag)" },
@@ -52,9 +54,9 @@ export const myVideos = user({
   operationId: "listMyVideos",
   method: "get",
   path: "/api/video/mine",
-  summary: "My videos, private ones included, newest first",
-  request: { query: PaginationQuery },
-  responses: { 200: json(z.array(VideoSchema), "A page of my videos"), ...problemResponses(422) },
+  summary: "My videos, private ones included, newest first (keyset paging with ?before)",
+  request: { query: MyVideosQuery },
+  responses: { 200: json(z.array(VideoSchema), "A page of my videos", NextPageHeaders), ...problemResponses(422) },
 });
 
 export const getVideo = user({
@@ -97,9 +99,12 @@ export const listComments = user({
   operationId: "listVideoComments",
   method: "get",
   path: "/api/video/{id}/comments",
-  summary: "Comments on a video, oldest first",
-  request: { params: VideoIdParams, query: PaginationQuery },
-  responses: { 200: json(z.array(VideoCommentSchema), "A page of comments"), ...problemResponses(404, 422) },
+  summary: "Comments on a video, oldest first (keyset paging with ?after)",
+  request: { params: VideoIdParams, query: VideoCommentsQuery },
+  responses: {
+    200: json(z.array(VideoCommentSchema), "A page of comments", NextPageAfterHeaders),
+    ...problemResponses(404, 422),
+  },
 });
 
 export const addComment = user({

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { PaginationQuery } from "../../lib/pagination.ts";
+import { KeysetQuery, MAX_CURSOR, PaginationQuery } from "../../lib/pagination.ts";
 import { idParam } from "../../lib/params.ts";
 import type { VideoCommentRow } from "../../services/video/reactions.ts";
 import { VIDEO_SORTS, type VideoRow } from "../../services/video/videos.ts";
@@ -38,6 +38,31 @@ export const VideoListQuery = PaginationQuery.extend({
   category: Category.min(1).optional(),
   tag: Tag.min(1).optional(),
   sort: z.enum(VIDEO_SORTS).default("newest"),
+  before: z
+    .string()
+    .regex(/^(0|[1-9][0-9]{0,9})(\.[1-9][0-9]{0,9})?$/, "before must be the X-Next-Cursor of the previous page")
+    .transform((v) => {
+      const [a, b] = v.split(".").map(Number) as [number, number | undefined];
+      return b === undefined ? { id: a } : { views: a, id: b };
+    })
+    .pipe(z.object({ views: z.number().max(MAX_CURSOR).optional(), id: z.number().min(1).max(MAX_CURSOR) }))
+    .optional()
+    .openapi({
+      type: "string",
+      description:
+        "Keyset cursor, the X-Next-Cursor header of the previous page: `<id>` with sort=newest (only videos below that id), `<views_count>.<id>` with sort=most_viewed. Flat cost at any depth; prefer it to `offset`",
+      example: "1200",
+    }),
+});
+/** `?limit&offset&before`, `before` a video id (the X-Next-Cursor of the previous page). */
+export const MyVideosQuery = KeysetQuery;
+/** `?limit&offset&after`: `after` is the X-Next-Cursor of the previous page (its last comment's id). */
+export const VideoCommentsQuery = PaginationQuery.extend({
+  after: z.coerce.number().int().min(1).max(MAX_CURSOR).optional().openapi({
+    description:
+      "Keyset cursor: only comments after this one (the X-Next-Cursor header of the previous page, its last comment's id). Flat cost at any depth; prefer it to `offset`",
+    example: 1200,
+  }),
 });
 
 export const ReactionQuery = z.object({

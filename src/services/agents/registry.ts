@@ -2,10 +2,11 @@
  * The agent registry: built-ins (owner null) plus the caller's own agents, versioned.
  * A caller sees built-ins and their own agents only; another user's agent is "not found".
  */
-import { and, asc, count, eq, isNull, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, getTableColumns, isNull, or, type SQL, sql } from "drizzle-orm";
 import { agentRuns, agents, agentVersions } from "../../db/schema/index.ts";
 import { type Database, isUniqueViolation } from "../../lib/db.ts";
 import { conflict, forbidden, notFound } from "../../lib/errors.ts";
+import { beforeTime, microsText, type TimeCursor } from "../../lib/time-cursor.ts";
 import { BUILTIN_AGENTS, BUILTIN_NAMES } from "./builtins.ts";
 
 export type AgentRow = typeof agents.$inferSelect;
@@ -82,19 +83,31 @@ const versionOf = (a: AgentRow) => ({
   model: a.model,
 });
 
+/** Where a listed agent stands: built-in (false) or mine (true), then its name, then its id. */
+export type AgentPlace = { mine: boolean; name: string; id: number };
+
+/**
+ * Built-ins first, then mine, each by name (then id): `after` is a keyset cursor (the last agent's
+ * place); `offset` the older paging. The visible set is the built-ins plus the caller's own agents,
+ * so the page is a sort of that set (no index orders the union); the keyset keeps a walk exact
+ * while agents are added or removed.
+ */
 export async function listAgents(
   db: Database,
   userId: number,
-  filter: { category?: string; limit: number; offset: number },
+  filter: { category?: string; limit: number; offset: number; after?: AgentPlace },
 ): Promise<{ total: number; agents: AgentRow[] }> {
   await ensureBuiltins(db);
   const where = and(visibleTo(userId), filter.category ? eq(agents.category, filter.category) : undefined);
+  const after =
+    filter.after &&
+    sql`(${agents.ownerId} is not null, ${agents.name}, ${agents.id}) > (${filter.after.mine}::boolean, ${filter.after.name}::text, ${filter.after.id}::int)`;
   const [rows, [total]] = await db.batch([
     db
       .select()
       .from(agents)
-      .where(where)
-      .orderBy(sql`${agents.ownerId} is not null`, asc(agents.name))
+      .where(and(where, after))
+      .orderBy(sql`${agents.ownerId} is not null`, asc(agents.name), asc(agents.id))
       .limit(filter.limit)
       .offset(filter.offset),
     db.select({ n: count() }).from(agents).where(where),
@@ -219,12 +232,23 @@ export async function listVersions(db: Database, userId: number, name: string): 
     .orderBy(sql`${agentVersions.version} desc`);
 }
 
-export function listRuns(db: Database, userId: number, page: { limit: number; offset: number }) {
+/**
+ * My runs, newest first, ties (runs started in one transaction share its `now()`) by id, newest
+ * first too so one row comparison pages them: `before` is a keyset cursor (the last run's
+ * created_at to the microsecond and its id) on agent_runs_user_created_id_idx; `offset` the older
+ * paging. Each row carries `cursorAt`, its created_at as the cursor needs it.
+ */
+export function listRuns(db: Database, userId: number, page: { limit: number; offset: number; before?: TimeCursor }) {
   return db
-    .select()
+    .select({ ...getTableColumns(agentRuns), cursorAt: microsText(agentRuns.createdAt) })
     .from(agentRuns)
-    .where(eq(agentRuns.userId, userId))
-    .orderBy(sql`${agentRuns.createdAt} desc`, sql`${agentRuns.id}`)
+    .where(
+      and(
+        eq(agentRuns.userId, userId),
+        page.before && beforeTime(agentRuns.createdAt, agentRuns.id, page.before, "uuid"),
+      ),
+    )
+    .orderBy(desc(agentRuns.createdAt), desc(agentRuns.id))
     .limit(page.limit)
     .offset(page.offset);
 }

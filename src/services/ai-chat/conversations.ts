@@ -3,11 +3,12 @@
  * touches that user's rows, so "someone else's conversation" and "no such conversation" are the
  * same answer (undefined → 404) and nothing leaks that it exists.
  */
-import { and, asc, desc, eq, getTableColumns, sql } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, gt, type SQL, sql } from "drizzle-orm";
 import { conversations, messages } from "../../db/schema/ai-chat.ts";
 import type { Database } from "../../lib/db.ts";
 import { notFound } from "../../lib/errors.ts";
 import type { Pagination } from "../../lib/pagination.ts";
+import { beforeTime, microsText, type TimeCursor } from "../../lib/time-cursor.ts";
 import type { ChatMessage, Completion } from "./provider.ts";
 
 export const DEFAULT_TITLE = "New Conversation";
@@ -27,11 +28,25 @@ export type MessageRow = typeof messages.$inferSelect;
 
 const ownedBy = (userId: number, id: number) => and(eq(conversations.id, id), eq(conversations.userId, userId));
 
-export function listConversations(db: Database, userId: number, page: Pagination): Promise<ConversationRow[]> {
+/**
+ * Most recently active first, ties by id: `before` is a keyset cursor (the last conversation's
+ * updated_at to the microsecond and its id) on conversations_user_updated_idx; `offset` the older
+ * paging. A conversation that gets a message during a walk moves to the head: at most once in it.
+ */
+export function listConversations(
+  db: Database,
+  userId: number,
+  page: Pagination & { before?: TimeCursor },
+): Promise<(ConversationRow & { cursorAt: string })[]> {
   return db
-    .select()
+    .select({ ...getTableColumns(conversations), cursorAt: microsText(conversations.updatedAt) })
     .from(conversations)
-    .where(eq(conversations.userId, userId))
+    .where(
+      and(
+        eq(conversations.userId, userId),
+        page.before && beforeTime(conversations.updatedAt, conversations.id, page.before, "int"),
+      ),
+    )
     .orderBy(desc(conversations.updatedAt), desc(conversations.id))
     .limit(page.limit)
     .offset(page.offset);
@@ -79,21 +94,27 @@ export async function deleteConversation(db: Database, userId: number, id: numbe
   return deleted.length > 0;
 }
 
-/** A page of messages, oldest first; undefined when the conversation is not the caller's. */
-export async function listMessages(db: Database, userId: number, id: number, page: Pagination) {
+/**
+ * A page of messages, oldest first (`after`: the last message id of the previous page, keyset on
+ * messages_conversation_id_idx); undefined when the conversation is not the caller's.
+ */
+export async function listMessages(db: Database, userId: number, id: number, page: Pagination & { after?: number }) {
   const [found, rows] = await db.batch([
     db.select({ id: conversations.id }).from(conversations).where(ownedBy(userId, id)).limit(1),
-    ownedMessages(db, userId, id).orderBy(asc(messages.id)).limit(page.limit).offset(page.offset),
+    ownedMessages(db, userId, id, page.after === undefined ? undefined : gt(messages.id, page.after))
+      .orderBy(asc(messages.id))
+      .limit(page.limit)
+      .offset(page.offset),
   ]);
   return found.length ? rows : undefined;
 }
 
-function ownedMessages(db: Database, userId: number, id: number) {
+function ownedMessages(db: Database, userId: number, id: number, also?: SQL) {
   return db
     .select(getTableColumns(messages))
     .from(messages)
     .innerJoin(conversations, eq(conversations.id, messages.conversationId))
-    .where(and(eq(messages.conversationId, id), eq(conversations.userId, userId)))
+    .where(and(eq(messages.conversationId, id), eq(conversations.userId, userId), also))
     .$dynamic();
 }
 

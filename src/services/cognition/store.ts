@@ -2,10 +2,11 @@
  * Workflow rows: what the API shows of a Cloudflare Workflows instance (status, trace, result), and
  * per-user memory. Every read and change is scoped to the owner; someone else's workflow is a 404.
  */
-import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, inArray, sql } from "drizzle-orm";
 import { type WorkflowInput, workflowMemory, workflowSteps, workflows } from "../../db/schema/index.ts";
 import type { Database } from "../../lib/db.ts";
 import { conflict, notFound } from "../../lib/errors.ts";
+import { beforeTime, microsText, type TimeCursor } from "../../lib/time-cursor.ts";
 
 export type WorkflowRow = typeof workflows.$inferSelect;
 export type StepRow = typeof workflowSteps.$inferSelect;
@@ -50,22 +51,28 @@ export async function workflowWithSteps(db: Database, userId: number, id: string
   return { workflow: row, steps: steps.map((s) => s.workflow_steps) };
 }
 
+/**
+ * My workflows, newest first, ties by id (newest first too, so one row comparison pages them):
+ * `before` is a keyset cursor (the last workflow's created_at to the microsecond and its id) on
+ * workflows_user_created_id_idx; `offset` the older paging. Each row carries `cursorAt`.
+ */
 export function listWorkflows(
   db: Database,
   userId: number,
-  f: { kind?: WorkflowKind; active?: boolean; limit: number; offset: number },
+  f: { kind?: WorkflowKind; active?: boolean; limit: number; offset: number; before?: TimeCursor },
 ) {
   return db
-    .select()
+    .select({ ...getTableColumns(workflows), cursorAt: microsText(workflows.createdAt) })
     .from(workflows)
     .where(
       and(
         eq(workflows.userId, userId),
         f.kind ? eq(workflows.kind, f.kind) : undefined,
         f.active ? inArray(workflows.status, [...ACTIVE]) : undefined,
+        f.before && beforeTime(workflows.createdAt, workflows.id, f.before, "uuid"),
       ),
     )
-    .orderBy(desc(workflows.createdAt), workflows.id)
+    .orderBy(desc(workflows.createdAt), desc(workflows.id))
     .limit(f.limit)
     .offset(f.offset);
 }

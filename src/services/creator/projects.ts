@@ -1,8 +1,9 @@
-import { and, asc, count, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, getTableColumns, inArray, sql } from "drizzle-orm";
 import { creativeProjectAssets, creativeProjects, files, type RevenueStream } from "../../db/schema/index.ts";
 import type { CreatorStatus } from "../../lib/constants.ts";
 import type { Database } from "../../lib/db.ts";
 import { conflict, notFound } from "../../lib/errors.ts";
+import { beforeTime, microsText, type TimeCursor } from "../../lib/time-cursor.ts";
 
 /**
  * Creator Studio projects, each its user's (another user's project is a 404), with revenue streams
@@ -75,21 +76,29 @@ export async function getProject(db: Database, userId: number, id: number) {
   return projectJson(row, (await assetsOf(db, [row.id])).get(row.id) ?? []);
 }
 
+/**
+ * My projects, last changed first (what a studio shows), ties by id: `before` is a keyset cursor
+ * (the last project's updated_at to the microsecond and its id) on
+ * creative_projects_user_updated_id_idx; `offset` the older paging. A project edited during a walk
+ * moves to the head: it comes at most once (not again if already passed; a fresh walk shows it
+ * first), every project not edited meanwhile exactly once. `last` is the page's last cursor.
+ */
 export async function listProjects(
   db: Database,
   userId: number,
-  q: { status?: string; type?: string; limit: number; offset: number },
+  q: { status?: string; type?: string; limit: number; offset: number; before?: TimeCursor },
 ) {
   const where = and(
     eq(creativeProjects.userId, userId),
     q.status ? eq(creativeProjects.status, q.status) : undefined,
     q.type ? eq(creativeProjects.type, q.type) : undefined,
   );
+  const below = q.before && beforeTime(creativeProjects.updatedAt, creativeProjects.id, q.before, "int");
   const [rows, [total]] = await db.batch([
     db
-      .select()
+      .select({ ...getTableColumns(creativeProjects), cursorAt: microsText(creativeProjects.updatedAt) })
       .from(creativeProjects)
-      .where(where)
+      .where(and(where, below))
       .orderBy(desc(creativeProjects.updatedAt), desc(creativeProjects.id))
       .limit(q.limit)
       .offset(q.offset),
@@ -99,7 +108,12 @@ export async function listProjects(
     db,
     rows.map((r) => r.id),
   );
-  return { projects: rows.map((r) => projectJson(r, assets.get(r.id) ?? [])), total: total?.n ?? 0 };
+  const last = rows.at(-1);
+  return {
+    projects: rows.map((r) => projectJson(r, assets.get(r.id) ?? [])),
+    total: total?.n ?? 0,
+    last: last && { at: last.cursorAt, id: String(last.id) },
+  };
 }
 
 export async function updateProject(db: Database, userId: number, id: number, patch: Partial<ProjectInput>) {

@@ -1,8 +1,9 @@
-import { and, count, desc, eq, inArray, lt, sql } from "drizzle-orm";
+import { and, count, desc, eq, getTableColumns, inArray, lt, sql } from "drizzle-orm";
 import { deviceCommands } from "../../db/schema/index.ts";
 import type { DeviceCommandAction, DeviceCommandStatus } from "../../lib/constants.ts";
 import type { Database } from "../../lib/db.ts";
 import { conflict } from "../../lib/errors.ts";
+import { beforeTime, microsText, type TimeCursor } from "../../lib/time-cursor.ts";
 import { getDevice } from "./registry.ts";
 
 /**
@@ -53,20 +54,26 @@ export async function queueCommand(
   return row!;
 }
 
+/**
+ * A device's commands, newest first: `before` is a keyset cursor (the last command's created_at to
+ * the microsecond and its id) on device_commands_device_created_id_idx; `offset` the older paging.
+ * Each row carries `cursorAt`, its created_at as the cursor needs it; the total is the filter's.
+ */
 export async function listCommands(
   db: Database,
   userId: number,
   deviceId: string,
-  q: { status?: DeviceCommandStatus; limit: number; offset: number },
+  q: { status?: DeviceCommandStatus; limit: number; offset: number; before?: TimeCursor },
 ) {
   const device = await getDevice(db, userId, deviceId);
   await expireCommandsStatement(db, device.id);
   const where = and(eq(deviceCommands.deviceId, device.id), q.status ? eq(deviceCommands.status, q.status) : undefined);
+  const below = q.before && beforeTime(deviceCommands.createdAt, deviceCommands.id, q.before, "uuid");
   const [rows, [total]] = await db.batch([
     db
-      .select()
+      .select({ ...getTableColumns(deviceCommands), cursorAt: microsText(deviceCommands.createdAt) })
       .from(deviceCommands)
-      .where(where)
+      .where(and(where, below))
       .orderBy(desc(deviceCommands.createdAt), desc(deviceCommands.id))
       .limit(q.limit)
       .offset(q.offset),

@@ -2,6 +2,7 @@ import { and, asc, count, desc, eq } from "drizzle-orm";
 import { transactions, users, vaultEntries, vaultEvents } from "../../db/schema/index.ts";
 import type { Database } from "../../lib/db.ts";
 import { notFound } from "../../lib/errors.ts";
+import { beforeTime, microsText, type TimeCursor } from "../../lib/time-cursor.ts";
 import { canonicalText, hashCanonical } from "./canonical.ts";
 
 export type EntryRow = Omit<typeof vaultEntries.$inferSelect, "searchVector"> & {
@@ -70,13 +71,26 @@ export async function getEntry(db: Database, userId: number, id: string): Promis
   return row;
 }
 
-export async function listEntries(db: Database, userId: number, page: number, perPage: number) {
+/**
+ * My entries, newest first: `before` is a keyset cursor (the last entry's created_at to the
+ * microsecond and its id) on vault_entries_user_created_id_idx; `page` the older offset paging.
+ * Each row carries `cursorAt`, its created_at as the cursor needs it.
+ */
+export async function listEntries(
+  db: Database,
+  userId: number,
+  q: { page: number; perPage: number; before?: TimeCursor },
+) {
+  const below = q.before && beforeTime(vaultEntries.createdAt, vaultEntries.id, q.before, "uuid");
   const [rows, [total]] = await db.batch([
-    select(db)
-      .where(eq(vaultEntries.userId, userId))
+    db
+      .select({ ...columns, cursorAt: microsText(vaultEntries.createdAt) })
+      .from(vaultEntries)
+      .leftJoin(transactions, eq(transactions.transactionHash, vaultEntries.anchorTxHash))
+      .where(and(eq(vaultEntries.userId, userId), below))
       .orderBy(desc(vaultEntries.createdAt), desc(vaultEntries.id))
-      .limit(perPage)
-      .offset((page - 1) * perPage),
+      .limit(q.perPage)
+      .offset(q.before ? 0 : (q.page - 1) * q.perPage),
     db.select({ n: count() }).from(vaultEntries).where(eq(vaultEntries.userId, userId)),
   ]);
   return { rows, total: total?.n ?? 0 };

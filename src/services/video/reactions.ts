@@ -1,4 +1,4 @@
-import { and, eq, or, sql } from "drizzle-orm";
+import { and, eq, gt, or, sql } from "drizzle-orm";
 import { users, videoComments, videoLikes, videos } from "../../db/schema/index.ts";
 import type { Database } from "../../lib/db.ts";
 import { notFound } from "../../lib/errors.ts";
@@ -87,7 +87,7 @@ export async function listVideoComments(
   db: Database,
   viewerId: number,
   videoId: number,
-  page: Pagination,
+  page: Pagination & { after?: number },
 ): Promise<VideoCommentRow[]> {
   const [video, rows] = await db.batch([
     db
@@ -95,7 +95,13 @@ export async function listVideoComments(
       .from(videos)
       .where(and(eq(videos.id, videoId), videoVisibleTo(viewerId))),
     selectComments(db)
-      .where(eq(videoComments.videoId, videoId))
+      // `after`: keyset on video_comments_video_id_idx (video_id, id).
+      .where(
+        and(
+          eq(videoComments.videoId, videoId),
+          page.after === undefined ? undefined : gt(videoComments.id, page.after),
+        ),
+      )
       .orderBy(videoComments.id)
       .limit(page.limit)
       .offset(page.offset),

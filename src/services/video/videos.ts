@@ -1,4 +1,4 @@
-import { and, desc, eq, or, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, lt, or, type SQL, sql } from "drizzle-orm";
 import { users, videoLikes, videos, videoViews } from "../../db/schema/index.ts";
 import type { Database } from "../../lib/db.ts";
 import { notFound } from "../../lib/errors.ts";
@@ -41,7 +41,13 @@ export type VideoInput = {
 };
 
 export const VIDEO_SORTS = ["newest", "most_viewed"] as const;
-export type VideoListQuery = Pagination & { category?: string; tag?: string; sort: (typeof VIDEO_SORTS)[number] };
+export type VideoListQuery = Pagination & {
+  category?: string;
+  tag?: string;
+  sort: (typeof VIDEO_SORTS)[number];
+  /** Keyset cursor: the last video's id (newest), with its views_count (most_viewed). */
+  before?: { views?: number; id: number };
+};
 
 export const videoNotFound = () => notFound("Video not found");
 
@@ -84,6 +90,15 @@ export function listVideos(db: Database, viewerId: number, q: VideoListQuery): P
   if (q.category) filters.push(sql`lower(${videos.category}) = ${q.category.toLowerCase()}`);
   if (q.tag) filters.push(sql`${videos.tags} @> array[${q.tag}]::text[]`);
   const order = q.sort === "most_viewed" ? [desc(videos.viewsCount), desc(videos.id)] : [desc(videos.id)];
+  // Keyset: below the cursor in the list's order, on videos_public_most_viewed_idx (views_count, id)
+  // or videos_public_newest_idx (id). A video viewed during a walk may move up past the cursor: it
+  // comes at most once.
+  if (q.before)
+    filters.push(
+      q.sort === "most_viewed"
+        ? sql`(${videos.viewsCount}, ${videos.id}) < (${q.before.views ?? 0}::int, ${q.before.id}::int)`
+        : lt(videos.id, q.before.id),
+    );
   return selectVideos(db, viewerId)
     .where(and(...filters))
     .orderBy(...order)
@@ -91,10 +106,14 @@ export function listVideos(db: Database, viewerId: number, q: VideoListQuery): P
     .offset(q.offset);
 }
 
-/** My videos, private ones included, newest first. */
-export function listMyVideos(db: Database, userId: number, page: Pagination): Promise<VideoRow[]> {
+/** My videos, private ones included, newest first (`before`: keyset on videos_user_id_idx). */
+export function listMyVideos(
+  db: Database,
+  userId: number,
+  page: Pagination & { before?: number },
+): Promise<VideoRow[]> {
   return selectVideos(db, userId)
-    .where(eq(videos.userId, userId))
+    .where(and(eq(videos.userId, userId), page.before === undefined ? undefined : lt(videos.id, page.before)))
     .orderBy(desc(videos.id))
     .limit(page.limit)
     .offset(page.offset);

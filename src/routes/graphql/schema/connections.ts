@@ -5,23 +5,25 @@ import { builder } from "./builder.ts";
 
 /**
  * Relay-style connections. Cursors are opaque to clients. Underneath they carry the REST service's
- * position: the last key for keyset-paged lists (feed, posts, mailbox, transactions, notifications; blocks by height),
- * an offset for the rest (`k:<id>` or `o:<offset>`), so a GraphQL page is exactly a REST page.
+ * position: the last key for keyset-paged lists (`k:<id>`: feed, posts, mailbox, transactions,
+ * notifications; blocks by height), the REST list's own cursor where it is not a number (`c:<cursor>`:
+ * conversations, messages, videos, comments, files), so a GraphQL page is exactly a REST page and
+ * costs the same at any depth.
  */
 export const MAX_PAGE_SIZE = 50;
 export const DEFAULT_PAGE_SIZE = 20;
 
 export type Page<T> = { nodes: T[]; cursors: string[]; hasNextPage: boolean };
 
-const encode = (kind: "o" | "k", n: number) => btoa(`${kind}:${n}`).replaceAll("=", "");
-function decode(kind: "o" | "k", cursor: string): number {
+const encode = (kind: "k", n: number) => btoa(`${kind}:${n}`).replaceAll("=", "");
+function decode(kind: "k", cursor: string): number {
   let text = "";
   try {
     text = atob(cursor);
   } catch {
     /* not base64: refused below */
   }
-  const match = /^([ok]):(\d{1,15})$/.exec(text);
+  const match = /^(k):(\d{1,15})$/.exec(text);
   if (!match || match[1] !== kind)
     throw unprocessable("after: not a cursor this connection handed out", [
       { path: "after", message: "invalid cursor" },
@@ -31,7 +33,7 @@ function decode(kind: "o" | "k", cursor: string): number {
 
 const PageArgs = z.object({
   first: z.number().int().min(1, "first must be at least 1").max(MAX_PAGE_SIZE, `first is limited to ${MAX_PAGE_SIZE}`),
-  after: z.string().max(64).nullish(),
+  after: z.string().max(4_000).nullish(),
 });
 
 function pageArgs(args: { first?: number | null; after?: string | null }) {
@@ -43,18 +45,6 @@ function pageArgs(args: { first?: number | null; after?: string | null }) {
     ]);
   }
   return parsed.data;
-}
-
-/** A page from an offset-paged service: asks for one row more than `first` to know whether more follow. */
-export async function offsetPage<T>(
-  args: { first?: number | null; after?: string | null },
-  load: (page: { limit: number; offset: number }) => Promise<T[]>,
-): Promise<Page<T>> {
-  const { first, after } = pageArgs(args);
-  const offset = after ? decode("o", after) : 0;
-  const rows = await load({ limit: first + 1, offset });
-  const nodes = rows.slice(0, first);
-  return { nodes, cursors: nodes.map((_, i) => encode("o", offset + i + 1)), hasNextPage: rows.length > first };
 }
 
 /**
@@ -81,6 +71,46 @@ export async function keysetPage<T>(
   const nodes = rows.slice(0, first);
   return { nodes, cursors: nodes.map((n) => encode("k", keyOf(n))), hasNextPage: rows.length > first };
 }
+
+const invalidCursor = () =>
+  unprocessable("after: not a cursor this connection handed out", [{ path: "after", message: "invalid cursor" }]);
+const encodeKey = (key: string) => btoa(`c:${key}`).replaceAll("=", "");
+function decodeKey(cursor: string): string | null {
+  try {
+    const text = atob(cursor);
+    return text.startsWith("c:") ? text.slice(2) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A page from a keyset-paged service whose cursor is the REST list's own (`keyOf` the last node: a
+ * time or name cursor, `<thread>.<id>`, an id read forward); `parse` turns it back into the
+ * service's, null when it is not one this API handed out (a 422).
+ */
+export async function cursorPage<T, C>(
+  args: { first?: number | null; after?: string | null },
+  load: (page: { limit: number; offset: 0; cursor?: C }) => Promise<T[]>,
+  keyOf: (node: T) => string,
+  parse: (key: string) => C | null,
+): Promise<Page<T>> {
+  const { first, after } = pageArgs(args);
+  let cursor: C | undefined;
+  if (after) {
+    const key = decodeKey(after);
+    const parsed = key === null ? null : parse(key);
+    if (parsed === null) throw invalidCursor();
+    cursor = parsed;
+  }
+  const rows = await load({ limit: first + 1, offset: 0, ...(cursor === undefined ? {} : { cursor }) });
+  const nodes = rows.slice(0, first);
+  return { nodes, cursors: nodes.map((n) => encodeKey(keyOf(n))), hasNextPage: rows.length > first };
+}
+
+/** A positive integer id as a cursor key (messages, comments read forward; videos newest first). */
+export const parseId = (key: string): number | null =>
+  /^[1-9][0-9]{0,9}$/.test(key) && Number(key) <= 2_147_483_647 ? Number(key) : null;
 
 export const connectionArgs = builder.args((t) => ({
   first: t.int({ description: `Page size, 1–${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE})` }),

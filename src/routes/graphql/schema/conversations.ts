@@ -1,4 +1,5 @@
 import { MESSAGE_ROLES } from "../../../lib/constants.ts";
+import { decodeTimeCursor, encodeTimeCursor } from "../../../lib/time-cursor.ts";
 import {
   type ConversationRow,
   conversationNotFound,
@@ -8,7 +9,7 @@ import {
   type MessageRow,
 } from "../../../services/ai-chat/conversations.ts";
 import { builder } from "./builder.ts";
-import { connection, connectionArgs, offsetPage } from "./connections.ts";
+import { connection, connectionArgs, cursorPage, parseId } from "./connections.ts";
 import { viewer } from "./context.ts";
 import { id } from "./inputs.ts";
 import { MeRef } from "./me.ts";
@@ -45,11 +46,16 @@ const ConversationRef = builder.objectRef<ConversationRow>("Conversation").imple
       description: "Oldest first",
       args: connectionArgs,
       resolve: (conv, args, ctx) =>
-        offsetPage(args, async (page) => {
-          const rows = await listMessages(ctx.db, viewer(ctx), conv.id, page);
-          if (!rows) throw conversationNotFound(); // deleted while the query ran
-          return rows;
-        }),
+        cursorPage(
+          args,
+          async (page) => {
+            const rows = await listMessages(ctx.db, viewer(ctx), conv.id, { ...page, after: page.cursor });
+            if (!rows) throw conversationNotFound(); // deleted while the query ran
+            return rows;
+          },
+          (m) => String(m.id),
+          parseId,
+        ),
     }),
   }),
 });
@@ -60,7 +66,13 @@ builder.objectField(MeRef, "conversations", (t) =>
     type: ConversationConnection,
     description: "My AI chat conversations, most recently active first",
     args: connectionArgs,
-    resolve: (u, args, ctx) => offsetPage(args, (page) => listConversations(ctx.db, u.id, page)),
+    resolve: (u, args, ctx) =>
+      cursorPage(
+        args,
+        (page) => listConversations(ctx.db, u.id, { ...page, before: page.cursor }),
+        (c) => encodeTimeCursor({ at: c.cursorAt, id: String(c.id) }),
+        (key: string) => decodeTimeCursor(key, "int"),
+      ),
   }),
 );
 

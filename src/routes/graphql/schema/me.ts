@@ -1,4 +1,5 @@
 import { ApiError, unauthorized } from "../../../lib/errors.ts";
+import { decodeNameCursor, encodeNameCursor } from "../../../lib/name-cursor.ts";
 import { findUserView, type UserView } from "../../../services/auth/users.ts";
 import { listFolders, type FolderRow as MailFolderRow } from "../../../services/email/folders.ts";
 import { listMailbox, type MailRow } from "../../../services/email/messages.ts";
@@ -7,7 +8,7 @@ import { type FileRow, listFiles } from "../../../services/files/rows.ts";
 import { listNotifications, type NotificationRow, unreadCount } from "../../../services/notifications/notifications.ts";
 import { builder } from "./builder.ts";
 import { myTransactions, myWallet, TransactionConnection, WalletRef } from "./chain.ts";
-import { connection, connectionArgs, keysetPage, offsetPage } from "./connections.ts";
+import { connection, connectionArgs, cursorPage, keysetPage } from "./connections.ts";
 import { viewer } from "./context.ts";
 import { id } from "./inputs.ts";
 
@@ -137,7 +138,13 @@ export const MeRef = builder.objectRef<UserView>("Me").implement({
       resolve: async (u, args, ctx) => {
         const folderId = args.folderId == null ? null : id(args.folderId, "folderId");
         if (folderId !== null) await getFolder(ctx.db, u.id, folderId); // someone else's folder: 404
-        return offsetPage(args, (page) => listFiles(ctx.db, u.id, folderId, page));
+        // The REST list's cursor (by name): an opaque name cursor.
+        return cursorPage(
+          args,
+          (page) => listFiles(ctx.db, u.id, folderId, { ...page, after: page.cursor }),
+          (f) => encodeNameCursor({ name: f.nameKey, id: f.id }),
+          decodeNameCursor,
+        );
       },
     }),
   }),

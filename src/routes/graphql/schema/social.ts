@@ -5,7 +5,7 @@ import { listComments } from "../../../services/social/comments.ts";
 import { getProfile, type ProfileRow } from "../../../services/social/people.ts";
 import { type FeedRow, getPost, listFeed, listUserPosts, type PostRow } from "../../../services/social/posts.ts";
 import { builder } from "./builder.ts";
-import { connection, connectionArgs, keysetPage, offsetPage, type Page } from "./connections.ts";
+import { connection, connectionArgs, cursorPage, keysetPage, type Page } from "./connections.ts";
 import { type GraphQLContext, viewer } from "./context.ts";
 import { id } from "./inputs.ts";
 
@@ -69,8 +69,20 @@ export const PostRef = builder.objectRef<PostRow & { feedReason?: FeedRow["feedR
       args: connectionArgs,
       resolve: async (p, args, ctx): Promise<Page<CommentRow>> => {
         const me = viewer(ctx); // REST's comment list is for signed-in users too
-        if (args.after) return offsetPage(args, (page) => listComments(ctx.db, me, p.id, page));
-        return offsetPage(args, (page) => ctx.loaders.firstComments(page.limit).load(p.id));
+        // The REST list's cursor, `<thread>.<id>`; a first page comes from the batched loader.
+        return cursorPage(
+          args,
+          (page) =>
+            page.cursor
+              ? listComments(ctx.db, me, p.id, { ...page, after: page.cursor })
+              : ctx.loaders.firstComments(page.limit).load(p.id),
+          (c) => `${c.parentId ?? c.id}.${c.id}`,
+          (key: string) => {
+            const m = /^([1-9][0-9]{0,9})\.([1-9][0-9]{0,9})$/.exec(key);
+            const [thread, id] = [Number(m?.[1]), Number(m?.[2])];
+            return m && thread <= 2_147_483_647 && id <= 2_147_483_647 ? { thread, id } : null;
+          },
+        );
       },
     }),
   }),

@@ -3,7 +3,7 @@ import { listVideoComments } from "../../../services/video/reactions.ts";
 import { findVideo, listVideos, VIDEO_SORTS, type VideoRow } from "../../../services/video/videos.ts";
 import { VideoListQuery } from "../../video/video.schemas.ts";
 import { builder } from "./builder.ts";
-import { connection, connectionArgs, offsetPage } from "./connections.ts";
+import { connection, connectionArgs, cursorPage, parseId } from "./connections.ts";
 import { viewer } from "./context.ts";
 import { id, parseInput } from "./inputs.ts";
 import { UserRef, userById } from "./social.ts";
@@ -52,7 +52,13 @@ const VideoRef = builder.objectRef<VideoRow>("Video").implement({
       type: VideoCommentConnection,
       description: "Oldest first (as GET /api/video/{id}/comments)",
       args: connectionArgs,
-      resolve: (v, args, ctx) => offsetPage(args, (page) => listVideoComments(ctx.db, viewer(ctx), v.id, page)),
+      resolve: (v, args, ctx) =>
+        cursorPage(
+          args,
+          (page) => listVideoComments(ctx.db, viewer(ctx), v.id, { ...page, after: page.cursor }),
+          (c) => String(c.id),
+          parseId,
+        ),
     }),
   }),
 });
@@ -77,7 +83,21 @@ builder.queryFields((t) => ({
         tag: args.tag ?? undefined,
         sort: args.sort ?? undefined,
       });
-      return offsetPage(args, (page) => listVideos(ctx.db, me, { ...filter, ...page }));
+      // The REST list's cursor: `<id>` newest first, `<views_count>.<id>` most viewed.
+      const mostViewed = filter.sort === "most_viewed";
+      return cursorPage(
+        args,
+        (page) => listVideos(ctx.db, me, { ...filter, limit: page.limit, offset: 0, before: page.cursor }),
+        (v) => (mostViewed ? `${v.viewsCount}.${v.id}` : String(v.id)),
+        (key: string) => {
+          const [a, b] = key.split(".");
+          const views = mostViewed ? Number(a) : undefined;
+          const id = parseId((mostViewed ? b : a) ?? "");
+          if (id === null || key.split(".").length !== (mostViewed ? 2 : 1)) return null;
+          if (views !== undefined && !(/^(0|[1-9][0-9]{0,9})$/.test(a!) && views <= 2_147_483_647)) return null;
+          return views === undefined ? { id } : { views, id };
+        },
+      );
     },
   }),
   video: t.field({
