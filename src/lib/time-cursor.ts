@@ -8,8 +8,8 @@
  * the id after it.
  */
 
-import { z } from "@hono/zod-openapi";
 import { type SQL, type SQLWrapper, sql } from "drizzle-orm";
+import { cursorParam } from "./cursor-param.ts";
 
 export type IdKind = "uuid" | "int";
 export type TimeCursor = { at: string; id: string };
@@ -59,18 +59,10 @@ export function decodeTimeCursor(s: string, kind: IdKind): TimeCursor | null {
  * hand out is a 422 in the problem format, never a 500 from PostgreSQL.
  */
 export function timeCursorParam(kind: IdKind, items: string) {
-  return z
-    .string()
-    .max(200)
-    .optional()
-    .transform((v, ctx) => {
-      if (v === undefined) return undefined;
-      const cursor = decodeTimeCursor(v, kind);
-      if (!cursor) ctx.addIssue({ code: "custom", message: "before is not a cursor this API handed out" });
-      return cursor ?? undefined;
-    })
-    .openapi({
-      type: "string",
-      description: `Keyset cursor, opaque: the X-Next-Cursor header of the previous page; this page holds the ${items}. Flat cost at any depth, stable while new ones arrive; prefer it to offset paging`,
-    });
+  return cursorParam(
+    "before",
+    (v) => decodeTimeCursor(v, kind),
+    `Keyset cursor, opaque: the X-Next-Cursor header of the previous page; this page holds the ${items}. Flat cost at any depth, stable while new ones arrive; prefer it to offset paging`,
+    200,
+  );
 }

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { cursorParam } from "../../lib/cursor-param.ts";
 import { decodeNameCursor, encodeNameCursor } from "../../lib/name-cursor.ts";
 import { PaginationQuery } from "../../lib/pagination.ts";
 import { timeCursorParam } from "../../lib/time-cursor.ts";
@@ -37,22 +38,14 @@ const Category = z
 
 export const ListAgentsQuery = PaginationQuery.extend({
   category: Category.optional(),
-  after: z
-    .string()
-    .max(2_000)
-    .optional()
-    .transform((v, ctx) => {
-      if (v === undefined) return undefined;
+  after: cursorParam(
+    "after",
+    (v) => {
       const c = decodeNameCursor(v);
-      const place = c && /^[01]:/.test(c.name) ? { mine: c.name[0] === "1", name: c.name.slice(2), id: c.id } : null;
-      if (!place) ctx.addIssue({ code: "custom", message: "after is not a cursor this API handed out" });
-      return place ?? undefined;
-    })
-    .openapi({
-      type: "string",
-      description:
-        "Keyset cursor, opaque: the X-Next-Cursor header of the previous page; this page holds the agents after it (built-ins first, then mine, by name). Stable while agents are added or removed; prefer it to `offset`",
-    }),
+      return c && /^[01]:/.test(c.name) ? { mine: c.name[0] === "1", name: c.name.slice(2), id: c.id } : null;
+    },
+    "Keyset cursor, opaque: the X-Next-Cursor header of the previous page; this page holds the agents after it (built-ins first, then mine, by name). Stable while agents are added or removed; prefer it to `offset`",
+  ),
 });
 /** The cursor of an agent in the list's order (see ListAgentsQuery's `after`). */
 export const agentCursor = (a: AgentRow) =>

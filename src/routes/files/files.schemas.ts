@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { cursorParam } from "../../lib/cursor-param.ts";
 import { decodeNameCursor } from "../../lib/name-cursor.ts";
 import { PaginationQuery } from "../../lib/pagination.ts";
 import { idParam } from "../../lib/params.ts";
@@ -35,21 +36,11 @@ export const TokenParams = z.object({
 export const FolderQuery = z.object({ parent_id: folderQueryId });
 export const FilesQuery = PaginationQuery.extend({
   folder_id: folderQueryId,
-  after: z
-    .string()
-    .max(2_000)
-    .optional()
-    .transform((v, ctx) => {
-      if (v === undefined) return undefined;
-      const cursor = decodeNameCursor(v);
-      if (!cursor) ctx.addIssue({ code: "custom", message: "after is not a cursor this API handed out" });
-      return cursor ?? undefined;
-    })
-    .openapi({
-      type: "string",
-      description:
-        "Keyset cursor: only files after this one in name order (the X-Next-Cursor header of the previous page). Stable while files are added or removed; prefer it to `offset`",
-    }),
+  after: cursorParam(
+    "after",
+    decodeNameCursor,
+    "Keyset cursor: only files after this one in name order (the X-Next-Cursor header of the previous page). Stable while files are added or removed; prefer it to `offset`",
+  ),
 });
 export const UploadQuery = z.object({ folder_id: folderQueryId });
 export const StreamQuery = z.object({ name: Name, folder_id: folderQueryId });
