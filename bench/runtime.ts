@@ -125,10 +125,21 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
  * during computation, so performance.now() measures it. `inspect` opens the inspector (profiling).
  */
 export function startupProbe(script: string, settings: WranglerSettings, opts: { inspect?: boolean } = {}): Miniflare {
-  const wrapper = `export default { async fetch() {
+  // With \`?paths=/a,/b\`, also times the Worker's first request to each path, in order, then the
+  // first path again (warm): what a new isolate's first requests pay on top of the import.
+  const wrapper = `export default { async fetch(request, env, ctx) {
     const t0 = performance.now();
-    await import("./${basename(script)}");
-    return Response.json({ ms: performance.now() - t0 });
+    const worker = (await import("./${basename(script)}")).default;
+    const ms = performance.now() - t0;
+    const paths = new URL(request.url).searchParams.get("paths")?.split(",").filter(Boolean) ?? [];
+    const requests = [];
+    for (const path of [...paths, ...paths.slice(0, 1)]) {
+      const t = performance.now();
+      const res = await worker.fetch(new Request("http://probe" + path), env, ctx);
+      await res.arrayBuffer();
+      requests.push({ path, ms: performance.now() - t });
+    }
+    return Response.json({ ms, requests });
   } };`;
   return new Miniflare(
     convertV4MiniflareOptions({

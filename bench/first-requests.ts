@@ -1,0 +1,45 @@
+/**
+ * `node bench/first-requests.ts [bundle.js]`: what a new isolate pays before and during its first
+ * requests. Route modules load on the first request for their paths (src/routes/route-families.ts),
+ * so start-up alone (the bench's start-up row) does not show it: this imports the bundle in a fresh
+ * workerd (runtime.ts startupProbe), then times the first request to each of PATHS in order and the
+ * first path once more (warm). No bindings are given: every request answers the configuration's 500
+ * problem after the app for its path is built, which is the part measured. SAMPLES runtimes (default
+ * 7); prints medians.
+ */
+import { mkdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { buildApi } from "./build.ts";
+import { readWranglerSettings, startupProbe } from "./runtime.ts";
+
+const PATHS = (
+  process.env.PATHS ?? "/api/auth/me,/api/social/feed,/api/blockchain/transactions,/api/openapi.json"
+).split(",");
+const samples = Number(process.env.SAMPLES ?? 7);
+const dir = join(import.meta.dirname, "results", ".build-first-requests");
+let script = process.argv[2];
+if (!script) {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  script = (await buildApi(dir)).path;
+}
+const settings = readWranglerSettings();
+const rows = new Map<string, number[]>();
+const add = (label: string, ms: number) => rows.set(label, [...(rows.get(label) ?? []), ms]);
+for (let i = 0; i < samples; i++) {
+  const mf = startupProbe(script, settings);
+  try {
+    const url = new URL(await mf.unsafeGetDirectURL());
+    url.searchParams.set("paths", PATHS.join(","));
+    const res = await fetch(url);
+    if (!res.ok) throw new Error(`probe answered ${res.status}: ${await res.text()}`);
+    const { ms, requests } = (await res.json()) as { ms: number; requests: { path: string; ms: number }[] };
+    add("import (start-up)", ms);
+    requests.forEach((r, j) => add(j < PATHS.length ? `first ${r.path}` : `again ${r.path} (warm)`, r.ms));
+  } finally {
+    await mf.dispose();
+  }
+}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+for (const [label, xs] of rows) console.log(`${median(xs).toFixed(1).padStart(8)} ms  ${label}`);
+if (!process.argv[2]) rmSync(dir, { recursive: true, force: true });
