@@ -9,37 +9,55 @@
  */
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { buildApi } from "./build.ts";
+import type { WranglerSettings } from "./runtime.ts";
 import { readWranglerSettings, startupProbe } from "./runtime.ts";
 
-const PATHS = (
-  process.env.PATHS ?? "/api/auth/me,/api/social/feed,/api/blockchain/transactions,/api/openapi.json"
-).split(",");
-const samples = Number(process.env.SAMPLES ?? 7);
-const dir = join(import.meta.dirname, "results", ".build-first-requests");
-let script = process.argv[2];
-if (!script) {
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  script = (await buildApi(dir)).path;
-}
-const settings = readWranglerSettings();
-const rows = new Map<string, number[]>();
-const add = (label: string, ms: number) => rows.set(label, [...(rows.get(label) ?? []), ms]);
-for (let i = 0; i < samples; i++) {
-  const mf = startupProbe(script, settings);
-  try {
-    const url = new URL(await mf.unsafeGetDirectURL());
-    url.searchParams.set("paths", PATHS.join(","));
-    const res = await fetch(url);
-    if (!res.ok) throw new Error(`probe answered ${res.status}: ${await res.text()}`);
-    const { ms, requests } = (await res.json()) as { ms: number; requests: { path: string; ms: number }[] };
-    add("import (start-up)", ms);
-    requests.forEach((r, j) => add(j < PATHS.length ? `first ${r.path}` : `again ${r.path} (warm)`, r.ms));
-  } finally {
-    await mf.dispose();
+export const FIRST_REQUEST_PATHS = [
+  "/api/auth/me",
+  "/api/social/feed",
+  "/api/blockchain/transactions",
+  "/api/openapi.json",
+];
+
+/** Median ms per step: "import (start-up)", "first <path>" for each path in order, "again <path> (warm)". */
+export async function measureFirstRequests(
+  script: string,
+  settings: WranglerSettings,
+  paths: readonly string[] = FIRST_REQUEST_PATHS,
+  samples = 7,
+): Promise<Array<{ label: string; ms: number }>> {
+  const rows = new Map<string, number[]>();
+  const add = (label: string, ms: number) => rows.set(label, [...(rows.get(label) ?? []), ms]);
+  for (let i = 0; i < samples; i++) {
+    const mf = startupProbe(script, settings);
+    try {
+      const url = new URL(await mf.unsafeGetDirectURL());
+      url.searchParams.set("paths", paths.join(","));
+      const res = await fetch(url);
+      if (!res.ok) throw new Error(`probe answered ${res.status}: ${await res.text()}`);
+      const { ms, requests } = (await res.json()) as { ms: number; requests: { path: string; ms: number }[] };
+      add("import (start-up)", ms);
+      requests.forEach((r, j) => add(j < paths.length ? `first ${r.path}` : `again ${r.path} (warm)`, r.ms));
+    } finally {
+      await mf.dispose();
+    }
   }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  return [...rows].map(([label, xs]) => ({ label, ms: median(xs) }));
 }
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-for (const [label, xs] of rows) console.log(`${median(xs).toFixed(1).padStart(8)} ms  ${label}`);
-if (!process.argv[2]) rmSync(dir, { recursive: true, force: true });
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const dir = join(import.meta.dirname, "results", ".build-first-requests");
+  let script = process.argv[2];
+  if (!script) {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    script = (await buildApi(dir)).path;
+  }
+  const paths = process.env.PATHS?.split(",") ?? FIRST_REQUEST_PATHS;
+  const rows = await measureFirstRequests(script, readWranglerSettings(), paths, Number(process.env.SAMPLES ?? 7));
+  for (const { label, ms } of rows) console.log(`${ms.toFixed(1).padStart(8)} ms  ${label}`);
+  if (!process.argv[2]) rmSync(dir, { recursive: true, force: true });
+}

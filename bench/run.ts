@@ -24,6 +24,7 @@ import { SAMPLE_WINDOW_BLOCKS, SAMPLE_WINDOWS } from "../src/services/chain/veri
 import { FEED_QUERY } from "../test/helpers/graphql-queries.ts";
 import { startBackends } from "./backends.ts";
 import { buildApi, buildFloor } from "./build.ts";
+import { FIRST_REQUEST_PATHS, measureFirstRequests } from "./first-requests.ts";
 import {
   clientMode,
   type LoadContext,
@@ -87,6 +88,9 @@ const floorStartup = await measureStartup(floorScript, settings, 3);
 log(
   `start-up (module evaluation in workerd): ${startup.median.toFixed(1)} ms (floor Worker ${floorStartup.median.toFixed(1)} ms)`,
 );
+// Route modules load on first use: what a new isolate's first requests add (first-requests.ts).
+const firstRequests = await measureFirstRequests(api.path, settings, FIRST_REQUEST_PATHS, 3);
+log(`a new isolate's first requests: ${firstRequests.map((r) => `${r.label} ${r.ms.toFixed(0)} ms`).join("; ")}`);
 
 // ---- backends and data ----
 const BCRYPT_ROUNDS = Number(settings.vars.BCRYPT_ROUNDS ?? 12);
@@ -620,6 +624,7 @@ const summary = {
   },
   bundle: { bytes: api.bytes, gzipBytes: api.gzipBytes, top: api.top },
   startupMs: { api: startup, floor: floorStartup },
+  firstRequestsMs: firstRequests,
   seed: {
     scale: SCALE,
     counts: data.users.length,
@@ -694,6 +699,7 @@ function extrasText(s: typeof summary): string {
       .map((t) => `${t.name} ${kib(t.bytes)} KiB`)
       .join(", ")}`,
     `start-up (module evaluation in workerd, median of 3): ${s.startupMs.api.median.toFixed(1)} ms (floor Worker: ${s.startupMs.floor.median.toFixed(1)} ms)`,
+    `a new isolate's first requests (median of 3): ${s.firstRequestsMs.map((r) => `${r.label} ${r.ms.toFixed(0)} ms`).join("; ")}`,
     `password check at bcrypt cost ${s.bcryptInWorkerdMs.cost} in workerd: ${Number(s.bcryptInWorkerdMs.median).toFixed(0)} ms (median of 5)`,
     `mining loop: ${m.rows.map((r) => `${r.name}: ${r.hashesPerSec.toLocaleString("en-US")} H/s`).join("; ")}`,
     `mining loop vs raw SHA-256 (best per-call WebCrypto): ${m.loopVsRawSha256}×`,
