@@ -1,6 +1,7 @@
 import type { Hono } from "hono";
 import { secureHeaders } from "hono/secure-headers";
 import type { MergeSchemaPath } from "hono/types";
+import { getPath } from "hono/utils/url";
 import type { ClientSchemaOf } from "./lib/client-types.ts";
 import { createRouter } from "./lib/create-router.ts";
 import { onError, onNotFound } from "./lib/errors.ts";
@@ -85,14 +86,6 @@ const loadRouters = async (names: readonly FamilyName[]) => {
 /** Every route module and the docs: what /api/openapi.json describes and scripts/openapi/build.ts writes. */
 export const createFullApp = async () => createApp(await loadRouters(FAMILY_NAMES), { docs: true });
 
-/** The path of a request URL without parsing it (as Hono's router does: scheme://host/path?query). */
-function pathOf(url: string): string {
-  const start = url.indexOf("/", url.indexOf("://") + 3);
-  if (start < 0) return "/";
-  const query = url.indexOf("?", start);
-  return url.slice(start, query < 0 ? undefined : query);
-}
-
 /**
  * The Worker's app: each request is answered by an app over just the route modules its path needs
  * (route-families.ts), built on the first such request and kept for the isolate's life (one per
@@ -112,7 +105,8 @@ export function createLazyApp() {
   };
   return {
     async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
-      const names = familiesFor(pathOf(request.url));
+      // The path as Hono's router reads it (percent-decoded), so both agree on who answers.
+      const names = familiesFor(getPath(request));
       const key = names === "docs" ? names : names.join(",");
       const app = ready.get(key) ?? (await build(names, key));
       return app.fetch(request, env, ctx);
