@@ -16,6 +16,7 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { Worker } from "node:worker_threads";
 import { configProblems, type PortUse, portProblems } from "./dev/preflight.ts";
 import { type LocalCloud, startLocalCloud } from "./local-cloud/index.ts";
 
@@ -28,6 +29,7 @@ const NEON_PROXY_PORT = Number(process.env.NEON_PROXY_PORT ?? 4444);
 const UPSTASH_PORT = Number(process.env.UPSTASH_PORT ?? 8079);
 const WORKER_PORT = process.env.PORT ?? "8787";
 const CLOSE_GRACE_MS = 4_000;
+const WRANGLER_GRACE_MS = 5_000;
 
 function parseVars(text: string): Map<string, string> {
   const vars = new Map<string, string>();
@@ -123,8 +125,9 @@ async function main() {
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
+    exitDeadline(WRANGLER_GRACE_MS + CLOSE_GRACE_MS + 500);
     signalWrangler("SIGTERM");
-    const timer = setTimeout(() => signalWrangler("SIGKILL"), 5_000);
+    const timer = setTimeout(() => signalWrangler("SIGKILL"), WRANGLER_GRACE_MS);
     await wranglerExited;
     clearTimeout(timer);
     signalWrangler("SIGKILL"); // anything of the group still around (workerd)
@@ -137,6 +140,21 @@ async function main() {
   };
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"] as const) process.on(signal, () => void stop(0));
   void wranglerExited.then((code) => stop(code));
+}
+
+/**
+ * Ends this process after `ms` whatever the event loop is doing. The local cloud runs PGlite and the
+ * embedded Redis engine on this thread, synchronously: a backlog of queries from a burst of requests
+ * just before the signal can keep every timer here (the graceful path's deadlines included) from
+ * firing for many seconds, and a process manager would have to SIGKILL us. A worker thread has its
+ * own event loop, so its timer fires on time.
+ */
+function exitDeadline(ms: number) {
+  const watchdog = `setTimeout(() => {
+    require("node:fs").writeSync(2, "npm run dev: did not stop within ${ms / 1000} s; exiting now.\\n");
+    process.kill(${process.pid}, "SIGKILL");
+  }, ${ms});`;
+  new Worker(watchdog, { eval: true }).unref();
 }
 
 /** Refuses to start, naming every problem, when the Worker could not run or a port is taken. */
