@@ -160,7 +160,7 @@ export async function cachedJson<T>(
   const userId = policy.perUser ? (opts.userId ?? null) : null;
   const versionKeys = policy.datasets(userId).map(versionKey);
   const key = await cacheKey(opts.endpoint, opts.params, userId);
-  const redis = c.var.services.redis;
+  const redis = c.get("services").redis;
 
   // Tokens as read BEFORE loading; undefined when Redis failed (then nothing is stored).
   let versions: string[] | undefined;
@@ -211,7 +211,7 @@ export function invalidateOnWrite(datasets: readonly string[] | ((c: Context<App
   return createMiddleware<AppBindings>(async (c, next) => {
     await next();
     if (c.req.method !== "GET" && c.req.method !== "HEAD" && c.res.status < 400) {
-      await invalidateCache(c.var.services.redis, typeof datasets === "function" ? datasets(c) : datasets);
+      await invalidateCache(c.get("services").redis, typeof datasets === "function" ? datasets(c) : datasets);
     }
   });
 }

@@ -79,14 +79,19 @@ export class WindowCounters {
     return { allowed: true, limit, remaining: limit - used - weight, resetAtMs };
   }
 
+  /** Whether `sync` would start a sync now: callers skip building its arguments when not. */
+  syncDue(): boolean {
+    const started = this.syncStartedAt;
+    if (started !== undefined && this.now() - started < WindowCounters.SYNC_STALE_MS) return false;
+    return this.hasPending();
+  }
+
   /**
    * Sends the pending increments (for ctx.waitUntil), unless a sync is already in flight; that one
    * picks them up when it finishes. Never rejects: on failure the counts stay pending for the next sync.
    */
   sync(send: SyncCounts, onError: (err: unknown) => void): Promise<void> | undefined {
-    const started = this.syncStartedAt;
-    if (started !== undefined && this.now() - started < WindowCounters.SYNC_STALE_MS) return undefined;
-    if (!this.hasPending()) return undefined;
+    if (!this.syncDue()) return undefined;
     this.syncStartedAt = this.now();
     return this.syncRounds(send, onError).finally(() => (this.syncStartedAt = undefined));
   }

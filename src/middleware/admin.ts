@@ -12,6 +12,6 @@ import { getAuth } from "./auth.ts";
  *   middleware: [requireAuth, requireAdmin]   → 401 without a valid token, 403 for non-admins
  */
 export const requireAdmin = createMiddleware<AppBindings>(async (c, next) => {
-  if (!(await isActiveAdmin(c.var.services.db, getAuth(c).userId))) throw forbidden("Administrator access required");
+  if (!(await isActiveAdmin(c.get("services").db, getAuth(c).userId))) throw forbidden("Administrator access required");
   await next();
 });

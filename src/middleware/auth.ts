@@ -38,21 +38,21 @@ async function authenticate(c: Context<AppBindings, any, any>, header: string): 
   try {
     const token = bearerToken(header);
     if (!token) throw new TokenError("empty");
-    claims = await verifyToken(c.var.config, "access", token);
+    claims = await verifyToken(c.get("config"), "access", token);
   } catch (err) {
     if (err instanceof TokenError) throw unauthorized("Could not validate credentials", "invalid-token");
     throw err;
   }
   let alive: boolean;
   try {
-    alive = await touchSession(c.var.services.redis, claims.userId, claims.sessionId);
+    alive = await touchSession(c.get("services").redis, claims.userId, claims.sessionId);
   } catch (err) {
     if (err instanceof SessionStoreError) {
       console.error(
         JSON.stringify({
           level: "error",
           msg: "session store unavailable",
-          request_id: c.var.requestId,
+          request_id: c.get("requestId"),
           error: String(err.cause),
         }),
       );
@@ -71,11 +71,11 @@ async function authenticate(c: Context<AppBindings, any, any>, header: string): 
  * sessions end, so a deleted account never sees a 500.
  */
 async function refuseVanishedAccount(c: Context<AppBindings, any, any>) {
-  const auth = c.var.auth;
+  const auth = c.get("auth");
   if (!auth || !c.error || c.res.status !== 500) return;
   let usable = true;
   try {
-    usable = await accountUsable(c.var.services, auth.userId);
+    usable = await accountUsable(c.get("services"), auth.userId);
   } catch {
     return; // the database is down: the 500 stands
   }
@@ -109,7 +109,7 @@ export const optionalAuth = createMiddleware<AppBindings>(async (c, next) => {
 
 /** The caller of a route behind `requireAuth`. Throws 401 if the route forgot the middleware. */
 export function getAuth(c: Context<AppBindings, any, any>): AuthContext {
-  const auth = c.var.auth;
+  const auth = c.get("auth");
   if (!auth) throw notAuthenticated();
   return auth;
 }

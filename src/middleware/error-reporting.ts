@@ -10,12 +10,12 @@ import type { AppBindings } from "../types.ts";
  */
 export const errorReporting = createMiddleware<AppBindings>(async (c, next) => {
   await next();
-  if (c.res.status < 500 || !c.var.config.SENTRY_DSN) return;
-  const failure = c.var.failure;
+  if (c.res.status < 500 || !c.get("config").SENTRY_DSN) return;
+  const failure = c.get("failure");
   const route = matchedRoutes(c).find((r) => r.method !== "ALL")?.path ?? "unmatched";
   reportFailure({
     status: c.res.status,
-    requestId: c.var.requestId,
+    requestId: c.get("requestId"),
     route,
     problemType: failure instanceof ApiError ? failure.code : undefined,
     error: failure instanceof ApiError ? undefined : failure,

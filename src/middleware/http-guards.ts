@@ -37,7 +37,7 @@ const jsonBodyLimit = bodyLimit({
 });
 export const limitBody = createMiddleware<AppBindings>((c, next) => {
   if (c.req.method === "PUT" && RAW_BODY.test(c.req.path)) return next();
-  if (MULTIPART_UPLOAD.test(c.req.path)) return uploadLimit(c.var.config.FILES_MAX_FILE_BYTES)(c, next);
+  if (MULTIPART_UPLOAD.test(c.req.path)) return uploadLimit(c.get("config").FILES_MAX_FILE_BYTES)(c, next);
   return jsonBodyLimit(c, next);
 });
 

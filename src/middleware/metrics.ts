@@ -13,7 +13,7 @@ import type { AppBindings } from "../types.ts";
  * flush); the flush rides on ctx.waitUntil, at most once a second per isolate (lib/metrics).
  */
 export const requestMetrics = createMiddleware<AppBindings>(async (c, next) => {
-  const on = Boolean(c.var.config.METRICS_TOKEN);
+  const on = Boolean(c.get("config").METRICS_TOKEN);
   setMetricsEnabled(on);
   if (!on) return next();
   const started = performance.now();
@@ -25,7 +25,7 @@ export const requestMetrics = createMiddleware<AppBindings>(async (c, next) => {
   metrics.inc("blackroad_http_requests_total", { route, method, status });
   metrics.observe("blackroad_http_request_duration_seconds", { route, method }, seconds);
   if (c.res.status === 429) metrics.inc("blackroad_rate_limit_refusals_total", { route });
-  const flushing = flushIfDue(() => redisClient(c.var.config));
+  const flushing = flushIfDue(() => redisClient(c.get("config")));
   if (flushing) c.executionCtx.waitUntil(flushing);
 });
 

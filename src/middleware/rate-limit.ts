@@ -2,7 +2,7 @@ import { Ratelimit } from "@upstash/ratelimit";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { matchedRoutes } from "hono/route";
-import { clientIp, ipIdentity, isLoopback } from "../lib/client-info.ts";
+import { clientAddress } from "../lib/client-info.ts";
 import { ApiError, serviceUnavailable } from "../lib/errors.ts";
 import { type Redis, redisScript } from "../lib/redis.ts";
 import { type SyncCounts, WindowCounters } from "../lib/window-counters.ts";
@@ -85,10 +85,17 @@ const ephemeralCache = new BoundedCache();
 const windowCounters = new WindowCounters();
 
 const WINDOW_UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000 } as const;
+/** Parsed windows: a handful of distinct strings, looked up on every limited request. */
+const parsedWindows = new Map<string, number>();
 /** A limiter window ("1 m") in milliseconds. */
 export const windowMs = (window: RateLimitRule["window"]) => {
-  const [amount, unit] = window.split(" ") as [string, keyof typeof WINDOW_UNIT_MS];
-  return Number(amount) * WINDOW_UNIT_MS[unit];
+  let ms = parsedWindows.get(window);
+  if (ms === undefined) {
+    const [amount, unit] = window.split(" ") as [string, keyof typeof WINDOW_UNIT_MS];
+    ms = Number(amount) * WINDOW_UNIT_MS[unit];
+    parsedWindows.set(window, ms);
+  }
+  return ms;
 };
 
 // KEYS[i] gets ARGV[2i-1] added and expires at ARGV[2i] (unix ms, the end of its window).
@@ -115,13 +122,21 @@ function limitGenerously(
   rule: RateLimitRule,
 ): LimitResult {
   const decision = windowCounters.hit(`ratelimit:${identifier}`, rule.requests, windowMs(rule.window));
-  // The Redis client is only asked for when a sync is due (most requests start none).
+  startSync(c, endpoint);
+  return { success: decision.allowed, limit: decision.limit, remaining: decision.remaining, reset: decision.resetAtMs };
+}
+
+/**
+ * Starts the counters' background sync when one is due. Most requests start none, and they build
+ * nothing for it (no closures, no Redis client).
+ */
+function startSync(c: Context<AppBindings>, endpoint: string): void {
+  if (!windowCounters.syncDue()) return;
   const syncing = windowCounters.sync(
-    (batch) => syncWindowCounts(c.var.services.redis, batch),
+    (batch) => syncWindowCounts(c.get("services").redis, batch),
     (err) => logFailure(c, endpoint, false, describe(err)),
   );
   if (syncing) c.executionCtx.waitUntil(syncing);
-  return { success: decision.allowed, limit: decision.limit, remaining: decision.remaining, reset: decision.resetAtMs };
 }
 
 /** Counts in Redis before the request runs (@upstash/ratelimit). Undefined: Redis failed, fail open. */
@@ -132,7 +147,7 @@ async function limitExactly(
   rule: RateLimitRule,
 ): Promise<LimitResult | undefined> {
   const limiter = new Ratelimit({
-    redis: c.var.services.redis,
+    redis: c.get("services").redis,
     limiter: Ratelimit.slidingWindow(rule.requests, rule.window),
     prefix: "ratelimit",
     ephemeralCache,
@@ -164,15 +179,11 @@ export type CostBudget = { points: number; window: RateLimitRule["window"] };
  * Exempt exactly when the per-route limiter is (no CF-Connecting-IP or loopback outside production).
  */
 export function chargeCost(c: Context<AppBindings>, bucket: string, cost: number, budget: CostBudget): void {
-  const ip = clientIp(c.req.raw.headers);
-  if ((!ip || isLoopback(ip)) && c.var.config.ENVIRONMENT !== "production") return;
-  const identifier = `cost:${bucket}:${ip ? ipIdentity(ip) : "unknown"}`;
+  const client = clientAddress(c.req.raw.headers);
+  if ((!client || client.loopback) && c.get("config").ENVIRONMENT !== "production") return;
+  const identifier = `cost:${bucket}:${client ? client.identity : "unknown"}`;
   const decision = windowCounters.hit(`ratelimit:${identifier}`, budget.points, windowMs(budget.window), cost);
-  const syncing = windowCounters.sync(
-    (batch) => syncWindowCounts(c.var.services.redis, batch),
-    (err) => logFailure(c, bucket, false, describe(err)),
-  );
-  if (syncing) c.executionCtx.waitUntil(syncing);
+  startSync(c, bucket);
   if (decision.allowed) return;
   const reset = String(Math.max(1, Math.ceil((decision.resetAtMs - Date.now()) / 1000)));
   throw new ApiError(
@@ -202,32 +213,38 @@ export function ruleFor(endpoint: string): RateLimitRule {
 }
 
 export const rateLimit = createMiddleware<AppBindings>(async (c, next) => {
-  const config = c.var.config;
-  const ip = clientIp(c.req.raw.headers);
-  if ((!ip || isLoopback(ip)) && config.ENVIRONMENT !== "production") return next();
+  const client = clientAddress(c.req.raw.headers);
+  if ((!client || client.loopback) && c.get("config").ENVIRONMENT !== "production") return next();
 
   const endpoint = endpointOf(c);
   const rule = ruleFor(endpoint);
-  const identifier = `${ip ? ipIdentity(ip) : "unknown"}:${endpoint}`;
+  const identifier = `${client ? client.identity : "unknown"}:${endpoint}`;
   const result = rule.exact
     ? await limitExactly(c, endpoint, identifier, rule)
     : limitGenerously(c, endpoint, identifier, rule);
   if (!result) return next(); // Redis failed on a fail-open route (fail-closed ones threw 503)
 
   const resetSeconds = Math.max(0, Math.ceil((result.reset - Date.now()) / 1000));
-  const headers = {
-    "RateLimit-Limit": String(result.limit),
-    "RateLimit-Remaining": String(Math.max(0, result.remaining)),
-    "RateLimit-Reset": String(resetSeconds),
-  };
+  const limit = String(result.limit);
+  const remaining = String(Math.max(0, result.remaining));
+  const reset = String(resetSeconds);
   if (!result.success) {
     throw new ApiError(429, "rate-limited", "Too many requests; slow down and retry later", {
-      headers: { ...headers, "Retry-After": String(Math.max(1, resetSeconds)) },
+      headers: {
+        "RateLimit-Limit": limit,
+        "RateLimit-Remaining": remaining,
+        "RateLimit-Reset": reset,
+        "Retry-After": String(Math.max(1, resetSeconds)),
+      },
     });
   }
   await next();
   // A 429 from a cost budget (chargeCost) carries that budget's headers: keep them.
-  if (c.res.status !== 429) for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
+  if (c.res.status === 429) return;
+  const headers = c.res.headers;
+  headers.set("RateLimit-Limit", limit);
+  headers.set("RateLimit-Remaining", remaining);
+  headers.set("RateLimit-Reset", reset);
 });
 
 const describe = (err: unknown) => (err instanceof Error ? `${err.name}: ${err.message}`.slice(0, 200) : "error");
@@ -237,7 +254,7 @@ function logFailure(c: Context<AppBindings>, endpoint: string, failClosed: boole
     JSON.stringify({
       level: failClosed ? "error" : "warn",
       msg: failClosed ? "rate limiter unavailable: failing closed" : "rate limiter unavailable: failing open",
-      request_id: c.var.requestId,
+      request_id: c.get("requestId"),
       endpoint,
       reason,
     }),

@@ -15,7 +15,7 @@ export function perUserLimit(bucket: string, requests: number, window: `${number
   return createMiddleware<AppBindings>(async (c, next) => {
     const { userId } = getAuth(c);
     const limiter = new Ratelimit({
-      redis: c.var.services.redis,
+      redis: c.get("services").redis,
       limiter: Ratelimit.slidingWindow(requests, window),
       prefix: `ratelimit:user:${bucket}`,
       timeout: LIMITER_TIMEOUT_MS,
@@ -34,7 +34,7 @@ export function perUserLimit(bucket: string, requests: number, window: `${number
         JSON.stringify({
           level: "warn",
           msg: "per-user rate limiter unavailable; request let through",
-          request_id: c.var.requestId,
+          request_id: c.get("requestId"),
           bucket,
         }),
       );

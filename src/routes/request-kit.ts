@@ -14,11 +14,11 @@ import type { AppBindings } from "../types.ts";
 export type Ctx = Context<AppBindings, any, any>;
 
 /** "main", or an isolated test chain under ENVIRONMENT=test (see resolveChain). */
-export const chainOf = (c: Ctx) => resolveChain(c.var.config.ENVIRONMENT, c.req.header(TEST_CHAIN_HEADER));
+export const chainOf = (c: Ctx) => resolveChain(c.get("config").ENVIRONMENT, c.req.header(TEST_CHAIN_HEADER));
 
 /** Who is acting, from where: the request's part of an audit event. */
 export const actorOf = (c: Ctx): AuditActor => ({
-  userId: c.var.auth?.userId ?? null,
+  userId: c.get("auth")?.userId ?? null,
   ip: clientIp(c.req.raw.headers),
   userAgent: userAgent(c.req.raw.headers),
 });
@@ -29,5 +29,5 @@ export const actorOf = (c: Ctx): AuditActor => ({
  * content or secrets.
  */
 export function auditLater(c: Ctx, type: `${string}.${string}`, metadata: Record<string, unknown> = {}) {
-  recordEventLater(c.var.services.db, { type, ...actorOf(c), metadata }, (p) => c.executionCtx.waitUntil(p));
+  recordEventLater(c.get("services").db, { type, ...actorOf(c), metadata }, (p) => c.executionCtx.waitUntil(p));
 }

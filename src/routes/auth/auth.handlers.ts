@@ -12,9 +12,9 @@ import type { LoginFormSchema, LoginJsonSchema } from "./auth.schemas.ts";
 
 export function authDeps(c: Context<AppBindings, any, any>): auth.AuthDeps {
   return {
-    db: c.var.services.db,
-    redis: c.var.services.redis,
-    config: c.var.config,
+    db: c.get("services").db,
+    redis: c.get("services").redis,
+    config: c.get("config"),
     waitUntil: (p) => c.executionCtx.waitUntil(p),
     client: { ip: clientIp(c.req.raw.headers), userAgent: userAgent(c.req.raw.headers) },
   };
@@ -72,7 +72,7 @@ export const refresh: AppRouteHandler<typeof routes.refresh> = async (c) => {
 
 export const me: AppRouteHandler<typeof routes.me> = async (c) => {
   const { userId } = getAuth(c);
-  const user = await auth.findUserView(c.var.services.db, userId);
+  const user = await auth.findUserView(c.get("services").db, userId);
   // A deleted account's token is as good as none.
   if (!user)
     throw new ApiError(401, "unauthorized", "Could not validate credentials", {
