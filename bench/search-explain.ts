@@ -33,5 +33,7 @@ const explaining = {
 };
 await search(explaining as never, input);
 ms.sort((a, b) => a - b);
-console.log(`warm runs: ${ms.map((m) => m.toFixed(1)).join(" ")} ms (median ${ms[Math.floor(ms.length / 2)]!.toFixed(1)})`);
+console.log(
+  `warm runs: ${ms.map((m) => m.toFixed(1)).join(" ")} ms (median ${ms[Math.floor(ms.length / 2)]!.toFixed(1)})`,
+);
 await client.end();

@@ -14,9 +14,9 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type NeonProxy, startNeonProxy } from "../../scripts/local-cloud/neon-proxy.ts";
 import { applyMigrations } from "../../scripts/local-cloud/postgres.ts";
+import { SEARCH_KINDS } from "../../src/lib/constants.ts";
 import { createDatabase, type Database } from "../../src/lib/db.ts";
 import type { TimeCursor } from "../../src/lib/time-cursor.ts";
-import { SEARCH_KINDS } from "../../src/lib/constants.ts";
 import { listRuns } from "../../src/services/agents/registry.ts";
 import { listConversations, listMessages } from "../../src/services/ai-chat/conversations.ts";
 import {
@@ -38,9 +38,9 @@ import { listFiles } from "../../src/services/files/rows.ts";
 import { listMinedBlocks } from "../../src/services/miner/chain-reads.ts";
 import { listNotifications } from "../../src/services/notifications/notifications.ts";
 import { listEvents } from "../../src/services/prism/events.ts";
-import { listComments } from "../../src/services/social/comments.ts";
 import { decodeCursor } from "../../src/services/search/query.ts";
 import { search } from "../../src/services/search/search.ts";
+import { listComments } from "../../src/services/social/comments.ts";
 import { listPeople } from "../../src/services/social/people.ts";
 import { listFeed, listUserPosts } from "../../src/services/social/posts.ts";
 import { listEntries } from "../../src/services/vault/entries.ts";
@@ -545,7 +545,11 @@ HOT.push(
 // the table and fail the guard); a rare word keeps the GIN index.
 const SEARCH = { userId: 42, kinds: SEARCH_KINDS, limit: 20, cursor: null };
 HOT.push(
-  ["GET /search, a common word (two thirds of the posts)", () => search(db, { ...SEARCH, q: "solar " }), ["posts_pkey"]],
+  [
+    "GET /search, a common word (two thirds of the posts)",
+    () => search(db, { ...SEARCH, q: "solar " }),
+    ["posts_pkey"],
+  ],
   [
     "GET /search, a common word, a keyset page after a cursor",
     async () => {
