@@ -18,8 +18,9 @@ import {
   FAMILY_NAMES,
   type FamilyName,
   type FamilyRouter,
-  familiesFor,
   ROUTE_FAMILIES,
+  type RouteSet,
+  routeSetFor,
 } from "./routes/route-families.ts";
 import type { AppBindings, AppOpenAPI } from "./types.ts";
 
@@ -98,17 +99,16 @@ export const createFullApp = async () => createApp(await loadRouters(FAMILY_NAME
  */
 export function createLazyApp() {
   const ready = new Map<string, AppOpenAPI>();
-  const build = async (names: FamilyName[] | "docs", key: string) => {
-    const built = names === "docs" ? await createFullApp() : createApp(await loadRouters(names));
+  const build = async ({ families, key }: RouteSet) => {
+    const built = families === "docs" ? await createFullApp() : createApp(await loadRouters(families));
     if (!ready.has(key)) ready.set(key, built);
     return ready.get(key)!;
   };
   return {
     async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
       // The path as Hono's router reads it (percent-decoded), so both agree on who answers.
-      const names = familiesFor(getPath(request));
-      const key = names === "docs" ? names : names.join(",");
-      const app = ready.get(key) ?? (await build(names, key));
+      const routeSet = routeSetFor(getPath(request));
+      const app = ready.get(routeSet.key) ?? (await build(routeSet));
       return app.fetch(request, env, ctx);
     },
   };

@@ -92,15 +92,74 @@ for (const name of FAMILY_NAMES) {
   }
 }
 
-/**
- * The modules that may answer `path`, in mounting order (empty: nothing does; the app still answers,
- * 404 or 405, through the same middleware), or "docs" for the docs. The routers are not strict
- * about a trailing slash, so neither is this. A few dozen string comparisons per request.
- */
-export function familiesFor(path: string): FamilyName[] | "docs" {
-  const p = path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path;
+/** The modules that may answer `path` (one trailing slash already removed), computed from the table. */
+function resolve(p: string): readonly FamilyName[] | "docs" {
   if (DOCS_PATHS.includes(p)) return "docs";
   const found = new Set(exact.get(p));
   for (const { prefix, name } of prefixes) if (p.startsWith(prefix) && p.length > prefix.length) found.add(name);
   return found.size ? FAMILY_NAMES.filter((n) => found.has(n)) : [];
 }
+
+/** Every whole-segment prefix of every entry: `/api`, `/api/blockchain`, `/api/blockchain/mining`, … */
+const ENTRY_PREFIXES = new Set<string>();
+for (const entry of [...DOCS_PATHS, ...FAMILY_NAMES.flatMap((name) => ROUTE_FAMILIES[name].paths)]) {
+  const path = entry.endsWith("/*") ? entry.slice(0, -2) : entry;
+  for (let end = path.indexOf("/", 1); end !== -1; end = path.indexOf("/", end + 1))
+    ENTRY_PREFIXES.add(path.slice(0, end));
+  ENTRY_PREFIXES.add(path);
+}
+
+/**
+ * The path's class under the table: paths with one key have one answer. The path is read segment by
+ * segment while its prefix is a prefix of some entry; at the first segment that is not (the id in
+ * `/api/files/123`, or `/nope`), no exact entry can equal the path and no prefix entry can reach past
+ * that point, so all that still matters is whether anything follows the last slash read: the key is
+ * the path up to it plus `*` if something does (`/api/files/*`). Finitely many keys (a few per entry
+ * prefix), whatever the paths; `test/unit/route-families.test.ts` checks each key's answer.
+ */
+export function routeKeyOf(p: string): string {
+  let slash = 0;
+  for (;;) {
+    const next = p.indexOf("/", slash + 1);
+    if (!ENTRY_PREFIXES.has(next === -1 ? p : p.slice(0, next))) {
+      return slash + 1 >= p.length ? p : `${p.slice(0, slash + 1)}*`;
+    }
+    if (next === -1) return p;
+    slash = next;
+  }
+}
+
+export type RouteSet = { readonly families: readonly FamilyName[] | "docs"; readonly key: string };
+/** A bound that the finitely many keys stay far under; kept anyway so no input can grow the map. */
+export const ROUTE_SET_CACHE_LIMIT = 1024;
+const routeSets = new Map<string, RouteSet>();
+/** For tests: how many path classes are cached. */
+export const routeSetCacheSize = () => routeSets.size;
+
+/**
+ * The modules that may answer `path`, in mounting order (empty: nothing does; the app still answers,
+ * 404 or 405, through the same middleware), or "docs" for the docs, with `key` naming that set (one
+ * app per key, src/app.ts). The routers are not strict about a trailing slash, so neither is this.
+ * Once per path class (routeKeyOf) per isolate; after that a few prefix lookups and one map lookup.
+ */
+export function routeSetFor(path: string): RouteSet {
+  const p = path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path;
+  const classKey = routeKeyOf(p);
+  const cached = routeSets.get(classKey);
+  if (cached) return cached;
+  const families = resolve(p);
+  const set: RouteSet = {
+    families: families === "docs" ? families : Object.freeze(families),
+    key: families === "docs" ? "docs" : families.join(","),
+  };
+  if (routeSets.size >= ROUTE_SET_CACHE_LIMIT) routeSets.delete(routeSets.keys().next().value as string);
+  routeSets.set(classKey, set);
+  return set;
+}
+
+/** The modules that may answer `path` (routeSetFor without the key). */
+export const familiesFor = (path: string) => routeSetFor(path).families;
+
+/** The same answer computed from the table every time, for tests to compare the cache against. */
+export const uncachedFamiliesFor = (path: string) =>
+  resolve(path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path);

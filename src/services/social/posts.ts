@@ -103,12 +103,12 @@ export function listFeed(
       where c.user_id = f.following_id and c.is_public${belowC} order by c.id desc limit ${n}) fc where f.follower_id = ${viewerId})
     union all (select c.id from ${posts} c where c.is_public and not ${followedHavePosted}${belowC} order by c.id desc limit ${n}))`;
   const feedReason = sql<FeedReason>`case when ${posts.userId} = ${viewerId} then 'own' when ${followed} then 'following' else 'public' end`;
-  const where = or(
-    eq(posts.userId, viewerId),
-    and(eq(posts.isPublic, true), or(followed, sql`not ${followedHavePosted}`)),
-  );
+  // Each candidate already is mine, a followed author's public post or (only while the fallback
+  // applies) a public one, so the fallback's test runs once, in the candidates; this repeats only
+  // the visibility rule, which costs no subquery.
+  const visible = or(eq(posts.userId, viewerId), eq(posts.isPublic, true));
   return selectPosts(db, viewerId, { feedReason })
-    .where(and(where, below, candidates))
+    .where(and(visible, below, candidates))
     .orderBy(desc(posts.id))
     .limit(page.limit)
     .offset(page.offset);
