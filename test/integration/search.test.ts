@@ -1,5 +1,7 @@
+import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { api, expectProblem, unique } from "../helpers/api.ts";
+import { testDb } from "../helpers/auth.ts";
 import { createUsers, type TestUser } from "../helpers/users.ts";
 
 type Hit = {
@@ -182,6 +184,46 @@ describe("Search: matching, ranking, snippets and pages", () => {
     expect(seen.length).toBe(ids.length);
     expect([...seen].sort()).toEqual([...ids].sort());
     expect(ranks).toEqual([...ranks].sort((x, y) => y - x));
+  });
+
+  it("ranks only the newest 500 matches per kind (the documented bound), and pages through exactly those", async () => {
+    // Written here, not imported from the service: the test states the contract, so changing the
+    // bound (or dropping it) fails here.
+    const N = 500;
+    const [a, b] = (await createUsers(2)) as [TestUser, TestUser];
+    const w = unique("bound");
+    // 100 old posts that would rank first (the word three times), then N newer ones (once), and
+    // another user's newest private posts, which must not take a candidate's place.
+    await testDb().execute(sql`insert into posts (user_id, content)
+      select ${a.id}, case when i <= 100 then ${`${w} ${w} ${w} old`} else ${`${w} new`} end
+      from generate_series(1, ${N + 100}) i order by i`);
+    await testDb().execute(sql`insert into posts (user_id, content, is_public)
+      select ${b.id}, ${`${w} ${w} ${w} private`}, false from generate_series(1, 50)`);
+    const idsOf = async (userId: number, ending: string) =>
+      (
+        await testDb().execute(sql`select id from posts where user_id = ${userId} and content like ${`%${ending}`}`)
+      ).rows.map((r) => `post:${r.id}`);
+    const newest = await idsOf(a.id, "new");
+    expect(newest).toHaveLength(N);
+
+    // The old posts rank higher but are not candidates: the best results are new ones.
+    const first = await search(a, `${w} `, "&type=post&limit=5");
+    expect(first.results).toHaveLength(5);
+    for (const hit of first.results) expect(newest).toContain(`${hit.type}:${hit.id}`);
+
+    // The whole walk: exactly the N newest, each once, in rank order.
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Page = await search(a, `${w} `, `&type=post&limit=50${cursor ? `&cursor=${cursor}` : ""}`);
+      seen.push(...page.results.map((h) => `${h.type}:${h.id}`));
+      cursor = page.next_cursor;
+    } while (cursor);
+    expect(seen).toHaveLength(N);
+    expect([...seen].sort()).toEqual([...newest].sort());
+    // Their owner sees the private posts among their own candidates (and first: they rank highest).
+    const own = await search(b, `${w} `, "&type=post&limit=1");
+    expect(await idsOf(b.id, "private")).toContain(`${own.results[0]?.type}:${own.results[0]?.id}`);
   });
 
   it("refuses bad input clearly and requires sign-in", async () => {

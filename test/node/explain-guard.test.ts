@@ -14,6 +14,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type NeonProxy, startNeonProxy } from "../../scripts/local-cloud/neon-proxy.ts";
 import { applyMigrations } from "../../scripts/local-cloud/postgres.ts";
+import { SEARCH_KINDS } from "../../src/lib/constants.ts";
 import { createDatabase, type Database } from "../../src/lib/db.ts";
 import type { TimeCursor } from "../../src/lib/time-cursor.ts";
 import { listRuns } from "../../src/services/agents/registry.ts";
@@ -37,6 +38,8 @@ import { listFiles } from "../../src/services/files/rows.ts";
 import { listMinedBlocks } from "../../src/services/miner/chain-reads.ts";
 import { listNotifications } from "../../src/services/notifications/notifications.ts";
 import { listEvents } from "../../src/services/prism/events.ts";
+import { decodeCursor } from "../../src/services/search/query.ts";
+import { search } from "../../src/services/search/search.ts";
 import { listComments } from "../../src/services/social/comments.ts";
 import { listPeople } from "../../src/services/social/people.ts";
 import { listFeed, listUserPosts } from "../../src/services/social/posts.ts";
@@ -124,8 +127,10 @@ const SEED = [
      select e.id, f.user_id, f.id, 'to', e.id % 3 = 0
      from emails e join email_folders f on f.folder_type = 'inbox' and f.user_id = ((e.sender_id - 1) * 7 % 5000) + 1
      order by 1`,
+  // Words for search: "solar" in two thirds of the posts (a common word), "zebra" in one in a thousand.
   `insert into posts (user_id, content, is_public, created_at)
-     select (i % 5000) + 1, 'p' || i, i % 4 <> 0, now() - i * interval '1 minute' from generate_series(1, 50000) i`,
+     select (i % 5000) + 1, 'p' || i || case when i % 3 <> 0 then ' solar' else '' end || case when i % 1000 = 0 then ' zebra' else '' end,
+            i % 4 <> 0, now() - i * interval '1 minute' from generate_series(1, 50000) i`,
   `insert into post_comments (post_id, user_id, content)
      select (i % 50000) + 1, ((i * 3) % 5000) + 1, 'c' || i from generate_series(1, 100000) i`,
   `insert into follows (follower_id, following_id)
@@ -532,6 +537,31 @@ HOT.push(
         before: await cursorDown("creative_projects", "updated_at", "user_id", "42"),
       }),
     ["creative_projects_user_updated_id_idx"],
+  ],
+);
+
+// Search (src/services/search/search.ts) ranks only the newest 500 matches per kind: a common word
+// walks the posts' primary key backwards and stops (ranking every match of it would read half of
+// the table and fail the guard); a rare word keeps the GIN index.
+const SEARCH = { userId: 42, kinds: SEARCH_KINDS, limit: 20, cursor: null };
+HOT.push(
+  [
+    "GET /search, a common word (two thirds of the posts)",
+    () => search(db, { ...SEARCH, q: "solar " }),
+    ["posts_pkey"],
+  ],
+  [
+    "GET /search, a common word, a keyset page after a cursor",
+    async () => {
+      const first = await search(db, { ...SEARCH, q: "solar " });
+      return search(db, { ...SEARCH, q: "solar ", cursor: decodeCursor(first.next_cursor!) });
+    },
+    ["posts_pkey"],
+  ],
+  [
+    "GET /search, a rare word and a prefix as typed",
+    () => search(db, { ...SEARCH, q: "zebra sol" }),
+    ["posts_search_idx"],
   ],
 );
 

@@ -9,6 +9,11 @@ export const search = user({
   method: "get",
   path: "/api/search",
   summary: "Full-text search over everything I may read, best matches first (keyset pages)",
+  description: [
+    "Results are the best-ranked among the newest 500 matches of each kind (newest by creation) that I may read:",
+    "older matches of a word that many rows contain are not ranked, so the cost stays flat as the data grows.",
+    "`next_cursor` walks those candidates in rank order, each once; a match written during a walk can shift them.",
+  ].join(" "),
   request: { query: SearchQuery },
   responses: { 200: json(SearchPageSchema, "A page of results"), ...problemResponses(422) },
 });

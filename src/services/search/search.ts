@@ -4,10 +4,18 @@
  * and their capture items. Postgres full-text search on the generated `search_vector` columns (GIN-indexed, see
  * src/db/schema/search.ts), ranked by `ts_rank_cd`, snippets by `ts_headline` for the page only.
  *
- * One statement: each kind's subquery applies its own visibility rule, the keyset cursor and a
- * LIMIT (so each reads only its best rows), the union keeps the best `limit + 1`, and only those
- * get a headline. Order: rank descending, then kind and key ascending (a total order, so keyset
- * pages never repeat or skip a row).
+ * A bounded candidate set, as search engines do: per kind, only the newest `SEARCH_CANDIDATES`
+ * matches the caller may see are ranked (newest by the kind's creation order: its id, or
+ * `(created_at, id)` for vault entries). So a word common enough to match thousands of rows costs
+ * the same on a table ten times larger: Postgres walks the id index backwards and stops after N
+ * matches (a rare word keeps the GIN bitmap: few matches). The results are the best-ranked among
+ * those candidates, not among every match ever written.
+ *
+ * One statement: each kind's subquery takes its candidates (its own visibility rule first, so
+ * others' private rows never take a slot), ranks them, applies the keyset cursor and a LIMIT; the
+ * union keeps the best `limit + 1`, and only those get a headline. Order: rank descending, then kind
+ * and key ascending (a total order, so keyset pages never repeat a row; a page walk skips nothing
+ * unless the candidate window itself moves, i.e. newer matches are written meanwhile).
  */
 import { type SQL, sql } from "drizzle-orm";
 import { SEARCH_CONFIG } from "../../db/schema/search.ts";
@@ -47,15 +55,27 @@ export type SearchHit = {
 
 export type SearchPage = { results: SearchHit[]; next_cursor: string | null };
 
+/** Matches per kind that are ranked: the newest this many (see the module comment). */
+export const SEARCH_CANDIDATES = 500;
+
 const HEADLINE_OPTIONS = `StartSel="${MATCH_START}", StopSel="${MATCH_STOP}", MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`;
 const CONFIG = sql.raw(`'${SEARCH_CONFIG}'`);
 
-/** Per kind: its rows as `(int_id, uuid_id, key, rank)`, restricted to what `userId` may read. */
+/**
+ * Per kind: its rows as `(int_id, uuid_id, key)` with their vector, restricted to what `userId` may
+ * read, and `newest`, the order that picks the candidates (an index each: the primary key, or
+ * `vault_entries_user_created_id_idx`).
+ */
 function hitsOf(
   kind: SearchKind,
   userId: number,
-): { from: SQL; vector: SQL; visible: SQL; intId: SQL; uuidId: SQL; key: SQL } {
-  const int = (id: SQL) => ({ intId: id, uuidId: sql`null::uuid`, key: sql`lpad(${id}::text, 10, '0')` });
+): { from: SQL; vector: SQL; visible: SQL; intId: SQL; uuidId: SQL; key: SQL; newest: SQL } {
+  const int = (id: SQL) => ({
+    intId: id,
+    uuidId: sql`null::uuid`,
+    key: sql`lpad(${id}::text, 10, '0')`,
+    newest: sql`${id} desc`,
+  });
   switch (kind) {
     case "mail": // my copies only: the API's email id is the mailbox row
       return {
@@ -100,6 +120,7 @@ function hitsOf(
         intId: sql`null::int`,
         uuidId: sql`ve.id`,
         key: sql`ve.id::text`,
+        newest: sql`ve.created_at desc, ve.id desc`,
       };
   }
 }
@@ -121,12 +142,18 @@ export async function search(db: Database, input: SearchInput): Promise<SearchPa
 
   const subqueries = input.kinds.map((kind) => {
     const h = hitsOf(kind, input.userId);
-    const rank = sql`ts_rank_cd(${h.vector}, q.q, 32)`;
-    // Kind and key sort bytewise (collation "C"), the same on every server, and as the cursor compares them.
-    return sql`(select ${kind}::text collate "C" as kind, ${h.intId} as int_id, ${h.uuidId} as uuid_id, ${h.key} collate "C" as key, ${rank} as rank
-      from ${h.from} cross join q
-      where ${h.vector} @@ q.q and ${h.visible} and ${afterCursor(kind, rank, h.key, input.cursor)}
-      order by rank desc, key limit ${take})`;
+    const rank = sql`ts_rank_cd(c.vector, q.q, 32)`;
+    // The query is written out (not the CTE's value) where it picks candidates, so the planner
+    // sees the words and estimates how many rows match: a backward index walk for a common word,
+    // the GIN bitmap for a rare one. Kind and key sort bytewise (collation "C"), the same on every
+    // server, and as the cursor compares them.
+    return sql`(select ${kind}::text collate "C" as kind, c.int_id, c.uuid_id, c.key, ${rank} as rank
+      from (select ${h.intId} as int_id, ${h.uuidId} as uuid_id, ${h.key} collate "C" as key, ${h.vector} as vector
+        from ${h.from}
+        where ${h.vector} @@ ${tsquery} and ${h.visible}
+        order by ${h.newest} limit ${SEARCH_CANDIDATES}) c cross join q
+      where ${afterCursor(kind, rank, sql`c.key`, input.cursor)}
+      order by rank desc, c.key limit ${take})`;
   });
 
   const result = await db.execute(sql`
