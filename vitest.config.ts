@@ -18,6 +18,8 @@ export default defineConfig({
           cloudflareTest(({ inject }) => {
             const cloud = inject("localCloud");
             return {
+              // The source, not wrangler.toml's main (the built dist/worker/index.js): vitest bundles it.
+              main: "./src/index.ts",
               wrangler: { configPath: "./wrangler.toml" },
               miniflare: {
                 bindings: {

@@ -9,6 +9,7 @@
  * than they are. Confirm a fix with an A/B of the plain benchmark (CPU ms per request).
  */
 import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { SourceMapConsumer } from "source-map-js";
 import WebSocket from "ws";
 
@@ -70,7 +71,17 @@ export type ProfileSummary = {
  * (wrangler writes one; the bundle is minified), else esbuild's `// node_modules/…` comments.
  */
 export function summarize(profile: CpuProfile, bundlePath: string): ProfileSummary {
-  const moduleAt = moduleLocator(bundlePath);
+  // The split build (scripts/build-worker.ts) has a map per module: frames name their module's URL.
+  const locators = new Map<string, (line: number, column: number) => string>();
+  const moduleAt = (url: string, line: number, column: number) => {
+    let at = locators.get(url);
+    if (!at) {
+      const file = /(?:chunks\/)?[^/]+\.m?js$/.exec(url)?.[0];
+      at = moduleLocator(file ? join(dirname(bundlePath), file) : bundlePath);
+      locators.set(url, at);
+    }
+    return at(line, column);
+  };
   const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<number, number>();
   profile.samples.forEach((nodeId, i) =>
@@ -84,7 +95,11 @@ export function summarize(profile: CpuProfile, bundlePath: string): ProfileSumma
     const f = nodes.get(nodeId)!.callFrame;
     total += ms;
     if (f.functionName === "(idle)") idle += ms;
-    const module = f.url ? (f.url.endsWith(".js") ? moduleAt(f.lineNumber, f.columnNumber) : f.url) : f.functionName;
+    const module = f.url
+      ? /\.m?js$/.test(f.url)
+        ? moduleAt(f.url, f.lineNumber, f.columnNumber)
+        : f.url
+      : f.functionName;
     byModule.set(module, (byModule.get(module) ?? 0) + ms);
     const key = `${f.functionName || "(anonymous)"}${f.url ? `:${f.lineNumber + 1}:${f.columnNumber + 1}` : ""}`;
     const entry = byFunction.get(key) ?? { module, ms: 0 };
@@ -118,6 +133,7 @@ function moduleLocator(bundlePath: string): (line: number, column: number) => st
     const local = /(?:^|\/)((?:src|bench)\/.+)$/.exec(source);
     return local ? local[1]! : source;
   };
+  if (!existsSync(bundlePath)) return () => "(bundle)";
   if (existsSync(`${bundlePath}.map`)) {
     const consumer = new SourceMapConsumer(JSON.parse(readFileSync(`${bundlePath}.map`, "utf8")));
     return (line, column) => {

@@ -82,7 +82,9 @@ mkdirSync(buildDir, { recursive: true });
 const api = await buildApi(buildDir);
 const floorScript = await buildFloor(buildDir);
 const settings = readWranglerSettings();
-log(`bundle: ${kib(api.bytes)} KiB, ${kib(api.gzipBytes)} KiB gzip`);
+log(
+  `bundle: ${kib(api.bytes)} KiB in ${api.modules} modules (${kib(api.gzipBytes)} KiB gzip), ${kib(api.startupBytes)} KiB read at start-up`,
+);
 const startup = await measureStartup(api.path, settings, 3);
 const floorStartup = await measureStartup(floorScript, settings, 3);
 log(
@@ -622,7 +624,13 @@ const summary = {
     bcryptRounds: BCRYPT_ROUNDS,
     difficulty: settings.vars.BLOCKCHAIN_DIFFICULTY,
   },
-  bundle: { bytes: api.bytes, gzipBytes: api.gzipBytes, top: api.top },
+  bundle: {
+    bytes: api.bytes,
+    gzipBytes: api.gzipBytes,
+    modules: api.modules,
+    startupBytes: api.startupBytes,
+    top: api.top,
+  },
   startupMs: { api: startup, floor: floorStartup },
   firstRequestsMs: firstRequests,
   seed: {
@@ -694,7 +702,7 @@ function renderMarkdown(s: typeof summary): string {
 function extrasText(s: typeof summary): string {
   const m = s.mining;
   return [
-    `bundle: ${kib(s.bundle.bytes)} KiB, ${kib(s.bundle.gzipBytes)} KiB gzip; largest: ${s.bundle.top
+    `bundle: ${kib(s.bundle.bytes)} KiB in ${s.bundle.modules} modules (${kib(s.bundle.gzipBytes)} KiB gzip), ${kib(s.bundle.startupBytes)} KiB read at start-up; largest there: ${s.bundle.top
       .slice(0, 6)
       .map((t) => `${t.name} ${kib(t.bytes)} KiB`)
       .join(", ")}`,

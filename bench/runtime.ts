@@ -6,10 +6,11 @@
  * CF-Connecting-IP arrives untouched).
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { unstable_readConfig } from "wrangler";
+import { workerModules } from "../scripts/build-worker.ts";
 
 const ROOT = join(import.meta.dirname, "..");
 
@@ -76,8 +77,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       workers: [
         {
           name: "api",
-          modules: true,
-          scriptPath: opts.apiScript,
+          modules: workerModules(opts.apiScript),
           modulesRoot: dirname(opts.apiScript),
           compatibilityDate: opts.settings.compatibilityDate,
           compatibilityFlags: opts.settings.compatibilityFlags,
@@ -148,7 +148,7 @@ export function startupProbe(script: string, settings: WranglerSettings, opts: {
       ...(opts.inspect ? { inspectorPort: 0 } : {}),
       modules: [
         { type: "ESModule", path: join(dirname(script), "__startup.mjs"), contents: wrapper },
-        { type: "ESModule", path: script, contents: readFileSync(script) },
+        ...workerModules(script),
       ],
       modulesRoot: dirname(script),
       compatibilityDate: settings.compatibilityDate,

@@ -66,7 +66,7 @@ const TX_COLUMNS = [
 
 const cloud = await spawnLocalCloud();
 console.log(`postgres: ${cloud.backends.postgres}; redis: ${cloud.backends.redis}; difficulty ${DIFFICULTY}`);
-const worker = await unstable_dev("src/index.ts", {
+const worker = await unstable_dev("dist/worker/index.mjs", {
   config: "wrangler.toml",
   ip: "127.0.0.1",
   logLevel: "warn",

@@ -9,6 +9,7 @@ import {
 import type { Database } from "../../lib/db.ts";
 import { isUniqueViolation } from "../../lib/db.ts";
 import { conflict, notFound } from "../../lib/errors.ts";
+import { insertReturningRow } from "../../lib/insert-returning.ts";
 
 /**
  * The browser app's per-user state: bookmarks, history (written by fetch), tabs and settings.
@@ -54,15 +55,15 @@ export async function listBookmarks(db: Database, userId: number) {
 /** Adds a bookmark; the same URL twice is a 409; past MAX_BOOKMARKS a 409 (a soft cap: one statement, no lock). */
 export async function addBookmark(db: Database, userId: number, input: { url: string; title: string; folder: string }) {
   try {
-    const rows = await db.execute<{ id: number }>(sql`
-      insert into ${browserBookmarks} (user_id, url, title, folder)
-      select ${userId}::int, ${input.url}::text, ${input.title}::text, ${input.folder}::text
-      where (select count(*) from ${browserBookmarks} where user_id = ${userId}) < ${MAX_BOOKMARKS}
-      returning id`);
-    const id = rows.rows[0]?.id;
-    if (id === undefined) throw conflict(`At most ${MAX_BOOKMARKS} bookmarks`, "bookmark-limit");
-    const [row] = await db.select().from(browserBookmarks).where(eq(browserBookmarks.id, id));
-    return row!;
+    const row = await insertReturningRow(
+      db,
+      browserBookmarks,
+      sql`insert into ${browserBookmarks} (user_id, url, title, folder)
+        select ${userId}::int, ${input.url}::text, ${input.title}::text, ${input.folder}::text
+        where (select count(*) from ${browserBookmarks} where user_id = ${userId}) < ${MAX_BOOKMARKS}`,
+    );
+    if (!row) throw conflict(`At most ${MAX_BOOKMARKS} bookmarks`, "bookmark-limit");
+    return row;
   } catch (err) {
     if (isUniqueViolation(err, "browser_bookmarks_user_url_key")) {
       throw conflict("That URL is already bookmarked", "already-bookmarked");
@@ -123,16 +124,16 @@ export async function listTabs(db: Database, userId: number) {
 
 /** Opens a tab at the end; past MAX_TABS a 409 (soft cap, as for bookmarks). */
 export async function openTab(db: Database, userId: number, input: { url: string; title: string }) {
-  const rows = await db.execute<{ id: number }>(sql`
-    insert into ${browserTabs} (user_id, url, title, position)
-    select ${userId}::int, ${input.url}::text, ${input.title}::text,
-      coalesce((select max(position) from ${browserTabs} where user_id = ${userId}), 0) + 1
-    where (select count(*) from ${browserTabs} where user_id = ${userId}) < ${MAX_TABS}
-    returning id`);
-  const id = rows.rows[0]?.id;
-  if (id === undefined) throw conflict(`At most ${MAX_TABS} open tabs`, "tab-limit");
-  const [row] = await db.select().from(browserTabs).where(eq(browserTabs.id, id));
-  return row!;
+  const row = await insertReturningRow(
+    db,
+    browserTabs,
+    sql`insert into ${browserTabs} (user_id, url, title, position)
+      select ${userId}::int, ${input.url}::text, ${input.title}::text,
+        coalesce((select max(position) from ${browserTabs} where user_id = ${userId}), 0) + 1
+      where (select count(*) from ${browserTabs} where user_id = ${userId}) < ${MAX_TABS}`,
+  );
+  if (!row) throw conflict(`At most ${MAX_TABS} open tabs`, "tab-limit");
+  return row;
 }
 
 export async function updateTab(

@@ -2,6 +2,7 @@ import { and, asc, desc, eq, sql } from "drizzle-orm";
 import { gameSaves, users } from "../../db/schema/index.ts";
 import type { Database } from "../../lib/db.ts";
 import { conflict, notFound } from "../../lib/errors.ts";
+import { insertReturningRow } from "../../lib/insert-returning.ts";
 import { type CityState, cityScore } from "./road-city.ts";
 import { type CharacterState, characterScore } from "./road-life.ts";
 import { type WorldState, worldScore } from "./roadcraft.ts";
@@ -47,14 +48,15 @@ export async function createSave<G extends Game>(
 ): Promise<Save<G>> {
   const score = SCORE[game](state);
   // One statement, no lock: the cap is soft under a race of creates (it bounds storage, not money).
-  const rows = await db.execute<{ id: number }>(sql`
-    insert into ${gameSaves} (user_id, game, name, state, score)
-    select ${userId}::int, ${game}::text, ${name}::text, ${JSON.stringify(state)}::jsonb, ${score}::int
-    where (select count(*) from ${gameSaves} where user_id = ${userId} and game = ${game}) < ${MAX_SAVES_PER_GAME}
-    returning id`);
-  const id = rows.rows[0]?.id;
-  if (id === undefined) throw conflict(`At most ${MAX_SAVES_PER_GAME} saves per game`, "save-limit");
-  return getSave(db, userId, game, Number(id));
+  const row = await insertReturningRow(
+    db,
+    gameSaves,
+    sql`insert into ${gameSaves} (user_id, game, name, state, score)
+      select ${userId}::int, ${game}::text, ${name}::text, ${JSON.stringify(state)}::jsonb, ${score}::int
+      where (select count(*) from ${gameSaves} where user_id = ${userId} and game = ${game}) < ${MAX_SAVES_PER_GAME}`,
+  );
+  if (!row) throw conflict(`At most ${MAX_SAVES_PER_GAME} saves per game`, "save-limit");
+  return row as Save<G>;
 }
 
 export async function listSaves<G extends Game>(db: Database, userId: number, game: G): Promise<Save<G>[]> {
