@@ -9,7 +9,7 @@ import { toolCatalogue } from "../../services/agents/tools.ts";
 import { recordEventLater } from "../../services/audit.ts";
 import type { AppBindings, AppRouteHandler } from "../../types.ts";
 import { eventStreamResponse, wantsEventStream } from "../event-stream.ts";
-import { setNextPageAfter, setNextPageBefore } from "../keyset.ts";
+import { setNextPage } from "../keyset.ts";
 import { actorOf, type Ctx, chainOf } from "../request-kit.ts";
 import type * as routes from "./agents.routes.ts";
 import { agentCursor, agentJson, runJson, versionJson } from "./agents.schemas.ts";
@@ -17,7 +17,7 @@ import { agentCursor, agentJson, runJson, versionJson } from "./agents.schemas.t
 export const list: AppRouteHandler<typeof routes.list> = async (c) => {
   const q = c.req.valid("query");
   const { total, agents } = await registry.listAgents(c.var.services.db, getAuth(c).userId, q);
-  setNextPageAfter(c, agents, q.limit, agentCursor);
+  setNextPage(c, agents, q.limit, agentCursor, "after");
   return c.json({ total, agents: agents.map(agentJson) }, 200);
 };
 
@@ -56,7 +56,7 @@ export const tools: AppRouteHandler<typeof routes.tools> = async (c) => c.json({
 export const listRuns: AppRouteHandler<typeof routes.listRuns> = async (c) => {
   const q = c.req.valid("query");
   const rows = await registry.listRuns(c.var.services.db, getAuth(c).userId, q);
-  setNextPageBefore(c, rows, q.limit, (r) => encodeTimeCursor({ at: r.cursorAt, id: r.id }));
+  setNextPage(c, rows, q.limit, (r) => encodeTimeCursor({ at: r.cursorAt, id: r.id }));
   return c.json(rows.map(runJson), 200);
 };
 

@@ -7,14 +7,14 @@ import { type ChatDeps, type ReplyEvent, reply, replyStream } from "../../servic
 import * as store from "../../services/ai-chat/conversations.ts";
 import type { AppBindings, AppRouteHandler } from "../../types.ts";
 import { eventStreamResponse, wantsEventStream } from "../event-stream.ts";
-import { setNextPageAfter, setNextPageBefore } from "../keyset.ts";
+import { setNextPage } from "../keyset.ts";
 import type * as routes from "./ai-chat.routes.ts";
 import { conversationJson, messageJson } from "./ai-chat.schemas.ts";
 
 export const listConversations: AppRouteHandler<typeof routes.listConversations> = async (c) => {
   const q = c.req.valid("query");
   const rows = await store.listConversations(c.var.services.db, getAuth(c).userId, q);
-  setNextPageBefore(c, rows, q.limit, (r) => encodeTimeCursor({ at: r.cursorAt, id: String(r.id) }));
+  setNextPage(c, rows, q.limit, (r) => encodeTimeCursor({ at: r.cursorAt, id: String(r.id) }));
   return c.json(rows.map(conversationJson), 200);
 };
 
@@ -55,7 +55,7 @@ export const listMessages: AppRouteHandler<typeof routes.listMessages> = async (
   const q = c.req.valid("query");
   const rows = await store.listMessages(c.var.services.db, getAuth(c).userId, c.req.valid("param").id, q);
   if (!rows) throw store.conversationNotFound();
-  setNextPageAfter(c, rows, q.limit, (m) => String(m.id));
+  setNextPage(c, rows, q.limit, (m) => String(m.id), "after");
   return c.json(rows.map(messageJson), 200);
 };
 

@@ -25,7 +25,7 @@ import { createTransfer, primaryWallet } from "../../services/chain/transfer.ts"
 import { verifyIncremental } from "../../services/chain/verify-incremental.ts";
 import type { AppRouteHandler } from "../../types.ts";
 import { idempotent } from "../idempotent.ts";
-import { nextPageHeaders, setNextPage } from "../keyset.ts";
+import { byId, nextPageHeaders, setNextPage } from "../keyset.ts";
 import { actorOf, auditLater, type Ctx, chainOf } from "../request-kit.ts";
 import type * as routes from "./blockchain.routes.ts";
 
@@ -156,7 +156,7 @@ export const listTransactions: AppRouteHandler<typeof routes.listTransactions> =
   const query = c.req.valid("query");
   const rows = await listUserTransactions(c.var.services.db, chainOf(c), getAuth(c).userId, query);
   c.header("Cache-Control", "no-store");
-  setNextPage(c, rows, query.limit);
+  setNextPage(c, rows, query.limit, byId);
   return c.json(rows, 200);
 };
 

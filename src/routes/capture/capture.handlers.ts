@@ -1,7 +1,7 @@
 import { getAuth } from "../../middleware/auth.ts";
 import * as items from "../../services/capture/items.ts";
 import type { AppRouteHandler } from "../../types.ts";
-import { setNextPage } from "../keyset.ts";
+import { byId, setNextPage } from "../keyset.ts";
 import type * as routes from "./capture.routes.ts";
 
 export const create: AppRouteHandler<typeof routes.create> = async (c) => {
@@ -18,7 +18,7 @@ export const create: AppRouteHandler<typeof routes.create> = async (c) => {
 export const list: AppRouteHandler<typeof routes.list> = async (c) => {
   const query = c.req.valid("query");
   const { rows, total } = await items.listItems(c.var.services.db, getAuth(c).userId, query);
-  setNextPage(c, rows, query.limit);
+  setNextPage(c, rows, query.limit, byId);
   return c.json({ items: rows.map(items.itemJson), total }, 200);
 };
 

@@ -8,7 +8,7 @@ import { AGENT_STEP } from "../../workflows/cognition.contract.ts";
 import { agentDeps } from "../agents/agents.handlers.ts";
 import { launch } from "../cognition/cognition.handlers.ts";
 import { stepJson, workflowJson } from "../cognition/cognition.schemas.ts";
-import { setNextPageBefore } from "../keyset.ts";
+import { setNextPage } from "../keyset.ts";
 import type * as routes from "./cece.routes.ts";
 import { CECE_VERSION } from "./cece.schemas.ts";
 
@@ -21,7 +21,7 @@ export const start: AppRouteHandler<typeof routes.start> = async (c) => {
 export const history: AppRouteHandler<typeof routes.history> = async (c) => {
   const q = c.req.valid("query");
   const rows = await store.listWorkflows(c.var.services.db, getAuth(c).userId, { kind: "cece", ...q });
-  setNextPageBefore(c, rows, q.limit, (w) => encodeTimeCursor({ at: w.cursorAt, id: w.id }));
+  setNextPage(c, rows, q.limit, (w) => encodeTimeCursor({ at: w.cursorAt, id: w.id }));
   return c.json(rows.map(workflowJson), 200);
 };
 

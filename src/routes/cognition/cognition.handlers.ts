@@ -6,7 +6,7 @@ import * as store from "../../services/cognition/store.ts";
 import type { AppRouteHandler } from "../../types.ts";
 import { type CognitionParams, startWorkflow } from "../../workflows/cognition.contract.ts";
 import { agentDeps } from "../agents/agents.handlers.ts";
-import { setNextPageBefore } from "../keyset.ts";
+import { setNextPage } from "../keyset.ts";
 import { type Ctx, chainOf } from "../request-kit.ts";
 import type * as routes from "./cognition.routes.ts";
 import { stepJson, workflowJson } from "./cognition.schemas.ts";
@@ -92,7 +92,7 @@ export const createWorkflow: AppRouteHandler<typeof routes.createWorkflow> = asy
 export const listWorkflows: AppRouteHandler<typeof routes.listWorkflows> = async (c) => {
   const q = c.req.valid("query");
   const rows = await store.listWorkflows(c.var.services.db, getAuth(c).userId, q);
-  setNextPageBefore(c, rows, q.limit, (w) => encodeTimeCursor({ at: w.cursorAt, id: w.id }));
+  setNextPage(c, rows, q.limit, (w) => encodeTimeCursor({ at: w.cursorAt, id: w.id }));
   return c.json(rows.map(workflowJson), 200);
 };
 

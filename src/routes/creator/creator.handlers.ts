@@ -2,7 +2,7 @@ import { encodeTimeCursor } from "../../lib/time-cursor.ts";
 import { getAuth } from "../../middleware/auth.ts";
 import * as projects from "../../services/creator/projects.ts";
 import type { AppRouteHandler } from "../../types.ts";
-import { setNextPageBefore } from "../keyset.ts";
+import { setNextPage } from "../keyset.ts";
 import type * as routes from "./creator.routes.ts";
 
 const input = (b: {
@@ -35,7 +35,7 @@ export const create: AppRouteHandler<typeof routes.create> = async (c) => {
 export const list: AppRouteHandler<typeof routes.list> = async (c) => {
   const q = c.req.valid("query");
   const { projects: rows, total, last } = await projects.listProjects(c.var.services.db, getAuth(c).userId, q);
-  if (last) setNextPageBefore(c, rows, q.limit, () => encodeTimeCursor(last));
+  if (last) setNextPage(c, rows, q.limit, () => encodeTimeCursor(last));
   return c.json({ projects: rows, total }, 200);
 };
 export const get: AppRouteHandler<typeof routes.get> = async (c) =>

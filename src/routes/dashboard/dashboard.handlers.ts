@@ -8,7 +8,7 @@ import { checkPostgres, checkRedis, checkRoadChain } from "../../services/depend
 import { formatHashrate } from "../../services/miner/chain-reads.ts";
 import { describeEvent, listEvents } from "../../services/prism/events.ts";
 import type { AppRouteHandler } from "../../types.ts";
-import { setNextPage } from "../keyset.ts";
+import { byId, setNextPage } from "../keyset.ts";
 import { type Ctx, chainOf } from "../request-kit.ts";
 import type * as routes from "./dashboard.routes.ts";
 
@@ -81,7 +81,7 @@ export const quickStats: AppRouteHandler<typeof routes.quickStats> = async (c) =
 export const activity: AppRouteHandler<typeof routes.activity> = async (c) => {
   const page = c.req.valid("query");
   const { items, total } = await listEvents(c.var.services.db, { userId: getAuth(c).userId }, page);
-  setNextPage(c, items, page.limit);
+  setNextPage(c, items, page.limit, byId);
   c.header("Cache-Control", "no-store");
   return c.json(
     {

@@ -6,14 +6,14 @@ import { metricsHistory } from "../../services/devices/metrics.ts";
 import * as registry from "../../services/devices/registry.ts";
 import { deviceTokenFrom } from "../../services/devices/tokens.ts";
 import type { AppRouteHandler } from "../../types.ts";
-import { setNextPageAfter, setNextPageBefore } from "../keyset.ts";
+import { setNextPage } from "../keyset.ts";
 import { auditLater } from "../request-kit.ts";
 import type * as routes from "./devices.routes.ts";
 
 export const list: AppRouteHandler<typeof routes.list> = async (c) => {
   const q = c.req.valid("query");
   const rows = await registry.listDevices(c.var.services.db, getAuth(c).userId, q.skip, q.limit, q.after);
-  setNextPageAfter(c, rows, q.limit, (d) => d.deviceId);
+  setNextPage(c, rows, q.limit, (d) => d.deviceId, "after");
   return c.json(rows.map(registry.deviceJson), 200);
 };
 
@@ -129,6 +129,6 @@ export const listCommands: AppRouteHandler<typeof routes.listCommands> = async (
     c.req.valid("param").device_id,
     q,
   );
-  setNextPageBefore(c, rows, q.limit, (r) => encodeTimeCursor({ at: r.cursorAt, id: r.id }));
+  setNextPage(c, rows, q.limit, (r) => encodeTimeCursor({ at: r.cursorAt, id: r.id }));
   return c.json({ commands: rows.map(commandJson), total }, 200);
 };

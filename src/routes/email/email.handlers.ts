@@ -7,7 +7,7 @@ import * as folders from "../../services/email/folders.ts";
 import * as mail from "../../services/email/messages.ts";
 import { boundRecipientProbes } from "../../services/email/recipient-probes.ts";
 import type { AppBindings, AppRouteHandler } from "../../types.ts";
-import { setNextPage } from "../keyset.ts";
+import { byId, setNextPage } from "../keyset.ts";
 import { auditLater } from "../request-kit.ts";
 import type * as routes from "./email.routes.ts";
 import { emailJson, folderJson } from "./email.schemas.ts";
@@ -22,7 +22,7 @@ const mailChanged = (c: Context<AppBindings>, userIds: number[]) =>
 function listResponse(c: Context<AppBindings>, page: mail.MailPage, limit: number) {
   c.header("X-Total-Count", String(page.total));
   c.header("X-Unread-Count", String(page.unread));
-  setNextPage(c, page.rows, limit);
+  setNextPage(c, page.rows, limit, byId);
   return c.json(page.rows.map(emailJson), 200);
 }
 

@@ -10,7 +10,7 @@ import * as rows from "../../services/files/rows.ts";
 import * as shares from "../../services/files/shares.ts";
 import { type FileLimits, precheck, storeFile, tooLarge, usedBytes } from "../../services/files/storage.ts";
 import type { AppBindings, AppRouteHandler } from "../../types.ts";
-import { setNextPageAfter } from "../keyset.ts";
+import { setNextPage } from "../keyset.ts";
 import type * as routes from "./files.routes.ts";
 import { fileJson, folderJson, shareJson } from "./files.schemas.ts";
 
@@ -109,7 +109,7 @@ export const listFiles: AppRouteHandler<typeof routes.listFiles> = async (c) => 
   const { folder_id, ...page } = c.req.valid("query");
   if (folder_id !== undefined) await folders.getFolder(c.var.services.db, userId, folder_id);
   const list = await rows.listFiles(c.var.services.db, userId, folder_id ?? null, page);
-  setNextPageAfter(c, list, page.limit, (f) => encodeNameCursor({ name: f.nameKey, id: f.id }));
+  setNextPage(c, list, page.limit, (f) => encodeNameCursor({ name: f.nameKey, id: f.id }), "after");
   return c.json(list.map(fileJson), 200);
 };
 

@@ -4,7 +4,7 @@ import { getAuth } from "../../middleware/auth.ts";
 import { checkTicket, issueTicket, TICKET_SECONDS } from "../../services/notifications/live-ticket.ts";
 import * as n from "../../services/notifications/notifications.ts";
 import type { AppRouteHandler } from "../../types.ts";
-import { setNextPage } from "../keyset.ts";
+import { byId, setNextPage } from "../keyset.ts";
 import type * as routes from "./notifications.routes.ts";
 
 export const list: AppRouteHandler<typeof routes.list> = async (c) => {
@@ -15,7 +15,7 @@ export const list: AppRouteHandler<typeof routes.list> = async (c) => {
     importance: q.importance,
     unreadOnly: q.unread_only,
   });
-  setNextPage(c, rows, q.limit);
+  setNextPage(c, rows, q.limit, byId);
   return c.json(rows.map(n.notificationJson), 200);
 };
 

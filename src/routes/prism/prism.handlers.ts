@@ -17,7 +17,7 @@ import {
 } from "../../services/prism/jobs.ts";
 import { prismStats } from "../../services/prism/stats.ts";
 import type { AppRouteHandler } from "../../types.ts";
-import { setNextPage } from "../keyset.ts";
+import { byId, setNextPage } from "../keyset.ts";
 import { auditLater, chainOf } from "../request-kit.ts";
 import type * as routes from "./prism.routes.ts";
 
@@ -34,7 +34,7 @@ export const events: AppRouteHandler<typeof routes.events> = async (c) => {
   const filter = { type, userId: user_id, since };
   const { items, total } = await listEvents(c.var.services.db, filter, { limit, offset, before });
   c.header("Cache-Control", "no-store");
-  setNextPage(c, items, limit);
+  setNextPage(c, items, limit, byId);
   return c.json({ items, total, limit, offset }, 200);
 };
 
@@ -42,7 +42,7 @@ export const listJobs: AppRouteHandler<typeof routes.listJobs> = async (c) => {
   const { status, type, limit, offset, before } = c.req.valid("query");
   const { items, total } = await pageJobs(c.var.services.db, { status, type }, { limit, offset, before });
   c.header("Cache-Control", "no-store");
-  setNextPage(c, items, limit);
+  setNextPage(c, items, limit, byId);
   return c.json({ items, total, limit, offset }, 200);
 };
 

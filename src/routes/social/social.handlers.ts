@@ -5,7 +5,7 @@ import * as comments from "../../services/social/comments.ts";
 import * as people from "../../services/social/people.ts";
 import * as posts from "../../services/social/posts.ts";
 import type { AppRouteHandler } from "../../types.ts";
-import { nextPageHeaders, setNextPage, setNextPageAfter } from "../keyset.ts";
+import { byId, nextPageHeaders, setNextPage } from "../keyset.ts";
 import { auditLater } from "../request-kit.ts";
 import type * as routes from "./social.routes.ts";
 import { commentJson, feedPostJson, personJson, postJson, profileJson } from "./social.schemas.ts";
@@ -21,7 +21,7 @@ export const feed: AppRouteHandler<typeof routes.feed> = async (c) => {
     params: query,
     userId: viewer,
     load: async () => (await posts.listFeed(c.var.services.db, viewer, query.scope, query)).map(feedPostJson),
-    headers: (page) => nextPageHeaders(c, page, query.limit),
+    headers: (page) => nextPageHeaders(c, page, query.limit, byId),
   });
 };
 
@@ -71,10 +71,16 @@ export const unlikePost: AppRouteHandler<typeof routes.unlikePost> = async (c) =
 export const listComments: AppRouteHandler<typeof routes.listComments> = async (c) => {
   const query = c.req.valid("query");
   const rows = await comments.listComments(c.var.services.db, getAuth(c).userId, c.req.valid("param").id, query);
-  setNextPageAfter(c, rows, query.limit, (row) => {
-    const key = comments.commentKey(row);
-    return `${key.thread}.${key.id}`;
-  });
+  setNextPage(
+    c,
+    rows,
+    query.limit,
+    (row) => {
+      const key = comments.commentKey(row);
+      return `${key.thread}.${key.id}`;
+    },
+    "after",
+  );
   return c.json(rows.map(commentJson), 200);
 };
 
@@ -104,7 +110,7 @@ export const userPosts: AppRouteHandler<typeof routes.userPosts> = async (c) => 
     c.req.valid("param").id,
     c.req.valid("query"),
   );
-  setNextPage(c, rows, c.req.valid("query").limit);
+  setNextPage(c, rows, c.req.valid("query").limit, byId);
   return c.json(rows.map(postJson), 200);
 };
 

@@ -4,7 +4,7 @@ import { resolveChain, TEST_CHAIN_HEADER } from "../../services/chain/ledger.ts"
 import { buildProof, requestAnchor } from "../../services/vault/anchor.ts";
 import * as entries from "../../services/vault/entries.ts";
 import type { AppRouteHandler } from "../../types.ts";
-import { setNextPageBefore } from "../keyset.ts";
+import { setNextPage } from "../keyset.ts";
 import type * as routes from "./vault.routes.ts";
 
 export const create: AppRouteHandler<typeof routes.create> = async (c) => {
@@ -24,7 +24,7 @@ export const list: AppRouteHandler<typeof routes.list> = async (c) => {
     perPage: q.per_page,
     before: q.before,
   });
-  setNextPageBefore(c, rows, q.per_page, (e) => encodeTimeCursor({ at: e.cursorAt, id: e.id }));
+  setNextPage(c, rows, q.per_page, (e) => encodeTimeCursor({ at: e.cursorAt, id: e.id }));
   return c.json({ leos: rows.map(entries.entryJson), total, page: q.page, per_page: q.per_page }, 200);
 };
 

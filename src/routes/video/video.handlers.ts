@@ -4,7 +4,7 @@ import { getAuth } from "../../middleware/auth.ts";
 import * as reactions from "../../services/video/reactions.ts";
 import * as videos from "../../services/video/videos.ts";
 import type { AppRouteHandler } from "../../types.ts";
-import { nextPageBeforeHeaders, setNextPage, setNextPageAfter } from "../keyset.ts";
+import { byId, nextPageHeaders, setNextPage } from "../keyset.ts";
 import { auditLater } from "../request-kit.ts";
 import type * as routes from "./video.routes.ts";
 import { videoCommentJson, videoJson } from "./video.schemas.ts";
@@ -53,7 +53,7 @@ export const listVideos: AppRouteHandler<typeof routes.listVideos> = async (c) =
     userId,
     load: async () => (await videos.listVideos(c.var.services.db, userId, query)).map(videoJson),
     headers: (page) =>
-      nextPageBeforeHeaders(c, page, query.limit, (v) =>
+      nextPageHeaders(c, page, query.limit, (v) =>
         query.sort === "most_viewed" ? `${v.views_count}.${v.id}` : String(v.id),
       ),
   });
@@ -73,7 +73,7 @@ export const createVideo: AppRouteHandler<typeof routes.createVideo> = async (c)
 export const myVideos: AppRouteHandler<typeof routes.myVideos> = async (c) => {
   const q = c.req.valid("query");
   const rows = await videos.listMyVideos(c.var.services.db, getAuth(c).userId, q);
-  setNextPage(c, rows, q.limit);
+  setNextPage(c, rows, q.limit, byId);
   return c.json(rows.map(videoJson), 200);
 };
 
@@ -114,7 +114,7 @@ export const react: AppRouteHandler<typeof routes.react> = async (c) => {
 export const listComments: AppRouteHandler<typeof routes.listComments> = async (c) => {
   const q = c.req.valid("query");
   const rows = await reactions.listVideoComments(c.var.services.db, getAuth(c).userId, c.req.valid("param").id, q);
-  setNextPageAfter(c, rows, q.limit, (r) => String(r.id));
+  setNextPage(c, rows, q.limit, (r) => String(r.id), "after");
   return c.json(rows.map(videoCommentJson), 200);
 };
 
