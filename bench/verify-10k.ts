@@ -16,18 +16,9 @@
  * Uses ENVIRONMENT=test only so X-Test-Chain can put each phase on its own fresh chain.
  */
 import { randomBytes } from "node:crypto";
-import pg from "pg";
 import { unstable_dev } from "wrangler";
 import { spawnLocalCloud } from "../scripts/local-cloud/spawn.ts";
-import { generateWallet, signWithWallet } from "../src/lib/crypto/wallet-keys.ts";
-import { type BlockHeader, genesisBlock } from "../src/services/chain/block-hash.ts";
-import { merkleRoot } from "../src/services/chain/merkle.ts";
-import { mineHeader } from "../src/services/chain/proof-of-work.ts";
-import {
-  hashTransaction,
-  type TransactionPayload,
-  transactionSigningPayload,
-} from "../src/services/chain/transaction-hash.ts";
+import { seedChain } from "./verify-seed.ts";
 
 const DIFFICULTY = Number(process.env.BENCH_DIFFICULTY ?? 4);
 const BLOCKS = Number(process.env.BENCH_BLOCKS ?? 10_000);
@@ -35,35 +26,6 @@ const APPENDS = Number(process.env.BENCH_APPENDS ?? 30);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 10);
 const VERIFY_RUNS = Number(process.env.BENCH_VERIFY_RUNS ?? 3);
 const MASTER_KEY = randomBytes(32).toString("base64url");
-const BLOCK_COLUMNS = [
-  "chain",
-  "height",
-  "timestamp_ms",
-  "previous_hash",
-  "merkle_root",
-  "nonce",
-  "difficulty",
-  "miner_address",
-  "reward",
-  "transaction_count",
-  "hash",
-];
-const TX_COLUMNS = [
-  "chain",
-  "transaction_hash",
-  "from_address",
-  "to_address",
-  "amount",
-  "fee",
-  "message",
-  "nonce",
-  "timestamp_ms",
-  "signature",
-  "sender_public_key",
-  "block_height",
-  "is_confirmed",
-];
-
 const cloud = await spawnLocalCloud();
 console.log(`postgres: ${cloud.backends.postgres}; redis: ${cloud.backends.redis}; difficulty ${DIFFICULTY}`);
 const worker = await unstable_dev("dist/worker/index.mjs", {
@@ -146,7 +108,7 @@ try {
   const big = chainHeader("verify");
   const chain = big["X-Test-Chain"];
   const seedStart = performance.now();
-  const txCount = await seed(chain, BLOCKS);
+  const txCount = await seedChain(cloud.databaseUrl, chain, BLOCKS);
   console.log(
     `seeded ${BLOCKS} blocks with ${txCount} signed transfers in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`,
   );
@@ -166,105 +128,4 @@ try {
 } finally {
   await worker.stop();
   await cloud.stop();
-}
-
-/** Writes genesis + n mined blocks (difficulty 1) for `chain` straight into Postgres. */
-async function seed(chain: string, n: number): Promise<number> {
-  const client = new pg.Client({ connectionString: cloud.databaseUrl });
-  await client.connect();
-  const alice = await generateWallet(MASTER_KEY);
-  const bob = await generateWallet(MASTER_KEY);
-  const genesis = await genesisBlock();
-  let prev = { ...genesis.header, hash: genesis.hash } as BlockHeader & { hash: string };
-  let blockRows: unknown[][] = [rowOf(chain, genesis.header, genesis.hash)];
-  let txRows: unknown[][] = [];
-  let txCount = 0;
-  const flush = async () => {
-    if (blockRows.length) await insert(client, "blocks", BLOCK_COLUMNS, blockRows);
-    if (txRows.length) await insert(client, "transactions", TX_COLUMNS, txRows);
-    blockRows = [];
-    txRows = [];
-  };
-  try {
-    for (let h = 1; h <= n; h++) {
-      const ts = genesis.header.timestamp + h * 1000;
-      const hashes: string[] = [];
-      if (h % 10 === 0) {
-        const payload: TransactionPayload = {
-          from_address: alice.address,
-          to_address: bob.address,
-          amount: "1.00000000",
-          fee: "0.00000000",
-          message: null,
-          timestamp: ts - 1,
-          nonce: `seed${h}`,
-        };
-        const hash = await hashTransaction(payload);
-        const signature = await signWithWallet(
-          alice.encryptedPrivateKey,
-          alice.address,
-          MASTER_KEY,
-          transactionSigningPayload(payload),
-        );
-        txRows.push([
-          chain,
-          hash,
-          alice.address,
-          bob.address,
-          "1",
-          "0",
-          null,
-          payload.nonce,
-          payload.timestamp,
-          signature,
-          alice.publicKey,
-          h,
-          true,
-        ]);
-        hashes.push(hash);
-        txCount++;
-      }
-      const mined = await mineHeader(
-        {
-          height: h,
-          timestamp: ts,
-          previous_hash: prev.hash,
-          merkle_root: await merkleRoot(hashes),
-          miner_address: alice.address,
-          reward: "50.00000000",
-          transaction_count: hashes.length,
-        },
-        1,
-      );
-      blockRows.push(rowOf(chain, mined.header, mined.hash));
-      prev = { ...mined.header, hash: mined.hash };
-      if (blockRows.length === 1000) await flush();
-    }
-    await flush();
-  } finally {
-    await client.end();
-  }
-  return txCount;
-}
-
-function rowOf(chain: string, h: BlockHeader, hash: string): unknown[] {
-  return [
-    chain,
-    h.height,
-    h.timestamp,
-    h.previous_hash,
-    h.merkle_root,
-    h.nonce,
-    h.difficulty,
-    h.miner_address,
-    h.reward,
-    h.transaction_count,
-    hash,
-  ];
-}
-
-async function insert(client: pg.Client, table: string, columns: string[], rows: unknown[][]) {
-  const values: unknown[] = [];
-  const tuples = rows.map((row) => `(${row.map((v) => (values.push(v), `$${values.length}`)).join(",")})`);
-  await client.query(`insert into ${table} (${columns.join(",")}) values ${tuples.join(",")}`, values);
 }

@@ -1,7 +1,7 @@
 /**
  * A RoadChain of genesis + n valid blocks for one chain name, written straight into PostgreSQL:
  * real proof of work (difficulty 1), every 10th block holding a transfer signed by a real wallet.
- * Used by verify-scale.ts (the same shape as verify-10k.ts's chain).
+ * Used by verify-10k.ts and verify-scale.ts.
  */
 import { randomBytes } from "node:crypto";
 import pg from "pg";
