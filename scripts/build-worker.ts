@@ -14,32 +14,11 @@
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build, type Metafile, type Plugin } from "esbuild";
+import { build, type Metafile } from "esbuild";
 
 const ROOT = join(import.meta.dirname, "..");
 export const WORKER_OUTDIR = join(ROOT, "dist", "worker");
 const PRODUCTION = JSON.stringify("production");
-
-/**
- * zod's `locales` namespace re-exports all ~50 languages (264 KiB minified, over half of zod here),
- * and a namespace object keeps every member alive. Errors are English (zod's default `en`, which
- * zod configures itself), so the namespace is reduced to `en`.
- */
-export const zodEnglishOnly: Plugin = {
-  name: "zod-english-only",
-  setup(b) {
-    b.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
-      args.importer.includes(`${join("node_modules", "zod")}/`)
-        ? { path: resolve(args.resolveDir, args.path), namespace: "zod-english-only" }
-        : undefined,
-    );
-    b.onLoad({ filter: /.*/, namespace: "zod-english-only" }, (args) => ({
-      contents: 'export { default as en } from "./en.js";',
-      resolveDir: dirname(args.path),
-      loader: "js",
-    }));
-  },
-};
 
 export async function buildWorker(outdir = WORKER_OUTDIR): Promise<Metafile> {
   rmSync(outdir, { recursive: true, force: true }); // wrangler uploads every module in it: no stale chunks
@@ -66,7 +45,6 @@ export async function buildWorker(outdir = WORKER_OUTDIR): Promise<Metafile> {
     keepNames: true,
     sourcemap: true,
     metafile: true,
-    plugins: [zodEnglishOnly],
     logLevel: "warning",
   });
   // worker-configuration.d.ts (wrangler types) types the Durable Object bindings from main's exports.
