@@ -10,26 +10,21 @@ import { drizzle } from "drizzle-orm/node-postgres";
 import pg from "pg";
 import { SEARCH_KINDS } from "../src/lib/constants.ts";
 import { search } from "../src/services/search/search.ts";
+import { SEARCH_VOCABULARY } from "./seed.ts";
 
 const urls = process.argv.slice(2);
 if (urls.length === 0) throw new Error("usage: node bench/search-scales.ts <postgres-url> [<postgres-url> …]");
 const RUNS = Number(process.env.SEARCH_RUNS ?? 200);
-const SYLLABLES = ["ka", "lo", "mi", "ra", "ne", "to", "su", "vi", "de", "po", "ba", "fe", "gu", "hi", "ju", "zo"];
-const VOCAB = Array.from({ length: 4_096 }, (_, i) => {
-  let w = "";
-  for (let n = i + 16; n > 0; n = Math.floor(n / 16)) w += SYLLABLES[n % 16];
-  return w;
-});
 let seed = 20261206;
 const rand = () => (seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 const pick = (n: number) => Math.floor(rand() * n);
 const mixes: Record<string, string[]> = {
   "word + prefix (the bench's)": Array.from(
     { length: 100 },
-    () => `${VOCAB[300 + pick(500)]} ${VOCAB[300 + pick(500)]!.slice(0, 4)}`,
+    () => `${SEARCH_VOCABULARY[300 + pick(500)]} ${SEARCH_VOCABULARY[300 + pick(500)]!.slice(0, 4)}`,
   ),
-  "one mid-frequency word": Array.from({ length: 100 }, () => `${VOCAB[300 + pick(500)]} `),
-  "one common word": Array.from({ length: 100 }, () => `${VOCAB[pick(20)]} `),
+  "one mid-frequency word": Array.from({ length: 100 }, () => `${SEARCH_VOCABULARY[300 + pick(500)]} `),
+  "one common word": Array.from({ length: 100 }, () => `${SEARCH_VOCABULARY[pick(20)]} `),
 };
 
 for (const url of urls) {

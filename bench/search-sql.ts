@@ -10,17 +10,12 @@ import { drizzle } from "drizzle-orm/node-postgres";
 import pg from "pg";
 import { SEARCH_KINDS } from "../src/lib/constants.ts";
 import { search } from "../src/services/search/search.ts";
+import { SEARCH_VOCABULARY } from "./seed.ts";
 
 const url = process.argv[2];
 if (!url) throw new Error("usage: node bench/search-sql.ts <postgres-url>");
 const client = new pg.Client({ connectionString: url });
 await client.connect();
-const SYLLABLES = ["ka", "lo", "mi", "ra", "ne", "to", "su", "vi", "de", "po", "ba", "fe", "gu", "hi", "ju", "zo"];
-const VOCAB = Array.from({ length: 4_096 }, (_, i) => {
-  let w = "";
-  for (let n = i + 16; n > 0; n = Math.floor(n / 16)) w += SYLLABLES[n % 16];
-  return w;
-});
 let seed = 20260101;
 const rand = () => (seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 const pick = (n: number) => Math.floor(rand() * n);
@@ -40,7 +35,7 @@ if (n < 100_000) {
     const texts = Array.from(
       { length: 5_000 },
       (_, i) =>
-        `Post ${start + i}: ${Array.from({ length: 10 }, () => VOCAB[Math.floor(VOCAB.length * rand() ** 3)]).join(" ")}`,
+        `Post ${start + i}: ${Array.from({ length: 10 }, () => SEARCH_VOCABULARY[Math.floor(SEARCH_VOCABULARY.length * rand() ** 3)]).join(" ")}`,
     );
     await client.query("insert into posts (user_id, content) select $1, unnest($2::text[])", [userId, texts]);
   }
@@ -48,7 +43,10 @@ if (n < 100_000) {
   console.log(`inserted ${100_000 - n} posts in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }
 const db = drizzle(client) as never;
-const queries = Array.from({ length: 200 }, () => `${VOCAB[300 + pick(500)]} ${VOCAB[300 + pick(500)]!.slice(0, 4)}`);
+const queries = Array.from(
+  { length: 200 },
+  () => `${SEARCH_VOCABULARY[300 + pick(500)]} ${SEARCH_VOCABULARY[300 + pick(500)]!.slice(0, 4)}`,
+);
 const ids = (await client.query("select id from posts order by random() limit 200")).rows.map((r) => r.id);
 
 async function time(name: string, fn: (i: number) => Promise<unknown>, runs = 400) {

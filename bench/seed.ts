@@ -565,10 +565,12 @@ async function inBatches<T>(n: number, width: number, fn: (i: number) => Promise
   return out;
 }
 
-/** Small deterministic PRNG, so every run seeds the same shape of data. */
-/** 4,096 made-up words of two to four syllables; posts pick them Zipf-like (the first ones often). */
+/**
+ * 4,096 made-up words of two to four syllables; posts pick them Zipf-like (the first ones often).
+ * The search benchmarks (search-sql.ts, search-scales.ts) query the same words.
+ */
 const SYLLABLES = ["ka", "lo", "mi", "ra", "ne", "to", "su", "vi", "de", "po", "ba", "fe", "gu", "hi", "ju", "zo"];
-const SEARCH_VOCABULARY = Array.from({ length: 4_096 }, (_, i) => {
+export const SEARCH_VOCABULARY = Array.from({ length: 4_096 }, (_, i) => {
   let word = "";
   for (let n = i + 16; n > 0; n = Math.floor(n / 16)) word += SYLLABLES[n % 16];
   return word;
@@ -579,6 +581,7 @@ function postWords(rand: () => number): string {
   );
 }
 
+/** Small deterministic PRNG, so every run seeds the same shape of data. */
 function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
