@@ -44,7 +44,7 @@ export default defineConfig({
           name: "workers",
           include: ["test/unit/**/*.test.ts", "test/integration/**/*.test.ts"],
           globalSetup: ["./test/global-setup.ts"],
-          setupFiles: ["./test/setup/warm-route-modules.ts"],
+          setupFiles: ["./test/setup/warm-lazy-modules.ts"],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },

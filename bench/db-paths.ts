@@ -21,7 +21,9 @@ import { integer, pgTable, text } from "drizzle-orm/pg-core";
 import WebSocket from "ws";
 import { startNeonProxy } from "../scripts/local-cloud/neon-proxy.ts";
 import { startPostgres } from "../scripts/local-cloud/postgres.ts";
-import { createDatabase } from "../src/lib/db.ts";
+import { createDatabase, loadDatabaseDriver } from "../src/lib/db.ts";
+
+await loadDatabaseDriver(); // db.ts imports the driver lazily
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 10);

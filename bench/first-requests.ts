@@ -3,9 +3,11 @@
  * requests. Route modules load on the first request for their paths (src/routes/route-families.ts),
  * so start-up alone (the bench's start-up row) does not show it: this imports the bundle in a fresh
  * workerd (runtime.ts startupProbe), then times the first request to each of PATHS in order and the
- * first path once more (warm). No bindings are given: every request answers the configuration's 500
- * problem after the app for its path is built, which is the part measured. SAMPLES runtimes (default
- * 7); prints medians.
+ * first path once more (warm). The bindings are a valid configuration whose Postgres and Redis refuse
+ * connections (PROBE_BINDINGS): each request goes through the app, the database driver and its
+ * route's middleware as a real one does, then answers 503 within a millisecond or two of loopback
+ * I/O, so what is measured is what loads and runs, not a network. SAMPLES runtimes (default 7);
+ * prints medians.
  */
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -21,6 +23,17 @@ export const FIRST_REQUEST_PATHS = [
   "/api/openapi.json",
 ];
 
+/** A configuration that passes config.ts, with every dependency on a closed loopback port. */
+const PROBE_BINDINGS = {
+  ENVIRONMENT: "production",
+  DATABASE_URL: "postgres://probe:probe@127.0.0.1:9/probe",
+  NEON_PROXY_URL: "http://127.0.0.1:9",
+  UPSTASH_REDIS_REST_URL: "http://127.0.0.1:9",
+  UPSTASH_REDIS_REST_TOKEN: "probe",
+  SECRET_KEY: "probe-secret-key-0123456789abcdef0123456789abcdef",
+  WALLET_MASTER_KEY: "probe-wallet-master-key-0123456789abcdef01234567",
+};
+
 /** Median ms per step: "import (start-up)", "first <path>" for each path in order, "again <path> (warm)". */
 export async function measureFirstRequests(
   script: string,
@@ -31,15 +44,20 @@ export async function measureFirstRequests(
   const rows = new Map<string, number[]>();
   const add = (label: string, ms: number) => rows.set(label, [...(rows.get(label) ?? []), ms]);
   for (let i = 0; i < samples; i++) {
-    const mf = startupProbe(script, settings);
+    const mf = startupProbe(script, settings, { bindings: PROBE_BINDINGS });
     try {
       const url = new URL(await mf.unsafeGetDirectURL());
       url.searchParams.set("paths", paths.join(","));
       const res = await fetch(url);
       if (!res.ok) throw new Error(`probe answered ${res.status}: ${await res.text()}`);
-      const { ms, requests } = (await res.json()) as { ms: number; requests: { path: string; ms: number }[] };
+      const { ms, requests } = (await res.json()) as {
+        ms: number;
+        requests: { path: string; ms: number; status: number }[];
+      };
       add("import (start-up)", ms);
-      requests.forEach((r, j) => add(j < paths.length ? `first ${r.path}` : `again ${r.path} (warm)`, r.ms));
+      requests.forEach((r, j) =>
+        add(j < paths.length ? `first ${r.path} (${r.status})` : `again ${r.path} (warm, ${r.status})`, r.ms),
+      );
     } finally {
       await mf.dispose();
     }

@@ -23,7 +23,7 @@
  */
 import { sql } from "drizzle-orm";
 import { Hono } from "hono";
-import { createDatabase, type DatabaseEnv } from "../src/lib/db.ts";
+import { type DatabaseEnv, openDatabase } from "../src/lib/db.ts";
 import { hashPassword, verifyPassword } from "../src/lib/password.ts";
 import { redisClient } from "../src/lib/redis.ts";
 import { listUserTransactions } from "../src/services/chain/reads.ts";
@@ -74,7 +74,7 @@ export default {
       const seq = url.pathname.slice(4);
       if (!/^[rhbptw]{1,8}$/.test(seq)) return new Response("bad sequence", { status: 400 });
       let body = CONSTANT;
-      const db = createDatabase(env, ctx);
+      const db = await openDatabase(env, ctx);
       const redis = redisClient(env);
       try {
         for (const step of seq) {

@@ -124,7 +124,11 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
  * (parse, compile and top-level evaluation of every module). The clock of a local workerd moves
  * during computation, so performance.now() measures it. `inspect` opens the inspector (profiling).
  */
-export function startupProbe(script: string, settings: WranglerSettings, opts: { inspect?: boolean } = {}): Miniflare {
+export function startupProbe(
+  script: string,
+  settings: WranglerSettings,
+  opts: { inspect?: boolean; bindings?: Record<string, string> } = {},
+): Miniflare {
   // With \`?paths=/a,/b\`, also times the Worker's first request to each path, in order, then the
   // first path again (warm): what a new isolate's first requests pay on top of the import.
   const wrapper = `export default { async fetch(request, env, ctx) {
@@ -137,7 +141,7 @@ export function startupProbe(script: string, settings: WranglerSettings, opts: {
       const t = performance.now();
       const res = await worker.fetch(new Request("http://probe" + path), env, ctx);
       await res.arrayBuffer();
-      requests.push({ path, ms: performance.now() - t });
+      requests.push({ path, ms: performance.now() - t, status: res.status });
     }
     return Response.json({ ms, requests });
   } };`;
@@ -154,6 +158,7 @@ export function startupProbe(script: string, settings: WranglerSettings, opts: {
       compatibilityDate: settings.compatibilityDate,
       compatibilityFlags: settings.compatibilityFlags,
       unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
+      ...(opts.bindings ? { bindings: opts.bindings } : {}),
     } as Parameters<typeof convertV4MiniflareOptions>[0]),
   );
 }

@@ -1,4 +1,10 @@
-import { z } from "zod";
+import * as z from "zod/mini";
+import en from "zod/v4/locales/en.js";
+
+// zod/mini, not zod: config is parsed by every isolate (Durable Objects and the cron handler too) at
+// its first request, and the full build costs ~8 ms of start-up (bench/startup-only.ts) that only the
+// route modules, loaded later, need. The English messages are the ones the full build would give.
+z.config(en());
 
 /**
  * Runtime configuration, parsed from the Worker's bindings once per isolate.
@@ -7,50 +13,55 @@ import { z } from "zod";
 const MIN_SECRET_BYTES = 32;
 
 const secret = (name: string) =>
-  z
-    .string({ error: `${name} is not set` })
-    .refine((v) => new TextEncoder().encode(v).length >= MIN_SECRET_BYTES, {
+  z.string({ error: `${name} is not set` }).check(
+    z.refine((v: string) => new TextEncoder().encode(v).length >= MIN_SECRET_BYTES, {
       message: `${name} must be at least ${MIN_SECRET_BYTES} bytes`,
-    })
-    .refine((v) => !/^replace-with/.test(v), { message: `${name} still holds the example placeholder` });
+    }),
+    z.refine((v: string) => !/^replace-with/.test(v), { message: `${name} still holds the example placeholder` }),
+  );
 
-const optional = z
-  .string()
-  .optional()
-  .transform((v) => (v && v.trim() !== "" ? v.trim() : undefined));
+const trimmed = (v: string | undefined) => (v && v.trim() !== "" ? v.trim() : undefined);
+/** An optional string, trimmed; blank is unset. */
+const optional = z.pipe(z.optional(z.string()), z.transform(trimmed));
+/** The same, with a value when unset. */
+const optionalOr = (fallback: string) =>
+  z.pipe(
+    z.optional(z.string()),
+    z.transform((v: string | undefined) => trimmed(v) ?? fallback),
+  );
 
-const flag = z
-  .string()
-  .optional()
-  .transform((v) => ["1", "true", "yes", "on"].includes((v ?? "").toLowerCase()));
+const flag = z.pipe(
+  z.optional(z.string()),
+  z.transform((v: string | undefined) => ["1", "true", "yes", "on"].includes((v ?? "").toLowerCase())),
+);
 
 const int = (fallback: number, min: number, max: number) =>
-  z.coerce.number().int().min(min).max(max).optional().default(fallback);
+  z._default(z.optional(z.pipe(z.coerce.number(), z.int().check(z.gte(min), z.lte(max)))), fallback);
 
 export const configSchema = z.object({
   // Unset means production: the relaxed behaviours of development/test (no rate limit without
   // CF-Connecting-IP, the X-Test-Chain header) must be asked for, never fallen into (for example by
   // a wrangler [env.*] section, which does not inherit [vars]).
-  ENVIRONMENT: z.enum(["development", "test", "production"]).default("production"),
+  ENVIRONMENT: z._default(z.enum(["development", "test", "production"]), "production"),
   DEBUG: flag,
   // GraphiQL at /api/graphiql: on under ENVIRONMENT=development, elsewhere only when this is true.
   GRAPHIQL_ENABLED: flag,
-  ALLOWED_ORIGINS: z
-    .string()
-    .optional()
-    .transform((v) =>
+  ALLOWED_ORIGINS: z.pipe(
+    z.optional(z.string()),
+    z.transform((v: string | undefined) =>
       (v ?? "https://blackroad.systems")
         .split(",")
         .map((s) => s.trim())
         .filter(Boolean),
     ),
+  ),
   API_BASE_URL: optional,
   GIT_SHA: optional,
   BUILD_TIME: optional,
-  DATABASE_URL: z.string({ error: "DATABASE_URL is not set" }).min(1, "DATABASE_URL is not set"),
+  DATABASE_URL: z.string({ error: "DATABASE_URL is not set" }).check(z.minLength(1, "DATABASE_URL is not set")),
   NEON_PROXY_URL: optional,
   UPSTASH_REDIS_REST_URL: z.url({ error: "UPSTASH_REDIS_REST_URL must be a URL" }),
-  UPSTASH_REDIS_REST_TOKEN: z.string({ error: "UPSTASH_REDIS_REST_TOKEN is not set" }).min(1),
+  UPSTASH_REDIS_REST_TOKEN: z.string({ error: "UPSTASH_REDIS_REST_TOKEN is not set" }).check(z.minLength(1)),
   SECRET_KEY: secret("SECRET_KEY"),
   WALLET_MASTER_KEY: secret("WALLET_MASTER_KEY"),
   ACCESS_TOKEN_EXPIRE_MINUTES: int(30, 1, 24 * 60),
@@ -65,10 +76,10 @@ export const configSchema = z.object({
   BLOCKCHAIN_BLOCK_INTERVAL_SECONDS: int(60, 1, 86_400),
   MINING_HALVING_BLOCKS: int(100_000, 1, 1_000_000_000),
   MINING_REWARD: z
-    .string()
-    .optional()
-    .default("50")
-    .refine((v) => /^\d{1,10}(\.\d{1,8})?$/.test(v), { message: "MINING_REWARD must be a decimal amount" }),
+    ._default(z.optional(z.string()), "50")
+    .check(
+      z.refine((v: string) => /^\d{1,10}(\.\d{1,8})?$/.test(v), { message: "MINING_REWARD must be a decimal amount" }),
+    ),
   // The live block feed (GET /api/blockchain/ws, durable-objects/block-feed.ts): per-address socket
   // cap, largest client message, client messages per minute per socket (then close 1008), idle
   // timeout (no client message for this long: closed), and broadcaster shards per chain.
@@ -80,8 +91,8 @@ export const configSchema = z.object({
   FILES_MAX_FILE_BYTES: int(25 * 1024 * 1024, 1, 1024 * 1024 * 1024),
   FILES_QUOTA_BYTES: int(1024 * 1024 * 1024, 1, Number.MAX_SAFE_INTEGER),
   OPENAI_API_KEY: optional,
-  OPENAI_BASE_URL: optional.transform((v) => v ?? "https://api.openai.com/v1"),
-  OPENAI_MODEL: optional.transform((v) => v ?? "gpt-4o-mini"),
+  OPENAI_BASE_URL: optionalOr("https://api.openai.com/v1"),
+  OPENAI_MODEL: optionalOr("gpt-4o-mini"),
   GITHUB_TOKEN: optional,
   GITHUB_WEBHOOK_SECRET: optional,
   STRIPE_SECRET_KEY: optional,
@@ -89,37 +100,37 @@ export const configSchema = z.object({
   // External services (src/services/integrations/): each is "not configured" (503) until its
   // credentials are set; every *_API_URL may point at a self-hosted or test instance.
   INTEGRATIONS_TIMEOUT_MS: int(10_000, 100, 30_000),
-  GITHUB_API_URL: optional.transform((v) => v ?? "https://api.github.com"),
+  GITHUB_API_URL: optionalOr("https://api.github.com"),
   HUGGINGFACE_TOKEN: optional,
-  HUGGINGFACE_API_URL: optional.transform((v) => v ?? "https://huggingface.co"),
-  HUGGINGFACE_INFERENCE_URL: optional.transform((v) => v ?? "https://router.huggingface.co/hf-inference"),
+  HUGGINGFACE_API_URL: optionalOr("https://huggingface.co"),
+  HUGGINGFACE_INFERENCE_URL: optionalOr("https://router.huggingface.co/hf-inference"),
   DIGITALOCEAN_TOKEN: optional,
-  DIGITALOCEAN_API_URL: optional.transform((v) => v ?? "https://api.digitalocean.com"),
+  DIGITALOCEAN_API_URL: optionalOr("https://api.digitalocean.com"),
   RAILWAY_TOKEN: optional,
-  RAILWAY_API_URL: optional.transform((v) => v ?? "https://backboard.railway.com/graphql/v2"),
+  RAILWAY_API_URL: optionalOr("https://backboard.railway.com/graphql/v2"),
   VERCEL_TOKEN: optional,
   VERCEL_TEAM_ID: optional,
-  VERCEL_API_URL: optional.transform((v) => v ?? "https://api.vercel.com"),
+  VERCEL_API_URL: optionalOr("https://api.vercel.com"),
   STRIPE_PUBLISHABLE_KEY: optional,
   STRIPE_WEBHOOK_SECRET: optional,
-  STRIPE_API_URL: optional.transform((v) => v ?? "https://api.stripe.com"),
+  STRIPE_API_URL: optionalOr("https://api.stripe.com"),
   TWILIO_ACCOUNT_SID: optional,
   TWILIO_AUTH_TOKEN: optional,
   TWILIO_PHONE_NUMBER: optional,
   TWILIO_WHATSAPP_NUMBER: optional,
-  TWILIO_API_URL: optional.transform((v) => v ?? "https://api.twilio.com"),
+  TWILIO_API_URL: optionalOr("https://api.twilio.com"),
   SLACK_BOT_TOKEN: optional,
   SLACK_WEBHOOK_URL: optional,
-  SLACK_API_URL: optional.transform((v) => v ?? "https://slack.com/api"),
+  SLACK_API_URL: optionalOr("https://slack.com/api"),
   DISCORD_BOT_TOKEN: optional,
   DISCORD_WEBHOOK_URL: optional,
-  DISCORD_API_URL: optional.transform((v) => v ?? "https://discord.com/api/v10"),
+  DISCORD_API_URL: optionalOr("https://discord.com/api/v10"),
   SENTRY_AUTH_TOKEN: optional,
   SENTRY_ORG: optional,
-  SENTRY_API_URL: optional.transform((v) => v ?? "https://sentry.io/api/0"),
+  SENTRY_API_URL: optionalOr("https://sentry.io/api/0"),
   CLOUDFLARE_API_TOKEN: optional,
   CLOUDFLARE_ACCOUNT_ID: optional,
-  CLOUDFLARE_API_URL: optional.transform((v) => v ?? "https://api.cloudflare.com/client/v4"),
+  CLOUDFLARE_API_URL: optionalOr("https://api.cloudflare.com/client/v4"),
   // Bearer token a Prometheus scraper sends to GET /metrics; metrics are collected only when it is set.
   METRICS_TOKEN: optional,
 });

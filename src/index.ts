@@ -1,4 +1,3 @@
-import { createLazyApp } from "./app.ts";
 import { loadSentry, sentryOptions } from "./lib/sentry.ts";
 import { runScheduled } from "./scheduled.ts";
 
@@ -10,7 +9,23 @@ export { NotificationsDO } from "./durable-objects/notifications.ts";
 export { RoadChainDO } from "./durable-objects/roadchain.ts";
 export { CognitionWorkflow } from "./workflows/cognition.ts";
 
-const app = createLazyApp();
+type FetchHandler = (request: Request, env: Env, ctx: ExecutionContext) => Promise<Response>;
+let lazyApp: { fetch: FetchHandler } | undefined;
+
+/**
+ * The app (middleware, routing, the full zod build its route modules share) is imported on the
+ * first request, not at start-up: this module also starts every Durable Object and Workflow
+ * instance, which need none of it (docs/architecture.md, "How the Worker is built").
+ */
+const app = {
+  async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+    if (!lazyApp) {
+      const { createLazyApp } = await import("./app.ts"); // workerd shares concurrent loads
+      lazyApp ??= createLazyApp();
+    }
+    return lazyApp.fetch(request, env, ctx);
+  },
+};
 let withErrorTracking: ExportedHandler<Env> | undefined;
 
 export default {

@@ -1,7 +1,7 @@
 import { loadConfig } from "./config.ts";
 import { chainVerifierStub } from "./durable-objects/chain-verifier.contract.ts";
 import { MAIN_CHAIN } from "./lib/constants.ts";
-import { createDatabase } from "./lib/db.ts";
+import { openDatabase } from "./lib/db.ts";
 import { queueScheduledFullPass } from "./services/chain/full-pass-schedule.ts";
 import { rollUpAndPrune } from "./services/devices/metrics.ts";
 
@@ -23,7 +23,7 @@ export async function runScheduled(controller: ScheduledController, env: Env, ct
     );
     throw new Error("invalid configuration");
   }
-  const db = createDatabase(result.config, ctx);
+  const db = await openDatabase(result.config, ctx);
   let failed: unknown;
   const run = async (job: string, fn: () => Promise<Record<string, unknown>>) => {
     try {

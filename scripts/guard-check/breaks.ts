@@ -452,7 +452,7 @@ export const BREAKS: Break[] = [
   {
     name: "db-query-deadline",
     rule: "Every Postgres call has a 10 s deadline: a silent database is a 503, never a hang",
-    file: "src/lib/db.ts",
+    file: "src/lib/neon-database.ts",
     search: "const QUERY_TIMEOUT_MS = 10_000;",
     replace: "const QUERY_TIMEOUT_MS = 60_000;",
     tests: ["test/integration/faults.test.ts"],

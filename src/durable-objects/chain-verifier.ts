@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { type AppConfig, loadConfig } from "../config.ts";
-import { createDatabase } from "../lib/db.ts";
+import { openDatabase } from "../lib/db.ts";
 import { blockPage, transactionsOfBlocks } from "../services/chain/reads.ts";
 import type { Checkpoint } from "../services/chain/verify-incremental.ts";
 import {
@@ -83,7 +83,7 @@ export class ChainVerifierDO extends DurableObject<Env> implements ChainVerifier
     const pass = kv.get<Pass>("pass");
     if (!pass) return;
     const config = this.#config();
-    const db = createDatabase(config, this.ctx);
+    const db = await openDatabase(config, this.ctx);
     const ledger = roadChainStub(this.env.ROADCHAIN, pass.chain);
     try {
       let state = pass.state;

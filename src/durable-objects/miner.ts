@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { type AppConfig, loadConfig } from "../config.ts";
-import { createDatabase } from "../lib/db.ts";
+import { openDatabase } from "../lib/db.ts";
 import { redisClient } from "../lib/redis.ts";
 import { invalidateCache } from "../lib/response-cache.ts";
 import { recordEvent } from "../services/audit.ts";
@@ -112,7 +112,7 @@ export class MinerDO extends DurableObject<Env> implements MinerRpc {
       return;
     }
     const config = this.#config();
-    const db = createDatabase(config, this.ctx);
+    const db = await openDatabase(config, this.ctx);
     let result: RoundResult;
     try {
       result = await mineRound(
@@ -220,7 +220,7 @@ export class MinerDO extends DurableObject<Env> implements MinerRpc {
     await this.#forget(state);
     if (automatic) {
       const config = this.#config();
-      const db = createDatabase(config, this.ctx);
+      const db = await openDatabase(config, this.ctx);
       try {
         await Promise.all([
           invalidateCache(redisClient(config), [`miner:${state.userId}`]),

@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { loadConfig } from "../config.ts";
-import { createDatabase } from "../lib/db.ts";
+import { openDatabase } from "../lib/db.ts";
 import { newestId, notificationJson, since, unreadCount } from "../services/notifications/notifications.ts";
 import { LIVE_POLL_MS, type LiveMessage, type NotificationsRpc } from "./notifications.contract.ts";
 
@@ -21,7 +21,7 @@ export class NotificationsDO extends DurableObject<Env> implements Notifications
       return new Response("Expected a WebSocket upgrade", { status: 426, headers: { Upgrade: "websocket" } });
     }
     const userId = Number(new URL(request.url).searchParams.get("user"));
-    const db = this.#db();
+    const db = await this.#db();
     if (this.ctx.getWebSockets().length === 0) {
       // Start from what exists now: the client lists the past itself.
       this.ctx.storage.kv.put("user", userId);
@@ -42,7 +42,7 @@ export class NotificationsDO extends DurableObject<Env> implements Notifications
     if (sockets.length === 0 || !userId) return;
     try {
       const last = this.ctx.storage.kv.get<number>("last") ?? 0;
-      const { rows, unread } = await since(this.#db(), userId, last);
+      const { rows, unread } = await since(await this.#db(), userId, last);
       const messages: LiveMessage[] = rows.map((n) => ({
         type: "notification",
         notification: notificationJson(n),
@@ -75,6 +75,6 @@ export class NotificationsDO extends DurableObject<Env> implements Notifications
   #db() {
     const loaded = loadConfig(this.env);
     if (!loaded.ok) throw new Error(`configuration: ${loaded.problems.join("; ")}`);
-    return createDatabase(loaded.config, this.ctx);
+    return openDatabase(loaded.config, this.ctx);
   }
 }

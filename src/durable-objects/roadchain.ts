@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { type AppConfig, loadConfig } from "../config.ts";
-import { createDatabase, type Database, isUniqueViolation, toDatabaseUnavailable } from "../lib/db.ts";
+import { type Database, isUniqueViolation, openDatabase, toDatabaseUnavailable } from "../lib/db.ts";
 import { genesisBlock } from "../services/chain/block-hash.ts";
 import {
   type BlockProposal,
@@ -181,7 +181,7 @@ export class RoadChainDO extends DurableObject<Env> implements RoadChainRpc {
   /** A database for this one call (the Neon pool cannot outlive it), closed when it settles. */
   #withDb<T>(fn: (db: Database) => Promise<T>): Promise<T> {
     return this.#exclusive(async () => {
-      const db = createDatabase(this.#config(), this.ctx);
+      const db = await openDatabase(this.#config(), this.ctx);
       try {
         return await fn(db);
       } finally {

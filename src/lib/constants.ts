@@ -59,3 +59,6 @@ export const LINK_PROVIDERS = ["website", "github", "discord", "mastodon", "x", 
 /** Search engines the browser app can send typed words to. */
 export const BROWSER_SEARCH_ENGINES = ["duckduckgo", "google", "bing", "brave"] as const;
 export type BrowserSearchEngine = (typeof BROWSER_SEARCH_ENGINES)[number];
+
+/** Largest PostgreSQL integer: the bound of every integer id and keyset cursor. */
+export const MAX_INT4 = 2_147_483_647;

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { decodeTimeCursor, type IdKind } from "./time-cursor.ts";
 
 /**
  * An opaque keyset cursor in the query (`?after=` or `?before=`): `decode` turns it into the place it
@@ -22,4 +23,17 @@ export function cursorParam<T>(
       return place ?? undefined;
     })
     .openapi({ type: "string", description });
+}
+
+/**
+ * `?before=<cursor>` for a newest-first list by time: validated here, so a cursor this API did not
+ * hand out is a 422 in the problem format, never a 500 from PostgreSQL.
+ */
+export function timeCursorParam(kind: IdKind, items: string) {
+  return cursorParam(
+    "before",
+    (v) => decodeTimeCursor(v, kind),
+    `Keyset cursor, opaque: the X-Next-Cursor header of the previous page; this page holds the ${items}. Flat cost at any depth, stable while new ones arrive; prefer it to offset paging`,
+    200,
+  );
 }

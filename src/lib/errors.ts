@@ -1,30 +1,17 @@
-import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { ZodError } from "zod";
 import { toDatabaseUnavailable } from "./db.ts";
 
 /**
- * The one error format of the API: RFC 9457 problem details. `detail` is kept as a plain
- * string so clients of the original FastAPI service (which read `detail`) keep working.
+ * The one error format of the API: RFC 9457 problem details (`problemBody`). `detail` is kept as a
+ * plain string so clients of the original FastAPI service (which read `detail`) keep working. Its
+ * OpenAPI schema is in problem-responses.ts, which only route modules load (it needs the full zod).
  */
-export const ProblemSchema = z
-  .object({
-    type: z.string().openapi({ example: "https://blackroad.systems/problems/not-found" }),
-    title: z.string().openapi({ example: "Not Found" }),
-    status: z.number().int().openapi({ example: 404 }),
-    detail: z.string().openapi({ example: "Block 42 does not exist" }),
-    request_id: z.string().openapi({ example: "5f2b8c1e-3a57-4c1e-9d1a-0c2f7e4b9a11" }),
-    errors: z
-      .array(z.object({ path: z.string(), message: z.string() }))
-      .optional()
-      .openapi({ description: "Field errors, for validation failures" }),
-  })
-  .openapi("Problem");
-
 export type FieldError = { path: string; message: string };
 
-const TITLES: Record<number, string> = {
+export const TITLES: Record<number, string> = {
   400: "Bad Request",
   401: "Unauthorized",
   403: "Forbidden",
@@ -94,7 +81,7 @@ export function problem(
 }
 
 /** zod issues → `{path, message}` with dotted paths (`cc.0`), or `body` for the root. */
-export function fieldErrors(error: z.ZodError): FieldError[] {
+export function fieldErrors(error: ZodError): FieldError[] {
   return error.issues.map((issue) => ({
     path: issue.path.length ? issue.path.map(String).join(".") : "body",
     message: issue.message,
@@ -131,7 +118,7 @@ export function nulPath(value: unknown, path: string[] = [], depth = 0): string 
  * Validation hook for every OpenAPI route: a failed schema is a 422 problem, and so is a NUL
  * character anywhere in the validated body, query or path (see nulPath).
  */
-export function validationHook(result: { success: boolean; error?: z.ZodError; data?: unknown }, c: Context) {
+export function validationHook(result: { success: boolean; error?: ZodError; data?: unknown }, c: Context) {
   if (!result.success && result.error) {
     const errors = fieldErrors(result.error);
     const first = errors[0];
@@ -207,57 +194,3 @@ export function onNotFound(c: Context) {
 }
 
 /** Problem responses for OpenAPI route definitions. */
-/** What a client typically sees for each status (documentation examples: a code and a detail we send). */
-const EXAMPLES: Record<number, [code: string, detail: string]> = {
-  400: ["insufficient-balance", "Insufficient balance: 12.5 RC available, 20 RC needed (amount + fee)"],
-  401: ["unauthorized", "Not authenticated"],
-  403: ["forbidden", "Administrator rights required"],
-  404: ["not-found", "Block 42 does not exist"],
-  405: ["method-not-allowed", "DELETE is not allowed here; allowed: GET, POST"],
-  409: ["conflict", "Username already registered"],
-  411: ["length-required", "Send Content-Length with the upload"],
-  412: ["precondition-failed", "The item changed since you read it (If-Match does not match its ETag)"],
-  413: ["payload-too-large", "The body is larger than the 1 MiB allowed"],
-  415: ["unsupported-media-type", "Send the body as application/json"],
-  416: ["range-not-satisfiable", "The range starts past the end of the file"],
-  422: ["validation-error", "Request validation failed"],
-  426: ["upgrade-required", "This is a WebSocket endpoint: send Upgrade: websocket"],
-  428: ["precondition-required", "Send If-Match with the ETag you read"],
-  429: ["rate-limited", "Too many requests; retry after 12 s"],
-  500: ["internal-error", "Something went wrong on our side; quote the request_id when you report it"],
-  502: ["upstream-unavailable", "GitHub could not be reached"],
-  503: ["database-unavailable", "The database is unavailable; retry shortly"],
-  504: ["upstream-timeout", "GitHub did not answer within 10 s"],
-};
-
-function problemExample(status: number) {
-  const [code, detail] = EXAMPLES[status] ?? ["error", TITLES[status] ?? "Error"];
-  return {
-    type: `https://blackroad.systems/problems/${code}`,
-    title: TITLES[status] ?? "Error",
-    status,
-    detail,
-    request_id: "5f2b8c1e-3a57-4c1e-9d1a-0c2f7e4b9a11",
-    ...(status === 422 ? { errors: [{ path: "amount", message: "must be greater than 0" }] } : {}),
-  };
-}
-
-/** Problem responses for `responses`, each with an example of its own status (not one for all). */
-export function problemResponses(...statuses: number[]) {
-  const out: Record<
-    number,
-    {
-      description: string;
-      content: {
-        "application/problem+json": { schema: typeof ProblemSchema; example: ReturnType<typeof problemExample> };
-      };
-    }
-  > = {};
-  for (const s of statuses) {
-    out[s] = {
-      description: TITLES[s] ?? "Error",
-      content: { "application/problem+json": { schema: ProblemSchema, example: problemExample(s) } },
-    };
-  }
-  return out;
-}

@@ -1,4 +1,5 @@
 import { jwtVerify, SignJWT } from "jose";
+import { MAX_INT4 } from "./constants.ts";
 
 /**
  * Access and refresh tokens: compact JWS, HS256 only, keyed by SECRET_KEY (≥ 32 bytes, checked
@@ -142,7 +143,7 @@ export async function verifyToken(
   if (typeof iat !== "number" || typeof exp !== "number") throw new TokenError("bad dates");
   if (exp - iat > lifetime) throw new TokenError("lifetime too long");
   const userId = Number(sub);
-  if (!Number.isSafeInteger(userId) || userId > 2_147_483_647) throw new TokenError("bad sub");
+  if (!Number.isSafeInteger(userId) || userId > MAX_INT4) throw new TokenError("bad sub");
   return { userId, sessionId: sid, jti, iat, exp };
 }
 

@@ -1,3 +1,5 @@
+import { MAX_INT4 } from "./constants.ts";
+
 /**
  * A keyset cursor for a list ordered by a name, then id: base64url of `[name key, id]`, opaque to
  * clients. The name key is what the database sorted by (e.g. its own `lower(name)`, not JavaScript's),

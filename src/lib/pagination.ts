@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { MAX_INT4 } from "./constants.ts";
 
 export const MAX_PAGE_SIZE = 100;
 
@@ -11,7 +12,7 @@ export const PaginationQuery = z.object({
 export type Pagination = z.infer<typeof PaginationQuery>;
 
 /** Largest id a keyset cursor may name (PostgreSQL integer). */
-export const MAX_CURSOR = 2_147_483_647;
+export const MAX_CURSOR = MAX_INT4;
 
 /**
  * `?limit&before` (and the older `?offset`): keyset paging, the default for lists ordered newest

@@ -1,6 +1,5 @@
 import { z } from "@hono/zod-openapi";
-
-const MAX_INT4 = 2_147_483_647;
+import { MAX_INT4 } from "./constants.ts";
 
 /**
  * A positive integer id in a path: plain decimal digits only, so `1e3`, `1.5`, `-1`, `007`, `0x1f`

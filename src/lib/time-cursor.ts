@@ -9,7 +9,7 @@
  */
 
 import { type SQL, type SQLWrapper, sql } from "drizzle-orm";
-import { cursorParam } from "./cursor-param.ts";
+import { MAX_INT4 } from "./constants.ts";
 
 export type IdKind = "uuid" | "int";
 export type TimeCursor = { at: string; id: string };
@@ -17,7 +17,6 @@ export type TimeCursor = { at: string; id: string };
 const AT = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3})\d{3}Z$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const INT = /^[1-9][0-9]{0,9}$/;
-const MAX_INT = 2_147_483_647;
 
 /** The column as text to the microsecond, in UTC: what a cursor carries (`2026-12-06T16:24:28.123456Z`). */
 export const microsText = (column: SQLWrapper): SQL<string> =>
@@ -47,22 +46,9 @@ export function decodeTimeCursor(s: string, kind: IdKind): TimeCursor | null {
     // A real instant (no 31 February): its milliseconds survive a round trip through Date.
     const ms = AT.exec(at)?.[1];
     if (!ms || new Date(`${ms}Z`).toISOString() !== `${ms}Z`) return null;
-    if (kind === "uuid" ? !UUID.test(id) : !INT.test(id) || Number(id) > MAX_INT) return null;
+    if (kind === "uuid" ? !UUID.test(id) : !INT.test(id) || Number(id) > MAX_INT4) return null;
     return { at, id };
   } catch {
     return null;
   }
-}
-
-/**
- * `?before=<cursor>` for a newest-first list by time: validated here, so a cursor this API did not
- * hand out is a 422 in the problem format, never a 500 from PostgreSQL.
- */
-export function timeCursorParam(kind: IdKind, items: string) {
-  return cursorParam(
-    "before",
-    (v) => decodeTimeCursor(v, kind),
-    `Keyset cursor, opaque: the X-Next-Cursor header of the previous page; this page holds the ${items}. Flat cost at any depth, stable while new ones arrive; prefer it to offset paging`,
-    200,
-  );
 }

@@ -1,5 +1,5 @@
 import { createMiddleware } from "hono/factory";
-import { createDatabase } from "../lib/db.ts";
+import { createDatabase, loadDatabaseDriver } from "../lib/db.ts";
 import { redisClient } from "../lib/redis.ts";
 import type { AppBindings, Services } from "../types.ts";
 
@@ -9,6 +9,7 @@ import type { AppBindings, Services } from "../types.ts";
  * `ctx.waitUntil` by createDatabase); the Redis client holds no I/O object and is the isolate's.
  */
 export const services = createMiddleware<AppBindings>(async (c, next) => {
+  await loadDatabaseDriver(); // once per isolate (not at start-up: db.ts); `db` below is synchronous
   const config = c.get("config");
   let db: Services["db"] | undefined;
   let redis: Services["redis"] | undefined;

@@ -1,6 +1,6 @@
 import { createRoute, type RouteConfig, z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
-import { problemResponses } from "../lib/errors.ts";
+import { problemResponses } from "../lib/problem-responses.ts";
 import { requireAdmin } from "../middleware/admin.ts";
 import { AUTH_PROBLEM_STATUSES, BEARER_SECURITY, optionalAuth, requireAuth } from "../middleware/auth.ts";
 import type { AppBindings } from "../types.ts";

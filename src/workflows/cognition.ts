@@ -15,11 +15,10 @@
 import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep, type WorkflowStepConfig } from "cloudflare:workers";
 import { NonRetryableError } from "cloudflare:workflows";
 import { type AppConfig, loadConfig } from "../config.ts";
-import { createDatabase, type Database } from "../lib/db.ts";
+import { type Database, openDatabase } from "../lib/db.ts";
 import { ApiError } from "../lib/errors.ts";
 import { redisClient } from "../lib/redis.ts";
 import { invalidateCache } from "../lib/response-cache.ts";
-import { runToEnd } from "../services/agents/run.ts";
 import { recordEventLater } from "../services/audit.ts";
 import * as plans from "../services/cognition/plans.ts";
 import * as store from "../services/cognition/store.ts";
@@ -47,13 +46,13 @@ export class CognitionWorkflow extends WorkflowEntrypoint<Env, CognitionParams> 
     const p = event.payload;
     try {
       const memory = await step.do("start", BOOKKEEPING, async () => {
-        const db = this.db();
+        const db = await this.db();
         await store.markRunning(db, p.workflowId);
         return { value: p.memoryKey ? ((await store.recall(db, p.userId, p.memoryKey)) ?? null) : null };
       });
       const output = await this.perform(p, step, memory.value ?? undefined);
       await step.do("finish", BOOKKEEPING, async () => {
-        await store.completeWorkflow(this.db(), p.workflowId, output);
+        await store.completeWorkflow(await this.db(), p.workflowId, output);
         return { ok: true };
       });
       return { output, cancelled: false };
@@ -61,7 +60,7 @@ export class CognitionWorkflow extends WorkflowEntrypoint<Env, CognitionParams> 
       if (err instanceof Stopped && err.cancelled) return { output: "", cancelled: true };
       // Not a step: after a step failed for good the engine runs no further steps (observed
       // locally). Idempotent: only an active row becomes failed.
-      await store.failWorkflow(this.db(), p.workflowId, err instanceof Error ? err.message : String(err));
+      await store.failWorkflow(await this.db(), p.workflowId, err instanceof Error ? err.message : String(err));
       throw err;
     }
   }
@@ -120,13 +119,16 @@ export class CognitionWorkflow extends WorkflowEntrypoint<Env, CognitionParams> 
     s: { name: string; position: number; agent: string; input: string },
   ): Promise<StepResult> {
     const config = this.config();
-    const db = this.db(config);
+    const db = await this.db(config);
     if ((await store.statusOf(db, p.workflowId)) === "cancelled") {
       return { output: "", stop: { cancelled: true, reason: "the workflow was cancelled" } };
     }
     await store.beginStep(db, { workflowId: p.workflowId, ...s });
     const started = Date.now();
     try {
+      // Imported here, not at the top: agents/run.ts brings the full zod build (tool arguments),
+      // which the module every isolate evaluates at start-up should not carry.
+      const { runToEnd } = await import("../services/agents/run.ts");
       const run = await runToEnd(
         {
           db,
@@ -166,7 +168,7 @@ export class CognitionWorkflow extends WorkflowEntrypoint<Env, CognitionParams> 
     return loaded.config;
   }
 
-  private db(config = this.config()): Database {
-    return createDatabase(config, this.ctx);
+  private db(config = this.config()): Promise<Database> {
+    return openDatabase(config, this.ctx);
   }
 }

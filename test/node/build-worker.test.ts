@@ -1,7 +1,8 @@
 /**
  * The Worker as it is uploaded (scripts/build-worker.ts, wrangler.toml's [build] command): the vitest
  * workers project runs the source through Vite, so only this test runs the built modules. It checks
- * that start-up reads no route module and that workerd, given the modules, answers a route loaded at start-up and one loaded from its own chunk.
+ * what start-up reads (no route module, not the app, not Neon's driver, not the full zod build) and
+ * that workerd, given the modules, answers a route of the app and one from a route module's chunk.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -44,6 +45,24 @@ describe("the built Worker", () => {
     expect(startupInputs().filter((i) => routeModules.includes(i))).toEqual([]);
     const entryPoints = Object.values(meta.outputs).flatMap((o) => (o.entryPoint ? [o.entryPoint] : []));
     expect(routeModules.filter((m) => !entryPoints.includes(m))).toEqual([]);
+  });
+
+  it("reads neither the app nor Neon's driver nor the full zod build at start-up", () => {
+    // What every isolate (Durable Objects and Workflows included) evaluates before its first event;
+    // each of these loads on first use (src/index.ts, src/lib/db.ts). zod's core is shared with the
+    // zod/mini that config.ts parses the bindings with.
+    const lazy = [
+      "src/app.ts",
+      "src/lib/neon-database.ts",
+      "node_modules/@neondatabase/serverless/",
+      "node_modules/drizzle-orm/neon-http/",
+      "node_modules/@hono/zod-openapi/",
+      "node_modules/@asteasolutions/zod-to-openapi/",
+      "node_modules/zod/v4/classic/",
+    ];
+    const inputs = startupInputs();
+    expect(lazy.filter((l) => inputs.some((i) => i.startsWith(l)))).toEqual([]);
+    for (const l of lazy) expect(Object.keys(meta.inputs).some((i) => i.startsWith(l)), l).toBe(true);
   });
 
   it("runs in workerd: the entry's routes and a lazily imported route module answer", async () => {

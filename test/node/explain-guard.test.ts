@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type NeonProxy, startNeonProxy } from "../../scripts/local-cloud/neon-proxy.ts";
 import { applyMigrations } from "../../scripts/local-cloud/postgres.ts";
 import { SEARCH_KINDS } from "../../src/lib/constants.ts";
-import { createDatabase, type Database } from "../../src/lib/db.ts";
+import { createDatabase, type Database, loadDatabaseDriver } from "../../src/lib/db.ts";
 import type { TimeCursor } from "../../src/lib/time-cursor.ts";
 import { listRuns } from "../../src/services/agents/registry.ts";
 import { listConversations, listMessages } from "../../src/services/ai-chat/conversations.ts";
@@ -46,6 +46,8 @@ import { listFeed, listUserPosts } from "../../src/services/social/posts.ts";
 import { listEntries } from "../../src/services/vault/entries.ts";
 import { listVideoComments } from "../../src/services/video/reactions.ts";
 import { listMyVideos, listVideos } from "../../src/services/video/videos.ts";
+
+await loadDatabaseDriver(); // db.ts imports the driver lazily
 
 const ADMIN_URL = inject("realPostgresUrl");
 const DATABASE = "blackroad_explain_guard";

@@ -12,7 +12,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import WebSocket from "ws";
 import { type NeonProxy, startNeonProxy } from "../../scripts/local-cloud/neon-proxy.ts";
 import { createDatabaseIfMissing, type StartedPostgres, startPostgres } from "../../scripts/local-cloud/postgres.ts";
-import { createDatabase, toDatabaseUnavailable } from "../../src/lib/db.ts";
+import { createDatabase, loadDatabaseDriver, toDatabaseUnavailable } from "../../src/lib/db.ts";
+
+await loadDatabaseDriver(); // db.ts imports the driver lazily
 
 const proxyByDbPort = new Map<string, URL>();
 const proxyFor = (port: string | number) => proxyByDbPort.get(String(port)) ?? new URL("http://127.0.0.1:9");

@@ -15,7 +15,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import WebSocket from "ws";
 import { type NeonProxy, startNeonProxy } from "../../scripts/local-cloud/neon-proxy.ts";
 import { createDatabaseIfMissing, type StartedPostgres, startPostgres } from "../../scripts/local-cloud/postgres.ts";
-import { createDatabase, isUniqueViolation, toDatabaseUnavailable } from "../../src/lib/db.ts";
+import { createDatabase, isUniqueViolation, loadDatabaseDriver, toDatabaseUnavailable } from "../../src/lib/db.ts";
+
+await loadDatabaseDriver(); // db.ts imports the driver lazily
 
 const REAL_POSTGRES_ADMIN_URL = inject("realPostgresUrl");
 const TEST_DATABASE = "blackroad_neon_proxy_test";

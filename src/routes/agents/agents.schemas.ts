@@ -1,8 +1,7 @@
 import { z } from "@hono/zod-openapi";
-import { cursorParam } from "../../lib/cursor-param.ts";
+import { cursorParam, timeCursorParam } from "../../lib/cursor-param.ts";
 import { decodeNameCursor, encodeNameCursor } from "../../lib/name-cursor.ts";
 import { PaginationQuery } from "../../lib/pagination.ts";
-import { timeCursorParam } from "../../lib/time-cursor.ts";
 import type { AgentRow, AgentVersionRow } from "../../services/agents/registry.ts";
 import type { RunRow } from "../../services/agents/run.ts";
 import { TOOL_NAMES } from "../../services/agents/tools.ts";

@@ -1,8 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import { MESSAGE_ROLES } from "../../lib/constants.ts";
+import { timeCursorParam } from "../../lib/cursor-param.ts";
 import { MAX_CURSOR, PaginationQuery } from "../../lib/pagination.ts";
 import { idParam } from "../../lib/params.ts";
-import { timeCursorParam } from "../../lib/time-cursor.ts";
 import type { ConversationRow, MessageRow } from "../../services/ai-chat/conversations.ts";
 
 export const ConversationsQuery = PaginationQuery.extend({

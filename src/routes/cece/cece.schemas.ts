@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
+import { timeCursorParam } from "../../lib/cursor-param.ts";
 import { PaginationQuery } from "../../lib/pagination.ts";
-import { timeCursorParam } from "../../lib/time-cursor.ts";
 
 export const CECE_VERSION = "1.0.0";
 

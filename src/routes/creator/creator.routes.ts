@@ -1,4 +1,4 @@
-import { problemResponses } from "../../lib/errors.ts";
+import { problemResponses } from "../../lib/problem-responses.ts";
 import { NextPageCursorHeaders } from "../keyset.ts";
 import { json, jsonBody, routeKit } from "../route-kit.ts";
 import * as s from "./creator.schemas.ts";

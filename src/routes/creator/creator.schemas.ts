@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { CREATOR_STATUSES, CREATOR_TYPES, REVENUE_KINDS } from "../../lib/constants.ts";
+import { timeCursorParam } from "../../lib/cursor-param.ts";
 import { IdParams, idParam } from "../../lib/params.ts";
-import { timeCursorParam } from "../../lib/time-cursor.ts";
 
 export { IdParams };
 export const AssetParams = z.object({ id: idParam("id"), fileId: idParam("fileId") });

@@ -5,7 +5,7 @@ import {
   DEVICE_KINDS,
   DEVICE_RUN_ACTIONS,
 } from "../../lib/constants.ts";
-import { timeCursorParam } from "../../lib/time-cursor.ts";
+import { timeCursorParam } from "../../lib/cursor-param.ts";
 
 /** Paths under /api/devices that are not device ids. */
 const RESERVED_IDS = ["stats"];

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
-import { problemResponses } from "../../lib/errors.ts";
 import { KeysetQuery } from "../../lib/pagination.ts";
 import { IdParams } from "../../lib/params.ts";
+import { problemResponses } from "../../lib/problem-responses.ts";
 import { NextPageHeaders } from "../keyset.ts";
 import { json, jsonBody, routeKit } from "../route-kit.ts";
 import {

@@ -5,7 +5,7 @@
  * requireAdmin (401/403); `user` → requireAuth + a per-user budget (401/429).
  */
 import type { z } from "@hono/zod-openapi";
-import { problemResponses } from "../../lib/errors.ts";
+import { problemResponses } from "../../lib/problem-responses.ts";
 import { perUserLimit } from "../../middleware/user-rate-limit.ts";
 import { CONNECTORS } from "../../services/integrations/registry.ts";
 import type { Connector, Operation } from "../../services/integrations/types.ts";

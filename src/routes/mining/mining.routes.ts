@@ -1,4 +1,4 @@
-import { problemResponses } from "../../lib/errors.ts";
+import { problemResponses } from "../../lib/problem-responses.ts";
 import { BlockSchema } from "../blockchain/blockchain.schemas.ts";
 import { json, routeKit } from "../route-kit.ts";
 import { SubmitBody, TemplateQuery, TemplateSchema } from "./mining.schemas.ts";

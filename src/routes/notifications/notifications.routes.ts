@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { problemResponses } from "../../lib/errors.ts";
+import { problemResponses } from "../../lib/problem-responses.ts";
 import { NextPageHeaders } from "../keyset.ts";
 import { json, routeKit } from "../route-kit.ts";
 import * as s from "./notifications.schemas.ts";

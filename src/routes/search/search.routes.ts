@@ -1,4 +1,4 @@
-import { problemResponses } from "../../lib/errors.ts";
+import { problemResponses } from "../../lib/problem-responses.ts";
 import { json, routeKit } from "../route-kit.ts";
 import { SearchPageSchema, SearchQuery } from "./search.schemas.ts";
 

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { problemResponses } from "../../lib/errors.ts";
 import { KeysetQuery } from "../../lib/pagination.ts";
+import { problemResponses } from "../../lib/problem-responses.ts";
 import { NextPageAfterHeaders, NextPageHeaders } from "../keyset.ts";
 import { json, jsonBody, routeKit } from "../route-kit.ts";
 import {

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { timeCursorParam } from "../../lib/time-cursor.ts";
+import { timeCursorParam } from "../../lib/cursor-param.ts";
 
 export const MAX_IDEA_CHARS = 100_000;
 

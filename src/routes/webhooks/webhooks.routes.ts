@@ -1,4 +1,4 @@
-import { problemResponses } from "../../lib/errors.ts";
+import { problemResponses } from "../../lib/problem-responses.ts";
 import { routeKit } from "../route-kit.ts";
 import {
   GitHubReceiptSchema,

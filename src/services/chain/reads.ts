@@ -1,8 +1,8 @@
 // Reading blocks and transactions (in the ledger's order: see ledger.ts).
 import { and, asc, between, desc, eq, gt, lte, max, or, sql } from "drizzle-orm";
 import { blocks, transactions, wallets } from "../../db/schema/index.ts";
+import { MAX_INT4 } from "../../lib/constants.ts";
 import type { Database } from "../../lib/db.ts";
-import { MAX_CURSOR } from "../../lib/pagination.ts";
 import type { BlockRow, Queryable, TransactionRow } from "./ledger.ts";
 import {
   type BlockSummaryView,
@@ -86,7 +86,7 @@ export async function listBlocks(
       .limit(sql.placeholder("limit"))
       .prepare("blocks_page");
   });
-  const below = page.before === undefined ? MAX_CURSOR : page.before - 1;
+  const below = page.before === undefined ? MAX_INT4 : page.before - 1;
   const rows = await query.execute({ chain, limit: page.limit, offset: page.offset, below });
   return rows.map(blockSummaryView);
 }
