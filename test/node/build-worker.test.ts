@@ -62,7 +62,11 @@ describe("the built Worker", () => {
     ];
     const inputs = startupInputs();
     expect(lazy.filter((l) => inputs.some((i) => i.startsWith(l)))).toEqual([]);
-    for (const l of lazy) expect(Object.keys(meta.inputs).some((i) => i.startsWith(l)), l).toBe(true);
+    for (const l of lazy)
+      expect(
+        Object.keys(meta.inputs).some((i) => i.startsWith(l)),
+        l,
+      ).toBe(true);
   });
 
   it("runs in workerd: the entry's routes and a lazily imported route module answer", async () => {
