@@ -5,8 +5,9 @@
  * workerd (runtime.ts startupProbe), then times the first request to each of PATHS in order and the
  * first path once more (warm). The bindings are a valid configuration whose Postgres and Redis refuse
  * connections (PROBE_BINDINGS): each request goes through the app, the database driver and its
- * route's middleware as a real one does, then answers 503 within a millisecond or two of loopback
- * I/O, so what is measured is what loads and runs, not a network. SAMPLES runtimes (default 7);
+ * route's middleware as a real one does, then answers as it would with its backends down (401 with
+ * no token, 503 where it needs Postgres or Redis) after at most a refused loopback connection, so
+ * what is measured is what loads and runs, not a network. Each step's label carries its status. SAMPLES runtimes (default 7);
  * prints medians.
  */
 import { mkdirSync, rmSync } from "node:fs";

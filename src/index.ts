@@ -15,7 +15,7 @@ let lazyApp: { fetch: FetchHandler } | undefined;
 /**
  * The app (middleware, routing, the full zod build its route modules share) is imported on the
  * first request, not at start-up: this module also starts every Durable Object and Workflow
- * instance, which need none of it (docs/architecture.md, "How the Worker is built").
+ * instance, which need none of it (docs/architecture.md, "What start-up evaluates").
  */
 const app = {
   async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {

@@ -2,7 +2,7 @@
  * Postgres for the Worker: the `Database` type, how to open one, and how its errors read.
  *
  * The driver itself (Neon's client and drizzle's adapters, neon-database.ts) is imported on first
- * use, not at start-up: it is ~15 ms of module evaluation (bench/startup-only.ts), and the module
+ * use, not at start-up: it is ~15 ms of module evaluation (the bench's start-up probe), and the module
  * every isolate evaluates also starts Durable Objects and requests that never query. Open a
  * database with `openDatabase()`; where opening must be synchronous (the request's lazy `db`,
  * middleware/services.ts), await `loadDatabaseDriver()` first, then `createDatabase()`.

@@ -192,5 +192,3 @@ export function onError(err: Error, c: Context) {
 export function onNotFound(c: Context) {
   return problem(c, 404, "not-found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}`);
 }
-
-/** Problem responses for OpenAPI route definitions. */
